@@ -1,0 +1,61 @@
+//! Opening the database file: the same pragmas on every connection, migrations compiled into
+//! the binary, and the one-row device identity.
+//!
+//! Invariants: every pooled connection runs with WAL, `synchronous=NORMAL`, `foreign_keys=ON`
+//! and a busy timeout; the schema is at the newest migration before any operation runs; a
+//! database created by a newer program (an unknown migration) is refused, never altered.
+
+use crate::error::{Error, Result};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use std::path::Path;
+use std::time::Duration;
+
+/// Migrations under `migrations/`, embedded at compile time.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The file name of the database inside a data folder.
+pub const DB_FILE: &str = "channeldesk.sqlite3";
+
+/// Connection options shared by every connection to `path`.
+pub fn connect_options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5))
+        .pragma("temp_store", "memory")
+        .optimize_on_close(true, None)
+}
+
+/// Opens (creating if missing) the database at `path` and brings it to the newest schema.
+pub async fn open_pool(path: &Path) -> Result<SqlitePool> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let pool = SqlitePoolOptions::new()
+        .max_connections(4)
+        .min_connections(1)
+        .connect_with(connect_options(path))
+        .await?;
+    MIGRATOR.run(&pool).await.map_err(|e| match e {
+        sqlx::migrate::MigrateError::VersionMissing(v) => {
+            Error::Storage(format!("database was written by a newer ChannelDesk (migration {v})"))
+        }
+        other => Error::from(other),
+    })?;
+    Ok(pool)
+}
+
+/// `PRAGMA integrity_check`: `Ok(())` when SQLite reports `ok`.
+pub async fn integrity_check(pool: &SqlitePool) -> Result<()> {
+    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(pool).await?;
+    if rows.len() == 1 && rows[0] == "ok" {
+        Ok(())
+    } else {
+        Err(Error::Storage(format!("integrity check failed: {}", rows.join("; "))))
+    }
+}

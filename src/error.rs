@@ -1,0 +1,136 @@
+//! The crate's one error type.
+//!
+//! Every operation returns [`Result`]. Each variant has a stable [`Error::code`] that the UI
+//! translates (`error.<code>` in `ui/i18n/*.json`); validation errors carry a list of
+//! `{field, rule, …}` so the UI can put a translated message next to each field. The English
+//! `Display` text is for logs only and never shown to a user as is.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// One broken rule on one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct FieldError {
+    /// Input field name as the UI knows it (`name`, `credit_code`, `contacts.0.mobile`).
+    pub field: String,
+    /// Stable rule id (`required`, `too_long`, `credit_code_check`, …).
+    pub rule: String,
+    /// A limit that belongs to the rule, e.g. the maximum length for `too_long`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, rule: &str) -> Self {
+        Self { field: field.into(), rule: rule.to_string(), limit: None }
+    }
+    pub fn with_limit(field: impl Into<String>, rule: &str, limit: u32) -> Self {
+        Self { field: field.into(), rule: rule.to_string(), limit: Some(limit) }
+    }
+}
+
+/// A record that stands in the way of an operation (a duplicate, a newer version).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ConflictRef {
+    pub id: String,
+    pub label: String,
+    /// Why it conflicts: `credit_code`, `similar_name`, `phone`, `email`, `stale`.
+    pub reason: String,
+}
+
+/// Every failure the core can report.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid input: {0:?}")]
+    Validation(Vec<FieldError>),
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+    #[error("conflict ({kind}): {with:?}")]
+    Conflict { kind: &'static str, with: Vec<ConflictRef> },
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("locked")]
+    Locked,
+    #[error("storage: {0}")]
+    Storage(String),
+    #[error("document: {0}")]
+    Document(String),
+    #[error("import: {0}")]
+    Import(String),
+}
+
+impl Error {
+    /// The stable code the UI translates.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation(_) => "validation",
+            Error::NotFound { .. } => "not_found",
+            Error::Conflict { .. } => "conflict",
+            Error::Forbidden(_) => "forbidden",
+            Error::Locked => "locked",
+            Error::Storage(_) => "storage",
+            Error::Document(_) => "document",
+            Error::Import(_) => "import",
+        }
+    }
+
+    /// Validation error for a single field.
+    pub fn field(field: &str, rule: &str) -> Self {
+        Error::Validation(vec![FieldError::new(field, rule)])
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Storage(e.to_string())
+    }
+}
+
+/// The serialisable shape the UI receives: `{code, message, fields, conflicts, kind}`.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ErrorPayload {
+    pub code: String,
+    /// English diagnostic for logs; the UI shows the translation of `code` instead.
+    pub message: String,
+    pub fields: Vec<FieldError>,
+    pub conflicts: Vec<ConflictRef>,
+    /// Sub-kind for conflicts (`duplicate`, `similar`, `stale`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub kind: Option<String>,
+}
+
+impl From<&Error> for ErrorPayload {
+    fn from(e: &Error) -> Self {
+        let (fields, conflicts, kind) = match e {
+            Error::Validation(f) => (f.clone(), vec![], None),
+            Error::Conflict { kind, with } => (vec![], with.clone(), Some(kind.to_string())),
+            _ => (vec![], vec![], None),
+        };
+        ErrorPayload { code: e.code().to_string(), message: e.to_string(), fields, conflicts, kind }
+    }
+}
+
+impl Serialize for Error {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        ErrorPayload::from(self).serialize(s)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,22 @@
+//! ChannelDesk core: the channel partner business as the company policy lays it down
+//! (`policy/requirements.md` IDs in each module), storage in SQLite, and nothing of the GUI.
+//!
+//! Every operation takes a [`Desk`] and typed inputs, validates in the core, and returns
+//! typed outputs or an [`Error`] with a stable code.
+
+pub mod audit;
+pub mod db;
+pub mod demo;
+pub mod desk;
+pub mod error;
+pub mod hlc;
+pub mod partners;
+pub mod reference;
+pub mod reminders;
+pub mod search;
+pub mod settings;
+pub mod users;
+pub mod validate;
+
+pub use desk::{Actor, Desk, OpenOptions};
+pub use error::{Error, Result};

@@ -1,0 +1,1264 @@
+//! The partner register (R2.1.3 sources, R2.3.1 designated channel contact): companies the
+//! business works with or may work with, their contacts, and the search over them.
+//!
+//! Invariants:
+//! - a live partner's unified social credit code is unique (also enforced by a partial unique
+//!   index); a similar normalised name, or the same phone or e-mail as another live partner,
+//!   is refused with `conflict/similar` unless the caller confirms it;
+//! - partners and contacts are never hard-deleted: delete sets a tombstone, restore clears it;
+//! - every create, update, delete and restore writes its audit entry, HLC and per-field clock
+//!   (`field_hlc`) and refreshes the search indexes in the same transaction;
+//! - an update names the HLC it was based on; if the row changed since, it is refused
+//!   (`conflict/stale`) rather than silently overwriting someone's edit.
+
+use crate::audit::{self, Changes};
+use crate::desk::{Desk, Write, new_id};
+use crate::error::{ConflictRef, Error, Result};
+use crate::reference;
+use crate::search::{self, Term};
+use crate::validate::{self, Checker};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::collections::{BTreeMap, HashSet};
+use ts_rs::TS;
+
+/// Where a partner is in its relationship with the company.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartnerStatus {
+    Prospect,
+    Active,
+    Suspended,
+    Terminated,
+}
+
+impl PartnerStatus {
+    pub const ALL: [PartnerStatus; 4] = [Self::Prospect, Self::Active, Self::Suspended, Self::Terminated];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prospect => "prospect",
+            Self::Active => "active",
+            Self::Suspended => "suspended",
+            Self::Terminated => "terminated",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// How the company came to know the partner (R2.1.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Online,
+    OfflineEvent,
+    Referral,
+    Other,
+}
+
+impl SourceKind {
+    pub const ALL: [SourceKind; 4] = [Self::Online, Self::OfflineEvent, Self::Referral, Self::Other];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Online => "online",
+            Self::OfflineEvent => "offline_event",
+            Self::Referral => "referral",
+            Self::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s)
+    }
+}
+
+/// A contact person as entered.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct ContactInput {
+    /// Present when editing an existing contact.
+    #[ts(optional)]
+    pub id: Option<String>,
+    pub name: String,
+    pub title: String,
+    pub mobile: String,
+    pub email: String,
+    pub wechat: String,
+    pub is_primary: bool,
+}
+
+/// A partner as entered in the form (enumerations as their text codes; the core checks them).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct PartnerInput {
+    pub name: String,
+    pub short_name: String,
+    /// Unified social credit code; empty when not known yet.
+    pub credit_code: String,
+    pub legal_rep: String,
+    pub address: String,
+    /// GB/T 2260 province code, or empty.
+    pub province: String,
+    pub city: String,
+    pub industry: String,
+    pub business_scope: String,
+    pub website: String,
+    /// `online` | `offline_event` | `referral` | `other`.
+    pub source_kind: String,
+    pub source_detail: String,
+    /// `prospect` | `active` | `suspended` | `terminated`.
+    pub status: String,
+    #[ts(optional)]
+    pub channel_contact_id: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub contacts: Vec<ContactInput>,
+}
+
+/// A stored contact person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct Contact {
+    pub id: String,
+    pub name: String,
+    pub title: String,
+    pub mobile: String,
+    pub email: String,
+    pub wechat: String,
+    pub is_primary: bool,
+}
+
+/// A partner with everything the detail page shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Partner {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub credit_code: Option<String>,
+    pub legal_rep: String,
+    pub address: String,
+    pub province: String,
+    pub city: String,
+    pub industry: String,
+    pub business_scope: String,
+    pub website: String,
+    pub source_kind: String,
+    pub source_detail: String,
+    pub status: String,
+    /// A, B or C; none until evaluated.
+    pub class: Option<String>,
+    pub channel_contact_id: Option<String>,
+    pub channel_contact_name: Option<String>,
+    pub tags: Vec<String>,
+    pub notes: String,
+    pub contacts: Vec<Contact>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub updated_by_name: String,
+    /// The version an edit must name (see [`update`]).
+    pub hlc: String,
+    pub deleted_at: Option<String>,
+}
+
+/// One row of the partner list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct PartnerRow {
+    pub id: String,
+    pub name: String,
+    pub short_name: String,
+    pub credit_code: Option<String>,
+    pub province: String,
+    pub city: String,
+    pub status: String,
+    pub class: Option<String>,
+    pub source_kind: String,
+    pub channel_contact_name: Option<String>,
+    pub primary_contact: Option<String>,
+    pub primary_mobile: Option<String>,
+    /// JSON array of tags.
+    pub tags: String,
+    pub updated_at: String,
+    /// For search results: where the query matched when it is not in a listed column.
+    #[sqlx(skip)]
+    #[ts(optional)]
+    pub hint: Option<SearchHint>,
+}
+
+/// Where a search query matched outside the listed columns.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct SearchHint {
+    /// Field name as in [`PartnerInput`] (`notes`, `contacts.email`, …).
+    pub field: String,
+    pub excerpt: String,
+}
+
+/// Filters, sort and page of the partner list.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct ListQuery {
+    /// Search text (names, short name, code, contacts, phones, e-mails, notes).
+    pub q: String,
+    pub status: String,
+    /// `A`, `B`, `C`, or `none` for not yet evaluated.
+    pub class: String,
+    pub province: String,
+    pub source_kind: String,
+    pub tag: String,
+    /// Only partners without a designated channel contact.
+    pub no_channel_contact: bool,
+    /// `name` | `updated_at` | `created_at` | `province` | `status` | `class`.
+    pub sort: String,
+    pub desc: bool,
+    pub offset: u32,
+    /// Page size, 1–200 (default 50).
+    pub limit: u32,
+}
+
+/// One page of the partner list.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ListPage {
+    /// Matching partners; for searches counted up to [`SEARCH_COUNT_CAP`] + 1.
+    pub total: i64,
+    pub total_capped: bool,
+    pub rows: Vec<PartnerRow>,
+}
+
+/// Searches stop counting matches past this number.
+pub const SEARCH_COUNT_CAP: i64 = 1000;
+
+/// Possible duplicates of an input, for warnings while typing.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct DuplicateReport {
+    /// A live partner with the same credit code: saving is refused.
+    #[ts(optional)]
+    pub same_credit_code: Option<ConflictRef>,
+    /// Similar name, same phone or e-mail: saving needs confirmation.
+    pub similar: Vec<ConflictRef>,
+}
+
+const MAX_TAGS: usize = 20;
+const MAX_CONTACTS: usize = 50;
+
+/// Stored scalar columns, in a fixed order, as they are compared and written.
+const COLUMNS: [&str; 16] = [
+    "name",
+    "short_name",
+    "credit_code",
+    "legal_rep",
+    "address",
+    "province",
+    "city",
+    "industry",
+    "business_scope",
+    "website",
+    "source_kind",
+    "source_detail",
+    "status",
+    "channel_contact_id",
+    "tags",
+    "notes",
+];
+
+/// A checked input, in stored form.
+#[derive(Debug, Clone)]
+struct Clean {
+    values: [Option<String>; 16],
+    name_norm: String,
+    tags: Vec<String>,
+    contacts: Vec<CleanContact>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+struct CleanContact {
+    #[serde(skip)]
+    id: Option<String>,
+    name: String,
+    title: String,
+    mobile: String,
+    email: String,
+    wechat: String,
+    is_primary: bool,
+}
+
+impl Clean {
+    fn get(&self, col: &str) -> Option<&str> {
+        COLUMNS.iter().position(|c| *c == col).and_then(|i| self.values[i].as_deref())
+    }
+}
+
+fn check_input(input: &PartnerInput) -> Result<Clean> {
+    let mut c = Checker::new();
+    let name = c.text("name", &input.name, true, 120, false);
+    let short_name = c.text("short_name", &input.short_name, false, 40, false);
+    let credit_code = c.optional("credit_code", &input.credit_code, 40, validate::credit_code);
+    let legal_rep = c.text("legal_rep", &input.legal_rep, false, 50, false);
+    let address = c.text("address", &input.address, false, 200, false);
+    let province = input.province.trim().to_string();
+    if !province.is_empty() && reference::province(&province).is_none() {
+        c.push("province", "unknown");
+    }
+    let city = c.text("city", &input.city, false, 50, false);
+    let industry = c.text("industry", &input.industry, false, 50, false);
+    let business_scope = c.text("business_scope", &input.business_scope, false, 2000, true);
+    let website = c.optional("website", &input.website, 200, validate::website);
+    let source_kind = input.source_kind.trim();
+    if SourceKind::parse(source_kind).is_none() {
+        c.push("source_kind", if source_kind.is_empty() { "required" } else { "unknown" });
+    }
+    let source_detail = c.text("source_detail", &input.source_detail, false, 200, false);
+    let status = input.status.trim();
+    if PartnerStatus::parse(status).is_none() {
+        c.push("status", if status.is_empty() { "required" } else { "unknown" });
+    }
+    let channel_contact_id =
+        input.channel_contact_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let notes = c.text("notes", &input.notes, false, 5000, true);
+
+    let mut tags: Vec<String> = Vec::new();
+    for (i, t) in input.tags.iter().enumerate() {
+        let t = c.text(&format!("tags.{i}"), t, false, 30, false);
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        c.errors.push(crate::error::FieldError::with_limit("tags", "too_many", MAX_TAGS as u32));
+    }
+
+    if input.contacts.len() > MAX_CONTACTS {
+        c.errors.push(crate::error::FieldError::with_limit("contacts", "too_many", MAX_CONTACTS as u32));
+    }
+    let mut contacts = Vec::new();
+    let mut primary_seen = false;
+    for (i, k) in input.contacts.iter().enumerate() {
+        let f = |n: &str| format!("contacts.{i}.{n}");
+        let cc = CleanContact {
+            id: k.id.clone().filter(|s| !s.is_empty()),
+            name: c.text(&f("name"), &k.name, true, 50, false),
+            title: c.text(&f("title"), &k.title, false, 50, false),
+            mobile: c.optional(&f("mobile"), &k.mobile, 30, validate::phone),
+            email: c.optional(&f("email"), &k.email, 254, validate::email),
+            wechat: c.text(&f("wechat"), &k.wechat, false, 50, false),
+            is_primary: k.is_primary && !primary_seen,
+        };
+        primary_seen |= cc.is_primary;
+        contacts.push(cc);
+    }
+    if !primary_seen && let Some(first) = contacts.first_mut() {
+        first.is_primary = true;
+    }
+    c.finish()?;
+
+    let opt = |s: String| if s.is_empty() { None } else { Some(s) };
+    let name_norm = validate::normalize_company_name(&name);
+    let values = [
+        Some(name),
+        Some(short_name),
+        opt(credit_code),
+        Some(legal_rep),
+        Some(address),
+        Some(province),
+        Some(city),
+        Some(industry),
+        Some(business_scope),
+        Some(website),
+        Some(source_kind.to_string()),
+        Some(source_detail),
+        Some(status.to_string()),
+        channel_contact_id,
+        Some(serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into())),
+        Some(notes),
+    ];
+    Ok(Clean { values, name_norm, tags, contacts })
+}
+
+async fn check_channel_contact(conn: &mut SqliteConnection, clean: &Clean) -> Result<()> {
+    if let Some(uid) = clean.get("channel_contact_id") {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM app_user WHERE id = ? AND deleted_at IS NULL")
+                .bind(uid)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if found.is_none() {
+            return Err(Error::field("channel_contact_id", "unknown"));
+        }
+    }
+    Ok(())
+}
+
+async fn find_duplicates(
+    conn: &mut SqliteConnection,
+    clean: &Clean,
+    exclude_id: Option<&str>,
+) -> Result<DuplicateReport> {
+    let exclude = exclude_id.unwrap_or("");
+    let mut report = DuplicateReport::default();
+    if let Some(code) = clean.get("credit_code") {
+        let hit: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, name FROM partner WHERE credit_code = ? AND deleted_at IS NULL AND id <> ?",
+        )
+        .bind(code)
+        .bind(exclude)
+        .fetch_optional(&mut *conn)
+        .await?;
+        report.same_credit_code =
+            hit.map(|(id, label)| ConflictRef { id, label, reason: "credit_code".into() });
+    }
+    let mut seen = HashSet::new();
+    let mut push = |report: &mut DuplicateReport, rows: Vec<(String, String)>, reason: &str| {
+        for (id, label) in rows {
+            if seen.insert(id.clone()) {
+                report.similar.push(ConflictRef { id, label, reason: reason.into() });
+            }
+        }
+    };
+    if !clean.name_norm.is_empty() {
+        let rows = sqlx::query_as(
+            "SELECT id, name FROM partner WHERE name_norm = ? AND deleted_at IS NULL AND id <> ? LIMIT 5",
+        )
+        .bind(&clean.name_norm)
+        .bind(exclude)
+        .fetch_all(&mut *conn)
+        .await?;
+        push(&mut report, rows, "similar_name");
+    }
+    for k in &clean.contacts {
+        let digits = validate::phone_digits(&k.mobile);
+        if digits.len() >= 7 {
+            let rows = sqlx::query_as(
+                "SELECT DISTINCT p.id, p.name FROM partner_contact c JOIN partner p ON p.id = c.partner_id
+                 WHERE c.mobile_norm = ? AND c.deleted_at IS NULL AND p.deleted_at IS NULL AND p.id <> ? LIMIT 5",
+            )
+            .bind(&digits)
+            .bind(exclude)
+            .fetch_all(&mut *conn)
+            .await?;
+            push(&mut report, rows, "phone");
+        }
+        if !k.email.is_empty() {
+            let rows = sqlx::query_as(
+                "SELECT DISTINCT p.id, p.name FROM partner_contact c JOIN partner p ON p.id = c.partner_id
+                 WHERE lower(c.email) = lower(?) AND c.email <> '' AND c.deleted_at IS NULL
+                   AND p.deleted_at IS NULL AND p.id <> ? LIMIT 5",
+            )
+            .bind(&k.email)
+            .bind(exclude)
+            .fetch_all(&mut *conn)
+            .await?;
+            push(&mut report, rows, "email");
+        }
+    }
+    Ok(report)
+}
+
+/// Refuses a duplicate credit code always, and similar records unless confirmed.
+fn enforce_duplicates(report: DuplicateReport, confirm_similar: bool) -> Result<()> {
+    if let Some(hit) = report.same_credit_code {
+        return Err(Error::Conflict { kind: "duplicate", with: vec![hit] });
+    }
+    if !report.similar.is_empty() && !confirm_similar {
+        return Err(Error::Conflict { kind: "similar", with: report.similar });
+    }
+    Ok(())
+}
+
+/// Reports possible duplicates of `input` without saving anything (for warnings while typing).
+/// Only the fields needed for the comparison are checked.
+pub async fn check_duplicates(
+    desk: &Desk,
+    input: &PartnerInput,
+    exclude_id: Option<&str>,
+) -> Result<DuplicateReport> {
+    let mut probe = PartnerInput {
+        name: input.name.clone(),
+        credit_code: input.credit_code.clone(),
+        source_kind: "other".into(),
+        status: "prospect".into(),
+        ..Default::default()
+    };
+    probe.contacts = input
+        .contacts
+        .iter()
+        .map(|k| ContactInput {
+            name: "-".into(),
+            mobile: if validate::phone(&k.mobile).is_ok() { k.mobile.clone() } else { String::new() },
+            email: if validate::email(&k.email).is_ok() { k.email.clone() } else { String::new() },
+            ..Default::default()
+        })
+        .collect();
+    if validate::credit_code(&probe.credit_code).is_err() {
+        probe.credit_code.clear();
+    }
+    if probe.name.trim().is_empty() || probe.name.chars().count() > 120 {
+        probe.name = "-".into();
+    }
+    let clean = check_input(&probe)?;
+    let mut conn = desk.pool().acquire().await?;
+    let mut report = find_duplicates(&mut conn, &clean, exclude_id).await?;
+    if input.name.trim().is_empty() {
+        report.similar.retain(|r| r.reason != "similar_name");
+    }
+    Ok(report)
+}
+
+/// Creates a partner. `confirm_similar` accepts similar names, phones or e-mails.
+pub async fn create(desk: &Desk, input: &PartnerInput, confirm_similar: bool) -> Result<Partner> {
+    let clean = check_input(input)?;
+    let mut w = desk.write().await?;
+    check_channel_contact(&mut w.tx, &clean).await?;
+    enforce_duplicates(find_duplicates(&mut w.tx, &clean, None).await?, confirm_similar)?;
+    let id = insert_clean(&mut w, &clean).await?;
+    w.commit().await?;
+    get(desk, &id).await
+}
+
+/// Creates many partners in one transaction (generated data, imports): all or none. Errors
+/// name the row as `rows.<i>.<field>`. Similar-name warnings are not raised; duplicate credit
+/// codes are refused, within the batch as well as against the register.
+pub async fn create_many(desk: &Desk, inputs: &[PartnerInput]) -> Result<Vec<String>> {
+    let mut cleans = Vec::with_capacity(inputs.len());
+    let mut errors = Vec::new();
+    let mut codes = HashSet::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match check_input(input) {
+            Ok(c) => {
+                if let Some(code) = c.get("credit_code")
+                    && !codes.insert(code.to_string())
+                {
+                    errors.push(crate::error::FieldError::new(format!("rows.{i}.credit_code"), "duplicate"));
+                }
+                cleans.push(c);
+            }
+            Err(Error::Validation(fs)) => errors.extend(fs.into_iter().map(|mut f| {
+                f.field = format!("rows.{i}.{}", f.field);
+                f
+            })),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let mut w = desk.write().await?;
+    let mut ids = Vec::with_capacity(cleans.len());
+    for (i, clean) in cleans.iter().enumerate() {
+        check_channel_contact(&mut w.tx, clean).await.map_err(|e| prefix_row(e, i))?;
+        let dup = find_duplicates(&mut w.tx, clean, None).await?;
+        enforce_duplicates(dup, true).map_err(|e| prefix_row(e, i))?;
+        ids.push(insert_clean(&mut w, clean).await?);
+    }
+    w.commit().await?;
+    Ok(ids)
+}
+
+fn prefix_row(e: Error, i: usize) -> Error {
+    match e {
+        Error::Validation(fs) => Error::Validation(
+            fs.into_iter()
+                .map(|mut f| {
+                    f.field = format!("rows.{i}.{}", f.field);
+                    f
+                })
+                .collect(),
+        ),
+        Error::Conflict { kind, with } => Error::Conflict {
+            kind,
+            with: with
+                .into_iter()
+                .map(|mut r| {
+                    r.reason = format!("rows.{i}.{}", r.reason);
+                    r
+                })
+                .collect(),
+        },
+        other => other,
+    }
+}
+
+async fn insert_clean(w: &mut Write, clean: &Clean) -> Result<String> {
+    let id = new_id();
+    let s = w.stamp.clone();
+    let mut field_hlc = BTreeMap::new();
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO partner (id, name_norm, ");
+    for col in COLUMNS {
+        qb.push(col).push(", ");
+        field_hlc.insert(col, s.hlc.clone());
+    }
+    qb.push("created_at, updated_at, updated_by, hlc, field_hlc) VALUES (");
+    let mut sep = qb.separated(", ");
+    sep.push_bind(&id).push_bind(&clean.name_norm);
+    for v in &clean.values {
+        sep.push_bind(v.clone());
+    }
+    let fh = serde_json::to_string(&field_hlc).unwrap_or_default();
+    sep.push_bind(&s.now).push_bind(&s.now).push_bind(&s.user.id).push_bind(&s.hlc).push_bind(fh);
+    qb.push(")");
+    let rid = qb.build().execute(&mut *w.tx).await?.last_insert_rowid();
+
+    let mut changes = Changes::new();
+    for (col, v) in COLUMNS.iter().zip(&clean.values) {
+        changes.set(col, v);
+    }
+    write_contacts(w, &id, &[], &clean.contacts, &mut changes).await?;
+    write_tags(w, &id, &clean.tags).await?;
+    reindex(&mut w.tx, rid, &id).await?;
+    audit::record(w, "create", "partner", &id, &changes).await?;
+    Ok(id)
+}
+
+/// Updates partner `id`, which must still be at version `expected_hlc`.
+pub async fn update(
+    desk: &Desk,
+    id: &str,
+    expected_hlc: &str,
+    input: &PartnerInput,
+    confirm_similar: bool,
+) -> Result<Partner> {
+    let clean = check_input(input)?;
+    let mut w = desk.write().await?;
+    let (rid, current_hlc, field_hlc_json, deleted): (i64, String, String, Option<String>) =
+        sqlx::query_as("SELECT rid, hlc, field_hlc, deleted_at FROM partner WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
+    if deleted.is_some() {
+        return Err(Error::NotFound { entity: "partner", id: id.to_string() });
+    }
+    if current_hlc != expected_hlc {
+        let name: String = sqlx::query_scalar("SELECT name FROM partner WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+        return Err(Error::Conflict {
+            kind: "stale",
+            with: vec![ConflictRef { id: id.to_string(), label: name, reason: "stale".into() }],
+        });
+    }
+    check_channel_contact(&mut w.tx, &clean).await?;
+    enforce_duplicates(find_duplicates(&mut w.tx, &clean, Some(id)).await?, confirm_similar)?;
+
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
+    qb.push(COLUMNS.join(", ")).push(" FROM partner WHERE id = ").push_bind(id);
+    let row = qb.build().fetch_one(&mut *w.tx).await?;
+    let mut changes = Changes::new();
+    let mut changed_cols = Vec::new();
+    for (i, col) in COLUMNS.iter().enumerate() {
+        let before: Option<String> = sqlx::Row::try_get(&row, i)?;
+        if changes.diff(col, &before, &clean.values[i]) {
+            changed_cols.push(i);
+        }
+    }
+    let old_contacts = load_contacts(&mut w.tx, id).await?;
+    write_contacts(&mut w, id, &old_contacts, &clean.contacts, &mut changes).await?;
+    if changes.is_empty() {
+        // Nothing changed: no new version, no audit entry.
+        w.tx.rollback().await?;
+        return get(desk, id).await;
+    }
+    let s = w.stamp.clone();
+    let mut field_hlc: BTreeMap<String, String> =
+        serde_json::from_str(&field_hlc_json).unwrap_or_default();
+    for f in changes.fields() {
+        field_hlc.insert(f.clone(), s.hlc.clone());
+    }
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("UPDATE partner SET ");
+    for i in &changed_cols {
+        qb.push(COLUMNS[*i]).push(" = ").push_bind(clean.values[*i].clone()).push(", ");
+    }
+    qb.push("name_norm = ").push_bind(&clean.name_norm);
+    qb.push(", updated_at = ").push_bind(&s.now);
+    qb.push(", updated_by = ").push_bind(&s.user.id);
+    qb.push(", hlc = ").push_bind(&s.hlc);
+    qb.push(", field_hlc = ").push_bind(serde_json::to_string(&field_hlc).unwrap_or_default());
+    qb.push(" WHERE id = ").push_bind(id);
+    qb.build().execute(&mut *w.tx).await?;
+    write_tags(&mut w, id, &clean.tags).await?;
+    reindex(&mut w.tx, rid, id).await?;
+    audit::record(&mut w, "update", "partner", id, &changes).await?;
+    w.commit().await?;
+    get(desk, id).await
+}
+
+/// Moves partner `id` to the tombstone state (restorable with [`restore`]).
+pub async fn delete(desk: &Desk, id: &str) -> Result<()> {
+    set_deleted(desk, id, true).await
+}
+
+/// Brings a deleted partner back; refused if its credit code is now used by another partner.
+pub async fn restore(desk: &Desk, id: &str) -> Result<Partner> {
+    set_deleted(desk, id, false).await?;
+    get(desk, id).await
+}
+
+async fn set_deleted(desk: &Desk, id: &str, delete: bool) -> Result<()> {
+    let mut w = desk.write().await?;
+    let (rid, deleted, code, field_hlc_json): (i64, Option<String>, Option<String>, String) =
+        sqlx::query_as("SELECT rid, deleted_at, credit_code, field_hlc FROM partner WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
+    if deleted.is_some() == delete {
+        // Already in the asked state: nothing to do, nothing to record.
+        return Ok(());
+    }
+    if !delete && let Some(code) = code {
+        let hit: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, name FROM partner WHERE credit_code = ? AND deleted_at IS NULL AND id <> ?",
+        )
+        .bind(&code)
+        .bind(id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        if let Some((oid, label)) = hit {
+            return Err(Error::Conflict {
+                kind: "duplicate",
+                with: vec![ConflictRef { id: oid, label, reason: "credit_code".into() }],
+            });
+        }
+    }
+    let s = w.stamp.clone();
+    let mut field_hlc: BTreeMap<String, String> =
+        serde_json::from_str(&field_hlc_json).unwrap_or_default();
+    field_hlc.insert("deleted_at".into(), s.hlc.clone());
+    let new_deleted = if delete { Some(s.now.clone()) } else { None };
+    sqlx::query(
+        "UPDATE partner SET deleted_at = ?, updated_at = ?, updated_by = ?, hlc = ?, field_hlc = ? WHERE id = ?",
+    )
+    .bind(&new_deleted)
+    .bind(&s.now)
+    .bind(&s.user.id)
+    .bind(&s.hlc)
+    .bind(serde_json::to_string(&field_hlc).unwrap_or_default())
+    .bind(id)
+    .execute(&mut *w.tx)
+    .await?;
+    if delete {
+        unindex(&mut w.tx, rid, id).await?;
+    } else {
+        let tags: String = sqlx::query_scalar("SELECT tags FROM partner WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+        let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
+        write_tags(&mut w, id, &tags).await?;
+        reindex(&mut w.tx, rid, id).await?;
+    }
+    let mut ch = Changes::new();
+    ch.diff("deleted_at", &deleted, &new_deleted);
+    audit::record(&mut w, if delete { "delete" } else { "restore" }, "partner", id, &ch).await?;
+    w.commit().await
+}
+
+async fn load_contacts(conn: &mut SqliteConnection, partner_id: &str) -> Result<Vec<Contact>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, title, mobile, email, wechat, is_primary FROM partner_contact
+         WHERE partner_id = ? AND deleted_at IS NULL ORDER BY position, id",
+    )
+    .bind(partner_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Brings the partner's contacts from `old` to `new`: matching ids are updated, new ones
+/// inserted, missing ones tombstoned. Records a `contacts` change when anything differs.
+async fn write_contacts(
+    w: &mut Write,
+    partner_id: &str,
+    old: &[Contact],
+    new: &[CleanContact],
+    changes: &mut Changes,
+) -> Result<()> {
+    let s = w.stamp.clone();
+    let mut kept = HashSet::new();
+    let mut any = false;
+    for (pos, k) in new.iter().enumerate() {
+        let existing = k.id.as_deref().and_then(|id| old.iter().find(|o| o.id == id));
+        let mobile_norm = validate::phone_digits(&k.mobile);
+        match existing {
+            Some(o) => {
+                kept.insert(o.id.clone());
+                let old_pos = old.iter().position(|x| x.id == o.id).unwrap_or(pos);
+                let same = o.name == k.name
+                    && o.title == k.title
+                    && o.mobile == k.mobile
+                    && o.email == k.email
+                    && o.wechat == k.wechat
+                    && o.is_primary == k.is_primary;
+                if same && old_pos == pos {
+                    continue;
+                }
+                any = true;
+                sqlx::query(
+                    "UPDATE partner_contact SET name = ?, title = ?, mobile = ?, mobile_norm = ?, email = ?,
+                     wechat = ?, is_primary = ?, position = ?, updated_at = ?, updated_by = ?, hlc = ?
+                     WHERE id = ?",
+                )
+                .bind(&k.name)
+                .bind(&k.title)
+                .bind(&k.mobile)
+                .bind(&mobile_norm)
+                .bind(&k.email)
+                .bind(&k.wechat)
+                .bind(k.is_primary)
+                .bind(pos as i64)
+                .bind(&s.now)
+                .bind(&s.user.id)
+                .bind(&s.hlc)
+                .bind(&o.id)
+                .execute(&mut *w.tx)
+                .await?;
+            }
+            None => {
+                any = true;
+                sqlx::query(
+                    "INSERT INTO partner_contact (id, partner_id, name, title, mobile, mobile_norm, email, wechat,
+                     is_primary, position, created_at, updated_at, updated_by, hlc)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(new_id())
+                .bind(partner_id)
+                .bind(&k.name)
+                .bind(&k.title)
+                .bind(&k.mobile)
+                .bind(&mobile_norm)
+                .bind(&k.email)
+                .bind(&k.wechat)
+                .bind(k.is_primary)
+                .bind(pos as i64)
+                .bind(&s.now)
+                .bind(&s.now)
+                .bind(&s.user.id)
+                .bind(&s.hlc)
+                .execute(&mut *w.tx)
+                .await?;
+            }
+        }
+    }
+    for o in old.iter().filter(|o| !kept.contains(&o.id)) {
+        any = true;
+        sqlx::query(
+            "UPDATE partner_contact SET deleted_at = ?, updated_at = ?, updated_by = ?, hlc = ? WHERE id = ?",
+        )
+        .bind(&s.now)
+        .bind(&s.now)
+        .bind(&s.user.id)
+        .bind(&s.hlc)
+        .bind(&o.id)
+        .execute(&mut *w.tx)
+        .await?;
+    }
+    if any {
+        let before: Vec<String> = old.iter().map(contact_summary).collect();
+        let after: Vec<String> = new
+            .iter()
+            .map(|k| contact_summary(&Contact {
+                id: String::new(),
+                name: k.name.clone(),
+                title: k.title.clone(),
+                mobile: k.mobile.clone(),
+                email: k.email.clone(),
+                wechat: k.wechat.clone(),
+                is_primary: k.is_primary,
+            }))
+            .collect();
+        if old.is_empty() {
+            changes.set("contacts", &after);
+        } else {
+            changes.diff("contacts", &before, &after);
+        }
+    }
+    Ok(())
+}
+
+fn contact_summary(c: &Contact) -> String {
+    [c.name.as_str(), &c.title, &c.mobile, &c.email, &c.wechat]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+async fn write_tags(w: &mut Write, partner_id: &str, tags: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?")
+        .bind(partner_id)
+        .execute(&mut *w.tx)
+        .await?;
+    for t in tags {
+        sqlx::query("INSERT OR IGNORE INTO partner_tag (tag, partner_id) VALUES (?, ?)")
+            .bind(t)
+            .bind(partner_id)
+            .execute(&mut *w.tx)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn unindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM partner_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM partner_gram WHERE partner_rid = ?").bind(rid).execute(&mut *conn).await?;
+    sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Rewrites the search index entries of one partner from its stored row and contacts.
+async fn reindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
+    let (name, short, code, rep, addr, prov, city, ind, scope, web, src, tags, notes): (
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = sqlx::query_as(
+        "SELECT name, short_name, credit_code, legal_rep, address, province, city, industry,
+                business_scope, website, source_detail, tags, notes FROM partner WHERE rid = ?",
+    )
+    .bind(rid)
+    .fetch_one(&mut *conn)
+    .await?;
+    let contacts = load_contacts(conn, id).await?;
+    let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
+    let province = reference::province(&prov).map(|p| format!("{} {}", p.zh, p.en)).unwrap_or_default();
+    let mut body: Vec<String> = vec![
+        name.clone(),
+        short.clone(),
+        code.unwrap_or_default(),
+        rep.clone(),
+        addr,
+        province,
+        city.clone(),
+        ind,
+        scope,
+        web,
+        src,
+        tags.join(" "),
+        notes,
+    ];
+    let mut gram_src: Vec<String> = vec![name, short, rep, city];
+    gram_src.extend(tags);
+    for k in &contacts {
+        body.extend([
+            k.name.clone(),
+            k.title.clone(),
+            k.mobile.clone(),
+            validate::phone_digits(&k.mobile),
+            k.email.clone(),
+            k.wechat.clone(),
+        ]);
+        gram_src.push(k.name.clone());
+    }
+    let body = validate::fold(&body.join("\n"));
+    sqlx::query("DELETE FROM partner_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
+    sqlx::query("INSERT INTO partner_fts (rowid, body) VALUES (?, ?)")
+        .bind(rid)
+        .bind(body)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM partner_gram WHERE partner_rid = ?").bind(rid).execute(&mut *conn).await?;
+    let grams = search::grams(gram_src.iter().map(String::as_str));
+    for chunk in grams.iter().collect::<Vec<_>>().chunks(200) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR IGNORE INTO partner_gram (gram, partner_rid) ");
+        qb.push_values(chunk, |mut b, g| {
+            b.push_bind(*g).push_bind(rid);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PartnerDb {
+    id: String,
+    name: String,
+    short_name: String,
+    credit_code: Option<String>,
+    legal_rep: String,
+    address: String,
+    province: String,
+    city: String,
+    industry: String,
+    business_scope: String,
+    website: String,
+    source_kind: String,
+    source_detail: String,
+    status: String,
+    class: Option<String>,
+    channel_contact_id: Option<String>,
+    channel_contact_name: Option<String>,
+    tags: String,
+    notes: String,
+    created_at: String,
+    updated_at: String,
+    updated_by_name: Option<String>,
+    hlc: String,
+    deleted_at: Option<String>,
+}
+
+/// One partner with its contacts (deleted ones too, so that undo can show them).
+pub async fn get(desk: &Desk, id: &str) -> Result<Partner> {
+    let mut conn = desk.pool().acquire().await?;
+    let p: PartnerDb = sqlx::query_as(
+        "SELECT p.id, p.name, p.short_name, p.credit_code, p.legal_rep, p.address, p.province, p.city,
+                p.industry, p.business_scope, p.website, p.source_kind, p.source_detail, p.status, p.class,
+                p.channel_contact_id, cu.display_name AS channel_contact_name, p.tags, p.notes,
+                p.created_at, p.updated_at, uu.display_name AS updated_by_name, p.hlc, p.deleted_at
+         FROM partner p
+         LEFT JOIN app_user cu ON cu.id = p.channel_contact_id
+         LEFT JOIN app_user uu ON uu.id = p.updated_by
+         WHERE p.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
+    let contacts = load_contacts(&mut conn, id).await?;
+    Ok(Partner {
+        id: p.id,
+        name: p.name,
+        short_name: p.short_name,
+        credit_code: p.credit_code,
+        legal_rep: p.legal_rep,
+        address: p.address,
+        province: p.province,
+        city: p.city,
+        industry: p.industry,
+        business_scope: p.business_scope,
+        website: p.website,
+        source_kind: p.source_kind,
+        source_detail: p.source_detail,
+        status: p.status,
+        class: p.class,
+        channel_contact_id: p.channel_contact_id,
+        channel_contact_name: p.channel_contact_name,
+        tags: serde_json::from_str(&p.tags).unwrap_or_default(),
+        notes: p.notes,
+        contacts,
+        created_at: p.created_at,
+        updated_at: p.updated_at,
+        updated_by_name: p.updated_by_name.unwrap_or_default(),
+        hlc: p.hlc,
+        deleted_at: p.deleted_at,
+    })
+}
+
+fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery, terms: &[Term]) -> Result<()> {
+    qb.push(" WHERE p.deleted_at IS NULL");
+    if !q.status.is_empty() {
+        if PartnerStatus::parse(&q.status).is_none() {
+            return Err(Error::field("status", "unknown"));
+        }
+        qb.push(" AND p.status = ").push_bind(q.status.clone());
+    }
+    match q.class.as_str() {
+        "" => {}
+        "none" => {
+            qb.push(" AND p.class IS NULL");
+        }
+        "A" | "B" | "C" => {
+            qb.push(" AND p.class = ").push_bind(q.class.clone());
+        }
+        _ => return Err(Error::field("class", "unknown")),
+    }
+    if !q.province.is_empty() {
+        if reference::province(&q.province).is_none() {
+            return Err(Error::field("province", "unknown"));
+        }
+        qb.push(" AND p.province = ").push_bind(q.province.clone());
+    }
+    if !q.source_kind.is_empty() {
+        if SourceKind::parse(&q.source_kind).is_none() {
+            return Err(Error::field("source_kind", "unknown"));
+        }
+        qb.push(" AND p.source_kind = ").push_bind(q.source_kind.clone());
+    }
+    if !q.tag.is_empty() {
+        qb.push(" AND p.id IN (SELECT partner_id FROM partner_tag WHERE tag = ")
+            .push_bind(q.tag.clone())
+            .push(")");
+    }
+    if q.no_channel_contact {
+        qb.push(" AND p.channel_contact_id IS NULL");
+    }
+    let tri: Vec<&str> = terms
+        .iter()
+        .filter_map(|t| if let Term::Trigram(s) = t { Some(s.as_str()) } else { None })
+        .collect();
+    if !tri.is_empty() {
+        qb.push(" AND p.rid IN (SELECT rowid FROM partner_fts WHERE partner_fts MATCH ")
+            .push_bind(tri.join(" AND "))
+            .push(")");
+    }
+    for t in terms {
+        match t {
+            Term::Gram(g) => {
+                qb.push(" AND p.rid IN (SELECT partner_rid FROM partner_gram WHERE gram = ")
+                    .push_bind(g.clone())
+                    .push(")");
+            }
+            Term::GramRange(lo, hi) => {
+                qb.push(" AND p.rid IN (SELECT partner_rid FROM partner_gram WHERE gram >= ")
+                    .push_bind(lo.clone())
+                    .push(" AND gram < ")
+                    .push_bind(hi.clone())
+                    .push(")");
+            }
+            Term::Trigram(_) => {}
+        }
+    }
+    Ok(())
+}
+
+/// A page of live partners matching `q`.
+pub async fn list(desk: &Desk, q: &ListQuery) -> Result<ListPage> {
+    if q.q.chars().count() > 200 {
+        return Err(Error::Validation(vec![crate::error::FieldError::with_limit("q", "too_long", 200)]));
+    }
+    let terms = search::parse_query(&q.q);
+    let sort_col = match q.sort.as_str() {
+        "" | "name" => "p.name",
+        "updated_at" => "p.updated_at",
+        "created_at" => "p.created_at",
+        "province" => "p.province",
+        "status" => "p.status",
+        "class" => "p.class",
+        _ => return Err(Error::field("sort", "unknown")),
+    };
+    let limit = if q.limit == 0 { 50 } else { q.limit.min(200) };
+    let mut conn = desk.pool().acquire().await?;
+
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT p.id, p.name, p.short_name, p.credit_code, p.province, p.city, p.status, p.class,
+                p.source_kind, u.display_name AS channel_contact_name,
+                (SELECT c.name FROM partner_contact c WHERE c.partner_id = p.id AND c.deleted_at IS NULL
+                  ORDER BY c.is_primary DESC, c.position LIMIT 1) AS primary_contact,
+                (SELECT c.mobile FROM partner_contact c WHERE c.partner_id = p.id AND c.deleted_at IS NULL
+                  ORDER BY c.is_primary DESC, c.position LIMIT 1) AS primary_mobile,
+                p.tags, p.updated_at
+         FROM partner p LEFT JOIN app_user u ON u.id = p.channel_contact_id",
+    );
+    push_filters(&mut qb, q, &terms)?;
+    let dir = if q.desc { "DESC" } else { "ASC" };
+    qb.push(format!(" ORDER BY {sort_col} {dir}, p.id {dir} LIMIT "))
+        .push_bind(limit as i64)
+        .push(" OFFSET ")
+        .push_bind(q.offset as i64);
+    let mut rows: Vec<PartnerRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+    let searching = !terms.is_empty();
+    let mut cq: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM partner p");
+    push_filters(&mut cq, q, &terms)?;
+    if searching {
+        cq.push(" LIMIT ").push_bind(SEARCH_COUNT_CAP + 1);
+    }
+    cq.push(")");
+    let total: i64 = cq.build_query_scalar().fetch_one(&mut *conn).await?;
+
+    if searching {
+        let folded = search::folded_terms(&q.q);
+        for r in rows.iter_mut() {
+            r.hint = hint_for(&mut conn, r, &folded).await?;
+        }
+    }
+    Ok(ListPage { total, total_capped: searching && total > SEARCH_COUNT_CAP, rows })
+}
+
+/// Where the search terms matched when none of the listed columns shows it.
+async fn hint_for(conn: &mut SqliteConnection, r: &PartnerRow, terms: &[String]) -> Result<Option<SearchHint>> {
+    let shown = [
+        r.name.as_str(),
+        &r.short_name,
+        r.credit_code.as_deref().unwrap_or(""),
+        r.city.as_str(),
+        r.primary_contact.as_deref().unwrap_or(""),
+        r.primary_mobile.as_deref().unwrap_or(""),
+    ];
+    let shown_folded = validate::fold(&shown.join("\n"));
+    if terms.iter().all(|t| shown_folded.contains(t.as_str())) {
+        return Ok(None);
+    }
+    let (rep, addr, ind, scope, web, src, notes): (String, String, String, String, String, String, String) =
+        sqlx::query_as(
+            "SELECT legal_rep, address, industry, business_scope, website, source_detail, notes
+             FROM partner WHERE id = ?",
+        )
+        .bind(&r.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let mut fields: Vec<(String, String)> = vec![
+        ("legal_rep".into(), rep),
+        ("address".into(), addr),
+        ("industry".into(), ind),
+        ("business_scope".into(), scope),
+        ("website".into(), web),
+        ("source_detail".into(), src),
+    ];
+    for k in load_contacts(conn, &r.id).await? {
+        fields.push(("contacts.name".into(), k.name));
+        fields.push(("contacts.mobile".into(), k.mobile));
+        fields.push(("contacts.email".into(), k.email));
+        fields.push(("contacts.wechat".into(), k.wechat));
+    }
+    fields.push(("notes".into(), notes));
+    let missing: Vec<String> =
+        terms.iter().filter(|t| !shown_folded.contains(t.as_str())).cloned().collect();
+    for (field, text) in fields {
+        if let Some(excerpt) = search::excerpt(&text, &missing, 40) {
+            return Ok(Some(SearchHint { field, excerpt }));
+        }
+    }
+    Ok(None)
+}
+
+/// Sets a partner's class (used by generated data now, by evaluations later).
+pub(crate) async fn set_class(w: &mut Write, id: &str, class: Option<&str>) -> Result<()> {
+    let before: Option<String> = sqlx::query_scalar("SELECT class FROM partner WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *w.tx)
+        .await?;
+    let after = class.map(String::from);
+    let mut ch = Changes::new();
+    if !ch.diff("class", &before, &after) {
+        return Ok(());
+    }
+    let s = w.stamp.clone();
+    sqlx::query(
+        "UPDATE partner SET class = ?, updated_at = ?, updated_by = ?, hlc = ?,
+         field_hlc = json_set(field_hlc, '$.class', ?) WHERE id = ?",
+    )
+    .bind(&after)
+    .bind(&s.now)
+    .bind(&s.user.id)
+    .bind(&s.hlc)
+    .bind(&s.hlc)
+    .bind(id)
+    .execute(&mut *w.tx)
+    .await?;
+    audit::record(w, "set_class", "partner", id, &ch).await
+}
+
+/// All tags in use on live partners, most used first.
+pub async fn tags(desk: &Desk) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT t.tag FROM partner_tag t JOIN partner p ON p.id = t.partner_id WHERE p.deleted_at IS NULL
+         GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 200",
+    )
+    .fetch_all(desk.pool())
+    .await?)
+}

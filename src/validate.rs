@@ -1,0 +1,228 @@
+//! Input rules shared by every area: the unified social credit code (GB 32100-2015), phone
+//! numbers, e-mail, web addresses, text lengths, and the normalised forms used to find
+//! duplicates.
+//!
+//! Invariants: every check is pure; a checker that accepts a value also returns its canonical
+//! stored form (upper-case credit code, trimmed text), so what is stored is what was checked.
+
+use crate::error::FieldError;
+use unicode_normalization::UnicodeNormalization;
+
+/// Characters of a credit code, in value order (GB 32100-2015 table: no I, O, Z, S, V).
+const CREDIT_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/// Computes the check character for the first 17 characters of a credit code.
+pub fn credit_code_check_char(first17: &str) -> Option<char> {
+    let chars: Vec<char> = first17.chars().collect();
+    if chars.len() != 17 {
+        return None;
+    }
+    let mut sum = 0u32;
+    for (c, w) in chars.iter().zip(CREDIT_WEIGHTS) {
+        sum += CREDIT_CHARSET.find(*c)? as u32 * w;
+    }
+    let check = (31 - sum % 31) % 31;
+    CREDIT_CHARSET.chars().nth(check as usize)
+}
+
+/// Checks a unified social credit code and returns it in canonical (upper-case, no spaces)
+/// form. Errors name the rule: `credit_code_length`, `credit_code_chars` or `credit_code_check`.
+pub fn credit_code(raw: &str) -> Result<String, &'static str> {
+    let code: String =
+        raw.nfkc().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_uppercase()).collect();
+    if code.chars().count() != 18 {
+        return Err("credit_code_length");
+    }
+    if !code.chars().all(|c| CREDIT_CHARSET.contains(c)) {
+        return Err("credit_code_chars");
+    }
+    let (first17, last) = code.split_at(17);
+    match credit_code_check_char(first17) {
+        Some(c) if last.starts_with(c) => Ok(code),
+        _ => Err("credit_code_check"),
+    }
+}
+
+/// Digits of a phone number for comparison: punctuation removed, a leading 86 / 0086 country
+/// code dropped from mainland mobile numbers.
+pub fn phone_digits(raw: &str) -> String {
+    let digits: String = raw.nfkc().filter(|c| c.is_ascii_digit()).collect();
+    if digits.len() == 13 && digits.starts_with("861") {
+        digits[2..].to_string()
+    } else if digits.len() == 15 && digits.starts_with("00861") {
+        digits[4..].to_string()
+    } else {
+        digits
+    }
+}
+
+/// A phone number: digits with optional `+`, spaces, dashes and parentheses; 5 to 20 digits;
+/// an 11-digit number starting with 1 must be a mainland mobile (second digit 3–9).
+pub fn phone(raw: &str) -> Result<String, &'static str> {
+    let s: String = raw.nfkc().collect::<String>().trim().to_string();
+    let ok_chars = s.chars().enumerate().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    if !ok_chars || !(5..=20).contains(&digits.len()) {
+        return Err("phone");
+    }
+    if digits.len() == 11 && digits.starts_with('1') && !s.starts_with('+') {
+        let second = digits.as_bytes()[1];
+        if !(b'3'..=b'9').contains(&second) {
+            return Err("phone");
+        }
+    }
+    Ok(s)
+}
+
+/// An e-mail address (`local@domain.tld`, no spaces, at most 254 characters), stored trimmed.
+pub fn email(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    let Some((local, domain)) = s.split_once('@') else { return Err("email") };
+    let domain_ok = domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && domain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.chars().any(|c| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"@".contains(c));
+    if s.len() > 254 || !domain_ok || !local_ok {
+        return Err("email");
+    }
+    Ok(s.to_string())
+}
+
+/// A web address: `http(s)://host…` or a bare host (`www.example.cn`); no other scheme.
+pub fn website(raw: &str) -> Result<String, &'static str> {
+    let s = raw.trim();
+    let rest = if let Some(r) = s.strip_prefix("https://") {
+        r
+    } else if let Some(r) = s.strip_prefix("http://") {
+        r
+    } else if s.contains("://") || s.to_ascii_lowercase().starts_with("javascript:") {
+        return Err("url");
+    } else {
+        s
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_ok = host.contains('.')
+        && !host.starts_with('.')
+        && host.chars().all(|c| c.is_alphanumeric() || ".-:".contains(c));
+    if !host_ok || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("url");
+    }
+    Ok(s.to_string())
+}
+
+/// Company name suffixes ignored when comparing names (checked longest first, after
+/// normalisation: lower case, no spaces or punctuation).
+const NAME_SUFFIXES: &[&str] = &[
+    "股份有限公司",
+    "有限责任公司",
+    "有限公司",
+    "集团公司",
+    "分公司",
+    "公司",
+    "集团",
+    "incorporated",
+    "corporation",
+    "limited",
+    "company",
+    "coltd",
+    "gmbh",
+    "corp",
+    "inc",
+    "llc",
+    "ltd",
+    "co",
+];
+
+/// The comparison form of a company name: NFKC (full width to half width), lower case,
+/// only letters and digits (CJK included), legal-form suffixes removed.
+pub fn normalize_company_name(name: &str) -> String {
+    let mut s: String = name
+        .nfkc()
+        .flat_map(|c| c.to_lowercase())
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    loop {
+        let before = s.len();
+        for suf in NAME_SUFFIXES {
+            if s.len() > suf.len() + 3 && s.ends_with(suf) {
+                s.truncate(s.len() - suf.len());
+                break;
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// Normalised text for search indexing and queries: NFKC and lower case.
+pub fn fold(text: &str) -> String {
+    text.nfkc().flat_map(|c| c.to_lowercase()).collect()
+}
+
+/// Collects field errors while a whole input is checked, so the person sees every problem
+/// at once.
+#[derive(Debug, Default)]
+pub struct Checker {
+    pub errors: Vec<FieldError>,
+}
+
+impl Checker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Trims `value`; checks it is present when `required`, at most `max` characters, and
+    /// free of control characters (newlines and tabs allowed only when `multiline`).
+    pub fn text(&mut self, field: &str, value: &str, required: bool, max: u32, multiline: bool) -> String {
+        let v = value.trim();
+        if required && v.is_empty() {
+            self.errors.push(FieldError::new(field, "required"));
+        } else if v.chars().count() > max as usize {
+            self.errors.push(FieldError::with_limit(field, "too_long", max));
+        } else if v.chars().any(|c| c.is_control() && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) {
+            self.errors.push(FieldError::new(field, "invalid_chars"));
+        }
+        v.to_string()
+    }
+
+    /// Checks an optional value with `rule` when it is not empty.
+    pub fn optional(
+        &mut self,
+        field: &str,
+        value: &str,
+        max: u32,
+        rule: fn(&str) -> Result<String, &'static str>,
+    ) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            return String::new();
+        }
+        if v.chars().count() > max as usize {
+            self.errors.push(FieldError::with_limit(field, "too_long", max));
+            return v.to_string();
+        }
+        match rule(v) {
+            Ok(s) => s,
+            Err(r) => {
+                self.errors.push(FieldError::new(field, r));
+                v.to_string()
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, rule: &str) {
+        self.errors.push(FieldError::new(field, rule));
+    }
+
+    pub fn finish(self) -> crate::error::Result<()> {
+        if self.errors.is_empty() { Ok(()) } else { Err(crate::error::Error::Validation(self.errors)) }
+    }
+}
