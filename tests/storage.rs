@@ -1,0 +1,132 @@
+//! Storage: migrations on an empty and an existing file, pragmas, device identity, HLC
+//! persistence across restarts, integrity check, reminders and settings.
+
+mod common;
+
+use channeldesk::hlc::Hlc;
+use channeldesk::{Desk, OpenOptions, db, partners, reminders, settings};
+use common::{desk, partner};
+
+#[tokio::test]
+async fn migrates_empty_file_and_sets_pragmas() {
+    let t = desk().await;
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success = 1")
+        .fetch_one(t.desk.pool())
+        .await
+        .unwrap();
+    assert_eq!(applied as usize, db::MIGRATOR.iter().count());
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(t.desk.pool()).await.unwrap();
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(t.desk.pool()).await.unwrap();
+    assert_eq!(fk, 1);
+    db::integrity_check(t.desk.pool()).await.unwrap();
+    // Foreign keys are enforced.
+    let bad = sqlx::query(
+        "INSERT INTO partner_contact (id, partner_id, name, created_at, updated_at, updated_by, hlc)
+         VALUES ('c', 'missing', 'x', '', '', '', '')",
+    )
+    .execute(t.desk.pool())
+    .await;
+    assert!(bad.is_err());
+}
+
+#[tokio::test]
+async fn reopening_keeps_data_device_and_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = || OpenOptions { login: Some("owner".into()), display_name: Some("店主".into()) };
+    let desk = Desk::open(dir.path(), opts()).await.unwrap();
+    let device = desk.device().clone();
+    assert_eq!(device.short_code.len(), 2);
+    let p = partners::create(&desk, &partner("重庆泰和商贸有限公司"), false).await.unwrap();
+    let user = desk.user();
+    desk.close().await;
+
+    let again = Desk::open(dir.path(), opts()).await.unwrap();
+    assert_eq!(again.device().id, device.id, "device identity survives restarts");
+    assert_eq!(again.user(), user, "same login, same user");
+    assert_eq!(partners::get(&again, &p.id).await.unwrap().name, "重庆泰和商贸有限公司");
+    let last: String = sqlx::query_scalar("SELECT last_hlc FROM device").fetch_one(again.pool()).await.unwrap();
+    assert_eq!(last, p.hlc, "HLC high-water mark persisted with the change");
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM app_user").fetch_one(again.pool()).await.unwrap();
+    assert_eq!(users, 1);
+    again.close().await;
+}
+
+#[tokio::test]
+async fn hlc_stays_monotonic_when_the_clock_goes_back() {
+    let t = desk().await;
+    let a = partners::create(&t.desk, &partner("甲"), false).await.unwrap();
+    t.clock.advance(chrono::Duration::hours(-3));
+    let b = partners::create(&t.desk, &partner("乙"), false).await.unwrap();
+    assert!(b.hlc > a.hlc, "{} > {}", b.hlc, a.hlc);
+    let (ha, hb) = (Hlc::decode(&a.hlc).unwrap(), Hlc::decode(&b.hlc).unwrap());
+    assert_eq!(hb.millis, ha.millis);
+    assert_eq!(hb.counter, ha.counter + 1);
+}
+
+#[tokio::test]
+async fn refuses_a_database_from_a_newer_program() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(dir.path(), OpenOptions::default()).await.unwrap();
+    sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
+         VALUES (99990101000000, 'future', 1, x'00', 0)",
+    )
+    .execute(desk.pool())
+    .await
+    .unwrap();
+    desk.close().await;
+    let err = Desk::open(dir.path(), OpenOptions::default()).await.unwrap_err();
+    assert_eq!(err.code(), "storage");
+    assert!(err.to_string().contains("newer"), "{err}");
+}
+
+#[tokio::test]
+async fn reminders_list_partners_without_channel_contact() {
+    let t = desk().await;
+    assert!(reminders::due(&t.desk).await.unwrap().is_empty());
+    let a = partners::create(&t.desk, &partner("无对接人公司"), false).await.unwrap();
+    let mut with = partner("有对接人公司");
+    with.channel_contact_id = Some(t.desk.user().id);
+    partners::create(&t.desk, &with, false).await.unwrap();
+    let mut ended = partner("已终止公司");
+    ended.status = "terminated".into();
+    partners::create(&t.desk, &ended, false).await.unwrap();
+
+    let due = reminders::due(&t.desk).await.unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].kind, "partner_without_contact");
+    assert_eq!(due[0].requirement, "R2.3.1");
+    assert_eq!(due[0].count, 1);
+    assert_eq!(due[0].items[0].id, a.id);
+    partners::delete(&t.desk, &a.id).await.unwrap();
+    assert!(reminders::due(&t.desk).await.unwrap().is_empty(), "deleted partners are not due");
+}
+
+#[tokio::test]
+async fn language_setting() {
+    let t = desk().await;
+    assert_eq!(settings::get(&t.desk).await.unwrap().language, "zh-CN");
+    assert_eq!(settings::set_language(&t.desk, "en").await.unwrap().language, "en");
+    assert_eq!(settings::get(&t.desk).await.unwrap().language, "en");
+    assert_eq!(settings::set_language(&t.desk, "fr").await.unwrap_err().code(), "validation");
+}
+
+#[tokio::test]
+async fn generated_demo_data_goes_through_the_rules() {
+    let t = desk().await;
+    assert_eq!(channeldesk::demo::seed(&t.desk, 300, 42).await.unwrap(), 300);
+    assert_eq!(channeldesk::demo::seed(&t.desk, 300, 42).await.unwrap(), 0, "only into an empty register");
+    let page = partners::list(&t.desk, &partners::ListQuery::default()).await.unwrap();
+    assert_eq!(page.total, 300);
+    let audits: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE entity = 'partner' AND operation = 'create'")
+        .fetch_one(t.desk.pool())
+        .await
+        .unwrap();
+    assert_eq!(audits, 300);
+    let classed: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE class IS NOT NULL")
+        .fetch_one(t.desk.pool())
+        .await
+        .unwrap();
+    assert!(classed > 50, "{classed}");
+}
