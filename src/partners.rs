@@ -182,6 +182,7 @@ pub struct PartnerRow {
     pub updated_at: String,
     /// For search results: where the query matched when it is not in a listed column.
     #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub hint: Option<SearchHint>,
 }
@@ -223,6 +224,7 @@ pub struct ListQuery {
 #[ts(export)]
 pub struct ListPage {
     /// Matching partners; for searches counted up to [`SEARCH_COUNT_CAP`] + 1.
+    #[ts(type = "number")]
     pub total: i64,
     pub total_capped: bool,
     pub rows: Vec<PartnerRow>,
@@ -236,6 +238,7 @@ pub const SEARCH_COUNT_CAP: i64 = 1000;
 #[ts(export)]
 pub struct DuplicateReport {
     /// A live partner with the same credit code: saving is refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub same_credit_code: Option<ConflictRef>,
     /// Similar name, same phone or e-mail: saving needs confirmation.

@@ -30,6 +30,7 @@ pub struct ReminderGroup {
     pub kind: String,
     /// The policy requirement it serves (`R2.3.1`).
     pub requirement: String,
+    #[ts(type = "number")]
     pub count: i64,
     pub items: Vec<ReminderItem>,
 }

@@ -1,1 +1,135 @@
+//! The desktop shell: builds the Tauri app around a [`channeldesk::Desk`] and exposes the
+//! core's operations as commands (`commands/<area>.rs`). No business rule lives here.
+//!
+//! Invariants: the Desk is opened (database created and migrated) before the window loads;
+//! its pool is closed when the app exits.
 
+pub mod commands;
+
+use channeldesk::{Desk, OpenOptions};
+use std::path::PathBuf;
+use tauri::{Manager, RunEvent, Runtime};
+
+/// Command-line help.
+pub const USAGE: &str = "usage: channeldesk [--data-dir DIR] [--demo [N]]
+  --data-dir DIR  use DIR for the database instead of the per-user data folder
+                  (also CHANNELDESK_DATA_DIR)
+  --demo [N]      fill an empty register with N generated partners (default 500)";
+
+/// What the program was started with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LaunchOptions {
+    pub data_dir: Option<PathBuf>,
+    pub demo: Option<usize>,
+}
+
+impl LaunchOptions {
+    /// Parses the arguments after the program name.
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Self, String> {
+        let mut opts = LaunchOptions::default();
+        let mut it = args.into_iter().peekable();
+        while let Some(a) = it.next() {
+            match a.as_str() {
+                "--data-dir" => {
+                    let dir = it.next().ok_or("--data-dir needs a folder")?;
+                    opts.data_dir = Some(PathBuf::from(dir));
+                }
+                "--demo" => {
+                    let n = match it.peek().map(|s| s.parse::<usize>()) {
+                        Some(Ok(n)) => {
+                            it.next();
+                            n
+                        }
+                        _ => 500,
+                    };
+                    opts.demo = Some(n);
+                }
+                "-h" | "--help" => return Err(String::new()),
+                other => return Err(format!("unknown option: {other}")),
+            }
+        }
+        if opts.data_dir.is_none() {
+            opts.data_dir = std::env::var_os("CHANNELDESK_DATA_DIR").map(PathBuf::from);
+        }
+        Ok(opts)
+    }
+}
+
+/// Opens the data folder and, when asked, fills an empty register with generated data.
+pub async fn open_desk(dir: &std::path::Path, demo: Option<usize>) -> channeldesk::Result<Desk> {
+    let desk = Desk::open(dir, OpenOptions::default()).await?;
+    if let Some(n) = demo {
+        channeldesk::demo::seed(&desk, n, 20261127).await?;
+    }
+    Ok(desk)
+}
+
+/// Registers every command on `builder` (the real app and the IPC tests share this).
+pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    use commands::*;
+    builder.invoke_handler(tauri::generate_handler![
+        app::app_info,
+        app::reference_data,
+        app::settings_get,
+        app::settings_set_language,
+        app::reminders_due,
+        app::users_list,
+        partners::partners_list,
+        partners::partners_get,
+        partners::partners_create,
+        partners::partners_update,
+        partners::partners_delete,
+        partners::partners_restore,
+        partners::partners_check_duplicates,
+        partners::partners_tags,
+        partners::partners_history,
+    ])
+}
+
+/// Runs the desktop program until its window closes.
+pub fn run(opts: LaunchOptions) {
+    let app = with_commands(tauri::Builder::default())
+        .setup(move |app| {
+            let dir = match opts.data_dir.clone() {
+                Some(d) => d,
+                None => app.path().app_data_dir()?,
+            };
+            let desk = tauri::async_runtime::block_on(open_desk(&dir, opts.demo))?;
+            app.manage(desk);
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("ChannelDesk could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event
+            && let Some(desk) = handle.try_state::<Desk>()
+        {
+            tauri::async_runtime::block_on(desk.close());
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_options() {
+        let o = LaunchOptions::parse(args("--data-dir /tmp/x --demo 20")).unwrap();
+        assert_eq!(o.data_dir, Some(PathBuf::from("/tmp/x")));
+        assert_eq!(o.demo, Some(20));
+        assert_eq!(LaunchOptions::parse(args("--demo")).unwrap().demo, Some(500));
+        assert!(LaunchOptions::parse(args("--data-dir")).is_err());
+        assert!(LaunchOptions::parse(args("--wipe")).is_err());
+    }
+}

@@ -8,4 +8,4 @@ export type ListPage = {
 /**
  * Matching partners; for searches counted up to [`SEARCH_COUNT_CAP`] + 1.
  */
-total: bigint, total_capped: boolean, rows: Array<PartnerRow>, };
+total: number, total_capped: boolean, rows: Array<PartnerRow>, };

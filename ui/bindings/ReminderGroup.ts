@@ -12,4 +12,4 @@ kind: string,
 /**
  * The policy requirement it serves (`R2.3.1`).
  */
-requirement: string, count: bigint, items: Array<ReminderItem>, };
+requirement: string, count: number, items: Array<ReminderItem>, };

@@ -1,0 +1,73 @@
+// @ts-check
+/** Turns the core's errors into translated text, next to the field they concern. */
+import { h, replace } from './dom.js';
+import { t, tOr } from '../i18n.js';
+import { ApiError } from '../api.js';
+
+/**
+ * The label of an input field, e.g. `contacts.0.mobile` → "联系人 1 · 手机".
+ * @param {string} field
+ */
+export function fieldLabel(field) {
+  const m = field.match(/^contacts\.(\d+)\.(\w+)$/);
+  if (m) return `${t('field.contact_n', { n: Number(m[1]) + 1 })} · ${t(`field.contact.${m[2]}`)}`;
+  const tag = field.match(/^tags\.(\d+)$/);
+  if (tag) return t('field.tags');
+  return tOr(`field.${field}`, field);
+}
+
+/**
+ * The message of one broken rule.
+ * @param {import('../api.js').FieldError} f
+ */
+export function ruleMessage(f) {
+  return t(`rule.${f.rule}`, { limit: f.limit ?? '' });
+}
+
+/**
+ * A one-line, translated description of any error.
+ * @param {unknown} e
+ */
+export function errorText(e) {
+  if (e instanceof ApiError) {
+    if (e.code === 'validation' && e.fields.length) {
+      return e.fields.map((f) => `${fieldLabel(f.field)}: ${ruleMessage(f)}`).join('；');
+    }
+    if (e.code === 'conflict' && e.kind) return t(`conflict.${e.kind}`);
+    return t(`error.${e.code}`);
+  }
+  return t('error.storage');
+}
+
+/**
+ * Clears the field errors shown inside `form`.
+ * @param {HTMLElement} form
+ */
+export function clearFieldErrors(form) {
+  for (const el of form.querySelectorAll('.field-error')) replace(el);
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
+}
+
+/**
+ * Shows each field error under its input (`[data-field=name]`); returns the errors that have
+ * no place in the form.
+ * @param {HTMLElement} form
+ * @param {import('../api.js').FieldError[]} fields
+ */
+export function showFieldErrors(form, fields) {
+  /** @type {import('../api.js').FieldError[]} */
+  const rest = [];
+  let first = /** @type {HTMLElement | null} */ (null);
+  for (const f of fields) {
+    const slot = form.querySelector(`.field-error[data-for="${CSS.escape(f.field)}"]`);
+    const input = /** @type {HTMLElement | null} */ (form.querySelector(`[data-field="${CSS.escape(f.field)}"]`));
+    if (!slot) { rest.push(f); continue; }
+    slot.appendChild(h('span', null, ruleMessage(f)));
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+      first = first || input;
+    }
+  }
+  first?.focus();
+  return rest;
+}

@@ -1,0 +1,8 @@
+// Types of what Tauri puts on `window` (withGlobalTauri).
+interface Window {
+  __TAURI__: {
+    core: {
+      invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T>;
+    };
+  };
+}

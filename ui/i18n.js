@@ -1,0 +1,64 @@
+// @ts-check
+/**
+ * Translations: `i18n/<lang>.json` (zh-CN is the default; en has the same keys). `t(key,
+ * params)` replaces `{name}` placeholders; a missing key shows the key itself so it is noticed.
+ */
+
+/** @type {Record<string, string>} */
+let table = {};
+let current = 'zh-CN';
+/** @type {Array<() => void>} */
+const listeners = [];
+
+export const LANGUAGES = /** @type {const} */ (['zh-CN', 'en']);
+
+/**
+ * Loads a language and notifies listeners.
+ * @param {string} lang
+ */
+export async function setLanguage(lang) {
+  const res = await fetch(`i18n/${lang}.json`);
+  table = await res.json();
+  current = lang;
+  document.documentElement.lang = lang;
+  for (const fn of listeners) fn();
+}
+
+/** @returns {string} */
+export function language() {
+  return current;
+}
+
+/** @param {() => void} fn */
+export function onLanguageChange(fn) {
+  listeners.push(fn);
+}
+
+/**
+ * @param {string} key
+ * @param {Record<string, string | number>} [params]
+ * @returns {string}
+ */
+export function t(key, params) {
+  let s = table[key];
+  if (s === undefined) return key;
+  if (params) for (const [k, v] of Object.entries(params)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+/**
+ * Translation if the key exists, otherwise `fallback`.
+ * @param {string} key
+ * @param {string} fallback
+ */
+export function tOr(key, fallback) {
+  return key in table ? table[key] : fallback;
+}
+
+/** Formats an RFC 3339 time for people, in local time. @param {string} iso */
+export function formatTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(current, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}

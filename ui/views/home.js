@@ -1,0 +1,34 @@
+// @ts-check
+/** Home: what is due now (reminders from the core), and the quickest ways to start work. */
+import { h, replace } from '../components/dom.js';
+import { t, formatTime } from '../i18n.js';
+import * as api from '../api.js';
+
+/** @param {HTMLElement} main */
+export async function homeView(main) {
+  const [groups, page] = await Promise.all([api.remindersDue(), api.partnersList({ limit: 1 })]);
+  const due = groups.length
+    ? groups.map((g) => h('section', { class: 'card reminder', dataset: { kind: g.kind } },
+        h('header', null,
+          h('h2', null, t(`reminder.${g.kind}`)),
+          h('span', { class: 'badge warn' }, String(g.count)),
+          h('span', { class: 'muted small req' }, g.requirement)),
+        h('p', { class: 'muted' }, t(`reminder.${g.kind}.hint`)),
+        h('ul', { class: 'reminder-items' }, ...g.items.map((it) =>
+          h('li', null,
+            h('a', { href: `#/partners/${encodeURIComponent(it.id)}` }, it.label),
+            h('span', { class: 'muted small' }, t('reminder.since', { time: formatTime(it.since) }))))),
+        g.count > g.items.length && h('a', { href: '#/partners', class: 'small', onClick: () => sessionStorage.setItem('partners-filter-no-contact', '1') },
+          t('reminder.show_all', { n: g.count }))))
+    : [h('div', { class: 'empty card' }, h('p', null, t('home.nothing_due')))];
+  replace(main,
+    h('div', { class: 'page' },
+      h('header', { class: 'page-head' },
+        h('h1', null, t('home.title')),
+        h('div', { class: 'actions' },
+          h('a', { class: 'button primary', href: '#/partners/new', id: 'home-new-partner' }, t('partners.new'), h('kbd', null, 'Ctrl+N')))),
+      h('p', { class: 'muted' }, t('home.summary', { n: page.total })),
+      h('h2', { class: 'section-title' }, t('home.due')),
+      ...due));
+  return {};
+}
