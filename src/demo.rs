@@ -14,45 +14,173 @@ use crate::validate;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const BRANDS: &[(&str, &str)] = &[
-    ("华信", "huaxin"), ("恒通", "hengtong"), ("瑞达", "ruida"), ("鼎盛", "dingsheng"),
-    ("博远", "boyuan"), ("天成", "tiancheng"), ("金桥", "jinqiao"), ("云帆", "yunfan"),
-    ("中科", "zhongke"), ("汇通", "huitong"), ("联创", "lianchuang"), ("启明", "qiming"),
-    ("宏图", "hongtu"), ("志远", "zhiyuan"), ("光华", "guanghua"), ("新锐", "xinrui"),
-    ("东方", "dongfang"), ("星辰", "xingchen"), ("卓越", "zhuoyue"), ("广联", "guanglian"),
-    ("创新", "chuangxin"), ("海纳", "haina"), ("明德", "mingde"), ("智诚", "zhicheng"),
-    ("鑫源", "xinyuan"), ("泰和", "taihe"), ("德润", "derun"), ("永信", "yongxin"),
-    ("安达", "anda"), ("嘉禾", "jiahe"), ("锦程", "jincheng"), ("蓝海", "lanhai"),
+/// Brand names are two syllables, one from each list.
+const BRAND_FIRST: &[(&str, &str)] = &[
+    ("华", "hua"),
+    ("恒", "heng"),
+    ("瑞", "rui"),
+    ("鼎", "ding"),
+    ("博", "bo"),
+    ("天", "tian"),
+    ("金", "jin"),
+    ("云", "yun"),
+    ("中", "zhong"),
+    ("汇", "hui"),
+    ("联", "lian"),
+    ("启", "qi"),
+    ("宏", "hong"),
+    ("志", "zhi"),
+    ("光", "guang"),
+    ("新", "xin"),
+    ("东", "dong"),
+    ("星", "xing"),
+    ("卓", "zhuo"),
+    ("广", "guang"),
+    ("创", "chuang"),
+    ("海", "hai"),
+    ("明", "ming"),
+    ("智", "zhi"),
+    ("鑫", "xin"),
+    ("泰", "tai"),
+    ("德", "de"),
+    ("永", "yong"),
+    ("安", "an"),
+    ("嘉", "jia"),
+    ("锦", "jin"),
+    ("蓝", "lan"),
+];
+const BRAND_SECOND: &[(&str, &str)] = &[
+    ("信", "xin"),
+    ("通", "tong"),
+    ("达", "da"),
+    ("盛", "sheng"),
+    ("远", "yuan"),
+    ("成", "cheng"),
+    ("桥", "qiao"),
+    ("帆", "fan"),
+    ("科", "ke"),
+    ("创", "chuang"),
+    ("明", "ming"),
+    ("图", "tu"),
+    ("华", "hua"),
+    ("锐", "rui"),
+    ("辰", "chen"),
+    ("越", "yue"),
+    ("联", "lian"),
+    ("纳", "na"),
+    ("诚", "cheng"),
+    ("源", "yuan"),
+    ("和", "he"),
+    ("润", "run"),
+    ("禾", "he"),
+    ("程", "cheng"),
+    ("洋", "yang"),
+    ("峰", "feng"),
+    ("宇", "yu"),
+    ("泽", "ze"),
+    ("康", "kang"),
+    ("瀚", "han"),
+    ("拓", "tuo"),
+    ("驰", "chi"),
 ];
 const TRADES: &[(&str, &str)] = &[
-    ("科技", "tech"), ("信息技术", "it"), ("电子", "elec"), ("软件", "soft"),
-    ("网络科技", "net"), ("智能科技", "smart"), ("商贸", "trade"), ("系统集成", "si"),
-    ("数据服务", "data"), ("通信设备", "comm"), ("自动化", "auto"), ("医疗设备", "med"),
+    ("科技", "tech"),
+    ("信息技术", "it"),
+    ("电子", "elec"),
+    ("软件", "soft"),
+    ("网络科技", "net"),
+    ("智能科技", "smart"),
+    ("商贸", "trade"),
+    ("系统集成", "si"),
+    ("数据服务", "data"),
+    ("通信设备", "comm"),
+    ("自动化", "auto"),
+    ("医疗设备", "med"),
 ];
 const SUFFIXES: &[&str] = &["有限公司", "有限公司", "有限公司", "股份有限公司", "有限责任公司"];
 const INDUSTRIES: &[&str] = &[
-    "信息技术", "电子制造", "软件服务", "系统集成", "通信设备", "智能制造", "医疗器械", "教育科技",
-    "新能源", "物流",
+    "信息技术",
+    "电子制造",
+    "软件服务",
+    "系统集成",
+    "通信设备",
+    "智能制造",
+    "医疗器械",
+    "教育科技",
+    "新能源",
+    "物流",
 ];
 const PLACES: &[(&str, &[&str])] = &[
-    ("11", &["北京"]), ("31", &["上海"]), ("44", &["广州", "深圳", "东莞", "佛山", "珠海"]),
-    ("33", &["杭州", "宁波", "温州"]), ("32", &["南京", "苏州", "无锡", "常州"]),
-    ("51", &["成都", "绵阳"]), ("42", &["武汉", "宜昌"]), ("37", &["济南", "青岛", "烟台"]),
-    ("61", &["西安"]), ("50", &["重庆"]), ("35", &["福州", "厦门", "泉州"]), ("43", &["长沙"]),
-    ("41", &["郑州", "洛阳"]), ("34", &["合肥"]), ("21", &["沈阳", "大连"]), ("12", &["天津"]),
-    ("53", &["昆明"]), ("36", &["南昌"]), ("45", &["南宁"]), ("23", &["哈尔滨"]),
+    ("11", &["北京"]),
+    ("31", &["上海"]),
+    ("44", &["广州", "深圳", "东莞", "佛山", "珠海"]),
+    ("33", &["杭州", "宁波", "温州"]),
+    ("32", &["南京", "苏州", "无锡", "常州"]),
+    ("51", &["成都", "绵阳"]),
+    ("42", &["武汉", "宜昌"]),
+    ("37", &["济南", "青岛", "烟台"]),
+    ("61", &["西安"]),
+    ("50", &["重庆"]),
+    ("35", &["福州", "厦门", "泉州"]),
+    ("43", &["长沙"]),
+    ("41", &["郑州", "洛阳"]),
+    ("34", &["合肥"]),
+    ("21", &["沈阳", "大连"]),
+    ("12", &["天津"]),
+    ("53", &["昆明"]),
+    ("36", &["南昌"]),
+    ("45", &["南宁"]),
+    ("23", &["哈尔滨"]),
 ];
 const SURNAMES: &[(&str, &str)] = &[
-    ("王", "wang"), ("李", "li"), ("张", "zhang"), ("刘", "liu"), ("陈", "chen"), ("杨", "yang"),
-    ("黄", "huang"), ("赵", "zhao"), ("吴", "wu"), ("周", "zhou"), ("徐", "xu"), ("孙", "sun"),
-    ("马", "ma"), ("朱", "zhu"), ("胡", "hu"), ("郭", "guo"), ("何", "he"), ("高", "gao"),
-    ("林", "lin"), ("罗", "luo"), ("郑", "zheng"), ("梁", "liang"), ("谢", "xie"), ("宋", "song"),
+    ("王", "wang"),
+    ("李", "li"),
+    ("张", "zhang"),
+    ("刘", "liu"),
+    ("陈", "chen"),
+    ("杨", "yang"),
+    ("黄", "huang"),
+    ("赵", "zhao"),
+    ("吴", "wu"),
+    ("周", "zhou"),
+    ("徐", "xu"),
+    ("孙", "sun"),
+    ("马", "ma"),
+    ("朱", "zhu"),
+    ("胡", "hu"),
+    ("郭", "guo"),
+    ("何", "he"),
+    ("高", "gao"),
+    ("林", "lin"),
+    ("罗", "luo"),
+    ("郑", "zheng"),
+    ("梁", "liang"),
+    ("谢", "xie"),
+    ("宋", "song"),
 ];
 const GIVEN: &[(&str, &str)] = &[
-    ("伟", "wei"), ("芳", "fang"), ("娜", "na"), ("敏", "min"), ("静", "jing"), ("强", "qiang"),
-    ("磊", "lei"), ("洋", "yang"), ("艳", "yan"), ("勇", "yong"), ("军", "jun"), ("杰", "jie"),
-    ("涛", "tao"), ("明", "ming"), ("超", "chao"), ("霞", "xia"), ("平", "ping"), ("刚", "gang"),
-    ("建华", "jianhua"), ("晓东", "xiaodong"), ("海燕", "haiyan"), ("志强", "zhiqiang"),
+    ("伟", "wei"),
+    ("芳", "fang"),
+    ("娜", "na"),
+    ("敏", "min"),
+    ("静", "jing"),
+    ("强", "qiang"),
+    ("磊", "lei"),
+    ("洋", "yang"),
+    ("艳", "yan"),
+    ("勇", "yong"),
+    ("军", "jun"),
+    ("杰", "jie"),
+    ("涛", "tao"),
+    ("明", "ming"),
+    ("超", "chao"),
+    ("霞", "xia"),
+    ("平", "ping"),
+    ("刚", "gang"),
+    ("建华", "jianhua"),
+    ("晓东", "xiaodong"),
+    ("海燕", "haiyan"),
+    ("志强", "zhiqiang"),
 ];
 const TITLES: &[&str] =
     &["总经理", "副总经理", "销售总监", "采购经理", "技术总监", "市场经理", "渠道经理", "商务专员"];
@@ -96,17 +224,28 @@ fn mobile(rng: &mut StdRng) -> String {
 
 /// `n` partner inputs from `seed`; the i-th is the same for a seed whatever `n` is.
 pub fn generate(n: usize, seed: u64) -> Vec<PartnerInput> {
-    (0..n).map(|i| generate_one(seed, i)).collect()
+    generate_from(0, n, seed)
+}
+
+/// Partners `start..start + n` of the sequence for `seed`.
+pub fn generate_from(start: usize, n: usize, seed: u64) -> Vec<PartnerInput> {
+    (start..start + n).map(|i| generate_one(seed, i)).collect()
 }
 
 fn generate_one(seed: u64, i: usize) -> PartnerInput {
     let mut rng = StdRng::seed_from_u64(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let (prov, cities) = *pick(&mut rng, PLACES);
     let city = *pick(&mut rng, cities);
-    // Brand, trade and serial come from `i`, so that names stay distinct at any size.
-    let (brand, brand_py) = BRANDS[i % BRANDS.len()];
-    let (trade, trade_py) = TRADES[(i / BRANDS.len()) % TRADES.len()];
-    let serial = i / (BRANDS.len() * TRADES.len());
+    // Brand and trade come from a permutation of `i` (mixed radix over a shuffled index), so
+    // names stay distinct and varied at any size; a serial only appears past 12,288 partners.
+    let block = BRAND_FIRST.len() * BRAND_SECOND.len() * TRADES.len();
+    let j = (i % block) * 7919 % block; // 7919 is prime and does not divide the block size
+    let (trade, trade_py) = TRADES[j % TRADES.len()];
+    let (b1, p1) = BRAND_FIRST[(j / TRADES.len()) % BRAND_FIRST.len()];
+    let (b2, p2) = BRAND_SECOND[(j / (TRADES.len() * BRAND_FIRST.len())) % BRAND_SECOND.len()];
+    let serial = i / block;
+    let brand = format!("{b1}{b2}");
+    let brand_py = format!("{p1}{p2}");
     let serial_txt = if serial == 0 { String::new() } else { format!("{serial}") };
     let name = format!("{city}{brand}{serial_txt}{trade}{}", pick(&mut rng, SUFFIXES));
     let domain = format!("{brand_py}{serial_txt}-{trade_py}.cn");
@@ -121,7 +260,11 @@ fn generate_one(seed: u64, i: usize) -> PartnerInput {
                 title: pick(&mut rng, TITLES).to_string(),
                 mobile: mobile(&mut rng),
                 email: format!("{sp}.{gp}{k}@{domain}"),
-                wechat: if rng.random_bool(0.5) { format!("{sp}{gp}{}", rng.random_range(10..99)) } else { String::new() },
+                wechat: if rng.random_bool(0.5) {
+                    format!("{sp}{gp}{}", rng.random_range(10..99))
+                } else {
+                    String::new()
+                },
                 is_primary: k == 0,
             }
         })
@@ -155,7 +298,11 @@ fn generate_one(seed: u64, i: usize) -> PartnerInput {
         short_name: format!("{brand}{trade}"),
         credit_code: if rng.random_bool(0.9) { credit_code(&mut rng, prov) } else { String::new() },
         legal_rep: format!("{rep_s}{rep_g}"),
-        address: format!("{city}市{}路{}号", pick(&mut rng, &["人民", "解放", "中山", "建设", "科技", "创业"]), rng.random_range(1..999)),
+        address: format!(
+            "{city}市{}路{}号",
+            pick(&mut rng, &["人民", "解放", "中山", "建设", "科技", "创业"]),
+            rng.random_range(1..999)
+        ),
         province: prov.to_string(),
         city: city.to_string(),
         industry: pick(&mut rng, INDUSTRIES).to_string(),
@@ -220,7 +367,7 @@ mod tests {
 
     #[test]
     fn generated_codes_are_valid_and_names_distinct() {
-        let ps = generate(3000, 7);
+        let ps = generate(13_000, 7);
         let mut names = std::collections::HashSet::new();
         for p in &ps {
             if !p.credit_code.is_empty() {

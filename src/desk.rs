@@ -86,11 +86,7 @@ impl Desk {
     }
 
     /// Same as [`Desk::open`] with a chosen clock (tests, generated data).
-    pub async fn open_with_clock(
-        data_dir: &Path,
-        opts: OpenOptions,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Desk> {
+    pub async fn open_with_clock(data_dir: &Path, opts: OpenOptions, clock: Arc<dyn Clock>) -> Result<Desk> {
         let pool = db::open_pool(&data_dir.join(db::DB_FILE)).await?;
         let (device, last_hlc) = ensure_device(&pool, clock.now()).await?;
         let hlc = HlcState::new(device.id.clone(), Hlc::decode(&last_hlc).as_ref());
@@ -144,7 +140,10 @@ impl Desk {
             .bind(&hlc)
             .execute(&mut *tx)
             .await?;
-        Ok(Write { tx, stamp: Stamp { now: rfc3339(now), hlc, user: self.user(), device_id: self.device.id.clone() } })
+        Ok(Write {
+            tx,
+            stamp: Stamp { now: rfc3339(now), hlc, user: self.user(), device_id: self.device.id.clone() },
+        })
     }
 
     /// Closes the pool (running `PRAGMA optimize`), waiting for connections to return.
@@ -203,7 +202,5 @@ async fn ensure_device(pool: &SqlitePool, now: DateTime<Utc>) -> Result<(DeviceI
 fn random_short_code() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
-    (0..2)
-        .map(|_| SHORT_CODE_ALPHABET[rng.random_range(0..SHORT_CODE_ALPHABET.len())] as char)
-        .collect()
+    (0..2).map(|_| SHORT_CODE_ALPHABET[rng.random_range(0..SHORT_CODE_ALPHABET.len())] as char).collect()
 }

@@ -245,6 +245,17 @@ pub struct DuplicateReport {
     pub similar: Vec<ConflictRef>,
 }
 
+/// Duplicate lookup; every one of these must use an index (a test checks the plan).
+pub const DUP_BY_CODE: &str =
+    "SELECT id, name FROM partner WHERE credit_code = ? AND deleted_at IS NULL AND id <> ?";
+/// Duplicate lookup; every one of these must use an index (a test checks the plan).
+pub const DUP_BY_NAME: &str =
+    "SELECT id, name FROM partner WHERE name_norm = ? AND deleted_at IS NULL AND id <> ? LIMIT 5";
+/// Duplicate lookup; every one of these must use an index (a test checks the plan).
+pub const DUP_BY_PHONE: &str = "SELECT DISTINCT p.id, p.name FROM partner_contact c JOIN partner p ON p.id = c.partner_id WHERE c.mobile_norm = ? AND c.mobile_norm <> '' AND c.deleted_at IS NULL AND p.deleted_at IS NULL AND p.id <> ? LIMIT 5";
+/// Duplicate lookup; every one of these must use an index (a test checks the plan).
+pub const DUP_BY_EMAIL: &str = "SELECT DISTINCT p.id, p.name FROM partner_contact c JOIN partner p ON p.id = c.partner_id WHERE lower(c.email) = lower(?) AND c.email <> '' AND c.deleted_at IS NULL AND p.deleted_at IS NULL AND p.id <> ? LIMIT 5";
+
 const MAX_TAGS: usize = 20;
 const MAX_CONTACTS: usize = 50;
 
@@ -403,13 +414,8 @@ async fn find_duplicates(
     let exclude = exclude_id.unwrap_or("");
     let mut report = DuplicateReport::default();
     if let Some(code) = clean.get("credit_code") {
-        let hit: Option<(String, String)> = sqlx::query_as(
-            "SELECT id, name FROM partner WHERE credit_code = ? AND deleted_at IS NULL AND id <> ?",
-        )
-        .bind(code)
-        .bind(exclude)
-        .fetch_optional(&mut *conn)
-        .await?;
+        let hit: Option<(String, String)> =
+            sqlx::query_as(DUP_BY_CODE).bind(code).bind(exclude).fetch_optional(&mut *conn).await?;
         report.same_credit_code =
             hit.map(|(id, label)| ConflictRef { id, label, reason: "credit_code".into() });
     }
@@ -422,38 +428,19 @@ async fn find_duplicates(
         }
     };
     if !clean.name_norm.is_empty() {
-        let rows = sqlx::query_as(
-            "SELECT id, name FROM partner WHERE name_norm = ? AND deleted_at IS NULL AND id <> ? LIMIT 5",
-        )
-        .bind(&clean.name_norm)
-        .bind(exclude)
-        .fetch_all(&mut *conn)
-        .await?;
+        let rows =
+            sqlx::query_as(DUP_BY_NAME).bind(&clean.name_norm).bind(exclude).fetch_all(&mut *conn).await?;
         push(&mut report, rows, "similar_name");
     }
     for k in &clean.contacts {
         let digits = validate::phone_digits(&k.mobile);
         if digits.len() >= 7 {
-            let rows = sqlx::query_as(
-                "SELECT DISTINCT p.id, p.name FROM partner_contact c JOIN partner p ON p.id = c.partner_id
-                 WHERE c.mobile_norm = ? AND c.deleted_at IS NULL AND p.deleted_at IS NULL AND p.id <> ? LIMIT 5",
-            )
-            .bind(&digits)
-            .bind(exclude)
-            .fetch_all(&mut *conn)
-            .await?;
+            let rows = sqlx::query_as(DUP_BY_PHONE).bind(&digits).bind(exclude).fetch_all(&mut *conn).await?;
             push(&mut report, rows, "phone");
         }
         if !k.email.is_empty() {
-            let rows = sqlx::query_as(
-                "SELECT DISTINCT p.id, p.name FROM partner_contact c JOIN partner p ON p.id = c.partner_id
-                 WHERE lower(c.email) = lower(?) AND c.email <> '' AND c.deleted_at IS NULL
-                   AND p.deleted_at IS NULL AND p.id <> ? LIMIT 5",
-            )
-            .bind(&k.email)
-            .bind(exclude)
-            .fetch_all(&mut *conn)
-            .await?;
+            let rows =
+                sqlx::query_as(DUP_BY_EMAIL).bind(&k.email).bind(exclude).fetch_all(&mut *conn).await?;
             push(&mut report, rows, "email");
         }
     }
@@ -666,8 +653,7 @@ pub async fn update(
         return get(desk, id).await;
     }
     let s = w.stamp.clone();
-    let mut field_hlc: BTreeMap<String, String> =
-        serde_json::from_str(&field_hlc_json).unwrap_or_default();
+    let mut field_hlc: BTreeMap<String, String> = serde_json::from_str(&field_hlc_json).unwrap_or_default();
     for f in changes.fields() {
         field_hlc.insert(f.clone(), s.hlc.clone());
     }
@@ -713,13 +699,8 @@ async fn set_deleted(desk: &Desk, id: &str, delete: bool) -> Result<()> {
         return Ok(());
     }
     if !delete && let Some(code) = code {
-        let hit: Option<(String, String)> = sqlx::query_as(
-            "SELECT id, name FROM partner WHERE credit_code = ? AND deleted_at IS NULL AND id <> ?",
-        )
-        .bind(&code)
-        .bind(id)
-        .fetch_optional(&mut *w.tx)
-        .await?;
+        let hit: Option<(String, String)> =
+            sqlx::query_as(DUP_BY_CODE).bind(&code).bind(id).fetch_optional(&mut *w.tx).await?;
         if let Some((oid, label)) = hit {
             return Err(Error::Conflict {
                 kind: "duplicate",
@@ -728,8 +709,7 @@ async fn set_deleted(desk: &Desk, id: &str, delete: bool) -> Result<()> {
         }
     }
     let s = w.stamp.clone();
-    let mut field_hlc: BTreeMap<String, String> =
-        serde_json::from_str(&field_hlc_json).unwrap_or_default();
+    let mut field_hlc: BTreeMap<String, String> = serde_json::from_str(&field_hlc_json).unwrap_or_default();
     field_hlc.insert("deleted_at".into(), s.hlc.clone());
     let new_deleted = if delete { Some(s.now.clone()) } else { None };
     sqlx::query(
@@ -862,15 +842,17 @@ async fn write_contacts(
         let before: Vec<String> = old.iter().map(contact_summary).collect();
         let after: Vec<String> = new
             .iter()
-            .map(|k| contact_summary(&Contact {
-                id: String::new(),
-                name: k.name.clone(),
-                title: k.title.clone(),
-                mobile: k.mobile.clone(),
-                email: k.email.clone(),
-                wechat: k.wechat.clone(),
-                is_primary: k.is_primary,
-            }))
+            .map(|k| {
+                contact_summary(&Contact {
+                    id: String::new(),
+                    name: k.name.clone(),
+                    title: k.title.clone(),
+                    mobile: k.mobile.clone(),
+                    email: k.email.clone(),
+                    wechat: k.wechat.clone(),
+                    is_primary: k.is_primary,
+                })
+            })
             .collect();
         if old.is_empty() {
             changes.set("contacts", &after);
@@ -891,10 +873,7 @@ fn contact_summary(c: &Contact) -> String {
 }
 
 async fn write_tags(w: &mut Write, partner_id: &str, tags: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?")
-        .bind(partner_id)
-        .execute(&mut *w.tx)
-        .await?;
+    sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?").bind(partner_id).execute(&mut *w.tx).await?;
     for t in tags {
         sqlx::query("INSERT OR IGNORE INTO partner_tag (tag, partner_id) VALUES (?, ?)")
             .bind(t)
@@ -912,23 +891,27 @@ async fn unindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> 
     Ok(())
 }
 
+/// The stored fields a partner's search entries are made of.
+#[derive(sqlx::FromRow)]
+struct IndexSource {
+    name: String,
+    short_name: String,
+    credit_code: Option<String>,
+    legal_rep: String,
+    address: String,
+    province: String,
+    city: String,
+    industry: String,
+    business_scope: String,
+    website: String,
+    source_detail: String,
+    tags: String,
+    notes: String,
+}
+
 /// Rewrites the search index entries of one partner from its stored row and contacts.
 async fn reindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
-    let (name, short, code, rep, addr, prov, city, ind, scope, web, src, tags, notes): (
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    ) = sqlx::query_as(
+    let r: IndexSource = sqlx::query_as(
         "SELECT name, short_name, credit_code, legal_rep, address, province, city, industry,
                 business_scope, website, source_detail, tags, notes FROM partner WHERE rid = ?",
     )
@@ -936,24 +919,24 @@ async fn reindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> 
     .fetch_one(&mut *conn)
     .await?;
     let contacts = load_contacts(conn, id).await?;
-    let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
-    let province = reference::province(&prov).map(|p| format!("{} {}", p.zh, p.en)).unwrap_or_default();
+    let tags: Vec<String> = serde_json::from_str(&r.tags).unwrap_or_default();
+    let province = reference::province(&r.province).map(|p| format!("{} {}", p.zh, p.en)).unwrap_or_default();
     let mut body: Vec<String> = vec![
-        name.clone(),
-        short.clone(),
-        code.unwrap_or_default(),
-        rep.clone(),
-        addr,
+        r.name.clone(),
+        r.short_name.clone(),
+        r.credit_code.unwrap_or_default(),
+        r.legal_rep.clone(),
+        r.address,
         province,
-        city.clone(),
-        ind,
-        scope,
-        web,
-        src,
+        r.city.clone(),
+        r.industry,
+        r.business_scope,
+        r.website,
+        r.source_detail,
         tags.join(" "),
-        notes,
+        r.notes,
     ];
-    let mut gram_src: Vec<String> = vec![name, short, rep, city];
+    let mut gram_src: Vec<String> = vec![r.name, r.short_name, r.legal_rep, r.city];
     gram_src.extend(tags);
     for k in &contacts {
         body.extend([
@@ -1099,10 +1082,8 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery, terms: &[Term]) ->
     if q.no_channel_contact {
         qb.push(" AND p.channel_contact_id IS NULL");
     }
-    let tri: Vec<&str> = terms
-        .iter()
-        .filter_map(|t| if let Term::Trigram(s) = t { Some(s.as_str()) } else { None })
-        .collect();
+    let tri: Vec<&str> =
+        terms.iter().filter_map(|t| if let Term::Trigram(s) = t { Some(s.as_str()) } else { None }).collect();
     if !tri.is_empty() {
         qb.push(" AND p.rid IN (SELECT rowid FROM partner_fts WHERE partner_fts MATCH ")
             .push_bind(tri.join(" AND "))
@@ -1183,7 +1164,11 @@ pub async fn list(desk: &Desk, q: &ListQuery) -> Result<ListPage> {
 }
 
 /// Where the search terms matched when none of the listed columns shows it.
-async fn hint_for(conn: &mut SqliteConnection, r: &PartnerRow, terms: &[String]) -> Result<Option<SearchHint>> {
+async fn hint_for(
+    conn: &mut SqliteConnection,
+    r: &PartnerRow,
+    terms: &[String],
+) -> Result<Option<SearchHint>> {
     let shown = [
         r.name.as_str(),
         &r.short_name,
@@ -1219,8 +1204,7 @@ async fn hint_for(conn: &mut SqliteConnection, r: &PartnerRow, terms: &[String])
         fields.push(("contacts.wechat".into(), k.wechat));
     }
     fields.push(("notes".into(), notes));
-    let missing: Vec<String> =
-        terms.iter().filter(|t| !shown_folded.contains(t.as_str())).cloned().collect();
+    let missing: Vec<String> = terms.iter().filter(|t| !shown_folded.contains(t.as_str())).cloned().collect();
     for (field, text) in fields {
         if let Some(excerpt) = search::excerpt(&text, &missing, 40) {
             return Ok(Some(SearchHint { field, excerpt }));
@@ -1231,10 +1215,8 @@ async fn hint_for(conn: &mut SqliteConnection, r: &PartnerRow, terms: &[String])
 
 /// Sets a partner's class (used by generated data now, by evaluations later).
 pub(crate) async fn set_class(w: &mut Write, id: &str, class: Option<&str>) -> Result<()> {
-    let before: Option<String> = sqlx::query_scalar("SELECT class FROM partner WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *w.tx)
-        .await?;
+    let before: Option<String> =
+        sqlx::query_scalar("SELECT class FROM partner WHERE id = ?").bind(id).fetch_one(&mut *w.tx).await?;
     let after = class.map(String::from);
     let mut ch = Changes::new();
     if !ch.diff("class", &before, &after) {

@@ -39,10 +39,12 @@ pub struct ReminderGroup {
 pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
     let mut groups = Vec::new();
     // R2.3.1: every partner in a live relationship has one designated channel contact.
-    let live = "deleted_at IS NULL AND channel_contact_id IS NULL AND status IN ('prospect', 'active', 'suspended')";
-    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM partner WHERE {live}")))
-        .fetch_one(desk.pool())
-        .await?;
+    let live =
+        "deleted_at IS NULL AND channel_contact_id IS NULL AND status IN ('prospect', 'active', 'suspended')";
+    let count: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM partner WHERE {live}")))
+            .fetch_one(desk.pool())
+            .await?;
     if count > 0 {
         let items = sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT 'partner' AS entity, id, name AS label, created_at AS since FROM partner

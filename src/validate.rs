@@ -29,8 +29,7 @@ pub fn credit_code_check_char(first17: &str) -> Option<char> {
 /// Checks a unified social credit code and returns it in canonical (upper-case, no spaces)
 /// form. Errors name the rule: `credit_code_length`, `credit_code_chars` or `credit_code_check`.
 pub fn credit_code(raw: &str) -> Result<String, &'static str> {
-    let code: String =
-        raw.nfkc().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_uppercase()).collect();
+    let code: String = raw.nfkc().filter(|c| !c.is_whitespace()).flat_map(|c| c.to_uppercase()).collect();
     if code.chars().count() != 18 {
         return Err("credit_code_length");
     }
@@ -61,9 +60,10 @@ pub fn phone_digits(raw: &str) -> String {
 /// an 11-digit number starting with 1 must be a mainland mobile (second digit 3–9).
 pub fn phone(raw: &str) -> Result<String, &'static str> {
     let s: String = raw.nfkc().collect::<String>().trim().to_string();
-    let ok_chars = s.chars().enumerate().all(|(i, c)| {
-        c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0)
-    });
+    let ok_chars = s
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')') || (c == '+' && i == 0));
     let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
     if !ok_chars || !(5..=20).contains(&digits.len()) {
         return Err("phone");
@@ -143,11 +143,7 @@ const NAME_SUFFIXES: &[&str] = &[
 /// The comparison form of a company name: NFKC (full width to half width), lower case,
 /// only letters and digits (CJK included), legal-form suffixes removed.
 pub fn normalize_company_name(name: &str) -> String {
-    let mut s: String = name
-        .nfkc()
-        .flat_map(|c| c.to_lowercase())
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let mut s: String = name.nfkc().flat_map(|c| c.to_lowercase()).filter(|c| c.is_alphanumeric()).collect();
     loop {
         let before = s.len();
         for suf in NAME_SUFFIXES {

@@ -216,9 +216,11 @@ async fn delete_is_a_tombstone_and_restore_undoes_it() {
     let p = partners::create(&t.desk, &input, false).await.unwrap();
     partners::delete(&t.desk, &p.id).await.unwrap();
 
-    let page = partners::list(&t.desk, &ListQuery { q: "恒通电子".into(), ..Default::default() }).await.unwrap();
+    let page =
+        partners::list(&t.desk, &ListQuery { q: "恒通电子".into(), ..Default::default() }).await.unwrap();
     assert_eq!(page.total, 0, "deleted partners are not listed or found");
-    let tagged = partners::list(&t.desk, &ListQuery { tag: "华中".into(), ..Default::default() }).await.unwrap();
+    let tagged =
+        partners::list(&t.desk, &ListQuery { tag: "华中".into(), ..Default::default() }).await.unwrap();
     assert_eq!(tagged.total, 0);
     let row: (Option<String>,) = sqlx::query_as("SELECT deleted_at FROM partner WHERE id = ?")
         .bind(&p.id)
@@ -231,21 +233,22 @@ async fn delete_is_a_tombstone_and_restore_undoes_it() {
     let mut other = partner("另一家");
     other.credit_code = CODE_B.into();
     let o = partners::create(&t.desk, &other, false).await.unwrap();
-    assert!(matches!(partners::restore(&t.desk, &p.id).await, Err(Error::Conflict { kind: "duplicate", .. })));
+    assert!(matches!(
+        partners::restore(&t.desk, &p.id).await,
+        Err(Error::Conflict { kind: "duplicate", .. })
+    ));
     partners::delete(&t.desk, &o.id).await.unwrap();
 
     let back = partners::restore(&t.desk, &p.id).await.unwrap();
     assert!(back.deleted_at.is_none());
-    let page = partners::list(&t.desk, &ListQuery { q: "恒通电子".into(), ..Default::default() }).await.unwrap();
+    let page =
+        partners::list(&t.desk, &ListQuery { q: "恒通电子".into(), ..Default::default() }).await.unwrap();
     assert_eq!(page.total, 1, "restored partner is searchable again");
-    let tagged = partners::list(&t.desk, &ListQuery { tag: "华中".into(), ..Default::default() }).await.unwrap();
+    let tagged =
+        partners::list(&t.desk, &ListQuery { tag: "华中".into(), ..Default::default() }).await.unwrap();
     assert_eq!(tagged.total, 1, "and its tags are back");
-    let ops: Vec<String> = audit::history(&t.desk, "partner", &p.id)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|e| e.operation)
-        .collect();
+    let ops: Vec<String> =
+        audit::history(&t.desk, "partner", &p.id).await.unwrap().into_iter().map(|e| e.operation).collect();
     assert_eq!(ops, ["create", "delete", "restore"]);
 }
 

@@ -65,7 +65,10 @@ async fn contacts_phones_emails_notes_and_codes() {
     let hint = page.rows[0].hint.as_ref().expect("a hint says where it matched");
     assert_eq!(hint.field, "notes");
     assert!(hint.excerpt.contains("独家代理"));
-    assert!(partners::list(&t.desk, &q("华信")).await.unwrap().rows[0].hint.is_none(), "visible match, no hint");
+    assert!(
+        partners::list(&t.desk, &q("华信")).await.unwrap().rows[0].hint.is_none(),
+        "visible match, no hint"
+    );
 }
 
 #[tokio::test]
@@ -85,16 +88,26 @@ async fn filters_and_sorting() {
     let t = seeded().await;
     let f = |status: &str| ListQuery { status: status.into(), ..Default::default() };
     assert_eq!(names(&t, f("active")).await, ["深圳市华信科技有限公司"]);
-    assert_eq!(names(&t, ListQuery { province: "51".into(), ..Default::default() }).await, ["成都启明软件有限公司"]);
-    assert_eq!(names(&t, ListQuery { source_kind: "referral".into(), ..Default::default() }).await, ["成都启明软件有限公司"]);
-    assert_eq!(names(&t, ListQuery { tag: "重点客户".into(), ..Default::default() }).await, ["深圳市华信科技有限公司"]);
+    assert_eq!(
+        names(&t, ListQuery { province: "51".into(), ..Default::default() }).await,
+        ["成都启明软件有限公司"]
+    );
+    assert_eq!(
+        names(&t, ListQuery { source_kind: "referral".into(), ..Default::default() }).await,
+        ["成都启明软件有限公司"]
+    );
+    assert_eq!(
+        names(&t, ListQuery { tag: "重点客户".into(), ..Default::default() }).await,
+        ["深圳市华信科技有限公司"]
+    );
     assert_eq!(names(&t, ListQuery { class: "none".into(), ..Default::default() }).await.len(), 3);
     assert_eq!(names(&t, ListQuery { class: "A".into(), ..Default::default() }).await.len(), 0);
     assert_eq!(names(&t, ListQuery { no_channel_contact: true, ..Default::default() }).await.len(), 3);
     let asc = names(&t, ListQuery { sort: "name".into(), ..Default::default() }).await;
     let desc = names(&t, ListQuery { sort: "name".into(), desc: true, ..Default::default() }).await;
     assert_eq!(asc.iter().rev().cloned().collect::<Vec<_>>(), desc);
-    let page = partners::list(&t.desk, &ListQuery { limit: 1, offset: 1, ..Default::default() }).await.unwrap();
+    let page =
+        partners::list(&t.desk, &ListQuery { limit: 1, offset: 1, ..Default::default() }).await.unwrap();
     assert_eq!((page.total, page.rows.len()), (3, 1));
     for bad in [
         ListQuery { sort: "drop table".into(), ..Default::default() },

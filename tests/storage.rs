@@ -45,9 +45,11 @@ async fn reopening_keeps_data_device_and_clock() {
     assert_eq!(again.device().id, device.id, "device identity survives restarts");
     assert_eq!(again.user(), user, "same login, same user");
     assert_eq!(partners::get(&again, &p.id).await.unwrap().name, "重庆泰和商贸有限公司");
-    let last: String = sqlx::query_scalar("SELECT last_hlc FROM device").fetch_one(again.pool()).await.unwrap();
+    let last: String =
+        sqlx::query_scalar("SELECT last_hlc FROM device").fetch_one(again.pool()).await.unwrap();
     assert_eq!(last, p.hlc, "HLC high-water mark persisted with the change");
-    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM app_user").fetch_one(again.pool()).await.unwrap();
+    let users: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM app_user").fetch_one(again.pool()).await.unwrap();
     assert_eq!(users, 1);
     again.close().await;
 }
@@ -119,14 +121,36 @@ async fn generated_demo_data_goes_through_the_rules() {
     assert_eq!(channeldesk::demo::seed(&t.desk, 300, 42).await.unwrap(), 0, "only into an empty register");
     let page = partners::list(&t.desk, &partners::ListQuery::default()).await.unwrap();
     assert_eq!(page.total, 300);
-    let audits: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE entity = 'partner' AND operation = 'create'")
-        .fetch_one(t.desk.pool())
-        .await
-        .unwrap();
+    let audits: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_log WHERE entity = 'partner' AND operation = 'create'",
+    )
+    .fetch_one(t.desk.pool())
+    .await
+    .unwrap();
     assert_eq!(audits, 300);
     let classed: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE class IS NOT NULL")
         .fetch_one(t.desk.pool())
         .await
         .unwrap();
     assert!(classed > 50, "{classed}");
+}
+
+#[tokio::test]
+async fn duplicate_lookups_use_indexes() {
+    let t = desk().await;
+    for sql in [partners::DUP_BY_CODE, partners::DUP_BY_NAME, partners::DUP_BY_PHONE, partners::DUP_BY_EMAIL]
+    {
+        let rows: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}")))
+                .bind("x")
+                .bind("y")
+                .fetch_all(t.desk.pool())
+                .await
+                .unwrap();
+        let plan: Vec<&str> = rows.iter().map(|r| r.3.as_str()).collect();
+        assert!(
+            plan.iter().all(|d| d.starts_with("SEARCH") || d.starts_with("USE TEMP B-TREE")),
+            "full scan in {sql}: {plan:?}"
+        );
+    }
 }

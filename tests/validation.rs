@@ -9,8 +9,8 @@ fn credit_codes() {
         "91350100M000100Y43",
         "91110000600037341L",
         "91440300708461136T",
-        "91350100m000100y43",  // lower case accepted, stored upper case
-        " 9135 0100M000100Y43 ", // spaces ignored
+        "91350100m000100y43",                   // lower case accepted, stored upper case
+        " 9135 0100M000100Y43 ",                // spaces ignored
         "９１３５０１００Ｍ０００１００Ｙ４３", // full-width digits and letters
     ];
     for c in valid {
@@ -39,7 +39,14 @@ fn credit_codes() {
 
 #[test]
 fn phones() {
-    for ok in ["13800138000", "138-0013-8000", "+86 138 0013 8000", "010-62345678", "(0755) 8888 6666", "+44 20 7946 0958"] {
+    for ok in [
+        "13800138000",
+        "138-0013-8000",
+        "+86 138 0013 8000",
+        "010-62345678",
+        "(0755) 8888 6666",
+        "+44 20 7946 0958",
+    ] {
         assert!(phone(ok).is_ok(), "{ok}");
     }
     for bad in ["12345678901", "1234", "13800138000x", "138 0013 8000 ext 1", "++8613800138000", "电话"] {
@@ -79,6 +86,9 @@ fn company_name_normalisation() {
     for (a, b) in same {
         assert_eq!(normalize_company_name(a), normalize_company_name(b), "{a} ~ {b}");
     }
-    assert_ne!(normalize_company_name("深圳华信科技有限公司"), normalize_company_name("广州华信科技有限公司"));
+    assert_ne!(
+        normalize_company_name("深圳华信科技有限公司"),
+        normalize_company_name("广州华信科技有限公司")
+    );
     assert_eq!(normalize_company_name("公司"), "公司", "a name is never reduced to nothing");
 }

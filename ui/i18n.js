@@ -55,10 +55,11 @@ export function tOr(key, fallback) {
   return key in table ? table[key] : fallback;
 }
 
-/** Formats an RFC 3339 time for people, in local time. @param {string} iso */
+/** Formats an RFC 3339 time for people, in local time, as `YYYY-MM-DD HH:mm` in both languages. @param {string} iso */
 export function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleString(current, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 }

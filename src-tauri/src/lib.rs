@@ -4,6 +4,7 @@
 //! Invariants: the Desk is opened (database created and migrated) before the window loads;
 //! its pool is closed when the app exits.
 
+pub mod command_list;
 pub mod commands;
 
 use channeldesk::{Desk, OpenOptions};
@@ -86,6 +87,11 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
     ])
 }
 
+/// The compiled-in configuration, assets and capabilities (shared with the IPC tests).
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
 /// Runs the desktop program until its window closes.
 pub fn run(opts: LaunchOptions) {
     let app = with_commands(tauri::Builder::default())
@@ -96,9 +102,16 @@ pub fn run(opts: LaunchOptions) {
             };
             let desk = tauri::async_runtime::block_on(open_desk(&dir, opts.demo))?;
             app.manage(desk);
+            // The web view's own storage lives with the data it belongs to.
+            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+                .title("渠道商务台 ChannelDesk")
+                .inner_size(1280.0, 820.0)
+                .min_inner_size(960.0, 600.0)
+                .data_directory(dir.join("webview"))
+                .build()?;
             Ok(())
         })
-        .build(tauri::generate_context!());
+        .build(context());
     let app = match app {
         Ok(app) => app,
         Err(e) => {

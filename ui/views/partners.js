@@ -57,11 +57,13 @@ export async function partnersView(main) {
     id: 'partner-search', type: 'search', class: 'search', value: query.q,
     placeholder: t('partners.search_placeholder'), 'aria-label': t('partners.search_placeholder'), autocomplete: 'off',
     onInput: () => {
+      // Measured by the end-to-end run: keystroke to updated list.
+      document.body.dataset.inputAt = String(performance.now());
       window.clearTimeout(debounce);
       debounce = window.setTimeout(() => { query.q = search.value; query.offset = 0; load(); }, 120);
     },
     onKeydown: (/** @type {KeyboardEvent} */ e) => {
-      if (e.key === 'Escape' && search.value) { e.stopPropagation(); search.value = ''; query.q = ''; query.offset = 0; load(); }
+      if (e.key === 'Escape' && (search.value || query.q)) { e.stopPropagation(); search.value = ''; query.q = ''; query.offset = 0; load(); }
     },
   });
 
@@ -142,7 +144,7 @@ export async function partnersView(main) {
       h('td', null, classBadge(r.class)),
       h('td', null, r.channel_contact_name || h('span', { class: 'badge warn' }, t('partners.no_contact'))),
       h('td', null, r.primary_contact ? [h('div', null, ...highlight(r.primary_contact, q)), h('div', { class: 'muted small mono' }, ...highlight(r.primary_mobile || '', q))] : ''),
-      h('td', { class: 'muted small' }, formatTime(r.updated_at)));
+      h('td', { class: 'muted small when' }, formatTime(r.updated_at)));
   }
 
   async function load() {
@@ -179,6 +181,7 @@ export async function partnersView(main) {
       h('span', { class: 'muted small' }, t('pager.range', { from, to })),
       h('button', { type: 'button', disabled: to >= page.total, onClick: () => { query.offset += PAGE; load(); } }, t('pager.next')));
     document.body.dataset.listSeq = String(my);
+    document.body.dataset.listAt = String(performance.now());
   }
 
   replace(main,

@@ -1,1 +1,353 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's commands, with the set-up they need.
+//!
+//! - `run [--demo [N]] [--release]`: build and open ChannelDesk on the per-user data folder.
+//! - `test`: every check: fmt, clippy, core + shell + end-to-end tests, UI type check.
+//! - `bench`: criterion benchmarks on generated data; writes `docs/benchmarks.md`.
+//! - `screenshots`: the end-to-end run, writing its screenshots into `docs/screenshots/`.
+//! - `setup`: only install what the others need (Linux packages, tauri-driver, TypeScript).
+//!
+//! On Linux the set-up installs missing Debian packages with apt-get (printing the command)
+//! and tools into `~/.cache/channeldesk/tools`; nothing is installed into the clone.
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+
+const DEBIAN_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "libsoup-3.0-dev",
+    "libjavascriptcoregtk-4.1-dev",
+    "librsvg2-dev",
+    "libayatana-appindicator3-dev",
+    "libxdo-dev",
+    "build-essential",
+    "pkg-config",
+    "libssl-dev",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "fonts-noto-cjk",
+    "poppler-utils",
+    "qpdf",
+    "keyutils",
+];
+const TAURI_DRIVER_VERSION: &str = "2.1.0";
+const TYPESCRIPT_VERSION: &str = "5.9.3";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        Some("bench") => bench(),
+        Some("screenshots") => screenshots(),
+        Some("setup") => setup(true).map(|_| ()),
+        _ => {
+            Err("usage: cargo xtask run [--demo [N]] [--release] | test | bench | screenshots | setup".into())
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+fn cache_dir() -> PathBuf {
+    let home = env::var_os("HOME").or_else(|| env::var_os("USERPROFILE")).unwrap_or_else(|| ".".into());
+    PathBuf::from(home).join(".cache").join("channeldesk")
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn status(mut cmd: Command, what: &str) -> Result {
+    eprintln!("xtask: {what}");
+    let st = cmd.status().map_err(|e| format!("{what}: {e}"))?;
+    if st.success() { Ok(()) } else { Err(format!("{what} failed ({st})")) }
+}
+
+fn have(cmd: &str, arg: &str) -> bool {
+    Command::new(cmd).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
+}
+
+/// What the set-up found or installed.
+struct Tools {
+    tauri_driver: Option<PathBuf>,
+    tsc: Option<PathBuf>,
+}
+
+/// Installs what is missing. `full` also installs the test tools.
+fn setup(full: bool) -> Result<Tools> {
+    if cfg!(target_os = "linux") {
+        install_debian_packages(full)?;
+    }
+    if !full {
+        return Ok(Tools { tauri_driver: None, tsc: None });
+    }
+    if !have("cargo-nextest", "--version") && !have("cargo", "nextest") {
+        let mut c = cargo();
+        c.args(["install", "cargo-nextest", "--locked"]);
+        status(c, "installing cargo-nextest")?;
+    }
+    let tools = cache_dir().join("tools");
+    let mut tauri_driver = None;
+    if cfg!(any(target_os = "linux", target_os = "windows")) {
+        let exe = tools.join("bin").join(if cfg!(windows) { "tauri-driver.exe" } else { "tauri-driver" });
+        if !exe.is_file() {
+            let mut c = cargo();
+            c.args(["install", "tauri-driver", "--locked", "--version", TAURI_DRIVER_VERSION, "--root"])
+                .arg(&tools);
+            status(c, &format!("installing tauri-driver {TAURI_DRIVER_VERSION} into {}", tools.display()))?;
+        }
+        tauri_driver = Some(exe);
+    }
+    let node = cache_dir().join("node");
+    let tsc = node.join("node_modules").join(".bin").join(if cfg!(windows) { "tsc.cmd" } else { "tsc" });
+    let installed = std::fs::read_to_string(node.join("node_modules/typescript/package.json"))
+        .is_ok_and(|s| s.contains(&format!("\"version\": \"{TYPESCRIPT_VERSION}\"")));
+    if !installed {
+        std::fs::create_dir_all(&node).map_err(|e| e.to_string())?;
+        let mut c = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
+        c.args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&node)
+            .arg(format!("typescript@{TYPESCRIPT_VERSION}"));
+        status(c, &format!("installing typescript {TYPESCRIPT_VERSION} into {}", node.display()))?;
+    }
+    Ok(Tools { tauri_driver, tsc: Some(tsc) })
+}
+
+fn install_debian_packages(full: bool) -> Result {
+    let wanted: Vec<&str> = DEBIAN_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| {
+            full || !matches!(
+                *p,
+                "webkit2gtk-driver" | "poppler-utils" | "qpdf" | "keyutils" | "xvfb" | "xauth"
+            )
+        })
+        .collect();
+    let missing: Vec<&str> = wanted
+        .into_iter()
+        .filter(|p| {
+            let out = Command::new("dpkg-query").args(["-W", "-f=${Status}", p]).output();
+            !out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if !have("apt-get", "--version") {
+        return Err(format!(
+            "missing system packages (install them with your package manager): {}",
+            missing.join(" ")
+        ));
+    }
+    let sudo = !is_root();
+    let apt = |args: &[&str]| {
+        let mut c = if sudo { Command::new("sudo") } else { Command::new("apt-get") };
+        if sudo {
+            c.arg("apt-get");
+        }
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        c
+    };
+    status(apt(&["update", "-qq"]), "apt-get update")?;
+    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    args.extend(&missing);
+    status(apt(&args), &format!("apt-get install {}", missing.join(" ")))
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn run(args: &[String]) -> Result {
+    setup(false)?;
+    let release = args.iter().any(|a| a == "--release");
+    let app_args: Vec<&String> = args.iter().filter(|a| *a != "--release").collect();
+    let mut c = cargo();
+    c.args(["run", "-p", "channeldesk-app", "--bin", "channeldesk"]);
+    if release {
+        c.arg("--release");
+    }
+    c.arg("--").args(app_args);
+    status(c, "building and starting ChannelDesk")
+}
+
+/// A virtual display for the window tests when there is none (Linux without a desktop).
+struct Display(Option<Child>);
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn virtual_display() -> Result<(Display, Option<String>)> {
+    if !cfg!(target_os = "linux") || env::var_os("DISPLAY").is_some() {
+        return Ok((Display(None), None));
+    }
+    for n in 90..110 {
+        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        {
+            continue;
+        }
+        let child = Command::new("Xvfb")
+            .args([
+                format!(":{n}"),
+                "-screen".into(),
+                "0".into(),
+                "1280x900x24".into(),
+                "-nolisten".into(),
+                "tcp".into(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("starting Xvfb: {e}"))?;
+        for _ in 0..50 {
+            if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                return Ok((Display(Some(child)), Some(format!(":{n}"))));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        return Err("Xvfb did not start".into());
+    }
+    Err("no free X display number".into())
+}
+
+/// Environment for test runs: the tools on PATH, a display, end-to-end tests made mandatory
+/// where the set-up installed their tools.
+fn test_env(c: &mut Command, tools: &Tools, display: &Option<String>) {
+    if let Some(driver) = &tools.tauri_driver {
+        c.env("CHANNELDESK_TAURI_DRIVER", driver);
+        if cfg!(target_os = "linux") {
+            c.env("CHANNELDESK_E2E", "required");
+        }
+    }
+    if let Some(d) = display {
+        c.env("DISPLAY", d);
+    }
+}
+
+fn test() -> Result {
+    let tools = setup(true)?;
+    let mut c = cargo();
+    c.args(["fmt", "--all", "--", "--check"]);
+    status(c, "cargo fmt --check")?;
+    let mut c = cargo();
+    c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
+    status(c, "cargo clippy -D warnings")?;
+
+    let (_display, display) = virtual_display()?;
+    let mut c = cargo();
+    c.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+    test_env(&mut c, &tools, &display);
+    status(c, "core, shell (IPC) and end-to-end tests")?;
+
+    // The test run regenerates ui/bindings from the Rust types; they must be committed as is.
+    let out = Command::new("git")
+        .current_dir(root())
+        .args(["status", "--porcelain", "--", "ui/bindings"])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let changed = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if out.status.success() && !changed.is_empty() {
+        return Err(format!("ui/bindings changed with the Rust types; commit them:\n{changed}"));
+    }
+
+    let tsc = tools.tsc.ok_or("TypeScript not installed")?;
+    let mut c = Command::new(tsc);
+    c.current_dir(root().join("ui")).args(["--noEmit", "-p", "tsconfig.json"]);
+    status(c, "tsc --noEmit over ui/")?;
+    eprintln!("xtask: all checks passed");
+    Ok(())
+}
+
+fn screenshots() -> Result {
+    let tools = setup(true)?;
+    let (_display, display) = virtual_display()?;
+    let mut c = cargo();
+    c.args(["nextest", "run", "-p", "channeldesk-app", "--test", "e2e"]).env("CHANNELDESK_UPDATE_DOCS", "1");
+    test_env(&mut c, &tools, &display);
+    status(c, "end-to-end run writing docs/screenshots")
+}
+
+fn bench() -> Result {
+    setup(false)?;
+    let mut c = cargo();
+    c.args(["bench", "-p", "channeldesk", "--bench", "partners"]);
+    status(c, "criterion benchmarks (release build, 100,000 generated partners)")?;
+    let target = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let figures = std::fs::read_to_string(target.join("channeldesk-bench.md"))
+        .map_err(|e| format!("benchmark figures missing: {e}"))?;
+    let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
+    let doc = render_benchmarks(&figures, e2e.as_deref());
+    std::fs::write(root().join("docs/benchmarks.md"), doc).map_err(|e| e.to_string())?;
+    eprintln!("xtask: wrote docs/benchmarks.md");
+    Ok(())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| env::consts::ARCH.to_string());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").parse::<u64>().unwrap_or(0))
+        })
+        .map(|kb| format!("{:.0} GiB", kb as f64 / 1024.0 / 1024.0))
+        .unwrap_or_default();
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {mem} memory, {} ({}), {rustc}", env::consts::OS, env::consts::ARCH)
+}
+
+fn render_benchmarks(figures: &str, e2e: Option<&str>) -> String {
+    let mut s = String::new();
+    s.push_str("# Benchmarks\n\n");
+    s.push_str(
+        "Written by `cargo xtask bench` (criterion, release build) on generated data; the end-to-end\n",
+    );
+    s.push_str("figures come from the last `cargo xtask test` run. Tests never assert on these times.\n\n");
+    s.push_str(&format!("Machine: {}\n\n", machine()));
+    s.push_str(figures);
+    if let Some(e2e) = e2e {
+        s.push_str("\n## In the real window (end-to-end run, debug build, under Xvfb)\n\n");
+        s.push_str("From `src-tauri/tests/e2e.rs` (`filled_register_timings_and_screenshots`). Keystroke to list is\n");
+        s.push_str(
+            "measured inside the page from the input event to the rendered list and includes the 120 ms\n",
+        );
+        s.push_str("typing debounce.\n\n```json\n");
+        s.push_str(e2e.trim());
+        s.push_str("\n```\n");
+    }
+    s
+}
