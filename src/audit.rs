@@ -73,6 +73,31 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends many entries `(operation, entity, entity_id, changes)` inside `w`, with
+/// multi-row statements (batch creation and imports).
+pub async fn record_many(w: &mut Write, entries: &[(&str, &str, &str, Changes)]) -> Result<()> {
+    for part in entries.chunks(100) {
+        let mut qb: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+            "INSERT INTO audit_log (id, at, hlc, device_id, user_id, user_name, operation, entity, entity_id, changes) ",
+        );
+        let s = &w.stamp;
+        qb.push_values(part, |mut b, (op, entity, id, changes)| {
+            b.push_bind(new_id())
+                .push_bind(s.now.as_str())
+                .push_bind(s.hlc.as_str())
+                .push_bind(s.device_id.as_str())
+                .push_bind(s.user.id.as_str())
+                .push_bind(s.user.name.as_str())
+                .push_bind(*op)
+                .push_bind(*entity)
+                .push_bind(*id)
+                .push_bind(changes.to_json());
+        });
+        qb.build().execute(&mut *w.tx).await?;
+    }
+    Ok(())
+}
+
 /// One audit entry as shown to a person.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]

@@ -19,7 +19,7 @@ use crate::search::{self, Term};
 use crate::validate::{self, Checker};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use ts_rs::TS;
 
 /// Where a partner is in its relationship with the company.
@@ -503,9 +503,9 @@ pub async fn create(desk: &Desk, input: &PartnerInput, confirm_similar: bool) ->
     let mut w = desk.write().await?;
     check_channel_contact(&mut w.tx, &clean).await?;
     enforce_duplicates(find_duplicates(&mut w.tx, &clean, None).await?, confirm_similar)?;
-    let id = insert_clean(&mut w, &clean).await?;
+    let ids = insert_batch(&mut w, &[&clean]).await?;
     w.commit().await?;
-    get(desk, &id).await
+    get(desk, &ids[0]).await
 }
 
 /// Creates many partners in one transaction (generated data, imports): all or none. Errors
@@ -536,70 +536,169 @@ pub async fn create_many(desk: &Desk, inputs: &[PartnerInput]) -> Result<Vec<Str
         return Err(Error::Validation(errors));
     }
     let mut w = desk.write().await?;
-    let mut ids = Vec::with_capacity(cleans.len());
-    for (i, clean) in cleans.iter().enumerate() {
-        check_channel_contact(&mut w.tx, clean).await.map_err(|e| prefix_row(e, i))?;
-        let dup = find_duplicates(&mut w.tx, clean, None).await?;
-        enforce_duplicates(dup, true).map_err(|e| prefix_row(e, i))?;
-        ids.push(insert_clean(&mut w, clean).await?);
-    }
+    check_batch_against_register(&mut w.tx, &cleans).await?;
+    let refs: Vec<&Clean> = cleans.iter().collect();
+    let ids = insert_batch(&mut w, &refs).await?;
     w.commit().await?;
     Ok(ids)
 }
 
-fn prefix_row(e: Error, i: usize) -> Error {
-    match e {
-        Error::Validation(fs) => Error::Validation(
-            fs.into_iter()
-                .map(|mut f| {
-                    f.field = format!("rows.{i}.{}", f.field);
-                    f
-                })
-                .collect(),
-        ),
-        Error::Conflict { kind, with } => Error::Conflict {
-            kind,
-            with: with
-                .into_iter()
-                .map(|mut r| {
-                    r.reason = format!("rows.{i}.{}", r.reason);
-                    r
-                })
-                .collect(),
-        },
-        other => other,
+/// For a batch: credit codes already used by live partners (refused, naming the row) and
+/// channel contacts that are not users, each with one query per few hundred rows.
+async fn check_batch_against_register(conn: &mut SqliteConnection, cleans: &[Clean]) -> Result<()> {
+    let codes: Vec<(usize, &str)> =
+        cleans.iter().enumerate().filter_map(|(i, c)| c.get("credit_code").map(|code| (i, code))).collect();
+    for part in codes.chunks(500) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "SELECT credit_code, id, name FROM partner WHERE deleted_at IS NULL AND credit_code IN (",
+        );
+        let mut sep = qb.separated(", ");
+        for (_, code) in part {
+            sep.push_bind(*code);
+        }
+        qb.push(")");
+        let hits: Vec<(String, String, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        if let Some((code, id, label)) = hits.into_iter().next() {
+            let row = part.iter().find(|(_, c)| *c == code).map(|(i, _)| *i).unwrap_or(0);
+            return Err(Error::Conflict {
+                kind: "duplicate",
+                with: vec![ConflictRef { id, label, reason: format!("rows.{row}.credit_code") }],
+            });
+        }
     }
+    let users: Vec<&str> = cleans
+        .iter()
+        .filter_map(|c| c.get("channel_contact_id"))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let mut known = HashSet::new();
+    for part in users.chunks(500) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT id FROM app_user WHERE deleted_at IS NULL AND id IN (");
+        let mut sep = qb.separated(", ");
+        for u in part {
+            sep.push_bind(*u);
+        }
+        qb.push(")");
+        known.extend(qb.build_query_scalar::<String>().fetch_all(&mut *conn).await?);
+    }
+    let unknown: Vec<crate::error::FieldError> = cleans
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.get("channel_contact_id").is_some_and(|u| !known.contains(u)))
+        .map(|(i, _)| crate::error::FieldError::new(format!("rows.{i}.channel_contact_id"), "unknown"))
+        .collect();
+    if unknown.is_empty() { Ok(()) } else { Err(Error::Validation(unknown)) }
 }
 
-async fn insert_clean(w: &mut Write, clean: &Clean) -> Result<String> {
-    let id = new_id();
-    let s = w.stamp.clone();
-    let mut field_hlc = BTreeMap::new();
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO partner (id, name_norm, ");
-    for col in COLUMNS {
-        qb.push(col).push(", ");
-        field_hlc.insert(col, s.hlc.clone());
-    }
-    qb.push("created_at, updated_at, updated_by, hlc, field_hlc) VALUES (");
-    let mut sep = qb.separated(", ");
-    sep.push_bind(&id).push_bind(&clean.name_norm);
-    for v in &clean.values {
-        sep.push_bind(v.clone());
-    }
-    let fh = serde_json::to_string(&field_hlc).unwrap_or_default();
-    sep.push_bind(&s.now).push_bind(&s.now).push_bind(&s.user.id).push_bind(&s.hlc).push_bind(fh);
-    qb.push(")");
-    let rid = qb.build().execute(&mut *w.tx).await?.last_insert_rowid();
+/// Rows per multi-row INSERT statement (well under SQLite's bound-parameter limit).
+const ROWS_PER_STATEMENT: usize = 100;
 
+/// Inserts checked partners with their contacts, tags, search entries and audit entries, a
+/// few multi-row statements per hundred partners. Returns the new ids in input order.
+async fn insert_batch(w: &mut Write, cleans: &[&Clean]) -> Result<Vec<String>> {
+    let s = w.stamp.clone();
+    // Every field of a new row carries the creation clock: stored once, as the default.
+    let field_hlc = serde_json::json!({ "*": s.hlc }).to_string();
+    let ids: Vec<String> = cleans.iter().map(|_| new_id()).collect();
+    for (chunk_ids, chunk) in ids.chunks(ROWS_PER_STATEMENT).zip(cleans.chunks(ROWS_PER_STATEMENT)) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO partner (id, name_norm, ");
+        for col in COLUMNS {
+            qb.push(col).push(", ");
+        }
+        qb.push("created_at, updated_at, updated_by, hlc, field_hlc) ");
+        qb.push_values(chunk_ids.iter().zip(chunk), |mut b, (id, clean)| {
+            b.push_bind(id.as_str()).push_bind(clean.name_norm.as_str());
+            for v in &clean.values {
+                b.push_bind(v.as_deref());
+            }
+            b.push_bind(s.now.as_str())
+                .push_bind(s.now.as_str())
+                .push_bind(s.user.id.as_str())
+                .push_bind(s.hlc.as_str())
+                .push_bind(field_hlc.as_str());
+        });
+        qb.push(" RETURNING id, rid");
+        let rids: HashMap<String, i64> =
+            qb.build_query_as::<(String, i64)>().fetch_all(&mut *w.tx).await?.into_iter().collect();
+
+        let contacts: Vec<(&str, usize, &CleanContact)> = chunk_ids
+            .iter()
+            .zip(chunk)
+            .flat_map(|(id, c)| c.contacts.iter().enumerate().map(move |(pos, k)| (id.as_str(), pos, k)))
+            .collect();
+        for part in contacts.chunks(ROWS_PER_STATEMENT) {
+            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO partner_contact (id, partner_id, name, title, mobile, mobile_norm, email, wechat,
+                 is_primary, position, created_at, updated_at, updated_by, hlc, field_hlc) ",
+            );
+            qb.push_values(part, |mut b, (pid, pos, k)| {
+                b.push_bind(new_id())
+                    .push_bind(*pid)
+                    .push_bind(k.name.as_str())
+                    .push_bind(k.title.as_str())
+                    .push_bind(k.mobile.as_str())
+                    .push_bind(validate::phone_digits(&k.mobile))
+                    .push_bind(k.email.as_str())
+                    .push_bind(k.wechat.as_str())
+                    .push_bind(k.is_primary)
+                    .push_bind(*pos as i64)
+                    .push_bind(s.now.as_str())
+                    .push_bind(s.now.as_str())
+                    .push_bind(s.user.id.as_str())
+                    .push_bind(s.hlc.as_str())
+                    .push_bind(field_hlc.as_str());
+            });
+            qb.build().execute(&mut *w.tx).await?;
+        }
+
+        let tags: Vec<(&str, &str)> = chunk_ids
+            .iter()
+            .zip(chunk)
+            .flat_map(|(id, c)| c.tags.iter().map(move |t| (t.as_str(), id.as_str())))
+            .collect();
+        for part in tags.chunks(ROWS_PER_STATEMENT * 4) {
+            let mut qb: QueryBuilder<Sqlite> =
+                QueryBuilder::new("INSERT OR IGNORE INTO partner_tag (tag, partner_id) ");
+            qb.push_values(part, |mut b, (t, id)| {
+                b.push_bind(*t).push_bind(*id);
+            });
+            qb.build().execute(&mut *w.tx).await?;
+        }
+
+        let entries: Vec<(i64, String, BTreeSet<String>)> = chunk_ids
+            .iter()
+            .zip(chunk)
+            .map(|(id, c)| {
+                let (body, grams) =
+                    index_entry(&IndexSource::from_clean(c), c.contacts.iter().map(CleanContact::texts));
+                (rids.get(id).copied().unwrap_or_default(), body, grams)
+            })
+            .collect();
+        write_index(&mut w.tx, &entries, true).await?;
+
+        let audits: Vec<(&str, &str, &str, Changes)> = chunk_ids
+            .iter()
+            .zip(chunk)
+            .map(|(id, c)| ("create", "partner", id.as_str(), creation_changes(c)))
+            .collect();
+        audit::record_many(w, &audits).await?;
+    }
+    Ok(ids)
+}
+
+/// The audit record of a new partner: every field set.
+fn creation_changes(clean: &Clean) -> Changes {
     let mut changes = Changes::new();
     for (col, v) in COLUMNS.iter().zip(&clean.values) {
         changes.set(col, v);
     }
-    write_contacts(w, &id, &[], &clean.contacts, &mut changes).await?;
-    write_tags(w, &id, &clean.tags).await?;
-    reindex(&mut w.tx, rid, &id).await?;
-    audit::record(w, "create", "partner", &id, &changes).await?;
-    Ok(id)
+    if !clean.contacts.is_empty() {
+        let after: Vec<String> = clean.contacts.iter().map(|k| contact_summary(k.texts())).collect();
+        changes.set("contacts", &after);
+    }
+    changes
 }
 
 /// Updates partner `id`, which must still be at version `expected_hlc`.
@@ -781,8 +880,8 @@ async fn write_contacts(
                 any = true;
                 sqlx::query(
                     "UPDATE partner_contact SET name = ?, title = ?, mobile = ?, mobile_norm = ?, email = ?,
-                     wechat = ?, is_primary = ?, position = ?, updated_at = ?, updated_by = ?, hlc = ?
-                     WHERE id = ?",
+                     wechat = ?, is_primary = ?, position = ?, updated_at = ?, updated_by = ?, hlc = ?,
+                     field_hlc = json_object('*', hlc) WHERE id = ?",
                 )
                 .bind(&k.name)
                 .bind(&k.title)
@@ -803,8 +902,8 @@ async fn write_contacts(
                 any = true;
                 sqlx::query(
                     "INSERT INTO partner_contact (id, partner_id, name, title, mobile, mobile_norm, email, wechat,
-                     is_primary, position, created_at, updated_at, updated_by, hlc)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     is_primary, position, created_at, updated_at, updated_by, hlc, field_hlc)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?14))",
                 )
                 .bind(new_id())
                 .bind(partner_id)
@@ -828,7 +927,8 @@ async fn write_contacts(
     for o in old.iter().filter(|o| !kept.contains(&o.id)) {
         any = true;
         sqlx::query(
-            "UPDATE partner_contact SET deleted_at = ?, updated_at = ?, updated_by = ?, hlc = ? WHERE id = ?",
+            "UPDATE partner_contact SET deleted_at = ?, updated_at = ?, updated_by = ?, hlc = ?,
+             field_hlc = json_object('*', hlc) WHERE id = ?",
         )
         .bind(&s.now)
         .bind(&s.now)
@@ -839,21 +939,8 @@ async fn write_contacts(
         .await?;
     }
     if any {
-        let before: Vec<String> = old.iter().map(contact_summary).collect();
-        let after: Vec<String> = new
-            .iter()
-            .map(|k| {
-                contact_summary(&Contact {
-                    id: String::new(),
-                    name: k.name.clone(),
-                    title: k.title.clone(),
-                    mobile: k.mobile.clone(),
-                    email: k.email.clone(),
-                    wechat: k.wechat.clone(),
-                    is_primary: k.is_primary,
-                })
-            })
-            .collect();
+        let before: Vec<String> = old.iter().map(|c| contact_summary(c.texts())).collect();
+        let after: Vec<String> = new.iter().map(|k| contact_summary(k.texts())).collect();
         if old.is_empty() {
             changes.set("contacts", &after);
         } else {
@@ -863,8 +950,8 @@ async fn write_contacts(
     Ok(())
 }
 
-fn contact_summary(c: &Contact) -> String {
-    [c.name.as_str(), &c.title, &c.mobile, &c.email, &c.wechat]
+fn contact_summary(c: ContactText<'_>) -> String {
+    [c.name, c.title, c.mobile, c.email, c.wechat]
         .iter()
         .filter(|s| !s.is_empty())
         .cloned()
@@ -919,50 +1006,135 @@ async fn reindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> 
     .fetch_one(&mut *conn)
     .await?;
     let contacts = load_contacts(conn, id).await?;
+    let (body, grams) = index_entry(&r, contacts.iter().map(Contact::texts));
+    write_index(conn, &[(rid, body, grams)], false).await
+}
+
+/// A contact's searchable texts.
+#[derive(Clone, Copy)]
+struct ContactText<'a> {
+    name: &'a str,
+    title: &'a str,
+    mobile: &'a str,
+    email: &'a str,
+    wechat: &'a str,
+}
+
+impl Contact {
+    fn texts(&self) -> ContactText<'_> {
+        ContactText {
+            name: &self.name,
+            title: &self.title,
+            mobile: &self.mobile,
+            email: &self.email,
+            wechat: &self.wechat,
+        }
+    }
+}
+
+impl CleanContact {
+    fn texts(&self) -> ContactText<'_> {
+        ContactText {
+            name: &self.name,
+            title: &self.title,
+            mobile: &self.mobile,
+            email: &self.email,
+            wechat: &self.wechat,
+        }
+    }
+}
+
+impl IndexSource {
+    fn from_clean(c: &Clean) -> IndexSource {
+        let get = |col: &str| c.get(col).unwrap_or_default().to_string();
+        IndexSource {
+            name: get("name"),
+            short_name: get("short_name"),
+            credit_code: c.get("credit_code").map(String::from),
+            legal_rep: get("legal_rep"),
+            address: get("address"),
+            province: get("province"),
+            city: get("city"),
+            industry: get("industry"),
+            business_scope: get("business_scope"),
+            website: get("website"),
+            source_detail: get("source_detail"),
+            tags: get("tags"),
+            notes: get("notes"),
+        }
+    }
+}
+
+/// A partner's search entries: the folded FTS body and the two-character grams of its names.
+fn index_entry<'a>(
+    r: &IndexSource,
+    contacts: impl Iterator<Item = ContactText<'a>>,
+) -> (String, BTreeSet<String>) {
     let tags: Vec<String> = serde_json::from_str(&r.tags).unwrap_or_default();
     let province = reference::province(&r.province).map(|p| format!("{} {}", p.zh, p.en)).unwrap_or_default();
-    let mut body: Vec<String> = vec![
-        r.name.clone(),
-        r.short_name.clone(),
-        r.credit_code.unwrap_or_default(),
-        r.legal_rep.clone(),
-        r.address,
-        province,
-        r.city.clone(),
-        r.industry,
-        r.business_scope,
-        r.website,
-        r.source_detail,
-        tags.join(" "),
-        r.notes,
-    ];
-    let mut gram_src: Vec<String> = vec![r.name, r.short_name, r.legal_rep, r.city];
+    let tag_text = tags.join(" ");
+    let mut body: Vec<String> = vec![];
+    let mut gram_src: Vec<String> =
+        vec![r.name.clone(), r.short_name.clone(), r.legal_rep.clone(), r.city.clone()];
     gram_src.extend(tags);
-    for k in &contacts {
-        body.extend([
-            k.name.clone(),
-            k.title.clone(),
-            k.mobile.clone(),
-            validate::phone_digits(&k.mobile),
-            k.email.clone(),
-            k.wechat.clone(),
-        ]);
-        gram_src.push(k.name.clone());
+    for part in [
+        &r.name,
+        &r.short_name,
+        r.credit_code.as_deref().unwrap_or_default(),
+        &r.legal_rep,
+        &r.address,
+        &province,
+        &r.city,
+        &r.industry,
+        &r.business_scope,
+        &r.website,
+        &r.source_detail,
+        &tag_text,
+        &r.notes,
+    ] {
+        body.push(part.to_string());
     }
-    let body = validate::fold(&body.join("\n"));
-    sqlx::query("DELETE FROM partner_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
-    sqlx::query("INSERT INTO partner_fts (rowid, body) VALUES (?, ?)")
-        .bind(rid)
-        .bind(body)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM partner_gram WHERE partner_rid = ?").bind(rid).execute(&mut *conn).await?;
-    let grams = search::grams(gram_src.iter().map(String::as_str));
-    for chunk in grams.iter().collect::<Vec<_>>().chunks(200) {
+    for k in contacts {
+        body.extend(
+            [k.name, k.title, k.mobile, &validate::phone_digits(k.mobile), k.email, k.wechat]
+                .map(String::from),
+        );
+        gram_src.push(k.name.to_string());
+    }
+    (validate::fold(&body.join("\n")), search::grams(gram_src.iter().map(String::as_str)))
+}
+
+/// Writes search entries `(rid, body, grams)`. `fresh` rows have none yet, so nothing is
+/// deleted first (a delete on a contentless FTS table records a tombstone even for a rowid
+/// it never had).
+async fn write_index(
+    conn: &mut SqliteConnection,
+    entries: &[(i64, String, BTreeSet<String>)],
+    fresh: bool,
+) -> Result<()> {
+    if !fresh {
+        for (rid, _, _) in entries {
+            sqlx::query("DELETE FROM partner_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
+            sqlx::query("DELETE FROM partner_gram WHERE partner_rid = ?")
+                .bind(rid)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    for part in entries.chunks(ROWS_PER_STATEMENT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO partner_fts (rowid, body) ");
+        qb.push_values(part, |mut b, (rid, body, _)| {
+            b.push_bind(*rid).push_bind(body.as_str());
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    let grams: Vec<(&str, i64)> =
+        entries.iter().flat_map(|(rid, _, g)| g.iter().map(move |x| (x.as_str(), *rid))).collect();
+    for part in grams.chunks(ROWS_PER_STATEMENT * 5) {
         let mut qb: QueryBuilder<Sqlite> =
             QueryBuilder::new("INSERT OR IGNORE INTO partner_gram (gram, partner_rid) ");
-        qb.push_values(chunk, |mut b, g| {
-            b.push_bind(*g).push_bind(rid);
+        qb.push_values(part, |mut b, (g, rid)| {
+            b.push_bind(*g).push_bind(*rid);
         });
         qb.build().execute(&mut *conn).await?;
     }
@@ -1044,7 +1216,52 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Partner> {
     })
 }
 
-fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery, terms: &[Term]) -> Result<()> {
+/// `FROM …` of the list: with search terms, the matching rows come first (the FTS matches, or
+/// else the first gram term's) and are joined to `partner` by rowid, so the planner never walks
+/// a whole sort index looking for them. Returns the index of the gram term used there.
+fn push_from(qb: &mut QueryBuilder<Sqlite>, terms: &[Term]) -> Option<usize> {
+    let tri: Vec<&str> =
+        terms.iter().filter_map(|t| if let Term::Trigram(s) = t { Some(s.as_str()) } else { None }).collect();
+    qb.push(" FROM ");
+    if !tri.is_empty() {
+        qb.push("(SELECT rowid AS rid FROM partner_fts WHERE partner_fts MATCH ")
+            .push_bind(tri.join(" AND "))
+            .push(") AS hit CROSS JOIN partner p ON p.rid = hit.rid");
+        return None;
+    }
+    match terms.iter().position(|t| !matches!(t, Term::Trigram(_))) {
+        Some(i) => {
+            qb.push("(SELECT DISTINCT partner_rid AS rid FROM partner_gram WHERE ");
+            push_gram_condition(qb, &terms[i]);
+            qb.push(") AS hit CROSS JOIN partner p ON p.rid = hit.rid");
+            Some(i)
+        }
+        None => {
+            qb.push("partner p");
+            None
+        }
+    }
+}
+
+fn push_gram_condition(qb: &mut QueryBuilder<Sqlite>, term: &Term) {
+    match term {
+        Term::Gram(g) => {
+            qb.push("gram = ").push_bind(g.clone());
+        }
+        Term::GramRange(lo, hi) => {
+            qb.push("gram >= ").push_bind(lo.clone()).push(" AND gram < ").push_bind(hi.clone());
+        }
+        Term::Trigram(_) => {}
+    }
+}
+
+/// `WHERE …` of the list: filters, and the gram terms not already in `FROM` (`skip`).
+fn push_filters(
+    qb: &mut QueryBuilder<Sqlite>,
+    q: &ListQuery,
+    terms: &[Term],
+    skip: Option<usize>,
+) -> Result<()> {
     qb.push(" WHERE p.deleted_at IS NULL");
     if !q.status.is_empty() {
         if PartnerStatus::parse(&q.status).is_none() {
@@ -1082,29 +1299,13 @@ fn push_filters(qb: &mut QueryBuilder<Sqlite>, q: &ListQuery, terms: &[Term]) ->
     if q.no_channel_contact {
         qb.push(" AND p.channel_contact_id IS NULL");
     }
-    let tri: Vec<&str> =
-        terms.iter().filter_map(|t| if let Term::Trigram(s) = t { Some(s.as_str()) } else { None }).collect();
-    if !tri.is_empty() {
-        qb.push(" AND p.rid IN (SELECT rowid FROM partner_fts WHERE partner_fts MATCH ")
-            .push_bind(tri.join(" AND "))
-            .push(")");
-    }
-    for t in terms {
-        match t {
-            Term::Gram(g) => {
-                qb.push(" AND p.rid IN (SELECT partner_rid FROM partner_gram WHERE gram = ")
-                    .push_bind(g.clone())
-                    .push(")");
-            }
-            Term::GramRange(lo, hi) => {
-                qb.push(" AND p.rid IN (SELECT partner_rid FROM partner_gram WHERE gram >= ")
-                    .push_bind(lo.clone())
-                    .push(" AND gram < ")
-                    .push_bind(hi.clone())
-                    .push(")");
-            }
-            Term::Trigram(_) => {}
+    for (i, t) in terms.iter().enumerate() {
+        if Some(i) == skip || matches!(t, Term::Trigram(_)) {
+            continue;
         }
+        qb.push(" AND p.rid IN (SELECT partner_rid FROM partner_gram WHERE ");
+        push_gram_condition(qb, t);
+        qb.push(")");
     }
     Ok(())
 }
@@ -1126,7 +1327,17 @@ pub async fn list(desk: &Desk, q: &ListQuery) -> Result<ListPage> {
     };
     let limit = if q.limit == 0 { 50 } else { q.limit.min(200) };
     let mut conn = desk.pool().acquire().await?;
+    let searching = !terms.is_empty();
 
+    // Searches stop counting past the cap.
+    let mut cq: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM (SELECT 1");
+    let skip = push_from(&mut cq, &terms);
+    push_filters(&mut cq, q, &terms, skip)?;
+    if searching {
+        cq.push(" LIMIT ").push_bind(SEARCH_COUNT_CAP + 1);
+    }
+    cq.push(")");
+    let total: i64 = cq.build_query_scalar().fetch_one(&mut *conn).await?;
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT p.id, p.name, p.short_name, p.credit_code, p.province, p.city, p.status, p.class,
                 p.source_kind, u.display_name AS channel_contact_name,
@@ -1134,25 +1345,18 @@ pub async fn list(desk: &Desk, q: &ListQuery) -> Result<ListPage> {
                   ORDER BY c.is_primary DESC, c.position LIMIT 1) AS primary_contact,
                 (SELECT c.mobile FROM partner_contact c WHERE c.partner_id = p.id AND c.deleted_at IS NULL
                   ORDER BY c.is_primary DESC, c.position LIMIT 1) AS primary_mobile,
-                p.tags, p.updated_at
-         FROM partner p LEFT JOIN app_user u ON u.id = p.channel_contact_id",
+                p.tags, p.updated_at",
     );
-    push_filters(&mut qb, q, &terms)?;
+    let skip = push_from(&mut qb, &terms);
+    qb.push(" LEFT JOIN app_user u ON u.id = p.channel_contact_id");
+    push_filters(&mut qb, q, &terms, skip)?;
     let dir = if q.desc { "DESC" } else { "ASC" };
-    qb.push(format!(" ORDER BY {sort_col} {dir}, p.id {dir} LIMIT "))
+    // rid breaks ties: index entries are ordered by it, so a sort index serves the whole ORDER BY.
+    qb.push(format!(" ORDER BY {sort_col} {dir}, p.rid {dir} LIMIT "))
         .push_bind(limit as i64)
         .push(" OFFSET ")
         .push_bind(q.offset as i64);
     let mut rows: Vec<PartnerRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-
-    let searching = !terms.is_empty();
-    let mut cq: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM partner p");
-    push_filters(&mut cq, q, &terms)?;
-    if searching {
-        cq.push(" LIMIT ").push_bind(SEARCH_COUNT_CAP + 1);
-    }
-    cq.push(")");
-    let total: i64 = cq.build_query_scalar().fetch_one(&mut *conn).await?;
 
     if searching {
         let folded = search::folded_terms(&q.q);

@@ -203,8 +203,9 @@ async fn field_clocks_follow_changed_fields() {
         .await
         .unwrap();
     let fh: serde_json::Value = serde_json::from_str(&fh).unwrap();
-    assert_eq!(fh["city"], p2.hlc.as_str());
-    assert_eq!(fh["name"], p.hlc.as_str());
+    assert_eq!(fh["city"], p2.hlc.as_str(), "a changed field carries its own clock");
+    assert_eq!(fh["*"], p.hlc.as_str(), "the others keep the creation clock, stored once");
+    assert!(fh.get("name").is_none());
 }
 
 #[tokio::test]

@@ -138,3 +138,44 @@ async fn edits_refresh_the_index() {
     assert_eq!(names(&t, q("北斗导航")).await, ["成都北斗导航有限公司"]);
     assert_eq!(names(&t, q("斗")).await, ["成都北斗导航有限公司"]);
 }
+
+#[tokio::test]
+async fn broad_searches_walk_the_sort_order_and_cap_the_count() {
+    let t = desk().await;
+    let inputs: Vec<_> = (0..1_050).map(|i| partner(&format!("测试{i:04}有限公司"))).collect();
+    partners::create_many(&t.desk, &inputs).await.unwrap();
+    partners::create(&t.desk, &partner("另一家企业"), false).await.unwrap();
+
+    for text in ["测试", "测", "测试 有限公司", "有限公司"] {
+        let page =
+            partners::list(&t.desk, &ListQuery { q: text.into(), sort: "name".into(), ..Default::default() })
+                .await
+                .unwrap();
+        assert!(page.total_capped, "{text}: more than the cap");
+        assert_eq!(page.total, partners::SEARCH_COUNT_CAP + 1);
+        assert_eq!(page.rows.len(), 50);
+        assert_eq!(page.rows[0].name, "测试0000有限公司", "{text}: sorted by name");
+        assert_eq!(page.rows[49].name, "测试0049有限公司");
+    }
+    let desc = partners::list(
+        &t.desk,
+        &ListQuery {
+            q: "测试 有限公司".into(),
+            sort: "name".into(),
+            desc: true,
+            offset: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(desc.rows[0].name, "测试0999有限公司", "paging backwards through a broad match");
+    let narrow =
+        partners::list(&t.desk, &ListQuery { q: "测试 0999".into(), ..Default::default() }).await.unwrap();
+    assert!(!narrow.total_capped);
+    assert_eq!(names_of(&narrow), ["测试0999有限公司"]);
+}
+
+fn names_of(p: &partners::ListPage) -> Vec<&str> {
+    p.rows.iter().map(|r| r.name.as_str()).collect()
+}
