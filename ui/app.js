@@ -84,6 +84,8 @@ async function render() {
   }
   if (seq !== renderSeq) { view.unmount?.(); return; }
   currentView = view;
+  // Which view is on screen, in which language, once it is complete (read by end-to-end tests).
+  document.body.dataset.rendered = `${area}|${language()}|${seq}`;
 }
 
 /** @param {KeyboardEvent} e */

@@ -185,6 +185,20 @@ impl Session {
     async fn set_language(&self, lang: &str, nav_text: &str) {
         self.find("#lang-select").await.select_by_value(lang).await.expect("choose language");
         self.wait_text("[data-nav=partners]", nav_text).await;
+        self.wait_rendered(lang).await;
+    }
+
+    /// Waits until the current view has finished rendering in `lang`.
+    async fn wait_rendered(&self, lang: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let r = self.js("return document.body.dataset.rendered || ''").await;
+            if r.as_str().is_some_and(|r| r.split('|').nth(1) == Some(lang)) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "view never finished rendering in {lang}: {r}");
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
     }
 
     /// Always ends the session, so the program exits; hands back the data folder.
@@ -230,6 +244,24 @@ async fn partner_register_through_the_window() {
     s.find("#f-name").await.send_keys(&(Key::Control + "s")).await.expect("ctrl+s");
     s.wait_text("#partner-title", "杭州蓝海网络科技有限公司").await;
     assert!(s.text("[data-field=credit_code]").await.contains("91350100M000100Y43"));
+
+    // The same company typed again is caught while typing, and saving asks first.
+    s.click("[data-nav=partners]").await;
+    s.click("#partner-new").await;
+    s.type_into("#f-name", "杭州 蓝海网络科技股份有限公司").await;
+    s.click("#f-short_name").await; // leaving the name field checks for duplicates
+    s.wait_text("#duplicate-warning", "名称相似").await;
+    s.wait_text("#duplicate-warning a", "杭州蓝海网络科技有限公司").await;
+    s.click("#partner-save").await;
+    s.wait_text("dialog[open]", "可能是同一家公司").await;
+    s.shot("duplicate-dialog-zh").await;
+    s.click("dialog[open] button[value=cancel]").await;
+    s.find("#partner-form").await;
+    // Nothing was saved: leave the form without keeping the text.
+    s.find("#f-name").await.send_keys(&Key::Escape.to_string()).await.expect("esc");
+    s.click("dialog[open] button.danger").await;
+    s.find("#partner-search").await;
+    s.wait_text("#partner-count", "共 1 家").await;
 
     // Find it by a Chinese substring from the list.
     open_partners(&s).await;
@@ -339,6 +371,9 @@ async fn filled_register_timings_and_screenshots() {
     s.click("[data-nav=home]").await;
     s.find(".reminder").await;
     s.shot("home-zh").await;
+    s.click("[data-nav=settings]").await;
+    s.wait_text("#view", "本机代码").await;
+    s.shot("settings-zh").await;
     s.close().await;
 
     let report = json!({

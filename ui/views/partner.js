@@ -45,8 +45,9 @@ async function deletePartner(p) {
 /**
  * A translated description of one audit entry's changes.
  * @param {api.AuditEntry} e
+ * @param {Map<string, string>} userNames  user id → name
  */
-function changeList(e) {
+function changeList(e, userNames) {
   /** @type {Record<string, [unknown, unknown]>} */
   let changes = {};
   try { changes = JSON.parse(e.changes); } catch { /* shown empty */ }
@@ -55,6 +56,7 @@ function changeList(e) {
     if (field === 'status') return t(`status.${v}`);
     if (field === 'source_kind') return t(`source.${v}`);
     if (field === 'province') return provinceName(String(v)) || String(v);
+    if (field === 'channel_contact_id') return userNames.get(String(v)) || String(v);
     if (Array.isArray(v)) return v.join('；') || '—';
     if (field === 'tags' && typeof v === 'string') { try { return JSON.parse(v).join('、') || '—'; } catch { return v; } }
     const s = String(v);
@@ -70,7 +72,8 @@ function changeList(e) {
  * @param {string} id
  */
 export async function partnerView(main, id) {
-  const [p, history] = await Promise.all([api.partnersGet(id), api.partnersHistory(id)]);
+  const [p, history, users] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList()]);
+  const userNames = new Map(users.map((u) => [u.id, u.display_name]));
   const field = (/** @type {string} */ key, /** @type {import('../components/dom.js').Child | import('../components/dom.js').Child[]} */ value) =>
     [h('dt', null, fieldLabel(key)), h('dd', { dataset: { field: key } }, value || h('span', { class: 'muted' }, '—'))];
   const region = [provinceName(p.province), p.city].filter(Boolean).join(' · ');
@@ -129,7 +132,7 @@ export async function partnerView(main, id) {
         h('ol', { class: 'history', id: 'partner-history' }, ...history.slice().reverse().map((e) =>
           h('li', null,
             h('div', null, h('strong', null, t(`op.${e.operation}`)), ' · ', e.user_name, ' · ', h('span', { class: 'muted' }, formatTime(e.at))),
-            changeList(e)))))));
+            changeList(e, userNames)))))));
 
   return {
     onKey: (/** @type {KeyboardEvent} */ e) => {

@@ -2,7 +2,8 @@
 //!
 //! - `run [--demo [N]] [--release]`: build and open ChannelDesk on the per-user data folder.
 //! - `test`: every check: fmt, clippy, core + shell + end-to-end tests, UI type check.
-//! - `bench`: criterion benchmarks on generated data; writes `docs/benchmarks.md`.
+//! - `bench [--report-only]`: criterion benchmarks on generated data; writes
+//!   `docs/benchmarks.md` (with `--report-only`, from the last run's figures).
 //! - `screenshots`: the end-to-end run, writing its screenshots into `docs/screenshots/`.
 //! - `setup`: only install what the others need (Linux packages, tauri-driver, TypeScript).
 //!
@@ -41,7 +42,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        Some("bench") => bench(),
+        Some("bench") => bench(args.iter().any(|a| a == "--report-only")),
         Some("screenshots") => screenshots(),
         Some("setup") => setup(true).map(|_| ()),
         _ => {
@@ -290,16 +291,20 @@ fn screenshots() -> Result {
     status(c, "end-to-end run writing docs/screenshots")
 }
 
-fn bench() -> Result {
-    setup(false)?;
-    let mut c = cargo();
-    c.args(["bench", "-p", "channeldesk", "--bench", "partners"]);
-    status(c, "criterion benchmarks (release build, 100,000 generated partners)")?;
+/// Runs the benchmarks (unless `report_only`) and writes `docs/benchmarks.md` from their
+/// figures and the last end-to-end timings.
+fn bench(report_only: bool) -> Result {
+    if !report_only {
+        setup(false)?;
+        let mut c = cargo();
+        c.args(["bench", "-p", "channeldesk", "--bench", "partners"]);
+        status(c, "criterion benchmarks (release build, 100,000 generated partners)")?;
+    }
     let target = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
     let figures = std::fs::read_to_string(target.join("channeldesk-bench.md"))
         .map_err(|e| format!("benchmark figures missing: {e}"))?;
     let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
-    let doc = render_benchmarks(&figures, e2e.as_deref());
+    let doc = render_benchmarks(&figures, &criterion_medians(&target), e2e.as_deref());
     std::fs::write(root().join("docs/benchmarks.md"), doc).map_err(|e| e.to_string())?;
     eprintln!("xtask: wrote docs/benchmarks.md");
     Ok(())
@@ -330,7 +335,23 @@ fn machine() -> String {
     format!("{cpu}, {cores} cores, {mem} memory, {} ({}), {rustc}", env::consts::OS, env::consts::ARCH)
 }
 
-fn render_benchmarks(figures: &str, e2e: Option<&str>) -> String {
+/// Criterion's median estimate (ms) for each benchmark in `target/criterion`.
+fn criterion_medians(target: &Path) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    let Ok(dirs) = std::fs::read_dir(target.join("criterion")) else { return out };
+    for d in dirs.flatten() {
+        let est = d.path().join("new/estimates.json");
+        let Ok(text) = std::fs::read_to_string(&est) else { continue };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else { continue };
+        if let Some(ns) = v["median"]["point_estimate"].as_f64() {
+            out.push((d.file_name().to_string_lossy().into_owned(), ns / 1e6));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn render_benchmarks(figures: &str, medians: &[(String, f64)], e2e: Option<&str>) -> String {
     let mut s = String::new();
     s.push_str("# Benchmarks\n\n");
     s.push_str(
@@ -338,16 +359,37 @@ fn render_benchmarks(figures: &str, e2e: Option<&str>) -> String {
     );
     s.push_str("figures come from the last `cargo xtask test` run. Tests never assert on these times.\n\n");
     s.push_str(&format!("Machine: {}\n\n", machine()));
+    s.push_str("Aims set for the partner register on 2 cores: search p95 ≤ 5 ms, list page ≤ 10 ms,\n");
+    s.push_str("insert ≥ 50,000 partners/s.\n\n");
     s.push_str(figures);
-    if let Some(e2e) = e2e {
+    if !medians.is_empty() {
+        s.push_str("\nCriterion steady state (median of 50 samples, same database):\n\n| benchmark | median ms |\n|---|---:|\n");
+        for (name, ms) in medians {
+            s.push_str(&format!("| {name} | {ms:.2} |\n"));
+        }
+    }
+    if let Some(v) = e2e.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok()) {
         s.push_str("\n## In the real window (end-to-end run, debug build, under Xvfb)\n\n");
-        s.push_str("From `src-tauri/tests/e2e.rs` (`filled_register_timings_and_screenshots`). Keystroke to list is\n");
         s.push_str(
-            "measured inside the page from the input event to the rendered list and includes the 120 ms\n",
+            "From `src-tauri/tests/e2e.rs` (`filled_register_timings_and_screenshots`), on a register of ",
         );
-        s.push_str("typing debounce.\n\n```json\n");
-        s.push_str(e2e.trim());
-        s.push_str("\n```\n");
+        s.push_str(&format!("{} generated partners.\n", v["partners"]));
+        s.push_str(
+            "Keystroke to list is measured inside the page, from the input event to the rendered list, and\n",
+        );
+        s.push_str("includes the 120 ms typing debounce.\n\n| measurement | ms |\n|---|---:|\n");
+        s.push_str(&format!("| process start to first screen | {} |\n", v["start_to_home_ms"]));
+        s.push_str(&format!(
+            "| process start to partner list visible | {} |\n",
+            v["start_to_partner_list_ms"]
+        ));
+        for k in v["keystroke_to_list_ms"].as_array().into_iter().flatten() {
+            s.push_str(&format!(
+                "| keystroke to updated list, query `{}` | {} |\n",
+                k["query"].as_str().unwrap_or(""),
+                k["ms"]
+            ));
+        }
     }
     s
 }
