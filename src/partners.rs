@@ -972,9 +972,15 @@ async fn write_tags(w: &mut Write, partner_id: &str, tags: &[String]) -> Result<
 }
 
 async fn unindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
+    delete_index(conn, rid).await?;
+    sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?").bind(id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Removes one partner's search entries.
+async fn delete_index(conn: &mut SqliteConnection, rid: i64) -> Result<()> {
     sqlx::query("DELETE FROM partner_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM partner_gram WHERE partner_rid = ?").bind(rid).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?").bind(id).execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -1114,11 +1120,7 @@ async fn write_index(
 ) -> Result<()> {
     if !fresh {
         for (rid, _, _) in entries {
-            sqlx::query("DELETE FROM partner_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
-            sqlx::query("DELETE FROM partner_gram WHERE partner_rid = ?")
-                .bind(rid)
-                .execute(&mut *conn)
-                .await?;
+            delete_index(conn, *rid).await?;
         }
     }
     for part in entries.chunks(ROWS_PER_STATEMENT) {
