@@ -58,7 +58,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// The workspace root, found from the current folder at run time (a build cache shared by
+/// several clones may hand one clone's xtask binary to another).
 fn root() -> PathBuf {
+    let start = env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    for dir in start.ancestors() {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+        if manifest.contains("[workspace]") && manifest.contains("src-tauri") {
+            return dir.to_path_buf();
+        }
+    }
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
