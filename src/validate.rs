@@ -140,10 +140,164 @@ const NAME_SUFFIXES: &[&str] = &[
     "co",
 ];
 
-/// The comparison form of a company name: NFKC (full width to half width), lower case,
-/// only letters and digits (CJK included), legal-form suffixes removed.
+/// Provincial-level names as they appear in company names (short forms).
+const PROVINCE_NAMES: &[&str] = &[
+    "内蒙古",
+    "黑龙江",
+    "北京",
+    "天津",
+    "河北",
+    "山西",
+    "辽宁",
+    "吉林",
+    "上海",
+    "江苏",
+    "浙江",
+    "安徽",
+    "福建",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "广东",
+    "广西",
+    "海南",
+    "重庆",
+    "四川",
+    "贵州",
+    "云南",
+    "西藏",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+    "台湾",
+    "香港",
+    "澳门",
+];
+/// Prefecture-level cities common in company names (short forms, without 市).
+const CITY_NAMES: &[&str] = &[
+    "呼和浩特",
+    "乌鲁木齐",
+    "石家庄",
+    "哈尔滨",
+    "广州",
+    "深圳",
+    "东莞",
+    "佛山",
+    "珠海",
+    "中山",
+    "惠州",
+    "杭州",
+    "宁波",
+    "温州",
+    "嘉兴",
+    "绍兴",
+    "金华",
+    "台州",
+    "南京",
+    "苏州",
+    "无锡",
+    "常州",
+    "南通",
+    "徐州",
+    "扬州",
+    "成都",
+    "绵阳",
+    "武汉",
+    "宜昌",
+    "济南",
+    "青岛",
+    "烟台",
+    "潍坊",
+    "临沂",
+    "西安",
+    "福州",
+    "厦门",
+    "泉州",
+    "长沙",
+    "郑州",
+    "洛阳",
+    "合肥",
+    "沈阳",
+    "大连",
+    "长春",
+    "昆明",
+    "南昌",
+    "南宁",
+    "太原",
+    "贵阳",
+    "兰州",
+    "西宁",
+    "银川",
+    "拉萨",
+    "海口",
+    "三亚",
+    "唐山",
+    "保定",
+    "芜湖",
+];
+/// What may follow a place name: 省, 市, and the autonomous region forms.
+const PLACE_SUFFIXES: &[&str] =
+    &["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"];
+
+/// Strips a leading place name (with its 省 / 市 / 自治区 suffix) from `s`; returns it.
+fn strip_place<'a>(s: &mut &'a str) -> Option<&'static str> {
+    let place = CITY_NAMES.iter().chain(PROVINCE_NAMES).find(|p| s.starts_with(**p))?;
+    let mut rest = &s[place.len()..];
+    if let Some(suf) = PLACE_SUFFIXES.iter().find(|x| rest.starts_with(**x)) {
+        rest = &rest[suf.len()..];
+    }
+    if rest.chars().count() < 2 {
+        return None;
+    }
+    *s = rest;
+    Some(place)
+}
+
+/// The place `s` names when it is nothing but a place name (with an optional suffix).
+fn whole_place(s: &str) -> Option<&'static str> {
+    let place = CITY_NAMES.iter().chain(PROVINCE_NAMES).find(|p| s.starts_with(**p))?;
+    let rest = &s[place.len()..];
+    (rest.is_empty() || PLACE_SUFFIXES.contains(&rest)).then_some(*place)
+}
+
+/// The comparison form of a company name: NFKC (full width to half width), lower case, only
+/// letters and digits (CJK included), legal-form suffixes removed, and the place it is
+/// registered in put first in one form — so 深圳市华信科技有限公司, 深圳华信科技有限公司,
+/// 广东省深圳市华信科技有限公司 and 华信科技（深圳）有限公司 compare equal, while the same name in
+/// another city does not.
 pub fn normalize_company_name(name: &str) -> String {
-    let mut s: String = name.nfkc().flat_map(|c| c.to_lowercase()).filter(|c| c.is_alphanumeric()).collect();
+    let folded: String = name.nfkc().flat_map(|c| c.to_lowercase()).collect();
+    // Parenthesised parts: a place name is kept as the place, anything else is dropped.
+    let mut place: Option<&'static str> = None;
+    let mut outside = String::new();
+    let mut depth = 0usize;
+    let mut inside = String::new();
+    for c in folded.chars() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                inside.clear();
+            }
+            ')' | ']' if depth > 0 => {
+                depth -= 1;
+                let inner: String = inside.chars().filter(|c| c.is_alphanumeric()).collect();
+                place = place.or_else(|| whole_place(&inner));
+            }
+            _ if depth > 0 => inside.push(c),
+            _ => outside.push(c),
+        }
+    }
+    let alnum: String = outside.chars().filter(|c| c.is_alphanumeric()).collect();
+    let mut rest = alnum.as_str();
+    // A province then a city: the city is the more precise place.
+    while let Some(p) = strip_place(&mut rest) {
+        place = Some(p);
+    }
+    let mut s = format!("{}{rest}", place.unwrap_or(""));
     loop {
         let before = s.len();
         for suf in NAME_SUFFIXES {

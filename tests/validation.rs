@@ -82,13 +82,29 @@ fn company_name_normalisation() {
         ("Acme Trading Co., Ltd.", "ACME TRADING LIMITED"),
         ("Acme Trading Co., Ltd.", "ａｃｍｅ　ｔｒａｄｉｎｇ ｃｏ．，ｌｔｄ．"),
         ("华信（深圳）科技有限公司", "华信(深圳)科技有限公司"),
+        // The registered place, written any of the usual ways.
+        ("深圳市华信科技有限公司", "深圳华信科技有限公司"),
+        ("深圳市华信科技有限公司", "华信科技（深圳）有限公司"),
+        ("深圳市华信科技有限公司", "广东省深圳市华信科技有限公司"),
+        ("内蒙古自治区蓝海商贸有限公司", "内蒙古蓝海商贸有限公司"),
+        ("北京市启明软件有限公司", "启明软件(北京)有限公司"),
+        // Parenthesised words that are not places are ignored.
+        ("华信科技（集团）有限公司", "华信科技集团有限公司"),
     ];
     for (a, b) in same {
         assert_eq!(normalize_company_name(a), normalize_company_name(b), "{a} ~ {b}");
     }
+    // The same name registered in another city is another company.
     assert_ne!(
         normalize_company_name("深圳华信科技有限公司"),
         normalize_company_name("广州华信科技有限公司")
     );
+    assert_ne!(
+        normalize_company_name("华信科技（深圳）有限公司"),
+        normalize_company_name("华信科技（广州）有限公司")
+    );
+    // A place name that is the whole name is not stripped.
+    assert_eq!(normalize_company_name("北京"), "北京");
+    assert_ne!(normalize_company_name("北京"), normalize_company_name("天津"));
     assert_eq!(normalize_company_name("公司"), "公司", "a name is never reduced to nothing");
 }
