@@ -244,7 +244,7 @@ const PLACE_SUFFIXES: &[&str] =
     &["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"];
 
 /// Strips a leading place name (with its 省 / 市 / 自治区 suffix) from `s`; returns it.
-fn strip_place<'a>(s: &mut &'a str) -> Option<&'static str> {
+fn strip_place(s: &mut &str) -> Option<&'static str> {
     let place = CITY_NAMES.iter().chain(PROVINCE_NAMES).find(|p| s.starts_with(**p))?;
     let mut rest = &s[place.len()..];
     if let Some(suf) = PLACE_SUFFIXES.iter().find(|x| rest.starts_with(**x)) {
