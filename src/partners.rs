@@ -1444,6 +1444,26 @@ pub(crate) async fn set_class(w: &mut Write, id: &str, class: Option<&str>) -> R
     audit::record(w, "set_class", "partner", id, &ch).await
 }
 
+/// How many live partners are in one status.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct StatusCount {
+    pub status: String,
+    #[ts(type = "number")]
+    pub count: i64,
+}
+
+/// Live partners per status, in the order of [`PartnerStatus::ALL`] (statuses with none left out).
+pub async fn status_counts(desk: &Desk) -> Result<Vec<StatusCount>> {
+    let mut rows: Vec<StatusCount> = sqlx::query_as(
+        "SELECT status, count(*) AS count FROM partner WHERE deleted_at IS NULL GROUP BY status",
+    )
+    .fetch_all(desk.pool())
+    .await?;
+    rows.sort_by_key(|r| PartnerStatus::ALL.iter().position(|s| s.as_str() == r.status));
+    Ok(rows)
+}
+
 /// All tags in use on live partners, most used first.
 pub async fn tags(desk: &Desk) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar(

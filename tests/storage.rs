@@ -154,3 +154,20 @@ async fn duplicate_lookups_use_indexes() {
         );
     }
 }
+
+#[tokio::test]
+async fn status_counts_leave_out_deleted_partners() {
+    let t = desk().await;
+    assert!(partners::status_counts(&t.desk).await.unwrap().is_empty());
+    for (name, status) in [("甲", "active"), ("乙", "active"), ("丙", "prospect"), ("丁", "terminated")] {
+        let mut p = partner(name);
+        p.status = status.into();
+        partners::create(&t.desk, &p, false).await.unwrap();
+    }
+    let gone =
+        partners::list(&t.desk, &partners::ListQuery { q: "乙".into(), ..Default::default() }).await.unwrap();
+    partners::delete(&t.desk, &gone.rows[0].id).await.unwrap();
+    let counts: Vec<(String, i64)> =
+        partners::status_counts(&t.desk).await.unwrap().into_iter().map(|c| (c.status, c.count)).collect();
+    assert_eq!(counts, vec![("prospect".into(), 1), ("active".into(), 1), ("terminated".into(), 1)]);
+}

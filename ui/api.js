@@ -21,6 +21,7 @@
 /** @typedef {import('./bindings/ReferenceData').ReferenceData} ReferenceData */
 /** @typedef {import('./bindings/ReminderGroup').ReminderGroup} ReminderGroup */
 /** @typedef {import('./bindings/Settings').Settings} Settings */
+/** @typedef {import('./bindings/StatusCount').StatusCount} StatusCount */
 /** @typedef {import('./bindings/UserSummary').UserSummary} UserSummary */
 /** @typedef {{ version: string, device: DeviceInfo, user: Actor, data_dir: string }} AppInfo */
 
@@ -84,5 +85,7 @@ export const partnersRestore = (id) => call('partners_restore', { id });
 export const partnersCheckDuplicates = (input, excludeId) => call('partners_check_duplicates', { input, excludeId });
 /** @returns {Promise<string[]>} */
 export const partnersTags = () => call('partners_tags');
+/** @returns {Promise<StatusCount[]>} */
+export const partnersStatusCounts = () => call('partners_status_counts');
 /** @param {string} id @returns {Promise<AuditEntry[]>} */
 export const partnersHistory = (id) => call('partners_history', { id });

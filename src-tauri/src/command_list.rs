@@ -16,5 +16,6 @@ pub const COMMANDS: &[&str] = &[
     "partners_restore",
     "partners_check_duplicates",
     "partners_tags",
+    "partners_status_counts",
     "partners_history",
 ];

@@ -83,6 +83,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         partners::partners_restore,
         partners::partners_check_duplicates,
         partners::partners_tags,
+        partners::partners_status_counts,
         partners::partners_history,
     ])
 }

@@ -6,7 +6,10 @@ import * as api from '../api.js';
 
 /** @param {HTMLElement} main */
 export async function homeView(main) {
-  const [groups, page] = await Promise.all([api.remindersDue(), api.partnersList({ limit: 1 })]);
+  const [groups, counts] = await Promise.all([api.remindersDue(), api.partnersStatusCounts()]);
+  const total = counts.reduce((n, c) => n + c.count, 0);
+  /** Opens the list filtered by one status. @param {string} status */
+  const byStatus = (status) => sessionStorage.setItem('partners-query', JSON.stringify({ status, q: '', offset: 0 }));
   const due = groups.length
     ? groups.map((g) => h('section', { class: 'card reminder', dataset: { kind: g.kind } },
         h('header', null,
@@ -27,7 +30,9 @@ export async function homeView(main) {
         h('h1', null, t('home.title')),
         h('div', { class: 'actions' },
           h('a', { class: 'button primary', href: '#/partners/new', id: 'home-new-partner' }, t('partners.new'), h('kbd', null, 'Ctrl+N')))),
-      h('p', { class: 'muted' }, t('home.summary', { n: page.total })),
+      h('p', { class: 'summary', id: 'home-summary' }, t('home.summary', { n: total }),
+        ...counts.map((c) => h('a', { href: '#/partners', class: 'stat', dataset: { status: c.status }, onClick: () => byStatus(c.status) },
+          h('span', { class: `badge status-${c.status}` }, t(`status.${c.status}`)), ' ', String(c.count)))),
       h('h2', { class: 'section-title' }, t('home.due')),
       ...due));
   return {};

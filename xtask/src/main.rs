@@ -175,7 +175,7 @@ fn install_debian_packages(full: bool) -> Result {
         c
     };
     status(apt(&["update", "-qq"]), "apt-get update")?;
-    let mut args = vec!["install", "-y", "-qq", "--no-install-recommends"];
+    let mut args = vec!["install", "-y", "-qq"];
     args.extend(&missing);
     status(apt(&args), &format!("apt-get install {}", missing.join(" ")))
 }

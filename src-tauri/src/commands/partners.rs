@@ -1,7 +1,7 @@
 //! Partner register commands (R2.1.3, R2.3.1).
 
 use channeldesk::audit::{self, AuditEntry};
-use channeldesk::partners::{self, DuplicateReport, ListPage, ListQuery, Partner, PartnerInput};
+use channeldesk::partners::{self, DuplicateReport, ListPage, ListQuery, Partner, PartnerInput, StatusCount};
 use channeldesk::{Desk, Result};
 use tauri::State;
 
@@ -62,4 +62,9 @@ pub async fn partners_tags(desk: State<'_, Desk>) -> Result<Vec<String>> {
 #[tauri::command]
 pub async fn partners_history(desk: State<'_, Desk>, id: String) -> Result<Vec<AuditEntry>> {
     audit::history(&desk, "partner", &id).await
+}
+
+#[tauri::command]
+pub async fn partners_status_counts(desk: State<'_, Desk>) -> Result<Vec<StatusCount>> {
+    partners::status_counts(&desk).await
 }
