@@ -1340,6 +1340,11 @@ pub async fn list(desk: &Desk, q: &ListQuery) -> Result<ListPage> {
     }
     cq.push(")");
     let total: i64 = cq.build_query_scalar().fetch_one(&mut *conn).await?;
+    // The page is chosen on (sort key, rid) alone; the display columns, contact subqueries
+    // included, are computed for its rows only, not for every match.
+    let dir = if q.desc { "DESC" } else { "ASC" };
+    // rid breaks ties: index entries are ordered by it, so a sort index serves the whole ORDER BY.
+    let order = format!(" ORDER BY {sort_col} {dir}, p.rid {dir}");
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT p.id, p.name, p.short_name, p.credit_code, p.province, p.city, p.status, p.class,
                 p.source_kind, u.display_name AS channel_contact_name,
@@ -1347,17 +1352,17 @@ pub async fn list(desk: &Desk, q: &ListQuery) -> Result<ListPage> {
                   ORDER BY c.is_primary DESC, c.position LIMIT 1) AS primary_contact,
                 (SELECT c.mobile FROM partner_contact c WHERE c.partner_id = p.id AND c.deleted_at IS NULL
                   ORDER BY c.is_primary DESC, c.position LIMIT 1) AS primary_mobile,
-                p.tags, p.updated_at",
+                p.tags, p.updated_at
+         FROM (SELECT p.rid AS page_rid",
     );
     let skip = push_from(&mut qb, &terms);
-    qb.push(" LEFT JOIN app_user u ON u.id = p.channel_contact_id");
     push_filters(&mut qb, q, &terms, skip)?;
-    let dir = if q.desc { "DESC" } else { "ASC" };
-    // rid breaks ties: index entries are ordered by it, so a sort index serves the whole ORDER BY.
-    qb.push(format!(" ORDER BY {sort_col} {dir}, p.rid {dir} LIMIT "))
-        .push_bind(limit as i64)
-        .push(" OFFSET ")
-        .push_bind(q.offset as i64);
+    qb.push(&order).push(" LIMIT ").push_bind(limit as i64).push(" OFFSET ").push_bind(q.offset as i64);
+    qb.push(
+        ") AS page CROSS JOIN partner p ON p.rid = page.page_rid
+         LEFT JOIN app_user u ON u.id = p.channel_contact_id",
+    );
+    qb.push(&order);
     let mut rows: Vec<PartnerRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
 
     if searching {
