@@ -628,44 +628,14 @@ async fn insert_batch(w: &mut Write, cleans: &[&Clean]) -> Result<Vec<String>> {
             .zip(chunk)
             .flat_map(|(id, c)| c.contacts.iter().enumerate().map(move |(pos, k)| (id.as_str(), pos, k)))
             .collect();
-        for part in contacts.chunks(ROWS_PER_STATEMENT) {
-            let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO partner_contact (id, partner_id, name, title, mobile, mobile_norm, email, wechat,
-                 is_primary, position, created_at, updated_at, updated_by, hlc, field_hlc) ",
-            );
-            qb.push_values(part, |mut b, (pid, pos, k)| {
-                b.push_bind(new_id())
-                    .push_bind(*pid)
-                    .push_bind(k.name.as_str())
-                    .push_bind(k.title.as_str())
-                    .push_bind(k.mobile.as_str())
-                    .push_bind(validate::phone_digits(&k.mobile))
-                    .push_bind(k.email.as_str())
-                    .push_bind(k.wechat.as_str())
-                    .push_bind(k.is_primary)
-                    .push_bind(*pos as i64)
-                    .push_bind(s.now.as_str())
-                    .push_bind(s.now.as_str())
-                    .push_bind(s.user.id.as_str())
-                    .push_bind(s.hlc.as_str())
-                    .push_bind(field_hlc.as_str());
-            });
-            qb.build().execute(&mut *w.tx).await?;
-        }
+        insert_contacts(w, &contacts).await?;
 
         let tags: Vec<(&str, &str)> = chunk_ids
             .iter()
             .zip(chunk)
             .flat_map(|(id, c)| c.tags.iter().map(move |t| (t.as_str(), id.as_str())))
             .collect();
-        for part in tags.chunks(ROWS_PER_STATEMENT * 4) {
-            let mut qb: QueryBuilder<Sqlite> =
-                QueryBuilder::new("INSERT OR IGNORE INTO partner_tag (tag, partner_id) ");
-            qb.push_values(part, |mut b, (t, id)| {
-                b.push_bind(*t).push_bind(*id);
-            });
-            qb.build().execute(&mut *w.tx).await?;
-        }
+        insert_tags(w, &tags).await?;
 
         let entries: Vec<(i64, String, BTreeSet<String>)> = chunk_ids
             .iter()
@@ -686,6 +656,50 @@ async fn insert_batch(w: &mut Write, cleans: &[&Clean]) -> Result<Vec<String>> {
         audit::record_many(w, &audits).await?;
     }
     Ok(ids)
+}
+
+/// Inserts contact rows `(partner_id, position, contact)`, a hundred per statement.
+async fn insert_contacts(w: &mut Write, rows: &[(&str, usize, &CleanContact)]) -> Result<()> {
+    let s = w.stamp.clone();
+    let field_hlc = serde_json::json!({ "*": s.hlc }).to_string();
+    for part in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+            "INSERT INTO partner_contact (id, partner_id, name, title, mobile, mobile_norm, email, wechat,
+             is_primary, position, created_at, updated_at, updated_by, hlc, field_hlc) ",
+        );
+        qb.push_values(part, |mut b, (pid, pos, k)| {
+            b.push_bind(new_id())
+                .push_bind(*pid)
+                .push_bind(k.name.as_str())
+                .push_bind(k.title.as_str())
+                .push_bind(k.mobile.as_str())
+                .push_bind(validate::phone_digits(&k.mobile))
+                .push_bind(k.email.as_str())
+                .push_bind(k.wechat.as_str())
+                .push_bind(k.is_primary)
+                .push_bind(*pos as i64)
+                .push_bind(s.now.as_str())
+                .push_bind(s.now.as_str())
+                .push_bind(s.user.id.as_str())
+                .push_bind(s.hlc.as_str())
+                .push_bind(field_hlc.as_str());
+        });
+        qb.build().execute(&mut *w.tx).await?;
+    }
+    Ok(())
+}
+
+/// Inserts `(tag, partner_id)` rows into the derived tag index.
+async fn insert_tags(w: &mut Write, rows: &[(&str, &str)]) -> Result<()> {
+    for part in rows.chunks(ROWS_PER_STATEMENT * 4) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR IGNORE INTO partner_tag (tag, partner_id) ");
+        qb.push_values(part, |mut b, (t, id)| {
+            b.push_bind(*t).push_bind(*id);
+        });
+        qb.build().execute(&mut *w.tx).await?;
+    }
+    Ok(())
 }
 
 /// The audit record of a new partner: every field set.
@@ -860,10 +874,10 @@ async fn write_contacts(
 ) -> Result<()> {
     let s = w.stamp.clone();
     let mut kept = HashSet::new();
+    let mut added = Vec::new();
     let mut any = false;
     for (pos, k) in new.iter().enumerate() {
         let existing = k.id.as_deref().and_then(|id| old.iter().find(|o| o.id == id));
-        let mobile_norm = validate::phone_digits(&k.mobile);
         match existing {
             Some(o) => {
                 kept.insert(o.id.clone());
@@ -886,7 +900,7 @@ async fn write_contacts(
                 .bind(&k.name)
                 .bind(&k.title)
                 .bind(&k.mobile)
-                .bind(&mobile_norm)
+                .bind(validate::phone_digits(&k.mobile))
                 .bind(&k.email)
                 .bind(&k.wechat)
                 .bind(k.is_primary)
@@ -900,30 +914,11 @@ async fn write_contacts(
             }
             None => {
                 any = true;
-                sqlx::query(
-                    "INSERT INTO partner_contact (id, partner_id, name, title, mobile, mobile_norm, email, wechat,
-                     is_primary, position, created_at, updated_at, updated_by, hlc, field_hlc)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?14))",
-                )
-                .bind(new_id())
-                .bind(partner_id)
-                .bind(&k.name)
-                .bind(&k.title)
-                .bind(&k.mobile)
-                .bind(&mobile_norm)
-                .bind(&k.email)
-                .bind(&k.wechat)
-                .bind(k.is_primary)
-                .bind(pos as i64)
-                .bind(&s.now)
-                .bind(&s.now)
-                .bind(&s.user.id)
-                .bind(&s.hlc)
-                .execute(&mut *w.tx)
-                .await?;
+                added.push((partner_id, pos, k));
             }
         }
     }
+    insert_contacts(w, &added).await?;
     for o in old.iter().filter(|o| !kept.contains(&o.id)) {
         any = true;
         sqlx::query(
@@ -961,14 +956,8 @@ fn contact_summary(c: ContactText<'_>) -> String {
 
 async fn write_tags(w: &mut Write, partner_id: &str, tags: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?").bind(partner_id).execute(&mut *w.tx).await?;
-    for t in tags {
-        sqlx::query("INSERT OR IGNORE INTO partner_tag (tag, partner_id) VALUES (?, ?)")
-            .bind(t)
-            .bind(partner_id)
-            .execute(&mut *w.tx)
-            .await?;
-    }
-    Ok(())
+    let rows: Vec<(&str, &str)> = tags.iter().map(|t| (t.as_str(), partner_id)).collect();
+    insert_tags(w, &rows).await
 }
 
 async fn unindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
