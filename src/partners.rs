@@ -447,6 +447,22 @@ async fn find_duplicates(
     Ok(report)
 }
 
+/// The phone digits and lower-cased e-mails of contacts, as duplicate checks compare them.
+fn identifiers<'a, C: ContactFields + 'a>(contacts: impl IntoIterator<Item = &'a C>) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for c in contacts {
+        let t = c.texts();
+        let digits = validate::phone_digits(t.mobile);
+        if !digits.is_empty() {
+            out.insert(format!("tel:{digits}"));
+        }
+        if !t.email.is_empty() {
+            out.insert(format!("mail:{}", t.email.to_lowercase()));
+        }
+    }
+    out
+}
+
 /// Refuses a duplicate credit code always, and similar records unless confirmed.
 fn enforce_duplicates(report: DuplicateReport, confirm_similar: bool) -> Result<()> {
     if let Some(hit) = report.same_credit_code {
@@ -706,6 +722,9 @@ async fn insert_tags(w: &mut Write, rows: &[(&str, &str)]) -> Result<()> {
 fn creation_changes(clean: &Clean) -> Changes {
     let mut changes = Changes::new();
     for (col, v) in COLUMNS.iter().zip(&clean.values) {
+        if *col == "tags" && clean.tags.is_empty() {
+            continue; // stored as "[]": nothing was set
+        }
         changes.set(col, v);
     }
     if !clean.contacts.is_empty() {
@@ -725,12 +744,17 @@ pub async fn update(
 ) -> Result<Partner> {
     let clean = check_input(input)?;
     let mut w = desk.write().await?;
-    let (rid, current_hlc, field_hlc_json, deleted): (i64, String, String, Option<String>) =
-        sqlx::query_as("SELECT rid, hlc, field_hlc, deleted_at FROM partner WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
+    let (rid, current_hlc, field_hlc_json, deleted, name_norm): (
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+    ) = sqlx::query_as("SELECT rid, hlc, field_hlc, deleted_at, name_norm FROM partner WHERE id = ?")
+        .bind(id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
     if deleted.is_some() {
         return Err(Error::NotFound { entity: "partner", id: id.to_string() });
     }
@@ -745,7 +769,15 @@ pub async fn update(
         });
     }
     check_channel_contact(&mut w.tx, &clean).await?;
-    enforce_duplicates(find_duplicates(&mut w.tx, &clean, Some(id)).await?, confirm_similar)?;
+    let old_contacts = load_contacts(&mut w.tx, id).await?;
+    // Look-alikes were already accepted for the identity the partner has; ask again only
+    // when the name or a phone or e-mail is new.
+    let same_identity =
+        name_norm == clean.name_norm && identifiers(&clean.contacts).is_subset(&identifiers(&old_contacts));
+    enforce_duplicates(
+        find_duplicates(&mut w.tx, &clean, Some(id)).await?,
+        confirm_similar || same_identity,
+    )?;
 
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
     qb.push(COLUMNS.join(", ")).push(" FROM partner WHERE id = ").push_bind(id);
@@ -758,7 +790,6 @@ pub async fn update(
             changed_cols.push(i);
         }
     }
-    let old_contacts = load_contacts(&mut w.tx, id).await?;
     write_contacts(&mut w, id, &old_contacts, &clean.contacts, &mut changes).await?;
     if changes.is_empty() {
         // Nothing changed: no new version, no audit entry.
@@ -1015,7 +1046,12 @@ struct ContactText<'a> {
     wechat: &'a str,
 }
 
-impl Contact {
+/// Contacts stored or being entered, as searchable texts.
+trait ContactFields {
+    fn texts(&self) -> ContactText<'_>;
+}
+
+impl ContactFields for Contact {
     fn texts(&self) -> ContactText<'_> {
         ContactText {
             name: &self.name,
@@ -1027,7 +1063,7 @@ impl Contact {
     }
 }
 
-impl CleanContact {
+impl ContactFields for CleanContact {
     fn texts(&self) -> ContactText<'_> {
         ContactText {
             name: &self.name,

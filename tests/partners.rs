@@ -39,6 +39,12 @@ async fn create_get_and_audit() {
     let ch: serde_json::Value = serde_json::from_str(&hist[0].changes).unwrap();
     assert_eq!(ch["name"][1], "深圳市华信科技有限公司");
     assert_eq!(ch["credit_code"][1], CODE_A);
+
+    let bare = partners::create(&t.desk, &partner("空白公司"), false).await.unwrap();
+    let hist = audit::history(&t.desk, "partner", &bare.id).await.unwrap();
+    let ch: serde_json::Value = serde_json::from_str(&hist[0].changes).unwrap();
+    let fields: Vec<&String> = ch.as_object().unwrap().keys().collect();
+    assert_eq!(fields, ["name", "source_kind", "status"], "only what was set is recorded");
 }
 
 #[tokio::test]
@@ -270,4 +276,41 @@ async fn audit_log_is_append_only() {
     partners::create(&t.desk, &partner("某公司"), false).await.unwrap();
     assert!(sqlx::query("UPDATE audit_log SET user_name = 'x'").execute(t.desk.pool()).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(t.desk.pool()).await.is_err());
+}
+
+#[tokio::test]
+async fn a_confirmed_look_alike_is_not_asked_about_again_on_unrelated_edits() {
+    let t = desk().await;
+    let mut a = partner("深圳华信科技有限公司");
+    a.contacts = vec![contact("张伟", "13800138000", "")];
+    partners::create(&t.desk, &a, false).await.unwrap();
+    let mut b = partner("深圳市华信科技有限公司");
+    b.contacts = vec![contact("李四", "13800138000", "")];
+    let saved = partners::create(&t.desk, &b, true).await.unwrap();
+
+    // Changing the city touches neither the name nor the phones: no question.
+    b.city = "深圳".into();
+    b.contacts[0].id = Some(saved.contacts[0].id.clone());
+    let edited = partners::update(&t.desk, &saved.id, &saved.hlc, &b, false).await.unwrap();
+    assert_eq!(edited.city, "深圳");
+
+    // The same name written another way is still the same identity.
+    b.name = "华信科技（深圳）有限公司".into();
+    let renamed = partners::update(&t.desk, &saved.id, &edited.hlc, &b, false).await.unwrap();
+
+    // A new name that looks like a third partner asks again; so does a new phone of theirs.
+    let mut c = partner("广州蓝海商贸股份有限公司");
+    c.contacts = vec![contact("王芳", "13912345678", "")];
+    partners::create(&t.desk, &c, false).await.unwrap();
+    b.name = "广州蓝海商贸有限公司".into();
+    let e = partners::update(&t.desk, &saved.id, &renamed.hlc, &b, false).await.unwrap_err();
+    assert!(matches!(e, Error::Conflict { kind: "similar", .. }), "{e:?}");
+    b.name = "华信科技（深圳）有限公司".into();
+    b.contacts.push(contact("王芳", "139-1234-5678", ""));
+    let e = partners::update(&t.desk, &saved.id, &renamed.hlc, &b, false).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::Conflict { kind: "similar", with }
+            if with.iter().any(|r| r.reason == "phone" && r.label == "广州蓝海商贸股份有限公司")),
+        "{e:?}"
+    );
 }
