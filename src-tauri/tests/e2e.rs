@@ -168,6 +168,14 @@ impl Session {
         }
     }
 
+    /// Chooses `value` in the select `css`, scrolled into view first.
+    async fn choose(&self, css: &str, value: &str) {
+        let el = self.find(css).await;
+        let arg = serde_json::to_value(&el).expect("element reference");
+        self.c().execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
+        el.select_by_value(value).await.unwrap_or_else(|e| panic!("choose {value:?} in {css}: {e:?}"));
+    }
+
     async fn js(&self, script: &str) -> serde_json::Value {
         self.c().execute(script, vec![]).await.expect("script")
     }
@@ -183,7 +191,7 @@ impl Session {
     }
 
     async fn set_language(&self, lang: &str, nav_text: &str) {
-        self.find("#lang-select").await.select_by_value(lang).await.expect("choose language");
+        self.choose("#lang-select", lang).await;
         self.wait_text("[data-nav=partners]", nav_text).await;
         self.wait_rendered(lang).await;
     }
@@ -275,7 +283,7 @@ async fn partner_register_through_the_window() {
     s.wait_text("#partner-title", "杭州蓝海网络科技有限公司").await;
     s.click("#partner-edit").await;
     s.type_into("#f-city", "杭州").await;
-    s.find("#f-province").await.select_by_value("33").await.expect("province");
+    s.choose("#f-province", "33").await;
     s.click("#partner-save").await;
     s.wait_text("[data-field=region]", "浙江省 · 杭州").await;
     s.wait_text("#partner-history", "修改").await;
@@ -303,10 +311,21 @@ async fn partner_register_through_the_window() {
     s.click("[data-nav=partners]").await;
     s.click("#partner-new").await;
     s.type_into("#f-name", "<img src=x onerror=alert(1)>").await;
+    s.choose("#f-channel_contact_id", "").await;
     s.click("#partner-save").await;
     s.wait_text("#partner-title", "<img src=x onerror=alert(1)>").await;
     let imgs = s.js("return document.querySelectorAll('#view img').length").await;
     assert_eq!(imgs, json!(0));
+
+    // Without a channel contact (R2.3.1) the page says so and assigns one on the spot.
+    s.wait_text(".warn-box.assign", "渠道对接人").await;
+    s.shot("partner-assign-zh").await;
+    let chosen =
+        s.js("return document.querySelector('#assign-contact').selectedOptions[0].textContent").await;
+    let chosen = chosen.as_str().expect("a user to choose").to_string();
+    s.click("#assign-save").await;
+    s.wait_text("[data-field=channel_contact]", &chosen).await;
+    assert!(s.c().find(Locator::Css(".warn-box.assign")).await.is_err(), "warning gone once assigned");
 
     // The language choice is stored in the database, for the next start.
     s.set_language("en", "Partners").await;

@@ -11,6 +11,7 @@ import { toast } from '../components/toast.js';
 import { confirmDialog } from '../components/dialog.js';
 import { errorText, fieldLabel } from '../components/errors.js';
 import { provinceName, statusBadge, classBadge } from './partners.js';
+import { toInput } from './partner_form.js';
 
 /**
  * Deletes a partner and offers to undo it.
@@ -40,6 +41,28 @@ async function deletePartner(p) {
       },
     },
   });
+}
+
+/**
+ * The R2.3.1 warning with a way to name the channel contact on the spot.
+ * @param {api.Partner} p
+ * @param {api.UserSummary[]} users
+ */
+function assignBox(p, users) {
+  const select = h('select', { id: 'assign-contact', 'aria-label': t('field.channel_contact') },
+    ...users.map((u) => h('option', { value: u.id }, u.display_name)));
+  return h('div', { class: 'warn-box assign' },
+    h('span', null, t('partner.no_contact_warning')),
+    h('span', { class: 'assign-controls' }, select,
+      h('button', { type: 'button', class: 'primary', id: 'assign-save', onClick: async () => {
+        try {
+          await api.partnersUpdate(p.id, p.hlc, { ...toInput(p), channel_contact_id: select.value }, false);
+          toast(t('partner.saved', { name: p.name }));
+          navigate(`#/partners/${encodeURIComponent(p.id)}`);
+        } catch (e) {
+          toast(errorText(e), { kind: 'error' });
+        }
+      } }, t('partner.assign'))));
 }
 
 /**
@@ -95,7 +118,7 @@ export async function partnerView(main, id) {
                 h('button', { type: 'button', class: 'danger', id: 'partner-delete', onClick: () => deletePartner(p) }, t('action.delete')),
               ])),
       deleted && h('div', { class: 'error-box' }, t('partner.is_deleted', { time: formatTime(p.deleted_at || '') })),
-      !p.channel_contact_id && !deleted && h('div', { class: 'warn-box' }, t('partner.no_contact_warning')),
+      !p.channel_contact_id && !deleted && assignBox(p, users),
       h('div', { class: 'columns' },
         h('section', { class: 'card' },
           h('h2', null, t('form.section.company')),

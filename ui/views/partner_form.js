@@ -23,8 +23,8 @@ function blankInput() {
   };
 }
 
-/** @param {api.Partner} p @returns {api.PartnerInput} */
-function toInput(p) {
+/** The form's input for a stored partner. @param {api.Partner} p @returns {api.PartnerInput} */
+export function toInput(p) {
   return {
     name: p.name, short_name: p.short_name, credit_code: p.credit_code || '', legal_rep: p.legal_rep, address: p.address,
     province: p.province, city: p.city, industry: p.industry, business_scope: p.business_scope, website: p.website,
