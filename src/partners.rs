@@ -406,14 +406,60 @@ async fn check_channel_contact(conn: &mut SqliteConnection, clean: &Clean) -> Re
     Ok(())
 }
 
+/// What duplicate checks compare: the credit code, the normalised name, phone digits and
+/// lower-cased e-mails.
+#[derive(Debug, Default)]
+struct Identity {
+    credit_code: Option<String>,
+    name_norm: String,
+    phones: BTreeSet<String>,
+    emails: BTreeSet<String>,
+}
+
+impl Identity {
+    /// From stored or checked values; `contacts` are `(mobile, email)` pairs.
+    fn new<'a>(
+        credit_code: Option<String>,
+        name_norm: String,
+        contacts: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Identity {
+        let mut id = Identity { credit_code, name_norm, ..Default::default() };
+        for (mobile, email) in contacts {
+            let digits = validate::phone_digits(mobile);
+            if !digits.is_empty() {
+                id.phones.insert(digits);
+            }
+            if !email.is_empty() {
+                id.emails.insert(email.to_lowercase());
+            }
+        }
+        id
+    }
+
+    fn of(clean: &Clean) -> Identity {
+        Identity::new(
+            clean.get("credit_code").map(String::from),
+            clean.name_norm.clone(),
+            clean.contacts.iter().map(|k| (k.mobile.as_str(), k.email.as_str())),
+        )
+    }
+
+    /// Whether this has the same name and no phone or e-mail that `other` lacks.
+    fn adds_nothing_to(&self, other: &Identity) -> bool {
+        self.name_norm == other.name_norm
+            && self.phones.is_subset(&other.phones)
+            && self.emails.is_subset(&other.emails)
+    }
+}
+
 async fn find_duplicates(
     conn: &mut SqliteConnection,
-    clean: &Clean,
+    identity: &Identity,
     exclude_id: Option<&str>,
 ) -> Result<DuplicateReport> {
     let exclude = exclude_id.unwrap_or("");
     let mut report = DuplicateReport::default();
-    if let Some(code) = clean.get("credit_code") {
+    if let Some(code) = &identity.credit_code {
         let hit: Option<(String, String)> =
             sqlx::query_as(DUP_BY_CODE).bind(code).bind(exclude).fetch_optional(&mut *conn).await?;
         report.same_credit_code =
@@ -427,40 +473,20 @@ async fn find_duplicates(
             }
         }
     };
-    if !clean.name_norm.is_empty() {
+    if !identity.name_norm.is_empty() {
         let rows =
-            sqlx::query_as(DUP_BY_NAME).bind(&clean.name_norm).bind(exclude).fetch_all(&mut *conn).await?;
+            sqlx::query_as(DUP_BY_NAME).bind(&identity.name_norm).bind(exclude).fetch_all(&mut *conn).await?;
         push(&mut report, rows, "similar_name");
     }
-    for k in &clean.contacts {
-        let digits = validate::phone_digits(&k.mobile);
-        if digits.len() >= 7 {
-            let rows = sqlx::query_as(DUP_BY_PHONE).bind(&digits).bind(exclude).fetch_all(&mut *conn).await?;
-            push(&mut report, rows, "phone");
-        }
-        if !k.email.is_empty() {
-            let rows =
-                sqlx::query_as(DUP_BY_EMAIL).bind(&k.email).bind(exclude).fetch_all(&mut *conn).await?;
-            push(&mut report, rows, "email");
-        }
+    for digits in identity.phones.iter().filter(|d| d.len() >= 7) {
+        let rows = sqlx::query_as(DUP_BY_PHONE).bind(digits).bind(exclude).fetch_all(&mut *conn).await?;
+        push(&mut report, rows, "phone");
+    }
+    for email in &identity.emails {
+        let rows = sqlx::query_as(DUP_BY_EMAIL).bind(email).bind(exclude).fetch_all(&mut *conn).await?;
+        push(&mut report, rows, "email");
     }
     Ok(report)
-}
-
-/// The phone digits and lower-cased e-mails of contacts, as duplicate checks compare them.
-fn identifiers<'a, C: ContactFields + 'a>(contacts: impl IntoIterator<Item = &'a C>) -> HashSet<String> {
-    let mut out = HashSet::new();
-    for c in contacts {
-        let t = c.texts();
-        let digits = validate::phone_digits(t.mobile);
-        if !digits.is_empty() {
-            out.insert(format!("tel:{digits}"));
-        }
-        if !t.email.is_empty() {
-            out.insert(format!("mail:{}", t.email.to_lowercase()));
-        }
-    }
-    out
 }
 
 /// Refuses a duplicate credit code always, and similar records unless confirmed.
@@ -481,36 +507,24 @@ pub async fn check_duplicates(
     input: &PartnerInput,
     exclude_id: Option<&str>,
 ) -> Result<DuplicateReport> {
-    let mut probe = PartnerInput {
-        name: input.name.clone(),
-        credit_code: input.credit_code.clone(),
-        source_kind: "other".into(),
-        status: "prospect".into(),
-        ..Default::default()
-    };
-    probe.contacts = input
+    let name = input.name.trim();
+    let name_norm =
+        if name.chars().count() > 120 { String::new() } else { validate::normalize_company_name(name) };
+    // Only values that would pass their checks are compared.
+    let contacts: Vec<(String, String)> = input
         .contacts
         .iter()
-        .map(|k| ContactInput {
-            name: "-".into(),
-            mobile: if validate::phone(&k.mobile).is_ok() { k.mobile.clone() } else { String::new() },
-            email: if validate::email(&k.email).is_ok() { k.email.clone() } else { String::new() },
-            ..Default::default()
+        .map(|k| {
+            (validate::phone(&k.mobile).unwrap_or_default(), validate::email(&k.email).unwrap_or_default())
         })
         .collect();
-    if validate::credit_code(&probe.credit_code).is_err() {
-        probe.credit_code.clear();
-    }
-    if probe.name.trim().is_empty() || probe.name.chars().count() > 120 {
-        probe.name = "-".into();
-    }
-    let clean = check_input(&probe)?;
+    let identity = Identity::new(
+        validate::credit_code(&input.credit_code).ok(),
+        name_norm,
+        contacts.iter().map(|(m, e)| (m.as_str(), e.as_str())),
+    );
     let mut conn = desk.pool().acquire().await?;
-    let mut report = find_duplicates(&mut conn, &clean, exclude_id).await?;
-    if input.name.trim().is_empty() {
-        report.similar.retain(|r| r.reason != "similar_name");
-    }
-    Ok(report)
+    find_duplicates(&mut conn, &identity, exclude_id).await
 }
 
 /// Creates a partner. `confirm_similar` accepts similar names, phones or e-mails.
@@ -518,7 +532,7 @@ pub async fn create(desk: &Desk, input: &PartnerInput, confirm_similar: bool) ->
     let clean = check_input(input)?;
     let mut w = desk.write().await?;
     check_channel_contact(&mut w.tx, &clean).await?;
-    enforce_duplicates(find_duplicates(&mut w.tx, &clean, None).await?, confirm_similar)?;
+    enforce_duplicates(find_duplicates(&mut w.tx, &Identity::of(&clean), None).await?, confirm_similar)?;
     let ids = insert_batch(&mut w, &[&clean]).await?;
     w.commit().await?;
     get(desk, &ids[0]).await
@@ -744,49 +758,43 @@ pub async fn update(
 ) -> Result<Partner> {
     let clean = check_input(input)?;
     let mut w = desk.write().await?;
-    let (rid, current_hlc, field_hlc_json, deleted, name_norm): (
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-    ) = sqlx::query_as("SELECT rid, hlc, field_hlc, deleted_at, name_norm FROM partner WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *w.tx)
-        .await?
-        .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
-    if deleted.is_some() {
-        return Err(Error::NotFound { entity: "partner", id: id.to_string() });
+    let mut qb: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT rid, hlc, field_hlc, deleted_at, name_norm, ");
+    qb.push(COLUMNS.join(", ")).push(" FROM partner WHERE id = ").push_bind(id);
+    let row = qb.build().fetch_optional(&mut *w.tx).await?;
+    let not_found = || Error::NotFound { entity: "partner", id: id.to_string() };
+    let row = row.ok_or_else(not_found)?;
+    use sqlx::Row as _;
+    if row.try_get::<Option<String>, _>("deleted_at")?.is_some() {
+        return Err(not_found());
     }
-    if current_hlc != expected_hlc {
-        let name: String = sqlx::query_scalar("SELECT name FROM partner WHERE id = ?")
-            .bind(id)
-            .fetch_one(&mut *w.tx)
-            .await?;
+    let before: Vec<Option<String>> = COLUMNS.iter().map(|c| row.try_get(*c)).collect::<sqlx::Result<_>>()?;
+    if row.try_get::<String, _>("hlc")? != expected_hlc {
+        let label = before[0].clone().unwrap_or_default();
         return Err(Error::Conflict {
             kind: "stale",
-            with: vec![ConflictRef { id: id.to_string(), label: name, reason: "stale".into() }],
+            with: vec![ConflictRef { id: id.to_string(), label, reason: "stale".into() }],
         });
     }
+    let rid: i64 = row.try_get("rid")?;
+    let field_hlc_json: String = row.try_get("field_hlc")?;
     check_channel_contact(&mut w.tx, &clean).await?;
     let old_contacts = load_contacts(&mut w.tx, id).await?;
     // Look-alikes were already accepted for the identity the partner has; ask again only
     // when the name or a phone or e-mail is new.
-    let same_identity =
-        name_norm == clean.name_norm && identifiers(&clean.contacts).is_subset(&identifiers(&old_contacts));
-    enforce_duplicates(
-        find_duplicates(&mut w.tx, &clean, Some(id)).await?,
-        confirm_similar || same_identity,
-    )?;
+    let identity = Identity::of(&clean);
+    let current = Identity::new(
+        None,
+        row.try_get("name_norm")?,
+        old_contacts.iter().map(|k| (k.mobile.as_str(), k.email.as_str())),
+    );
+    let accepted = identity.adds_nothing_to(&current);
+    enforce_duplicates(find_duplicates(&mut w.tx, &identity, Some(id)).await?, confirm_similar || accepted)?;
 
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("SELECT ");
-    qb.push(COLUMNS.join(", ")).push(" FROM partner WHERE id = ").push_bind(id);
-    let row = qb.build().fetch_one(&mut *w.tx).await?;
     let mut changes = Changes::new();
     let mut changed_cols = Vec::new();
     for (i, col) in COLUMNS.iter().enumerate() {
-        let before: Option<String> = sqlx::Row::try_get(&row, i)?;
-        if changes.diff(col, &before, &clean.values[i]) {
+        if changes.diff(col, &before[i], &clean.values[i]) {
             changed_cols.push(i);
         }
     }
@@ -1046,12 +1054,7 @@ struct ContactText<'a> {
     wechat: &'a str,
 }
 
-/// Contacts stored or being entered, as searchable texts.
-trait ContactFields {
-    fn texts(&self) -> ContactText<'_>;
-}
-
-impl ContactFields for Contact {
+impl Contact {
     fn texts(&self) -> ContactText<'_> {
         ContactText {
             name: &self.name,
@@ -1063,7 +1066,7 @@ impl ContactFields for Contact {
     }
 }
 
-impl ContactFields for CleanContact {
+impl CleanContact {
     fn texts(&self) -> ContactText<'_> {
         ContactText {
             name: &self.name,

@@ -314,3 +314,34 @@ async fn a_confirmed_look_alike_is_not_asked_about_again_on_unrelated_edits() {
         "{e:?}"
     );
 }
+
+#[tokio::test]
+async fn duplicate_check_while_typing_uses_only_what_would_pass() {
+    let t = desk().await;
+    let mut a = partner("深圳华信科技有限公司");
+    a.credit_code = CODE_A.into();
+    a.contacts = vec![contact("张伟", "13800138000", "sales@huaxin.cn")];
+    let a = partners::create(&t.desk, &a, false).await.unwrap();
+
+    // Half-typed: no name yet, a lower-case code, a phone with spaces, an unfinished e-mail.
+    let typing = partners::PartnerInput {
+        credit_code: CODE_A.to_lowercase(),
+        contacts: vec![contact("", "138 0013 8000", "SALES@huaxin")],
+        ..Default::default()
+    };
+    let r = partners::check_duplicates(&t.desk, &typing, None).await.unwrap();
+    assert_eq!(r.same_credit_code.as_ref().map(|c| c.id.as_str()), Some(a.id.as_str()));
+    let reasons: Vec<&str> = r.similar.iter().map(|c| c.reason.as_str()).collect();
+    assert_eq!(reasons, ["phone"], "no name to compare, e-mail not finished");
+
+    let mut named = typing.clone();
+    named.name = "华信科技（深圳）有限公司".into();
+    named.contacts[0].email = "SALES@huaxin.cn".into();
+    let r = partners::check_duplicates(&t.desk, &named, None).await.unwrap();
+    let reasons: Vec<&str> = r.similar.iter().map(|c| c.reason.as_str()).collect();
+    assert_eq!(reasons, ["similar_name"], "one entry per partner, the first reason found");
+
+    // Editing the partner itself finds nothing.
+    let r = partners::check_duplicates(&t.desk, &named, Some(&a.id)).await.unwrap();
+    assert!(r.same_credit_code.is_none() && r.similar.is_empty());
+}
