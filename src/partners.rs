@@ -1030,15 +1030,20 @@ struct IndexSource {
     notes: String,
 }
 
+/// The searchable stored fields of partner `id`.
+async fn index_source(conn: &mut SqliteConnection, id: &str) -> Result<IndexSource> {
+    Ok(sqlx::query_as(
+        "SELECT name, short_name, credit_code, legal_rep, address, province, city, industry,
+                business_scope, website, source_detail, tags, notes FROM partner WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
 /// Rewrites the search index entries of one partner from its stored row and contacts.
 async fn reindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
-    let r: IndexSource = sqlx::query_as(
-        "SELECT name, short_name, credit_code, legal_rep, address, province, city, industry,
-                business_scope, website, source_detail, tags, notes FROM partner WHERE rid = ?",
-    )
-    .bind(rid)
-    .fetch_one(&mut *conn)
-    .await?;
+    let r = index_source(conn, id).await?;
     let contacts = load_contacts(conn, id).await?;
     let (body, grams) = index_entry(&r, contacts.iter().map(Contact::texts));
     write_index(conn, &[(rid, body, grams)], false).await
@@ -1420,21 +1425,14 @@ async fn hint_for(
     if terms.iter().all(|t| shown_folded.contains(t.as_str())) {
         return Ok(None);
     }
-    let (rep, addr, ind, scope, web, src, notes): (String, String, String, String, String, String, String) =
-        sqlx::query_as(
-            "SELECT legal_rep, address, industry, business_scope, website, source_detail, notes
-             FROM partner WHERE id = ?",
-        )
-        .bind(&r.id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let src = index_source(conn, &r.id).await?;
     let mut fields: Vec<(String, String)> = vec![
-        ("legal_rep".into(), rep),
-        ("address".into(), addr),
-        ("industry".into(), ind),
-        ("business_scope".into(), scope),
-        ("website".into(), web),
-        ("source_detail".into(), src),
+        ("legal_rep".into(), src.legal_rep),
+        ("address".into(), src.address),
+        ("industry".into(), src.industry),
+        ("business_scope".into(), src.business_scope),
+        ("website".into(), src.website),
+        ("source_detail".into(), src.source_detail),
     ];
     for k in load_contacts(conn, &r.id).await? {
         fields.push(("contacts.name".into(), k.name));
@@ -1442,7 +1440,7 @@ async fn hint_for(
         fields.push(("contacts.email".into(), k.email));
         fields.push(("contacts.wechat".into(), k.wechat));
     }
-    fields.push(("notes".into(), notes));
+    fields.push(("notes".into(), src.notes));
     let missing: Vec<String> = terms.iter().filter(|t| !shown_folded.contains(t.as_str())).cloned().collect();
     for (field, text) in fields {
         if let Some(excerpt) = search::excerpt(&text, &missing, 40) {

@@ -243,13 +243,17 @@ const CITY_NAMES: &[&str] = &[
 const PLACE_SUFFIXES: &[&str] =
     &["维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市"];
 
-/// Strips a leading place name (with its 省 / 市 / 自治区 suffix) from `s`; returns it.
-fn strip_place(s: &mut &str) -> Option<&'static str> {
+/// A leading place name of `s` and what follows it, its 省 / 市 / 自治区 suffix skipped.
+fn split_place(s: &str) -> Option<(&'static str, &str)> {
     let place = CITY_NAMES.iter().chain(PROVINCE_NAMES).find(|p| s.starts_with(**p))?;
-    let mut rest = &s[place.len()..];
-    if let Some(suf) = PLACE_SUFFIXES.iter().find(|x| rest.starts_with(**x)) {
-        rest = &rest[suf.len()..];
-    }
+    let rest = &s[place.len()..];
+    let rest = PLACE_SUFFIXES.iter().find_map(|x| rest.strip_prefix(*x)).unwrap_or(rest);
+    Some((place, rest))
+}
+
+/// Strips a leading place name from `s` when at least two characters remain; returns it.
+fn strip_place(s: &mut &str) -> Option<&'static str> {
+    let (place, rest) = split_place(s)?;
     if rest.chars().count() < 2 {
         return None;
     }
@@ -259,9 +263,7 @@ fn strip_place(s: &mut &str) -> Option<&'static str> {
 
 /// The place `s` names when it is nothing but a place name (with an optional suffix).
 fn whole_place(s: &str) -> Option<&'static str> {
-    let place = CITY_NAMES.iter().chain(PROVINCE_NAMES).find(|p| s.starts_with(**p))?;
-    let rest = &s[place.len()..];
-    (rest.is_empty() || PLACE_SUFFIXES.contains(&rest)).then_some(*place)
+    split_place(s).filter(|(_, rest)| rest.is_empty()).map(|(place, _)| place)
 }
 
 /// The comparison form of a company name: NFKC (full width to half width), lower case, only
