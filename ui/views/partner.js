@@ -14,6 +14,20 @@ import { provinceName, statusBadge, classBadge } from './partners.js';
 import { toInput } from './partner_form.js';
 
 /**
+ * Brings a deleted partner back (Undo, or Restore on its page) and shows it.
+ * @param {api.Partner} p
+ */
+async function restorePartner(p) {
+  try {
+    await api.partnersRestore(p.id);
+    toast(t('partner.restored', { name: p.name }));
+    navigate(`#/partners/${encodeURIComponent(p.id)}`);
+  } catch (e) {
+    toast(errorText(e), { kind: 'error' });
+  }
+}
+
+/**
  * Deletes a partner and offers to undo it.
  * @param {api.Partner} p
  */
@@ -28,18 +42,7 @@ async function deletePartner(p) {
   }
   navigate('#/partners');
   toast(t('partner.deleted', { name: p.name }), {
-    action: {
-      label: t('action.undo'),
-      run: async () => {
-        try {
-          await api.partnersRestore(p.id);
-          toast(t('partner.restored', { name: p.name }));
-          navigate(`#/partners/${encodeURIComponent(p.id)}`);
-        } catch (e) {
-          toast(errorText(e), { kind: 'error' });
-        }
-      },
-    },
+    action: { label: t('action.undo'), run: () => restorePartner(p) },
   });
 }
 
@@ -110,9 +113,7 @@ export async function partnerView(main, id) {
         statusBadge(p.status), classBadge(p.class),
         h('div', { class: 'actions' },
           deleted
-            ? h('button', { type: 'button', class: 'primary', onClick: async () => {
-                try { await api.partnersRestore(p.id); navigate(`#/partners/${encodeURIComponent(p.id)}`); } catch (e) { toast(errorText(e), { kind: 'error' }); }
-              } }, t('action.restore'))
+            ? h('button', { type: 'button', class: 'primary', onClick: () => restorePartner(p) }, t('action.restore'))
             : [
                 h('a', { class: 'button primary', id: 'partner-edit', href: `#/partners/${encodeURIComponent(p.id)}/edit` }, t('action.edit'), h('kbd', null, 'E')),
                 h('button', { type: 'button', class: 'danger', id: 'partner-delete', onClick: () => deletePartner(p) }, t('action.delete')),
