@@ -6,7 +6,8 @@
 //! `docs/benchmarks.md`.
 
 use channeldesk::partners::{self, ListQuery, PartnerInput};
-use channeldesk::{Desk, OpenOptions, demo};
+use channeldesk::secrets::DatabaseKey;
+use channeldesk::{Desk, demo, users};
 use criterion::Criterion;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -62,7 +63,9 @@ fn target_dir() -> PathBuf {
 fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
-    let desk: Desk = rt.block_on(Desk::open(dir.path(), OpenOptions::default())).expect("open");
+    // The real encrypted file (SQLCipher), keyed directly: the keychain is not what is measured.
+    let desk: Desk = rt.block_on(Desk::open(dir.path(), &DatabaseKey::generate())).expect("open");
+    rt.block_on(users::setup_owner(&desk, "基准", "bench", "bench-password")).expect("owner");
     let inputs = demo::generate(PARTNERS, 1);
 
     // Batched insert rate: 100,000 partners in transactions of 1,000, with validation,

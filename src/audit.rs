@@ -1,13 +1,21 @@
 //! R1.1: the audit trail. Every change that matters writes one entry in the same transaction
 //! as the change itself, so a change and its trace commit or roll back together.
 //!
-//! Invariants: entries are append-only (SQL triggers refuse UPDATE and DELETE); `changes` is a
-//! JSON object `{field: [before, after]}` of the fields the operation changed.
+//! Invariants:
+//! - entries are append-only (SQL triggers refuse UPDATE and DELETE of a sealed entry);
+//!   `changes` is a JSON object `{field: [before, after]}` of the fields the operation changed;
+//! - entries form a hash chain in `seq` order: `hash = SHA-256(canonical(prev_hash, fields))`
+//!   and `prev_hash` is the hash of the entry before (empty for the first), so [`verify`]
+//!   finds an entry edited, inserted or removed through plain SQL; the chain is written inside
+//!   the change's IMMEDIATE transaction, so two writers never fork it.
 
+use crate::access::Action;
 use crate::desk::{Desk, Write, new_id};
-use crate::error::Result;
-use serde::Serialize;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 /// Field-level difference: `{field: [before, after]}`.
@@ -46,6 +54,50 @@ impl Changes {
     }
 }
 
+/// The fields of an entry that its hash covers, in order.
+struct Sealed<'a> {
+    id: &'a str,
+    at: &'a str,
+    hlc: &'a str,
+    device_id: &'a str,
+    user_id: &'a str,
+    user_name: &'a str,
+    role: &'a str,
+    operation: &'a str,
+    entity: &'a str,
+    entity_id: &'a str,
+    changes: &'a str,
+}
+
+impl Sealed<'_> {
+    /// SHA-256 (hex) of the JSON array `[prev, id, at, …, changes]`.
+    fn hash(&self, prev: &str) -> String {
+        let canonical = serde_json::json!([
+            prev,
+            self.id,
+            self.at,
+            self.hlc,
+            self.device_id,
+            self.user_id,
+            self.user_name,
+            self.role,
+            self.operation,
+            self.entity,
+            self.entity_id,
+            self.changes
+        ]);
+        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+async fn last_hash(conn: &mut SqliteConnection) -> Result<String> {
+    let h: Option<Option<String>> =
+        sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(conn)
+            .await?;
+    Ok(h.flatten().unwrap_or_default())
+}
+
 /// Appends one entry inside the write transaction `w`.
 pub async fn record(
     w: &mut Write,
@@ -54,48 +106,201 @@ pub async fn record(
     entity_id: &str,
     changes: &Changes,
 ) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, hlc, device_id, user_id, user_name, operation, entity, entity_id, changes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(new_id())
-    .bind(&w.stamp.now)
-    .bind(&w.stamp.hlc)
-    .bind(&w.stamp.device_id)
-    .bind(&w.stamp.user.id)
-    .bind(&w.stamp.user.name)
-    .bind(operation)
-    .bind(entity)
-    .bind(entity_id)
-    .bind(changes.to_json())
-    .execute(&mut *w.tx)
-    .await?;
-    Ok(())
+    record_many(w, &[(operation, entity, entity_id, changes.clone())]).await
 }
 
-/// Appends many entries `(operation, entity, entity_id, changes)` inside `w`, with
-/// multi-row statements (batch creation and imports).
+/// Appends many entries `(operation, entity, entity_id, changes)` inside `w`, chained in
+/// order, with multi-row statements (batch creation and imports).
 pub async fn record_many(w: &mut Write, entries: &[(&str, &str, &str, Changes)]) -> Result<()> {
+    let mut prev = last_hash(&mut w.tx).await?;
     for part in entries.chunks(100) {
-        let mut qb: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
-            "INSERT INTO audit_log (id, at, hlc, device_id, user_id, user_name, operation, entity, entity_id, changes) ",
-        );
         let s = &w.stamp;
-        qb.push_values(part, |mut b, (op, entity, id, changes)| {
-            b.push_bind(new_id())
-                .push_bind(s.now.as_str())
-                .push_bind(s.hlc.as_str())
-                .push_bind(s.device_id.as_str())
-                .push_bind(s.user.id.as_str())
-                .push_bind(s.user.name.as_str())
-                .push_bind(*op)
-                .push_bind(*entity)
-                .push_bind(*id)
-                .push_bind(changes.to_json());
-        });
+        let rows: Vec<[String; 4]> = part
+            .iter()
+            .map(|(op, entity, id, changes)| {
+                let entry_id = new_id();
+                let changes = changes.to_json();
+                let hash = Sealed {
+                    id: &entry_id,
+                    at: &s.now,
+                    hlc: &s.hlc,
+                    device_id: &s.device_id,
+                    user_id: &s.user.id,
+                    user_name: &s.user.name,
+                    role: &s.role,
+                    operation: op,
+                    entity,
+                    entity_id: id,
+                    changes: &changes,
+                }
+                .hash(&prev);
+                let row = [entry_id, changes, std::mem::take(&mut prev), hash.clone()];
+                prev = hash;
+                row
+            })
+            .collect();
+        let mut qb: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+            "INSERT INTO audit_log (id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes, prev_hash, hash) ",
+        );
+        qb.push_values(
+            part.iter().zip(&rows),
+            |mut b, ((op, entity, id, _), [entry_id, changes, prev, hash])| {
+                b.push_bind(entry_id.as_str())
+                    .push_bind(s.now.as_str())
+                    .push_bind(s.hlc.as_str())
+                    .push_bind(s.device_id.as_str())
+                    .push_bind(s.user.id.as_str())
+                    .push_bind(s.user.name.as_str())
+                    .push_bind(s.role.as_str())
+                    .push_bind(*op)
+                    .push_bind(*entity)
+                    .push_bind(*id)
+                    .push_bind(changes.as_str())
+                    .push_bind(prev.as_str())
+                    .push_bind(hash.as_str());
+            },
+        );
         qb.build().execute(&mut *w.tx).await?;
     }
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    seq: i64,
+    id: String,
+    at: String,
+    hlc: String,
+    device_id: String,
+    user_id: String,
+    user_name: String,
+    role: String,
+    operation: String,
+    entity: String,
+    entity_id: String,
+    changes: String,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+}
+
+impl ChainRow {
+    fn sealed(&self) -> Sealed<'_> {
+        Sealed {
+            id: &self.id,
+            at: &self.at,
+            hlc: &self.hlc,
+            device_id: &self.device_id,
+            user_id: &self.user_id,
+            user_name: &self.user_name,
+            role: &self.role,
+            operation: &self.operation,
+            entity: &self.entity,
+            entity_id: &self.entity_id,
+            changes: &self.changes,
+        }
+    }
+}
+
+const CHAIN_COLUMNS: &str = "seq, id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes, prev_hash, hash";
+
+/// Seals, in order, entries written before the chain existed (an earlier version's file).
+/// Runs at open; does nothing when every entry has its hash.
+pub(crate) async fn seal_unsealed(pool: &sqlx::SqlitePool) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let rows: Vec<ChainRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {CHAIN_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY seq"
+    )))
+    .fetch_all(&mut *tx)
+    .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut prev: String = sqlx::query_scalar::<_, Option<String>>(
+        "SELECT hash FROM audit_log WHERE seq < ? AND hash IS NOT NULL ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(rows[0].seq)
+    .fetch_optional(&mut *tx)
+    .await?
+    .flatten()
+    .unwrap_or_default();
+    for r in &rows {
+        let hash = r.sealed().hash(&prev);
+        sqlx::query("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?")
+            .bind(&prev)
+            .bind(&hash)
+            .bind(r.seq)
+            .execute(&mut *tx)
+            .await?;
+        prev = hash;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What [`verify`] found.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ChainReport {
+    /// Entries checked.
+    pub entries: i64,
+    /// Whether the whole chain holds.
+    pub intact: bool,
+    /// The first entry where it breaks.
+    pub broken_at: Option<BrokenLink>,
+    /// Hash of the last entry (write it down to detect later removal of the newest entries).
+    pub head: String,
+}
+
+/// Where and how the chain breaks.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BrokenLink {
+    pub seq: i64,
+    pub id: String,
+    /// `altered` (the entry's content no longer matches its hash), `unsealed` (no hash),
+    /// `link` (it does not follow the entry before it: one was removed or inserted),
+    /// `tail` (the newest entries were removed).
+    pub reason: String,
+}
+
+/// Walks the whole chain (R1.1).
+pub async fn verify(desk: &Desk) -> Result<ChainReport> {
+    desk.require(Action::AuditRead)?;
+    use futures_util::TryStreamExt;
+    let mut conn = desk.pool().acquire().await?;
+    let mut prev = String::new();
+    let mut entries = 0i64;
+    let mut last_seq = 0i64;
+    let mut broken = None;
+    {
+        let sql = format!("SELECT {CHAIN_COLUMNS} FROM audit_log ORDER BY seq");
+        let mut rows = sqlx::query_as::<_, ChainRow>(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
+        while let Some(r) = rows.try_next().await? {
+            entries += 1;
+            last_seq = r.seq;
+            if broken.is_some() {
+                continue;
+            }
+            let reason = match (&r.hash, &r.prev_hash) {
+                (None, _) | (_, None) => Some("unsealed"),
+                (Some(h), Some(p)) if *h != r.sealed().hash(p) => Some("altered"),
+                (_, Some(p)) if *p != prev => Some("link"),
+                _ => None,
+            };
+            if let Some(reason) = reason {
+                broken = Some(BrokenLink { seq: r.seq, id: r.id.clone(), reason: reason.to_string() });
+            }
+            prev = r.hash.clone().unwrap_or_default();
+        }
+    }
+    // AUTOINCREMENT remembers the highest seq ever used: fewer rows at the end means removal.
+    let high: Option<i64> = sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'")
+        .fetch_optional(&mut *conn)
+        .await?;
+    if broken.is_none() && high.is_some_and(|h| h > last_seq) {
+        broken = Some(BrokenLink { seq: last_seq + 1, id: String::new(), reason: "tail".into() });
+    }
+    Ok(ChainReport { entries, intact: broken.is_none(), broken_at: broken, head: prev })
 }
 
 /// One audit entry as shown to a person.
@@ -106,6 +311,7 @@ pub struct AuditEntry {
     pub at: String,
     pub user_id: String,
     pub user_name: String,
+    pub role: String,
     pub operation: String,
     pub entity: String,
     pub entity_id: String,
@@ -113,14 +319,184 @@ pub struct AuditEntry {
     pub changes: String,
 }
 
-/// The history of one record, oldest first.
-pub async fn history(desk: &Desk, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
+/// The history of one partner record, oldest first.
+pub async fn partner_history(desk: &Desk, partner_id: &str) -> Result<Vec<AuditEntry>> {
+    desk.require(Action::PartnerRead)?;
+    history_of(desk, "partner", partner_id).await
+}
+
+async fn history_of(desk: &Desk, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(
-        "SELECT id, at, user_id, user_name, operation, entity, entity_id, changes
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, changes
          FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY seq",
     )
     .bind(entity)
     .bind(entity_id)
     .fetch_all(desk.pool())
     .await?)
+}
+
+/// Filters of the audit screen; every one optional. Dates are `YYYY-MM-DD`, inclusive, UTC.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub entity: Option<String>,
+    /// A record id (exact).
+    #[serde(default)]
+    pub entity_id: Option<String>,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub operation: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub offset: u32,
+    /// Page size, 1–500 (default 100).
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// One page of the audit trail, newest first.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AuditPage {
+    pub total: i64,
+    pub entries: Vec<AuditEntry>,
+    /// Operations and kinds of record present, for the filter lists.
+    pub operations: Vec<String>,
+    pub entities: Vec<String>,
+}
+
+fn audit_filter(qb: &mut sqlx::QueryBuilder<sqlx::Sqlite>, q: &AuditQuery) -> Result<()> {
+    let mut errors = Vec::new();
+    for (field, v) in [("from", &q.from), ("to", &q.to)] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty())
+            && chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").is_err()
+        {
+            errors.push(crate::error::FieldError::new(field, "date"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    qb.push(" WHERE 1 = 1");
+    let nonempty =
+        |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+    if let Some(v) = nonempty(&q.entity) {
+        qb.push(" AND entity = ").push_bind(v);
+    }
+    if let Some(v) = nonempty(&q.entity_id) {
+        qb.push(" AND entity_id = ").push_bind(v);
+    }
+    if let Some(v) = nonempty(&q.user_id) {
+        qb.push(" AND user_id = ").push_bind(v);
+    }
+    if let Some(v) = nonempty(&q.operation) {
+        qb.push(" AND operation = ").push_bind(v);
+    }
+    if let Some(v) = nonempty(&q.from) {
+        qb.push(" AND at >= ").push_bind(v);
+    }
+    if let Some(v) = nonempty(&q.to) {
+        // Dates are inclusive: everything before the next day.
+        qb.push(" AND at < ").push_bind(format!("{v}~"));
+    }
+    Ok(())
+}
+
+/// The audit screen's page (legal, managers, administrators).
+pub async fn list(desk: &Desk, q: &AuditQuery) -> Result<AuditPage> {
+    desk.require(Action::AuditRead)?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(Error::Validation(vec![crate::error::FieldError::with_limit("limit", "range", 500)]));
+    }
+    let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM audit_log");
+    audit_filter(&mut count, q)?;
+    let total: i64 = count.build_query_scalar().fetch_one(desk.pool()).await?;
+    let mut qb = sqlx::QueryBuilder::new(
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, changes FROM audit_log",
+    );
+    audit_filter(&mut qb, q)?;
+    qb.push(" ORDER BY seq DESC LIMIT ").push_bind(limit as i64).push(" OFFSET ").push_bind(q.offset as i64);
+    let entries = qb.build_query_as().fetch_all(desk.pool()).await?;
+    let operations = sqlx::query_scalar("SELECT DISTINCT operation FROM audit_log ORDER BY 1")
+        .fetch_all(desk.pool())
+        .await?;
+    let entities =
+        sqlx::query_scalar("SELECT DISTINCT entity FROM audit_log ORDER BY 1").fetch_all(desk.pool()).await?;
+    Ok(AuditPage { total, entries, operations, entities })
+}
+
+/// Writes every entry matching `q` (all pages), oldest first, to `path` as CSV in UTF-8 with
+/// a byte-order mark (so spreadsheet programs read the Chinese text). Returns the count.
+pub async fn export_csv(desk: &Desk, q: &AuditQuery, path: &std::path::Path) -> Result<u64> {
+    desk.require(Action::AuditRead)?;
+    let mut qb = sqlx::QueryBuilder::new(format!("SELECT {CHAIN_COLUMNS} FROM audit_log"));
+    audit_filter(&mut qb, q)?;
+    qb.push(" ORDER BY seq");
+    let tmp = path.with_extension("csv.part");
+    let written = write_csv(desk, qb, &tmp).await;
+    match written {
+        Ok(n) => {
+            std::fs::rename(&tmp, path)?;
+            Ok(n)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+async fn write_csv(
+    desk: &Desk,
+    mut qb: sqlx::QueryBuilder<sqlx::Sqlite>,
+    tmp: &std::path::Path,
+) -> Result<u64> {
+    use futures_util::TryStreamExt;
+    let file = std::fs::File::create(tmp)?;
+    let mut out = std::io::BufWriter::new(file);
+    std::io::Write::write_all(&mut out, "\u{feff}".as_bytes())?;
+    let mut csv = csv::Writer::from_writer(out);
+    let csv_err = |e: csv::Error| Error::Storage(format!("csv: {e}"));
+    csv.write_record([
+        "seq",
+        "at",
+        "user_id",
+        "user_name",
+        "role",
+        "operation",
+        "entity",
+        "entity_id",
+        "changes",
+        "prev_hash",
+        "hash",
+    ])
+    .map_err(csv_err)?;
+    let mut n = 0u64;
+    let mut rows = qb.build_query_as::<ChainRow>().fetch(desk.pool());
+    while let Some(r) = rows.try_next().await? {
+        csv.write_record([
+            r.seq.to_string().as_str(),
+            &r.at,
+            &r.user_id,
+            &r.user_name,
+            &r.role,
+            &r.operation,
+            &r.entity,
+            &r.entity_id,
+            &r.changes,
+            r.prev_hash.as_deref().unwrap_or(""),
+            r.hash.as_deref().unwrap_or(""),
+        ])
+        .map_err(csv_err)?;
+        n += 1;
+    }
+    csv.flush()?;
+    Ok(n)
 }

@@ -1,11 +1,14 @@
 //! Opening the database file: the same pragmas on every connection, migrations compiled into
 //! the binary, and the one-row device identity.
 //!
-//! Invariants: every pooled connection runs with WAL, `synchronous=NORMAL`, `foreign_keys=ON`
+//! Invariants: the file is SQLCipher-encrypted: every connection sends the raw key first;
+//! a key that does not open the file is reported as `key_rejected` and nothing is written;
+//! every pooled connection runs with WAL, `synchronous=NORMAL`, `foreign_keys=ON`
 //! and a busy timeout; the schema is at the newest migration before any operation runs; a
 //! database created by a newer program (an unknown migration) is refused, never altered.
 
 use crate::error::{Error, Result};
+use crate::secrets::DatabaseKey;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -18,8 +21,18 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// The file name of the database inside a data folder.
 pub const DB_FILE: &str = "channeldesk.sqlite3";
 
-/// Connection options shared by every connection to `path`.
-pub fn connect_options(path: &Path) -> SqliteConnectOptions {
+/// Connection options shared by every connection to `path`, keyed with `key`.
+pub fn connect_options(path: &Path, key: &DatabaseKey) -> SqliteConnectOptions {
+    // `key` is the first pragma sqlx sends, before anything reads the file.
+    plain_options(path).pragma("key", key.pragma_value().to_string())
+}
+
+/// Options without a key: only for reading a file written by an earlier, unencrypted version.
+pub(crate) fn plain_options(path: &Path) -> SqliteConnectOptions {
+    // SQLCipher's crypto is OpenSSL, whose default exit handler frees its state while pool
+    // threads may still use it (a crash at exit). `init` sets OPENSSL_INIT_NO_ATEXIT, once,
+    // before any connection exists.
+    openssl_sys::init();
     SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
@@ -35,16 +48,18 @@ pub fn connect_options(path: &Path) -> SqliteConnectOptions {
         .optimize_on_close(true, None)
 }
 
-/// Opens (creating if missing) the database at `path` and brings it to the newest schema.
-pub async fn open_pool(path: &Path) -> Result<SqlitePool> {
+/// Opens (creating if missing) the database at `path` with `key` and brings it to the newest
+/// schema. `key_rejected` when the key does not open the file.
+pub async fn open_pool(path: &Path, key: &DatabaseKey) -> Result<SqlitePool> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let pool = SqlitePoolOptions::new()
         .max_connections(4)
         .min_connections(1)
-        .connect_with(connect_options(path))
-        .await?;
+        .connect_with(connect_options(path, key))
+        .await
+        .map_err(key_error)?;
     MIGRATOR.run(&pool).await.map_err(|e| match e {
         sqlx::migrate::MigrateError::VersionMissing(v) => {
             Error::Storage(format!("database was written by a newer ChannelDesk (migration {v})"))
@@ -65,4 +80,26 @@ pub async fn integrity_check(pool: &SqlitePool) -> Result<()> {
     } else {
         Err(Error::Storage(format!("integrity check failed: {}", rows.join("; "))))
     }
+}
+
+/// SQLITE_NOTADB: what SQLCipher reports for a wrong key (or a file that is not a database).
+const SQLITE_NOTADB: &str = "26";
+
+/// Maps "file is not a database" to [`Error::KeyRejected`].
+pub(crate) fn key_error(e: sqlx::Error) -> Error {
+    if let sqlx::Error::Database(d) = &e
+        && d.code().as_deref() == Some(SQLITE_NOTADB)
+    {
+        return Error::KeyRejected;
+    }
+    Error::from(e)
+}
+
+/// Whether the file at `path` is an unencrypted SQLite database (its plain-text header).
+pub fn is_plaintext(path: &Path) -> Result<bool> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut f = std::fs::File::open(path)?;
+    let n = f.read(&mut header)?;
+    Ok(n == 16 && &header == b"SQLite format 3\0")
 }

@@ -6,6 +6,7 @@
 //! validation; generated data goes through the same operations as typed-in data (audit
 //! entries included).
 
+use crate::access::Role;
 use crate::desk::Desk;
 use crate::error::Result;
 use crate::partners::{self, ContactInput, PartnerInput};
@@ -319,21 +320,22 @@ fn generate_one(seed: u64, i: usize) -> PartnerInput {
     }
 }
 
-/// Fills an empty register with `n` generated partners (and the demo channel staff);
+/// Fills an empty register with `n` generated partners (and the demo channel staff, without
+/// passwords), as the signed-in administrator;
 /// does nothing when partners exist. Returns how many were added.
 pub async fn seed(desk: &Desk, n: usize, seed: u64) -> Result<usize> {
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM partner").fetch_one(desk.pool()).await?;
     if existing > 0 {
         return Ok(0);
     }
-    let mut staff = Vec::new();
-    for (login, name) in DEMO_STAFF {
-        let actor = match users::create(desk, login, name).await {
-            Ok(a) => a,
-            Err(_) => continue,
-        };
-        staff.push(actor.id);
-    }
+    let people: Vec<(&str, &str, Role)> = DEMO_STAFF.iter().map(|(l, n)| (*l, *n, Role::Channel)).collect();
+    users::create_without_password(desk, &people).await?;
+    let staff: Vec<String> = users::list(desk)
+        .await?
+        .into_iter()
+        .filter(|u| DEMO_STAFF.iter().any(|(l, _)| *l == u.login))
+        .map(|u| u.id)
+        .collect();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut inputs = generate(n, seed);
     for p in inputs.iter_mut() {

@@ -1,20 +1,26 @@
-//! The [`Desk`]: what every operation receives (pool, clock, device, current user, HLC).
+//! The [`Desk`]: what every operation receives (pool, clock, device, HLC and the session of
+//! the signed-in user).
 //!
 //! Invariants:
+//! - every guarded operation calls [`Desk::require`] first: it refuses with `locked` when no
+//!   one is signed in or the session idled past the lock time, and with `forbidden` when the
+//!   user's roles do not allow the action; a kiosk session allows only the kiosk's own action;
 //! - the device row exists once and its id never changes; its two-character short code goes
 //!   into numbers people read so that they stay unique across laptops;
 //! - every write goes through [`Desk::write`], which opens an IMMEDIATE transaction, stamps the
 //!   change (RFC 3339 UTC time, next HLC value, current user) and persists the HLC high-water
 //!   mark in the same transaction, so the clock survives restarts monotonic.
 
+use crate::access::{self, Action, Role};
 use crate::db;
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc, HlcState, SystemClock};
+use crate::secrets::DatabaseKey;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
 /// Characters used for device short codes: no 0/O, 1/I/L look-alikes.
@@ -42,6 +48,8 @@ pub struct Stamp {
     pub now: String,
     pub hlc: String,
     pub user: Actor,
+    /// The roles the change was made in (`admin,manager`), or `kiosk`.
+    pub role: String,
     pub device_id: String,
 }
 
@@ -59,13 +67,67 @@ impl Write {
     }
 }
 
-/// Options for [`Desk::open`].
-#[derive(Debug, Clone, Default)]
-pub struct OpenOptions {
-    /// Login of the operator; defaults to the OS user name.
-    pub login: Option<String>,
-    /// Display name of the operator; defaults to the login.
-    pub display_name: Option<String>,
+/// A signed-in person and the roles they act in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SessionUser {
+    pub id: String,
+    pub login: String,
+    pub name: String,
+    pub roles: Vec<Role>,
+}
+
+impl SessionUser {
+    pub fn actor(&self) -> Actor {
+        Actor { id: self.id.clone(), name: self.name.clone() }
+    }
+    fn role_text(&self) -> String {
+        self.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Where the session stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SessionState {
+    /// No account can sign in yet: the owner must be created.
+    Setup,
+    SignedOut,
+    Active,
+    /// Locked by the user or after the idle time: the same user's password unlocks it.
+    Locked,
+    /// The prospect's application form only; a staff password ends it.
+    Kiosk,
+}
+
+/// What the UI knows of the session.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct SessionInfo {
+    pub state: SessionState,
+    pub user: Option<SessionUser>,
+    /// What the user may do (empty unless active).
+    pub permissions: Vec<Action>,
+    pub idle_minutes: u32,
+    /// The event a kiosk session records applications under.
+    pub kiosk_event: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Session {
+    Setup,
+    SignedOut,
+    Active(SessionUser),
+    Locked(SessionUser),
+    Kiosk { staff: SessionUser, event: String },
+}
+
+#[derive(Debug)]
+struct SessionSlot {
+    session: Session,
+    last_activity: DateTime<Utc>,
+    idle_minutes: u32,
 }
 
 /// What every core operation receives.
@@ -75,35 +137,35 @@ pub struct Desk {
     clock: Arc<dyn Clock>,
     device: DeviceInfo,
     hlc: HlcState,
-    user: RwLock<Actor>,
+    session: Mutex<SessionSlot>,
     data_dir: PathBuf,
 }
 
 impl Desk {
-    /// Opens the data folder `data_dir` (creating and migrating the database on first use).
-    pub async fn open(data_dir: &Path, opts: OpenOptions) -> Result<Desk> {
-        Self::open_with_clock(data_dir, opts, Arc::new(SystemClock)).await
+    /// Opens the database of `data_dir` with `key` (creating and migrating it on first use).
+    /// Most callers go through [`crate::vault::open`], which finds the key.
+    pub async fn open(data_dir: &Path, key: &DatabaseKey) -> Result<Desk> {
+        Self::open_with_clock(data_dir, key, Arc::new(SystemClock)).await
     }
 
     /// Same as [`Desk::open`] with a chosen clock (tests, generated data).
-    pub async fn open_with_clock(data_dir: &Path, opts: OpenOptions, clock: Arc<dyn Clock>) -> Result<Desk> {
-        let pool = db::open_pool(&data_dir.join(db::DB_FILE)).await?;
+    pub async fn open_with_clock(data_dir: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>) -> Result<Desk> {
+        let pool = db::open_pool(&data_dir.join(db::DB_FILE), key).await?;
+        crate::audit::seal_unsealed(&pool).await?;
         let (device, last_hlc) = ensure_device(&pool, clock.now()).await?;
         let hlc = HlcState::new(device.id.clone(), Hlc::decode(&last_hlc).as_ref());
-        let placeholder = Actor { id: String::new(), name: String::new() };
-        let desk = Desk {
+        let session =
+            if crate::users::any_can_sign_in(&pool).await? { Session::SignedOut } else { Session::Setup };
+        let idle_minutes = crate::settings::idle_minutes(&pool).await?;
+        let now = clock.now();
+        Ok(Desk {
             pool,
             clock,
             device,
             hlc,
-            user: RwLock::new(placeholder),
+            session: Mutex::new(SessionSlot { session, last_activity: now, idle_minutes }),
             data_dir: data_dir.to_path_buf(),
-        };
-        let login = opts.login.unwrap_or_else(os_login);
-        let name = opts.display_name.unwrap_or_else(|| login.clone());
-        let actor = crate::users::ensure_local_user(&desk, &login, &name).await?;
-        *desk.user.write().unwrap_or_else(|p| p.into_inner()) = actor;
-        Ok(desk)
+        })
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -118,12 +180,103 @@ impl Desk {
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }
-    /// The signed-in user.
-    pub fn user(&self) -> Actor {
-        self.user.read().unwrap_or_else(|p| p.into_inner()).clone()
+    fn slot(&self) -> std::sync::MutexGuard<'_, SessionSlot> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
     }
-    pub(crate) fn set_user(&self, actor: Actor) {
-        *self.user.write().unwrap_or_else(|p| p.into_inner()) = actor;
+
+    /// The guard of every operation: the signed-in user when their roles allow `action`,
+    /// otherwise `locked` (no session, locked, idle too long) or `forbidden`. Counts as
+    /// activity for the idle lock.
+    pub fn require(&self, action: Action) -> Result<SessionUser> {
+        let now = self.clock.now();
+        let mut slot = self.slot();
+        let idle = chrono::Duration::minutes(slot.idle_minutes as i64);
+        match slot.session.clone() {
+            Session::Active(user) => {
+                if now - slot.last_activity > idle {
+                    slot.session = Session::Locked(user);
+                    return Err(Error::Locked);
+                }
+                if !access::any_allows(&user.roles, action) {
+                    return Err(Error::Forbidden(action.as_str().to_string()));
+                }
+                slot.last_activity = now;
+                Ok(user)
+            }
+            Session::Kiosk { staff, .. } if action == Action::ApplicationSubmit => Ok(staff),
+            Session::Kiosk { .. } => Err(Error::Forbidden("kiosk".to_string())),
+            _ => Err(Error::Locked),
+        }
+    }
+
+    /// The session as the UI shows it (locks it first when it idled too long).
+    pub fn session_info(&self) -> SessionInfo {
+        let now = self.clock.now();
+        let mut slot = self.slot();
+        if let Session::Active(u) = &slot.session
+            && now - slot.last_activity > chrono::Duration::minutes(slot.idle_minutes as i64)
+        {
+            slot.session = Session::Locked(u.clone());
+        }
+        let (state, user, event) = match &slot.session {
+            Session::Setup => (SessionState::Setup, None, None),
+            Session::SignedOut => (SessionState::SignedOut, None, None),
+            Session::Active(u) => (SessionState::Active, Some(u.clone()), None),
+            Session::Locked(u) => (SessionState::Locked, Some(u.clone()), None),
+            Session::Kiosk { staff, event } => {
+                (SessionState::Kiosk, Some(staff.clone()), Some(event.clone()))
+            }
+        };
+        let permissions = match (&slot.session, &user) {
+            (Session::Active(_), Some(u)) => access::permitted(&u.roles),
+            (Session::Kiosk { .. }, _) => vec![Action::ApplicationSubmit],
+            _ => vec![],
+        };
+        SessionInfo { state, user, permissions, idle_minutes: slot.idle_minutes, kiosk_event: event }
+    }
+
+    /// The signed-in (or kiosk-starting) user's name and id, for stamps; `None` otherwise.
+    pub fn actor(&self) -> Option<Actor> {
+        match &self.slot().session {
+            Session::Active(u) | Session::Locked(u) | Session::Kiosk { staff: u, .. } => Some(u.actor()),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn session(&self) -> Session {
+        self.slot().session.clone()
+    }
+
+    pub(crate) fn set_session(&self, session: Session) {
+        let now = self.clock.now();
+        let mut slot = self.slot();
+        slot.session = session;
+        slot.last_activity = now;
+    }
+
+    /// Marks activity (the UI reports keyboard and mouse use) so the idle lock waits;
+    /// `locked` when the session already idled out.
+    pub fn touch(&self) -> Result<SessionInfo> {
+        let info = self.session_info();
+        if info.state == SessionState::Active {
+            self.slot().last_activity = self.clock.now();
+        }
+        Ok(info)
+    }
+
+    /// Locks the session now (Ctrl/Cmd+L); the same user's password unlocks it.
+    pub fn lock(&self) -> SessionInfo {
+        {
+            let mut slot = self.slot();
+            if let Session::Active(u) = slot.session.clone() {
+                slot.session = Session::Locked(u);
+            }
+        }
+        self.session_info()
+    }
+
+    pub(crate) fn set_idle_minutes(&self, minutes: u32) {
+        self.slot().idle_minutes = minutes;
     }
 
     /// Today's calendar date in UTC as `YYYY-MM-DD`.
@@ -131,8 +284,12 @@ impl Desk {
         self.now().format("%Y-%m-%d").to_string()
     }
 
-    /// Begins a write: IMMEDIATE transaction, stamp, HLC high-water mark.
+    /// Begins a write as the signed-in user: IMMEDIATE transaction, stamp, HLC high-water
+    /// mark. `locked` when no one is signed in.
     pub async fn write(&self) -> Result<Write> {
+        if self.actor().is_none() {
+            return Err(Error::Locked);
+        }
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         let now = self.clock.now();
         let hlc = self.hlc.tick(now).encode();
@@ -140,15 +297,32 @@ impl Desk {
             .bind(&hlc)
             .execute(&mut *tx)
             .await?;
+        let (user, role) = match self.session() {
+            Session::Active(u) => (u.actor(), u.role_text()),
+            Session::Kiosk { staff, .. } => (staff.actor(), "kiosk".to_string()),
+            _ => return Err(Error::Locked),
+        };
         Ok(Write {
             tx,
-            stamp: Stamp { now: rfc3339(now), hlc, user: self.user(), device_id: self.device.id.clone() },
+            stamp: Stamp { now: rfc3339(now), hlc, user, role, device_id: self.device.id.clone() },
         })
     }
 
     /// Closes the pool (running `PRAGMA optimize`), waiting for connections to return.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+impl Drop for Desk {
+    /// A Desk dropped without [`Desk::close`] leaves its connections open until the process
+    /// ends. SQLCipher frees its global state in an exit handler; a pool thread still running
+    /// `sqlite3_close` at that moment crashes the process, and closing here cannot be awaited.
+    /// Committed data is safe either way (WAL); the program closes its Desk explicitly.
+    fn drop(&mut self) {
+        if !self.pool.is_closed() {
+            std::mem::forget(self.pool.clone());
+        }
     }
 }
 
@@ -160,15 +334,6 @@ pub fn rfc3339(t: DateTime<Utc>) -> String {
 /// A new UUIDv7 (time-ordered) record id.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
-}
-
-fn os_login() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "owner".to_string())
 }
 
 async fn ensure_device(pool: &SqlitePool, now: DateTime<Utc>) -> Result<(DeviceInfo, String)> {

@@ -54,6 +54,12 @@ pub enum Error {
     Forbidden(String),
     #[error("locked")]
     Locked,
+    /// The database key does not open the file (wrong key, or the file is damaged).
+    #[error("the key does not open the database")]
+    KeyRejected,
+    /// Too many failed sign-ins: wait before the next attempt.
+    #[error("too many failed attempts; retry in {retry_after} s")]
+    Throttled { retry_after: u64 },
     #[error("storage: {0}")]
     Storage(String),
     #[error("document: {0}")]
@@ -71,6 +77,8 @@ impl Error {
             Error::Conflict { .. } => "conflict",
             Error::Forbidden(_) => "forbidden",
             Error::Locked => "locked",
+            Error::KeyRejected => "key_rejected",
+            Error::Throttled { .. } => "throttled",
             Error::Storage(_) => "storage",
             Error::Document(_) => "document",
             Error::Import(_) => "import",
@@ -114,6 +122,10 @@ pub struct ErrorPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub kind: Option<String>,
+    /// Seconds to wait before the next sign-in attempt (`throttled`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub retry_after: Option<u64>,
 }
 
 impl From<&Error> for ErrorPayload {
@@ -123,7 +135,18 @@ impl From<&Error> for ErrorPayload {
             Error::Conflict { kind, with } => (vec![], with.clone(), Some(kind.to_string())),
             _ => (vec![], vec![], None),
         };
-        ErrorPayload { code: e.code().to_string(), message: e.to_string(), fields, conflicts, kind }
+        let retry_after = match e {
+            Error::Throttled { retry_after } => Some(*retry_after),
+            _ => None,
+        };
+        ErrorPayload {
+            code: e.code().to_string(),
+            message: e.to_string(),
+            fields,
+            conflicts,
+            kind,
+            retry_after,
+        }
     }
 }
 

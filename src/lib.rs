@@ -4,6 +4,8 @@
 //! Every operation takes a [`Desk`] and typed inputs, validates in the core, and returns
 //! typed outputs or an [`Error`] with a stable code.
 
+pub mod access;
+pub mod applications;
 pub mod audit;
 pub mod db;
 pub mod demo;
@@ -14,9 +16,11 @@ pub mod partners;
 pub mod reference;
 pub mod reminders;
 pub mod search;
+pub mod secrets;
 pub mod settings;
 pub mod users;
 pub mod validate;
+pub mod vault;
 
-pub use desk::{Actor, Desk, OpenOptions};
+pub use desk::{Actor, Desk, SessionInfo, SessionState, SessionUser};
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@
 //! - an update names the HLC it was based on; if the row changed since, it is refused
 //!   (`conflict/stale`) rather than silently overwriting someone's edit.
 
+use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write, new_id};
 use crate::error::{ConflictRef, Error, Result};
@@ -71,12 +72,13 @@ impl SourceKind {
 }
 
 /// A contact person as entered.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(default)]
 pub struct ContactInput {
     /// Present when editing an existing contact.
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub name: String,
     pub title: String,
@@ -87,7 +89,7 @@ pub struct ContactInput {
 }
 
 /// A partner as entered in the form (enumerations as their text codes; the core checks them).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(default)]
 pub struct PartnerInput {
@@ -109,6 +111,7 @@ pub struct PartnerInput {
     /// `prospect` | `active` | `suspended` | `terminated`.
     pub status: String,
     #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_contact_id: Option<String>,
     pub tags: Vec<String>,
     pub notes: String,
@@ -281,7 +284,7 @@ const COLUMNS: [&str; 16] = [
 
 /// A checked input, in stored form.
 #[derive(Debug, Clone)]
-struct Clean {
+pub(crate) struct Clean {
     values: [Option<String>; 16],
     name_norm: String,
     tags: Vec<String>,
@@ -306,7 +309,7 @@ impl Clean {
     }
 }
 
-fn check_input(input: &PartnerInput) -> Result<Clean> {
+pub(crate) fn check_input(input: &PartnerInput) -> Result<Clean> {
     let mut c = Checker::new();
     let name = c.text("name", &input.name, true, 120, false);
     let short_name = c.text("short_name", &input.short_name, false, 40, false);
@@ -507,6 +510,7 @@ pub async fn check_duplicates(
     input: &PartnerInput,
     exclude_id: Option<&str>,
 ) -> Result<DuplicateReport> {
+    desk.require(Action::PartnerWrite)?;
     let name = input.name.trim();
     let name_norm =
         if name.chars().count() > 120 { String::new() } else { validate::normalize_company_name(name) };
@@ -529,19 +533,27 @@ pub async fn check_duplicates(
 
 /// Creates a partner. `confirm_similar` accepts similar names, phones or e-mails.
 pub async fn create(desk: &Desk, input: &PartnerInput, confirm_similar: bool) -> Result<Partner> {
+    desk.require(Action::PartnerWrite)?;
     let clean = check_input(input)?;
     let mut w = desk.write().await?;
-    check_channel_contact(&mut w.tx, &clean).await?;
-    enforce_duplicates(find_duplicates(&mut w.tx, &Identity::of(&clean), None).await?, confirm_similar)?;
-    let ids = insert_batch(&mut w, &[&clean]).await?;
+    let id = create_in(&mut w, &clean, confirm_similar).await?;
     w.commit().await?;
-    get(desk, &ids[0]).await
+    get(desk, &id).await
+}
+
+/// Creates a checked partner inside the write `w` (with the duplicate checks); its id.
+pub(crate) async fn create_in(w: &mut Write, clean: &Clean, confirm_similar: bool) -> Result<String> {
+    check_channel_contact(&mut w.tx, clean).await?;
+    enforce_duplicates(find_duplicates(&mut w.tx, &Identity::of(clean), None).await?, confirm_similar)?;
+    let ids = insert_batch(w, &[clean]).await?;
+    Ok(ids.into_iter().next().unwrap_or_default())
 }
 
 /// Creates many partners in one transaction (generated data, imports): all or none. Errors
 /// name the row as `rows.<i>.<field>`. Similar-name warnings are not raised; duplicate credit
 /// codes are refused, within the batch as well as against the register.
 pub async fn create_many(desk: &Desk, inputs: &[PartnerInput]) -> Result<Vec<String>> {
+    desk.require(Action::PartnerWrite)?;
     let mut cleans = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
     let mut codes = HashSet::new();
@@ -756,6 +768,7 @@ pub async fn update(
     input: &PartnerInput,
     confirm_similar: bool,
 ) -> Result<Partner> {
+    desk.require(Action::PartnerWrite)?;
     let clean = check_input(input)?;
     let mut w = desk.write().await?;
     let mut qb: QueryBuilder<Sqlite> =
@@ -829,11 +842,13 @@ pub async fn update(
 
 /// Moves partner `id` to the tombstone state (restorable with [`restore`]).
 pub async fn delete(desk: &Desk, id: &str) -> Result<()> {
+    desk.require(Action::PartnerDelete)?;
     set_deleted(desk, id, true).await
 }
 
 /// Brings a deleted partner back; refused if its credit code is now used by another partner.
 pub async fn restore(desk: &Desk, id: &str) -> Result<Partner> {
+    desk.require(Action::PartnerDelete)?;
     set_deleted(desk, id, false).await?;
     get(desk, id).await
 }
@@ -1206,6 +1221,7 @@ struct PartnerDb {
 
 /// One partner with its contacts (deleted ones too, so that undo can show them).
 pub async fn get(desk: &Desk, id: &str) -> Result<Partner> {
+    desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
     let p: PartnerDb = sqlx::query_as(
         "SELECT p.id, p.name, p.short_name, p.credit_code, p.legal_rep, p.address, p.province, p.city,
@@ -1347,6 +1363,7 @@ fn push_filters(
 
 /// A page of live partners matching `q`.
 pub async fn list(desk: &Desk, q: &ListQuery) -> Result<ListPage> {
+    desk.require(Action::PartnerRead)?;
     if q.q.chars().count() > 200 {
         return Err(Error::Validation(vec![crate::error::FieldError::with_limit("q", "too_long", 200)]));
     }
@@ -1486,6 +1503,7 @@ pub struct StatusCount {
 
 /// Live partners per status, in the order of [`PartnerStatus::ALL`] (statuses with none left out).
 pub async fn status_counts(desk: &Desk) -> Result<Vec<StatusCount>> {
+    desk.require(Action::PartnerRead)?;
     let mut rows: Vec<StatusCount> = sqlx::query_as(
         "SELECT status, count(*) AS count FROM partner WHERE deleted_at IS NULL GROUP BY status",
     )
@@ -1497,6 +1515,7 @@ pub async fn status_counts(desk: &Desk) -> Result<Vec<StatusCount>> {
 
 /// All tags in use on live partners, most used first.
 pub async fn tags(desk: &Desk) -> Result<Vec<String>> {
+    desk.require(Action::PartnerRead)?;
     Ok(sqlx::query_scalar(
         "SELECT t.tag FROM partner_tag t JOIN partner p ON p.id = t.partner_id WHERE p.deleted_at IS NULL
          GROUP BY t.tag ORDER BY count(*) DESC, t.tag LIMIT 200",

@@ -33,7 +33,7 @@ async fn create_get_and_audit() {
     assert!(p.contacts[0].is_primary, "the only contact becomes primary");
     assert_eq!(p.updated_by_name, "测试员");
 
-    let hist = audit::history(&t.desk, "partner", &p.id).await.unwrap();
+    let hist = audit::partner_history(&t.desk, &p.id).await.unwrap();
     assert_eq!(hist.len(), 1);
     assert_eq!(hist[0].operation, "create");
     let ch: serde_json::Value = serde_json::from_str(&hist[0].changes).unwrap();
@@ -41,10 +41,11 @@ async fn create_get_and_audit() {
     assert_eq!(ch["credit_code"][1], CODE_A);
 
     let bare = partners::create(&t.desk, &partner("空白公司"), false).await.unwrap();
-    let hist = audit::history(&t.desk, "partner", &bare.id).await.unwrap();
+    let hist = audit::partner_history(&t.desk, &bare.id).await.unwrap();
     let ch: serde_json::Value = serde_json::from_str(&hist[0].changes).unwrap();
     let fields: Vec<&String> = ch.as_object().unwrap().keys().collect();
     assert_eq!(fields, ["name", "source_kind", "status"], "only what was set is recorded");
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -81,6 +82,7 @@ async fn validation_names_each_field_and_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(audits, 0);
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -89,6 +91,7 @@ async fn markup_is_stored_as_text() {
     let name = "<img src=x onerror=alert(1)>";
     let p = partners::create(&t.desk, &partner(name), false).await.unwrap();
     assert_eq!(partners::get(&t.desk, &p.id).await.unwrap().name, name);
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -108,6 +111,7 @@ async fn same_credit_code_is_refused_with_link() {
         }
         other => panic!("{other:?}"),
     }
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -144,6 +148,7 @@ async fn similar_name_phone_or_email_needs_confirmation() {
         // Confirmed, it is saved.
         partners::create(&t.desk, &b, true).await.unwrap();
     }
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -163,7 +168,7 @@ async fn update_records_changed_fields_and_refuses_stale_versions() {
     assert_eq!(p2.contacts.len(), 2);
     assert_eq!(p2.contacts[0].id, p.contacts[0].id, "existing contact kept its id");
 
-    let hist = audit::history(&t.desk, "partner", &p.id).await.unwrap();
+    let hist = audit::partner_history(&t.desk, &p.id).await.unwrap();
     assert_eq!(hist.len(), 2);
     let ch: serde_json::Value = serde_json::from_str(&hist[1].changes).unwrap();
     assert_eq!(ch["status"], serde_json::json!(["prospect", "active"]));
@@ -181,7 +186,7 @@ async fn update_records_changed_fields_and_refuses_stale_versions() {
     input.contacts[1].id = Some(p2.contacts[1].id.clone());
     let p3 = partners::update(&t.desk, &p.id, &p2.hlc, &input, false).await.unwrap();
     assert_eq!(p3.hlc, p2.hlc);
-    assert_eq!(audit::history(&t.desk, "partner", &p.id).await.unwrap().len(), 2);
+    assert_eq!(audit::partner_history(&t.desk, &p.id).await.unwrap().len(), 2);
 
     // Removing a contact tombstones it.
     input.contacts.truncate(1);
@@ -194,6 +199,7 @@ async fn update_records_changed_fields_and_refuses_stale_versions() {
     .await
     .unwrap();
     assert_eq!(tomb, 1);
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -212,6 +218,7 @@ async fn field_clocks_follow_changed_fields() {
     assert_eq!(fh["city"], p2.hlc.as_str(), "a changed field carries its own clock");
     assert_eq!(fh["*"], p.hlc.as_str(), "the others keep the creation clock, stored once");
     assert!(fh.get("name").is_none());
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -255,8 +262,9 @@ async fn delete_is_a_tombstone_and_restore_undoes_it() {
         partners::list(&t.desk, &ListQuery { tag: "华中".into(), ..Default::default() }).await.unwrap();
     assert_eq!(tagged.total, 1, "and its tags are back");
     let ops: Vec<String> =
-        audit::history(&t.desk, "partner", &p.id).await.unwrap().into_iter().map(|e| e.operation).collect();
+        audit::partner_history(&t.desk, &p.id).await.unwrap().into_iter().map(|e| e.operation).collect();
     assert_eq!(ops, ["create", "delete", "restore"]);
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -268,6 +276,7 @@ async fn unknown_ids_and_channel_contacts_are_reported() {
     input.channel_contact_id = Some("no-such-user".into());
     let e = partners::create(&t.desk, &input, false).await.unwrap_err();
     assert_eq!(rules(&e), vec![("channel_contact_id".to_string(), "unknown".to_string())]);
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -276,6 +285,7 @@ async fn audit_log_is_append_only() {
     partners::create(&t.desk, &partner("某公司"), false).await.unwrap();
     assert!(sqlx::query("UPDATE audit_log SET user_name = 'x'").execute(t.desk.pool()).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(t.desk.pool()).await.is_err());
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -313,6 +323,7 @@ async fn a_confirmed_look_alike_is_not_asked_about_again_on_unrelated_edits() {
             if with.iter().any(|r| r.reason == "phone" && r.label == "广州蓝海商贸股份有限公司")),
         "{e:?}"
     );
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -344,4 +355,5 @@ async fn duplicate_check_while_typing_uses_only_what_would_pass() {
     // Editing the partner itself finds nothing.
     let r = partners::check_duplicates(&t.desk, &named, Some(&a.id)).await.unwrap();
     assert!(r.same_credit_code.is_none() && r.similar.is_empty());
+    t.desk.close().await;
 }

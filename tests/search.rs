@@ -51,6 +51,7 @@ async fn chinese_substrings_of_every_length() {
     assert_eq!(names(&t, q("有限公司")).await.len(), 2);
     assert!(names(&t, q("不存在的公司")).await.is_empty());
     assert!(names(&t, q("京")).await.is_empty());
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -69,6 +70,7 @@ async fn contacts_phones_emails_notes_and_codes() {
         partners::list(&t.desk, &q("华信")).await.unwrap().rows[0].hint.is_none(),
         "visible match, no hint"
     );
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -81,6 +83,7 @@ async fn mixed_case_full_width_and_several_terms() {
     assert!(names(&t, q("深圳 王芳")).await.is_empty());
     assert_eq!(names(&t, q("成 王")).await, ["成都启明软件有限公司"], "short terms combined");
     assert_eq!(names(&t, q("\"引号")).await.len(), 0, "quotes do not break the query");
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -117,6 +120,7 @@ async fn filters_and_sorting() {
     ] {
         assert_eq!(partners::list(&t.desk, &bad).await.unwrap_err().code(), "validation");
     }
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -137,6 +141,7 @@ async fn edits_refresh_the_index() {
     assert!(names(&t, q("王芳")).await.is_empty(), "removed contact no longer found");
     assert_eq!(names(&t, q("北斗导航")).await, ["成都北斗导航有限公司"]);
     assert_eq!(names(&t, q("斗")).await, ["成都北斗导航有限公司"]);
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -174,6 +179,7 @@ async fn broad_searches_walk_the_sort_order_and_cap_the_count() {
         partners::list(&t.desk, &ListQuery { q: "测试 0999".into(), ..Default::default() }).await.unwrap();
     assert!(!narrow.total_capped);
     assert_eq!(names_of(&narrow), ["测试0999有限公司"]);
+    t.desk.close().await;
 }
 
 fn names_of(p: &partners::ListPage) -> Vec<&str> {

@@ -4,7 +4,7 @@
 mod common;
 
 use channeldesk::hlc::Hlc;
-use channeldesk::{Desk, OpenOptions, db, partners, reminders, settings};
+use channeldesk::{db, partners, reminders, settings};
 use common::{desk, partner};
 
 #[tokio::test]
@@ -28,30 +28,28 @@ async fn migrates_empty_file_and_sets_pragmas() {
     .execute(t.desk.pool())
     .await;
     assert!(bad.is_err());
+    t.desk.close().await;
 }
 
 #[tokio::test]
 async fn reopening_keeps_data_device_and_clock() {
-    let dir = tempfile::tempdir().unwrap();
-    let opts = || OpenOptions { login: Some("owner".into()), display_name: Some("店主".into()) };
-    let desk = Desk::open(dir.path(), opts()).await.unwrap();
-    let device = desk.device().clone();
+    let t = desk().await;
+    let device = t.desk.device().clone();
     assert_eq!(device.short_code.len(), 2);
-    let p = partners::create(&desk, &partner("重庆泰和商贸有限公司"), false).await.unwrap();
-    let user = desk.user();
-    desk.close().await;
+    let p = partners::create(&t.desk, &partner("重庆泰和商贸有限公司"), false).await.unwrap();
+    let user = t.desk.actor().unwrap();
 
-    let again = Desk::open(dir.path(), opts()).await.unwrap();
-    assert_eq!(again.device().id, device.id, "device identity survives restarts");
-    assert_eq!(again.user(), user, "same login, same user");
-    assert_eq!(partners::get(&again, &p.id).await.unwrap().name, "重庆泰和商贸有限公司");
+    let again = t.reopen().await;
+    assert_eq!(again.desk.device().id, device.id, "device identity survives restarts");
+    assert_eq!(again.desk.actor().unwrap(), user, "same login, same user");
+    assert_eq!(partners::get(&again.desk, &p.id).await.unwrap().name, "重庆泰和商贸有限公司");
     let last: String =
-        sqlx::query_scalar("SELECT last_hlc FROM device").fetch_one(again.pool()).await.unwrap();
-    assert_eq!(last, p.hlc, "HLC high-water mark persisted with the change");
+        sqlx::query_scalar("SELECT last_hlc FROM device").fetch_one(again.desk.pool()).await.unwrap();
+    assert!(last > p.hlc, "HLC high-water mark persisted (the sign-in after restart is newer)");
     let users: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM app_user").fetch_one(again.pool()).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM app_user").fetch_one(again.desk.pool()).await.unwrap();
     assert_eq!(users, 1);
-    again.close().await;
+    again.desk.close().await;
 }
 
 #[tokio::test]
@@ -64,21 +62,21 @@ async fn hlc_stays_monotonic_when_the_clock_goes_back() {
     let (ha, hb) = (Hlc::decode(&a.hlc).unwrap(), Hlc::decode(&b.hlc).unwrap());
     assert_eq!(hb.millis, ha.millis);
     assert_eq!(hb.counter, ha.counter + 1);
+    t.desk.close().await;
 }
 
 #[tokio::test]
 async fn refuses_a_database_from_a_newer_program() {
-    let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(dir.path(), OpenOptions::default()).await.unwrap();
+    let t = desk().await;
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time)
          VALUES (99990101000000, 'future', 1, x'00', 0)",
     )
-    .execute(desk.pool())
+    .execute(t.desk.pool())
     .await
     .unwrap();
-    desk.close().await;
-    let err = Desk::open(dir.path(), OpenOptions::default()).await.unwrap_err();
+    t.desk.close().await;
+    let err = channeldesk::vault::open(t.dir.path(), &t.keychain).await.unwrap_err();
     assert_eq!(err.code(), "storage");
     assert!(err.to_string().contains("newer"), "{err}");
 }
@@ -89,7 +87,7 @@ async fn reminders_list_partners_without_channel_contact() {
     assert!(reminders::due(&t.desk).await.unwrap().is_empty());
     let a = partners::create(&t.desk, &partner("无对接人公司"), false).await.unwrap();
     let mut with = partner("有对接人公司");
-    with.channel_contact_id = Some(t.desk.user().id);
+    with.channel_contact_id = Some(t.desk.actor().unwrap().id);
     partners::create(&t.desk, &with, false).await.unwrap();
     let mut ended = partner("已终止公司");
     ended.status = "terminated".into();
@@ -103,6 +101,7 @@ async fn reminders_list_partners_without_channel_contact() {
     assert_eq!(due[0].items[0].id, a.id);
     partners::delete(&t.desk, &a.id).await.unwrap();
     assert!(reminders::due(&t.desk).await.unwrap().is_empty(), "deleted partners are not due");
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -112,6 +111,7 @@ async fn language_setting() {
     assert_eq!(settings::set_language(&t.desk, "en").await.unwrap().language, "en");
     assert_eq!(settings::get(&t.desk).await.unwrap().language, "en");
     assert_eq!(settings::set_language(&t.desk, "fr").await.unwrap_err().code(), "validation");
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -133,6 +133,7 @@ async fn generated_demo_data_goes_through_the_rules() {
         .await
         .unwrap();
     assert!(classed > 50, "{classed}");
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -153,6 +154,7 @@ async fn duplicate_lookups_use_indexes() {
             "full scan in {sql}: {plan:?}"
         );
     }
+    t.desk.close().await;
 }
 
 #[tokio::test]
@@ -170,4 +172,5 @@ async fn status_counts_leave_out_deleted_partners() {
     let counts: Vec<(String, i64)> =
         partners::status_counts(&t.desk).await.unwrap().into_iter().map(|c| (c.status, c.count)).collect();
     assert_eq!(counts, vec![("prospect".into(), 1), ("active".into(), 1), ("terminated".into(), 1)]);
+    t.desk.close().await;
 }

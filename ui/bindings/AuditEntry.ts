@@ -3,7 +3,7 @@
 /**
  * One audit entry as shown to a person.
  */
-export type AuditEntry = { id: string, at: string, user_id: string, user_name: string, operation: string, entity: string, entity_id: string, 
+export type AuditEntry = { id: string, at: string, user_id: string, user_name: string, role: string, operation: string, entity: string, entity_id: string, 
 /**
  * JSON object `{field: [before, after]}`.
  */

@@ -13,4 +13,8 @@ message: string, fields: Array<FieldError>, conflicts: Array<ConflictRef>,
 /**
  * Sub-kind for conflicts (`duplicate`, `similar`, `stale`).
  */
-kind?: string, };
+kind?: string, 
+/**
+ * Seconds to wait before the next sign-in attempt (`throttled`).
+ */
+retry_after?: bigint, };

@@ -1,0 +1,134 @@
+//! Who may do what: roles, the actions the core guards, and the table between them.
+//!
+//! The policy gives legal review to the legal department, business review to business
+//! departments and payments to finance (R3.1.2, R4.3.2) and wants every operation traceable
+//! (R1.1). Every core operation that reads or changes business data calls
+//! [`crate::Desk::require`] with its [`Action`]; the UI only hides what the core refuses.
+//!
+//! Invariants: [`allows`] is the only place where a role is mapped to an action; the
+//! administrator may do everything; [`Action::ApplicationSubmit`] belongs to the kiosk session
+//! and no role holds it.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A role a user may hold (several at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Role {
+    /// 渠道商务: recruits partners and keeps the register.
+    Channel,
+    /// 法务: legal review of agreements (R3.1.2).
+    Legal,
+    /// 业务部门: business review, orders (R3.1.2, R4.1.2).
+    Business,
+    /// 财务: settlement and payments (R4.3.2).
+    Finance,
+    /// Manager: approvals and oversight.
+    Manager,
+    /// Administrator: accounts, settings, the recovery kit; may do everything.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] =
+        [Role::Channel, Role::Legal, Role::Business, Role::Finance, Role::Manager, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Channel => "channel",
+            Role::Legal => "legal",
+            Role::Business => "business",
+            Role::Finance => "finance",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// An operation the core guards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Action {
+    /// Read the partner register, its history and the reminders.
+    PartnerRead,
+    /// Create and edit partners, assign channel contacts.
+    PartnerWrite,
+    /// Delete (tombstone) and restore partners.
+    PartnerDelete,
+    /// Start the kiosk lock for prospects at a trade show (R2.1.1).
+    KioskStart,
+    /// Submit an application at the kiosk (the kiosk session only).
+    ApplicationSubmit,
+    /// Register or discard applications typed in at the kiosk.
+    ApplicationReview,
+    /// Read and export the whole audit trail, and verify its chain (R1.1).
+    AuditRead,
+    /// Add users, change their roles, reset passwords.
+    UserManage,
+    /// Program settings shared by every user (idle lock time).
+    SettingsManage,
+    /// Print the recovery kit of the database key.
+    RecoveryKit,
+}
+
+impl Action {
+    pub const ALL: [Action; 10] = [
+        Action::PartnerRead,
+        Action::PartnerWrite,
+        Action::PartnerDelete,
+        Action::KioskStart,
+        Action::ApplicationSubmit,
+        Action::ApplicationReview,
+        Action::AuditRead,
+        Action::UserManage,
+        Action::SettingsManage,
+        Action::RecoveryKit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::PartnerRead => "partner_read",
+            Action::PartnerWrite => "partner_write",
+            Action::PartnerDelete => "partner_delete",
+            Action::KioskStart => "kiosk_start",
+            Action::ApplicationSubmit => "application_submit",
+            Action::ApplicationReview => "application_review",
+            Action::AuditRead => "audit_read",
+            Action::UserManage => "user_manage",
+            Action::SettingsManage => "settings_manage",
+            Action::RecoveryKit => "recovery_kit",
+        }
+    }
+}
+
+/// Whether `role` may do `action`.
+pub fn allows(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        ApplicationSubmit => false,
+        PartnerRead => true,
+        PartnerWrite | PartnerDelete | KioskStart | ApplicationReview => {
+            matches!(role, Channel | Manager | Admin)
+        }
+        AuditRead => matches!(role, Legal | Manager | Admin),
+        UserManage | SettingsManage | RecoveryKit => role == Admin,
+    }
+}
+
+/// Whether any of `roles` may do `action`.
+pub fn any_allows(roles: &[Role], action: Action) -> bool {
+    roles.iter().any(|&r| allows(r, action))
+}
+
+/// The actions `roles` may do, for the UI to show or hide controls.
+pub fn permitted(roles: &[Role]) -> Vec<Action> {
+    Action::ALL.into_iter().filter(|&a| any_allows(roles, a)).collect()
+}
