@@ -10,6 +10,7 @@ pub mod audit;
 pub mod db;
 pub mod demo;
 pub mod desk;
+pub mod documents;
 pub mod error;
 pub mod hlc;
 pub mod partners;

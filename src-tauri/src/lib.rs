@@ -1,13 +1,16 @@
 //! The desktop shell: builds the Tauri app around a [`channeldesk::Desk`] and exposes the
 //! core's operations as commands (`commands/<area>.rs`). No business rule lives here.
 //!
-//! Invariants: the Desk is opened (database created and migrated) before the window loads;
-//! its pool is closed when the app exits.
+//! Invariants: the data folder is opened (database created, migrated, or waiting for its
+//! recovery key) before the window loads; the pool is closed when the app exits.
 
 pub mod command_list;
 pub mod commands;
+pub mod files;
+pub mod state;
 
-use channeldesk::{Desk, OpenOptions};
+use channeldesk::secrets::Keychain;
+pub use state::Shell;
 use std::path::PathBuf;
 use tauri::{Manager, RunEvent, Runtime};
 
@@ -15,7 +18,8 @@ use tauri::{Manager, RunEvent, Runtime};
 pub const USAGE: &str = "usage: channeldesk [--data-dir DIR] [--demo [N]]
   --data-dir DIR  use DIR for the database instead of the per-user data folder
                   (also CHANNELDESK_DATA_DIR)
-  --demo [N]      fill an empty register with N generated partners (default 500)";
+  --demo [N]      fill an empty register with N generated partners (default 500) when
+                  an administrator signs in";
 
 /// What the program was started with.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,25 +60,39 @@ impl LaunchOptions {
     }
 }
 
-/// Opens the data folder and, when asked, fills an empty register with generated data.
-pub async fn open_desk(dir: &std::path::Path, demo: Option<usize>) -> channeldesk::Result<Desk> {
-    let desk = Desk::open(dir, OpenOptions::default()).await?;
-    if let Some(n) = demo {
-        channeldesk::demo::seed(&desk, n, 20261127).await?;
-    }
-    Ok(desk)
-}
-
 /// Registers every command on `builder` (the real app and the IPC tests share this).
 pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     use commands::*;
-    builder.invoke_handler(tauri::generate_handler![
-        app::app_info,
+    builder.plugin(tauri_plugin_dialog::init()).invoke_handler(tauri::generate_handler![
+        app::app_status,
+        app::vault_recover,
         app::reference_data,
-        app::settings_get,
         app::settings_set_language,
+        app::settings_set_idle_minutes,
         app::reminders_due,
-        app::users_list,
+        app::recovery_kit_save,
+        session::session_info,
+        session::session_setup_owner,
+        session::session_sign_in,
+        session::session_unlock,
+        session::session_lock,
+        session::session_touch,
+        session::session_sign_out,
+        session::session_change_password,
+        session::kiosk_start,
+        session::kiosk_exit,
+        session::kiosk_submit,
+        users::users_list,
+        users::users_accounts,
+        users::users_create,
+        users::users_update,
+        audit::audit_list,
+        audit::audit_verify,
+        audit::audit_export_csv,
+        applications::applications_pending,
+        applications::applications_get,
+        applications::applications_register,
+        applications::applications_discard,
         partners::partners_list,
         partners::partners_get,
         partners::partners_create,
@@ -101,8 +119,9 @@ pub fn run(opts: LaunchOptions) {
                 Some(d) => d,
                 None => app.path().app_data_dir()?,
             };
-            let desk = tauri::async_runtime::block_on(open_desk(&dir, opts.demo))?;
-            app.manage(desk);
+            let keychain = Keychain::native()?;
+            let shell = tauri::async_runtime::block_on(Shell::open(dir.clone(), keychain, opts.demo))?;
+            app.manage(shell);
             // The web view's own storage lives with the data it belongs to.
             tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
                 .title("渠道商务台 ChannelDesk")
@@ -122,9 +141,9 @@ pub fn run(opts: LaunchOptions) {
     };
     app.run(|handle, event| {
         if let RunEvent::Exit = event
-            && let Some(desk) = handle.try_state::<Desk>()
+            && let Some(shell) = handle.try_state::<Shell>()
         {
-            tauri::async_runtime::block_on(desk.close());
+            tauri::async_runtime::block_on(shell.close());
         }
     });
 }

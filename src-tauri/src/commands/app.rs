@@ -1,30 +1,49 @@
-//! Program-wide commands: who and where we are, reference lists, settings, reminders, users.
+//! Program-wide commands: start-up state and recovery, reference lists, settings, reminders,
+//! the recovery kit.
 
+use crate::state::Shell;
+use channeldesk::desk::DeviceInfo;
 use channeldesk::reference::ReferenceData;
 use channeldesk::reminders::ReminderGroup;
 use channeldesk::settings::Settings;
-use channeldesk::users::UserSummary;
-use channeldesk::{Actor, Desk, Result, desk::DeviceInfo, reference, reminders, settings, users};
+use channeldesk::vault::RecoveryReason;
+use channeldesk::{Error, Result, SessionInfo, reference, reminders, settings};
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
-/// What the window shows about this copy of the program.
+/// What the window needs at start: whether the data is open, and the session.
 #[derive(Debug, Serialize)]
-pub struct AppInfo {
+pub struct AppStatus {
     pub version: &'static str,
-    pub device: DeviceInfo,
-    pub user: Actor,
     pub data_dir: String,
+    /// Set when the recovery key is needed to open the data.
+    pub recovery: Option<RecoveryReason>,
+    pub device: Option<DeviceInfo>,
+    pub session: Option<SessionInfo>,
+    pub settings: Option<Settings>,
 }
 
 #[tauri::command]
-pub async fn app_info(desk: State<'_, Desk>) -> Result<AppInfo> {
-    Ok(AppInfo {
+pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus> {
+    let desk = shell.desk().await.ok();
+    let settings = match &desk {
+        Some(d) => Some(settings::get(d).await?),
+        None => None,
+    };
+    Ok(AppStatus {
         version: env!("CARGO_PKG_VERSION"),
-        device: desk.device().clone(),
-        user: desk.user(),
-        data_dir: desk.data_dir().display().to_string(),
+        data_dir: shell.dir.display().to_string(),
+        recovery: shell.recovery(),
+        device: desk.as_ref().map(|d| d.device().clone()),
+        session: desk.as_ref().map(|d| d.session_info()),
+        settings,
     })
+}
+
+#[tauri::command]
+pub async fn vault_recover(shell: State<'_, Shell>, recovery_key: String) -> Result<AppStatus> {
+    shell.recover(&recovery_key).await?;
+    app_status(shell).await
 }
 
 #[tauri::command]
@@ -33,21 +52,34 @@ pub async fn reference_data() -> Result<ReferenceData> {
 }
 
 #[tauri::command]
-pub async fn settings_get(desk: State<'_, Desk>) -> Result<Settings> {
-    settings::get(&desk).await
+pub async fn settings_set_language(shell: State<'_, Shell>, language: String) -> Result<Settings> {
+    settings::set_language(&*shell.desk().await?, &language).await
 }
 
 #[tauri::command]
-pub async fn settings_set_language(desk: State<'_, Desk>, language: String) -> Result<Settings> {
-    settings::set_language(&desk, &language).await
+pub async fn settings_set_idle_minutes(shell: State<'_, Shell>, minutes: u32) -> Result<Settings> {
+    settings::set_idle_minutes(&*shell.desk().await?, minutes).await
 }
 
 #[tauri::command]
-pub async fn reminders_due(desk: State<'_, Desk>) -> Result<Vec<ReminderGroup>> {
-    reminders::due(&desk).await
+pub async fn reminders_due(shell: State<'_, Shell>) -> Result<Vec<ReminderGroup>> {
+    reminders::due(&*shell.desk().await?).await
 }
 
+/// Asks where to save the recovery kit, writes it and opens it in the system PDF viewer
+/// for printing. `None` when the dialog was cancelled.
 #[tauri::command]
-pub async fn users_list(desk: State<'_, Desk>) -> Result<Vec<UserSummary>> {
-    users::list(&desk).await
+pub async fn recovery_kit_save<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+) -> Result<Option<String>> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::RecoveryKit)?;
+    let Some(path) = crate::files::ask_save_path(&app, "ChannelDesk-recovery-kit.pdf", "PDF", "pdf").await?
+    else {
+        return Ok(None);
+    };
+    channeldesk::documents::recovery_kit::save(&desk, &shell.keychain, &path).await?;
+    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| Error::Document(e.to_string()))?;
+    Ok(Some(path.display().to_string()))
 }

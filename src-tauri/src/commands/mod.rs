@@ -2,4 +2,8 @@
 //! errors reach the UI as the core's `{code, message, fields, conflicts}` payload.
 
 pub mod app;
+pub mod applications;
+pub mod audit;
 pub mod partners;
+pub mod session;
+pub mod users;

@@ -1,70 +1,71 @@
 //! Partner register commands (R2.1.3, R2.3.1).
 
+use crate::state::Shell;
+use channeldesk::Result;
 use channeldesk::audit::{self, AuditEntry};
 use channeldesk::partners::{self, DuplicateReport, ListPage, ListQuery, Partner, PartnerInput, StatusCount};
-use channeldesk::{Desk, Result};
 use tauri::State;
 
 #[tauri::command]
-pub async fn partners_list(desk: State<'_, Desk>, query: ListQuery) -> Result<ListPage> {
-    partners::list(&desk, &query).await
+pub async fn partners_list(shell: State<'_, Shell>, query: ListQuery) -> Result<ListPage> {
+    partners::list(&*shell.desk().await?, &query).await
 }
 
 #[tauri::command]
-pub async fn partners_get(desk: State<'_, Desk>, id: String) -> Result<Partner> {
-    partners::get(&desk, &id).await
+pub async fn partners_get(shell: State<'_, Shell>, id: String) -> Result<Partner> {
+    partners::get(&*shell.desk().await?, &id).await
 }
 
 #[tauri::command]
 pub async fn partners_create(
-    desk: State<'_, Desk>,
+    shell: State<'_, Shell>,
     input: PartnerInput,
     confirm_similar: bool,
 ) -> Result<Partner> {
-    partners::create(&desk, &input, confirm_similar).await
+    partners::create(&*shell.desk().await?, &input, confirm_similar).await
 }
 
 #[tauri::command]
 pub async fn partners_update(
-    desk: State<'_, Desk>,
+    shell: State<'_, Shell>,
     id: String,
     expected_hlc: String,
     input: PartnerInput,
     confirm_similar: bool,
 ) -> Result<Partner> {
-    partners::update(&desk, &id, &expected_hlc, &input, confirm_similar).await
+    partners::update(&*shell.desk().await?, &id, &expected_hlc, &input, confirm_similar).await
 }
 
 #[tauri::command]
-pub async fn partners_delete(desk: State<'_, Desk>, id: String) -> Result<()> {
-    partners::delete(&desk, &id).await
+pub async fn partners_delete(shell: State<'_, Shell>, id: String) -> Result<()> {
+    partners::delete(&*shell.desk().await?, &id).await
 }
 
 #[tauri::command]
-pub async fn partners_restore(desk: State<'_, Desk>, id: String) -> Result<Partner> {
-    partners::restore(&desk, &id).await
+pub async fn partners_restore(shell: State<'_, Shell>, id: String) -> Result<Partner> {
+    partners::restore(&*shell.desk().await?, &id).await
 }
 
 #[tauri::command]
 pub async fn partners_check_duplicates(
-    desk: State<'_, Desk>,
+    shell: State<'_, Shell>,
     input: PartnerInput,
     exclude_id: Option<String>,
 ) -> Result<DuplicateReport> {
-    partners::check_duplicates(&desk, &input, exclude_id.as_deref()).await
+    partners::check_duplicates(&*shell.desk().await?, &input, exclude_id.as_deref()).await
 }
 
 #[tauri::command]
-pub async fn partners_tags(desk: State<'_, Desk>) -> Result<Vec<String>> {
-    partners::tags(&desk).await
+pub async fn partners_tags(shell: State<'_, Shell>) -> Result<Vec<String>> {
+    partners::tags(&*shell.desk().await?).await
 }
 
 #[tauri::command]
-pub async fn partners_history(desk: State<'_, Desk>, id: String) -> Result<Vec<AuditEntry>> {
-    audit::history(&desk, "partner", &id).await
+pub async fn partners_history(shell: State<'_, Shell>, id: String) -> Result<Vec<AuditEntry>> {
+    audit::partner_history(&*shell.desk().await?, &id).await
 }
 
 #[tauri::command]
-pub async fn partners_status_counts(desk: State<'_, Desk>) -> Result<Vec<StatusCount>> {
-    partners::status_counts(&desk).await
+pub async fn partners_status_counts(shell: State<'_, Shell>) -> Result<Vec<StatusCount>> {
+    partners::status_counts(&*shell.desk().await?).await
 }

@@ -1,0 +1,32 @@
+//! Review of applications typed in at the kiosk (R2.1.1).
+
+use crate::state::Shell;
+use channeldesk::Result;
+use channeldesk::applications::{self, Application};
+use channeldesk::partners::{Partner, PartnerInput};
+use tauri::State;
+
+#[tauri::command]
+pub async fn applications_pending(shell: State<'_, Shell>) -> Result<Vec<Application>> {
+    applications::pending(&*shell.desk().await?).await
+}
+
+#[tauri::command]
+pub async fn applications_get(shell: State<'_, Shell>, id: String) -> Result<Application> {
+    applications::get(&*shell.desk().await?, &id).await
+}
+
+#[tauri::command]
+pub async fn applications_register(
+    shell: State<'_, Shell>,
+    id: String,
+    input: PartnerInput,
+    confirm_similar: bool,
+) -> Result<Partner> {
+    applications::register(&*shell.desk().await?, &id, &input, confirm_similar).await
+}
+
+#[tauri::command]
+pub async fn applications_discard(shell: State<'_, Shell>, id: String) -> Result<()> {
+    applications::discard(&*shell.desk().await?, &id).await
+}

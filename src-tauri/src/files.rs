@@ -1,0 +1,26 @@
+//! Native save dialogs, asked for by Rust commands (the web view has no file access).
+
+use channeldesk::{Error, Result};
+use std::path::PathBuf;
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::DialogExt;
+
+/// Asks the user where to save a file; `None` when cancelled.
+pub async fn ask_save_path<R: Runtime>(
+    app: &AppHandle<R>,
+    file_name: &str,
+    filter_name: &str,
+    extension: &str,
+) -> Result<Option<PathBuf>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().set_file_name(file_name).add_filter(filter_name, &[extension]).save_file(
+        move |path| {
+            let _ = tx.send(path);
+        },
+    );
+    let chosen = rx.await.map_err(|_| Error::Storage("the save dialog closed unexpectedly".into()))?;
+    match chosen {
+        None => Ok(None),
+        Some(p) => p.into_path().map(Some).map_err(|e| Error::Storage(e.to_string())),
+    }
+}

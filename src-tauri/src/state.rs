@@ -1,0 +1,82 @@
+//! What the shell keeps between commands: the data folder, the keychain, and the open
+//! [`Desk`] once its key has been found (from the keychain or the recovery key).
+//!
+//! Invariants: the Desk is opened at most once per run; until it is open, every business
+//! command answers `locked` and only the start-up commands work; generated demo data asked
+//! for on the command line is added once, by the first administrator who signs in.
+
+use channeldesk::secrets::Keychain;
+use channeldesk::vault::{self, RecoveryReason, Unlock};
+use channeldesk::{Desk, Error, Result};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use tokio::sync::RwLock;
+
+/// The shell's state, managed by Tauri.
+pub struct Shell {
+    pub dir: PathBuf,
+    pub keychain: Keychain,
+    desk: RwLock<Option<Arc<Desk>>>,
+    recovery: Mutex<Option<RecoveryReason>>,
+    pending_demo: Mutex<Option<usize>>,
+}
+
+impl Shell {
+    /// Opens the data folder `dir`: the Desk when the keychain has its key, otherwise a shell
+    /// waiting for the recovery key.
+    pub async fn open(dir: PathBuf, keychain: Keychain, demo: Option<usize>) -> Result<Shell> {
+        let (desk, recovery) = match vault::open(&dir, &keychain).await? {
+            Unlock::Ready(d) => (Some(Arc::new(*d)), None),
+            Unlock::NeedsRecoveryKey(r) => (None, Some(r)),
+        };
+        Ok(Shell {
+            dir,
+            keychain,
+            desk: RwLock::new(desk),
+            recovery: Mutex::new(recovery),
+            pending_demo: Mutex::new(demo),
+        })
+    }
+
+    /// The open Desk, or `locked` while the recovery key is awaited.
+    pub async fn desk(&self) -> Result<Arc<Desk>> {
+        self.desk.read().await.clone().ok_or(Error::Locked)
+    }
+
+    /// Why the recovery key is needed, when it is.
+    pub fn recovery(&self) -> Option<RecoveryReason> {
+        *self.recovery.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Opens the data with the recovery key (refused once it is open).
+    pub async fn recover(&self, code: &str) -> Result<()> {
+        let mut slot = self.desk.write().await;
+        if slot.is_some() {
+            return Err(Error::Forbidden("already_open".into()));
+        }
+        let desk = vault::recover(&self.dir, &self.keychain, code).await?;
+        *slot = Some(Arc::new(desk));
+        *self.recovery.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+
+    /// After a sign-in: adds the generated data asked for with `--demo`, when the user is
+    /// an administrator and the register is empty.
+    pub async fn seed_demo_if_asked(&self, desk: &Desk) -> Result<()> {
+        let n = *self.pending_demo.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = n
+            && desk.require(channeldesk::access::Action::UserManage).is_ok()
+        {
+            channeldesk::demo::seed(desk, n, 20261127).await?;
+            *self.pending_demo.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        }
+        Ok(())
+    }
+
+    /// Closes the Desk's pool (at exit).
+    pub async fn close(&self) {
+        if let Some(d) = self.desk.read().await.clone() {
+            d.close().await;
+        }
+    }
+}
