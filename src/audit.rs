@@ -242,6 +242,7 @@ pub(crate) async fn seal_unsealed(pool: &sqlx::SqlitePool) -> Result<()> {
 #[ts(export)]
 pub struct ChainReport {
     /// Entries checked.
+    #[ts(type = "number")]
     pub entries: i64,
     /// Whether the whole chain holds.
     pub intact: bool,
@@ -255,6 +256,7 @@ pub struct ChainReport {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct BrokenLink {
+    #[ts(type = "number")]
     pub seq: i64,
     pub id: String,
     /// `altered` (the entry's content no longer matches its hash), `unsealed` (no hash),
@@ -315,9 +317,19 @@ pub struct AuditEntry {
     pub operation: String,
     pub entity: String,
     pub entity_id: String,
+    /// The record's name for people (a partner's or user's name), when known here.
+    pub label: String,
     /// JSON object `{field: [before, after]}`.
     pub changes: String,
 }
+
+/// The name of the record an entry concerns, as an SQL expression over `audit_log`.
+const LABEL_SQL: &str = "coalesce(CASE entity
+        WHEN 'partner' THEN (SELECT name FROM partner WHERE id = entity_id)
+        WHEN 'user' THEN (SELECT display_name FROM app_user WHERE id = entity_id)
+        WHEN 'session' THEN (SELECT display_name FROM app_user WHERE id = entity_id)
+        WHEN 'application' THEN (SELECT company_name FROM application WHERE id = entity_id)
+    END, '') AS label";
 
 /// The history of one partner record, oldest first.
 pub async fn partner_history(desk: &Desk, partner_id: &str) -> Result<Vec<AuditEntry>> {
@@ -327,7 +339,7 @@ pub async fn partner_history(desk: &Desk, partner_id: &str) -> Result<Vec<AuditE
 
 async fn history_of(desk: &Desk, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(
-        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, changes
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, '' AS label, changes
          FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY seq",
     )
     .bind(entity)
@@ -364,6 +376,7 @@ pub struct AuditQuery {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct AuditPage {
+    #[ts(type = "number")]
     pub total: i64,
     pub entries: Vec<AuditEntry>,
     /// Operations and kinds of record present, for the filter lists.
@@ -418,9 +431,9 @@ pub async fn list(desk: &Desk, q: &AuditQuery) -> Result<AuditPage> {
     let mut count = sqlx::QueryBuilder::new("SELECT count(*) FROM audit_log");
     audit_filter(&mut count, q)?;
     let total: i64 = count.build_query_scalar().fetch_one(desk.pool()).await?;
-    let mut qb = sqlx::QueryBuilder::new(
-        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, changes FROM audit_log",
-    );
+    let mut qb = sqlx::QueryBuilder::new(format!(
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, {LABEL_SQL}, changes FROM audit_log"
+    ));
     audit_filter(&mut qb, q)?;
     qb.push(" ORDER BY seq DESC LIMIT ").push_bind(limit as i64).push(" OFFSET ").push_bind(q.offset as i64);
     let entries = qb.build_query_as().fetch_all(desk.pool()).await?;

@@ -124,7 +124,7 @@ pub struct ErrorPayload {
     pub kind: Option<String>,
     /// Seconds to wait before the next sign-in attempt (`throttled`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub retry_after: Option<u64>,
 }
 

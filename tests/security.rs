@@ -307,6 +307,7 @@ async fn the_audit_screen_filters_and_exports() {
         .await
         .unwrap();
     assert_eq!(one.total, 2);
+    assert_eq!(one.entries[0].label, "导出测试公司", "entries name their record");
     let deletes =
         audit::list(&t.desk, &AuditQuery { operation: Some("delete".into()), ..Default::default() })
             .await

@@ -23,7 +23,24 @@
 /** @typedef {import('./bindings/Settings').Settings} Settings */
 /** @typedef {import('./bindings/StatusCount').StatusCount} StatusCount */
 /** @typedef {import('./bindings/UserSummary').UserSummary} UserSummary */
-/** @typedef {{ version: string, device: DeviceInfo, user: Actor, data_dir: string }} AppInfo */
+/** @typedef {import('./bindings/Action').Action} Action */
+/** @typedef {import('./bindings/Application').Application} Application */
+/** @typedef {import('./bindings/ApplicationInput').ApplicationInput} ApplicationInput */
+/** @typedef {import('./bindings/ApplicationReceipt').ApplicationReceipt} ApplicationReceipt */
+/** @typedef {import('./bindings/AuditPage').AuditPage} AuditPage */
+/** @typedef {import('./bindings/AuditQuery').AuditQuery} AuditQuery */
+/** @typedef {import('./bindings/ChainReport').ChainReport} ChainReport */
+/** @typedef {import('./bindings/NewUser').NewUser} NewUser */
+/** @typedef {import('./bindings/RecoveryReason').RecoveryReason} RecoveryReason */
+/** @typedef {import('./bindings/Role').Role} Role */
+/** @typedef {import('./bindings/SessionInfo').SessionInfo} SessionInfo */
+/** @typedef {import('./bindings/UserAccount').UserAccount} UserAccount */
+/** @typedef {import('./bindings/UserChange').UserChange} UserChange */
+/**
+ * What the window needs at start (`commands/app.rs` AppStatus).
+ * @typedef {{ version: string, data_dir: string, recovery: RecoveryReason | null, device: DeviceInfo | null,
+ *   session: SessionInfo | null, settings: Settings | null }} AppStatus
+ */
 
 /** A failed command, as the core reported it. */
 export class ApiError extends Error {
@@ -34,8 +51,14 @@ export class ApiError extends Error {
     this.fields = payload.fields || [];
     this.conflicts = payload.conflicts || [];
     this.kind = payload.kind;
+    this.retryAfter = payload.retry_after;
   }
 }
+
+/** @type {Array<(e: ApiError) => void>} */
+const lockedListeners = [];
+/** Called whenever a command answers `locked` (the session idled out or was locked elsewhere). @param {(e: ApiError) => void} fn */
+export function onLocked(fn) { lockedListeners.push(fn); }
 
 /**
  * @template T
@@ -47,19 +70,73 @@ async function call(cmd, args) {
   try {
     return await window.__TAURI__.core.invoke(cmd, args);
   } catch (e) {
-    if (e && typeof e === 'object' && 'code' in e) throw new ApiError(/** @type {ErrorPayload} */ (e));
+    if (e && typeof e === 'object' && 'code' in e) {
+      const err = new ApiError(/** @type {ErrorPayload} */ (e));
+      if (err.code === 'locked') for (const fn of lockedListeners) fn(err);
+      throw err;
+    }
     throw new ApiError({ code: 'storage', message: String(e), fields: [], conflicts: [] });
   }
 }
 
-/** @returns {Promise<AppInfo>} */
-export const appInfo = () => call('app_info');
+/** @returns {Promise<AppStatus>} */
+export const appStatus = () => call('app_status');
+/** @param {string} recoveryKey @returns {Promise<AppStatus>} */
+export const vaultRecover = (recoveryKey) => call('vault_recover', { recoveryKey });
 /** @returns {Promise<ReferenceData>} */
 export const referenceData = () => call('reference_data');
-/** @returns {Promise<Settings>} */
-export const settingsGet = () => call('settings_get');
 /** @param {string} language @returns {Promise<Settings>} */
 export const settingsSetLanguage = (language) => call('settings_set_language', { language });
+/** @param {number} minutes @returns {Promise<Settings>} */
+export const settingsSetIdleMinutes = (minutes) => call('settings_set_idle_minutes', { minutes });
+/** Saves the recovery kit where the user chooses and opens it; the path, or null when cancelled. @returns {Promise<string | null>} */
+export const recoveryKitSave = () => call('recovery_kit_save');
+
+/** @returns {Promise<SessionInfo>} */
+export const sessionInfo = () => call('session_info');
+/** @param {string} displayName @param {string} login @param {string} password @returns {Promise<SessionInfo>} */
+export const sessionSetupOwner = (displayName, login, password) => call('session_setup_owner', { displayName, login, password });
+/** @param {string} login @param {string} password @returns {Promise<SessionInfo>} */
+export const sessionSignIn = (login, password) => call('session_sign_in', { login, password });
+/** @param {string} password @returns {Promise<SessionInfo>} */
+export const sessionUnlock = (password) => call('session_unlock', { password });
+/** @returns {Promise<SessionInfo>} */
+export const sessionLock = () => call('session_lock');
+/** @returns {Promise<SessionInfo>} */
+export const sessionTouch = () => call('session_touch');
+/** @returns {Promise<SessionInfo>} */
+export const sessionSignOut = () => call('session_sign_out');
+/** @param {string} current @param {string} newPassword @returns {Promise<void>} */
+export const sessionChangePassword = (current, newPassword) => call('session_change_password', { current, newPassword });
+/** @param {string} event @returns {Promise<SessionInfo>} */
+export const kioskStart = (event) => call('kiosk_start', { event });
+/** @param {string} login @param {string} password @returns {Promise<SessionInfo>} */
+export const kioskExit = (login, password) => call('kiosk_exit', { login, password });
+/** @param {ApplicationInput} input @returns {Promise<ApplicationReceipt>} */
+export const kioskSubmit = (input) => call('kiosk_submit', { input });
+
+/** @returns {Promise<UserAccount[]>} */
+export const usersAccounts = () => call('users_accounts');
+/** @param {NewUser} input @returns {Promise<UserAccount>} */
+export const usersCreate = (input) => call('users_create', { input });
+/** @param {string} id @param {UserChange} change @returns {Promise<UserAccount>} */
+export const usersUpdate = (id, change) => call('users_update', { id, change });
+
+/** @param {Partial<AuditQuery>} query @returns {Promise<AuditPage>} */
+export const auditList = (query) => call('audit_list', { query });
+/** @returns {Promise<ChainReport>} */
+export const auditVerify = () => call('audit_verify');
+/** Asks where to save, writes the CSV; the row count, or null when cancelled. @param {Partial<AuditQuery>} query @returns {Promise<number | null>} */
+export const auditExportCsv = (query) => call('audit_export_csv', { query });
+
+/** @returns {Promise<Application[]>} */
+export const applicationsPending = () => call('applications_pending');
+/** @param {string} id @returns {Promise<Application>} */
+export const applicationsGet = (id) => call('applications_get', { id });
+/** @param {string} id @param {PartnerInput} input @param {boolean} confirmSimilar @returns {Promise<Partner>} */
+export const applicationsRegister = (id, input, confirmSimilar) => call('applications_register', { id, input, confirmSimilar });
+/** @param {string} id @returns {Promise<void>} */
+export const applicationsDiscard = (id) => call('applications_discard', { id });
 /** @returns {Promise<ReminderGroup[]>} */
 export const remindersDue = () => call('reminders_due');
 /** @returns {Promise<UserSummary[]>} */

@@ -1,8 +1,14 @@
 // @ts-check
 /**
- * The window: navigation for the areas that are built, a hash router, the language switch
- * and the global keyboard shortcuts. Views live in `views/`; each returns an object with an
- * optional `onKey(e)` (returns true when it handled the key) and `unmount()`.
+ * The window. Which screen shows follows the core's session: the recovery-key screen when
+ * the data cannot be opened, the owner's set-up at first start, sign-in, the kiosk's
+ * application form, or the program (with a lock over it when locked). Inside the program: a
+ * hash router for the areas the user may use, the language switch and the keyboard
+ * shortcuts. Views live in `views/`; each returns an object with an optional `onKey(e)`
+ * (true when it handled the key) and `unmount()`.
+ *
+ * The core is the guard (every command checks the session); this file only decides what to
+ * show, and hides what the user may not do.
  */
 import { h, replace } from './components/dom.js';
 import { t, setLanguage, language, onLanguageChange } from './i18n.js';
@@ -14,23 +20,41 @@ import { partnersView } from './views/partners.js';
 import { partnerView } from './views/partner.js';
 import { partnerFormView } from './views/partner_form.js';
 import { settingsView } from './views/settings.js';
+import { auditView } from './views/audit.js';
+import { usersView } from './views/users.js';
+import { gateView, lockOverlay } from './views/gate.js';
+import { kioskView, askKioskEvent } from './views/kiosk.js';
 
 /** @typedef {{ onKey?: (e: KeyboardEvent) => boolean, unmount?: () => void }} View */
 
-/** Shared, loaded once: reference lists and who is signed in. */
+/** Shared state: reference lists, the start-up status and the session. */
 export const session = {
-  /** @type {import('./api.js').ReferenceData | null} */
+  /** @type {api.ReferenceData | null} */
   ref: null,
-  /** @type {import('./api.js').AppInfo | null} */
+  /** @type {api.AppStatus | null} */
+  status: null,
+  /** @type {api.SessionInfo | null} */
   info: null,
 };
 
+/** Whether the signed-in user may do `action` (the core decides; this only hides controls). @param {api.Action} action */
+export function can(action) {
+  return session.info?.state === 'active' && session.info.permissions.includes(action);
+}
+
+/** @type {Array<{ route: string, key: string, icon: string, action: api.Action | null }>} */
 const NAV = [
-  { route: 'home', key: 'nav.home', icon: '⌂' },
-  { route: 'partners', key: 'nav.partners', icon: '◧' },
-  { route: 'settings', key: 'nav.settings', icon: '⚙' },
+  { route: 'home', key: 'nav.home', icon: '⌂', action: 'partner_read' },
+  { route: 'partners', key: 'nav.partners', icon: '◧', action: 'partner_read' },
+  { route: 'audit', key: 'nav.audit', icon: '☰', action: 'audit_read' },
+  { route: 'users', key: 'nav.users', icon: '☺', action: 'user_manage' },
+  { route: 'settings', key: 'nav.settings', icon: '⚙', action: null },
 ];
 
+/** @type {'gate' | 'kiosk' | 'app'} */
+let mode = 'gate';
+/** The gate or kiosk screen on display, so that a repeated session answer keeps what is typed. */
+let shown = '';
 /** @type {View | null} */
 let currentView = null;
 let renderSeq = 0;
@@ -46,36 +70,50 @@ function parseRoute() {
   return parts.length ? parts : ['home'];
 }
 
-function renderNav() {
+const el = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+function renderChrome() {
   const [area] = parseRoute();
-  replace(/** @type {HTMLElement} */ (document.getElementById('nav')), ...NAV.map((n) =>
+  replace(el('nav'), ...NAV.filter((n) => !n.action || can(n.action)).map((n) =>
     h('li', null, h('a', {
       href: `#/${n.route}`,
       class: area === n.route ? 'active' : '',
       'aria-current': area === n.route ? 'page' : null,
       dataset: { nav: n.route },
     }, h('span', { class: 'icon', 'aria-hidden': 'true' }, n.icon), t(n.key)))));
-  replace(/** @type {HTMLElement} */ (document.getElementById('brand-name')), t('app.name'));
-  replace(/** @type {HTMLElement} */ (document.getElementById('lang-label')), t('settings.language'));
-  const who = session.info ? t('app.signed_in_as', { name: session.info.user.name, device: session.info.device.short_code }) : '';
-  replace(/** @type {HTMLElement} */ (document.getElementById('whoami')), who);
+  replace(el('brand-name'), t('app.name'));
+  replace(el('lang-label'), t('settings.language'));
+  const u = session.info?.user;
+  const device = session.status?.device?.short_code || '';
+  replace(el('whoami'), u ? t('app.signed_in_as', { name: u.name, device }) : '');
+  replace(el('session-actions'),
+    can('kiosk_start') && h('button', { type: 'button', id: 'kiosk-start', class: 'small', onClick: startKiosk }, t('kiosk.start')),
+    h('button', { type: 'button', id: 'lock-now', class: 'small', onClick: lockNow, title: 'Ctrl+L' }, t('session.lock')),
+    h('button', { type: 'button', id: 'sign-out', class: 'small link', onClick: signOut }, t('session.sign_out')));
   document.title = `${t('app.name')} ChannelDesk`;
 }
 
+/** The program's view for the current route. */
 async function render() {
+  if (mode !== 'app') return;
   const seq = ++renderSeq;
   currentView?.unmount?.();
   currentView = null;
-  renderNav();
-  const main = /** @type {HTMLElement} */ (document.getElementById('view'));
+  renderChrome();
+  const main = el('view');
   const [area, id, sub] = parseRoute();
   /** @type {View} */
   let view;
+  const allowed = NAV.find((n) => n.route === area)?.action;
   try {
-    if (area === 'partners' && id === 'new') view = await partnerFormView(main, null);
+    if (allowed && !can(allowed) && area !== 'applications') view = notAllowed(main);
+    else if (area === 'partners' && id === 'new') view = await partnerFormView(main, null);
     else if (area === 'partners' && id && sub === 'edit') view = await partnerFormView(main, id);
     else if (area === 'partners' && id) view = await partnerView(main, id);
     else if (area === 'partners') view = await partnersView(main);
+    else if (area === 'applications' && id) view = await partnerFormView(main, null, { applicationId: id });
+    else if (area === 'audit') view = await auditView(main);
+    else if (area === 'users') view = await usersView(main);
     else if (area === 'settings') view = await settingsView(main);
     else view = await homeView(main);
   } catch (e) {
@@ -84,18 +122,113 @@ async function render() {
   }
   if (seq !== renderSeq) { view.unmount?.(); return; }
   currentView = view;
-  // Which view is on screen, in which language, once it is complete (read by end-to-end tests).
-  document.body.dataset.rendered = `${area}|${language()}|${seq}`;
+  markRendered(area);
+}
+
+/** @param {HTMLElement} main */
+function notAllowed(main) {
+  replace(main, h('div', { class: 'empty' }, h('p', null, t('error.forbidden')), h('a', { href: '#/home' }, t('nav.home'))));
+  return {};
+}
+
+/** Which screen is on display, in which language, once complete (read by end-to-end tests). @param {string} what */
+function markRendered(what) {
+  document.body.dataset.rendered = `${what}|${language()}|${++renderSeq}`;
+}
+
+/**
+ * Shows what the session calls for. Called at start and after every session change.
+ * @param {api.SessionInfo | null} info
+ * @param {boolean} [force] re-render the gate or kiosk screen even if it is already shown
+ */
+export async function applySession(info, force = false) {
+  session.info = info;
+  const state = session.status?.recovery ? 'recovery' : info?.state || 'recovery';
+  if (!force && mode !== 'app' && shown === state) return;
+  shown = state === 'active' || state === 'locked' ? '' : state;
+  const app = el('app');
+  const gate = el('gate');
+  el('lock-layer').replaceChildren();
+  app.inert = false;
+  if (state === 'active' || state === 'locked') {
+    const entering = mode !== 'app';
+    mode = 'app';
+    document.body.dataset.mode = 'app';
+    gate.replaceChildren();
+    app.hidden = false;
+    if (state === 'locked') {
+      app.inert = true;
+      lockOverlay(el('lock-layer'), /** @type {api.SessionInfo} */ (info));
+      markRendered('lock');
+    } else if (entering) {
+      // A sign-in starts at home: the last route may belong to someone else's session.
+      history.replaceState(null, '', '#/home');
+      await render();
+    } else {
+      renderChrome();
+    }
+    return;
+  }
+  currentView?.unmount?.();
+  currentView = null;
+  app.hidden = true;
+  // Nothing of the program stays in the page while signed out or in the kiosk.
+  el('view').replaceChildren();
+  el('nav').replaceChildren();
+  el('whoami').replaceChildren();
+  el('session-actions').replaceChildren();
+  if (state === 'kiosk') {
+    mode = 'kiosk';
+    document.body.dataset.mode = 'kiosk';
+    currentView = await kioskView(gate, /** @type {api.SessionInfo} */ (info));
+    markRendered('kiosk');
+    return;
+  }
+  mode = 'gate';
+  document.body.dataset.mode = 'gate';
+  currentView = await gateView(gate, state, session.status);
+  markRendered(state);
+}
+
+/** Reads the session from the core again and shows what it calls for. */
+export async function refreshSession() {
+  try {
+    session.status = await api.appStatus();
+    await applySession(session.status.session);
+  } catch (e) {
+    toast(errorText(e), { kind: 'error' });
+  }
+}
+
+async function lockNow() {
+  try { await applySession(await api.sessionLock()); } catch (e) { toast(errorText(e), { kind: 'error' }); }
+}
+
+async function signOut() {
+  try { await applySession(await api.sessionSignOut()); } catch (e) { toast(errorText(e), { kind: 'error' }); }
+}
+
+async function startKiosk() {
+  const event = await askKioskEvent();
+  if (event === null) return;
+  try { await applySession(await api.kioskStart(event)); } catch (e) { toast(errorText(e), { kind: 'error' }); }
 }
 
 /** @param {KeyboardEvent} e */
 function onKey(e) {
   const mod = e.ctrlKey || e.metaKey;
+  if (mode !== 'app' || session.info?.state !== 'active') {
+    // Gate, kiosk and lock screens: their own form keys only, no program shortcuts.
+    if (currentView?.onKey?.(e)) e.preventDefault();
+    else if (mod && !['a', 'c', 'v', 'x', 'z'].includes(e.key.toLowerCase())) e.preventDefault();
+    return;
+  }
+  if (mod && e.key.toLowerCase() === 'l') { e.preventDefault(); lockNow(); return; }
   if (mod && e.key.toLowerCase() === 'z' && !isTyping(e)) {
     if (runToastAction()) { e.preventDefault(); return; }
   }
   if (currentView?.onKey?.(e)) { e.preventDefault(); return; }
-  if (mod && e.key.toLowerCase() === 'n') { e.preventDefault(); navigate('#/partners/new'); return; }
+  if (mod && e.key.toLowerCase() === 'n' && can('partner_write')) { e.preventDefault(); navigate('#/partners/new'); return; }
   if ((mod && e.key.toLowerCase() === 'f') || (e.key === '/' && !isTyping(e))) {
     e.preventDefault();
     sessionStorage.setItem('focus-search', '1');
@@ -107,33 +240,61 @@ function onKey(e) {
 
 /** @param {KeyboardEvent} e */
 export function isTyping(e) {
-  const el = /** @type {HTMLElement} */ (e.target);
-  return el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement || el.isContentEditable;
+  const target = /** @type {HTMLElement} */ (e.target);
+  return target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target.isContentEditable;
+}
+
+// Idle lock: the core locks a session that makes no call for the idle time; while someone
+// types a long form without calls, activity is reported every 30 s so it stays open, and
+// with no activity at all the window locks itself at the same time.
+let lastActivity = Date.now();
+let lastTouch = Date.now();
+function watchIdle() {
+  for (const ev of ['keydown', 'mousedown', 'mousemove', 'wheel', 'touchstart']) {
+    window.addEventListener(ev, () => { lastActivity = Date.now(); }, { capture: true, passive: true });
+  }
+  setInterval(async () => {
+    const info = session.info;
+    if (mode !== 'app' || info?.state !== 'active') return;
+    if (Date.now() - lastActivity >= info.idle_minutes * 60_000) { await lockNow(); return; }
+    if (lastActivity > lastTouch && Date.now() - lastTouch > 30_000) {
+      lastTouch = Date.now();
+      try { await applySession(await api.sessionTouch()); } catch { /* onLocked handles it */ }
+    }
+  }, 5_000);
 }
 
 async function start() {
-  const [settings, ref, info] = await Promise.all([api.settingsGet(), api.referenceData(), api.appInfo()]);
+  const [status, ref] = await Promise.all([api.appStatus(), api.referenceData()]);
+  session.status = status;
   session.ref = ref;
-  session.info = info;
-  await setLanguage(settings.language);
+  await setLanguage(status.settings?.language || 'zh-CN');
   const select = /** @type {HTMLSelectElement} */ (document.getElementById('lang-select'));
   select.value = language();
-  select.addEventListener('change', async () => {
-    try {
-      const s = await api.settingsSetLanguage(select.value);
-      await setLanguage(s.language);
-    } catch (e) {
-      toast(errorText(e), { kind: 'error' });
-      select.value = language();
-    }
+  select.addEventListener('change', () => chooseLanguage(select.value));
+  onLanguageChange(() => {
+    select.value = language();
+    if (mode === 'app' && session.info?.state === 'active') render();
+    else applySession(session.info, true);
   });
-  onLanguageChange(() => { select.value = language(); render(); });
-  window.addEventListener('hashchange', render);
+  api.onLocked(() => { if (mode === 'app') refreshSession(); });
+  window.addEventListener('hashchange', () => { if (mode === 'app') render(); });
   document.addEventListener('keydown', onKey);
-  await render();
+  watchIdle();
+  await applySession(status.session);
+}
+
+/** Switches the language (stored in the database when it is open). @param {string} lang */
+export async function chooseLanguage(lang) {
+  try {
+    const s = session.status?.recovery ? { language: lang } : await api.settingsSetLanguage(lang);
+    await setLanguage(s.language);
+  } catch (e) {
+    toast(errorText(e), { kind: 'error' });
+  }
 }
 
 start().catch((e) => {
-  const main = document.getElementById('view');
-  if (main) replace(main, h('div', { class: 'empty' }, h('p', null, `ChannelDesk: ${String(e?.message || e)}`)));
+  const gate = document.getElementById('gate');
+  if (gate) replace(gate, h('div', { class: 'empty' }, h('p', null, `ChannelDesk: ${String(e?.message || e)}`)));
 });

@@ -6,7 +6,12 @@
 //! (set by `cargo xtask test` after it installed them), where a missing tool is a failure.
 //! Screenshots and timings go to `$CARGO_TARGET_TMPDIR/e2e/`; with `CHANNELDESK_UPDATE_DOCS=1`
 //! the screenshots are also written to `docs/screenshots/`.
+//!
+//! The program keeps its database key in the OS keychain (keyutils here); each session
+//! removes the key it created when it closes.
 
+use channeldesk::secrets::Keychain;
+use channeldesk::vault::{self, Unlock};
 use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -17,6 +22,15 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const WAIT: Duration = Duration::from_secs(15);
+const OWNER_PASSWORD: &str = "owner-pass-2026";
+
+/// Opens a data folder from the test with the same keychain the program uses.
+async fn open_desk(dir: &Path) -> channeldesk::Desk {
+    match vault::open(dir, &Keychain::native().expect("keychain")).await.expect("open data folder") {
+        Unlock::Ready(d) => *d,
+        Unlock::NeedsRecoveryKey(r) => panic!("needs the recovery key: {r:?}"),
+    }
+}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
@@ -49,8 +63,9 @@ fn artifacts() -> PathBuf {
 }
 
 /// Starts tauri-driver and a session on the program with a fresh data folder, prepared by
-/// `prepare` (which runs before the program starts). `None` when the tools are not here.
-async fn start<F, Fut>(prepare: F) -> Option<(Session, Duration)>
+/// `prepare` (which runs before the program starts); waits for `first` (a CSS selector) to
+/// show. `None` when the tools are not here.
+async fn start<F, Fut>(prepare: F, first: &str) -> Option<(Session, Duration)>
 where
     F: FnOnce(PathBuf) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -102,8 +117,7 @@ where
         .await
         .expect("WebDriver session");
     let session = Session { client: Some(client), driver, data, data_dir };
-    // Home is the first screen; the window is ready once it shows.
-    session.find("#home-new-partner").await;
+    session.find(first).await;
     Some((session, started.elapsed()))
 }
 
@@ -113,12 +127,13 @@ impl Session {
     }
 
     async fn find(&self, css: &str) -> Element {
-        self.c()
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("element {css} did not appear: {e}"))
+        match self.c().wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+            Ok(el) => el,
+            Err(e) => {
+                self.shot("failure").await;
+                panic!("element {css} did not appear: {e}")
+            }
+        }
     }
 
     async fn text(&self, css: &str) -> String {
@@ -149,7 +164,10 @@ impl Session {
 
     async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
-        el.clear().await.expect("clear");
+        if let Err(e) = el.clear().await {
+            self.shot("failure").await;
+            panic!("clear {css}: {e:?}");
+        }
         if !text.is_empty() {
             el.send_keys(text).await.expect("type");
         }
@@ -218,6 +236,48 @@ impl Session {
         let _ = self.driver.wait();
         std::mem::replace(&mut self.data, tempfile::tempdir().expect("temp dir"))
     }
+
+    /// A command called from the page as a crafted script would (not through the UI); the
+    /// error code, or "ok".
+    async fn invoke(&self, cmd: &str, args: serde_json::Value) -> String {
+        let r = self
+            .c()
+            .execute_async(
+                "const [cmd, args, done] = arguments;
+                 window.__TAURI__.core.invoke(cmd, args).then(() => done('ok'), (e) => done(e && e.code || String(e)));",
+                vec![json!(cmd), args],
+            )
+            .await
+            .expect("script");
+        r.as_str().unwrap_or_default().to_string()
+    }
+
+    /// The first-start form: creates the owner and declines printing the recovery kit now.
+    async fn set_up_owner(&self) {
+        self.type_into("#setup-form #g-display_name", "王店主").await;
+        self.type_into("#setup-form #g-login", "owner").await;
+        self.type_into("#setup-form #g-password", OWNER_PASSWORD).await;
+        self.type_into("#setup-form #g-password_again", OWNER_PASSWORD).await;
+        self.click("#setup-save").await;
+        self.wait_text("dialog[open]", "恢复密钥").await;
+        self.click("dialog[open] button[value=cancel]").await;
+        self.find("#home-summary").await;
+    }
+
+    async fn sign_in(&self, login: &str, password: &str) {
+        self.type_into("#sign-in-form #g-login", login).await;
+        self.type_into("#sign-in-form #g-password", password).await;
+        self.click("#sign-in").await;
+    }
+}
+
+/// Removes the keychain entry of a data folder the program created.
+fn forget_key(dir: &Path) {
+    if let Ok(id) = std::fs::read_to_string(dir.join(vault::KEY_ID_FILE))
+        && let Ok(kc) = Keychain::native()
+    {
+        let _ = kc.forget(id.trim());
+    }
 }
 
 async fn open_partners(s: &Session) {
@@ -227,7 +287,8 @@ async fn open_partners(s: &Session) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partner_register_through_the_window() {
-    let Some((s, _)) = start(|_| async {}).await else { return };
+    let Some((s, _)) = start(|_| async {}, "#setup-form").await else { return };
+    s.set_up_owner().await;
     s.shot("home-empty-zh").await;
 
     // An empty register says what to do.
@@ -331,11 +392,13 @@ async fn partner_register_through_the_window() {
     s.set_language("en", "Partners").await;
     let dir = s.data_dir.clone();
     let _kept = s.close().await;
-    let desk = channeldesk::Desk::open(&dir, channeldesk::OpenOptions::default()).await.expect("reopen");
+    let desk = open_desk(&dir).await;
+    channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("sign in");
     let page = channeldesk::partners::list(&desk, &Default::default()).await.expect("list");
     assert_eq!(channeldesk::settings::get(&desk).await.expect("settings").language, "en");
     assert_eq!(page.total, 2, "exactly the two partners saved through the window");
     desk.close().await;
+    forget_key(&dir);
 }
 
 /// Start-up and search timings on a register of generated partners, and the screenshots of
@@ -344,11 +407,18 @@ async fn partner_register_through_the_window() {
 async fn filled_register_timings_and_screenshots() {
     const PARTNERS: usize = 2_000;
     let prepare = |dir: PathBuf| async move {
-        let desk = channeldesk::Desk::open(&dir, channeldesk::OpenOptions::default()).await.expect("open");
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
         channeldesk::demo::seed(&desk, PARTNERS, 20261127).await.expect("seed");
         desk.close().await;
     };
-    let Some((s, to_home)) = start(prepare).await else { return };
+    let Some((s, to_sign_in)) = start(prepare, "#sign-in-form").await else { return };
+    s.shot("sign-in-zh").await;
+    let t_sign_in = Instant::now();
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    let sign_in_to_home = t_sign_in.elapsed();
+    let to_home = to_sign_in + sign_in_to_home;
     let t0 = Instant::now();
     open_partners(&s).await;
     s.find("#partner-table tbody tr").await;
@@ -393,10 +463,19 @@ async fn filled_register_timings_and_screenshots() {
     s.click("[data-nav=settings]").await;
     s.wait_text("#view", "本机代码").await;
     s.shot("settings-zh").await;
+    s.click("[data-nav=audit]").await;
+    s.find("#audit-table tbody tr").await;
+    s.click("#audit-verify-button").await;
+    s.wait_text("#audit-verify", "哈希链完整").await;
+    s.shot("audit-zh").await;
+    let dir = s.data_dir.clone();
     s.close().await;
+    forget_key(&dir);
 
     let report = json!({
         "partners": PARTNERS,
+        "start_to_sign_in_ms": to_sign_in.as_millis(),
+        "sign_in_to_home_ms": sign_in_to_home.as_millis(),
         "start_to_home_ms": to_home.as_millis(),
         "start_to_partner_list_ms": to_list.as_millis(),
         "keystroke_to_list_ms": samples.iter().map(|(q, ms)| json!({"query": q, "ms": (ms * 10.0).round() / 10.0})).collect::<Vec<_>>(),
@@ -407,4 +486,162 @@ async fn filled_register_timings_and_screenshots() {
     for (q, ms) in samples {
         assert!(ms > 0.0, "{q}: the list updated after the keystroke");
     }
+}
+
+/// Accounts, roles, lock and kiosk through the window: the owner adds a channel staff
+/// member, who signs in, is refused what the role does not allow (by the core, also when the
+/// page calls the command itself), locks and unlocks, and turns the laptop into the kiosk,
+/// which cannot be escaped by URL, history, keys, reload or crafted calls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_lock_and_kiosk_through_the_window() {
+    let Some((s, _)) = start(|_| async {}, "#setup-form").await else { return };
+    s.shot("setup-zh").await;
+    // Mismatched passwords are caught before anything is created.
+    s.type_into("#setup-form #g-display_name", "王店主").await;
+    s.type_into("#setup-form #g-login", "owner").await;
+    s.type_into("#setup-form #g-password", OWNER_PASSWORD).await;
+    s.type_into("#setup-form #g-password_again", "something else").await;
+    s.click("#setup-save").await;
+    s.wait_text(".field-error[data-for=password_again]", "不一致").await;
+    // A short password is refused by the core, next to its field.
+    s.type_into("#setup-form #g-password", "short").await;
+    s.type_into("#setup-form #g-password_again", "short").await;
+    s.click("#setup-save").await;
+    s.wait_text(".field-error[data-for=password]", "至少 8").await;
+    s.set_up_owner().await;
+
+    // The owner adds a channel staff member.
+    s.click("[data-nav=users]").await;
+    s.click("#user-add").await;
+    s.type_into("#user-form #g-login", "zhang").await;
+    s.type_into("#user-form #g-display_name", "张渠道").await;
+    s.type_into("#user-form #g-password", "zhang-pass-1").await;
+    s.click("#user-save").await;
+    s.wait_text("#users-table", "张渠道").await;
+    s.shot("users-zh").await;
+
+    // Sign out; a wrong password is refused, the right one lets the staff member in.
+    s.click("#sign-out").await;
+    s.sign_in("zhang", "wrong-password").await;
+    s.wait_text(".field-error[data-for=password]", "不正确").await;
+    s.sign_in("zhang", "zhang-pass-1").await;
+    s.find("#home-summary").await;
+    s.wait_text("#whoami", "张渠道").await;
+    let nav = s.text("#nav").await;
+    assert!(!nav.contains("审计") && !nav.contains("用户"), "staff do not see audit or accounts: {nav}");
+    // What the role may not do is refused by the core, whatever the page tries.
+    assert_eq!(s.invoke("audit_list", json!({ "query": {} })).await, "forbidden");
+    assert_eq!(s.invoke("audit_verify", json!({})).await, "forbidden");
+    assert_eq!(
+        s.invoke("users_create", json!({ "input": { "login": "x", "display_name": "x", "password": "password-9", "roles": ["admin"] } }))
+            .await,
+        "forbidden"
+    );
+    assert_eq!(s.invoke("settings_set_idle_minutes", json!({ "minutes": 240 })).await, "forbidden");
+    s.js("location.hash = '#/audit'").await;
+    s.wait_text("#view", "没有执行此操作的权限").await;
+
+    // Ctrl+L locks; while locked the core answers nothing; the password unlocks.
+    s.click("[data-nav=home]").await;
+    s.find("#home-summary").await.send_keys(&(Key::Control + "l")).await.ok();
+    s.js("document.dispatchEvent(new KeyboardEvent('keydown', { key: 'l', ctrlKey: true, bubbles: true }))")
+        .await;
+    s.wait_text("#lock-layer", "已锁定").await;
+    s.shot("lock-zh").await;
+    assert_eq!(s.invoke("partners_list", json!({ "query": {} })).await, "locked");
+    s.type_into("#lock-layer #g-password", "nope").await;
+    s.click("#unlock").await;
+    s.wait_text("#unlock-form .field-error[data-for=password]", "不正确").await;
+    s.type_into("#lock-layer #g-password", "zhang-pass-1").await;
+    s.click("#unlock").await;
+    let deadline = Instant::now() + WAIT;
+    while s.js("return document.getElementById('lock-layer').children.length").await != json!(0) {
+        assert!(Instant::now() < deadline, "the lock never lifted");
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    assert_eq!(s.invoke("partners_list", json!({ "query": {} })).await, "ok");
+
+    // The kiosk.
+    s.click("#kiosk-start").await;
+    s.type_into("#kiosk-event", "2026 深圳安博会").await;
+    s.click("#kiosk-go").await;
+    s.find("#kiosk-form").await;
+    s.wait_text("#kiosk-event-name", "2026 深圳安博会").await;
+    // No way out: URL, history, shortcuts, reload, crafted calls.
+    s.js("location.hash = '#/partners'").await;
+    s.js("history.back()").await;
+    s.find("#kiosk-form").await.send_keys(&(Key::Control + "n")).await.ok();
+    s.find("#kiosk-form").await;
+    assert!(s.c().find(Locator::Css("#partner-search")).await.is_err(), "the register never shows");
+    assert!(s.js("return document.getElementById('app').hidden").await == json!(true));
+    s.js("location.reload()").await;
+    s.find("#kiosk-form").await;
+    for (cmd, args) in [
+        ("partners_list", json!({ "query": {} })),
+        ("partners_get", json!({ "id": "x" })),
+        ("reminders_due", json!({})),
+        ("users_list", json!({})),
+        ("applications_pending", json!({})),
+        ("audit_list", json!({ "query": {} })),
+        ("kiosk_start", json!({ "event": "x" })),
+        ("session_sign_in", json!({ "login": "owner", "password": OWNER_PASSWORD })),
+    ] {
+        assert_eq!(s.invoke(cmd, args).await, "forbidden", "{cmd} from the kiosk");
+    }
+    assert_eq!(s.invoke("session_sign_out", json!({})).await, "ok");
+    s.js("location.reload()").await;
+    s.find("#kiosk-form").await;
+
+    // A visitor's mistakes are shown by field; a good application gets a thank-you.
+    s.type_into("#kiosk-form #g-contact_name", "陈先生").await;
+    s.type_into("#kiosk-form #g-contact_mobile", "call me").await;
+    s.click("#kiosk-submit").await;
+    s.wait_text(".field-error[data-for=company_name]", "必填").await;
+    s.wait_text(".field-error[data-for=contact_mobile]", "电话号码").await;
+    s.type_into("#kiosk-form #g-company_name", "东莞新安防科技有限公司").await;
+    s.type_into("#kiosk-form #g-contact_mobile", "13800138000").await;
+    s.type_into("#kiosk-form #g-business_scope", "安防设备销售与安装").await;
+    s.shot("kiosk-zh").await;
+    s.click("#kiosk-submit").await;
+    s.wait_text("#kiosk-thanks", "东莞新安防科技有限公司").await;
+    s.click("#kiosk-next").await;
+    let cleared = s.js("return document.querySelector('#g-company_name').value").await;
+    assert_eq!(cleared, json!(""), "the next visitor sees an empty form");
+
+    // Only a staff password ends it.
+    s.find("#kiosk-form #g-company_name").await;
+    s.click("#kiosk-staff").await;
+    s.type_into("#kiosk-exit-form #g-login", "zhang").await;
+    s.type_into("#kiosk-exit-form #g-password", "wrong").await;
+    s.click("#kiosk-exit").await;
+    s.wait_text("#kiosk-exit-form .field-error[data-for=password]", "不正确").await;
+    s.type_into("#kiosk-exit-form #g-password", "zhang-pass-1").await;
+    s.click("#kiosk-exit").await;
+    s.find("#home-summary").await;
+
+    // Back at home, the application waits to be registered.
+    s.wait_text(".reminder[data-kind=application_waiting]", "东莞新安防科技有限公司").await;
+    s.click(".reminder[data-kind=application_waiting] a").await;
+    s.wait_text("#application-info", "2026 深圳安博会").await;
+    let name = s.js("return document.querySelector('#f-name').value").await;
+    assert_eq!(name, json!("东莞新安防科技有限公司"));
+    s.click("#partner-save").await;
+    s.wait_text("#partner-title", "东莞新安防科技有限公司").await;
+    s.wait_text("[data-field=source_detail]", "2026 深圳安博会").await;
+
+    let dir = s.data_dir.clone();
+    let _kept = s.close().await;
+    let desk = open_desk(&dir).await;
+    channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("owner signs in");
+    assert!(channeldesk::audit::verify(&desk).await.expect("verify").intact);
+    let page = channeldesk::audit::list(
+        &desk,
+        &channeldesk::audit::AuditQuery { operation: Some("submit".into()), ..Default::default() },
+    )
+    .await
+    .expect("audit");
+    assert_eq!(page.total, 1, "one application submitted");
+    assert_eq!(page.entries[0].role, "kiosk");
+    desk.close().await;
+    forget_key(&dir);
 }

@@ -5,6 +5,10 @@
  */
 export type AuditEntry = { id: string, at: string, user_id: string, user_name: string, role: string, operation: string, entity: string, entity_id: string, 
 /**
+ * The record's name for people (a partner's or user's name), when known here.
+ */
+label: string, 
+/**
  * JSON object `{field: [before, after]}`.
  */
 changes: string, };

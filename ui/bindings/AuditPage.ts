@@ -4,7 +4,7 @@ import type { AuditEntry } from "./AuditEntry";
 /**
  * One page of the audit trail, newest first.
  */
-export type AuditPage = { total: bigint, entries: Array<AuditEntry>, 
+export type AuditPage = { total: number, entries: Array<AuditEntry>, 
 /**
  * Operations and kinds of record present, for the filter lists.
  */

@@ -3,7 +3,7 @@
 /**
  * Where and how the chain breaks.
  */
-export type BrokenLink = { seq: bigint, id: string, 
+export type BrokenLink = { seq: number, id: string, 
 /**
  * `altered` (the entry's content no longer matches its hash), `unsealed` (no hash),
  * `link` (it does not follow the entry before it: one was removed or inserted),

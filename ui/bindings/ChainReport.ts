@@ -8,7 +8,7 @@ export type ChainReport = {
 /**
  * Entries checked.
  */
-entries: bigint, 
+entries: number, 
 /**
  * Whether the whole chain holds.
  */

@@ -17,4 +17,4 @@ kind?: string,
 /**
  * Seconds to wait before the next sign-in attempt (`throttled`).
  */
-retry_after?: bigint, };
+retry_after?: number, };

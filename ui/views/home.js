@@ -3,6 +3,7 @@
 import { h, replace } from '../components/dom.js';
 import { t, formatTime } from '../i18n.js';
 import * as api from '../api.js';
+import { can } from '../app.js';
 
 /** @param {HTMLElement} main */
 export async function homeView(main) {
@@ -19,9 +20,9 @@ export async function homeView(main) {
         h('p', { class: 'muted' }, t(`reminder.${g.kind}.hint`)),
         h('ul', { class: 'reminder-items' }, ...g.items.map((it) =>
           h('li', null,
-            h('a', { href: `#/partners/${encodeURIComponent(it.id)}` }, it.label),
+            h('a', { href: `#/${it.entity === 'application' ? 'applications' : 'partners'}/${encodeURIComponent(it.id)}` }, it.label),
             h('span', { class: 'muted small' }, t('reminder.since', { time: formatTime(it.since) }))))),
-        g.count > g.items.length && h('a', { href: '#/partners', class: 'small', onClick: () => sessionStorage.setItem('partners-filter-no-contact', '1') },
+        g.kind === 'partner_without_contact' && g.count > g.items.length && h('a', { href: '#/partners', class: 'small', onClick: () => sessionStorage.setItem('partners-filter-no-contact', '1') },
           t('reminder.show_all', { n: g.count }))))
     : [h('div', { class: 'empty card' }, h('p', null, t('home.nothing_due')))];
   replace(main,
@@ -29,7 +30,7 @@ export async function homeView(main) {
       h('header', { class: 'page-head' },
         h('h1', null, t('home.title')),
         h('div', { class: 'actions' },
-          h('a', { class: 'button primary', href: '#/partners/new', id: 'home-new-partner' }, t('partners.new'), h('kbd', null, 'Ctrl+N')))),
+          can('partner_write') && h('a', { class: 'button primary', href: '#/partners/new', id: 'home-new-partner' }, t('partners.new'), h('kbd', null, 'Ctrl+N')))),
       h('p', { class: 'summary', id: 'home-summary' }, t('home.summary', { n: total }),
         ...counts.map((c) => h('a', { href: '#/partners', class: 'stat', dataset: { status: c.status }, onClick: () => byStatus(c.status) },
           h('span', { class: `badge status-${c.status}` }, t(`status.${c.status}`)), ' ', String(c.count)))),

@@ -6,7 +6,7 @@
 import { h, replace } from '../components/dom.js';
 import { t, formatTime } from '../i18n.js';
 import * as api from '../api.js';
-import { navigate, isTyping } from '../app.js';
+import { navigate, isTyping, can } from '../app.js';
 import { toast } from '../components/toast.js';
 import { confirmDialog } from '../components/dialog.js';
 import { errorText, fieldLabel } from '../components/errors.js';
@@ -113,13 +113,13 @@ export async function partnerView(main, id) {
         statusBadge(p.status), classBadge(p.class),
         h('div', { class: 'actions' },
           deleted
-            ? h('button', { type: 'button', class: 'primary', onClick: () => restorePartner(p) }, t('action.restore'))
+            ? can('partner_delete') && h('button', { type: 'button', class: 'primary', onClick: () => restorePartner(p) }, t('action.restore'))
             : [
-                h('a', { class: 'button primary', id: 'partner-edit', href: `#/partners/${encodeURIComponent(p.id)}/edit` }, t('action.edit'), h('kbd', null, 'E')),
-                h('button', { type: 'button', class: 'danger', id: 'partner-delete', onClick: () => deletePartner(p) }, t('action.delete')),
+                can('partner_write') && h('a', { class: 'button primary', id: 'partner-edit', href: `#/partners/${encodeURIComponent(p.id)}/edit` }, t('action.edit'), h('kbd', null, 'E')),
+                can('partner_delete') && h('button', { type: 'button', class: 'danger', id: 'partner-delete', onClick: () => deletePartner(p) }, t('action.delete')),
               ])),
       deleted && h('div', { class: 'error-box' }, t('partner.is_deleted', { time: formatTime(p.deleted_at || '') })),
-      !p.channel_contact_id && !deleted && assignBox(p, users),
+      !p.channel_contact_id && !deleted && can('partner_write') && assignBox(p, users),
       h('div', { class: 'columns' },
         h('section', { class: 'card' },
           h('h2', null, t('form.section.company')),
@@ -162,8 +162,8 @@ export async function partnerView(main, id) {
     onKey: (/** @type {KeyboardEvent} */ e) => {
       if (isTyping(e) || deleted) return false;
       if (e.key === 'Escape') { navigate('#/partners'); return true; }
-      if (e.key === 'e' || ((e.ctrlKey || e.metaKey) && e.key === 'e')) { navigate(`#/partners/${encodeURIComponent(p.id)}/edit`); return true; }
-      if (e.key === 'Delete') { deletePartner(p); return true; }
+      if (can('partner_write') && (e.key === 'e' || ((e.ctrlKey || e.metaKey) && e.key === 'e'))) { navigate(`#/partners/${encodeURIComponent(p.id)}/edit`); return true; }
+      if (e.key === 'Delete' && can('partner_delete')) { deletePartner(p); return true; }
       return false;
     },
   };

@@ -3,10 +3,11 @@
  * Create or edit a partner. The core checks everything; the form shows each rule it reports
  * under its field, warns about possible duplicates while typing (same credit code, similar
  * name, same phone or e-mail) and asks before saving a similar record. Ctrl/Cmd+S saves,
- * Esc leaves (asking first if something was typed).
+ * Esc leaves (asking first if something was typed). With an application from the kiosk, the
+ * form starts from what the visitor typed and saving registers the application (R2.1.1).
  */
 import { h, replace } from '../components/dom.js';
-import { t } from '../i18n.js';
+import { t, formatTime } from '../i18n.js';
 import * as api from '../api.js';
 import { session, navigate } from '../app.js';
 import { toast } from '../components/toast.js';
@@ -19,7 +20,7 @@ function blankInput() {
   return {
     name: '', short_name: '', credit_code: '', legal_rep: '', address: '', province: '', city: '', industry: '',
     business_scope: '', website: '', source_kind: 'online', source_detail: '', status: 'prospect',
-    channel_contact_id: session.info?.user.id, tags: [], notes: '', contacts: [],
+    channel_contact_id: session.info?.user?.id, tags: [], notes: '', contacts: [],
   };
 }
 
@@ -37,11 +38,18 @@ export function toInput(p) {
 /**
  * @param {HTMLElement} main
  * @param {string | null} id  null for a new partner
+ * @param {{ applicationId?: string }} [opts]
  */
-export async function partnerFormView(main, id) {
-  const [existing, users] = await Promise.all([id ? api.partnersGet(id) : Promise.resolve(null), api.usersList()]);
+export async function partnerFormView(main, id, opts = {}) {
+  const [existing, users, application] = await Promise.all([
+    id ? api.partnersGet(id) : Promise.resolve(null),
+    api.usersList(),
+    opts.applicationId ? api.applicationsGet(opts.applicationId) : Promise.resolve(null),
+  ]);
   const ref = /** @type {api.ReferenceData} */ (session.ref);
-  const input = existing ? toInput(existing) : blankInput();
+  const input = existing ? toInput(existing)
+    : application ? { ...blankInput(), ...application.input, channel_contact_id: session.info?.user?.id }
+    : blankInput();
   let dirty = false;
   let saving = false;
 
@@ -139,6 +147,7 @@ export async function partnerFormView(main, id) {
     h('section', { class: 'card' }, h('h2', null, t('form.section.contacts')), contactsBox),
     h('section', { class: 'card' }, h('div', { class: 'field-grid' }, row('notes', [area('notes')], { wide: true }))),
     h('div', { class: 'form-actions' },
+      application && h('button', { type: 'button', class: 'danger', id: 'application-discard', onClick: () => discard() }, t('application.discard')),
       h('button', { type: 'button', onClick: () => leave() }, t('action.cancel'), h('kbd', null, 'Esc')),
       h('button', { type: 'submit', class: 'primary', id: 'partner-save' }, t('action.save'), h('kbd', null, 'Ctrl+S'))));
   renderContacts();
@@ -182,7 +191,9 @@ export async function partnerFormView(main, id) {
     try {
       const saved = existing
         ? await api.partnersUpdate(existing.id, existing.hlc, data, confirmSimilar)
-        : await api.partnersCreate(data, confirmSimilar);
+        : application
+          ? await api.applicationsRegister(application.id, data, confirmSimilar)
+          : await api.partnersCreate(data, confirmSimilar);
       dirty = false;
       toast(t(existing ? 'partner.saved' : 'partner.created', { name: saved.name }));
       navigate(`#/partners/${encodeURIComponent(saved.id)}`);
@@ -224,16 +235,33 @@ export async function partnerFormView(main, id) {
     replace(formError, errorText(e));
   }
 
+  async function discard() {
+    if (!application) return;
+    if (!(await confirmDialog({ title: t('application.discard_title'), body: [t('application.discard_body', { name: application.company_name })], confirm: t('application.discard'), danger: true }))) return;
+    try {
+      await api.applicationsDiscard(application.id);
+      dirty = false;
+      toast(t('application.discarded', { name: application.company_name }));
+      navigate('#/home');
+    } catch (e) { await showError(e); }
+  }
+
   async function leave() {
     if (dirty && !(await confirmDialog({ title: t('form.discard_title'), body: [t('form.discard_body')], confirm: t('form.discard'), danger: true }))) return;
     dirty = false;
-    navigate(existing ? `#/partners/${encodeURIComponent(existing.id)}` : '#/partners');
+    navigate(existing ? `#/partners/${encodeURIComponent(existing.id)}` : application ? '#/home' : '#/partners');
   }
 
   replace(main, h('div', { class: 'page narrow' },
     h('nav', { class: 'crumbs' }, h('a', { href: '#/partners' }, t('nav.partners')), ' / ',
       existing && h('a', { href: `#/partners/${encodeURIComponent(existing.id)}` }, existing.name)),
-    h('header', { class: 'page-head' }, h('h1', null, existing ? t('partner.edit_title', { name: existing.name }) : t('partners.new'))),
+    h('header', { class: 'page-head' }, h('h1', null,
+      existing ? t('partner.edit_title', { name: existing.name })
+        : application ? t('application.title', { name: application.company_name })
+          : t('partners.new'))),
+    application && h('p', { class: 'info-box', id: 'application-info' },
+      t('application.info', { event: application.event || '—', time: formatTime(application.submitted_at) }),
+      application.status !== 'new' && h('strong', null, ' ', t(`application.status.${application.status}`))),
     form));
   /** @type {HTMLInputElement} */ (form.querySelector('#f-name')).focus();
 

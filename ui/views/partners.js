@@ -7,7 +7,7 @@
 import { h, replace, highlight } from '../components/dom.js';
 import { t, tOr, formatTime } from '../i18n.js';
 import * as api from '../api.js';
-import { session, navigate, isTyping } from '../app.js';
+import { session, navigate, isTyping, can } from '../app.js';
 import { errorText, fieldLabel } from '../components/errors.js';
 
 const STATE_KEY = 'partners-query';
@@ -168,7 +168,7 @@ export async function partnersView(main) {
       replace(listArea, h('div', { class: 'empty', id: 'partners-empty' },
         filtered
           ? [h('p', null, query.q ? t('partners.no_match_query', { q: query.q }) : t('partners.no_match')), h('button', { type: 'button', class: 'link', onClick: () => /** @type {HTMLElement} */ (filters.querySelector('#filters-clear')).click() }, t('partners.clear_filters'))]
-          : [h('p', null, t('partners.empty')), h('a', { class: 'button primary', href: '#/partners/new' }, t('partners.new'))]));
+          : [h('p', null, t('partners.empty')), can('partner_write') && h('a', { class: 'button primary', href: '#/partners/new' }, t('partners.new'))]));
     } else {
       replace(tableBody, ...rows.map(rowEl));
       replace(listArea, h('table', { class: 'grid', id: 'partner-table' }, h('thead', null, head), tableBody));
@@ -189,7 +189,7 @@ export async function partnersView(main) {
       h('header', { class: 'page-head' },
         h('h1', null, t('nav.partners')), count,
         h('div', { class: 'actions' },
-          h('a', { class: 'button primary', href: '#/partners/new', id: 'partner-new' }, t('partners.new'), h('kbd', null, 'Ctrl+N')))),
+          can('partner_write') && h('a', { class: 'button primary', href: '#/partners/new', id: 'partner-new' }, t('partners.new'), h('kbd', null, 'Ctrl+N')))),
       h('div', { class: 'toolbar' }, search, filters),
       errorBox, listArea, pager));
   await load();

@@ -1,26 +1,82 @@
 // @ts-check
-/** Settings: language, and the facts of this copy (device code, data folder, version). */
+/**
+ * Settings: language; the lock time and the recovery kit (administrators); one's own
+ * password; the facts of this copy (device code, data folder, version).
+ */
 import { h, replace } from '../components/dom.js';
 import { t } from '../i18n.js';
-import { session } from '../app.js';
+import * as api from '../api.js';
+import { session, can, refreshSession } from '../app.js';
+import { toast } from '../components/toast.js';
+import { clearFieldErrors, errorText } from '../components/errors.js';
+import { field, value, showError } from './gate.js';
 
 /** @param {HTMLElement} main */
 export async function settingsView(main) {
+  const status = session.status;
   const info = session.info;
   const row = (/** @type {string} */ k, /** @type {string} */ v) => [h('dt', null, t(k)), h('dd', null, v)];
+
+  const idleError = h('div', { class: 'error-box', role: 'alert', hidden: true });
+  const idleForm = h('form', { id: 'idle-form', class: 'inline-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    clearFieldErrors(idleForm);
+    try {
+      await api.settingsSetIdleMinutes(Number(value(idleForm, 'idle_minutes')));
+      toast(t('settings.saved'));
+      await refreshSession();
+    } catch (err) { showError(idleForm, idleError, err); }
+  } },
+    idleError,
+    field('idle_minutes', t('field.idle_minutes'), { type: 'number', min: '1', max: '240', value: String(info?.idle_minutes ?? 10) }),
+    h('button', { type: 'submit' }, t('action.save')));
+
+  const pwError = h('div', { class: 'error-box', role: 'alert', hidden: true });
+  const pwForm = h('form', { id: 'password-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    clearFieldErrors(pwForm);
+    pwError.hidden = true;
+    try {
+      await api.sessionChangePassword(value(pwForm, 'current_password'), value(pwForm, 'new_password'));
+      pwForm.reset();
+      toast(t('settings.password_changed'));
+    } catch (err) { showError(pwForm, pwError, err); }
+  } },
+    pwError,
+    h('div', { class: 'field-grid' },
+      field('current_password', t('field.current_password'), { type: 'password', autocomplete: 'current-password' }),
+      field('new_password', t('field.new_password'), { type: 'password', autocomplete: 'new-password' })),
+    h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('settings.change_password'))));
+
   replace(main,
     h('div', { class: 'page narrow' },
       h('header', { class: 'page-head' }, h('h1', null, t('nav.settings'))),
       h('section', { class: 'card' },
         h('h2', null, t('settings.language')),
         h('p', { class: 'muted' }, t('settings.language_hint'))),
-      info && h('section', { class: 'card' },
+      can('settings_manage') && h('section', { class: 'card' },
+        h('h2', null, t('settings.lock')),
+        h('p', { class: 'muted' }, t('settings.lock_hint')),
+        idleForm),
+      can('recovery_kit') && h('section', { class: 'card' },
+        h('h2', null, t('kit.title')),
+        h('p', { class: 'muted' }, t('kit.body')),
+        h('button', { type: 'button', id: 'kit-print', onClick: async () => {
+          try {
+            const path = await api.recoveryKitSave();
+            if (path) toast(t('kit.saved', { path }));
+          } catch (e) { toast(errorText(e), { kind: 'error' }); }
+        } }, t('kit.print'))),
+      h('section', { class: 'card' }, h('h2', null, t('settings.password')), pwForm),
+      status && h('section', { class: 'card' },
         h('h2', null, t('settings.about')),
         h('dl', { class: 'facts' },
-          ...row('settings.user', info.user.name),
-          ...row('settings.device_code', info.device.short_code),
-          ...row('settings.device_id', info.device.id),
-          ...row('settings.data_dir', info.data_dir),
-          ...row('settings.version', info.version)))));
+          ...row('settings.user', info?.user ? `${info.user.name} (${info.user.login})` : ''),
+          ...row('settings.roles', (info?.user?.roles || []).map((r) => t(`role.${r}`)).join('、')),
+          ...row('settings.device_code', status.device?.short_code || ''),
+          ...row('settings.device_id', status.device?.id || ''),
+          ...row('settings.data_dir', status.data_dir),
+          ...row('settings.encryption', t('settings.encryption_on')),
+          ...row('settings.version', status.version)))));
   return {};
 }

@@ -82,6 +82,21 @@ fn cargo() -> Command {
     c
 }
 
+/// Cargo run inside a new session keyring (Linux, when `keyctl` is there). The program keeps
+/// its database key in the kernel keyring (keyutils); a login session usually has a usable
+/// session keyring, but sandboxes and CI runners often do not. Keys are linked to the user's
+/// persistent keyring, so a key stored in one run is found by the next.
+fn cargo_with_keyring() -> Command {
+    if cfg!(target_os = "linux") && have("keyctl", "--version") {
+        let mut c = Command::new("keyctl");
+        c.args(["session", "-"]).arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.current_dir(root());
+        c
+    } else {
+        cargo()
+    }
+}
+
 fn status(mut cmd: Command, what: &str) -> Result {
     eprintln!("xtask: {what}");
     let st = cmd.status().map_err(|e| format!("{what}: {e}"))?;
@@ -142,12 +157,7 @@ fn install_debian_packages(full: bool) -> Result {
     let wanted: Vec<&str> = DEBIAN_PACKAGES
         .iter()
         .copied()
-        .filter(|p| {
-            full || !matches!(
-                *p,
-                "webkit2gtk-driver" | "poppler-utils" | "qpdf" | "keyutils" | "xvfb" | "xauth"
-            )
-        })
+        .filter(|p| full || !matches!(*p, "webkit2gtk-driver" | "poppler-utils" | "qpdf" | "xvfb" | "xauth"))
         .collect();
     let missing: Vec<&str> = wanted
         .into_iter()
@@ -188,7 +198,7 @@ fn run(args: &[String]) -> Result {
     setup(false)?;
     let release = args.iter().any(|a| a == "--release");
     let app_args: Vec<&String> = args.iter().filter(|a| *a != "--release").collect();
-    let mut c = cargo();
+    let mut c = cargo_with_keyring();
     c.args(["run", "-p", "channeldesk-app", "--bin", "channeldesk"]);
     if release {
         c.arg("--release");
@@ -267,7 +277,7 @@ fn test() -> Result {
     status(c, "cargo clippy -D warnings")?;
 
     let (_display, display) = virtual_display()?;
-    let mut c = cargo();
+    let mut c = cargo_with_keyring();
     c.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
     test_env(&mut c, &tools, &display);
     status(c, "core, shell (IPC) and end-to-end tests")?;
@@ -294,7 +304,7 @@ fn test() -> Result {
 fn screenshots() -> Result {
     let tools = setup(true)?;
     let (_display, display) = virtual_display()?;
-    let mut c = cargo();
+    let mut c = cargo_with_keyring();
     c.args(["nextest", "run", "-p", "channeldesk-app", "--test", "e2e"]).env("CHANNELDESK_UPDATE_DOCS", "1");
     test_env(&mut c, &tools, &display);
     status(c, "end-to-end run writing docs/screenshots")
