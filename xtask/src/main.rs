@@ -223,10 +223,19 @@ fn virtual_display() -> Result<(Display, Option<String>)> {
     if !cfg!(target_os = "linux") || env::var_os("DISPLAY").is_some() {
         return Ok((Display(None), None));
     }
-    for n in 90..110 {
-        if Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-            || Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        {
+    for n in 90..130 {
+        let lock = format!("/tmp/.X{n}-lock");
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        if Path::new(&lock).exists() {
+            // A lock left by an X server that is gone (killed with its session) is stale.
+            let pid = std::fs::read_to_string(&lock).unwrap_or_default();
+            let alive = pid.trim().parse::<u32>().is_ok_and(|p| Path::new(&format!("/proc/{p}")).exists());
+            if alive || std::fs::remove_file(&lock).is_err() {
+                continue;
+            }
+            let _ = std::fs::remove_file(&socket);
+        }
+        if Path::new(&socket).exists() {
             continue;
         }
         let child = Command::new("Xvfb")
