@@ -516,6 +516,7 @@ async fn accounts_lock_and_kiosk_through_the_window() {
     s.type_into("#user-form #g-login", "zhang").await;
     s.type_into("#user-form #g-display_name", "张渠道").await;
     s.type_into("#user-form #g-password", "zhang-pass-1").await;
+    s.shot("user-form-zh").await;
     s.click("#user-save").await;
     s.wait_text("#users-table", "张渠道").await;
     s.shot("users-zh").await;
@@ -592,6 +593,13 @@ async fn accounts_lock_and_kiosk_through_the_window() {
     s.js("location.reload()").await;
     s.find("#kiosk-form").await;
 
+    // A visitor may prefer English.
+    s.choose("#gate-lang", "en").await;
+    s.wait_text(".kiosk-head h1", "Become our partner").await;
+    s.shot("kiosk-en").await;
+    s.choose("#gate-lang", "zh-CN").await;
+    s.wait_text(".kiosk-head h1", "成为我们的合作伙伴").await;
+
     // A visitor's mistakes are shown by field; a good application gets a thank-you.
     s.type_into("#kiosk-form #g-contact_name", "陈先生").await;
     s.type_into("#kiosk-form #g-contact_mobile", "call me").await;
@@ -621,6 +629,7 @@ async fn accounts_lock_and_kiosk_through_the_window() {
 
     // Back at home, the application waits to be registered.
     s.wait_text(".reminder[data-kind=application_waiting]", "东莞新安防科技有限公司").await;
+    s.shot("home-application-zh").await;
     s.click(".reminder[data-kind=application_waiting] a").await;
     s.wait_text("#application-info", "2026 深圳安博会").await;
     let name = s.js("return document.querySelector('#f-name').value").await;

@@ -21,7 +21,7 @@ export async function homeView(main) {
         h('ul', { class: 'reminder-items' }, ...g.items.map((it) =>
           h('li', null,
             h('a', { href: `#/${it.entity === 'application' ? 'applications' : 'partners'}/${encodeURIComponent(it.id)}` }, it.label),
-            h('span', { class: 'muted small' }, t('reminder.since', { time: formatTime(it.since) }))))),
+            h('span', { class: 'muted small' }, t(g.kind === 'application_waiting' ? 'reminder.submitted' : 'reminder.since', { time: formatTime(it.since) }))))),
         g.kind === 'partner_without_contact' && g.count > g.items.length && h('a', { href: '#/partners', class: 'small', onClick: () => sessionStorage.setItem('partners-filter-no-contact', '1') },
           t('reminder.show_all', { n: g.count }))))
     : [h('div', { class: 'empty card' }, h('p', null, t('home.nothing_due')))];
