@@ -654,3 +654,47 @@ async fn accounts_lock_and_kiosk_through_the_window() {
     desk.close().await;
     forget_key(&dir);
 }
+
+/// A data folder whose key is not in this computer's keychain (a new laptop): the program asks
+/// for the recovery key, refuses a wrong one by field, and opens with the printed one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recovery_key_opens_data_on_a_new_computer() {
+    let code = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let kept = code.clone();
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        let mut p = channeldesk::partners::PartnerInput {
+            name: "宁波恢复测试贸易有限公司".into(),
+            source_kind: "online".into(),
+            status: "active".into(),
+            ..Default::default()
+        };
+        p.tags = vec!["恢复".into()];
+        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        let kc = Keychain::native().expect("keychain");
+        *kept.lock().expect("lock") = vault::recovery_code(&desk, &kc).await.expect("code");
+        desk.close().await;
+        forget_key(&dir); // the new laptop's keychain knows nothing of this data
+    };
+    let Some((s, _)) = start(prepare, "#recovery-form").await else { return };
+    s.wait_text("#recovery-form", "钥匙串中没有").await;
+    s.shot("recovery-zh").await;
+    s.type_into("#recovery-form #g-recovery_key", "ABCDE-FGHJK-MNPQR").await;
+    s.click("#recovery-open").await;
+    s.wait_text("#recovery-form .field-error[data-for=recovery_key]", "格式").await;
+    let right = code.lock().expect("lock").clone();
+    s.type_into("#recovery-form #g-recovery_key", &right.to_lowercase().replace('-', " ")).await;
+    s.click("#recovery-open").await;
+    s.find("#sign-in-form").await;
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    s.click("[data-nav=partners]").await;
+    s.wait_text("#partner-table", "宁波恢复测试贸易有限公司").await;
+    let dir = s.data_dir.clone();
+    let _kept = s.close().await;
+    // The key was kept in this keychain: the next start opens directly.
+    let desk = open_desk(&dir).await;
+    desk.close().await;
+    forget_key(&dir);
+}
