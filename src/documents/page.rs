@@ -80,7 +80,7 @@ impl Page {
         let pos = self.point(x, y);
         self.ops.extend([
             Op::StartTextSection,
-            Op::SetFillColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) },
+            Op::SetFillColor { col: grey_color(grey) },
             Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
             Op::SetTextCursor { pos },
             Op::ShowText { items: vec![TextItem::Text(text.to_string())] },
@@ -101,26 +101,18 @@ impl Page {
 
     /// A filled rectangle with its top-left corner at (`x`, `y`) mm.
     pub fn fill_rect(&mut self, x: f32, y: f32, w: f32, h: f32, grey: f32) {
-        self.ops
-            .push(Op::SetFillColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) });
-        let bottom_left = self.point(x, y + h);
-        self.ops.push(Op::DrawRectangle {
-            rectangle: Rect {
-                x: bottom_left.x,
-                y: bottom_left.y,
-                width: Mm(w).into_pt(),
-                height: Mm(h).into_pt(),
-                mode: Some(PaintMode::Fill),
-                winding_order: None,
-            },
-        });
+        self.ops.push(Op::SetFillColor { col: grey_color(grey) });
+        self.rect(x, y, w, h, PaintMode::Fill);
     }
 
     /// A rectangle outline.
     pub fn stroke_rect(&mut self, x: f32, y: f32, w: f32, h: f32) {
-        self.ops
-            .push(Op::SetOutlineColor { col: Color::Rgb(Rgb { r: 0.3, g: 0.3, b: 0.3, icc_profile: None }) });
+        self.ops.push(Op::SetOutlineColor { col: grey_color(0.3) });
         self.ops.push(Op::SetOutlineThickness { pt: Pt(0.8) });
+        self.rect(x, y, w, h, PaintMode::Stroke);
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, mode: PaintMode) {
         let bottom_left = self.point(x, y + h);
         self.ops.push(Op::DrawRectangle {
             rectangle: Rect {
@@ -128,11 +120,15 @@ impl Page {
                 y: bottom_left.y,
                 width: Mm(w).into_pt(),
                 height: Mm(h).into_pt(),
-                mode: Some(PaintMode::Stroke),
+                mode: Some(mode),
                 winding_order: None,
             },
         });
     }
+}
+
+fn grey_color(g: f32) -> Color {
+    Color::Rgb(Rgb { r: g, g, b: g, icc_profile: None })
 }
 
 #[cfg(test)]
