@@ -130,6 +130,17 @@ struct SessionSlot {
     idle_minutes: u32,
 }
 
+impl SessionSlot {
+    /// Locks an active session whose last activity is older than the idle time.
+    fn lock_if_idle(&mut self, now: DateTime<Utc>) {
+        if let Session::Active(u) = &self.session
+            && now - self.last_activity > chrono::Duration::minutes(self.idle_minutes as i64)
+        {
+            self.session = Session::Locked(u.clone());
+        }
+    }
+}
+
 /// What every core operation receives.
 #[derive(Debug)]
 pub struct Desk {
@@ -190,13 +201,9 @@ impl Desk {
     pub fn require(&self, action: Action) -> Result<SessionUser> {
         let now = self.clock.now();
         let mut slot = self.slot();
-        let idle = chrono::Duration::minutes(slot.idle_minutes as i64);
+        slot.lock_if_idle(now);
         match slot.session.clone() {
             Session::Active(user) => {
-                if now - slot.last_activity > idle {
-                    slot.session = Session::Locked(user);
-                    return Err(Error::Locked);
-                }
                 if !access::any_allows(&user.roles, action) {
                     return Err(Error::Forbidden(action.as_str().to_string()));
                 }
@@ -213,11 +220,7 @@ impl Desk {
     pub fn session_info(&self) -> SessionInfo {
         let now = self.clock.now();
         let mut slot = self.slot();
-        if let Session::Active(u) = &slot.session
-            && now - slot.last_activity > chrono::Duration::minutes(slot.idle_minutes as i64)
-        {
-            slot.session = Session::Locked(u.clone());
-        }
+        slot.lock_if_idle(now);
         let (state, user, event) = match &slot.session {
             Session::Setup => (SessionState::Setup, None, None),
             Session::SignedOut => (SessionState::SignedOut, None, None),

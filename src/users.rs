@@ -375,14 +375,18 @@ pub async fn unlock(desk: &Desk, password: &str) -> Result<SessionInfo> {
 
 /// Signs out; the next person signs in.
 pub async fn sign_out(desk: &Desk) -> Result<SessionInfo> {
-    if let Session::Active(u) | Session::Locked(u) = desk.session() {
-        // Recorded while still signed in, so the entry names who left.
-        desk.set_session(Session::Active(u.clone()));
-        record_session(desk, "sign_out", &u.id).await?;
-    }
-    if !matches!(desk.session(), Session::Setup | Session::Kiosk { .. }) {
-        desk.set_session(Session::SignedOut);
-    }
+    let recorded = match desk.session() {
+        Session::Active(u) | Session::Locked(u) => {
+            // Recorded while still signed in, so the entry names who left.
+            desk.set_session(Session::Active(u.clone()));
+            let r = record_session(desk, "sign_out", &u.id).await;
+            desk.set_session(Session::SignedOut);
+            r
+        }
+        _ => Ok(()),
+    };
+    // Signed out even when the entry could not be written; the error still reaches the caller.
+    recorded?;
     Ok(desk.session_info())
 }
 
