@@ -92,8 +92,6 @@ export const settingsSetIdleMinutes = (minutes) => call('settings_set_idle_minut
 /** Saves the recovery kit where the user chooses and opens it; the path, or null when cancelled. @returns {Promise<string | null>} */
 export const recoveryKitSave = () => call('recovery_kit_save');
 
-/** @returns {Promise<SessionInfo>} */
-export const sessionInfo = () => call('session_info');
 /** @param {string} displayName @param {string} login @param {string} password @returns {Promise<SessionInfo>} */
 export const sessionSetupOwner = (displayName, login, password) => call('session_setup_owner', { displayName, login, password });
 /** @param {string} login @param {string} password @returns {Promise<SessionInfo>} */
@@ -129,8 +127,6 @@ export const auditVerify = () => call('audit_verify');
 /** Asks where to save, writes the CSV; the row count, or null when cancelled. @param {Partial<AuditQuery>} query @returns {Promise<number | null>} */
 export const auditExportCsv = (query) => call('audit_export_csv', { query });
 
-/** @returns {Promise<Application[]>} */
-export const applicationsPending = () => call('applications_pending');
 /** @param {string} id @returns {Promise<Application>} */
 export const applicationsGet = (id) => call('applications_get', { id });
 /** @param {string} id @param {PartnerInput} input @param {boolean} confirmSimilar @returns {Promise<Partner>} */

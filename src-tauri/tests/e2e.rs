@@ -582,7 +582,7 @@ async fn accounts_lock_and_kiosk_through_the_window() {
         ("partners_get", json!({ "id": "x" })),
         ("reminders_due", json!({})),
         ("users_list", json!({})),
-        ("applications_pending", json!({})),
+        ("applications_get", json!({ "id": "x" })),
         ("audit_list", json!({ "query": {} })),
         ("kiosk_start", json!({ "event": "x" })),
         ("session_sign_in", json!({ "login": "owner", "password": OWNER_PASSWORD })),

@@ -7,11 +7,6 @@ use channeldesk::partners::{Partner, PartnerInput};
 use tauri::State;
 
 #[tauri::command]
-pub async fn applications_pending(shell: State<'_, Shell>) -> Result<Vec<Application>> {
-    applications::pending(&*shell.desk().await?).await
-}
-
-#[tauri::command]
 pub async fn applications_get(shell: State<'_, Shell>, id: String) -> Result<Application> {
     applications::get(&*shell.desk().await?, &id).await
 }

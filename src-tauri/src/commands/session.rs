@@ -6,11 +6,6 @@ use channeldesk::{Result, SessionInfo, users};
 use tauri::State;
 
 #[tauri::command]
-pub async fn session_info(shell: State<'_, Shell>) -> Result<SessionInfo> {
-    Ok(shell.desk().await?.session_info())
-}
-
-#[tauri::command]
 pub async fn session_setup_owner(
     shell: State<'_, Shell>,
     display_name: String,
