@@ -496,6 +496,11 @@ async fn filled_register_timings_and_screenshots() {
 async fn accounts_lock_and_kiosk_through_the_window() {
     let Some((s, _)) = start(|_| async {}, "#setup-form").await else { return };
     s.shot("setup-zh").await;
+    s.choose("#gate-lang", "en").await;
+    s.wait_text("#setup-form h1", "Welcome to ChannelDesk").await;
+    s.shot("setup-en").await;
+    s.choose("#gate-lang", "zh-CN").await;
+    s.wait_text("#setup-form h1", "欢迎使用渠道商务台").await;
     // Mismatched passwords are caught before anything is created.
     s.type_into("#setup-form #g-display_name", "王店主").await;
     s.type_into("#setup-form #g-login", "owner").await;
@@ -549,6 +554,7 @@ async fn accounts_lock_and_kiosk_through_the_window() {
         .await;
     s.wait_text("#lock-layer", "已锁定").await;
     s.shot("lock-zh").await;
+    assert_eq!(s.js("return document.getElementById('app').inert").await, json!(true), "the program under the lock takes no input");
     assert_eq!(s.invoke("partners_list", json!({ "query": {} })).await, "locked");
     s.type_into("#lock-layer #g-password", "nope").await;
     s.click("#unlock").await;

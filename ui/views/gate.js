@@ -120,7 +120,8 @@ export async function gateView(box, state, status) {
   }
   replace(box, h('div', { class: 'gate-card', dataset: { gate: state } },
     h('div', { class: 'gate-head' },
-      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), t('app.name'), h('span', { class: 'muted' }, ' ChannelDesk')),
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }), t('app.name'),
+        t('app.name') !== 'ChannelDesk' && h('span', { class: 'muted' }, ' ChannelDesk')),
       languageSwitch()),
     form));
   /** @type {HTMLInputElement | null} */ (form.querySelector('[autofocus]'))?.focus();
