@@ -554,7 +554,11 @@ async fn accounts_lock_and_kiosk_through_the_window() {
         .await;
     s.wait_text("#lock-layer", "已锁定").await;
     s.shot("lock-zh").await;
-    assert_eq!(s.js("return document.getElementById('app').inert").await, json!(true), "the program under the lock takes no input");
+    assert_eq!(
+        s.js("return document.getElementById('app').inert").await,
+        json!(true),
+        "the program under the lock takes no input"
+    );
     assert_eq!(s.invoke("partners_list", json!({ "query": {} })).await, "locked");
     s.type_into("#lock-layer #g-password", "nope").await;
     s.click("#unlock").await;
