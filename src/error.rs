@@ -57,6 +57,9 @@ pub enum Error {
     /// The database key does not open the file (wrong key, or the file is damaged).
     #[error("the key does not open the database")]
     KeyRejected,
+    /// The OS keychain could not be reached or refused access.
+    #[error("keychain: {0}")]
+    Keychain(String),
     /// Too many failed sign-ins: wait before the next attempt.
     #[error("too many failed attempts; retry in {retry_after} s")]
     Throttled { retry_after: u64 },
@@ -78,6 +81,7 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::Locked => "locked",
             Error::KeyRejected => "key_rejected",
+            Error::Keychain(_) => "keychain",
             Error::Throttled { .. } => "throttled",
             Error::Storage(_) => "storage",
             Error::Document(_) => "document",
@@ -110,7 +114,7 @@ impl From<std::io::Error> for Error {
 }
 
 /// The serialisable shape the UI receives: `{code, message, fields, conflicts, kind}`.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct ErrorPayload {
     pub code: String,

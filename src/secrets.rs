@@ -150,7 +150,7 @@ impl std::fmt::Debug for Keychain {
 impl Keychain {
     /// The native store of this OS.
     pub fn native() -> Result<Self> {
-        Ok(Keychain { store: native_store().map_err(|e| Error::Storage(format!("keychain: {e}")))? })
+        Ok(Keychain { store: native_store().map_err(|e| Error::Keychain(e.to_string()))? })
     }
 
     /// An in-memory store (tests): keys vanish with it.
@@ -165,9 +165,16 @@ impl Keychain {
         Keychain { store }
     }
 
+    /// A keychain that refuses every access with `reason`: what the program uses when the OS
+    /// store cannot even be created, so the window can say so (and tests of that path).
+    pub fn unavailable(reason: &str) -> Self {
+        let store: Arc<CredentialStore> = Arc::new(Unavailable(reason.to_string()));
+        Keychain { store }
+    }
+
     fn entry(&self, key_id: &str) -> Result<Entry> {
         Entry::new_in_store(&self.store, SERVICE, &format!("database-key:{key_id}"))
-            .map_err(|e| Error::Storage(format!("keychain: {e}")))
+            .map_err(|e| Error::Keychain(e.to_string()))
     }
 
     /// The key stored for `key_id`, or `None` when the keychain has no such entry.
@@ -178,21 +185,45 @@ impl Keychain {
                 DatabaseKey::from_bytes(&bytes).map(Some)
             }
             Err(keyring_core::Error::NoEntry) => Ok(None),
-            Err(e) => Err(Error::Storage(format!("keychain: {e}"))),
+            Err(e) => Err(Error::Keychain(e.to_string())),
         }
     }
 
     /// Stores (or replaces) the key for `key_id`.
     pub fn save(&self, key_id: &str, key: &DatabaseKey) -> Result<()> {
-        self.entry(key_id)?.set_secret(key.as_bytes()).map_err(|e| Error::Storage(format!("keychain: {e}")))
+        self.entry(key_id)?.set_secret(key.as_bytes()).map_err(|e| Error::Keychain(e.to_string()))
     }
 
     /// Removes the key for `key_id` (tests of the recovery path).
     pub fn forget(&self, key_id: &str) -> Result<()> {
         match self.entry(key_id)?.delete_credential() {
             Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
-            Err(e) => Err(Error::Storage(format!("keychain: {e}"))),
+            Err(e) => Err(Error::Keychain(e.to_string())),
         }
+    }
+}
+
+/// See [`Keychain::unavailable`].
+#[derive(Debug)]
+struct Unavailable(String);
+
+impl keyring_core::api::CredentialStoreApi for Unavailable {
+    fn vendor(&self) -> String {
+        "unavailable".into()
+    }
+    fn id(&self) -> String {
+        self.0.clone()
+    }
+    fn build(
+        &self,
+        _service: &str,
+        _user: &str,
+        _modifiers: Option<&std::collections::HashMap<&str, &str>>,
+    ) -> keyring_core::Result<Entry> {
+        Err(keyring_core::Error::NoStorageAccess(Box::new(std::io::Error::other(self.0.clone()))))
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
@@ -246,6 +277,13 @@ mod tests {
         assert_eq!(rule(DatabaseKey::from_recovery_code(&typo)), "checksum");
         assert_eq!(rule(DatabaseKey::from_recovery_code(&code[..20])), "format");
         assert_eq!(rule(DatabaseKey::from_recovery_code("UUUUU")), "format");
+    }
+
+    #[test]
+    fn an_unavailable_keychain_says_so() {
+        let e = Keychain::unavailable("no keyring in this session").load("a").unwrap_err();
+        assert_eq!(e.code(), "keychain");
+        assert!(e.to_string().contains("no keyring in this session"), "{e}");
     }
 
     #[test]

@@ -401,3 +401,26 @@ fn keyutils_keeps_the_database_key() {
     kc.forget(&id).unwrap();
     assert!(kc.load(&id).unwrap().is_none());
 }
+
+#[tokio::test]
+async fn an_unreachable_keychain_creates_nothing_and_opens_nothing() {
+    // A new folder: the key cannot be kept, so no database is made whose key would be lost.
+    let dir = tempfile::tempdir().unwrap();
+    let locked = Keychain::unavailable("access denied by the user");
+    let e = vault::open(dir.path(), &locked).await.unwrap_err();
+    assert_eq!(e.code(), "keychain");
+    assert!(!dir.path().join(db::DB_FILE).exists());
+    assert!(!dir.path().join(KEY_ID_FILE).exists());
+    // An existing folder: refused the same way, the file untouched.
+    let t = seeded().await;
+    let db_path = t.dir.path().join(db::DB_FILE);
+    t.desk.close().await;
+    let before = file_sha(&db_path);
+    assert_eq!(vault::open(t.dir.path(), &locked).await.unwrap_err().code(), "keychain");
+    assert_eq!(file_sha(&db_path), before);
+    // Once the keychain answers again, the data opens.
+    match vault::open(t.dir.path(), &t.keychain).await.unwrap() {
+        Unlock::Ready(d) => d.close().await,
+        Unlock::NeedsRecoveryKey(r) => panic!("{r:?}"),
+    }
+}

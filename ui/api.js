@@ -38,8 +38,8 @@
 /** @typedef {import('./bindings/UserChange').UserChange} UserChange */
 /**
  * What the window needs at start (`commands/app.rs` AppStatus).
- * @typedef {{ version: string, data_dir: string, recovery: RecoveryReason | null, device: DeviceInfo | null,
- *   session: SessionInfo | null, settings: Settings | null }} AppStatus
+ * @typedef {{ version: string, data_dir: string, recovery: RecoveryReason | null, failure: ErrorPayload | null,
+ *   device: DeviceInfo | null, session: SessionInfo | null, settings: Settings | null }} AppStatus
  */
 
 /** A failed command, as the core reported it. */
@@ -81,6 +81,8 @@ async function call(cmd, args) {
 
 /** @returns {Promise<AppStatus>} */
 export const appStatus = () => call('app_status');
+/** Tries to open the data folder again after a start-up failure. @returns {Promise<AppStatus>} */
+export const vaultRetry = () => call('vault_retry');
 /** @param {string} recoveryKey @returns {Promise<AppStatus>} */
 export const vaultRecover = (recoveryKey) => call('vault_recover', { recoveryKey });
 /** @returns {Promise<ReferenceData>} */

@@ -143,7 +143,7 @@ function markRendered(what) {
  */
 export async function applySession(info, force = false) {
   session.info = info;
-  const state = session.status?.recovery ? 'recovery' : info?.state || 'recovery';
+  const state = session.status?.failure ? 'failure' : session.status?.recovery ? 'recovery' : info?.state || 'recovery';
   if (!force && mode !== 'app' && shown === state) return;
   shown = state === 'active' || state === 'locked' ? '' : state;
   const app = el('app');
@@ -287,7 +287,7 @@ async function start() {
 /** Switches the language (stored in the database when it is open). @param {string} lang */
 export async function chooseLanguage(lang) {
   try {
-    const s = session.status?.recovery ? { language: lang } : await api.settingsSetLanguage(lang);
+    const s = session.status?.recovery || session.status?.failure ? { language: lang } : await api.settingsSetLanguage(lang);
     await setLanguage(s.language);
   } catch (e) {
     toast(errorText(e), { kind: 'error' });

@@ -4,6 +4,7 @@
 pub const COMMANDS: &[&str] = &[
     "app_status",
     "vault_recover",
+    "vault_retry",
     "reference_data",
     "settings_set_language",
     "settings_set_idle_minutes",

@@ -66,6 +66,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
     builder.plugin(tauri_plugin_dialog::init()).invoke_handler(tauri::generate_handler![
         app::app_status,
         app::vault_recover,
+        app::vault_retry,
         app::reference_data,
         app::settings_set_language,
         app::settings_set_idle_minutes,
@@ -117,16 +118,22 @@ pub fn run(opts: LaunchOptions) {
                 Some(d) => d,
                 None => app.path().app_data_dir()?,
             };
-            let keychain = Keychain::native()?;
-            let shell = tauri::async_runtime::block_on(Shell::open(dir.clone(), keychain, opts.demo))?;
+            // Without an OS store the window still opens, to say why the data cannot.
+            let keychain = Keychain::native().unwrap_or_else(|e| Keychain::unavailable(&e.to_string()));
+            let shell = tauri::async_runtime::block_on(Shell::open(dir.clone(), keychain, opts.demo));
             app.manage(shell);
             // The web view's own storage lives with the data it belongs to.
-            tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
+            let mut window = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
                 .title("渠道商务台 ChannelDesk")
                 .inner_size(1280.0, 820.0)
-                .min_inner_size(960.0, 600.0)
-                .data_directory(dir.join("webview"))
-                .build()?;
+                .min_inner_size(960.0, 600.0);
+            // With an unusable data folder the window still opens (with the web view's default
+            // storage) to say what is wrong.
+            let webview_dir = dir.join("webview");
+            if std::fs::create_dir_all(&webview_dir).is_ok() {
+                window = window.data_directory(webview_dir);
+            }
+            window.build()?;
             Ok(())
         })
         .build(context());

@@ -2,9 +2,12 @@
 //! [`Desk`] once its key has been found (from the keychain or the recovery key).
 //!
 //! Invariants: the Desk is opened at most once per run; until it is open, every business
-//! command answers `locked` and only the start-up commands work; generated demo data asked
-//! for on the command line is added once, by the first administrator who signs in.
+//! command answers `locked` and only the start-up commands work; a data folder that cannot be
+//! opened (keychain unreachable, unwritable folder, damaged file) is reported to the window,
+//! not by exiting, and can be retried; generated demo data asked for on the command line is
+//! added once, by the first administrator who signs in.
 
+use channeldesk::error::ErrorPayload;
 use channeldesk::secrets::Keychain;
 use channeldesk::vault::{self, RecoveryReason, Unlock};
 use channeldesk::{Desk, Error, Result};
@@ -18,24 +21,47 @@ pub struct Shell {
     pub keychain: Keychain,
     desk: RwLock<Option<Arc<Desk>>>,
     recovery: Mutex<Option<RecoveryReason>>,
+    failure: Mutex<Option<ErrorPayload>>,
     pending_demo: Mutex<Option<usize>>,
 }
 
 impl Shell {
-    /// Opens the data folder `dir`: the Desk when the keychain has its key, otherwise a shell
-    /// waiting for the recovery key.
-    pub async fn open(dir: PathBuf, keychain: Keychain, demo: Option<usize>) -> Result<Shell> {
-        let (desk, recovery) = match vault::open(&dir, &keychain).await? {
-            Unlock::Ready(d) => (Some(Arc::new(*d)), None),
-            Unlock::NeedsRecoveryKey(r) => (None, Some(r)),
-        };
-        Ok(Shell {
+    /// Opens the data folder `dir`: the Desk when the keychain has its key, a shell waiting
+    /// for the recovery key, or a shell reporting why the folder cannot be opened.
+    pub async fn open(dir: PathBuf, keychain: Keychain, demo: Option<usize>) -> Shell {
+        let shell = Shell {
             dir,
             keychain,
-            desk: RwLock::new(desk),
-            recovery: Mutex::new(recovery),
+            desk: RwLock::new(None),
+            recovery: Mutex::new(None),
+            failure: Mutex::new(None),
             pending_demo: Mutex::new(demo),
-        })
+        };
+        shell.retry().await;
+        shell
+    }
+
+    /// Tries to open the data folder again (after the keychain was unlocked, say).
+    pub async fn retry(&self) {
+        let mut slot = self.desk.write().await;
+        if slot.is_some() {
+            return;
+        }
+        let (recovery, failure) = match vault::open(&self.dir, &self.keychain).await {
+            Ok(Unlock::Ready(d)) => {
+                *slot = Some(Arc::new(*d));
+                (None, None)
+            }
+            Ok(Unlock::NeedsRecoveryKey(r)) => (Some(r), None),
+            Err(e) => (None, Some(ErrorPayload::from(&e))),
+        };
+        *self.recovery.lock().unwrap_or_else(|p| p.into_inner()) = recovery;
+        *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = failure;
+    }
+
+    /// Why the data folder could not be opened, when it could not.
+    pub fn failure(&self) -> Option<ErrorPayload> {
+        self.failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// The open Desk, or `locked` while the recovery key is awaited.

@@ -708,3 +708,22 @@ async fn recovery_key_opens_data_on_a_new_computer() {
     desk.close().await;
     forget_key(&dir);
 }
+
+/// A data folder that cannot be opened (here the path is a file) is explained in the window,
+/// in both languages, with a retry, instead of the program vanishing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unusable_data_folder_is_explained() {
+    let prepare = |dir: PathBuf| async move {
+        std::fs::create_dir_all(dir.parent().expect("parent")).expect("parent dir");
+        std::fs::write(&dir, b"not a folder").expect("file in the way");
+    };
+    let Some((s, _)) = start(prepare, "#failure-form").await else { return };
+    s.wait_text("#failure-form h1", "无法打开数据").await;
+    s.wait_text("#failure-reason", "数据读写出错").await;
+    s.shot("failure-zh").await;
+    s.click("#failure-retry").await;
+    s.find("#failure-form").await;
+    s.choose("#gate-lang", "en").await;
+    s.wait_text("#failure-form h1", "The data cannot be opened").await;
+    s.close().await;
+}

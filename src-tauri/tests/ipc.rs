@@ -22,8 +22,7 @@ struct TestShell {
 /// A fresh data folder (real encrypted file, mock keychain) with the owner signed in.
 fn shell() -> TestShell {
     let dir = tempfile::tempdir().expect("temp dir");
-    let shell = tauri::async_runtime::block_on(Shell::open(dir.path().to_path_buf(), Keychain::mock(), None))
-        .expect("open data folder");
+    let shell = tauri::async_runtime::block_on(Shell::open(dir.path().to_path_buf(), Keychain::mock(), None));
     let app = channeldesk_app::with_commands(mock_builder())
         .manage(shell)
         .build(channeldesk_app::context())
@@ -168,9 +167,9 @@ fn guard(cmd: &str) -> Option<&'static str> {
     Some(match cmd {
         "app_status"
         | "vault_recover"
+        | "vault_retry"
         | "reference_data"
         | "settings_set_language"
-        | "session_info"
         | "session_setup_owner"
         | "session_sign_in"
         | "session_unlock"
@@ -305,6 +304,31 @@ fn every_command_against_every_role() {
     let back =
         call(&s.main, "kiosk_exit", json!({ "login": "u-channel", "password": "password-1" })).expect("exit");
     assert_eq!(back["state"], "active");
+}
+
+/// A keychain that refuses access: the window is told why (code `keychain`), every business
+/// command answers `locked`, and retrying keeps reporting it; nothing is created.
+#[test]
+fn an_unreachable_keychain_is_reported_to_the_window() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let shell = tauri::async_runtime::block_on(Shell::open(
+        dir.path().to_path_buf(),
+        Keychain::unavailable("access denied"),
+        None,
+    ));
+    let app = channeldesk_app::with_commands(mock_builder())
+        .manage(shell)
+        .build(channeldesk_app::context())
+        .expect("build app");
+    let main = WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("main window");
+    let status = call(&main, "app_status", json!({})).expect("status");
+    assert_eq!(status["failure"]["code"], "keychain");
+    assert_eq!(status["session"], Value::Null);
+    let refused = call(&main, "partners_list", json!({ "query": {} })).expect_err("no data");
+    assert_eq!(refused["code"], "locked");
+    let again = call(&main, "vault_retry", json!({})).expect("retry");
+    assert_eq!(again["failure"]["code"], "keychain");
+    assert!(!dir.path().join(channeldesk::db::DB_FILE).exists(), "no database without a kept key");
 }
 
 /// Both translations have the same keys, and every literal key the UI asks for exists.

@@ -53,14 +53,30 @@ function languageSwitch() {
 
 /**
  * @param {HTMLElement} box
- * @param {'recovery' | 'setup' | 'signed_out'} state
+ * @param {'failure' | 'recovery' | 'setup' | 'signed_out'} state
  * @param {api.AppStatus | null} status
  */
 export async function gateView(box, state, status) {
   const error = h('div', { class: 'error-box', id: 'gate-error', role: 'alert', hidden: true });
   /** @type {HTMLFormElement} */
   let form;
-  if (state === 'recovery') {
+  if (state === 'failure') {
+    const failure = /** @type {api.ErrorPayload} */ (status?.failure);
+    form = h('form', { id: 'failure-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
+      e.preventDefault();
+      try {
+        session.status = await api.vaultRetry();
+        await applySession(session.status.session, true);
+      } catch (err) { showError(form, error, err); }
+    } },
+      h('h1', null, t('failure.title')),
+      h('p', { class: 'error-box', id: 'failure-reason' }, errorText(new api.ApiError(failure))),
+      h('p', null, t(failure.code === 'keychain' ? 'failure.hint.keychain' : 'failure.hint')),
+      h('p', { class: 'muted small' }, t('recovery.where', { dir: status?.data_dir || '' })),
+      h('details', { class: 'small' }, h('summary', null, t('failure.details')), h('pre', { class: 'mono' }, failure.message)),
+      error,
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'failure-retry', autofocus: true }, t('failure.retry'))));
+  } else if (state === 'recovery') {
     const reason = status?.recovery || 'missing_key';
     form = h('form', { id: 'recovery-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
       e.preventDefault();

@@ -3,6 +3,7 @@
 
 use crate::state::Shell;
 use channeldesk::desk::DeviceInfo;
+use channeldesk::error::ErrorPayload;
 use channeldesk::reference::ReferenceData;
 use channeldesk::reminders::ReminderGroup;
 use channeldesk::settings::Settings;
@@ -18,6 +19,8 @@ pub struct AppStatus {
     pub data_dir: String,
     /// Set when the recovery key is needed to open the data.
     pub recovery: Option<RecoveryReason>,
+    /// Set when the data folder could not be opened at all (`{code, message}`).
+    pub failure: Option<ErrorPayload>,
     pub device: Option<DeviceInfo>,
     pub session: Option<SessionInfo>,
     pub settings: Option<Settings>,
@@ -34,6 +37,7 @@ pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus> {
         version: env!("CARGO_PKG_VERSION"),
         data_dir: shell.dir.display().to_string(),
         recovery: shell.recovery(),
+        failure: shell.failure(),
         device: desk.as_ref().map(|d| d.device().clone()),
         session: desk.as_ref().map(|d| d.session_info()),
         settings,
@@ -43,6 +47,12 @@ pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus> {
 #[tauri::command]
 pub async fn vault_recover(shell: State<'_, Shell>, recovery_key: String) -> Result<AppStatus> {
     shell.recover(&recovery_key).await?;
+    app_status(shell).await
+}
+
+#[tauri::command]
+pub async fn vault_retry(shell: State<'_, Shell>) -> Result<AppStatus> {
+    shell.retry().await;
     app_status(shell).await
 }
 
