@@ -129,11 +129,11 @@ fn roles_json(roles: &[Role]) -> String {
 }
 
 /// Whether any enabled user has a password (else the program asks for the owner first).
-pub(crate) async fn any_can_sign_in(pool: &SqlitePool) -> Result<bool> {
+pub(crate) async fn any_can_sign_in<'e>(db: impl sqlx::SqliteExecutor<'e>) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM app_user WHERE password_hash IS NOT NULL AND disabled = 0 AND deleted_at IS NULL",
     )
-    .fetch_one(pool)
+    .fetch_one(db)
     .await?;
     Ok(n > 0)
 }
@@ -199,7 +199,7 @@ pub async fn setup_owner(
     let result = async {
         let mut w = desk.write().await?;
         let s = w.stamp.clone();
-        if any_can_sign_in_tx(&mut w).await? {
+        if any_can_sign_in(&mut *w.tx).await? {
             return Err(Error::Forbidden("setup_done".into()));
         }
         let mut ch = Changes::new();
@@ -235,15 +235,6 @@ pub async fn setup_owner(
         return Err(e);
     }
     Ok(desk.session_info())
-}
-
-async fn any_can_sign_in_tx(w: &mut crate::desk::Write) -> Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM app_user WHERE password_hash IS NOT NULL AND disabled = 0 AND deleted_at IS NULL",
-    )
-    .fetch_one(&mut *w.tx)
-    .await?;
-    Ok(n > 0)
 }
 
 async fn find_row(pool: &SqlitePool, login: &str) -> Result<Option<UserRow>> {

@@ -167,23 +167,18 @@ pub async fn recover_with_clock(
 /// Whether `key` opens the database at `path` (read-only, nothing written).
 async fn key_opens(path: &Path, key: &DatabaseKey) -> Result<bool> {
     let opts = db::connect_options(path, key).read_only(true).create_if_missing(false);
-    match opts.connect().await {
-        Ok(mut conn) => {
-            let ok =
-                sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master").fetch_one(&mut conn).await;
-            let _ = conn.close().await;
-            match ok {
-                Ok(_) => Ok(true),
-                Err(e) => match db::key_error(e) {
-                    Error::KeyRejected => Ok(false),
-                    other => Err(other),
-                },
-            }
-        }
-        Err(e) => match db::key_error(e) {
-            Error::KeyRejected => Ok(false),
-            other => Err(other),
-        },
+    let opened = async {
+        let mut conn = opts.connect().await?;
+        let read =
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM sqlite_master").fetch_one(&mut conn).await;
+        let _ = conn.close().await;
+        read
+    }
+    .await;
+    match opened.map_err(db::key_error) {
+        Ok(_) => Ok(true),
+        Err(Error::KeyRejected) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 

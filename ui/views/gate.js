@@ -44,7 +44,8 @@ export function showError(form, box, e) {
   replace(box, errorText(e));
 }
 
-function languageSwitch() {
+/** The language choice of the screens outside the program (gate and kiosk). */
+export function languageSwitch() {
   const select = h('select', { id: 'gate-lang', 'aria-label': t('settings.language'), onChange: () => chooseLanguage(select.value) },
     h('option', { value: 'zh-CN', selected: language() === 'zh-CN' }, '中文'),
     h('option', { value: 'en', selected: language() === 'en' }, 'English'));

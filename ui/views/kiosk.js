@@ -6,11 +6,11 @@
  * password. After each submission the form is emptied for the next visitor.
  */
 import { h, replace } from '../components/dom.js';
-import { t, language } from '../i18n.js';
+import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { applySession, chooseLanguage, session } from '../app.js';
+import { applySession, session } from '../app.js';
 import { clearFieldErrors } from '../components/errors.js';
-import { field, value, showError } from './gate.js';
+import { field, value, showError, languageSwitch } from './gate.js';
 import { provinceName } from './partners.js';
 
 const EVENT_KEY = 'kiosk-event';
@@ -122,15 +122,12 @@ export async function kioskView(box, info) {
 
   /** @param {HTMLElement} content */
   function render(content) {
-    const lang = h('select', { id: 'gate-lang', 'aria-label': t('settings.language'), onChange: () => chooseLanguage(lang.value) },
-      h('option', { value: 'zh-CN', selected: language() === 'zh-CN' }, '中文'),
-      h('option', { value: 'en', selected: language() === 'en' }, 'English'));
     replace(box, h('div', { class: 'kiosk' },
       h('header', { class: 'kiosk-head' },
         h('div', null,
           h('h1', null, t('kiosk.title')),
           info.kiosk_event && h('p', { class: 'muted', id: 'kiosk-event-name' }, info.kiosk_event)),
-        lang),
+        languageSwitch()),
       content,
       h('footer', { class: 'kiosk-foot' },
         h('button', { type: 'button', class: 'link small', id: 'kiosk-staff', onClick: staffExit }, t('kiosk.staff')))));
