@@ -76,10 +76,14 @@ pub enum Action {
     SettingsManage,
     /// Print the recovery kit of the database key.
     RecoveryKit,
+    /// Write a new version of the screening scheme (R2.1.2).
+    SchemeManage,
+    /// Mark a referral reward as paid or void it (R2.1.3).
+    RewardSettle,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 12] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -90,6 +94,8 @@ impl Action {
         Action::UserManage,
         Action::SettingsManage,
         Action::RecoveryKit,
+        Action::SchemeManage,
+        Action::RewardSettle,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +110,8 @@ impl Action {
             Action::UserManage => "user_manage",
             Action::SettingsManage => "settings_manage",
             Action::RecoveryKit => "recovery_kit",
+            Action::SchemeManage => "scheme_manage",
+            Action::RewardSettle => "reward_settle",
         }
     }
 }
@@ -120,6 +128,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         }
         AuditRead => matches!(role, Legal | Manager | Admin),
         UserManage | SettingsManage | RecoveryKit => role == Admin,
+        SchemeManage => matches!(role, Manager | Admin),
+        RewardSettle => matches!(role, Finance | Manager | Admin),
     }
 }
 

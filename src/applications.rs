@@ -90,7 +90,9 @@ fn to_partner(a: &ApplicationInput, event: &str) -> PartnerInput {
     }
 }
 
-fn kiosk_field(field: &str) -> String {
+/// The kiosk and lead forms' name for a partner-form field (`name` → `company_name`,
+/// `contacts.0.mobile` → `contact_mobile`).
+pub(crate) fn kiosk_field(field: &str) -> String {
     match field {
         "name" => "company_name".into(),
         "notes" => "message".into(),
@@ -101,41 +103,50 @@ fn kiosk_field(field: &str) -> String {
     }
 }
 
+/// Checks a partner input typed in by a visitor or captured as a lead, with the kiosk
+/// form's field names: the partner rules, plus a contact name and a mobile or an e-mail.
+pub(crate) fn check_visitor(partner: &PartnerInput) -> Result<partners::Clean> {
+    let (clean, mut errors) = match partners::check_input(partner) {
+        Ok(c) => (Some(c), vec![]),
+        Err(Error::Validation(fs)) => {
+            (None, fs.into_iter().map(|f| FieldError { field: kiosk_field(&f.field), ..f }).collect())
+        }
+        Err(e) => return Err(e),
+    };
+    let contact = partner.contacts.first().cloned().unwrap_or_default();
+    if contact.name.trim().is_empty() && !errors.iter().any(|f| f.field == "contact_name") {
+        errors.push(FieldError::new("contact_name", "required"));
+    }
+    if contact.mobile.trim().is_empty() && contact.email.trim().is_empty() {
+        errors.push(FieldError::new("contact_mobile", "mobile_or_email"));
+    }
+    match clean {
+        Some(c) if errors.is_empty() => Ok(c),
+        _ => Err(Error::Validation(errors)),
+    }
+}
+
 /// Submits an application from the kiosk session.
 pub async fn submit(desk: &Desk, input: &ApplicationInput) -> Result<ApplicationReceipt> {
     desk.require(Action::ApplicationSubmit)?;
     let event = desk.session_info().kiosk_event.unwrap_or_default();
     let partner = to_partner(input, &event);
-    let mut errors = match partners::check_input(&partner) {
-        Ok(_) => vec![],
-        Err(Error::Validation(fs)) => {
-            fs.into_iter().map(|f| FieldError { field: kiosk_field(&f.field), ..f }).collect()
-        }
-        Err(e) => return Err(e),
-    };
-    // A visitor must leave a name and a way to reach them.
-    if input.contact_name.trim().is_empty() && !errors.iter().any(|f| f.field == "contact_name") {
-        errors.push(FieldError::new("contact_name", "required"));
-    }
-    if input.contact_mobile.trim().is_empty() && input.contact_email.trim().is_empty() {
-        errors.push(FieldError::new("contact_mobile", "mobile_or_email"));
-    }
-    if !errors.is_empty() {
-        return Err(Error::Validation(errors));
-    }
+    check_visitor(&partner)?;
     let id = new_id();
     let company = input.company_name.trim().to_string();
     let payload = serde_json::to_string(&partner).map_err(|e| Error::Storage(e.to_string()))?;
     let mut w = desk.write().await?;
     let s = w.stamp.clone();
     sqlx::query(
-        "INSERT INTO application (id, payload, company_name, event, status, submitted_at, created_at, updated_at, updated_by, hlc)
-         VALUES (?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)",
+        "INSERT INTO application (id, payload, company_name, event, event_id, status, submitted_at, created_at,
+            updated_at, updated_by, hlc)
+         VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&payload)
     .bind(&company)
     .bind(&event)
+    .bind(desk.kiosk_event_id())
     .bind(&s.now)
     .bind(&s.now)
     .bind(&s.now)
@@ -240,8 +251,28 @@ pub async fn register(desk: &Desk, id: &str, input: &PartnerInput, confirm_simil
     desk.require(Action::PartnerWrite)?;
     let clean = partners::check_input(input)?;
     let mut w = desk.write().await?;
+    // Who started the kiosk and for which event, before the review stamps the row.
+    let origin: Option<(Option<String>, String, String)> =
+        sqlx::query_as("SELECT event_id, updated_by, submitted_at FROM application WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    let (event_id, staff, submitted) =
+        origin.ok_or_else(|| Error::NotFound { entity: "application", id: id.to_string() })?;
     let partner_id = partners::create_in(&mut w, &clean, confirm_similar).await?;
     close(&mut w, id, "registered", Some(&partner_id)).await?;
+    // The visitor is a prospect at the application stage, a lead of the kiosk's event.
+    if clean.is_prospect() {
+        crate::recruitment::insert_prospect(
+            &mut w,
+            &partner_id,
+            &submitted,
+            event_id.as_deref(),
+            Some(&staff),
+            "",
+        )
+        .await?;
+    }
     w.commit().await?;
     partners::get(desk, &partner_id).await
 }

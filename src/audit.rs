@@ -332,18 +332,16 @@ const LABEL_SQL: &str = "coalesce(CASE entity
     END, '') AS label";
 
 /// The history of one partner record, oldest first.
+/// Records merged into this one (R2.1.4 merge tool) bring their history along.
 pub async fn partner_history(desk: &Desk, partner_id: &str) -> Result<Vec<AuditEntry>> {
     desk.require(Action::PartnerRead)?;
-    history_of(desk, "partner", partner_id).await
-}
-
-async fn history_of(desk: &Desk, entity: &str, entity_id: &str) -> Result<Vec<AuditEntry>> {
     Ok(sqlx::query_as(
         "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, '' AS label, changes
-         FROM audit_log WHERE entity = ? AND entity_id = ? ORDER BY seq",
+         FROM audit_log WHERE entity = 'partner' AND (entity_id = ?1
+            OR entity_id IN (SELECT id FROM partner WHERE merged_into = ?1))
+         ORDER BY seq",
     )
-    .bind(entity)
-    .bind(entity_id)
+    .bind(partner_id)
     .fetch_all(desk.pool())
     .await?)
 }

@@ -120,7 +120,7 @@ pub(crate) enum Session {
     SignedOut,
     Active(SessionUser),
     Locked(SessionUser),
-    Kiosk { staff: SessionUser, event: String },
+    Kiosk { staff: SessionUser, event: String, event_id: Option<String> },
 }
 
 #[derive(Debug)]
@@ -226,7 +226,7 @@ impl Desk {
             Session::SignedOut => (SessionState::SignedOut, None, None),
             Session::Active(u) => (SessionState::Active, Some(u.clone()), None),
             Session::Locked(u) => (SessionState::Locked, Some(u.clone()), None),
-            Session::Kiosk { staff, event } => {
+            Session::Kiosk { staff, event, .. } => {
                 (SessionState::Kiosk, Some(staff.clone()), Some(event.clone()))
             }
         };
@@ -242,6 +242,14 @@ impl Desk {
     pub fn actor(&self) -> Option<Actor> {
         match &self.slot().session {
             Session::Active(u) | Session::Locked(u) | Session::Kiosk { staff: u, .. } => Some(u.actor()),
+            _ => None,
+        }
+    }
+
+    /// The event a kiosk session records applications under, when it was started for one.
+    pub(crate) fn kiosk_event_id(&self) -> Option<String> {
+        match &self.slot().session {
+            Session::Kiosk { event_id, .. } => event_id.clone(),
             _ => None,
         }
     }

@@ -69,6 +69,10 @@ pub enum Error {
     Document(String),
     #[error("import: {0}")]
     Import(String),
+    /// A pipeline gate (R2.1.4): the prospect cannot move to stage `to` without the records
+    /// named in `missing` (`{field: record, rule: missing | failed}`).
+    #[error("gate to {to}: {missing:?}")]
+    Gate { to: String, missing: Vec<FieldError> },
 }
 
 impl Error {
@@ -86,6 +90,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Document(_) => "document",
             Error::Import(_) => "import",
+            Error::Gate { .. } => "gate",
         }
     }
 
@@ -122,7 +127,7 @@ pub struct ErrorPayload {
     pub message: String,
     pub fields: Vec<FieldError>,
     pub conflicts: Vec<ConflictRef>,
-    /// Sub-kind for conflicts (`duplicate`, `similar`, `stale`).
+    /// Sub-kind for conflicts (`duplicate`, `similar`, `stale`); the target stage of a `gate`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub kind: Option<String>,
@@ -137,6 +142,7 @@ impl From<&Error> for ErrorPayload {
         let (fields, conflicts, kind) = match e {
             Error::Validation(f) => (f.clone(), vec![], None),
             Error::Conflict { kind, with } => (vec![], with.clone(), Some(kind.to_string())),
+            Error::Gate { to, missing } => (missing.clone(), vec![], Some(to.clone())),
             _ => (vec![], vec![], None),
         };
         let retry_after = match e {

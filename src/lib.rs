@@ -6,7 +6,10 @@
 
 pub mod access;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
+pub mod cards;
+mod csvfile;
 pub mod db;
 pub mod demo;
 pub mod desk;
@@ -14,6 +17,8 @@ pub mod documents;
 pub mod error;
 pub mod hlc;
 pub mod partners;
+mod records;
+pub mod recruitment;
 pub mod reference;
 pub mod reminders;
 pub mod search;

@@ -307,6 +307,9 @@ impl Clean {
     fn get(&self, col: &str) -> Option<&str> {
         COLUMNS.iter().position(|c| *c == col).and_then(|i| self.values[i].as_deref())
     }
+    pub(crate) fn is_prospect(&self) -> bool {
+        self.get("status") == Some(PartnerStatus::Prospect.as_str())
+    }
 }
 
 pub(crate) fn check_input(input: &PartnerInput) -> Result<Clean> {
@@ -771,6 +774,24 @@ pub async fn update(
     desk.require(Action::PartnerWrite)?;
     let clean = check_input(input)?;
     let mut w = desk.write().await?;
+    if update_in(&mut w, id, Some(expected_hlc), &clean, confirm_similar).await? {
+        w.commit().await?;
+    } else {
+        // Nothing changed: no new version, no audit entry.
+        w.tx.rollback().await?;
+    }
+    get(desk, id).await
+}
+
+/// Updates partner `id` inside `w` to `clean` (refused when `expected_hlc` is given and the
+/// row moved on); whether anything changed.
+pub(crate) async fn update_in(
+    w: &mut Write,
+    id: &str,
+    expected_hlc: Option<&str>,
+    clean: &Clean,
+    confirm_similar: bool,
+) -> Result<bool> {
     let mut qb: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT rid, hlc, field_hlc, deleted_at, name_norm, ");
     qb.push(COLUMNS.join(", ")).push(" FROM partner WHERE id = ").push_bind(id);
@@ -782,7 +803,7 @@ pub async fn update(
         return Err(not_found());
     }
     let before: Vec<Option<String>> = COLUMNS.iter().map(|c| row.try_get(*c)).collect::<sqlx::Result<_>>()?;
-    if row.try_get::<String, _>("hlc")? != expected_hlc {
+    if expected_hlc.is_some_and(|e| row.try_get::<String, _>("hlc").is_ok_and(|h| h != e)) {
         let label = before[0].clone().unwrap_or_default();
         return Err(Error::Conflict {
             kind: "stale",
@@ -791,11 +812,11 @@ pub async fn update(
     }
     let rid: i64 = row.try_get("rid")?;
     let field_hlc_json: String = row.try_get("field_hlc")?;
-    check_channel_contact(&mut w.tx, &clean).await?;
+    check_channel_contact(&mut w.tx, clean).await?;
     let old_contacts = load_contacts(&mut w.tx, id).await?;
     // Look-alikes were already accepted for the identity the partner has; ask again only
     // when the name or a phone or e-mail is new.
-    let identity = Identity::of(&clean);
+    let identity = Identity::of(clean);
     let current = Identity::new(
         None,
         row.try_get("name_norm")?,
@@ -811,11 +832,9 @@ pub async fn update(
             changed_cols.push(i);
         }
     }
-    write_contacts(&mut w, id, &old_contacts, &clean.contacts, &mut changes).await?;
+    write_contacts(w, id, &old_contacts, &clean.contacts, &mut changes).await?;
     if changes.is_empty() {
-        // Nothing changed: no new version, no audit entry.
-        w.tx.rollback().await?;
-        return get(desk, id).await;
+        return Ok(false);
     }
     let s = w.stamp.clone();
     let mut field_hlc: BTreeMap<String, String> = serde_json::from_str(&field_hlc_json).unwrap_or_default();
@@ -833,11 +852,10 @@ pub async fn update(
     qb.push(", field_hlc = ").push_bind(serde_json::to_string(&field_hlc).unwrap_or_default());
     qb.push(" WHERE id = ").push_bind(id);
     qb.build().execute(&mut *w.tx).await?;
-    write_tags(&mut w, id, &clean.tags).await?;
+    write_tags(w, id, &clean.tags).await?;
     reindex(&mut w.tx, rid, id).await?;
-    audit::record(&mut w, "update", "partner", id, &changes).await?;
-    w.commit().await?;
-    get(desk, id).await
+    audit::record(w, "update", "partner", id, &changes).await?;
+    Ok(true)
 }
 
 /// Moves partner `id` to the tombstone state (restorable with [`restore`]).
@@ -855,6 +873,12 @@ pub async fn restore(desk: &Desk, id: &str) -> Result<Partner> {
 
 async fn set_deleted(desk: &Desk, id: &str, delete: bool) -> Result<()> {
     let mut w = desk.write().await?;
+    set_deleted_in(&mut w, id, delete).await?;
+    w.commit().await
+}
+
+/// Tombstones (or restores) partner `id` inside `w`, keeping its search indexes in step.
+pub(crate) async fn set_deleted_in(w: &mut Write, id: &str, delete: bool) -> Result<()> {
     let (rid, deleted, code, field_hlc_json): (i64, Option<String>, Option<String>, String) =
         sqlx::query_as("SELECT rid, deleted_at, credit_code, field_hlc FROM partner WHERE id = ?")
             .bind(id)
@@ -898,13 +922,12 @@ async fn set_deleted(desk: &Desk, id: &str, delete: bool) -> Result<()> {
             .fetch_one(&mut *w.tx)
             .await?;
         let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
-        write_tags(&mut w, id, &tags).await?;
+        write_tags(w, id, &tags).await?;
         reindex(&mut w.tx, rid, id).await?;
     }
     let mut ch = Changes::new();
     ch.diff("deleted_at", &deleted, &new_deleted);
-    audit::record(&mut w, if delete { "delete" } else { "restore" }, "partner", id, &ch).await?;
-    w.commit().await
+    audit::record(w, if delete { "delete" } else { "restore" }, "partner", id, &ch).await
 }
 
 async fn load_contacts(conn: &mut SqliteConnection, partner_id: &str) -> Result<Vec<Contact>> {
@@ -1223,6 +1246,11 @@ struct PartnerDb {
 pub async fn get(desk: &Desk, id: &str) -> Result<Partner> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
+    load(&mut conn, id).await
+}
+
+/// Reads partner `id` (live or not) on `conn`, e.g. inside a write.
+pub(crate) async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Partner> {
     let p: PartnerDb = sqlx::query_as(
         "SELECT p.id, p.name, p.short_name, p.credit_code, p.legal_rep, p.address, p.province, p.city,
                 p.industry, p.business_scope, p.website, p.source_kind, p.source_detail, p.status, p.class,
@@ -1237,7 +1265,7 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Partner> {
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
-    let contacts = load_contacts(&mut conn, id).await?;
+    let contacts = load_contacts(&mut *conn, id).await?;
     Ok(Partner {
         id: p.id,
         name: p.name,
@@ -1469,18 +1497,47 @@ async fn hint_for(
 
 /// Sets a partner's class (used by generated data now, by evaluations later).
 pub(crate) async fn set_class(w: &mut Write, id: &str, class: Option<&str>) -> Result<()> {
+    set_column(w, id, Column::Class, class, "set_class").await
+}
+
+/// The partner columns other areas set directly (each with its own audit operation).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Column {
+    Class,
+    Status,
+    MergedInto,
+}
+
+/// Sets one column of partner `id` inside `w`, with its field clock and an audit entry
+/// named `operation`; nothing is written when the value is unchanged.
+pub(crate) async fn set_column(
+    w: &mut Write,
+    id: &str,
+    column: Column,
+    value: Option<&str>,
+    operation: &str,
+) -> Result<()> {
+    let col = match column {
+        Column::Class => "class",
+        Column::Status => "status",
+        Column::MergedInto => "merged_into",
+    };
     let before: Option<String> =
-        sqlx::query_scalar("SELECT class FROM partner WHERE id = ?").bind(id).fetch_one(&mut *w.tx).await?;
-    let after = class.map(String::from);
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT {col} FROM partner WHERE id = ?")))
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| Error::NotFound { entity: "partner", id: id.to_string() })?;
+    let after = value.map(String::from);
     let mut ch = Changes::new();
-    if !ch.diff("class", &before, &after) {
+    if !ch.diff(col, &before, &after) {
         return Ok(());
     }
     let s = w.stamp.clone();
-    sqlx::query(
-        "UPDATE partner SET class = ?, updated_at = ?, updated_by = ?, hlc = ?,
-         field_hlc = json_set(field_hlc, '$.class', ?) WHERE id = ?",
-    )
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE partner SET {col} = ?, updated_at = ?, updated_by = ?, hlc = ?,
+         field_hlc = json_set(field_hlc, '$.{col}', ?) WHERE id = ?"
+    )))
     .bind(&after)
     .bind(&s.now)
     .bind(&s.user.id)
@@ -1489,7 +1546,7 @@ pub(crate) async fn set_class(w: &mut Write, id: &str, class: Option<&str>) -> R
     .bind(id)
     .execute(&mut *w.tx)
     .await?;
-    audit::record(w, "set_class", "partner", id, &ch).await
+    audit::record(w, operation, "partner", id, &ch).await
 }
 
 /// How many live partners are in one status.
@@ -1522,4 +1579,117 @@ pub async fn tags(desk: &Desk) -> Result<Vec<String>> {
     )
     .fetch_all(desk.pool())
     .await?)
+}
+
+impl Partner {
+    /// The form input that stands for this partner (contacts keep their ids).
+    pub fn to_input(&self) -> PartnerInput {
+        PartnerInput {
+            name: self.name.clone(),
+            short_name: self.short_name.clone(),
+            credit_code: self.credit_code.clone().unwrap_or_default(),
+            legal_rep: self.legal_rep.clone(),
+            address: self.address.clone(),
+            province: self.province.clone(),
+            city: self.city.clone(),
+            industry: self.industry.clone(),
+            business_scope: self.business_scope.clone(),
+            website: self.website.clone(),
+            source_kind: self.source_kind.clone(),
+            source_detail: self.source_detail.clone(),
+            status: self.status.clone(),
+            channel_contact_id: self.channel_contact_id.clone(),
+            tags: self.tags.clone(),
+            notes: self.notes.clone(),
+            contacts: self
+                .contacts
+                .iter()
+                .map(|k| ContactInput {
+                    id: Some(k.id.clone()),
+                    name: k.name.clone(),
+                    title: k.title.clone(),
+                    mobile: k.mobile.clone(),
+                    email: k.email.clone(),
+                    wechat: k.wechat.clone(),
+                    is_primary: k.is_primary,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Merges live partner `other` into live partner `keep` inside `w` (the same company entered
+/// twice): `keep`'s empty fields take `other`'s values, tags are joined, notes appended,
+/// contacts `keep` lacks (by phone, e-mail or name) are added; `other` is tombstoned with
+/// `merged_into = keep`. Refused when both carry different credit codes.
+pub(crate) async fn merge_in(w: &mut Write, keep: &str, other: &str) -> Result<()> {
+    if keep == other {
+        return Err(Error::field("other_id", "same_record"));
+    }
+    let a = load(&mut w.tx, keep).await?;
+    let b = load(&mut w.tx, other).await?;
+    for (p, field) in [(&a, "keep_id"), (&b, "other_id")] {
+        if p.deleted_at.is_some() {
+            return Err(Error::field(field, "deleted"));
+        }
+    }
+    if let (Some(x), Some(y)) = (&a.credit_code, &b.credit_code)
+        && x != y
+    {
+        return Err(Error::field("credit_code", "different"));
+    }
+    let mut input = a.to_input();
+    let from = b.to_input();
+    let fill = |mine: &mut String, theirs: &String| {
+        if mine.trim().is_empty() {
+            mine.clone_from(theirs);
+        }
+    };
+    fill(&mut input.short_name, &from.short_name);
+    fill(&mut input.credit_code, &from.credit_code);
+    fill(&mut input.legal_rep, &from.legal_rep);
+    fill(&mut input.address, &from.address);
+    fill(&mut input.province, &from.province);
+    fill(&mut input.city, &from.city);
+    fill(&mut input.industry, &from.industry);
+    fill(&mut input.business_scope, &from.business_scope);
+    fill(&mut input.website, &from.website);
+    fill(&mut input.source_detail, &from.source_detail);
+    if input.channel_contact_id.is_none() {
+        input.channel_contact_id.clone_from(&from.channel_contact_id);
+    }
+    for t in &from.tags {
+        if !input.tags.contains(t) {
+            input.tags.push(t.clone());
+        }
+    }
+    input.tags.truncate(MAX_TAGS);
+    if !from.notes.trim().is_empty() && !input.notes.contains(from.notes.trim()) {
+        input.notes = if input.notes.trim().is_empty() {
+            from.notes.clone()
+        } else {
+            format!("{}\n\n{}", input.notes, from.notes)
+        };
+    }
+    let known = |k: &ContactInput, list: &[ContactInput]| {
+        list.iter().any(|m| {
+            let same_phone = !k.mobile.is_empty()
+                && validate::phone_digits(&m.mobile) == validate::phone_digits(&k.mobile);
+            let same_mail = !k.email.is_empty() && m.email.eq_ignore_ascii_case(&k.email);
+            same_phone || same_mail || (m.name == k.name && k.mobile.is_empty() && k.email.is_empty())
+        })
+    };
+    for k in from.contacts {
+        if !known(&k, &input.contacts) && input.contacts.len() < MAX_CONTACTS {
+            input.contacts.push(ContactInput { id: None, is_primary: false, ..k });
+        }
+    }
+    let clean = check_input(&input)?;
+    // The other record leaves first, so its credit code is free for the one kept.
+    set_deleted_in(w, other, true).await?;
+    set_column(w, other, Column::MergedInto, Some(keep), "merged_into").await?;
+    update_in(w, keep, None, &clean, true).await?;
+    let mut ch = Changes::new();
+    ch.set("merged", &other);
+    audit::record(w, "merge", "partner", keep, &ch).await
 }

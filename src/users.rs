@@ -389,17 +389,30 @@ async fn record_session(desk: &Desk, operation: &str, user_id: &str) -> Result<(
 
 /// Starts the kiosk lock: the window shows the application form only, recorded under
 /// `event`, until a staff password ends it (R2.1.1).
-pub async fn kiosk_start(desk: &Desk, event: &str) -> Result<SessionInfo> {
+pub async fn kiosk_start(desk: &Desk, event: &str, event_id: Option<&str>) -> Result<SessionInfo> {
     let staff = desk.require(Action::KioskStart)?;
     let mut c = Checker::new();
-    let event = c.text("event", event, false, 100, false);
+    let mut event = c.text("event", event, false, 100, false);
     c.finish()?;
+    let event_id = event_id.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
     let mut w = desk.write().await?;
+    if let Some(id) = &event_id {
+        // Applications typed in become leads of this event (R2.1.3).
+        let name: Option<String> =
+            sqlx::query_scalar("SELECT name FROM trade_event WHERE id = ? AND deleted_at IS NULL")
+                .bind(id)
+                .fetch_optional(&mut *w.tx)
+                .await?;
+        event = name.ok_or_else(|| Error::field("event_id", "unknown"))?;
+    }
     let mut ch = Changes::new();
     ch.set("event", &event);
+    if let Some(id) = &event_id {
+        ch.set("event_id", id);
+    }
     audit::record(&mut w, "kiosk_start", "session", &staff.id, &ch).await?;
     w.commit().await?;
-    desk.set_session(Session::Kiosk { staff, event });
+    desk.set_session(Session::Kiosk { staff, event, event_id });
     Ok(desk.session_info())
 }
 

@@ -370,6 +370,24 @@ impl Checker {
         }
     }
 
+    /// Checks a calendar date `YYYY-MM-DD`; empty is `required` when `required`.
+    pub fn date(&mut self, field: &str, value: &str, required: bool) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            if required {
+                self.push(field, "required");
+            }
+            return String::new();
+        }
+        match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+            Ok(d) => d.format("%Y-%m-%d").to_string(),
+            Err(_) => {
+                self.push(field, "date");
+                v.to_string()
+            }
+        }
+    }
+
     pub fn push(&mut self, field: impl Into<String>, rule: &str) {
         self.errors.push(FieldError::new(field, rule));
     }

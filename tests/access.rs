@@ -20,6 +20,10 @@ fn expected(action: Action) -> &'static [Role] {
         }
         Action::AuditRead => &[Legal, Manager, Admin],
         Action::UserManage | Action::SettingsManage | Action::RecoveryKit => &[Admin],
+        // R2.1.2: the screening scheme is the managers' to change; R2.1.3 rewards are paid
+        // by finance.
+        Action::SchemeManage => &[Manager, Admin],
+        Action::RewardSettle => &[Finance, Manager, Admin],
         Action::ApplicationSubmit => &[],
     }
 }
@@ -82,7 +86,7 @@ async fn the_core_refuses_what_a_role_may_not_do() {
     assert_eq!(code(channeldesk::audit::verify(&t.desk).await), "forbidden");
     assert_eq!(code(users::accounts(&t.desk).await), "forbidden");
     assert_eq!(code(settings::set_idle_minutes(&t.desk, 5).await), "forbidden");
-    assert_eq!(code(users::kiosk_start(&t.desk, "展会").await), "forbidden");
+    assert_eq!(code(users::kiosk_start(&t.desk, "展会", None).await), "forbidden");
     // Nothing was written by the refused calls.
     users::sign_out(&t.desk).await.unwrap();
     users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
@@ -257,7 +261,7 @@ async fn the_kiosk_reaches_the_application_form_only() {
     let existing = partners::create(&t.desk, &partner("深圳市已存在科技有限公司"), false).await.unwrap();
     add_user(&t, "zhang", &[Role::Channel]).await;
     add_user(&t, "fin", &[Role::Finance]).await;
-    users::kiosk_start(&t.desk, "2026 深圳安博会").await.unwrap();
+    users::kiosk_start(&t.desk, "2026 深圳安博会", None).await.unwrap();
     let info = t.desk.session_info();
     assert_eq!(info.state, SessionState::Kiosk);
     assert_eq!(info.permissions, vec![Action::ApplicationSubmit]);
@@ -271,7 +275,7 @@ async fn the_kiosk_reaches_the_application_form_only() {
     assert_eq!(code(users::accounts(&t.desk).await.map(|_| ())), "forbidden");
     assert_eq!(code(applications::pending(&t.desk).await.map(|_| ())), "forbidden");
     assert_eq!(code(users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.map(|_| ())), "forbidden");
-    assert_eq!(code(users::kiosk_start(&t.desk, "again").await.map(|_| ())), "forbidden");
+    assert_eq!(code(users::kiosk_start(&t.desk, "again", None).await.map(|_| ())), "forbidden");
     assert_eq!(t.desk.lock().state, SessionState::Kiosk, "lock does not leave the kiosk");
     users::sign_out(&t.desk).await.unwrap();
     assert_eq!(t.desk.session_info().state, SessionState::Kiosk, "sign-out does not leave the kiosk");

@@ -11,7 +11,7 @@ export type ErrorPayload = { code: string,
  */
 message: string, fields: Array<FieldError>, conflicts: Array<ConflictRef>, 
 /**
- * Sub-kind for conflicts (`duplicate`, `similar`, `stale`).
+ * Sub-kind for conflicts (`duplicate`, `similar`, `stale`); the target stage of a `gate`.
  */
 kind?: string, 
 /**

@@ -60,8 +60,12 @@ pub async fn session_change_password(
 }
 
 #[tauri::command]
-pub async fn kiosk_start(shell: State<'_, Shell>, event: String) -> Result<SessionInfo> {
-    users::kiosk_start(&*shell.desk().await?, &event).await
+pub async fn kiosk_start(
+    shell: State<'_, Shell>,
+    event: String,
+    event_id: Option<String>,
+) -> Result<SessionInfo> {
+    users::kiosk_start(&*shell.desk().await?, &event, event_id.as_deref()).await
 }
 
 #[tauri::command]

@@ -1,0 +1,56 @@
+//! The edit of a merge-ready row shared by the simple record kinds (events, research notes):
+//! refuse a stale version, compare field by field, write only what changed with its field
+//! clock, and hand back the changes for the audit entry.
+
+use crate::audit::Changes;
+use crate::desk::Write;
+use crate::error::{ConflictRef, Error, Result};
+use sqlx::Row as _;
+
+/// Sets text columns `cols` of live row `id` in `table` to `after` (same order), refusing
+/// with `conflict/stale` when the row is no longer at `expected_hlc`. The first column is the
+/// row's label in that conflict. Returns the changes; nothing is written when they are empty.
+pub(crate) async fn update_texts(
+    w: &mut Write,
+    table: &'static str,
+    id: &str,
+    expected_hlc: &str,
+    cols: &[&str],
+    after: &[String],
+) -> Result<Changes> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT hlc, {} FROM {table} WHERE id = ? AND deleted_at IS NULL",
+        cols.join(", ")
+    )))
+    .bind(id)
+    .fetch_optional(&mut *w.tx)
+    .await?
+    .ok_or_else(|| Error::NotFound { entity: table, id: id.into() })?;
+    let before: Vec<String> = (0..=cols.len()).map(|i| row.try_get(i)).collect::<sqlx::Result<_>>()?;
+    if before[0] != expected_hlc {
+        return Err(Error::Conflict {
+            kind: "stale",
+            with: vec![ConflictRef { id: id.into(), label: before[1].clone(), reason: "stale".into() }],
+        });
+    }
+    let s = w.stamp.clone();
+    let mut ch = Changes::new();
+    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("UPDATE {table} SET "));
+    let mut clocks = String::from("field_hlc");
+    for (i, col) in cols.iter().enumerate() {
+        if ch.diff(col, &before[i + 1], &after[i]) {
+            qb.push(*col).push(" = ").push_bind(after[i].clone()).push(", ");
+            clocks = format!("json_set({clocks}, '$.{col}', '{}')", s.hlc);
+        }
+    }
+    if ch.is_empty() {
+        return Ok(ch);
+    }
+    qb.push("updated_at = ").push_bind(s.now.clone());
+    qb.push(", updated_by = ").push_bind(s.user.id.clone());
+    qb.push(", hlc = ").push_bind(s.hlc.clone());
+    qb.push(", field_hlc = ").push(clocks);
+    qb.push(" WHERE id = ").push_bind(id.to_string());
+    qb.build().execute(&mut *w.tx).await?;
+    Ok(ch)
+}

@@ -1,0 +1,373 @@
+//! Market research notes (R2.1.1): industry trends, competitors' channel strategies and
+//! potential partners; dated, tagged, linked to prospects, searchable as you type.
+//!
+//! Invariants: a live note is in the trigram index exactly once (title, body and tags) and a
+//! deleted one is not; links point at partners that existed when they were made (a merge
+//! moves them to the partner kept).
+
+use crate::access::Action;
+use crate::audit::{self, Changes};
+use crate::desk::{Desk, Write, new_id};
+use crate::error::{Error, Result};
+use crate::validate::{self, Checker};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use ts_rs::TS;
+
+/// The topics of R2.1.1.
+pub const TOPICS: [&str; 3] = ["industry", "competitor", "potential_partner"];
+
+/// A note as entered.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct NoteInput {
+    pub noted_on: String,
+    pub topic: String,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub partner_ids: Vec<String>,
+}
+
+/// A stored note.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Note {
+    pub id: String,
+    pub noted_on: String,
+    pub topic: String,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    pub partners: Vec<PartnerRef>,
+    pub updated_by_name: String,
+    pub hlc: String,
+}
+
+/// A linked partner.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PartnerRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// A note in a list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct NoteRow {
+    pub id: String,
+    pub noted_on: String,
+    pub topic: String,
+    pub title: String,
+    /// JSON array.
+    pub tags: String,
+    /// The start of the body, or the part around the match when searching.
+    pub excerpt: String,
+}
+
+/// Filters of the notes list.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct NoteQuery {
+    pub q: String,
+    pub topic: String,
+    pub tag: String,
+}
+
+struct CleanNote {
+    noted_on: String,
+    topic: String,
+    title: String,
+    body: String,
+    tags: Vec<String>,
+    partner_ids: Vec<String>,
+}
+
+fn check(input: &NoteInput) -> Result<CleanNote> {
+    let mut c = Checker::new();
+    let noted_on = c.date("noted_on", &input.noted_on, true);
+    if !TOPICS.contains(&input.topic.as_str()) {
+        c.push("topic", if input.topic.is_empty() { "required" } else { "unknown" });
+    }
+    let title = c.text("title", &input.title, true, 120, false);
+    let body = c.text("body", &input.body, false, 20_000, true);
+    let mut tags = Vec::new();
+    for (i, t) in input.tags.iter().enumerate() {
+        let t = c.text(&format!("tags.{i}"), t, false, 30, false);
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    if tags.len() > 20 {
+        c.errors.push(crate::error::FieldError::with_limit("tags", "too_many", 20));
+    }
+    let mut partner_ids: Vec<String> = Vec::new();
+    for p in &input.partner_ids {
+        let p = p.trim().to_string();
+        if !p.is_empty() && !partner_ids.contains(&p) {
+            partner_ids.push(p);
+        }
+    }
+    if partner_ids.len() > 50 {
+        c.errors.push(crate::error::FieldError::with_limit("partner_ids", "too_many", 50));
+    }
+    c.finish()?;
+    Ok(CleanNote { noted_on, topic: input.topic.clone(), title, body, tags, partner_ids })
+}
+
+async fn check_links(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
+    for (i, id) in ids.iter().enumerate() {
+        let found: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM partner WHERE id = ? AND deleted_at IS NULL")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if found.is_none() {
+            return Err(Error::field(&format!("partner_ids.{i}"), "unknown"));
+        }
+    }
+    Ok(())
+}
+
+async fn index(conn: &mut SqliteConnection, rid: i64, n: &CleanNote) -> Result<()> {
+    sqlx::query("DELETE FROM research_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
+    let body = validate::fold(&format!("{}\n{}\n{}", n.title, n.body, n.tags.join(" ")));
+    sqlx::query("INSERT INTO research_fts (rowid, body) VALUES (?, ?)")
+        .bind(rid)
+        .bind(body)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes a new note.
+pub async fn create(desk: &Desk, input: &NoteInput) -> Result<Note> {
+    desk.require(Action::PartnerWrite)?;
+    let n = check(input)?;
+    let mut w = desk.write().await?;
+    check_links(&mut w.tx, &n.partner_ids).await?;
+    let id = new_id();
+    let s = w.stamp.clone();
+    let rid: i64 = sqlx::query_scalar(
+        "INSERT INTO research_note (id, noted_on, topic, title, body, tags, partner_ids, created_at, updated_at,
+            updated_by, hlc, field_hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?)) RETURNING rid",
+    )
+    .bind(&id)
+    .bind(&n.noted_on)
+    .bind(&n.topic)
+    .bind(&n.title)
+    .bind(&n.body)
+    .bind(serde_json::to_string(&n.tags).unwrap_or_default())
+    .bind(serde_json::to_string(&n.partner_ids).unwrap_or_default())
+    .bind(&s.now)
+    .bind(&s.now)
+    .bind(&s.user.id)
+    .bind(&s.hlc)
+    .bind(&s.hlc)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    index(&mut w.tx, rid, &n).await?;
+    let mut ch = Changes::new();
+    ch.set("title", &n.title);
+    ch.set("topic", &n.topic);
+    audit::record(&mut w, "create", "research_note", &id, &ch).await?;
+    w.commit().await?;
+    get(desk, &id).await
+}
+
+/// Updates note `id`, which must still be at version `expected_hlc`.
+pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &NoteInput) -> Result<Note> {
+    desk.require(Action::PartnerWrite)?;
+    let n = check(input)?;
+    let mut w = desk.write().await?;
+    check_links(&mut w.tx, &n.partner_ids).await?;
+    let rid: i64 = sqlx::query_scalar("SELECT rid FROM research_note WHERE id = ? AND deleted_at IS NULL")
+        .bind(id)
+        .fetch_optional(&mut *w.tx)
+        .await?
+        .ok_or_else(|| Error::NotFound { entity: "research_note", id: id.into() })?;
+    let cols = ["title", "noted_on", "topic", "body", "tags", "partner_ids"];
+    let after = [
+        n.title.clone(),
+        n.noted_on.clone(),
+        n.topic.clone(),
+        n.body.clone(),
+        serde_json::to_string(&n.tags).unwrap_or_default(),
+        serde_json::to_string(&n.partner_ids).unwrap_or_default(),
+    ];
+    let ch = crate::records::update_texts(&mut w, "research_note", id, expected_hlc, &cols, &after).await?;
+    if ch.is_empty() {
+        w.tx.rollback().await?;
+        return get(desk, id).await;
+    }
+    index(&mut w.tx, rid, &n).await?;
+    audit::record(&mut w, "update", "research_note", id, &ch).await?;
+    w.commit().await?;
+    get(desk, id).await
+}
+
+/// Deletes (tombstones) note `id`.
+pub async fn delete(desk: &Desk, id: &str) -> Result<()> {
+    desk.require(Action::PartnerWrite)?;
+    let mut w = desk.write().await?;
+    let rid: Option<i64> =
+        sqlx::query_scalar("SELECT rid FROM research_note WHERE id = ? AND deleted_at IS NULL")
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    let rid = rid.ok_or_else(|| Error::NotFound { entity: "research_note", id: id.into() })?;
+    let s = w.stamp.clone();
+    sqlx::query(
+        "UPDATE research_note SET deleted_at = ?1, updated_at = ?1, updated_by = ?2, hlc = ?3,
+            field_hlc = json_set(field_hlc, '$.deleted_at', ?3) WHERE id = ?4",
+    )
+    .bind(&s.now)
+    .bind(&s.user.id)
+    .bind(&s.hlc)
+    .bind(id)
+    .execute(&mut *w.tx)
+    .await?;
+    sqlx::query("DELETE FROM research_fts WHERE rowid = ?").bind(rid).execute(&mut *w.tx).await?;
+    let mut ch = Changes::new();
+    ch.set("deleted_at", &s.now);
+    audit::record(&mut w, "delete", "research_note", id, &ch).await?;
+    w.commit().await
+}
+
+/// One note.
+pub async fn get(desk: &Desk, id: &str) -> Result<Note> {
+    desk.require(Action::PartnerRead)?;
+    let r: NoteDb = sqlx::query_as(
+        "SELECT n.id, n.noted_on, n.topic, n.title, n.body, n.tags, n.hlc,
+            COALESCE(u.display_name, '') AS updated_by_name,
+            (SELECT json_group_array(json_object('id', p.id, 'name', p.name)) FROM json_each(n.partner_ids) j
+                JOIN partner p ON p.id = j.value) AS partners
+         FROM research_note n LEFT JOIN app_user u ON u.id = n.updated_by
+         WHERE n.id = ? AND n.deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(desk.pool())
+    .await?
+    .ok_or_else(|| Error::NotFound { entity: "research_note", id: id.into() })?;
+    Ok(Note {
+        id: r.id,
+        noted_on: r.noted_on,
+        topic: r.topic,
+        title: r.title,
+        body: r.body,
+        tags: serde_json::from_str(&r.tags).unwrap_or_default(),
+        hlc: r.hlc,
+        updated_by_name: r.updated_by_name,
+        partners: serde_json::from_str(&r.partners).unwrap_or_default(),
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct NoteDb {
+    id: String,
+    noted_on: String,
+    topic: String,
+    title: String,
+    body: String,
+    tags: String,
+    hlc: String,
+    updated_by_name: String,
+    partners: String,
+}
+
+/// Notes matching `q` (every term, anywhere in title, body or tags), newest first.
+pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Vec<NoteRow>> {
+    desk.require(Action::PartnerRead)?;
+    let terms = crate::search::folded_terms(&q.q);
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT n.id, n.noted_on, n.topic, n.title, n.tags, substr(n.body, 1, 400) AS excerpt
+         FROM research_note n WHERE n.deleted_at IS NULL",
+    );
+    if !q.topic.is_empty() {
+        if !TOPICS.contains(&q.topic.as_str()) {
+            return Err(Error::field("topic", "unknown"));
+        }
+        qb.push(" AND n.topic = ").push_bind(q.topic.clone());
+    }
+    if !q.tag.trim().is_empty() {
+        qb.push(" AND EXISTS (SELECT 1 FROM json_each(n.tags) WHERE value = ")
+            .push_bind(q.tag.trim().to_string());
+        qb.push(")");
+    }
+    let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
+    if !long.is_empty() {
+        let m =
+            long.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
+        qb.push(" AND n.rid IN (SELECT rowid FROM research_fts WHERE research_fts MATCH ")
+            .push_bind(m)
+            .push(")");
+    }
+    for t in terms.iter().filter(|t| t.chars().count() < 3) {
+        let like = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        qb.push(" AND (lower(n.title) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR lower(n.body) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
+        qb.push(" OR lower(n.tags) LIKE ").push_bind(like).push(" ESCAPE '\\')");
+    }
+    qb.push(" ORDER BY n.noted_on DESC, n.id DESC LIMIT 500");
+    let mut rows: Vec<NoteRow> = qb.build_query_as().fetch_all(desk.pool()).await?;
+    if !terms.is_empty() {
+        for r in &mut rows {
+            let body: String = sqlx::query_scalar("SELECT body FROM research_note WHERE id = ?")
+                .bind(&r.id)
+                .fetch_one(desk.pool())
+                .await?;
+            if let Some(x) = crate::search::excerpt(&body, &terms, 80) {
+                r.excerpt = x;
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// Notes linked to partner `partner_id`, newest first.
+pub(crate) async fn linked_to(conn: &mut SqliteConnection, partner_id: &str) -> Result<Vec<NoteRow>> {
+    Ok(sqlx::query_as(
+        "SELECT n.id, n.noted_on, n.topic, n.title, n.tags, substr(n.body, 1, 200) AS excerpt
+         FROM research_note n WHERE n.deleted_at IS NULL
+           AND EXISTS (SELECT 1 FROM json_each(n.partner_ids) WHERE value = ?)
+         ORDER BY n.noted_on DESC LIMIT 50",
+    )
+    .bind(partner_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Points links at `from` to `to` (a merge), inside `w`.
+pub(crate) async fn relink(w: &mut Write, from: &str, to: &str) -> Result<()> {
+    let s = w.stamp.clone();
+    let notes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, partner_ids FROM research_note
+         WHERE deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(partner_ids) WHERE value = ?)",
+    )
+    .bind(from)
+    .fetch_all(&mut *w.tx)
+    .await?;
+    for (id, links) in notes {
+        let mut ids: Vec<String> = serde_json::from_str(&links).unwrap_or_default();
+        ids.retain(|x| x != from);
+        if !ids.iter().any(|x| x == to) {
+            ids.push(to.to_string());
+        }
+        sqlx::query(
+            "UPDATE research_note SET partner_ids = ?, updated_at = ?, hlc = ?,
+                field_hlc = json_set(field_hlc, '$.partner_ids', ?) WHERE id = ?",
+        )
+        .bind(serde_json::to_string(&ids).unwrap_or_default())
+        .bind(&s.now)
+        .bind(&s.hlc)
+        .bind(&s.hlc)
+        .bind(&id)
+        .execute(&mut *w.tx)
+        .await?;
+    }
+    Ok(())
+}
