@@ -11,7 +11,7 @@ use channeldesk::recruitment::research::{self, NoteInput, NoteQuery};
 use channeldesk::recruitment::screening::{self, Criterion, SchemeInput, ScorecardInput};
 use channeldesk::recruitment::{self, BoardQuery, InspectionInput, NegotiationInput, SigningInput, Stage};
 use channeldesk::users::{self, NewUser};
-use channeldesk::{Error, attachments, audit, partners};
+use channeldesk::{Error, attachments, audit, partners, reminders};
 use common::{OWNER_PASSWORD, TestDesk, contact, desk, partner};
 use std::collections::BTreeMap;
 
@@ -456,9 +456,14 @@ async fn only_managers_change_the_scheme_and_only_finance_settles_rewards() {
     let due = referrals::due(&t.desk).await.unwrap();
     assert_eq!((due.len(), due[0].reward_status.as_str(), due[0].reward_amount), (1, "due", 200_000));
     assert_eq!(referrals::settle(&t.desk, &id, true, "2026-03-05").await.unwrap_err().code(), "forbidden");
+    // Channel staff do not settle rewards, so the reminder is not theirs.
+    assert!(!reminders::due(&t.desk).await.unwrap().iter().any(|g| g.kind == "referral_reward_due"));
 
     users::sign_out(&t.desk).await.unwrap();
     users::sign_in(&t.desk, "money", "password-1").await.unwrap();
+    let owed =
+        reminders::due(&t.desk).await.unwrap().into_iter().find(|g| g.kind == "referral_reward_due").unwrap();
+    assert_eq!((owed.requirement.as_str(), owed.items[0].id.as_str()), ("R2.1.3", id.as_str()));
     let paid = referrals::settle(&t.desk, &id, true, "2026-03-05").await.unwrap();
     assert_eq!((paid.reward_status.as_str(), paid.paid_on.as_deref()), ("paid", Some("2026-03-05")));
     assert!(referrals::due(&t.desk).await.unwrap().is_empty());
