@@ -102,6 +102,40 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         partners::partners_tags,
         partners::partners_status_counts,
         partners::partners_history,
+        recruitment::pipeline_board,
+        recruitment::pipeline_list,
+        recruitment::prospect_file,
+        recruitment::prospect_move,
+        recruitment::prospect_reject,
+        recruitment::prospect_reopen,
+        recruitment::prospect_sign,
+        recruitment::prospect_merge,
+        recruitment::inspection_record,
+        recruitment::negotiation_record,
+        recruitment::scheme_current,
+        recruitment::scheme_versions,
+        recruitment::scheme_save,
+        recruitment::scorecard_record,
+        recruitment::referral_set,
+        recruitment::referral_settle,
+        recruitment::events_list,
+        recruitment::event_get,
+        recruitment::event_create,
+        recruitment::event_update,
+        recruitment::event_summary,
+        recruitment::event_summary_csv,
+        recruitment::lead_check,
+        recruitment::lead_capture,
+        recruitment::notes_list,
+        recruitment::note_get,
+        recruitment::note_create,
+        recruitment::note_update,
+        recruitment::note_delete,
+        recruitment::card_parse,
+        recruitment::attachment_add,
+        recruitment::attachment_bytes,
+        recruitment::attachment_save,
+        recruitment::attachment_remove,
     ])
 }
 
@@ -126,7 +160,10 @@ pub fn run(opts: LaunchOptions) {
             let mut window = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
                 .title("渠道商务台 ChannelDesk")
                 .inner_size(1280.0, 820.0)
-                .min_inner_size(960.0, 600.0);
+                .min_inner_size(960.0, 600.0)
+                // Files dropped on the window reach the page's drop zones (business cards,
+                // inspection photos) as files, not as paths on this machine.
+                .disable_drag_drop_handler();
             // With an unusable data folder the window still opens (with the web view's default
             // storage) to say what is wrong.
             let webview_dir = dir.join("webview");

@@ -5,7 +5,7 @@ use channeldesk::secrets::Keychain;
 use channeldesk_app::Shell;
 use channeldesk_app::command_list::COMMANDS;
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
@@ -184,9 +184,44 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "partners_get"
         | "partners_tags"
         | "partners_status_counts"
-        | "partners_history" => "partner_read",
-        "partners_create" | "partners_update" | "partners_check_duplicates" => "partner_write",
-        "partners_delete" | "partners_restore" => "partner_delete",
+        | "partners_history"
+        | "pipeline_board"
+        | "pipeline_list"
+        | "prospect_file"
+        | "scheme_current"
+        | "scheme_versions"
+        | "events_list"
+        | "event_get"
+        | "event_summary"
+        | "event_summary_csv"
+        | "notes_list"
+        | "note_get"
+        | "attachment_bytes"
+        | "attachment_save" => "partner_read",
+        "partners_create"
+        | "partners_update"
+        | "partners_check_duplicates"
+        | "prospect_move"
+        | "prospect_reject"
+        | "prospect_reopen"
+        | "prospect_sign"
+        | "inspection_record"
+        | "negotiation_record"
+        | "scorecard_record"
+        | "referral_set"
+        | "event_create"
+        | "event_update"
+        | "lead_check"
+        | "lead_capture"
+        | "note_create"
+        | "note_update"
+        | "note_delete"
+        | "card_parse"
+        | "attachment_add"
+        | "attachment_remove" => "partner_write",
+        "partners_delete" | "partners_restore" | "prospect_merge" => "partner_delete",
+        "scheme_save" => "scheme_manage",
+        "referral_settle" => "reward_settle",
         "kiosk_start" => "kiosk_start",
         "kiosk_submit" => "application_submit",
         "applications_get" | "applications_register" | "applications_discard" => "application_review",
@@ -207,6 +242,8 @@ fn holders(guard: &str) -> &'static [&'static str] {
         }
         "audit_read" => &["legal", "manager", "admin"],
         "user_manage" | "settings_manage" | "recovery_kit" => &["admin"],
+        "scheme_manage" => &["manager", "admin"],
+        "reward_settle" => &["finance", "manager", "admin"],
         "application_submit" => &[],
         other => panic!("{other}"),
     }
@@ -241,6 +278,25 @@ fn args(cmd: &str) -> Value {
             json!({ "id": "no-such-id", "change": { "display_name": "x", "roles": ["legal"], "disabled": false } })
         }
         "settings_set_idle_minutes" => json!({ "minutes": 15 }),
+        "pipeline_board" | "pipeline_list" | "notes_list" => json!({ "query": {} }),
+        "prospect_file" => json!({ "partnerId": "no-such-id" }),
+        "prospect_move" => json!({ "partnerId": "no-such-id", "to": "screening", "reason": "" }),
+        "prospect_reject" | "prospect_reopen" => json!({ "partnerId": "no-such-id", "reason": "x" }),
+        "prospect_sign" => {
+            json!({ "partnerId": "no-such-id", "input": { "agreement_no": "HT-1", "signed_on": "2026-01-01" } })
+        }
+        "prospect_merge" => json!({ "keepId": "no-such-id", "otherId": "other-id" }),
+        "inspection_record" | "negotiation_record" | "scorecard_record" | "referral_set" => {
+            json!({ "partnerId": "no-such-id", "input": {} })
+        }
+        "referral_settle" => json!({ "partnerId": "no-such-id", "paid": true, "paidOn": "2026-01-01" }),
+        "scheme_save" | "event_create" | "lead_check" | "note_create" => json!({ "input": {} }),
+        "event_get" | "event_summary" | "note_get" | "note_delete" | "attachment_bytes"
+        | "attachment_save" | "attachment_remove" => json!({ "id": "no-such-id" }),
+        "event_summary_csv" => json!({ "id": "no-such-id", "labels": {} }),
+        "event_update" | "note_update" => json!({ "id": "no-such-id", "expectedHlc": "x", "input": {} }),
+        "lead_capture" => json!({ "input": {}, "confirmSimilar": false }),
+        "card_parse" => json!({ "text": "MECARD:N:测试;TEL:13800138000;;" }),
         "session_change_password" => {
             json!({ "current": "wrong-password", "newPassword": "another-password" })
         }
@@ -374,4 +430,61 @@ fn ui_translations_are_complete() {
         }
     }
     assert!(used > 50, "found only {used} translation calls");
+}
+
+/// A business-card photo travels as the raw request body with its owner and (percent-encoded,
+/// Chinese) name in headers, and comes back byte for byte as a raw response.
+#[test]
+fn an_attachment_travels_as_raw_bytes_both_ways() {
+    let s = shell();
+    let p = call(
+        &s.main,
+        "partners_create",
+        json!({ "input": partner("名片测试公司"), "confirmSimilar": false }),
+    )
+    .expect("create");
+    let png = include_bytes!("../icons/icon.png").to_vec();
+    let mut headers = tauri::http::HeaderMap::new();
+    headers.insert("x-owner-kind", "partner".parse().unwrap());
+    headers.insert("x-owner-id", p["id"].as_str().unwrap().parse().unwrap());
+    headers.insert("x-name", "%E5%90%8D%E7%89%87.png".parse().unwrap());
+    let added = get_ipc_response(
+        &s.main,
+        InvokeRequest {
+            cmd: "attachment_add".into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Raw(png.clone()),
+            headers,
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("json"))
+    .expect("attached");
+    assert_eq!((added["name"].as_str(), added["media_type"].as_str()), (Some("名片.png"), Some("image/png")));
+    let back = get_ipc_response(
+        &s.main,
+        InvokeRequest {
+            cmd: "attachment_bytes".into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(json!({ "id": added["id"] })),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .expect("bytes");
+    match back {
+        InvokeResponseBody::Raw(bytes) => assert_eq!(bytes, png),
+        other => panic!("expected raw bytes, got {other:?}"),
+    }
+    // A JSON body is an empty file, refused by field.
+    let empty = call(&s.main, "attachment_add", json!({})).expect_err("empty");
+    assert_eq!(empty["code"], "validation");
+    assert!(
+        empty["fields"].as_array().unwrap().contains(&json!({ "field": "file", "rule": "empty" })),
+        "{empty}"
+    );
 }

@@ -5,5 +5,6 @@ pub mod app;
 pub mod applications;
 pub mod audit;
 pub mod partners;
+pub mod recruitment;
 pub mod session;
 pub mod users;
