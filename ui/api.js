@@ -36,6 +36,43 @@
 /** @typedef {import('./bindings/SessionInfo').SessionInfo} SessionInfo */
 /** @typedef {import('./bindings/UserAccount').UserAccount} UserAccount */
 /** @typedef {import('./bindings/UserChange').UserChange} UserChange */
+/** @typedef {import('./bindings/AttachmentInfo').AttachmentInfo} AttachmentInfo */
+/** @typedef {import('./bindings/Board').Board} Board */
+/** @typedef {import('./bindings/BoardColumn').BoardColumn} BoardColumn */
+/** @typedef {import('./bindings/BoardQuery').BoardQuery} BoardQuery */
+/** @typedef {import('./bindings/CardContact').CardContact} CardContact */
+/** @typedef {import('./bindings/Criterion').Criterion} Criterion */
+/** @typedef {import('./bindings/CsvLabels').CsvLabels} CsvLabels */
+/** @typedef {import('./bindings/EventInput').EventInput} EventInput */
+/** @typedef {import('./bindings/EventRef').EventRef} EventRef */
+/** @typedef {import('./bindings/EventSummary').EventSummary} EventSummary */
+/** @typedef {import('./bindings/Inspection').Inspection} Inspection */
+/** @typedef {import('./bindings/InspectionInput').InspectionInput} InspectionInput */
+/** @typedef {import('./bindings/LeadInput').LeadInput} LeadInput */
+/** @typedef {import('./bindings/LeadSaved').LeadSaved} LeadSaved */
+/** @typedef {import('./bindings/Negotiation').Negotiation} Negotiation */
+/** @typedef {import('./bindings/NegotiationInput').NegotiationInput} NegotiationInput */
+/** @typedef {import('./bindings/Note').Note} Note */
+/** @typedef {import('./bindings/NoteInput').NoteInput} NoteInput */
+/** @typedef {import('./bindings/NoteQuery').NoteQuery} NoteQuery */
+/** @typedef {import('./bindings/NoteRow').NoteRow} NoteRow */
+/** @typedef {import('./bindings/ProspectCard').ProspectCard} ProspectCard */
+/** @typedef {import('./bindings/ProspectFile').ProspectFile} ProspectFile */
+/** @typedef {import('./bindings/Referral').Referral} Referral */
+/** @typedef {import('./bindings/ReferralInput').ReferralInput} ReferralInput */
+/** @typedef {import('./bindings/Scheme').Scheme} Scheme */
+/** @typedef {import('./bindings/SchemeInput').SchemeInput} SchemeInput */
+/** @typedef {import('./bindings/Scorecard').Scorecard} Scorecard */
+/** @typedef {import('./bindings/ScorecardInput').ScorecardInput} ScorecardInput */
+/** @typedef {import('./bindings/ScoreLine').ScoreLine} ScoreLine */
+/** @typedef {import('./bindings/SigningInput').SigningInput} SigningInput */
+/** @typedef {import('./bindings/Stage').Stage} Stage */
+/** @typedef {import('./bindings/StageMove').StageMove} StageMove */
+/** @typedef {import('./bindings/TradeEvent').TradeEvent} TradeEvent */
+/** @typedef {import('./bindings/StaffRef').StaffRef} StaffRef */
+/** @typedef {import('./bindings/SummaryRow').SummaryRow} SummaryRow */
+/** @typedef {import('./bindings/StageCount').StageCount} StageCount */
+/** @typedef {import('./bindings/PartnerRef').PartnerRef} PartnerRef */
 /**
  * What the window needs at start (`commands/app.rs` AppStatus).
  * @typedef {{ version: string, data_dir: string, recovery: RecoveryReason | null, failure: ErrorPayload | null,
@@ -63,12 +100,13 @@ export function onLocked(fn) { lockedListeners.push(fn); }
 /**
  * @template T
  * @param {string} cmd
- * @param {Record<string, unknown>} [args]
+ * @param {Record<string, unknown> | Uint8Array} [args] named arguments, or raw bytes
+ * @param {{ headers: Record<string, string> }} [options]
  * @returns {Promise<T>}
  */
-async function call(cmd, args) {
+async function call(cmd, args, options) {
   try {
-    return await window.__TAURI__.core.invoke(cmd, args);
+    return await window.__TAURI__.core.invoke(cmd, args, options);
   } catch (e) {
     if (e && typeof e === 'object' && 'code' in e) {
       const err = new ApiError(/** @type {ErrorPayload} */ (e));
@@ -108,8 +146,8 @@ export const sessionTouch = () => call('session_touch');
 export const sessionSignOut = () => call('session_sign_out');
 /** @param {string} current @param {string} newPassword @returns {Promise<void>} */
 export const sessionChangePassword = (current, newPassword) => call('session_change_password', { current, newPassword });
-/** @param {string} event @returns {Promise<SessionInfo>} */
-export const kioskStart = (event) => call('kiosk_start', { event });
+/** @param {string} event @param {string | null} eventId @returns {Promise<SessionInfo>} */
+export const kioskStart = (event, eventId) => call('kiosk_start', { event, eventId });
 /** @param {string} login @param {string} password @returns {Promise<SessionInfo>} */
 export const kioskExit = (login, password) => call('kiosk_exit', { login, password });
 /** @param {ApplicationInput} input @returns {Promise<ApplicationReceipt>} */
@@ -164,3 +202,82 @@ export const partnersTags = () => call('partners_tags');
 export const partnersStatusCounts = () => call('partners_status_counts');
 /** @param {string} id @returns {Promise<AuditEntry[]>} */
 export const partnersHistory = (id) => call('partners_history', { id });
+
+// Recruitment (R2.1.1–R2.1.4)
+/** @param {Partial<BoardQuery>} query @returns {Promise<Board>} */
+export const pipelineBoard = (query) => call('pipeline_board', { query });
+/** @param {Partial<BoardQuery>} query @returns {Promise<ProspectCard[]>} */
+export const pipelineList = (query) => call('pipeline_list', { query });
+/** @param {string} partnerId @returns {Promise<ProspectFile | null>} */
+export const prospectFile = (partnerId) => call('prospect_file', { partnerId });
+/** @param {string} partnerId @param {Stage} to @param {string} reason @returns {Promise<ProspectFile>} */
+export const prospectMove = (partnerId, to, reason) => call('prospect_move', { partnerId, to, reason });
+/** @param {string} partnerId @param {string} reason @returns {Promise<ProspectFile>} */
+export const prospectReject = (partnerId, reason) => call('prospect_reject', { partnerId, reason });
+/** @param {string} partnerId @param {string} reason @returns {Promise<ProspectFile>} */
+export const prospectReopen = (partnerId, reason) => call('prospect_reopen', { partnerId, reason });
+/** @param {string} partnerId @param {SigningInput} input @returns {Promise<ProspectFile>} */
+export const prospectSign = (partnerId, input) => call('prospect_sign', { partnerId, input });
+/** @param {string} keepId @param {string} otherId @returns {Promise<Partner>} */
+export const prospectMerge = (keepId, otherId) => call('prospect_merge', { keepId, otherId });
+/** @param {string} partnerId @param {InspectionInput} input @returns {Promise<string>} */
+export const inspectionRecord = (partnerId, input) => call('inspection_record', { partnerId, input });
+/** @param {string} partnerId @param {NegotiationInput} input @returns {Promise<void>} */
+export const negotiationRecord = (partnerId, input) => call('negotiation_record', { partnerId, input });
+/** @returns {Promise<Scheme>} */
+export const schemeCurrent = () => call('scheme_current');
+/** @returns {Promise<Scheme[]>} */
+export const schemeVersions = () => call('scheme_versions');
+/** @param {SchemeInput} input @returns {Promise<Scheme>} */
+export const schemeSave = (input) => call('scheme_save', { input });
+/** @param {string} partnerId @param {ScorecardInput} input @returns {Promise<Scorecard>} */
+export const scorecardRecord = (partnerId, input) => call('scorecard_record', { partnerId, input });
+/** @param {string} partnerId @param {ReferralInput} input @returns {Promise<Referral>} */
+export const referralSet = (partnerId, input) => call('referral_set', { partnerId, input });
+/** @param {string} partnerId @param {boolean} paid @param {string} paidOn @returns {Promise<Referral>} */
+export const referralSettle = (partnerId, paid, paidOn) => call('referral_settle', { partnerId, paid, paidOn });
+/** @returns {Promise<TradeEvent[]>} */
+export const eventsList = () => call('events_list');
+/** @param {string} id @returns {Promise<TradeEvent>} */
+export const eventGet = (id) => call('event_get', { id });
+/** @param {EventInput} input @returns {Promise<TradeEvent>} */
+export const eventCreate = (input) => call('event_create', { input });
+/** @param {string} id @param {string} expectedHlc @param {EventInput} input @returns {Promise<TradeEvent>} */
+export const eventUpdate = (id, expectedHlc, input) => call('event_update', { id, expectedHlc, input });
+/** @param {string} id @returns {Promise<EventSummary>} */
+export const eventSummary = (id) => call('event_summary', { id });
+/** Asks where to save, writes the CSV; the row count, or null when cancelled. @param {string} id @param {CsvLabels} labels @returns {Promise<number | null>} */
+export const eventSummaryCsv = (id, labels) => call('event_summary_csv', { id, labels });
+/** @param {LeadInput} input @returns {Promise<DuplicateReport>} */
+export const leadCheck = (input) => call('lead_check', { input });
+/** @param {LeadInput} input @param {boolean} confirmSimilar @param {string | null} mergeInto @returns {Promise<LeadSaved>} */
+export const leadCapture = (input, confirmSimilar, mergeInto) => call('lead_capture', { input, confirmSimilar, mergeInto });
+/** @param {Partial<NoteQuery>} query @returns {Promise<NoteRow[]>} */
+export const notesList = (query) => call('notes_list', { query });
+/** @param {string} id @returns {Promise<Note>} */
+export const noteGet = (id) => call('note_get', { id });
+/** @param {NoteInput} input @returns {Promise<Note>} */
+export const noteCreate = (input) => call('note_create', { input });
+/** @param {string} id @param {string} expectedHlc @param {NoteInput} input @returns {Promise<Note>} */
+export const noteUpdate = (id, expectedHlc, input) => call('note_update', { id, expectedHlc, input });
+/** @param {string} id @returns {Promise<void>} */
+export const noteDelete = (id) => call('note_delete', { id });
+/** @param {string} text @returns {Promise<CardContact[]>} */
+export const cardParse = (text) => call('card_parse', { text });
+/**
+ * Sends a file as the raw request body (no JSON encoding of its bytes).
+ * @param {'partner' | 'inspection'} ownerKind @param {string} ownerId @param {File} file
+ * @returns {Promise<AttachmentInfo>}
+ */
+export const attachmentAdd = async (ownerKind, ownerId, file) => {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  return call('attachment_add', bytes, { headers: {
+    'x-owner-kind': ownerKind, 'x-owner-id': encodeURIComponent(ownerId), 'x-name': encodeURIComponent(file.name),
+  } });
+};
+/** The bytes of an attachment. @param {string} id @returns {Promise<ArrayBuffer>} */
+export const attachmentBytes = (id) => call('attachment_bytes', { id });
+/** Asks where to save a copy; whether it was saved. @param {string} id @returns {Promise<boolean>} */
+export const attachmentSave = (id) => call('attachment_save', { id });
+/** @param {string} id @returns {Promise<void>} */
+export const attachmentRemove = (id) => call('attachment_remove', { id });

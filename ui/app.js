@@ -24,6 +24,11 @@ import { auditView } from './views/audit.js';
 import { usersView } from './views/users.js';
 import { gateView, lockOverlay } from './views/gate.js';
 import { kioskView, askKioskEvent } from './views/kiosk.js';
+import { pipelineView } from './views/pipeline.js';
+import { schemeView } from './views/scheme.js';
+import { eventsView, eventView } from './views/events.js';
+import { leadsView } from './views/leads.js';
+import { researchView, noteView } from './views/research.js';
 
 /** @typedef {{ onKey?: (e: KeyboardEvent) => boolean, unmount?: () => void }} View */
 
@@ -46,6 +51,9 @@ export function can(action) {
 const NAV = [
   { route: 'home', key: 'nav.home', icon: '⌂', action: 'partner_read' },
   { route: 'partners', key: 'nav.partners', icon: '◧', action: 'partner_read' },
+  { route: 'pipeline', key: 'nav.pipeline', icon: '▤', action: 'partner_read' },
+  { route: 'events', key: 'nav.events', icon: '⚑', action: 'partner_read' },
+  { route: 'research', key: 'nav.research', icon: '✎', action: 'partner_read' },
   { route: 'audit', key: 'nav.audit', icon: '☰', action: 'audit_read' },
   { route: 'users', key: 'nav.users', icon: '☺', action: 'user_manage' },
   { route: 'settings', key: 'nav.settings', icon: '⚙', action: null },
@@ -112,6 +120,13 @@ async function render() {
     else if (area === 'partners' && id) view = await partnerView(main, id);
     else if (area === 'partners') view = await partnersView(main);
     else if (area === 'applications' && id) view = await partnerFormView(main, null, { applicationId: id });
+    else if (area === 'pipeline' && id === 'scheme') view = await schemeView(main);
+    else if (area === 'pipeline') view = await pipelineView(main, id);
+    else if (area === 'events' && id && sub === 'capture') view = await leadsView(main, id);
+    else if (area === 'events' && id) view = await eventView(main, id);
+    else if (area === 'events') view = await eventsView(main);
+    else if (area === 'research' && id) view = await noteView(main, id === 'new' ? null : id);
+    else if (area === 'research') view = await researchView(main);
     else if (area === 'audit') view = await auditView(main);
     else if (area === 'users') view = await usersView(main);
     else if (area === 'settings') view = await settingsView(main);
@@ -209,9 +224,9 @@ async function signOut() {
 }
 
 async function startKiosk() {
-  const event = await askKioskEvent();
-  if (event === null) return;
-  try { await applySession(await api.kioskStart(event)); } catch (e) { toast(errorText(e), { kind: 'error' }); }
+  const chosen = await askKioskEvent();
+  if (chosen === null) return;
+  try { await applySession(await api.kioskStart(chosen.event, chosen.eventId)); } catch (e) { toast(errorText(e), { kind: 'error' }); }
 }
 
 /** @param {KeyboardEvent} e */

@@ -2,7 +2,7 @@
 interface Window {
   __TAURI__: {
     core: {
-      invoke<T>(cmd: string, args?: Record<string, unknown>): Promise<T>;
+      invoke<T>(cmd: string, args?: Record<string, unknown> | Uint8Array, options?: { headers: Record<string, string> }): Promise<T>;
     };
   };
 }

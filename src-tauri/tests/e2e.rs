@@ -194,11 +194,21 @@ impl Session {
         el.select_by_value(value).await.unwrap_or_else(|e| panic!("choose {value:?} in {css}: {e:?}"));
     }
 
+    /// The element that has the keyboard focus (for typing as a person does).
+    async fn active(&self) -> Element {
+        self.c().active_element().await.expect("focused element")
+    }
+
     async fn js(&self, script: &str) -> serde_json::Value {
         self.c().execute(script, vec![]).await.expect("script")
     }
 
     async fn shot(&self, name: &str) {
+        // Two animation frames, so the picture shows what the page just changed.
+        let _ = self
+            .c()
+            .execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));", vec![])
+            .await;
         let png = self.c().screenshot().await.expect("screenshot");
         std::fs::write(artifacts().join(format!("{name}.png")), &png).expect("write screenshot");
         if std::env::var("CHANNELDESK_UPDATE_DOCS").as_deref() == Ok("1") {
@@ -269,6 +279,13 @@ impl Session {
         self.type_into("#sign-in-form #g-password", password).await;
         self.click("#sign-in").await;
     }
+}
+
+/// Waits for the lead form's "saved" line naming `want`, with the focus back on the company.
+async fn lead_saved(s: &Session, want: &str) {
+    s.wait_text("#lead-saved", want).await;
+    let company = s.js("return document.activeElement.name").await;
+    assert_eq!(company, json!("company_name"), "focus is back on the company for the next visitor");
 }
 
 /// Removes the keychain entry of a data folder the program created.
@@ -726,4 +743,258 @@ async fn an_unusable_data_folder_is_explained() {
     s.choose("#gate-lang", "en").await;
     s.wait_text("#failure-form h1", "The data cannot be opened").await;
     s.close().await;
+}
+
+/// Trade show to signed partner (R2.1.1–R2.1.4): an event, three leads captured with the
+/// keyboard only (one from a scanned card), a look-alike caught and merged, a visitor's kiosk
+/// application that cannot leave the kiosk without a password, and one prospect taken
+/// through every gate, a gate without its record refused with the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trade_show_leads_to_a_signed_partner() {
+    let Some((s, _)) = start(|_| async {}, "#setup-form").await else { return };
+    s.set_up_owner().await;
+
+    // An event.
+    s.click("[data-nav=events]").await;
+    s.click("#event-new").await;
+    s.type_into("#event-form #f-name", "2026 深圳安博会").await;
+    s.type_into("#event-form #f-city", "深圳").await;
+    s.type_into("#event-form #f-booth", "9B21").await;
+    s.click("#event-form [name^='staff.']").await;
+    s.click("#event-form-submit").await;
+    s.wait_text("#event-title", "2026 深圳安博会").await;
+
+    // Lead capture, keyboard only: type, Tab, Enter; the form empties for the next visitor.
+    s.click("#event-capture").await;
+    s.find("#lead-form").await;
+    let mut timings = Vec::new();
+    s.active()
+        .await
+        .send_keys("深圳市启明科技有限公司\t陈明\t\t13800000001\u{E007}")
+        .await
+        .expect("type lead 1");
+    lead_saved(&s, "深圳市启明科技有限公司").await;
+    timings.push(s.js("return Number(document.body.dataset.leadSaveMs)").await);
+    s.shot("lead-capture-zh").await;
+    // A card scanned into the card field (F2) fills the form; Enter in the next field saves.
+    s.active().await.send_keys(&Key::F2.to_string()).await.expect("F2");
+    assert_eq!(s.js("return document.activeElement.id").await, json!("lead-scan"));
+    s.active()
+        .await
+        .send_keys("MECARD:N:赵,敏;ORG:杭州云帆网络有限公司;TEL:13900000002;EMAIL:zm@yunfan.cn;;")
+        .await
+        .expect("scan");
+    s.wait_text("#toasts", "已读取名片").await;
+    assert_eq!(s.js("return document.querySelector('#f-contact_name').value").await, json!("赵敏"));
+    s.active().await.send_keys("门禁与考勤\u{E007}").await.expect("type lead 2");
+    lead_saved(&s, "杭州云帆网络有限公司").await;
+    timings.push(s.js("return Number(document.body.dataset.leadSaveMs)").await);
+    s.active()
+        .await
+        .send_keys("成都蓝海信息有限公司\t孙立\t\t\tsunli@lanhai.cn\u{E007}")
+        .await
+        .expect("type lead 3");
+    lead_saved(&s, "成都蓝海信息有限公司").await;
+    timings.push(s.js("return Number(document.body.dataset.leadSaveMs)").await);
+    s.wait_text("#lead-count", "3").await;
+
+    // The same company again under another spelling: caught on the spot, merged with "1".
+    s.active()
+        .await
+        .send_keys("深圳启明科技有限公司\t刘经理\t\t13700000009\u{E007}")
+        .await
+        .expect("type duplicate");
+    s.wait_text("#lead-similar", "深圳市启明科技有限公司").await;
+    s.shot("lead-similar-zh").await;
+    s.active().await.send_keys("1").await.expect("choose merge");
+    s.wait_text("#lead-saved", "已并入").await;
+    s.wait_text("#lead-count", "3").await;
+    std::fs::write(artifacts().join("lead-save-ms.json"), json!(timings).to_string()).expect("timings");
+
+    // The kiosk for this event: a visitor applies and cannot leave without a password.
+    s.click(".crumbs a[href^='#/events/']").await;
+    s.click("#event-kiosk").await;
+    s.wait_text("#kiosk-event-name", "2026 深圳安博会").await;
+    s.type_into("#kiosk-form #g-company_name", "东莞新安防科技有限公司").await;
+    s.type_into("#kiosk-form #g-contact_name", "吴女士").await;
+    s.type_into("#kiosk-form #g-contact_mobile", "13600000003").await;
+    s.click("#kiosk-submit").await;
+    s.wait_text("#kiosk-thanks", "东莞新安防科技有限公司").await;
+    s.js("location.hash = '#/pipeline'").await;
+    s.find("#kiosk-thanks").await;
+    assert_eq!(s.invoke("pipeline_board", json!({ "query": {} })).await, "forbidden");
+    assert_eq!(s.invoke("lead_capture", json!({ "input": {}, "confirmSimilar": true })).await, "forbidden");
+    s.click("#kiosk-next").await;
+    s.click("#kiosk-staff").await;
+    s.type_into("#kiosk-exit-form #g-login", "owner").await;
+    s.type_into("#kiosk-exit-form #g-password", "not the password").await;
+    s.click("#kiosk-exit").await;
+    s.wait_text("#kiosk-exit-form .field-error[data-for=password]", "不正确").await;
+    s.type_into("#kiosk-exit-form #g-password", OWNER_PASSWORD).await;
+    s.click("#kiosk-exit").await;
+    s.click(".reminder[data-kind=application_waiting] a").await;
+    s.click("#partner-save").await;
+    s.wait_text("#prospect-stage", "申请").await;
+    s.wait_text("#prospect", "2026 深圳安博会").await;
+
+    // The board: the first lead's card moved on with "]" is refused by its gate, with why.
+    s.click("[data-nav=pipeline]").await;
+    s.wait_text(".pipe-column[data-stage=application]", "深圳市启明科技有限公司").await;
+    s.wait_text(".pipe-column[data-stage=application] .count", "4").await;
+    s.shot("pipeline-board-zh").await;
+    s.js("[...document.querySelectorAll('.pipe-card')].find((c) => c.textContent.includes('深圳市启明')).focus()").await;
+    s.active().await.send_keys("]").await.expect("move on");
+    s.wait_text("#gate-dialog", "缺少统一社会信用代码").await;
+    s.wait_text("#gate-missing", "缺少经营范围").await;
+    s.shot("pipeline-gate-zh").await;
+    s.click("#gate-open").await;
+
+    // Complete the application, then every gate with its record.
+    s.click("#partner-edit").await;
+    s.type_into("#f-credit_code", "91350100M000100Y43").await;
+    s.type_into("#f-business_scope", "安防设备销售、安装与维护").await;
+    s.click("#partner-save").await;
+    s.wait_text("#prospect-gate", "可以进入「初步筛选」").await;
+    s.click("#prospect-advance").await;
+    s.wait_text("#prospect-stage", "初步筛选").await;
+    // Screening without a scorecard is refused by the core.
+    assert_eq!(
+        s.invoke("prospect_move", json!({ "partnerId": s.js("return location.hash.split('/')[2]").await, "to": "inspection", "reason": "" }))
+            .await,
+        "gate"
+    );
+    s.click("#prospect-record").await;
+    s.find("#scorecard-form").await;
+    for sel in s.c().find_all(Locator::Css("#scorecard-form select")).await.expect("score selects") {
+        sel.select_by_value("4").await.expect("score");
+    }
+    s.wait_text("#scorecard-total", "80.00").await;
+    s.shot("scorecard-zh").await;
+    s.click("#scorecard-form-submit").await;
+    s.wait_text("#prospect-scorecards", "80.00").await;
+    s.click("#prospect-advance").await;
+    s.wait_text("#prospect-stage", "实地考察").await;
+    s.click("#prospect-record").await;
+    s.type_into("#inspection-form #f-inspectors", "王店主、陈明").await;
+    s.type_into("#inspection-form #f-operations", "两家门店，库房 300 平方米").await;
+    s.type_into("#inspection-form #f-conclusion", "经营规范，具备服务能力").await;
+    s.click("#inspection-form #f-passed").await;
+    s.click("#inspection-form-submit").await;
+    s.wait_text("#prospect-inspections", "通过").await;
+    s.click("#prospect-advance").await;
+    s.wait_text("#prospect-stage", "商务谈判").await;
+    s.click("#prospect-record").await;
+    s.type_into("#negotiation-form #f-cooperation_model", "区域经销").await;
+    s.type_into("#negotiation-form #f-rights_obligations", "华南区经销，年度目标 500 万元").await;
+    s.type_into("#negotiation-form #f-profit_sharing", "毛利 18%").await;
+    s.type_into("#negotiation-form #f-promotion_commitments", "每季度两场推广会").await;
+    s.click("#negotiation-form #f-intent_reached").await;
+    s.click("#negotiation-form-submit").await;
+    s.wait_text("#prospect-negotiations", "达成意向").await;
+    s.click("#prospect-advance").await;
+    s.wait_text("#prospect-stage", "签约").await;
+    s.click("#prospect-record").await;
+    s.type_into("#sign-form #f-agreement_no", "HT-2026-0001").await;
+    s.click("#sign-form-submit").await;
+    s.wait_text("#prospect-stage", "已签约").await;
+    s.wait_text(".page-head", "合作中").await;
+    s.shot("prospect-signed-zh").await;
+
+    // The event summary counts it all; the board in English.
+    s.click("#prospect a[href^='#/events/']").await;
+    s.wait_text("#event-stats [data-stat=leads]", "4").await;
+    s.wait_text("#event-stats [data-stat=signed]", "1").await;
+    s.shot("event-summary-zh").await;
+    s.click("[data-nav=pipeline]").await;
+    s.find("#pipeline-board").await;
+    s.set_language("en", "Partners").await;
+    s.wait_text(".pipe-column[data-stage=application] h2", "Application").await;
+    s.shot("pipeline-board-en").await;
+    s.set_language("zh-CN", "合作伙伴").await;
+
+    let dir = s.data_dir.clone();
+    let _kept = s.close().await;
+    let desk = open_desk(&dir).await;
+    channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("owner signs in");
+    let events = channeldesk::recruitment::events::list(&desk).await.expect("events");
+    let summary = channeldesk::recruitment::events::summary(&desk, &events[0].id).await.expect("summary");
+    assert_eq!((summary.leads, summary.signed), (4, 1));
+    let merged = summary.rows.iter().find(|r| r.name == "深圳市启明科技有限公司").expect("lead 1");
+    let p = channeldesk::partners::get(&desk, &merged.partner_id).await.expect("partner");
+    assert_eq!(p.contacts.len(), 2, "the look-alike's contact was added, no second company");
+    assert_eq!(p.status, "active");
+    assert!(channeldesk::audit::verify(&desk).await.expect("verify").intact);
+    desk.close().await;
+    forget_key(&dir);
+}
+
+/// The screening scheme refused when its weights do not total 100 and saved as version 2
+/// (R2.1.2); a research note written, linked to a prospect and found by a word of its text
+/// (R2.1.1); a prospect's stage shown in English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn screening_scheme_and_research_notes_through_the_window() {
+    let Some((s, _)) = start(|_| async {}, "#setup-form").await else { return };
+    s.set_up_owner().await;
+
+    s.click("[data-nav=pipeline]").await;
+    s.click("#pipeline-scheme").await;
+    s.wait_text("#scheme-version", "第 1 版").await;
+    s.wait_text("#scheme-total", "100/100").await;
+    s.type_into("#scheme-rows tr:first-child [name=weight]", "30").await;
+    s.wait_text("#scheme-total", "120/100").await;
+    s.click("#scheme-save").await;
+    s.wait_text(".field-error[data-for=weights]", "合计须为 100（现为 120）").await;
+    s.shot("scheme-error-zh").await;
+    s.type_into("#scheme-rows tr:nth-child(3) [name=weight]", "5").await;
+    s.type_into("#scheme-rows tr:nth-child(4) [name=weight]", "5").await;
+    s.wait_text("#scheme-total", "100/100").await;
+    s.click("#scheme-save").await;
+    s.wait_text("#scheme-version", "第 2 版").await;
+    s.wait_text("#scheme-versions", "v1").await;
+    s.shot("scheme-zh").await;
+
+    // A prospect to link the note to.
+    s.click("[data-nav=partners]").await;
+    s.find("#partner-search").await.send_keys(&(Key::Control + "n")).await.ok();
+    s.type_into("#f-name", "厦门海景科技有限公司").await;
+    s.click("#partner-save").await;
+    s.wait_text("#prospect-gate", "缺少统一社会信用代码").await;
+
+    s.click("[data-nav=research]").await;
+    s.click("#research-new").await;
+    s.type_into("#note-form #f-title", "竞品渠道政策 2026").await;
+    s.choose("#note-form #f-topic", "competitor").await;
+    s.type_into("#note-form #f-body", "某竞品给一级经销商 25% 返点，华南区渠道利润下降。").await;
+    s.type_into("#note-form #f-tags", "返点、华南").await;
+    s.type_into("#note-link-search", "厦门海景").await;
+    let deadline = Instant::now() + WAIT;
+    while s.js("return document.querySelectorAll('#note-link-options option').length").await == json!(0) {
+        assert!(Instant::now() < deadline, "no partner suggested");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    s.type_into("#note-link-search", "厦门海景科技有限公司").await;
+    s.wait_text("#note-links", "厦门海景科技有限公司").await;
+    s.click("#note-save").await;
+    s.wait_text(".page-head h1", "竞品渠道政策 2026").await;
+    s.click(".crumbs a").await;
+    s.type_into("#research-search", "一级经销").await;
+    s.wait_text("#research-list", "竞品渠道政策 2026").await;
+    s.shot("research-zh").await;
+    s.type_into("#research-search", "完全无关的词").await;
+    s.wait_text("#research-list", "没有匹配").await;
+
+    // The note shows on the prospect, and the prospect reads in English.
+    s.click("[data-nav=partners]").await;
+    s.type_into("#partner-search", "厦门海景").await;
+    s.wait_text("#partner-table", "厦门海景科技有限公司").await;
+    s.find("#partner-search").await.send_keys(&Key::Enter.to_string()).await.expect("Enter opens");
+    s.wait_text("#prospect", "竞品渠道政策 2026").await;
+    s.set_language("en", "Partners").await;
+    s.wait_text("#prospect-gate", "the unified social credit code is missing").await;
+    s.shot("prospect-en").await;
+    s.set_language("zh-CN", "合作伙伴").await;
+
+    let dir = s.data_dir.clone();
+    let _kept = s.close().await;
+    forget_key(&dir);
 }

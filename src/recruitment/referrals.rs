@@ -75,8 +75,9 @@ pub async fn set(desk: &Desk, partner_id: &str, input: &ReferralInput) -> Result
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
     let rule = c.text("reward_rule", &input.reward_rule, true, 200, false);
+    // At most 100 million in major units.
     if input.reward_amount < 0 || input.reward_amount > 10_000_000_000 {
-        c.push("reward_amount", "range");
+        c.errors.push(crate::error::FieldError::with_limit("reward_amount", "range", 100_000_000));
     }
     let currency = input.reward_currency.trim().to_uppercase();
     let currency = if currency.is_empty() { "CNY".to_string() } else { currency };
@@ -103,7 +104,7 @@ pub async fn set(desk: &Desk, partner_id: &str, input: &ReferralInput) -> Result
         c.push("referrer_partner_id", "required");
     }
     if partner.as_deref() == Some(partner_id) {
-        c.push("referrer_partner_id", "self");
+        c.push("referrer_partner_id", "self_referral");
     }
     c.finish()?;
     let mut w = desk.write().await?;

@@ -127,7 +127,7 @@ pub fn check_scheme(input: &SchemeInput) -> Result<SchemeInput> {
     let mut c = Checker::new();
     let name = c.text("name", &input.name, true, 60, false);
     if !(1..=100).contains(&input.pass_mark) {
-        c.push("pass_mark", "range");
+        c.errors.push(FieldError::with_limit("pass_mark", "range", 100));
     }
     if input.criteria.is_empty() {
         c.push("criteria", "required");
@@ -143,7 +143,7 @@ pub fn check_scheme(input: &SchemeInput) -> Result<SchemeInput> {
             c.push(format!("criteria.{i}.dimension"), "unknown");
         }
         if k.weight == 0 || k.weight > 100 {
-            c.push(format!("criteria.{i}.weight"), "range");
+            c.errors.push(FieldError::with_limit(format!("criteria.{i}.weight"), "range", 100));
         }
         let mut key: String =
             k.key.trim().chars().filter(|ch| ch.is_ascii_alphanumeric() || *ch == '_').take(30).collect();
@@ -258,7 +258,9 @@ pub async fn score(desk: &Desk, partner_id: &str, input: &ScorecardInput) -> Res
     for k in &scheme.criteria {
         match input.scores.get(&k.key) {
             None => c.push(format!("scores.{}", k.key), "required"),
-            Some(v) if *v > MAX_SCORE => c.push(format!("scores.{}", k.key), "range"),
+            Some(v) if *v > MAX_SCORE => {
+                c.errors.push(FieldError::with_limit(format!("scores.{}", k.key), "range", MAX_SCORE.into()))
+            }
             _ => {}
         }
     }

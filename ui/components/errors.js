@@ -34,6 +34,7 @@ export function errorText(e) {
       return e.fields.map((f) => `${fieldLabel(f.field)}: ${ruleMessage(f)}`).join('；');
     }
     if (e.code === 'conflict' && e.kind) return t(`conflict.${e.kind}`);
+    if (e.code === 'gate') return gateText(e);
     return t(`error.${e.code}`);
   }
   return t('error.storage');
@@ -70,4 +71,13 @@ export function showFieldErrors(form, fields) {
   }
   first?.focus();
   return rest;
+}
+
+/**
+ * Why a prospect cannot move on (R2.1.4): the stage it was to enter and each missing record.
+ * @param {ApiError} e
+ */
+export function gateText(e) {
+  const missing = e.fields.map((f) => t(`gate.${f.field}.${f.rule}`)).join('；');
+  return `${t('error.gate', { stage: t(`stage.${e.kind}`) })} ${missing}`;
 }

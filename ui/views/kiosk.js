@@ -18,30 +18,40 @@ const EVENT_KEY = 'kiosk-event';
 const THANKS_SECONDS = 15;
 
 /**
- * Asks staff which event the applications belong to; null when cancelled.
- * @returns {Promise<string | null>}
+ * Asks staff which event the applications belong to: one of the events (its applications
+ * become its leads) or a name typed in; null when cancelled.
+ * @returns {Promise<{ event: string, eventId: string | null } | null>}
  */
-export function askKioskEvent() {
+export async function askKioskEvent() {
+  const events = await api.eventsList().catch(() => /** @type {api.TradeEvent[]} */ ([]));
+  const last = localStorage.getItem(EVENT_KEY) || '';
   return new Promise((resolve) => {
-    const input = h('input', { id: 'kiosk-event', value: localStorage.getItem(EVENT_KEY) || '', autocomplete: 'off' });
+    const select = h('select', { id: 'kiosk-event-id' },
+      ...events.map((e) => h('option', { value: e.id, selected: e.id === last }, `${e.name} (${e.starts_on})`)),
+      h('option', { value: '', selected: !events.some((e) => e.id === last) }, t('kiosk.other_event')));
+    const input = h('input', { id: 'kiosk-event', value: events.some((e) => e.id === last) ? '' : last, autocomplete: 'off' });
+    const other = h('div', { class: 'field', hidden: select.value !== '' }, h('label', { for: 'kiosk-event' }, t('kiosk.event_name')), input);
+    select.addEventListener('change', () => { other.hidden = select.value !== ''; });
     const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': 'kiosk-dialog-title' },
       h('form', { method: 'dialog' },
         h('h2', { id: 'kiosk-dialog-title' }, t('kiosk.start_title')),
         h('div', { class: 'dialog-body' },
           h('p', null, t('kiosk.start_body')),
-          h('div', { class: 'field' }, h('label', { for: 'kiosk-event' }, t('field.event')), input)),
+          h('div', { class: 'field' }, h('label', { for: 'kiosk-event-id' }, t('field.event')), select),
+          other),
         h('div', { class: 'actions' },
           h('button', { type: 'submit', value: 'cancel' }, t('action.cancel')),
           h('button', { type: 'submit', value: 'ok', class: 'primary', id: 'kiosk-go' }, t('kiosk.start')))));
     dlg.addEventListener('close', () => {
       const ok = dlg.returnValue === 'ok';
-      if (ok) localStorage.setItem(EVENT_KEY, input.value.trim());
+      const eventId = select.value || null;
+      if (ok) localStorage.setItem(EVENT_KEY, eventId || input.value.trim());
       dlg.remove();
-      resolve(ok ? input.value.trim() : null);
+      resolve(ok ? { event: eventId ? '' : input.value.trim(), eventId } : null);
     });
     document.body.appendChild(dlg);
     dlg.showModal();
-    input.focus();
+    (events.length ? select : input).focus();
   });
 }
 

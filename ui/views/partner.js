@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * One partner: its details, contacts, tags and notes, and its history from the audit trail
- * (R1.1). Edit (E or Ctrl/Cmd+E), delete with undo (Delete), back to the list (Esc).
+ * One partner: its details, contacts, tags and notes, its recruitment while it is (or was) a
+ * prospect (R2.1.4), and its history from the audit trail (R1.1). Edit (E or Ctrl/Cmd+E), delete with undo (Delete), back to the list (Esc).
  */
 import { h, replace } from '../components/dom.js';
 import { t, formatTime } from '../i18n.js';
@@ -12,6 +12,7 @@ import { confirmDialog } from '../components/dialog.js';
 import { errorText, fieldLabel } from '../components/errors.js';
 import { provinceName, statusBadge, classBadge } from './partners.js';
 import { toInput } from './partner_form.js';
+import { prospectSection } from './prospect.js';
 
 /**
  * Brings a deleted partner back (Undo, or Restore on its page) and shows it.
@@ -98,7 +99,7 @@ function changeList(e, userNames) {
  * @param {string} id
  */
 export async function partnerView(main, id) {
-  const [p, history, users] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList()]);
+  const [p, history, users, file] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList(), api.prospectFile(id).catch(() => null)]);
   const userNames = new Map(users.map((u) => [u.id, u.display_name]));
   const field = (/** @type {string} */ key, /** @type {import('../components/dom.js').Child | import('../components/dom.js').Child[]} */ value) =>
     [h('dt', null, fieldLabel(key)), h('dd', { dataset: { field: key } }, value || h('span', { class: 'muted' }, '—'))];
@@ -120,6 +121,7 @@ export async function partnerView(main, id) {
               ])),
       deleted && h('div', { class: 'error-box' }, t('partner.is_deleted', { time: formatTime(p.deleted_at || '') })),
       !p.channel_contact_id && !deleted && can('partner_write') && assignBox(p, users),
+      file && !deleted && prospectSection(p, file, users),
       h('div', { class: 'columns' },
         h('section', { class: 'card' },
           h('h2', null, t('form.section.company')),
