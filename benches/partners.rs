@@ -1,4 +1,5 @@
-//! Partner register benchmarks on 100,000 generated partners (one real SQLite file).
+//! Partner register and recruitment benchmarks on 100,000 generated partners (one real,
+//! encrypted SQLite file).
 //!
 //! Criterion measures the steady-state figures; a separate pass times single calls to report
 //! p50/p95 latencies, which criterion does not. The figures are written as a Markdown section
@@ -6,6 +7,9 @@
 //! `docs/benchmarks.md`.
 
 use channeldesk::partners::{self, ListQuery, PartnerInput};
+use channeldesk::recruitment::events::{self, EventInput};
+use channeldesk::recruitment::leads::{self, LeadInput};
+use channeldesk::recruitment::{self, BoardQuery};
 use channeldesk::secrets::DatabaseKey;
 use channeldesk::{Desk, demo, users};
 use criterion::Criterion;
@@ -54,6 +58,55 @@ fn queries(inputs: &[PartnerInput], rng: &mut StdRng, kind: &str) -> Vec<String>
         .collect()
 }
 
+/// How long `f` takes.
+fn timed<T>(f: impl FnOnce() -> T) -> Duration {
+    let t = Instant::now();
+    std::hint::black_box(f());
+    t.elapsed()
+}
+
+/// One table row of p50/p95/max over `times`.
+fn row(out: &mut String, label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let _ = writeln!(
+        out,
+        "| {label} | {} | {} | {} | {} |",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.95)),
+        ms(*times.last().expect("samples")),
+        times.len()
+    );
+}
+
+/// Leads as staff type them at a booth: a third new companies, a third an existing company's
+/// name written another way (place or legal form changed), a third an existing contact's
+/// mobile under a new name.
+fn lead_inputs(inputs: &[PartnerInput], rng: &mut StdRng, event_id: &str) -> Vec<LeadInput> {
+    (0..SAMPLES)
+        .map(|i| {
+            let p = &inputs[rng.random_range(0..inputs.len())];
+            let base = LeadInput {
+                event_id: event_id.into(),
+                contact_name: "访客".into(),
+                contact_mobile: format!("199{:08}", rng.random_range(0..100_000_000u32)),
+                ..Default::default()
+            };
+            match i % 3 {
+                0 => LeadInput { company_name: format!("展会新客户{i}号科技有限公司"), ..base },
+                1 => LeadInput {
+                    company_name: p.name.replace("有限公司", "").replace("股份", "") + "有限责任公司",
+                    ..base
+                },
+                _ => LeadInput {
+                    company_name: format!("另一家{i}贸易公司"),
+                    contact_mobile: p.contacts[0].mobile.clone(),
+                    ..base
+                },
+            }
+        })
+        .collect()
+}
+
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -93,24 +146,10 @@ fn main() {
     let _ = writeln!(out, "|---|---:|---:|---:|---:|");
 
     let mut rng = StdRng::seed_from_u64(7);
-    let mut record = |label: &str, calls: Vec<ListQuery>| {
-        let mut times: Vec<Duration> = calls
-            .iter()
-            .map(|q| {
-                let t = Instant::now();
-                rt.block_on(partners::list(&desk, q)).expect("list");
-                t.elapsed()
-            })
-            .collect();
-        times.sort();
-        let _ = writeln!(
-            out,
-            "| {label} | {} | {} | {} | {} |",
-            ms(percentile(&times, 0.5)),
-            ms(percentile(&times, 0.95)),
-            ms(*times.last().expect("samples")),
-            times.len()
-        );
+    let record = |out: &mut String, label: &str, calls: Vec<ListQuery>| {
+        let times =
+            calls.iter().map(|q| timed(|| rt.block_on(partners::list(&desk, q)).expect("list"))).collect();
+        row(out, label, times);
     };
     for (kind, label) in [
         ("zh2", "search, 2 Chinese characters (gram index)"),
@@ -122,7 +161,7 @@ fn main() {
             .into_iter()
             .map(|q| ListQuery { q, ..Default::default() })
             .collect();
-        record(label, qs);
+        record(&mut out, label, qs);
     }
     // Worst cases: terms nearly every partner contains, so every match has to be sorted.
     for (q, label) in [
@@ -130,7 +169,7 @@ fn main() {
         ("有限公", "search, broad 3 characters (有限公: every partner)"),
         ("科技", "search, 2 characters in 1 of 12 names (科技)"),
     ] {
-        record(label, (0..60).map(|_| ListQuery { q: q.into(), ..Default::default() }).collect());
+        record(&mut out, label, (0..60).map(|_| ListQuery { q: q.into(), ..Default::default() }).collect());
     }
     let provinces = ["44", "31", "11", "33", "51"];
     let filtered = (0..SAMPLES)
@@ -142,7 +181,7 @@ fn main() {
             ..Default::default()
         })
         .collect();
-    record("list page, status + province filter, sorted by name", filtered);
+    record(&mut out, "list page, status + province filter, sorted by name", filtered);
     let plain = (0..SAMPLES)
         .map(|i| ListQuery {
             sort: "updated_at".into(),
@@ -151,7 +190,7 @@ fn main() {
             ..Default::default()
         })
         .collect();
-    record("list page, no filter, newest first", plain);
+    record(&mut out, "list page, no filter, newest first", plain);
     let tagged = (0..SAMPLES)
         .map(|i| ListQuery {
             tag: ["重点客户", "高潜力", "政企"][i % 3].into(),
@@ -159,7 +198,46 @@ fn main() {
             ..Default::default()
         })
         .collect();
-    record("list page, tag + class filter", tagged);
+    record(&mut out, "list page, tag + class filter", tagged);
+
+    // Recruitment at the booth (R2.1.3, R2.1.4): a new lead checked against every partner and
+    // prospect on the laptop, saved, and the pipeline board over all prospects.
+    let prospects = inputs.iter().filter(|p| p.status == "prospect").count();
+    let event = rt
+        .block_on(events::create(
+            &desk,
+            &EventInput {
+                name: "基准展会".into(),
+                starts_on: "2026-11-27".into(),
+                ends_on: "2026-11-29".into(),
+                ..Default::default()
+            },
+        ))
+        .expect("event");
+    let leads: Vec<LeadInput> = lead_inputs(&inputs, &mut rng, &event.id);
+    let _ = writeln!(
+        out,
+        "\n## Recruitment, the same {PARTNERS} partners ({prospects} of them prospects)\n\n\
+         | operation | p50 ms | p95 ms | max ms | calls |\n|---|---:|---:|---:|---:|"
+    );
+    let checks =
+        leads.iter().map(|l| timed(|| rt.block_on(leads::check(&desk, l)).expect("check"))).collect();
+    row(&mut out, "lead duplicate check (credit code, normalised name, phones, e-mails)", checks);
+    let saves = leads
+        .iter()
+        .take(200)
+        .map(|l| timed(|| rt.block_on(leads::capture(&desk, l, true, None)).expect("capture")))
+        .collect();
+    row(&mut out, "lead capture (checked, saved with its pipeline row and audit entry)", saves);
+    let boards = (0..20)
+        .map(|_| timed(|| rt.block_on(recruitment::board(&desk, &BoardQuery::default())).expect("board")))
+        .collect();
+    row(&mut out, "pipeline board, all open prospects (counts, ages, conversion, 5 × 200 cards)", boards);
+    let by_event = BoardQuery { event_id: Some(event.id.clone()), ..Default::default() };
+    let boards = (0..20)
+        .map(|_| timed(|| rt.block_on(recruitment::board(&desk, &by_event)).expect("board")))
+        .collect();
+    row(&mut out, "pipeline board, one event's leads", boards);
 
     std::fs::write(target_dir().join("channeldesk-bench.md"), &out).expect("write figures");
     println!("{out}");
@@ -183,6 +261,10 @@ fn main() {
     };
     c.bench_function("list_page_filtered", |b| {
         b.iter(|| rt.block_on(partners::list(&desk, &page)).expect("list"))
+    });
+    let probe = &leads[0];
+    c.bench_function("lead_check_100k", |b| {
+        b.iter(|| rt.block_on(leads::check(&desk, probe)).expect("check"))
     });
     let mut next = PARTNERS;
     c.bench_function("insert_batch_100_into_100k", |b| {

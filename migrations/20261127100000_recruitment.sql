@@ -64,8 +64,8 @@ VALUES ('00000000-0000-7000-8000-000000000001', 1, '渠道商初步筛选', 60, 
   {"key":"alignment","dimension":"willingness","label":"认同公司理念与价格体系","weight":10}
 ]'), '2026-11-27T00:00:00.000Z', '2026-11-27T00:00:00.000Z', '', '');
 
--- R2.1.4: a prospect's place in the pipeline (one row per partner being recruited; a prospect
--- without a row is at the application stage since it was created).
+-- R2.1.4: a prospect's place in the pipeline, one row per partner being recruited (made when the
+-- prospect is created; the prospects already registered are put at the application stage below).
 -- reached: the furthest stage index reached (0 application … 4 signing, 5 signed), for the
 -- board's conversion figures.
 CREATE TABLE prospect (
@@ -90,6 +90,13 @@ CREATE TABLE prospect (
 ) STRICT;
 CREATE INDEX prospect_board ON prospect(outcome, stage, stage_since) WHERE deleted_at IS NULL;
 CREATE INDEX prospect_event ON prospect(event_id) WHERE event_id IS NOT NULL AND deleted_at IS NULL;
+
+-- Prospects registered before recruitment existed enter the pipeline where they stand.
+INSERT INTO prospect (id, partner_id, stage, outcome, reached, stage_since, created_at, updated_at, updated_by, hlc, field_hlc)
+SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+        || substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6))),
+       id, 'application', 'open', 0, created_at, created_at, created_at, updated_by, hlc, json_object('*', hlc)
+FROM partner WHERE status = 'prospect' AND deleted_at IS NULL;
 
 -- Every move of a prospect: who, when, from where to where and why.
 -- action: enter | advance | back | reject | reopen | sign.

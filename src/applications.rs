@@ -252,26 +252,18 @@ pub async fn register(desk: &Desk, id: &str, input: &PartnerInput, confirm_simil
     let clean = partners::check_input(input)?;
     let mut w = desk.write().await?;
     // Who started the kiosk and for which event, before the review stamps the row.
-    let origin: Option<(Option<String>, String, String)> =
-        sqlx::query_as("SELECT event_id, updated_by, submitted_at FROM application WHERE id = ?")
+    let origin: Option<(Option<String>, String)> =
+        sqlx::query_as("SELECT event_id, updated_by FROM application WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *w.tx)
             .await?;
-    let (event_id, staff, submitted) =
+    let (event_id, staff) =
         origin.ok_or_else(|| Error::NotFound { entity: "application", id: id.to_string() })?;
     let partner_id = partners::create_in(&mut w, &clean, confirm_similar).await?;
     close(&mut w, id, "registered", Some(&partner_id)).await?;
     // The visitor is a prospect at the application stage, a lead of the kiosk's event.
     if clean.is_prospect() {
-        crate::recruitment::insert_prospect(
-            &mut w,
-            &partner_id,
-            &submitted,
-            event_id.as_deref(),
-            Some(&staff),
-            "",
-        )
-        .await?;
+        crate::recruitment::set_origin(&mut w, &partner_id, event_id.as_deref(), Some(&staff), "").await?;
     }
     w.commit().await?;
     partners::get(desk, &partner_id).await

@@ -321,7 +321,8 @@ fn generate_one(seed: u64, i: usize) -> PartnerInput {
 }
 
 /// Fills an empty register with `n` generated partners (and the demo channel staff, without
-/// passwords), as the signed-in administrator;
+/// passwords), two trade shows with leads spread over the recruitment pipeline and research
+/// notes, as the signed-in administrator;
 /// does nothing when partners exist. Returns how many were added.
 pub async fn seed(desk: &Desk, n: usize, seed: u64) -> Result<usize> {
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM partner").fetch_one(desk.pool()).await?;
@@ -360,7 +361,138 @@ pub async fn seed(desk: &Desk, n: usize, seed: u64) -> Result<usize> {
         }
         w.commit().await?;
     }
+    seed_recruitment(desk, &staff, &mut rng).await?;
     Ok(n)
+}
+
+/// Two trade shows, the first one's leads spread over the pipeline through the real gates
+/// (scorecards, inspections, negotiations, one rejection in six), and research notes.
+async fn seed_recruitment(desk: &Desk, staff: &[String], rng: &mut StdRng) -> Result<()> {
+    use crate::recruitment::{self, InspectionInput, NegotiationInput, Stage, events, research, screening};
+    let today = chrono::NaiveDate::parse_from_str(&desk.today(), "%Y-%m-%d").unwrap_or_default();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+    let show = events::create(
+        desk,
+        &events::EventInput {
+            name: "深圳国际公共安全博览会".into(),
+            city: "深圳".into(),
+            venue: "深圳国际会展中心".into(),
+            starts_on: day(-20),
+            ends_on: day(-18),
+            booth: "9B21".into(),
+            staff: staff.iter().take(2).cloned().collect(),
+            notes: String::new(),
+        },
+    )
+    .await?;
+    events::create(
+        desk,
+        &events::EventInput {
+            name: "华东渠道伙伴大会".into(),
+            city: "上海".into(),
+            venue: "国家会展中心".into(),
+            starts_on: day(30),
+            ends_on: day(31),
+            booth: "A12".into(),
+            staff: staff.iter().skip(2).take(2).cloned().collect(),
+            notes: String::new(),
+        },
+    )
+    .await?;
+    let prospects: Vec<String> = sqlx::query_scalar(
+        "SELECT p.id FROM partner p WHERE p.status = 'prospect' AND p.deleted_at IS NULL AND p.credit_code IS NOT NULL
+           AND p.business_scope <> '' AND EXISTS (SELECT 1 FROM partner_contact c WHERE c.partner_id = p.id
+           AND c.deleted_at IS NULL AND c.mobile <> '')
+         ORDER BY p.name LIMIT 48",
+    )
+    .fetch_all(desk.pool())
+    .await?;
+    let scheme = screening::current(desk).await?;
+    for (i, id) in prospects.iter().enumerate() {
+        let mut w = desk.write().await?;
+        let row = recruitment::ensure_prospect(&mut w, id).await?;
+        sqlx::query("UPDATE prospect SET event_id = ?, captured_by = ? WHERE id = ?")
+            .bind(&show.id)
+            .bind(staff.get(i % staff.len().max(1)))
+            .bind(&row.id)
+            .execute(&mut *w.tx)
+            .await?;
+        w.commit().await?;
+        let target = i % 6;
+        if target >= 1 {
+            recruitment::move_to(desk, id, Stage::Screening, "").await?;
+        }
+        if target >= 2 {
+            let scores = scheme.criteria.iter().map(|k| (k.key.clone(), rng.random_range(3..=5u8))).collect();
+            let input =
+                screening::ScorecardInput { scheme_id: scheme.id.clone(), scores, comment: String::new() };
+            screening::score(desk, id, &input).await?;
+            recruitment::move_to(desk, id, Stage::Inspection, "").await?;
+        }
+        if target >= 3 {
+            let input = InspectionInput {
+                inspected_on: day(-10),
+                inspectors: "李渠道、王经理".into(),
+                operations: "门店与库房运转正常".into(),
+                team: "销售与技术人员齐备".into(),
+                conclusion: "符合合作条件".into(),
+                passed: true,
+                ..Default::default()
+            };
+            recruitment::record_inspection(desk, id, &input).await?;
+            recruitment::move_to(desk, id, Stage::Negotiation, "").await?;
+        }
+        if target >= 4 {
+            let input = NegotiationInput {
+                negotiated_on: day(-5),
+                cooperation_model: "区域经销".into(),
+                rights_obligations: "区域内非独家经销，年度销售目标".into(),
+                profit_sharing: "按价格体系毛利分成，季度返利".into(),
+                promotion_commitments: "每季度一场本地推广活动".into(),
+                intent_reached: true,
+                ..Default::default()
+            };
+            recruitment::record_negotiation(desk, id, &input).await?;
+            recruitment::move_to(desk, id, Stage::Signing, "").await?;
+        }
+        if target == 5 {
+            recruitment::reject(desk, id, "经营规模与区域需求不匹配").await?;
+        }
+    }
+    for (topic, title, body, tags) in [
+        (
+            "industry",
+            "安防行业渠道趋势",
+            "视频监控向云端和 AI 分析迁移，传统经销商利润下降，服务型渠道伙伴更受欢迎。",
+            ["安防", "趋势"],
+        ),
+        (
+            "competitor",
+            "竞品渠道政策观察",
+            "主要竞品对一级经销商给出 25% 返点，并承担部分市场推广费用。",
+            ["竞品", "返点"],
+        ),
+        (
+            "potential_partner",
+            "华南潜在伙伴名单",
+            "展会上接触的系统集成商中，有三家具备政企客户资源，值得优先跟进。",
+            ["华南", "集成商"],
+        ),
+    ] {
+        research::create(
+            desk,
+            &research::NoteInput {
+                noted_on: day(-15),
+                topic: topic.into(),
+                title: title.into(),
+                body: body.into(),
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+                partner_ids: prospects.iter().take(2).cloned().collect(),
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -699,6 +699,11 @@ async fn insert_batch(w: &mut Write, cleans: &[&Clean]) -> Result<Vec<String>> {
             .map(|(id, c)| ("create", "partner", id.as_str(), creation_changes(c)))
             .collect();
         audit::record_many(w, &audits).await?;
+
+        // R2.1.4: a new prospect is in the recruitment pipeline from the start.
+        let prospects: Vec<&str> =
+            chunk_ids.iter().zip(chunk).filter(|(_, c)| c.is_prospect()).map(|(id, _)| id.as_str()).collect();
+        crate::recruitment::enter_many(w, &prospects).await?;
     }
     Ok(ids)
 }
@@ -855,6 +860,10 @@ pub(crate) async fn update_in(
     write_tags(w, id, &clean.tags).await?;
     reindex(&mut w.tx, rid, id).await?;
     audit::record(w, "update", "partner", id, &changes).await?;
+    if clean.is_prospect() {
+        // Back to (or first time) a prospect: it has a place in the pipeline.
+        crate::recruitment::enter_many(w, &[id]).await?;
+    }
     Ok(true)
 }
 

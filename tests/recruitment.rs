@@ -33,6 +33,11 @@ fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 
+/// The partner's form input with another status.
+fn with_status(p: &partners::Partner, status: &str) -> partners::PartnerInput {
+    partners::PartnerInput { status: status.into(), ..p.to_input() }
+}
+
 /// Moves the clock on; the idle lock that follows is opened again by the owner.
 async fn later(t: &TestDesk, by: chrono::Duration) {
     t.clock.advance(by);

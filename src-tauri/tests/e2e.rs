@@ -810,6 +810,18 @@ async fn trade_show_leads_to_a_signed_partner() {
     s.wait_text("#lead-saved", "已并入").await;
     s.wait_text("#lead-count", "3").await;
     std::fs::write(artifacts().join("lead-save-ms.json"), json!(timings).to_string()).expect("timings");
+    // An address-book file of two cards becomes two leads at once.
+    s.js(
+        "const el = document.getElementById('lead-scan'); el.focus();
+         el.value = 'BEGIN:VCARD\\nVERSION:3.0\\nFN:周杰\\nORG:苏州智造有限公司\\nTEL;TYPE=CELL:13500000005\\nEND:VCARD\\n'
+           + 'BEGIN:VCARD\\nVERSION:3.0\\nFN:钱多\\nORG:武汉长江物联有限公司\\nEMAIL:qd@cj.cn\\nEND:VCARD';",
+    )
+    .await;
+    s.active().await.send_keys(&(Key::Control + &Key::Enter)).await.expect("read cards");
+    s.wait_text("#cards-form", "苏州智造有限公司").await;
+    s.click("#cards-form-submit").await;
+    s.wait_text("#lead-saved", "已录入 2 / 2").await;
+    s.wait_text("#lead-count", "5").await;
 
     // The kiosk for this event: a visitor applies and cannot leave without a password.
     s.click(".crumbs a[href^='#/events/']").await;
@@ -840,7 +852,7 @@ async fn trade_show_leads_to_a_signed_partner() {
     // The board: the first lead's card moved on with "]" is refused by its gate, with why.
     s.click("[data-nav=pipeline]").await;
     s.wait_text(".pipe-column[data-stage=application]", "深圳市启明科技有限公司").await;
-    s.wait_text(".pipe-column[data-stage=application] .count", "4").await;
+    s.wait_text(".pipe-column[data-stage=application] .count", "6").await;
     s.shot("pipeline-board-zh").await;
     s.js("[...document.querySelectorAll('.pipe-card')].find((c) => c.textContent.includes('深圳市启明')).focus()").await;
     s.active().await.send_keys("]").await.expect("move on");
@@ -902,7 +914,7 @@ async fn trade_show_leads_to_a_signed_partner() {
 
     // The event summary counts it all; the board in English.
     s.click("#prospect a[href^='#/events/']").await;
-    s.wait_text("#event-stats [data-stat=leads]", "4").await;
+    s.wait_text("#event-stats [data-stat=leads]", "6").await;
     s.wait_text("#event-stats [data-stat=signed]", "1").await;
     s.shot("event-summary-zh").await;
     s.click("[data-nav=pipeline]").await;
@@ -918,7 +930,7 @@ async fn trade_show_leads_to_a_signed_partner() {
     channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("owner signs in");
     let events = channeldesk::recruitment::events::list(&desk).await.expect("events");
     let summary = channeldesk::recruitment::events::summary(&desk, &events[0].id).await.expect("summary");
-    assert_eq!((summary.leads, summary.signed), (4, 1));
+    assert_eq!((summary.leads, summary.signed), (6, 1));
     let merged = summary.rows.iter().find(|r| r.name == "深圳市启明科技有限公司").expect("lead 1");
     let p = channeldesk::partners::get(&desk, &merged.partner_id).await.expect("partner");
     assert_eq!(p.contacts.len(), 2, "the look-alike's contact was added, no second company");

@@ -98,9 +98,7 @@ pub async fn capture(
     let (partner_id, merged, name) = match merge_into {
         None => {
             let id = partners::create_in(&mut w, &clean, confirm_similar).await?;
-            let now = w.stamp.now.clone();
-            super::insert_prospect(&mut w, &id, &now, Some(&input.event_id), Some(&staff.id), &interest)
-                .await?;
+            super::set_origin(&mut w, &id, Some(&input.event_id), Some(&staff.id), &interest).await?;
             (id, false, partner.name.trim().to_string())
         }
         Some(target) => {
@@ -123,22 +121,15 @@ pub async fn capture(
             }
             let merged_clean = partners::check_input(&merged_input)?;
             partners::update_in(&mut w, target, None, &merged_clean, true).await?;
-            if existing.status == "prospect"
-                || sqlx::query_scalar::<_, i64>(
-                    "SELECT 1 FROM prospect WHERE partner_id = ? AND deleted_at IS NULL",
-                )
-                .bind(target)
-                .fetch_optional(&mut *w.tx)
-                .await?
-                .is_some()
-            {
-                let row = super::ensure_prospect(&mut w, target).await?;
-                sqlx::query("UPDATE prospect SET event_id = COALESCE(event_id, ?), captured_by = COALESCE(captured_by, ?) WHERE id = ?")
-                    .bind(&input.event_id)
-                    .bind(&staff.id)
-                    .bind(&row.id)
-                    .execute(&mut *w.tx)
-                    .await?;
+            // A prospect met again keeps the event it was first captured at.
+            let first_event: Option<Option<String>> = sqlx::query_scalar(
+                "SELECT event_id FROM prospect WHERE partner_id = ? AND deleted_at IS NULL",
+            )
+            .bind(target)
+            .fetch_optional(&mut *w.tx)
+            .await?;
+            if existing.status == "prospect" && first_event.flatten().is_none() {
+                super::set_origin(&mut w, target, Some(&input.event_id), Some(&staff.id), &interest).await?;
             }
             let mut ch = Changes::new();
             ch.set("event", &event_name);

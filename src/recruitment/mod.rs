@@ -92,17 +92,11 @@ impl ProspectRow {
     }
 }
 
-/// The pipeline row of partner `partner_id`, made at the application stage when a live
-/// prospect has none yet. Refused for a partner that is neither.
+/// The pipeline row of partner `partner_id`; one is made at the application stage for a live
+/// prospect that has none. Refused for a partner that is neither.
 pub(crate) async fn ensure_prospect(w: &mut Write, partner_id: &str) -> Result<ProspectRow> {
-    let found: Option<ProspectRow> = sqlx::query_as(
-        "SELECT id, stage, outcome, reached FROM prospect WHERE partner_id = ? AND deleted_at IS NULL",
-    )
-    .bind(partner_id)
-    .fetch_optional(&mut *w.tx)
-    .await?;
-    let (status, deleted, created): (String, Option<String>, String) =
-        sqlx::query_as("SELECT status, deleted_at, created_at FROM partner WHERE id = ?")
+    let (status, deleted): (String, Option<String>) =
+        sqlx::query_as("SELECT status, deleted_at FROM partner WHERE id = ?")
             .bind(partner_id)
             .fetch_optional(&mut *w.tx)
             .await?
@@ -110,47 +104,96 @@ pub(crate) async fn ensure_prospect(w: &mut Write, partner_id: &str) -> Result<P
     if deleted.is_some() {
         return Err(Error::NotFound { entity: "partner", id: partner_id.to_string() });
     }
-    if let Some(row) = found {
-        return Ok(row);
+    if status == "prospect" {
+        enter_many(w, &[partner_id]).await?;
     }
-    if status != "prospect" {
-        return Err(Error::field("partner_id", "not_prospect"));
-    }
-    insert_prospect(w, partner_id, &created, None, None, "").await
+    let found: Option<ProspectRow> = sqlx::query_as(
+        "SELECT id, stage, outcome, reached FROM prospect WHERE partner_id = ? AND deleted_at IS NULL",
+    )
+    .bind(partner_id)
+    .fetch_optional(&mut *w.tx)
+    .await?;
+    found.ok_or_else(|| Error::field("partner_id", "not_prospect"))
 }
 
-/// Inserts the pipeline row of a new prospect (lead capture, kiosk registration) with its
-/// `enter` move.
-pub(crate) async fn insert_prospect(
+/// Puts prospects without a pipeline row at the application stage, since they were created,
+/// each with its `enter` move (no audit entry of its own: the partner's creation or update is
+/// the entry). Partners that already have a row are left as they are.
+pub(crate) async fn enter_many(w: &mut Write, partner_ids: &[&str]) -> Result<()> {
+    let s = w.stamp.clone();
+    for part in partner_ids.chunks(200) {
+        let mut qb =
+            sqlx::QueryBuilder::<sqlx::Sqlite>::new("SELECT id, created_at FROM partner WHERE id IN (");
+        let mut sep = qb.separated(", ");
+        for id in part {
+            sep.push_bind(*id);
+        }
+        qb.push(") AND NOT EXISTS (SELECT 1 FROM prospect r WHERE r.partner_id = partner.id)");
+        let new: Vec<(String, String)> = qb.build_query_as().fetch_all(&mut *w.tx).await?;
+        if new.is_empty() {
+            continue;
+        }
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO prospect (id, partner_id, stage, outcome, reached, stage_since, created_at, updated_at,
+                updated_by, hlc, field_hlc) ",
+        );
+        qb.push_values(&new, |mut b, (pid, created)| {
+            b.push_bind(new_id())
+                .push_bind(pid.clone())
+                .push_bind("application")
+                .push_bind("open")
+                .push_bind(0)
+                .push_bind(created.clone())
+                .push_bind(s.now.clone())
+                .push_bind(s.now.clone())
+                .push_bind(s.user.id.clone())
+                .push_bind(s.hlc.clone())
+                .push_bind(format!("{{\"*\":\"{}\"}}", s.hlc));
+        });
+        qb.build().execute(&mut *w.tx).await?;
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO stage_move (id, partner_id, from_stage, to_stage, action, reason, at, user_id, user_name,
+                created_at, updated_at, updated_by, hlc, field_hlc) ",
+        );
+        qb.push_values(&new, |mut b, (pid, created)| {
+            b.push_bind(new_id())
+                .push_bind(pid.clone())
+                .push_bind("")
+                .push_bind("application")
+                .push_bind("enter")
+                .push_bind("")
+                .push_bind(created.clone())
+                .push_bind(s.user.id.clone())
+                .push_bind(s.user.name.clone())
+                .push_bind(s.now.clone())
+                .push_bind(s.now.clone())
+                .push_bind(s.user.id.clone())
+                .push_bind(s.hlc.clone())
+                .push_bind(format!("{{\"*\":\"{}\"}}", s.hlc));
+        });
+        qb.build().execute(&mut *w.tx).await?;
+    }
+    Ok(())
+}
+
+/// Records where a new prospect came from (lead capture, kiosk registration): its event, who
+/// captured it and what the visitor is interested in, on its pipeline row.
+pub(crate) async fn set_origin(
     w: &mut Write,
     partner_id: &str,
-    since: &str,
     event_id: Option<&str>,
     captured_by: Option<&str>,
     interest: &str,
-) -> Result<ProspectRow> {
-    let s = w.stamp.clone();
-    let id = new_id();
-    sqlx::query(
-        "INSERT INTO prospect (id, partner_id, stage, outcome, reached, stage_since, event_id, captured_by,
-            interest, created_at, updated_at, updated_by, hlc, field_hlc)
-         VALUES (?, ?, 'application', 'open', 0, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
-    )
-    .bind(&id)
-    .bind(partner_id)
-    .bind(since)
-    .bind(event_id)
-    .bind(captured_by)
-    .bind(interest)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
-    .execute(&mut *w.tx)
-    .await?;
-    record_move(w, partner_id, "", Stage::Application.as_str(), "enter", "").await?;
-    Ok(ProspectRow { id, stage: "application".into(), outcome: "open".into(), reached: 0 })
+) -> Result<()> {
+    let row = ensure_prospect(w, partner_id).await?;
+    let mut sets = vec![("interest", Some(interest.to_string()))];
+    if let Some(e) = event_id {
+        sets.push(("event_id", Some(e.to_string())));
+    }
+    if let Some(u) = captured_by {
+        sets.push(("captured_by", Some(u.to_string())));
+    }
+    update_prospect(w, &row.id, &sets).await
 }
 
 async fn record_move(
@@ -502,24 +545,24 @@ pub struct Board {
 /// Cards sent per board column (the counts cover all of them).
 pub const CARDS_PER_COLUMN: i64 = 200;
 
-const CARD_SELECT: &str = "SELECT p.id AS partner_id, p.name,
-        COALESCE(r.stage, 'application') AS stage, COALESCE(r.outcome, 'open') AS outcome,
-        COALESCE(r.stage_since, p.created_at) AS stage_since,
-        CAST(julianday(?1) - julianday(COALESCE(r.stage_since, p.created_at)) AS INTEGER) AS days_in_stage,
+const CARD_SELECT: &str = "SELECT p.id AS partner_id, p.name, r.stage, r.outcome, r.stage_since,
+        CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER) AS days_in_stage,
         r.event_id, e.name AS event_name,
         (SELECT c.name FROM partner_contact c WHERE c.partner_id = p.id AND c.deleted_at IS NULL
             ORDER BY c.is_primary DESC, c.position LIMIT 1) AS contact,
         (SELECT s.total_x100 FROM scorecard s WHERE s.partner_id = p.id AND s.deleted_at IS NULL
             ORDER BY s.scored_at DESC, s.id DESC LIMIT 1) AS score_x100,
         u.display_name AS captured_by_name
-     FROM partner p
-     LEFT JOIN prospect r ON r.partner_id = p.id AND r.deleted_at IS NULL
+     FROM prospect r
+     JOIN partner p ON p.id = r.partner_id
      LEFT JOIN trade_event e ON e.id = r.event_id
      LEFT JOIN app_user u ON u.id = r.captured_by";
 
-/// Prospects as cards: live partners with a pipeline row or in the prospect status.
-const CARD_WHERE: &str = " WHERE p.deleted_at IS NULL AND (r.id IS NOT NULL OR p.status = 'prospect')
-       AND COALESCE(r.outcome, 'open') = ?2 AND (?3 IS NULL OR r.event_id = ?3)";
+/// Live pipeline rows of live partners; an open one only while the partner is a prospect (a
+/// partner made active by hand leaves the board). `?2` outcome (or NULL for all), `?3` event.
+const IN_PIPELINE: &str = " WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL
+       AND (r.outcome <> 'open' OR p.status = 'prospect')
+       AND (?2 IS NULL OR r.outcome = ?2) AND (?3 IS NULL OR r.event_id = ?3)";
 
 fn outcome_of(q: &BoardQuery) -> Result<&'static str> {
     match q.outcome.as_str() {
@@ -534,7 +577,7 @@ fn outcome_of(q: &BoardQuery) -> Result<&'static str> {
 pub async fn prospects(desk: &Desk, q: &BoardQuery) -> Result<Vec<ProspectCard>> {
     desk.require(Action::PartnerRead)?;
     let outcome = outcome_of(q)?;
-    let sql = format!("{CARD_SELECT}{CARD_WHERE} ORDER BY stage_since, p.name LIMIT 5000");
+    let sql = format!("{CARD_SELECT}{IN_PIPELINE} ORDER BY r.stage_since, p.name LIMIT 5000");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(crate::desk::rfc3339(desk.now()))
         .bind(outcome)
@@ -548,48 +591,32 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
     desk.require(Action::PartnerRead)?;
     let outcome = outcome_of(q)?;
     let now = crate::desk::rfc3339(desk.now());
-    let from = "FROM partner p LEFT JOIN prospect r ON r.partner_id = p.id AND r.deleted_at IS NULL
-        WHERE p.deleted_at IS NULL AND (r.id IS NOT NULL OR p.status = 'prospect')
-          AND (?2 IS NULL OR r.event_id = ?2)";
-    let stats: Vec<(String, i64, f64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT COALESCE(r.stage, 'application'), count(*),
-            COALESCE(avg(CAST(julianday(?1) - julianday(COALESCE(r.stage_since, p.created_at)) AS INTEGER)), 0),
-            COALESCE(max(CAST(julianday(?1) - julianday(COALESCE(r.stage_since, p.created_at)) AS INTEGER)), 0)
-         {from} AND COALESCE(r.outcome, 'open') = ?3 GROUP BY 1"
+    // One pass over the pipeline: per (stage, outcome, furthest stage) the count and the days
+    // in the stage, summed and at most.
+    let groups: Vec<(String, String, i64, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.stage, r.outcome, r.reached, count(*),
+            COALESCE(sum(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0),
+            COALESCE(max(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0)
+         FROM prospect r JOIN partner p ON p.id = r.partner_id{IN_PIPELINE} GROUP BY 1, 2, 3"
     )))
     .bind(&now)
-    .bind(&q.event_id)
-    .bind(outcome)
-    .fetch_all(desk.pool())
-    .await?;
-    let reach: Vec<(i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT COALESCE(r.reached, 0), count(*) {from} AND ?1 IS NOT NULL GROUP BY 1"
-    )))
-    .bind(&now)
+    .bind(Option::<&str>::None)
     .bind(&q.event_id)
     .fetch_all(desk.pool())
     .await?;
-    let reached_at_least = |i: i64| reach.iter().filter(|(r, _)| *r >= i).map(|(_, n)| n).sum::<i64>();
+    let reached_at_least = |i: i64| groups.iter().filter(|g| g.2 >= i).map(|g| g.3).sum::<i64>();
+    let count_of = |o: &str| groups.iter().filter(|g| g.1 == o).map(|g| g.3).sum::<i64>();
     let pct = |a: i64, b: i64| if b > 0 { Some((a as f64 * 1000.0 / b as f64).round() / 10.0) } else { None };
-    let outcomes: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT COALESCE(r.outcome, 'open'), count(*) {from} AND ?1 IS NOT NULL GROUP BY 1"
-    )))
-    .bind(&now)
-    .bind(&q.event_id)
-    .fetch_all(desk.pool())
-    .await?;
-    let count_of = |o: &str| outcomes.iter().find(|(k, _)| k == o).map(|(_, n)| *n).unwrap_or(0);
 
     let mut columns = Vec::new();
     for stage in Stage::BOARD {
-        let (count, avg_days, max_days) = stats
-            .iter()
-            .find(|(s, ..)| s == stage.as_str())
-            .map(|(_, n, a, m)| (*n, (*a * 10.0).round() / 10.0, *m))
-            .unwrap_or((0, 0.0, 0));
+        let here: Vec<_> = groups.iter().filter(|g| g.0 == stage.as_str() && g.1 == outcome).collect();
+        let count: i64 = here.iter().map(|g| g.3).sum();
+        let days: i64 = here.iter().map(|g| g.4).sum();
+        let max_days = here.iter().map(|g| g.5).max().unwrap_or(0);
+        let avg_days = if count > 0 { (days as f64 * 10.0 / count as f64).round() / 10.0 } else { 0.0 };
         let cards: Vec<ProspectCard> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{CARD_SELECT}{CARD_WHERE} AND COALESCE(r.stage, 'application') = ?4
-             ORDER BY stage_since, p.name LIMIT {CARDS_PER_COLUMN}"
+            "{CARD_SELECT}{IN_PIPELINE} AND r.stage = ?4 ORDER BY r.stage_since, p.name LIMIT {CARDS_PER_COLUMN}"
         )))
         .bind(&now)
         .bind(outcome)
@@ -607,9 +634,13 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
             cards,
         });
     }
-    let total = reached_at_least(0);
     let signed = count_of("signed");
-    Ok(Board { columns, signed, rejected: count_of("rejected"), overall_pct: pct(signed, total) })
+    Ok(Board {
+        columns,
+        signed,
+        rejected: count_of("rejected"),
+        overall_pct: pct(signed, reached_at_least(0)),
+    })
 }
 
 /// One recorded move.

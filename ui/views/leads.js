@@ -15,7 +15,7 @@ import * as api from '../api.js';
 import { navigate, session, isTyping } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText } from '../components/errors.js';
-import { formField, readForm, showFormError } from '../components/form.js';
+import { formDialog, formField, readForm, showFormError } from '../components/form.js';
 import { uploadAll } from './prospect.js';
 
 /**
@@ -109,10 +109,12 @@ export async function leadsView(main, eventId) {
   const showPhotos = () => replace(photoLabel, photos.length ? t('lead.photos', { n: photos.length }) : '');
   const showCount = () => replace(counter, t('lead.count', { n: count }));
 
-  /** Fills the form from card text (vCard or MECARD). @param {string} text */
+  /** Fills the form from card text (vCard or MECARD); a file of several cards is offered as a batch. @param {string} text */
   async function readCard(text) {
     try {
-      const [c] = await api.cardParse(text);
+      const cards = await api.cardParse(text);
+      if (cards.length > 1) { await importCards(cards); return; }
+      const [c] = cards;
       if (c.company) input('company_name').value = c.company;
       if (c.name) input('contact_name').value = c.name;
       if (c.title) input('contact_title').value = c.title;
@@ -127,6 +129,43 @@ export async function leadsView(main, eventId) {
       toast(errorText(e), { kind: 'error' });
     }
   }
+  /**
+   * Several cards (an exported address book): each becomes a lead of the event, with the same
+   * duplicate checks; look-alikes and refused ones are reported, not saved.
+   * @param {api.CardContact[]} cards
+   */
+  async function importCards(cards) {
+    /** @type {Array<{ name: string, outcome: string }>} */
+    const report = [];
+    const ok = await formDialog({
+      id: 'cards-form', wide: true, title: t('lead.cards_title', { n: cards.length }), intro: t('lead.cards_intro'),
+      body: [h('ol', { class: 'wide pick-list' }, ...cards.map((c) => h('li', null, c.company || '—', ' · ', c.name, ' ',
+        h('span', { class: 'muted small' }, [c.mobile, c.email].filter(Boolean).join(' · ')))))],
+      submitLabel: t('lead.cards_submit', { n: cards.length }),
+      submit: async () => {
+        for (const c of cards) {
+          const name = c.company || c.name;
+          try {
+            const r = await api.leadCapture({ ...lead(), company_name: c.company, contact_name: c.name, contact_title: c.title,
+              contact_mobile: c.mobile, contact_email: c.email, contact_wechat: '', credit_code: '', interest: '' }, false, null);
+            count = Number(r.event_leads);
+            recent.unshift({ id: r.partner_id, name: r.name, merged: false });
+            report.push({ name, outcome: t('lead.cards_saved') });
+          } catch (e) {
+            report.push({ name, outcome: e instanceof api.ApiError && e.code === 'conflict' ? t(`conflict.${e.kind}`) : errorText(e) });
+          }
+        }
+      },
+    });
+    if (!ok) return;
+    showCount();
+    replace(recentList, ...recent.slice(0, 8).map((x) => h('li', null, h('a', { href: `#/partners/${encodeURIComponent(x.id)}` }, x.name))));
+    replace(saved, h('strong', null, t('lead.cards_done', { n: report.filter((r) => r.outcome === t('lead.cards_saved')).length, total: cards.length })),
+      h('ul', { id: 'cards-report' }, ...report.map((r) => h('li', null, `${r.name}: ${r.outcome}`))));
+    saved.hidden = false;
+    input('company_name').focus();
+  }
+
   // A scanner types the card and ends it; read it as soon as it is complete.
   scan.addEventListener('input', () => {
     const v = scan.value.trim();
