@@ -271,6 +271,31 @@ async fn the_board_counts_ages_and_conversion() {
         .await
         .unwrap_err();
     assert_eq!(fields_of(bad), pairs(&[("outcome", "unknown")]));
+
+    // A prospect made active by hand (not through signing) leaves the board; made a prospect
+    // again, it is back where it was.
+    let p3 = partners::get(&t.desk, &ids[3]).await.unwrap();
+    let active =
+        partners::update(&t.desk, &ids[3], &p3.hlc, &with_status(&p3, "active"), false).await.unwrap();
+    assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 1);
+    partners::update(&t.desk, &ids[3], &active.hlc, &with_status(&active, "prospect"), false).await.unwrap();
+    assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 2);
+
+    // A month without a move puts the open prospects on the home page (R2.1.4).
+    let stalled = |groups: Vec<reminders::ReminderGroup>| {
+        groups.into_iter().find(|g| g.kind == "prospect_stalled").map(|g| {
+            let mut ids: Vec<String> = g.items.into_iter().map(|i| i.id).collect();
+            ids.sort();
+            ids
+        })
+    };
+    assert_eq!(stalled(reminders::due(&t.desk).await.unwrap()), None);
+    later(&t, chrono::Duration::days(reminders::STALLED_DAYS)).await;
+    // ids[2] and ids[3] wait in the application stage since they were created (35 days), ids[0]
+    // entered screening on day 3 (32 days); ids[1] was rejected.
+    let mut want = vec![ids[0].clone(), ids[2].clone(), ids[3].clone()];
+    want.sort();
+    assert_eq!(stalled(reminders::due(&t.desk).await.unwrap()), Some(want));
     t.desk.close().await;
 }
 
@@ -840,5 +865,33 @@ async fn a_kiosk_started_for_an_event_makes_its_applications_leads_of_it() {
     assert_eq!(file.captured_by_name.as_deref(), Some("测试员"));
     assert_eq!(events::summary(&t.desk, &ev).await.unwrap().leads, 1);
     assert_eq!(users::kiosk_start(&t.desk, "", Some("nope")).await.unwrap_err().code(), "validation");
+    t.desk.close().await;
+}
+
+/// The board's pages are chosen on the pipeline index, in its order: no scan of the register,
+/// no sort of every prospect (which would also compute each card's columns for all of them).
+#[tokio::test]
+async fn board_pages_use_the_pipeline_index() {
+    let t = desk().await;
+    for (stage, event) in [(true, false), (true, true), (false, false)] {
+        let sql = recruitment::page_sql(stage, event, 200);
+        let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {sql}"
+        )))
+        .bind("unused")
+        .bind("open");
+        if stage {
+            q = q.bind("application");
+        }
+        if event {
+            q = q.bind("e");
+        }
+        let plan: Vec<String> = q.fetch_all(t.desk.pool()).await.unwrap().into_iter().map(|r| r.3).collect();
+        assert!(!plan.iter().any(|d| d.starts_with("SCAN p") || d.starts_with("SCAN partner")), "{plan:?}");
+        if stage && !event {
+            assert!(plan.iter().any(|d| d.contains("prospect_board")), "{plan:?}");
+            assert!(!plan.iter().any(|d| d.contains("TEMP B-TREE")), "the index gives the order: {plan:?}");
+        }
+    }
     t.desk.close().await;
 }

@@ -128,6 +128,18 @@ async fn generated_demo_data_goes_through_the_rules() {
     .await
     .unwrap();
     assert_eq!(audits, 300);
+    // Two trade shows, the first one's leads spread over every stage through the real gates.
+    let events = channeldesk::recruitment::events::list(&t.desk).await.unwrap();
+    assert_eq!(events.len(), 2);
+    let summary = channeldesk::recruitment::events::summary(&t.desk, &events[1].id).await.unwrap();
+    assert!(summary.leads >= 12, "{} leads", summary.leads);
+    let now_at: Vec<i64> = summary.stages.iter().take(5).map(|s| s.now_at).collect();
+    assert!(now_at.iter().all(|n| *n > 0), "every stage has leads: {now_at:?}");
+    assert!(summary.rejected > 0 && summary.scored > 0);
+    assert_eq!(
+        channeldesk::recruitment::research::list(&t.desk, &Default::default()).await.unwrap().len(),
+        3
+    );
     let classed: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE class IS NOT NULL")
         .fetch_one(t.desk.pool())
         .await

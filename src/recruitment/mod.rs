@@ -545,7 +545,9 @@ pub struct Board {
 /// Cards sent per board column (the counts cover all of them).
 pub const CARDS_PER_COLUMN: i64 = 200;
 
-const CARD_SELECT: &str = "SELECT p.id AS partner_id, p.name, r.stage, r.outcome, r.stage_since,
+/// The columns of a card, over `page` (the chosen prospect rows, in order) — computed only for
+/// the rows shown, never for every row that was sorted.
+const CARD_COLUMNS: &str = "SELECT p.id AS partner_id, p.name, r.stage, r.outcome, r.stage_since,
         CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER) AS days_in_stage,
         r.event_id, e.name AS event_name,
         (SELECT c.name FROM partner_contact c WHERE c.partner_id = p.id AND c.deleted_at IS NULL
@@ -553,16 +555,42 @@ const CARD_SELECT: &str = "SELECT p.id AS partner_id, p.name, r.stage, r.outcome
         (SELECT s.total_x100 FROM scorecard s WHERE s.partner_id = p.id AND s.deleted_at IS NULL
             ORDER BY s.scored_at DESC, s.id DESC LIMIT 1) AS score_x100,
         u.display_name AS captured_by_name
-     FROM prospect r
+     FROM page
+     JOIN prospect r ON r.rowid = page.rr
      JOIN partner p ON p.id = r.partner_id
      LEFT JOIN trade_event e ON e.id = r.event_id
-     LEFT JOIN app_user u ON u.id = r.captured_by";
+     LEFT JOIN app_user u ON u.id = r.captured_by
+     ORDER BY r.stage_since, r.rowid";
 
 /// Live pipeline rows of live partners; an open one only while the partner is a prospect (a
-/// partner made active by hand leaves the board). `?2` outcome (or NULL for all), `?3` event.
-const IN_PIPELINE: &str = " WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL
-       AND (r.outcome <> 'open' OR p.status = 'prospect')
-       AND (?2 IS NULL OR r.outcome = ?2) AND (?3 IS NULL OR r.event_id = ?3)";
+/// partner made active by hand leaves the board).
+const IN_PIPELINE: &str =
+    "r.deleted_at IS NULL AND p.deleted_at IS NULL AND (r.outcome <> 'open' OR p.status = 'prospect')";
+
+/// The rows of one page of cards: one outcome (`?2`), optionally one stage and one event (as
+/// `?3`, `?4` when present), the longest waiting first, read in the order of the
+/// `(outcome, stage, stage_since)` index.
+pub fn page_sql(stage: bool, event: bool, limit: i64) -> String {
+    let mut filter = format!("{IN_PIPELINE} AND r.outcome = ?2");
+    let mut n = 3;
+    if stage {
+        filter.push_str(&format!(" AND r.stage = ?{n}"));
+        n += 1;
+    }
+    if event {
+        filter.push_str(&format!(" AND r.event_id = ?{n}"));
+    }
+    format!(
+        "SELECT r.rowid AS rr FROM prospect r JOIN partner p ON p.id = r.partner_id WHERE {filter}
+         ORDER BY r.stage_since, r.rowid LIMIT {limit}"
+    )
+}
+
+/// A page of cards: the page is chosen first, then its columns computed for its rows only.
+/// `?1` is now.
+fn cards_sql(stage: bool, event: bool, limit: i64) -> String {
+    format!("WITH page AS ({}) {CARD_COLUMNS}", page_sql(stage, event, limit))
+}
 
 fn outcome_of(q: &BoardQuery) -> Result<&'static str> {
     match q.outcome.as_str() {
@@ -573,17 +601,35 @@ fn outcome_of(q: &BoardQuery) -> Result<&'static str> {
     }
 }
 
-/// The list of prospects (one outcome, optionally one event), longest waiting first.
+/// The most prospects the list shows (the longest waiting).
+pub const LIST_LIMIT: i64 = 1000;
+
+async fn cards(
+    desk: &Desk,
+    outcome: &str,
+    stage: Option<Stage>,
+    event: Option<&str>,
+    limit: i64,
+) -> Result<Vec<ProspectCard>> {
+    let sql = cards_sql(stage.is_some(), event.is_some(), limit);
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(crate::desk::rfc3339(desk.now()))
+        .bind(outcome.to_string());
+    if let Some(st) = stage {
+        q = q.bind(st.as_str());
+    }
+    if let Some(e) = event {
+        q = q.bind(e.to_string());
+    }
+    Ok(q.fetch_all(desk.pool()).await?)
+}
+
+/// The list of prospects (one outcome, optionally one event), the longest waiting first, at
+/// most [`LIST_LIMIT`].
 pub async fn prospects(desk: &Desk, q: &BoardQuery) -> Result<Vec<ProspectCard>> {
     desk.require(Action::PartnerRead)?;
     let outcome = outcome_of(q)?;
-    let sql = format!("{CARD_SELECT}{IN_PIPELINE} ORDER BY r.stage_since, p.name LIMIT 5000");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(crate::desk::rfc3339(desk.now()))
-        .bind(outcome)
-        .bind(&q.event_id)
-        .fetch_all(desk.pool())
-        .await?)
+    cards(desk, outcome, None, q.event_id.as_deref(), LIST_LIMIT).await
 }
 
 /// The board: one column per stage with counts, ages and conversion.
@@ -593,17 +639,18 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
     let now = crate::desk::rfc3339(desk.now());
     // One pass over the pipeline: per (stage, outcome, furthest stage) the count and the days
     // in the stage, summed and at most.
-    let groups: Vec<(String, String, i64, i64, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let event_filter = if q.event_id.is_some() { " AND r.event_id = ?2" } else { "" };
+    let mut groups_q = sqlx::query_as::<_, (String, String, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
         "SELECT r.stage, r.outcome, r.reached, count(*),
             COALESCE(sum(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0),
             COALESCE(max(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0)
-         FROM prospect r JOIN partner p ON p.id = r.partner_id{IN_PIPELINE} GROUP BY 1, 2, 3"
+         FROM prospect r JOIN partner p ON p.id = r.partner_id WHERE {IN_PIPELINE}{event_filter} GROUP BY 1, 2, 3"
     )))
-    .bind(&now)
-    .bind(Option::<&str>::None)
-    .bind(&q.event_id)
-    .fetch_all(desk.pool())
-    .await?;
+    .bind(&now);
+    if let Some(e) = &q.event_id {
+        groups_q = groups_q.bind(e);
+    }
+    let groups = groups_q.fetch_all(desk.pool()).await?;
     let reached_at_least = |i: i64| groups.iter().filter(|g| g.2 >= i).map(|g| g.3).sum::<i64>();
     let count_of = |o: &str| groups.iter().filter(|g| g.1 == o).map(|g| g.3).sum::<i64>();
     let pct = |a: i64, b: i64| if b > 0 { Some((a as f64 * 1000.0 / b as f64).round() / 10.0) } else { None };
@@ -615,15 +662,6 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
         let days: i64 = here.iter().map(|g| g.4).sum();
         let max_days = here.iter().map(|g| g.5).max().unwrap_or(0);
         let avg_days = if count > 0 { (days as f64 * 10.0 / count as f64).round() / 10.0 } else { 0.0 };
-        let cards: Vec<ProspectCard> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{CARD_SELECT}{IN_PIPELINE} AND r.stage = ?4 ORDER BY r.stage_since, p.name LIMIT {CARDS_PER_COLUMN}"
-        )))
-        .bind(&now)
-        .bind(outcome)
-        .bind(&q.event_id)
-        .bind(stage.as_str())
-        .fetch_all(desk.pool())
-        .await?;
         let i = stage.index();
         columns.push(BoardColumn {
             stage,
@@ -631,7 +669,7 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
             avg_days,
             max_days,
             conversion_pct: pct(reached_at_least(i + 1), reached_at_least(i)),
-            cards,
+            cards: cards(desk, outcome, Some(stage), q.event_id.as_deref(), CARDS_PER_COLUMN).await?,
         });
     }
     let signed = count_of("signed");

@@ -247,13 +247,19 @@ async function signDialog(p, reload) {
 function referralBox(p, file, users, write) {
   const r = file.referral;
   const money = (/** @type {api.Referral} */ x) => (x.reward_amount ? `${(x.reward_amount / 100).toLocaleString(undefined, { minimumFractionDigits: 2 })} ${x.reward_currency}` : '');
+  // Partners suggested by name as the referrer is typed.
+  const suggestions = h('datalist', { id: 'referral-partners' });
+  const suggest = async (/** @type {Event} */ e) => {
+    const page = await api.partnersList({ q: /** @type {HTMLInputElement} */ (e.target).value, limit: 8 }).catch(() => null);
+    if (page) replace(suggestions, ...page.rows.filter((x) => x.id !== p.id).map((x) => h('option', { value: x.name })));
+  };
   const edit = () => formDialog({
     id: 'referral-form', title: t('referral.title', { name: p.name }),
     body: [
       formField({ name: 'referrer_kind', label: t('referral.kind'), options: [['employee', t('referral.kind.employee')], ['partner', t('referral.kind.partner')]], value: r?.referrer_kind || 'employee' }),
       formField({ name: 'referrer_user_id', label: t('referral.employee'), options: [['', '—'], ...users.map((u) => /** @type {[string, string]} */ ([u.id, u.display_name]))], value: r?.referrer_user_id || '' }),
-      formField({ name: 'referrer_partner', label: t('referral.partner'), attrs: { list: 'referral-partners', placeholder: t('referral.partner_hint') }, value: r?.referrer_kind === 'partner' ? r.referrer_name : '' }),
-      h('datalist', { id: 'referral-partners' }),
+      formField({ name: 'referrer_partner', label: t('referral.partner'), attrs: { list: 'referral-partners', placeholder: t('referral.partner_hint'), onInput: suggest }, value: r?.referrer_kind === 'partner' ? r.referrer_name : '' }),
+      suggestions,
       formField({ name: 'reward_rule', label: t('referral.rule'), required: true, value: r?.reward_rule || '' }),
       formField({ name: 'reward_amount', label: t('referral.amount'), type: 'number', value: r ? String(r.reward_amount / 100) : '', attrs: { min: '0', step: '0.01' } }),
       formField({ name: 'reward_currency', label: t('referral.currency'), value: r?.reward_currency || 'CNY' }),
@@ -271,15 +277,6 @@ function referralBox(p, file, users, write) {
       });
     },
   }).then((ok) => ok && navigate(`#/partners/${encodeURIComponent(p.id)}`));
-  // Suggest partners by name as the referrer is typed.
-  document.addEventListener('input', async function suggest(e) {
-    const el = /** @type {HTMLInputElement} */ (e.target);
-    if (el?.name !== 'referrer_partner') return;
-    const list = document.getElementById('referral-partners');
-    if (!list) { document.removeEventListener('input', suggest); return; }
-    const page = await api.partnersList({ q: el.value, limit: 8 }).catch(() => null);
-    if (page) replace(list, ...page.rows.filter((x) => x.id !== p.id).map((x) => h('option', { value: x.name })));
-  });
   return h('div', { class: 'referral', id: 'prospect-referral' },
     h('h3', null, t('referral.heading')),
     r ? h('dl', { class: 'facts' },
