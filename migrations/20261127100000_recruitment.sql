@@ -81,6 +81,8 @@ CREATE TABLE prospect (
     reject_reason  TEXT NOT NULL DEFAULT '',
     agreement_no   TEXT NOT NULL DEFAULT '',
     signed_on      TEXT,
+    -- Local, derived from the partner (see the triggers below): prospect | other | deleted.
+    partner_state  TEXT NOT NULL DEFAULT 'prospect' CHECK (partner_state IN ('prospect', 'other', 'deleted')),
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
     updated_by     TEXT NOT NULL,
@@ -89,6 +91,24 @@ CREATE TABLE prospect (
     deleted_at     TEXT
 ) STRICT;
 CREATE INDEX prospect_board ON prospect(outcome, stage, stage_since) WHERE deleted_at IS NULL;
+-- The board's figures in one index-only pass.
+CREATE INDEX prospect_figures ON prospect(outcome, stage, reached, stage_since, partner_state, event_id)
+    WHERE deleted_at IS NULL;
+
+-- partner_state mirrors the partner (local, derived, kept by these triggers): the board reads
+-- the pipeline alone instead of joining every row to the register.
+CREATE TRIGGER prospect_partner_state AFTER UPDATE OF status, deleted_at ON partner
+BEGIN
+    UPDATE prospect SET partner_state = CASE WHEN NEW.deleted_at IS NOT NULL THEN 'deleted'
+        WHEN NEW.status = 'prospect' THEN 'prospect' ELSE 'other' END
+    WHERE partner_id = NEW.id;
+END;
+CREATE TRIGGER prospect_partner_moved AFTER UPDATE OF partner_id ON prospect
+BEGIN
+    UPDATE prospect SET partner_state = (SELECT CASE WHEN p.deleted_at IS NOT NULL THEN 'deleted'
+        WHEN p.status = 'prospect' THEN 'prospect' ELSE 'other' END FROM partner p WHERE p.id = NEW.partner_id)
+    WHERE id = NEW.id;
+END;
 CREATE INDEX prospect_event ON prospect(event_id) WHERE event_id IS NOT NULL AND deleted_at IS NULL;
 
 -- Prospects registered before recruitment existed enter the pipeline where they stand.

@@ -280,6 +280,11 @@ async fn the_board_counts_ages_and_conversion() {
     assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 1);
     partners::update(&t.desk, &ids[3], &active.hlc, &with_status(&active, "prospect"), false).await.unwrap();
     assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 2);
+    // A deleted partner leaves it too, and comes back with Undo.
+    partners::delete(&t.desk, &ids[2]).await.unwrap();
+    assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 1);
+    partners::restore(&t.desk, &ids[2]).await.unwrap();
+    assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 2);
 
     // A month without a move puts the open prospects on the home page (R2.1.4).
     let stalled = |groups: Vec<reminders::ReminderGroup>| {

@@ -563,9 +563,9 @@ const CARD_COLUMNS: &str = "SELECT p.id AS partner_id, p.name, r.stage, r.outcom
      ORDER BY r.stage_since, r.rowid";
 
 /// Live pipeline rows of live partners; an open one only while the partner is a prospect (a
-/// partner made active by hand leaves the board).
-const IN_PIPELINE: &str =
-    "r.deleted_at IS NULL AND p.deleted_at IS NULL AND (r.outcome <> 'open' OR p.status = 'prospect')";
+/// partner made active by hand leaves the board). Read from the row's mirror of its partner.
+const IN_PIPELINE: &str = "r.deleted_at IS NULL AND r.partner_state <> 'deleted'
+    AND (r.outcome <> 'open' OR r.partner_state = 'prospect')";
 
 /// The rows of one page of cards: one outcome (`?2`), optionally one stage and one event (as
 /// `?3`, `?4` when present), the longest waiting first, read in the order of the
@@ -581,8 +581,7 @@ pub fn page_sql(stage: bool, event: bool, limit: i64) -> String {
         filter.push_str(&format!(" AND r.event_id = ?{n}"));
     }
     format!(
-        "SELECT r.rowid AS rr FROM prospect r JOIN partner p ON p.id = r.partner_id WHERE {filter}
-         ORDER BY r.stage_since, r.rowid LIMIT {limit}"
+        "SELECT r.rowid AS rr FROM prospect r WHERE {filter} ORDER BY r.stage_since, r.rowid LIMIT {limit}"
     )
 }
 
@@ -640,13 +639,14 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
     // One pass over the pipeline: per (stage, outcome, furthest stage) the count and the days
     // in the stage, summed and at most.
     let event_filter = if q.event_id.is_some() { " AND r.event_id = ?2" } else { "" };
-    let mut groups_q = sqlx::query_as::<_, (String, String, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
-        "SELECT r.stage, r.outcome, r.reached, count(*),
+    let mut groups_q =
+        sqlx::query_as::<_, (String, String, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
+            "SELECT r.stage, r.outcome, r.reached, count(*),
             COALESCE(sum(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0),
             COALESCE(max(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0)
-         FROM prospect r JOIN partner p ON p.id = r.partner_id WHERE {IN_PIPELINE}{event_filter} GROUP BY 1, 2, 3"
-    )))
-    .bind(&now);
+         FROM prospect r WHERE {IN_PIPELINE}{event_filter} GROUP BY 1, 2, 3"
+        )))
+        .bind(&now);
     if let Some(e) = &q.event_id {
         groups_q = groups_q.bind(e);
     }

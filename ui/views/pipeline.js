@@ -25,6 +25,8 @@ export const points = (x100) => (x100 === null || x100 === undefined ? '—' : (
 const percent = (pct) => (pct === null ? '—' : `${pct}%`);
 
 const QUERY_KEY = 'pipeline-query';
+/** The list shows at most this many prospects, the longest waiting (the core's `LIST_LIMIT`). */
+const LIST_LIMIT = 1000;
 
 /** @returns {{ outcome: string, event_id: string }} */
 function savedQuery() {
@@ -187,6 +189,7 @@ export async function pipelineView(main, sub) {
       h('span', { class: 'summary', id: 'pipeline-summary' },
         t('pipeline.summary', { signed: board.signed, rejected: board.rejected, pct: percent(board.overall_pct) }))),
     movable && !asList && h('p', { class: 'muted small' }, t('pipeline.keys')),
+    asList && cards.length >= LIST_LIMIT && h('p', { class: 'muted small' }, t('pipeline.list_limit', { n: LIST_LIMIT })),
     asList ? listEl : boardEl));
 
   const focusCard = (/** @type {string | null} */ id) => {
