@@ -854,6 +854,11 @@ async fn trade_show_leads_to_a_signed_partner() {
     s.wait_text(".pipe-column[data-stage=application]", "深圳市启明科技有限公司").await;
     s.wait_text(".pipe-column[data-stage=application] .count", "6").await;
     s.shot("pipeline-board-zh").await;
+    s.click("#pipeline-as-list").await;
+    s.wait_text("#pipeline-list", "东莞新安防科技有限公司").await;
+    s.shot("pipeline-list-zh").await;
+    s.click("#pipeline-as-board").await;
+    s.wait_text(".pipe-column[data-stage=application]", "深圳市启明科技有限公司").await;
     s.js("[...document.querySelectorAll('.pipe-card')].find((c) => c.textContent.includes('深圳市启明')).focus()").await;
     s.active().await.send_keys("]").await.expect("move on");
     s.wait_text("#gate-dialog", "缺少统一社会信用代码").await;
