@@ -7,7 +7,7 @@
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{Desk, new_id};
+use crate::desk::{BindStamp, Desk, new_id};
 use crate::error::{Error, FieldError, Result};
 use crate::validate::Checker;
 use serde::Serialize;
@@ -103,11 +103,7 @@ pub async fn add(
     .bind(bytes.len() as i64)
     .bind(&sha)
     .bind(bytes)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();

@@ -53,6 +53,34 @@ pub struct Stamp {
     pub device_id: String,
 }
 
+/// Binds the merge-ready tail of a new row, in this order: `created_at`, `updated_at`,
+/// `updated_by`, `hlc`, and the creation clock for `field_hlc = json_object('*', ?)`.
+pub trait BindStamp {
+    fn bind_stamp(self, s: &Stamp) -> Self;
+}
+
+type SqliteArgs = <Sqlite as sqlx::Database>::Arguments;
+
+impl BindStamp for sqlx::query::Query<'_, Sqlite, SqliteArgs> {
+    fn bind_stamp(self, s: &Stamp) -> Self {
+        self.bind(s.now.clone())
+            .bind(s.now.clone())
+            .bind(s.user.id.clone())
+            .bind(s.hlc.clone())
+            .bind(s.hlc.clone())
+    }
+}
+
+impl<O> BindStamp for sqlx::query::QueryScalar<'_, Sqlite, O, SqliteArgs> {
+    fn bind_stamp(self, s: &Stamp) -> Self {
+        self.bind(s.now.clone())
+            .bind(s.now.clone())
+            .bind(s.user.id.clone())
+            .bind(s.hlc.clone())
+            .bind(s.hlc.clone())
+    }
+}
+
 /// An open write transaction with its stamp.
 pub struct Write {
     pub tx: Transaction<'static, Sqlite>,

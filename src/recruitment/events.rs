@@ -6,7 +6,7 @@
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{Desk, new_id};
+use crate::desk::{BindStamp, Desk, new_id};
 use crate::error::{Error, Result};
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -190,11 +190,7 @@ pub async fn create(desk: &Desk, input: &EventInput) -> Result<TradeEvent> {
     .bind(&e.booth)
     .bind(&staff)
     .bind(&e.notes)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();

@@ -22,7 +22,7 @@ pub mod screening;
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{Desk, Write, new_id};
+use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{Error, FieldError, Result};
 use crate::partners::{self, Column};
 use crate::validate::Checker;
@@ -219,11 +219,7 @@ async fn record_move(
     .bind(&s.now)
     .bind(&s.user.id)
     .bind(&s.user.name)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
@@ -285,45 +281,22 @@ pub(crate) async fn gate(
                 missing.push(FieldError::new("contacts", "missing"));
             }
         }
-        Stage::Screening => {
-            let passed: Option<i64> = sqlx::query_scalar(
-                "SELECT passed FROM scorecard WHERE partner_id = ? AND deleted_at IS NULL
-                 ORDER BY scored_at DESC, id DESC LIMIT 1",
-            )
+        Stage::Screening | Stage::Inspection | Stage::Negotiation => {
+            // The latest record of the stage decides: missing, or its flag not set.
+            let (record, flag, order, not_set) = match from {
+                Stage::Screening => ("scorecard", "passed", "scored_at DESC, id DESC", "failed"),
+                Stage::Inspection => ("inspection", "passed", "inspected_on DESC, created_at DESC", "failed"),
+                _ => ("negotiation", "intent_reached", "negotiated_on DESC, created_at DESC", "no_intent"),
+            };
+            let latest: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT {flag} FROM {record} WHERE partner_id = ? AND deleted_at IS NULL ORDER BY {order} LIMIT 1"
+            )))
             .bind(partner_id)
             .fetch_optional(&mut *conn)
             .await?;
-            match passed {
-                None => missing.push(FieldError::new("scorecard", "missing")),
-                Some(0) => missing.push(FieldError::new("scorecard", "failed")),
-                _ => {}
-            }
-        }
-        Stage::Inspection => {
-            let passed: Option<i64> = sqlx::query_scalar(
-                "SELECT passed FROM inspection WHERE partner_id = ? AND deleted_at IS NULL
-                 ORDER BY inspected_on DESC, created_at DESC LIMIT 1",
-            )
-            .bind(partner_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            match passed {
-                None => missing.push(FieldError::new("inspection", "missing")),
-                Some(0) => missing.push(FieldError::new("inspection", "failed")),
-                _ => {}
-            }
-        }
-        Stage::Negotiation => {
-            let intent: Option<i64> = sqlx::query_scalar(
-                "SELECT intent_reached FROM negotiation WHERE partner_id = ? AND deleted_at IS NULL
-                 ORDER BY negotiated_on DESC, created_at DESC LIMIT 1",
-            )
-            .bind(partner_id)
-            .fetch_optional(&mut *conn)
-            .await?;
-            match intent {
-                None => missing.push(FieldError::new("negotiation", "missing")),
-                Some(0) => missing.push(FieldError::new("negotiation", "no_intent")),
+            match latest {
+                None => missing.push(FieldError::new(record, "missing")),
+                Some(0) => missing.push(FieldError::new(record, not_set)),
                 _ => {}
             }
         }
@@ -914,11 +887,7 @@ pub async fn record_inspection(desk: &Desk, partner_id: &str, input: &Inspection
     .bind(&resources)
     .bind(&conclusion)
     .bind(input.passed)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
@@ -992,11 +961,7 @@ pub async fn record_negotiation(desk: &Desk, partner_id: &str, input: &Negotiati
     .bind(&promotion)
     .bind(&notes)
     .bind(input.intent_reached)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();

@@ -6,7 +6,7 @@
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{Desk, Write, new_id};
+use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{Error, Result};
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -164,11 +164,7 @@ pub async fn set(desk: &Desk, partner_id: &str, input: &ReferralInput) -> Result
     .bind(&currency)
     .bind(status)
     .bind(&due_since)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();

@@ -7,7 +7,7 @@
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{Desk, Write, new_id};
+use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{Error, Result};
 use crate::validate::{self, Checker};
 use serde::{Deserialize, Serialize};
@@ -163,11 +163,7 @@ pub async fn create(desk: &Desk, input: &NoteInput) -> Result<Note> {
     .bind(&n.body)
     .bind(serde_json::to_string(&n.tags).unwrap_or_default())
     .bind(serde_json::to_string(&n.partner_ids).unwrap_or_default())
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .fetch_one(&mut *w.tx)
     .await?;
     index(&mut w.tx, rid, &n).await?;

@@ -11,7 +11,7 @@
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{Desk, new_id};
+use crate::desk::{BindStamp, Desk, new_id};
 use crate::error::{Error, FieldError, Result};
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -189,11 +189,7 @@ pub async fn save(desk: &Desk, input: &SchemeInput) -> Result<Scheme> {
     .bind(&clean.name)
     .bind(clean.pass_mark)
     .bind(&criteria)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
@@ -291,11 +287,7 @@ pub async fn score(desk: &Desk, partner_id: &str, input: &ScorecardInput) -> Res
     .bind(&s.user.id)
     .bind(&s.user.name)
     .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(&s.hlc)
+    .bind_stamp(&s)
     .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
