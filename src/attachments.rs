@@ -165,17 +165,7 @@ pub async fn remove(desk: &Desk, id: &str) -> Result<()> {
             .fetch_one(&mut *w.tx)
             .await?
     };
-    let s = w.stamp.clone();
-    sqlx::query(
-        "UPDATE attachment SET deleted_at = ?1, updated_at = ?1, updated_by = ?2, hlc = ?3,
-            field_hlc = json_set(field_hlc, '$.deleted_at', ?3) WHERE id = ?4",
-    )
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(id)
-    .execute(&mut *w.tx)
-    .await?;
+    crate::records::tombstone(&mut w, "attachment", id).await?;
     let mut ch = Changes::new();
     ch.set("attachment_removed", &meta.name);
     audit::record(&mut w, "detach", "partner", &partner_id, &ch).await?;

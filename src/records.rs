@@ -1,6 +1,6 @@
-//! The edit of a merge-ready row shared by the simple record kinds (events, research notes):
-//! refuse a stale version, compare field by field, write only what changed with its field
-//! clock, and hand back the changes for the audit entry.
+//! Edits of a merge-ready row shared by the simple record kinds (events, research notes,
+//! attachments): update refusing a stale version, comparing field by field and writing only
+//! what changed with its field clock; and the tombstone.
 
 use crate::audit::Changes;
 use crate::desk::Write;
@@ -53,4 +53,20 @@ pub(crate) async fn update_texts(
     qb.push(" WHERE id = ").push_bind(id.to_string());
     qb.build().execute(&mut *w.tx).await?;
     Ok(ch)
+}
+
+/// Tombstones row `id` of `table` (its `deleted_at` with its field clock) inside `w`.
+pub(crate) async fn tombstone(w: &mut Write, table: &'static str, id: &str) -> Result<()> {
+    let s = w.stamp.clone();
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE {table} SET deleted_at = ?1, updated_at = ?1, updated_by = ?2, hlc = ?3,
+            field_hlc = json_set(field_hlc, '$.deleted_at', ?3) WHERE id = ?4"
+    )))
+    .bind(&s.now)
+    .bind(&s.user.id)
+    .bind(&s.hlc)
+    .bind(id)
+    .execute(&mut *w.tx)
+    .await?;
+    Ok(())
 }

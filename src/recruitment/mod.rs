@@ -357,47 +357,47 @@ pub async fn move_to(desk: &Desk, partner_id: &str, to: Stage, reason: &str) -> 
 
 /// Rejects prospect `partner_id` at its current stage with a reason.
 pub async fn reject(desk: &Desk, partner_id: &str, reason: &str) -> Result<ProspectFile> {
-    desk.require(Action::PartnerWrite)?;
-    let mut c = Checker::new();
-    let reason = c.text("reason", reason, true, 500, true);
-    c.finish()?;
-    let mut w = desk.write().await?;
-    let row = ensure_prospect(&mut w, partner_id).await?;
-    require_open(&row)?;
-    update_prospect(
-        &mut w,
-        &row.id,
-        &[("outcome", Some("rejected".into())), ("reject_reason", Some(reason.clone()))],
-    )
-    .await?;
-    record_move(&mut w, partner_id, &row.stage, &row.stage, "reject", &reason).await?;
-    w.commit().await?;
-    file_or_missing(desk, partner_id).await
+    set_outcome(desk, partner_id, true, reason).await
 }
 
 /// Reopens a rejected prospect at the stage where it was rejected.
 pub async fn reopen(desk: &Desk, partner_id: &str, reason: &str) -> Result<ProspectFile> {
+    set_outcome(desk, partner_id, false, reason).await
+}
+
+/// Rejects an open prospect (a reason is required) or reopens a rejected one, recorded as a
+/// move at its stage.
+async fn set_outcome(desk: &Desk, partner_id: &str, reject: bool, reason: &str) -> Result<ProspectFile> {
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
-    let reason = c.text("reason", reason, false, 500, true);
+    let reason = c.text("reason", reason, reject, 500, true);
     c.finish()?;
     let mut w = desk.write().await?;
     let row = ensure_prospect(&mut w, partner_id).await?;
-    if row.outcome != "rejected" {
-        return Err(Error::field("outcome", "not_rejected"));
-    }
-    let now = w.stamp.now.clone();
-    update_prospect(
-        &mut w,
-        &row.id,
-        &[
-            ("outcome", Some("open".into())),
+    let sets = if reject {
+        require_open(&row)?;
+        vec![("outcome", Some("rejected".to_string())), ("reject_reason", Some(reason.clone()))]
+    } else {
+        if row.outcome != "rejected" {
+            return Err(Error::field("outcome", "not_rejected"));
+        }
+        let now = w.stamp.now.clone();
+        vec![
+            ("outcome", Some("open".to_string())),
             ("reject_reason", Some(String::new())),
             ("stage_since", Some(now)),
-        ],
+        ]
+    };
+    update_prospect(&mut w, &row.id, &sets).await?;
+    record_move(
+        &mut w,
+        partner_id,
+        &row.stage,
+        &row.stage,
+        if reject { "reject" } else { "reopen" },
+        &reason,
     )
     .await?;
-    record_move(&mut w, partner_id, &row.stage, &row.stage, "reopen", &reason).await?;
     w.commit().await?;
     file_or_missing(desk, partner_id).await
 }

@@ -217,16 +217,7 @@ pub async fn delete(desk: &Desk, id: &str) -> Result<()> {
             .await?;
     let rid = rid.ok_or_else(|| Error::NotFound { entity: "research_note", id: id.into() })?;
     let s = w.stamp.clone();
-    sqlx::query(
-        "UPDATE research_note SET deleted_at = ?1, updated_at = ?1, updated_by = ?2, hlc = ?3,
-            field_hlc = json_set(field_hlc, '$.deleted_at', ?3) WHERE id = ?4",
-    )
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(id)
-    .execute(&mut *w.tx)
-    .await?;
+    crate::records::tombstone(&mut w, "research_note", id).await?;
     sqlx::query("DELETE FROM research_fts WHERE rowid = ?").bind(rid).execute(&mut *w.tx).await?;
     let mut ch = Changes::new();
     ch.set("deleted_at", &s.now);
