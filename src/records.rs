@@ -70,3 +70,23 @@ pub(crate) async fn tombstone(w: &mut Write, table: &'static str, id: &str) -> R
     .await?;
     Ok(())
 }
+
+/// Refuses with `{field}: unknown` unless `id` is a live row of `table` (a reference the user
+/// chose: a user, a partner).
+pub(crate) async fn require_live(
+    conn: &mut sqlx::SqliteConnection,
+    table: &'static str,
+    id: &str,
+    field: &str,
+) -> Result<()> {
+    let found: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT 1 FROM {table} WHERE id = ? AND deleted_at IS NULL"
+    )))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if found.is_none() {
+        return Err(Error::field(field, "unknown"));
+    }
+    Ok(())
+}

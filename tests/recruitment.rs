@@ -593,6 +593,19 @@ async fn events_are_numbered_and_checked() {
     .await
     .unwrap_err();
     assert_eq!(fields_of(e), pairs(&[("starts_on", "date"), ("ends_on", "required")]));
+    let e = events::create(
+        &t.desk,
+        &EventInput {
+            name: "x".into(),
+            starts_on: "2026-05-01".into(),
+            ends_on: "2026-05-01".into(),
+            staff: vec!["nobody".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(fields_of(e), pairs(&[("staff.0", "unknown")]));
     let owner = t.desk.session_info().user.unwrap();
     let mut input = EventInput {
         name: "展会二（改）".into(),

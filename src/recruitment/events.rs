@@ -145,14 +145,7 @@ fn check(input: &EventInput) -> Result<CleanEvent> {
 
 async fn check_staff(conn: &mut sqlx::SqliteConnection, staff: &[String]) -> Result<()> {
     for (i, id) in staff.iter().enumerate() {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM app_user WHERE id = ? AND deleted_at IS NULL")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if found.is_none() {
-            return Err(Error::field(&format!("staff.{i}"), "unknown"));
-        }
+        crate::records::require_live(conn, "app_user", id, &format!("staff.{i}")).await?;
     }
     Ok(())
 }

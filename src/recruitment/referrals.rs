@@ -109,24 +109,10 @@ pub async fn set(desk: &Desk, partner_id: &str, input: &ReferralInput) -> Result
     c.finish()?;
     let mut w = desk.write().await?;
     if let Some(u) = &user {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM app_user WHERE id = ? AND deleted_at IS NULL")
-                .bind(u)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-        if found.is_none() {
-            return Err(Error::field("referrer_user_id", "unknown"));
-        }
+        crate::records::require_live(&mut w.tx, "app_user", u, "referrer_user_id").await?;
     }
     if let Some(p) = &partner {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM partner WHERE id = ? AND deleted_at IS NULL")
-                .bind(p)
-                .fetch_optional(&mut *w.tx)
-                .await?;
-        if found.is_none() {
-            return Err(Error::field("referrer_partner_id", "unknown"));
-        }
+        crate::records::require_live(&mut w.tx, "partner", p, "referrer_partner_id").await?;
     }
     let row = super::ensure_prospect(&mut w, partner_id).await?;
     let status = if row.outcome == "signed" { "due" } else { "pending" };

@@ -120,14 +120,7 @@ fn check(input: &NoteInput) -> Result<CleanNote> {
 
 async fn check_links(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
     for (i, id) in ids.iter().enumerate() {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM partner WHERE id = ? AND deleted_at IS NULL")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        if found.is_none() {
-            return Err(Error::field(&format!("partner_ids.{i}"), "unknown"));
-        }
+        crate::records::require_live(conn, "partner", id, &format!("partner_ids.{i}")).await?;
     }
     Ok(())
 }
