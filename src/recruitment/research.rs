@@ -263,10 +263,12 @@ struct NoteDb {
 pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Vec<NoteRow>> {
     desk.require(Action::PartnerRead)?;
     let terms = crate::search::folded_terms(&q.q);
-    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT n.id, n.noted_on, n.topic, n.title, n.tags, substr(n.body, 1, 400) AS excerpt
-         FROM research_note n WHERE n.deleted_at IS NULL",
-    );
+    // When searching, the whole text comes back so the excerpt can be cut around the match.
+    let text = if terms.is_empty() { "substr(n.body, 1, 400)" } else { "n.body" };
+    let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT n.id, n.noted_on, n.topic, n.title, n.tags, {text} AS excerpt
+         FROM research_note n WHERE n.deleted_at IS NULL"
+    ));
     if !q.topic.is_empty() {
         if !TOPICS.contains(&q.topic.as_str()) {
             return Err(Error::field("topic", "unknown"));
@@ -296,13 +298,8 @@ pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Vec<NoteRow>> {
     let mut rows: Vec<NoteRow> = qb.build_query_as().fetch_all(desk.pool()).await?;
     if !terms.is_empty() {
         for r in &mut rows {
-            let body: String = sqlx::query_scalar("SELECT body FROM research_note WHERE id = ?")
-                .bind(&r.id)
-                .fetch_one(desk.pool())
-                .await?;
-            if let Some(x) = crate::search::excerpt(&body, &terms, 80) {
-                r.excerpt = x;
-            }
+            r.excerpt = crate::search::excerpt(&r.excerpt, &terms, 80)
+                .unwrap_or_else(|| r.excerpt.chars().take(400).collect());
         }
     }
     Ok(rows)
