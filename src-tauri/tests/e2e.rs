@@ -485,6 +485,14 @@ async fn filled_register_timings_and_screenshots() {
     s.click("#audit-verify-button").await;
     s.wait_text("#audit-verify", "哈希链完整").await;
     s.shot("audit-zh").await;
+    // The generated pipeline: leads of a past show spread over every stage.
+    s.click("[data-nav=pipeline]").await;
+    s.wait_text(".pipe-column[data-stage=negotiation] .count", "8").await;
+    s.shot("pipeline-demo-zh").await;
+    s.click("[data-nav=events]").await;
+    s.click("#events-table tbody tr:last-child a").await;
+    s.find("#event-funnel").await;
+    s.shot("event-demo-zh").await;
     let dir = s.data_dir.clone();
     s.close().await;
     forget_key(&dir);
