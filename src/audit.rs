@@ -329,6 +329,9 @@ const LABEL_SQL: &str = "coalesce(CASE entity
         WHEN 'user' THEN (SELECT display_name FROM app_user WHERE id = entity_id)
         WHEN 'session' THEN (SELECT display_name FROM app_user WHERE id = entity_id)
         WHEN 'application' THEN (SELECT company_name FROM application WHERE id = entity_id)
+        WHEN 'trade_event' THEN (SELECT name || ' · ' || number FROM trade_event WHERE id = entity_id)
+        WHEN 'research_note' THEN (SELECT title FROM research_note WHERE id = entity_id)
+        WHEN 'screening_scheme' THEN (SELECT name || ' v' || version FROM screening_scheme WHERE id = entity_id)
     END, '') AS label";
 
 /// The history of one partner record, oldest first.

@@ -618,6 +618,13 @@ async fn events_are_numbered_and_checked() {
     assert_eq!((e2b.staff.len(), e2b.staff[0].name.as_str()), (1, "测试员"));
     assert_eq!(events::update(&t.desk, &e2.id, &e2.hlc, &input).await.unwrap_err().code(), "conflict");
     assert_eq!(events::list(&t.desk).await.unwrap()[0].id, e2.id);
+    // The audit trail names the event (R1.1).
+    let trail =
+        audit::list(&t.desk, &audit::AuditQuery { entity: Some("trade_event".into()), ..Default::default() })
+            .await
+            .unwrap();
+    assert_eq!(trail.total, 3);
+    assert!(trail.entries.iter().all(|e| e.label.contains("展会")), "{:?}", trail.entries);
     t.desk.close().await;
 }
 

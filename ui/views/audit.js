@@ -62,6 +62,8 @@ export async function auditView(main) {
     // Ids are time-ordered, so their ends tell records apart.
     const name = e.label || `…${e.entity_id.slice(-8)}`;
     if (e.entity === 'partner') return [kind, ' ', h('a', { href: `#/partners/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
+    if (e.entity === 'trade_event') return [kind, ' ', h('a', { href: `#/events/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
+    if (e.entity === 'research_note') return [kind, ' ', h('a', { href: `#/research/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
     return [kind, ' ', h('span', { title: e.entity_id }, name)];
   }
 
