@@ -831,7 +831,17 @@ async fn trade_show_leads_to_a_signed_partner() {
     s.wait_text("#lead-saved", "已录入 2 / 2").await;
     s.wait_text("#lead-count", "5").await;
 
-    // The kiosk for this event: a visitor applies and cannot leave without a password.
+    // The kiosk for this event: a visitor applies and cannot leave without a password. The
+    // sidebar's kiosk button offers the events (shown, then cancelled); the event page starts it.
+    s.click("#kiosk-start").await;
+    s.wait_text("dialog[open] #kiosk-event-id", "2026 深圳安博会").await;
+    assert_ne!(
+        s.js("return document.getElementById('kiosk-event-id').value").await,
+        json!(""),
+        "the event is chosen"
+    );
+    s.shot("kiosk-event-dialog-zh").await;
+    s.click("dialog[open] button[value=cancel]").await;
     s.click(".crumbs a[href^='#/events/']").await;
     s.click("#event-kiosk").await;
     s.wait_text("#kiosk-event-name", "2026 深圳安博会").await;

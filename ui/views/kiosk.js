@@ -25,11 +25,15 @@ const THANKS_SECONDS = 15;
 export async function askKioskEvent() {
   const events = await api.eventsList().catch(() => /** @type {api.TradeEvent[]} */ ([]));
   const last = localStorage.getItem(EVENT_KEY) || '';
+  // The event chosen last time, else one on today, else the latest; a typed name otherwise.
+  const today = new Date().toISOString().slice(0, 10);
+  const preferred = events.find((e) => e.id === last) || events.find((e) => e.starts_on <= today && today <= e.ends_on)
+    || (last ? undefined : events[0]);
   return new Promise((resolve) => {
     const select = h('select', { id: 'kiosk-event-id' },
-      ...events.map((e) => h('option', { value: e.id, selected: e.id === last }, `${e.name} (${e.starts_on})`)),
-      h('option', { value: '', selected: !events.some((e) => e.id === last) }, t('kiosk.other_event')));
-    const input = h('input', { id: 'kiosk-event', value: events.some((e) => e.id === last) ? '' : last, autocomplete: 'off' });
+      ...events.map((e) => h('option', { value: e.id, selected: e.id === preferred?.id }, `${e.name} (${e.starts_on})`)),
+      h('option', { value: '', selected: !preferred }, t('kiosk.other_event')));
+    const input = h('input', { type: 'text', id: 'kiosk-event', value: preferred ? '' : last, autocomplete: 'off' });
     const other = h('div', { class: 'field', hidden: select.value !== '' }, h('label', { for: 'kiosk-event' }, t('kiosk.event_name')), input);
     select.addEventListener('change', () => { other.hidden = select.value !== ''; });
     const dlg = h('dialog', { class: 'dialog', 'aria-labelledby': 'kiosk-dialog-title' },

@@ -158,6 +158,7 @@ export async function leadsView(main, eventId) {
       },
     });
     if (!ok) return;
+    scan.value = '';
     showCount();
     replace(recentList, ...recent.slice(0, 8).map((x) => h('li', null, h('a', { href: `#/partners/${encodeURIComponent(x.id)}` }, x.name))));
     replace(saved, h('strong', null, t('lead.cards_done', { n: report.filter((r) => r.outcome === t('lead.cards_saved')).length, total: cards.length })),
