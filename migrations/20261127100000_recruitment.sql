@@ -95,13 +95,20 @@ CREATE INDEX prospect_board ON prospect(outcome, stage, stage_since) WHERE delet
 CREATE INDEX prospect_figures ON prospect(outcome, stage, reached, stage_since, partner_state, event_id)
     WHERE deleted_at IS NULL;
 
--- partner_state mirrors the partner (local, derived, kept by these triggers): the board reads
+-- partner_state mirrors the partner (local, derived, kept by these triggers whichever way a row
+-- arrives: created here, moved by a merge, or brought in from another laptop): the board reads
 -- the pipeline alone instead of joining every row to the register.
 CREATE TRIGGER prospect_partner_state AFTER UPDATE OF status, deleted_at ON partner
 BEGIN
     UPDATE prospect SET partner_state = CASE WHEN NEW.deleted_at IS NOT NULL THEN 'deleted'
         WHEN NEW.status = 'prospect' THEN 'prospect' ELSE 'other' END
     WHERE partner_id = NEW.id;
+END;
+CREATE TRIGGER prospect_partner_inserted AFTER INSERT ON prospect
+BEGIN
+    UPDATE prospect SET partner_state = (SELECT CASE WHEN p.deleted_at IS NOT NULL THEN 'deleted'
+        WHEN p.status = 'prospect' THEN 'prospect' ELSE 'other' END FROM partner p WHERE p.id = NEW.partner_id)
+    WHERE id = NEW.id;
 END;
 CREATE TRIGGER prospect_partner_moved AFTER UPDATE OF partner_id ON prospect
 BEGIN
