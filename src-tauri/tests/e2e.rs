@@ -186,12 +186,29 @@ impl Session {
         }
     }
 
-    /// Chooses `value` in the select `css`, scrolled into view first.
+    /// Chooses `value` in the select `css`, scrolled into view first. A screen that was drawn
+    /// again between finding the select and choosing (the start-up screens re-render when the
+    /// session answer arrives) is looked up once more.
     async fn choose(&self, css: &str, value: &str) {
-        let el = self.find(css).await;
-        let arg = serde_json::to_value(&el).expect("element reference");
-        self.c().execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await.expect("scroll");
-        el.select_by_value(value).await.unwrap_or_else(|e| panic!("choose {value:?} in {css}: {e:?}"));
+        let mut attempts = 0;
+        loop {
+            let el = self.find(css).await;
+            let arg = serde_json::to_value(&el).expect("element reference");
+            let chosen =
+                match self.c().execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await {
+                    Ok(_) => el.select_by_value(value).await,
+                    Err(e) => Err(e),
+                };
+            match chosen {
+                Ok(_) => return,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference && attempts < 3 =>
+                {
+                    attempts += 1;
+                }
+                Err(e) => panic!("choose {value:?} in {css}: {e:?}"),
+            }
+        }
     }
 
     /// The element that has the keyboard focus (for typing as a person does).
