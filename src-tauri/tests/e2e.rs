@@ -1046,6 +1046,37 @@ async fn screening_scheme_and_research_notes_through_the_window() {
     s.shot("prospect-en").await;
     s.set_language("zh-CN", "合作伙伴").await;
 
+    // A business-card photo dropped on the prospect travels as raw bytes and is shown back; a
+    // file that is not a picture or PDF is refused with the reason.
+    let drop = |name: &str, kind: &str| {
+        format!(
+            "const done = arguments[0];
+             const canvas = document.createElement('canvas'); canvas.width = 90; canvas.height = 54;
+             const g = canvas.getContext('2d'); g.fillStyle = '#1e5eaa'; g.fillRect(0, 0, 90, 54);
+             canvas.toBlob((png) => {{
+               const file = '{kind}' === 'png' ? new File([png], '{name}', {{ type: 'image/png' }})
+                                               : new File(['MZ not a picture'], '{name}', {{ type: 'application/octet-stream' }});
+               const dt = new DataTransfer(); dt.items.add(file);
+               document.getElementById('attach-drop').dispatchEvent(new DragEvent('drop', {{ dataTransfer: dt, bubbles: true, cancelable: true }}));
+               done(true);
+             }}, 'image/png');"
+        )
+    };
+    s.c().execute_async(&drop("名片.png", "png"), vec![]).await.expect("drop a card photo");
+    s.wait_text("#prospect-attachments", "名片.png").await;
+    let deadline = Instant::now() + WAIT;
+    while s
+        .js("const i = document.querySelector('#prospect-attachments img'); return i ? i.naturalWidth : 0")
+        .await
+        != json!(90)
+    {
+        assert!(Instant::now() < deadline, "the photo was not shown from its bytes");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    s.c().execute_async(&drop("setup.exe", "exe"), vec![]).await.expect("drop a program");
+    s.wait_text("#toasts", "只接受 JPEG").await;
+    s.shot("prospect-attachment-zh").await;
+
     let dir = s.data_dir.clone();
     let _kept = s.close().await;
     forget_key(&dir);
