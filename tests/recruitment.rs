@@ -262,15 +262,26 @@ async fn the_board_counts_ages_and_conversion() {
     assert_eq!(scr.conversion_pct, Some(0.0));
     assert_eq!(board.columns[2].conversion_pct, None);
     let rejected =
-        recruitment::prospects(&t.desk, &BoardQuery { outcome: "rejected".into(), event_id: None })
+        recruitment::prospects(&t.desk, &BoardQuery { outcome: "rejected".into(), ..Default::default() })
             .await
             .unwrap();
     assert_eq!(rejected.len(), 1);
     assert_eq!(rejected[0].stage, "screening");
-    let bad = recruitment::prospects(&t.desk, &BoardQuery { outcome: "lost".into(), event_id: None })
+    let bad = recruitment::prospects(&t.desk, &BoardQuery { outcome: "lost".into(), ..Default::default() })
         .await
         .unwrap_err();
     assert_eq!(fields_of(bad), pairs(&[("outcome", "unknown")]));
+
+    // Narrowed to the partners' source: all four came online.
+    let online = BoardQuery { source_kind: Some("online".into()), ..Default::default() };
+    assert_eq!(recruitment::board(&t.desk, &online).await.unwrap().columns[0].count, 2);
+    let referred = BoardQuery { source_kind: Some("referral".into()), ..Default::default() };
+    assert_eq!(recruitment::board(&t.desk, &referred).await.unwrap().columns[0].count, 0);
+    let bad = BoardQuery { source_kind: Some("tv".into()), ..Default::default() };
+    assert_eq!(
+        fields_of(recruitment::board(&t.desk, &bad).await.unwrap_err()),
+        pairs(&[("source_kind", "unknown")])
+    );
 
     // A prospect made active by hand (not through signing) leaves the board; made a prospect
     // again, it is back where it was.
@@ -721,10 +732,9 @@ async fn the_event_summary_counts_leads_stages_scores_and_conversions() {
         s.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
         ["一号公司", "二号公司", "三号公司"]
     );
-    let board =
-        recruitment::board(&t.desk, &BoardQuery { outcome: String::new(), event_id: Some(ev.clone()) })
-            .await
-            .unwrap();
+    let board = recruitment::board(&t.desk, &BoardQuery { event_id: Some(ev.clone()), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(board.columns[0].count, 2);
     assert_eq!(board.columns[0].cards[0].event_name.as_deref(), Some("2026 深圳安博会"));
 
@@ -898,18 +908,23 @@ async fn a_kiosk_started_for_an_event_makes_its_applications_leads_of_it() {
 #[tokio::test]
 async fn board_pages_use_the_pipeline_index() {
     let t = desk().await;
-    for (stage, event) in [(true, false), (true, true), (false, false)] {
-        let sql = recruitment::page_sql(stage, event, 200);
+    for (stage, event, source) in
+        [(true, false, false), (true, true, false), (false, false, false), (true, false, true)]
+    {
+        let narrow = recruitment::Narrow::new(
+            3,
+            stage.then_some(Stage::Application),
+            event.then_some("e"),
+            source.then_some("online"),
+        );
+        let sql = recruitment::page_sql(&narrow, 200);
         let mut q = sqlx::query_as::<_, (i64, i64, i64, String)>(sqlx::AssertSqlSafe(format!(
             "EXPLAIN QUERY PLAN {sql}"
         )))
         .bind("unused")
         .bind("open");
-        if stage {
-            q = q.bind("application");
-        }
-        if event {
-            q = q.bind("e");
+        for v in &narrow.values {
+            q = q.bind(v.clone());
         }
         let plan: Vec<String> = q.fetch_all(t.desk.pool()).await.unwrap().into_iter().map(|r| r.3).collect();
         assert!(!plan.iter().any(|d| d.starts_with("SCAN p") || d.starts_with("SCAN partner")), "{plan:?}");

@@ -483,6 +483,9 @@ pub struct BoardQuery {
     pub outcome: String,
     #[ts(optional)]
     pub event_id: Option<String>,
+    /// The partner's source (`online`, `offline_event`, `referral`, `other`).
+    #[ts(optional)]
+    pub source_kind: Option<String>,
 }
 
 /// One column of the board with its figures.
@@ -540,28 +543,52 @@ const CARD_COLUMNS: &str = "SELECT p.id AS partner_id, p.name, r.stage, r.outcom
 const IN_PIPELINE: &str = "r.deleted_at IS NULL AND r.partner_state <> 'deleted'
     AND (r.outcome <> 'open' OR r.partner_state = 'prospect')";
 
-/// The rows of one page of cards: one outcome (`?2`), optionally one stage and one event (as
-/// `?3`, `?4` when present), the longest waiting first, read in the order of the
-/// `(outcome, stage, stage_since)` index.
-pub fn page_sql(stage: bool, event: bool, limit: i64) -> String {
-    let mut filter = format!("{IN_PIPELINE} AND r.outcome = ?2");
-    let mut n = 3;
-    if stage {
-        filter.push_str(&format!(" AND r.stage = ?{n}"));
-        n += 1;
+/// Optional narrowing of the pipeline (stage, event, the partner's source): SQL with numbered
+/// parameters from `first`, and their values in order.
+pub struct Narrow {
+    pub clause: String,
+    pub values: Vec<String>,
+}
+
+impl Narrow {
+    pub fn new(first: usize, stage: Option<Stage>, event: Option<&str>, source: Option<&str>) -> Narrow {
+        let mut n = Narrow { clause: String::new(), values: Vec::new() };
+        let mut add = |sql: &str, value: &str| {
+            n.clause.push_str(&sql.replace("?", &format!("?{}", first + n.values.len())));
+            n.values.push(value.to_string());
+        };
+        if let Some(st) = stage {
+            add(" AND r.stage = ?", st.as_str());
+        }
+        if let Some(e) = event {
+            add(" AND r.event_id = ?", e);
+        }
+        if let Some(src) = source {
+            add(
+                " AND r.partner_id IN (SELECT id FROM partner WHERE deleted_at IS NULL AND source_kind = ?)",
+                src,
+            );
+        }
+        n
     }
-    if event {
-        filter.push_str(&format!(" AND r.event_id = ?{n}"));
-    }
+}
+
+/// The rows of one page of cards: one outcome (`?2`) narrowed by `narrow` (from `?3`), the
+/// longest waiting first, read in the order of the `(outcome, stage, stage_since)` index.
+pub fn page_sql(narrow: &Narrow, limit: i64) -> String {
     format!(
-        "SELECT r.rowid AS rr FROM prospect r WHERE {filter} ORDER BY r.stage_since, r.rowid LIMIT {limit}"
+        "SELECT r.rowid AS rr FROM prospect r WHERE {IN_PIPELINE} AND r.outcome = ?2{}
+         ORDER BY r.stage_since, r.rowid LIMIT {limit}",
+        narrow.clause
     )
 }
 
-/// A page of cards: the page is chosen first, then its columns computed for its rows only.
-/// `?1` is now.
-fn cards_sql(stage: bool, event: bool, limit: i64) -> String {
-    format!("WITH page AS ({}) {CARD_COLUMNS}", page_sql(stage, event, limit))
+fn source_of(q: &BoardQuery) -> Result<Option<&str>> {
+    match q.source_kind.as_deref().filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) if crate::partners::SourceKind::parse(s).is_some() => Ok(Some(s)),
+        Some(_) => Err(Error::field("source_kind", "unknown")),
+    }
 }
 
 fn outcome_of(q: &BoardQuery) -> Result<&'static str> {
@@ -576,22 +603,14 @@ fn outcome_of(q: &BoardQuery) -> Result<&'static str> {
 /// The most prospects the list shows (the longest waiting).
 pub const LIST_LIMIT: i64 = 1000;
 
-async fn cards(
-    desk: &Desk,
-    outcome: &str,
-    stage: Option<Stage>,
-    event: Option<&str>,
-    limit: i64,
-) -> Result<Vec<ProspectCard>> {
-    let sql = cards_sql(stage.is_some(), event.is_some(), limit);
+async fn cards(desk: &Desk, outcome: &str, narrow: &Narrow, limit: i64) -> Result<Vec<ProspectCard>> {
+    // The page is chosen first, then its columns computed for its rows only; `?1` is now.
+    let sql = format!("WITH page AS ({}) {CARD_COLUMNS}", page_sql(narrow, limit));
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(crate::desk::rfc3339(desk.now()))
         .bind(outcome.to_string());
-    if let Some(st) = stage {
-        q = q.bind(st.as_str());
-    }
-    if let Some(e) = event {
-        q = q.bind(e.to_string());
+    for v in &narrow.values {
+        q = q.bind(v.clone());
     }
     Ok(q.fetch_all(desk.pool()).await?)
 }
@@ -601,7 +620,8 @@ async fn cards(
 pub async fn prospects(desk: &Desk, q: &BoardQuery) -> Result<Vec<ProspectCard>> {
     desk.require(Action::PartnerRead)?;
     let outcome = outcome_of(q)?;
-    cards(desk, outcome, None, q.event_id.as_deref(), LIST_LIMIT).await
+    let source = source_of(q)?;
+    cards(desk, outcome, &Narrow::new(3, None, q.event_id.as_deref(), source), LIST_LIMIT).await
 }
 
 /// The board: one column per stage with counts, ages and conversion.
@@ -611,17 +631,19 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
     let now = crate::desk::rfc3339(desk.now());
     // One pass over the pipeline: per (stage, outcome, furthest stage) the count and the days
     // in the stage, summed and at most.
-    let event_filter = if q.event_id.is_some() { " AND r.event_id = ?2" } else { "" };
+    let source = source_of(q)?;
+    let narrow = Narrow::new(2, None, q.event_id.as_deref(), source);
     let mut groups_q =
         sqlx::query_as::<_, (String, String, i64, i64, i64, i64)>(sqlx::AssertSqlSafe(format!(
             "SELECT r.stage, r.outcome, r.reached, count(*),
             COALESCE(sum(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0),
             COALESCE(max(CAST(julianday(?1) - julianday(r.stage_since) AS INTEGER)), 0)
-         FROM prospect r WHERE {IN_PIPELINE}{event_filter} GROUP BY 1, 2, 3"
+         FROM prospect r WHERE {IN_PIPELINE}{} GROUP BY 1, 2, 3",
+            narrow.clause
         )))
         .bind(&now);
-    if let Some(e) = &q.event_id {
-        groups_q = groups_q.bind(e);
+    for v in &narrow.values {
+        groups_q = groups_q.bind(v.clone());
     }
     let groups = groups_q.fetch_all(desk.pool()).await?;
     let reached_at_least = |i: i64| groups.iter().filter(|g| g.2 >= i).map(|g| g.3).sum::<i64>();
@@ -642,7 +664,13 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
             avg_days,
             max_days,
             conversion_pct: pct(reached_at_least(i + 1), reached_at_least(i)),
-            cards: cards(desk, outcome, Some(stage), q.event_id.as_deref(), CARDS_PER_COLUMN).await?,
+            cards: cards(
+                desk,
+                outcome,
+                &Narrow::new(3, Some(stage), q.event_id.as_deref(), source),
+                CARDS_PER_COLUMN,
+            )
+            .await?,
         });
     }
     let signed = count_of("signed");

@@ -7,4 +7,8 @@ export type BoardQuery = {
 /**
  * `open` (default), `rejected` or `signed`.
  */
-outcome: string, event_id?: string, };
+outcome: string, event_id?: string, 
+/**
+ * The partner's source (`online`, `offline_event`, `referral`, `other`).
+ */
+source_kind?: string, };

@@ -28,9 +28,10 @@ const QUERY_KEY = 'pipeline-query';
 /** The list shows at most this many prospects, the longest waiting (the core's `LIST_LIMIT`). */
 const LIST_LIMIT = 1000;
 
-/** @returns {{ outcome: string, event_id: string }} */
+/** @returns {{ outcome: string, event_id: string, source_kind: string }} */
 function savedQuery() {
-  try { return { outcome: 'open', event_id: '', ...JSON.parse(sessionStorage.getItem(QUERY_KEY) || '{}') }; } catch { return { outcome: 'open', event_id: '' }; }
+  const blank = { outcome: 'open', event_id: '', source_kind: '' };
+  try { return { ...blank, ...JSON.parse(sessionStorage.getItem(QUERY_KEY) || '{}') }; } catch { return blank; }
 }
 
 /**
@@ -89,7 +90,7 @@ export async function pipelineView(main, sub) {
   const asList = sub === 'list';
   const q = savedQuery();
   const events = await api.eventsList();
-  const query = { outcome: q.outcome, event_id: q.event_id || undefined };
+  const query = { outcome: q.outcome, event_id: q.event_id || undefined, source_kind: q.source_kind || undefined };
   const [board, cards] = await Promise.all([
     api.pipelineBoard(query),
     asList ? api.pipelineList(query) : Promise.resolve(/** @type {api.ProspectCard[]} */ ([])),
@@ -103,7 +104,7 @@ export async function pipelineView(main, sub) {
     if (keep) sessionStorage.setItem('pipeline-focus', keep);
     navigate(asList ? '#/pipeline/list' : '#/pipeline');
   };
-  const setQuery = (/** @type {Partial<{ outcome: string, event_id: string }>} */ patch) => {
+  const setQuery = (/** @type {Partial<{ outcome: string, event_id: string, source_kind: string }>} */ patch) => {
     sessionStorage.setItem(QUERY_KEY, JSON.stringify({ ...q, ...patch }));
     reload(null);
   };
@@ -173,6 +174,9 @@ export async function pipelineView(main, sub) {
   const eventSelect = h('select', { id: 'pipeline-event', 'aria-label': t('field.event'), onChange: () => setQuery({ event_id: eventSelect.value }) },
     h('option', { value: '' }, t('pipeline.all_events')),
     ...events.map((e) => h('option', { value: e.id, selected: e.id === q.event_id }, `${e.name} (${e.starts_on})`)));
+  const sourceSelect = h('select', { id: 'pipeline-source', 'aria-label': t('field.source_kind'), onChange: () => setQuery({ source_kind: sourceSelect.value }) },
+    h('option', { value: '' }, t('pipeline.all_source_kinds')),
+    ...['online', 'offline_event', 'referral', 'other'].map((k) => h('option', { value: k, selected: k === q.source_kind }, t(`source.${k}`))));
   const outcomeSelect = h('select', { id: 'pipeline-outcome', 'aria-label': t('pipeline.outcome'), onChange: () => setQuery({ outcome: outcomeSelect.value }) },
     ...['open', 'rejected', 'signed'].map((o) => h('option', { value: o, selected: o === q.outcome }, t(`outcome.${o}`))));
 
@@ -185,7 +189,7 @@ export async function pipelineView(main, sub) {
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: '#/pipeline/scheme', id: 'pipeline-scheme' }, t('scheme.title')),
         can('partner_write') && h('a', { class: 'button primary', href: '#/partners/new' }, t('partners.new')))),
-    h('div', { class: 'filters' }, eventSelect, outcomeSelect,
+    h('div', { class: 'filters' }, eventSelect, sourceSelect, outcomeSelect,
       h('span', { class: 'summary', id: 'pipeline-summary' },
         t('pipeline.summary', { signed: board.signed, rejected: board.rejected, pct: percent(board.overall_pct) }))),
     movable && !asList && h('p', { class: 'muted small' }, t('pipeline.keys')),
