@@ -962,6 +962,13 @@ async fn trade_show_leads_to_a_signed_partner() {
     s.set_language("en", "Partners").await;
     s.wait_text(".pipe-column[data-stage=application] h2", "Application").await;
     s.shot("pipeline-board-en").await;
+    s.click("[data-nav=events]").await;
+    s.click("#events-table tbody tr a").await;
+    s.wait_text("#event-stats", "Conversion to signing").await;
+    s.shot("event-summary-en").await;
+    s.click("#event-capture").await;
+    s.wait_text(".lead-form", "Required: company").await;
+    s.shot("lead-capture-en").await;
     s.set_language("zh-CN", "合作伙伴").await;
 
     let dir = s.data_dir.clone();
