@@ -211,6 +211,30 @@ impl Session {
         }
     }
 
+    /// Reloads the page and waits for `css` in the new document. Calls made while the old page
+    /// unloads fail ("callback was not called before the unload event"); they are retried.
+    async fn reload_until(&self, css: &str) {
+        self.js("window.__reloading = true; setTimeout(() => location.reload(), 0); return true").await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let ready = self
+                .c()
+                .execute(
+                    "return !window.__reloading && !!document.querySelector(arguments[0])",
+                    vec![json!(css)],
+                )
+                .await;
+            if matches!(ready, Ok(ref v) if *v == json!(true)) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.shot("failure").await;
+                panic!("{css} did not appear after reloading: {ready:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// The element that has the keyboard focus (for typing as a person does).
     async fn active(&self) -> Element {
         self.c().active_element().await.expect("focused element")
@@ -627,8 +651,7 @@ async fn accounts_lock_and_kiosk_through_the_window() {
     s.find("#kiosk-form").await;
     assert!(s.c().find(Locator::Css("#partner-search")).await.is_err(), "the register never shows");
     assert!(s.js("return document.getElementById('app').hidden").await == json!(true));
-    s.js("location.reload()").await;
-    s.find("#kiosk-form").await;
+    s.reload_until("#kiosk-form").await;
     for (cmd, args) in [
         ("partners_list", json!({ "query": {} })),
         ("partners_get", json!({ "id": "x" })),
@@ -642,8 +665,7 @@ async fn accounts_lock_and_kiosk_through_the_window() {
         assert_eq!(s.invoke(cmd, args).await, "forbidden", "{cmd} from the kiosk");
     }
     assert_eq!(s.invoke("session_sign_out", json!({})).await, "ok");
-    s.js("location.reload()").await;
-    s.find("#kiosk-form").await;
+    s.reload_until("#kiosk-form").await;
 
     // A visitor may prefer English.
     s.choose("#gate-lang", "en").await;
