@@ -63,16 +63,28 @@ pub async fn open_pool(path: &Path, key: &DatabaseKey) -> Result<SqlitePool> {
         .connect_with(connect_options(path, key))
         .await
         .map_err(key_error)?;
-    MIGRATOR.run(&pool).await.map_err(|e| match e {
+    match migrate(&pool).await {
+        Ok(()) => Ok(pool),
+        Err(e) => {
+            // Closed here, not dropped: SQLCipher frees its state in an exit handler, and a
+            // connection still closing on a pool thread at that moment crashes the process.
+            pool.close().await;
+            Err(e)
+        }
+    }
+}
+
+async fn migrate(pool: &SqlitePool) -> Result<()> {
+    MIGRATOR.run(pool).await.map_err(|e| match e {
         sqlx::migrate::MigrateError::VersionMissing(v) => {
             Error::Storage(format!("database was written by a newer ChannelDesk (migration {v})"))
         }
         other => Error::from(other),
     })?;
     // Keep the planner's statistics current (cheap: bounded by analysis_limit).
-    sqlx::query("PRAGMA analysis_limit = 1000").execute(&pool).await?;
-    sqlx::query("PRAGMA optimize = 0x10002").execute(&pool).await?;
-    Ok(pool)
+    sqlx::query("PRAGMA analysis_limit = 1000").execute(pool).await?;
+    sqlx::query("PRAGMA optimize = 0x10002").execute(pool).await?;
+    Ok(())
 }
 
 /// `PRAGMA integrity_check`: `Ok(())` when SQLite reports `ok`.

@@ -190,12 +190,24 @@ impl Desk {
     /// Same as [`Desk::open`] with a chosen clock (tests, generated data).
     pub async fn open_with_clock(data_dir: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>) -> Result<Desk> {
         let pool = db::open_pool(&data_dir.join(db::DB_FILE), key).await?;
-        crate::audit::seal_unsealed(&pool).await?;
-        let (device, last_hlc) = ensure_device(&pool, clock.now()).await?;
+        let prepared = async {
+            crate::audit::seal_unsealed(&pool).await?;
+            let device = ensure_device(&pool, clock.now()).await?;
+            let can_sign_in = crate::users::any_can_sign_in(&pool).await?;
+            let idle_minutes = crate::settings::idle_minutes(&pool).await?;
+            Ok::<_, Error>((device, can_sign_in, idle_minutes))
+        }
+        .await;
+        let ((device, last_hlc), can_sign_in, idle_minutes) = match prepared {
+            Ok(v) => v,
+            Err(e) => {
+                // Closed, not dropped (see `Drop`).
+                pool.close().await;
+                return Err(e);
+            }
+        };
         let hlc = HlcState::new(device.id.clone(), Hlc::decode(&last_hlc).as_ref());
-        let session =
-            if crate::users::any_can_sign_in(&pool).await? { Session::SignedOut } else { Session::Setup };
-        let idle_minutes = crate::settings::idle_minutes(&pool).await?;
+        let session = if can_sign_in { Session::SignedOut } else { Session::Setup };
         let now = clock.now();
         Ok(Desk {
             pool,
