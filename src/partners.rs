@@ -88,6 +88,20 @@ pub struct ContactInput {
     pub is_primary: bool,
 }
 
+impl ContactInput {
+    /// Whether `list` already has this person: the same phone digits or e-mail, or, for a
+    /// contact with neither, the same name (merges and leads met again add nobody twice).
+    pub fn already_in(&self, list: &[ContactInput]) -> bool {
+        let digits = validate::phone_digits(&self.mobile);
+        let email = self.email.trim();
+        list.iter().any(|m| {
+            (!digits.is_empty() && validate::phone_digits(&m.mobile) == digits)
+                || (!email.is_empty() && m.email.eq_ignore_ascii_case(email))
+                || (digits.is_empty() && email.is_empty() && m.name == self.name)
+        })
+    }
+}
+
 /// A partner as entered in the form (enumerations as their text codes; the core checks them).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -1680,16 +1694,8 @@ pub(crate) async fn merge_in(w: &mut Write, keep: &str, other: &str) -> Result<(
             format!("{}\n\n{}", input.notes, from.notes)
         };
     }
-    let known = |k: &ContactInput, list: &[ContactInput]| {
-        list.iter().any(|m| {
-            let same_phone = !k.mobile.is_empty()
-                && validate::phone_digits(&m.mobile) == validate::phone_digits(&k.mobile);
-            let same_mail = !k.email.is_empty() && m.email.eq_ignore_ascii_case(&k.email);
-            same_phone || same_mail || (m.name == k.name && k.mobile.is_empty() && k.email.is_empty())
-        })
-    };
     for k in from.contacts {
-        if !known(&k, &input.contacts) && input.contacts.len() < MAX_CONTACTS {
+        if !k.already_in(&input.contacts) && input.contacts.len() < MAX_CONTACTS {
             input.contacts.push(ContactInput { id: None, is_primary: false, ..k });
         }
     }

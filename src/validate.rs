@@ -388,6 +388,15 @@ impl Checker {
         }
     }
 
+    /// Like [`Checker::date`], and `future` when the date is after `latest` (`YYYY-MM-DD`).
+    pub fn date_until(&mut self, field: &str, value: &str, required: bool, latest: &str) -> String {
+        let d = self.date(field, value, required);
+        if d.len() == 10 && d.as_str() > latest && !self.errors.iter().any(|e| e.field == field) {
+            self.push(field, "future");
+        }
+        d
+    }
+
     pub fn push(&mut self, field: impl Into<String>, rule: &str) {
         self.errors.push(FieldError::new(field, rule));
     }

@@ -108,11 +108,7 @@ pub async fn capture(
             }
             let mut merged_input = existing.to_input();
             let lead = &partner.contacts[0];
-            let digits = crate::validate::phone_digits(&lead.mobile);
-            let known = merged_input.contacts.iter().any(|k| {
-                (!digits.is_empty() && crate::validate::phone_digits(&k.mobile) == digits)
-                    || (!lead.email.trim().is_empty() && k.email.eq_ignore_ascii_case(lead.email.trim()))
-            });
+            let known = lead.already_in(&merged_input.contacts);
             if !known {
                 merged_input.contacts.push(ContactInput { is_primary: false, ..lead.clone() });
             }

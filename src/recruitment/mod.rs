@@ -418,10 +418,7 @@ pub async fn sign(desk: &Desk, partner_id: &str, input: &SigningInput) -> Result
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
     let no = c.text("agreement_no", &input.agreement_no, true, 40, false);
-    let on = c.date("signed_on", &input.signed_on, true);
-    if !on.is_empty() && on.len() == 10 && on > desk.today() {
-        c.push("signed_on", "future");
-    }
+    let on = c.date_until("signed_on", &input.signed_on, true, &desk.today());
     c.finish()?;
     let mut w = desk.write().await?;
     let row = ensure_prospect(&mut w, partner_id).await?;
@@ -882,10 +879,7 @@ pub struct Inspection {
 pub async fn record_inspection(desk: &Desk, partner_id: &str, input: &InspectionInput) -> Result<String> {
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
-    let on = c.date("inspected_on", &input.inspected_on, true);
-    if on.len() == 10 && on > desk.today() {
-        c.push("inspected_on", "future");
-    }
+    let on = c.date_until("inspected_on", &input.inspected_on, true, &desk.today());
     let inspectors = c.text("inspectors", &input.inspectors, true, 200, false);
     let operations = c.text("operations", &input.operations, false, 2000, true);
     let team = c.text("team", &input.team, false, 2000, true);
@@ -960,10 +954,7 @@ pub struct Negotiation {
 pub async fn record_negotiation(desk: &Desk, partner_id: &str, input: &NegotiationInput) -> Result<()> {
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
-    let on = c.date("negotiated_on", &input.negotiated_on, true);
-    if on.len() == 10 && on > desk.today() {
-        c.push("negotiated_on", "future");
-    }
+    let on = c.date_until("negotiated_on", &input.negotiated_on, true, &desk.today());
     let model = c.text("cooperation_model", &input.cooperation_model, true, 200, false);
     let rights = c.text("rights_obligations", &input.rights_obligations, input.intent_reached, 4000, true);
     let sharing = c.text("profit_sharing", &input.profit_sharing, input.intent_reached, 2000, true);
