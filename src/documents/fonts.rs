@@ -69,3 +69,46 @@ pub fn load(source: &FontSource) -> Result<printpdf::ParsedFont> {
     printpdf::ParsedFont::from_bytes(&bytes, source.index, &mut warnings)
         .ok_or_else(|| Error::Document(format!("font {} could not be read", source.path.display())))
 }
+
+/// A parsed face with its metrics, shared by every document of the process.
+pub struct Face {
+    pub source: FontSource,
+    pub font: printpdf::ParsedFont,
+    units_per_em: f32,
+}
+
+impl Face {
+    /// Width of `text` at `size` points in millimetres, from the font's own advances
+    /// (a character the font lacks counts half an em).
+    pub fn width_mm(&self, text: &str, size: f32) -> f32 {
+        let units: f32 = text
+            .chars()
+            .map(|c| match self.font.lookup_glyph_index(c as u32) {
+                Some(g) => self.font.get_horizontal_advance(g) as f32,
+                None => self.units_per_em / 2.0,
+            })
+            .sum();
+        units / self.units_per_em * size * 25.4 / 72.0
+    }
+}
+
+static SHARED: std::sync::Mutex<Option<std::sync::Arc<Face>>> = std::sync::Mutex::new(None);
+
+/// The CJK face, found and parsed once per process (a failure is not remembered, so a font
+/// installed afterwards is found on the next try).
+pub fn shared() -> Result<std::sync::Arc<Face>> {
+    let mut slot = SHARED.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(face) = slot.as_ref() {
+        return Ok(face.clone());
+    }
+    let source = find_cjk()?;
+    let font = load(&source)?;
+    let upem = font.pdf_font_metrics.units_per_em;
+    let face = std::sync::Arc::new(Face {
+        source,
+        font,
+        units_per_em: if upem == 0 { 1000.0 } else { upem as f32 },
+    });
+    *slot = Some(face.clone());
+    Ok(face)
+}

@@ -8,5 +8,6 @@
 //! font used is embedded as a subset.
 
 pub mod fonts;
+pub mod layout;
 pub mod page;
 pub mod recovery_kit;

@@ -24,9 +24,16 @@ pub fn text_width_mm(text: &str, size: f32) -> f32 {
     ems * size * 25.4 / 72.0
 }
 
-/// Splits `text` into lines no wider than `width_mm` at `size`: breaks between CJK
-/// characters or at spaces, never before closing punctuation, and at every `\n`.
+/// Splits `text` into lines no wider than `width_mm` at `size` with estimated widths.
 pub fn wrap(text: &str, width_mm: f32, size: f32) -> Vec<String> {
+    wrap_with(text, width_mm, |s| text_width_mm(s, size))
+}
+
+/// Splits `text` into lines no wider than `width_mm` as measured by `measure`: breaks
+/// between CJK characters or at spaces, never before closing punctuation nor after opening
+/// punctuation, and at every `\n`. A run without a break opportunity wider than the line
+/// (a long number, a web address) is cut where it must be.
+pub fn wrap_with(text: &str, width_mm: f32, measure: impl Fn(&str) -> f32) -> Vec<String> {
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
@@ -47,11 +54,28 @@ pub fn wrap(text: &str, width_mm: f32, size: f32) -> Vec<String> {
         }
         for u in units {
             let candidate = format!("{line}{u}");
-            if !line.is_empty() && text_width_mm(candidate.trim_end(), size) > width_mm {
-                lines.push(line.trim_end().to_string());
-                line = u.trim_start().to_string();
-            } else {
+            if measure(candidate.trim_end()) <= width_mm
+                || line.trim().is_empty() && measure(u.trim()) <= width_mm
+            {
                 line = candidate;
+                continue;
+            }
+            if !line.trim().is_empty() {
+                lines.push(line.trim_end().to_string());
+            }
+            line = u.trim_start().to_string();
+            // Too wide on its own: cut it character by character.
+            while measure(&line) > width_mm && line.chars().count() > 1 {
+                let mut head = String::new();
+                for c in line.chars() {
+                    let next = format!("{head}{c}");
+                    if !head.is_empty() && measure(&next) > width_mm {
+                        break;
+                    }
+                    head = next;
+                }
+                line = line[head.len()..].to_string();
+                lines.push(head);
             }
         }
         lines.push(line.trim_end().to_string());

@@ -36,9 +36,9 @@ const STEPS_EN: &str = "1. Print this page and keep it somewhere safe, such as a
 
 /// Lays out the kit for `recovery_code`; the PDF bytes.
 pub fn render(recovery_code: &str, details: &KitDetails) -> Result<Vec<u8>> {
-    let font = fonts::load(&fonts::find_cjk()?)?;
+    let face = fonts::shared()?;
     let mut doc = PdfDocument::new("渠道商务台 恢复密钥 / ChannelDesk recovery kit");
-    let font_id = doc.add_font(&font);
+    let font_id = doc.add_font(&face.font);
     let mut p = Page::new(font_id);
     let (left, width) = (20.0, A4.0 - 40.0);
 

@@ -1,0 +1,793 @@
+//! The flow engine for multi-page documents (agreements, reports): blocks of text, numbered
+//! clauses, field lists, tables and keep-together groups are measured with the real glyph
+//! advances of the embedded font, broken into A4 pages, and drawn with a running header and a
+//! footer carrying the document number, "第 i 页 / 共 n 页" and the fingerprint.
+//!
+//! Invariants: line breaks follow the Chinese punctuation rules of [`super::page::wrap_with`]
+//! (no closing punctuation at a line start, no opening punctuation at a line end); a table
+//! row never splits and the header row is repeated on every page the table reaches; a
+//! [`Block::Keep`] group (signature blocks) is never split when it fits a page; a heading
+//! never ends a page. Output depends only on the blocks, the frame and the font: no clock,
+//! no random ids (see [`save_deterministic`]).
+
+use super::fonts::Face;
+use super::page::wrap_with;
+use crate::error::{Error, Result};
+use printpdf::{
+    Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    Rgb, TextItem, TextMatrix,
+};
+
+/// A4 portrait, millimetres.
+pub const PAGE: (f32, f32) = (210.0, 297.0);
+/// Print-ready margins: top, right, bottom, left (binding side wider).
+pub const MARGIN: (f32, f32, f32, f32) = (25.0, 20.0, 22.0, 25.0);
+/// Body text size, points.
+pub const BODY: f32 = 10.5;
+const LEADING: f32 = 1.6;
+
+const MM_PER_PT: f32 = 25.4 / 72.0;
+
+/// A piece of a document, in reading order.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// The document title, centred, with an optional line under it.
+    Title {
+        text: String,
+        sub: Option<String>,
+    },
+    /// A section heading; never the last thing on a page.
+    Heading(String),
+    /// Body text; `\n` starts a new paragraph.
+    Paragraph(String),
+    /// Small grey text (notes, legends).
+    Note(String),
+    /// A numbered clause: "第一条 标题" and its body.
+    Clause {
+        number: String,
+        title: String,
+        body: String,
+    },
+    /// Label / value pairs in two columns.
+    Fields(Vec<(String, String)>),
+    Table(Table),
+    /// Blocks kept on one page (signature blocks).
+    Keep(Vec<Block>),
+    /// Side-by-side columns of label / value pairs (the two parties' signatures), kept together.
+    Columns(Vec<Vec<(String, String)>>),
+    Space(f32),
+}
+
+/// A table with wrapped cells; `widths` are relative.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub widths: Vec<f32>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What every page carries besides the body.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
+    /// PDF title (document information).
+    pub title: String,
+    /// Running header, left.
+    pub header: String,
+    /// Document number, footer left.
+    pub number: String,
+    /// Full SHA-256 (hex); the first 16 digits are printed on every page.
+    pub fingerprint: String,
+    /// Diagonal watermark across each page (草稿 DRAFT).
+    pub watermark: Option<String>,
+    /// Boxed mark on the top right of each page (副本 COPY 2/3).
+    pub mark: Option<String>,
+    /// Extra keywords for the document information.
+    pub keywords: Vec<String>,
+    /// The date the document's content was made (`YYYY-MM-DD…`), written as its creation date;
+    /// never the clock, so the bytes do not change from one print to the next.
+    pub made_on: String,
+}
+
+/// The marker put in the document information before the full fingerprint, so a file can be
+/// matched to its record without reading its pages.
+pub const FINGERPRINT_MARK: &str = "channeldesk-fingerprint:";
+
+/// The fingerprint as printed: the first 16 hex digits in groups of four.
+pub fn short_fingerprint(hex: &str) -> String {
+    hex.chars()
+        .take(16)
+        .collect::<Vec<_>>()
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Debug, Clone)]
+enum Draw {
+    /// `spacing`: extra points after each character (justified lines), usually 0.
+    Text {
+        x: f32,
+        dy: f32,
+        size: f32,
+        grey: f32,
+        text: String,
+        spacing: f32,
+    },
+    Fill {
+        x: f32,
+        dy: f32,
+        w: f32,
+        h: f32,
+        grey: f32,
+    },
+    Rule {
+        x1: f32,
+        dy1: f32,
+        x2: f32,
+        dy2: f32,
+        width: f32,
+        grey: f32,
+    },
+}
+
+/// Something placed whole on a page.
+#[derive(Debug, Clone)]
+struct Piece {
+    height: f32,
+    draws: Vec<Draw>,
+    /// Must share a page with the next piece.
+    keep_with_next: bool,
+    /// Index (in the piece list) of a table header to draw first when this piece opens a page.
+    repeat: Option<usize>,
+}
+
+/// Lays the pieces out; widths measured with `face`.
+struct Composer<'a> {
+    face: &'a Face,
+    width: f32,
+    pieces: Vec<Piece>,
+}
+
+fn leading(size: f32) -> f32 {
+    size * LEADING * MM_PER_PT
+}
+
+impl<'a> Composer<'a> {
+    fn lines(&self, text: &str, width: f32, size: f32) -> Vec<String> {
+        wrap_with(text, width, |s| self.face.width_mm(s, size))
+    }
+
+    fn push(&mut self, height: f32, draws: Vec<Draw>, keep_with_next: bool) {
+        self.pieces.push(Piece { height, draws, keep_with_next, repeat: None });
+    }
+
+    /// Lines of a paragraph as pieces (two-line groups at the start and end so that no page
+    /// begins or ends with a single line of it).
+    fn paragraph(&mut self, text: &str, x: f32, size: f32, grey: f32, first_keep: bool) {
+        let lh = leading(size);
+        for para in text.split('\n') {
+            let lines = self.lines(para, self.width - x, size);
+            let n = lines.len();
+            let avail = self.width - x;
+            for (i, line) in lines.into_iter().enumerate() {
+                let keep = (i == 0 && first_keep) || (n >= 3 && (i == 0 || i + 2 == n)) || (n == 2 && i == 0);
+                // Justified: every line but a paragraph's last fills the measure, the extra
+                // space spread between characters (as Chinese text is set).
+                let chars = line.chars().count();
+                let gap = avail - self.face.width_mm(&line, size);
+                let spacing = if i + 1 < n && chars > 1 && gap > 0.0 && gap < avail * 0.12 {
+                    gap / (chars - 1) as f32 / MM_PER_PT
+                } else {
+                    0.0
+                };
+                self.push(lh, vec![Draw::Text { x, dy: lh * 0.78, size, grey, text: line, spacing }], keep);
+            }
+            if let Some(last) = self.pieces.last_mut() {
+                last.height += lh * 0.25;
+            }
+        }
+    }
+
+    fn block(&mut self, b: &Block) {
+        match b {
+            Block::Title { text, sub } => {
+                let size = 18.0;
+                for line in self.lines(text, self.width, size) {
+                    let x = (self.width - self.face.width_mm(&line, size)) / 2.0;
+                    self.push(
+                        leading(size),
+                        vec![Draw::Text {
+                            x,
+                            dy: leading(size) * 0.8,
+                            size,
+                            grey: 0.0,
+                            text: line,
+                            spacing: 0.0,
+                        }],
+                        true,
+                    );
+                }
+                if let Some(sub) = sub {
+                    let size = 10.0;
+                    let x = (self.width - self.face.width_mm(sub, size)).max(0.0) / 2.0;
+                    self.push(
+                        leading(size) + 4.0,
+                        vec![Draw::Text {
+                            x,
+                            dy: leading(size) * 0.8,
+                            size,
+                            grey: 0.35,
+                            text: sub.clone(),
+                            spacing: 0.0,
+                        }],
+                        false,
+                    );
+                }
+            }
+            Block::Heading(text) => {
+                let size = 12.5;
+                let lh = leading(size);
+                let lines = self.lines(text, self.width, size);
+                for line in lines {
+                    self.push(
+                        lh,
+                        vec![Draw::Text {
+                            x: 0.0,
+                            dy: lh * 0.85,
+                            size,
+                            grey: 0.05,
+                            text: line,
+                            spacing: 0.0,
+                        }],
+                        true,
+                    );
+                }
+                if let Some(last) = self.pieces.last_mut() {
+                    last.height += 1.5;
+                }
+            }
+            Block::Paragraph(text) => self.paragraph(text, 0.0, BODY, 0.08, false),
+            Block::Note(text) => self.paragraph(text, 0.0, 8.5, 0.4, false),
+            Block::Clause { number, title, body } => {
+                let size = 11.0;
+                let lh = leading(size);
+                let head = format!("{number}  {title}");
+                for line in self.lines(&head, self.width, size) {
+                    self.push(
+                        lh,
+                        vec![Draw::Text { x: 0.0, dy: lh * 0.85, size, grey: 0.0, text: line, spacing: 0.0 }],
+                        true,
+                    );
+                }
+                self.paragraph(body, 0.0, BODY, 0.08, true);
+                if let Some(last) = self.pieces.last_mut() {
+                    last.height += 1.5;
+                }
+            }
+            Block::Fields(pairs) => {
+                let label_w = 38.0;
+                let lh = leading(BODY);
+                for (label, value) in pairs {
+                    let labels = self.lines(label, label_w - 2.0, BODY);
+                    let values = self.lines(value, self.width - label_w, BODY);
+                    let n = labels.len().max(values.len());
+                    let mut draws = Vec::new();
+                    for (i, l) in labels.into_iter().enumerate() {
+                        draws.push(Draw::Text {
+                            x: 0.0,
+                            dy: lh * (i as f32 + 0.78),
+                            size: BODY,
+                            grey: 0.4,
+                            text: l,
+                            spacing: 0.0,
+                        });
+                    }
+                    for (i, v) in values.into_iter().enumerate() {
+                        draws.push(Draw::Text {
+                            x: label_w,
+                            dy: lh * (i as f32 + 0.78),
+                            size: BODY,
+                            grey: 0.05,
+                            text: v,
+                            spacing: 0.0,
+                        });
+                    }
+                    self.push(lh * n as f32 + 0.8, draws, false);
+                }
+            }
+            Block::Table(t) => self.table(t),
+            Block::Keep(blocks) => {
+                let start = self.pieces.len();
+                for b in blocks {
+                    self.block(b);
+                }
+                let end = self.pieces.len();
+                if end > start {
+                    for p in &mut self.pieces[start..end - 1] {
+                        p.keep_with_next = true;
+                    }
+                }
+            }
+            Block::Columns(cols) => {
+                let n = cols.len().max(1) as f32;
+                let col_w = self.width / n;
+                let lh = leading(BODY);
+                let mut draws = Vec::new();
+                let mut height: f32 = 0.0;
+                for (c, pairs) in cols.iter().enumerate() {
+                    let x0 = col_w * c as f32;
+                    let mut y = 0.0;
+                    for (label, value) in pairs {
+                        let text = if value.is_empty() {
+                            format!("{label}：")
+                        } else {
+                            format!("{label}：{value}")
+                        };
+                        for line in self.lines(&text, col_w - 6.0, BODY) {
+                            draws.push(Draw::Text {
+                                x: x0,
+                                dy: y + lh * 0.78,
+                                size: BODY,
+                                grey: 0.05,
+                                text: line,
+                                spacing: 0.0,
+                            });
+                            y += lh;
+                        }
+                        if value.is_empty() {
+                            // A line to sign or write on.
+                            let label_w = self.face.width_mm(&format!("{label}："), BODY);
+                            draws.push(Draw::Rule {
+                                x1: x0 + label_w,
+                                dy1: y - lh * 0.15,
+                                x2: x0 + col_w - 8.0,
+                                dy2: y - lh * 0.15,
+                                width: 0.4,
+                                grey: 0.3,
+                            });
+                        }
+                        y += lh * 0.9;
+                    }
+                    height = height.max(y);
+                }
+                self.push(height, draws, false);
+            }
+            Block::Space(mm) => self.push(*mm, Vec::new(), false),
+        }
+    }
+
+    fn table(&mut self, t: &Table) {
+        let total: f32 = t.widths.iter().sum::<f32>().max(f32::EPSILON);
+        let widths: Vec<f32> = t.widths.iter().map(|w| w / total * self.width).collect();
+        let size = 9.5;
+        let lh = leading(size);
+        let pad = 1.6;
+        let row = |c: &Composer, cells: &[String], header: bool| -> Piece {
+            let wrapped: Vec<Vec<String>> =
+                cells.iter().zip(&widths).map(|(text, w)| c.lines(text, w - 2.0 * pad, size)).collect();
+            let n = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            let h = lh * n as f32 + 2.0 * pad;
+            let mut draws = Vec::new();
+            if header {
+                draws.push(Draw::Fill { x: 0.0, dy: 0.0, w: c.width, h, grey: 0.9 });
+            }
+            let mut x = 0.0;
+            for (lines, w) in wrapped.into_iter().zip(&widths) {
+                for (i, l) in lines.into_iter().enumerate() {
+                    draws.push(Draw::Text {
+                        x: x + pad,
+                        dy: pad + lh * (i as f32 + 0.78),
+                        size,
+                        grey: if header { 0.0 } else { 0.08 },
+                        text: l,
+                        spacing: 0.0,
+                    });
+                }
+                x += w;
+            }
+            // Cell borders: the bottom and every vertical line; the top for the header.
+            let g = 0.55;
+            if header {
+                draws.push(Draw::Rule { x1: 0.0, dy1: 0.0, x2: c.width, dy2: 0.0, width: 0.5, grey: g });
+            }
+            draws.push(Draw::Rule { x1: 0.0, dy1: h, x2: c.width, dy2: h, width: 0.5, grey: g });
+            let mut x = 0.0;
+            draws.push(Draw::Rule { x1: 0.0, dy1: 0.0, x2: 0.0, dy2: h, width: 0.5, grey: g });
+            for w in &widths {
+                x += w;
+                draws.push(Draw::Rule { x1: x, dy1: 0.0, x2: x, dy2: h, width: 0.5, grey: g });
+            }
+            Piece { height: h, draws, keep_with_next: header, repeat: None }
+        };
+        let header = row(self, &t.header, true);
+        let header_at = self.pieces.len();
+        self.pieces.push(header);
+        for cells in &t.rows {
+            let mut p = row(self, cells, false);
+            p.repeat = Some(header_at);
+            self.pieces.push(p);
+        }
+        if let Some(last) = self.pieces.last_mut() {
+            last.height += 3.0;
+        }
+    }
+}
+
+/// Breaks `pieces` into pages of absolute draws (y from the top of the body area).
+fn paginate(pieces: &[Piece], body_height: f32) -> Vec<Vec<(f32, Draw)>> {
+    let mut pages: Vec<Vec<(f32, Draw)>> = vec![Vec::new()];
+    let mut y = 0.0f32;
+    let mut i = 0;
+    while i < pieces.len() {
+        // The group that must stay together starting at i.
+        let mut end = i;
+        let mut group_h = pieces[i].height;
+        while pieces[end].keep_with_next
+            && end + 1 < pieces.len()
+            && group_h + pieces[end + 1].height <= body_height
+        {
+            end += 1;
+            group_h += pieces[end].height;
+        }
+        if y > 0.0 && y + group_h > body_height + 0.01 {
+            pages.push(Vec::new());
+            y = 0.0;
+        }
+        for (k, p) in pieces.iter().enumerate().take(end + 1).skip(i) {
+            if y > 0.0 && y + p.height > body_height + 0.01 {
+                pages.push(Vec::new());
+                y = 0.0;
+            }
+            if y == 0.0
+                && let Some(h) = p.repeat
+                && h + 1 != k
+            {
+                let page = pages.last_mut().expect("a page");
+                page.extend(pieces[h].draws.iter().map(|d| (y, d.clone())));
+                y += pieces[h].height;
+            }
+            let page = pages.last_mut().expect("a page");
+            page.extend(p.draws.iter().map(|d| (y, d.clone())));
+            y += p.height;
+        }
+        i = end + 1;
+    }
+    pages
+}
+
+/// Lays out and writes the document; PDF bytes, identical for identical input and font.
+pub fn render(face: &Face, frame: &Frame, blocks: &[Block]) -> Result<Vec<u8>> {
+    render_copies(face, std::slice::from_ref(frame), blocks)
+}
+
+/// The same blocks once per frame, one after the other in one file (numbered copies: each
+/// with its own mark and its own page count). The document information is the first frame's.
+pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<Vec<u8>> {
+    let first = frames.first().ok_or_else(|| Error::Document("nothing to print".into()))?;
+    let width = PAGE.0 - MARGIN.1 - MARGIN.3;
+    let body_height = PAGE.1 - MARGIN.0 - MARGIN.2;
+    let mut c = Composer { face, width, pieces: Vec::new() };
+    for b in blocks {
+        c.block(b);
+    }
+    // A trailing keep flag would glue the last piece to nothing.
+    if let Some(last) = c.pieces.last_mut() {
+        last.keep_with_next = false;
+    }
+    let pages = paginate(&c.pieces, body_height);
+    let total = pages.len();
+
+    let mut doc = PdfDocument::new(&first.title);
+    let font = FontId("F1".into());
+    doc.resources.fonts.map.insert(font.clone(), printpdf::font::PdfFont::new(face.font.clone()));
+    let mut keywords = vec![format!("{FINGERPRINT_MARK}{}", first.fingerprint)];
+    keywords.extend(first.keywords.iter().cloned());
+    doc.metadata.info.keywords = keywords;
+    // The identifier is written as plain bytes (the other fields as UTF-16): found by
+    // [`fingerprint_in`] without parsing the file.
+    doc.metadata.info.identifier = format!("{FINGERPRINT_MARK}{}", first.fingerprint);
+    doc.metadata.info.subject = first.number.clone();
+    doc.metadata.info.creator = "ChannelDesk".into();
+    if let Some(t) =
+        chrono::NaiveDate::parse_from_str(first.made_on.get(..10).unwrap_or_default(), "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .and_then(|d| printpdf::OffsetDateTime::from_unix_timestamp(d.and_utc().timestamp()).ok())
+    {
+        doc.metadata.info.creation_date = t;
+        doc.metadata.info.modification_date = t;
+        doc.metadata.info.metadata_date = t;
+    }
+    doc.metadata.info.producer = "ChannelDesk".into();
+
+    let mut out = Vec::with_capacity(total * frames.len());
+    for frame in frames {
+        for (n, draws) in pages.iter().enumerate() {
+            let mut ops = Vec::new();
+            let mut pen = Pen { ops: &mut ops, font: &font };
+            if let Some(w) = &frame.watermark {
+                pen.watermark(face, w);
+            }
+            pen.frame(face, frame, n + 1, total);
+            for (y, d) in draws {
+                pen.draw(MARGIN.3, MARGIN.0 + y, d);
+            }
+            out.push(PdfPage::new(Mm(PAGE.0), Mm(PAGE.1), ops));
+        }
+    }
+    save_deterministic(doc.with_pages(out), &first.fingerprint)
+}
+
+/// Saves with the trailer's random file identifiers replaced by ones derived from `seed`
+/// (same length, so no offset moves): printpdf draws them at random.
+pub fn save_deterministic(doc: &PdfDocument, seed: &str) -> Result<Vec<u8>> {
+    let mut warnings = Vec::new();
+    let mut bytes = doc.save(&PdfSaveOptions::default(), &mut warnings);
+    let tail_from = bytes.len().saturating_sub(2048);
+    let at = find(&bytes[tail_from..], b"/ID")
+        .map(|i| i + tail_from)
+        .ok_or_else(|| Error::Document("the PDF trailer has no file identifier".into()))?;
+    let digest = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(seed.as_bytes()))
+    };
+    // Two literal strings of 32 characters follow: `(xxxx…)(yyyy…)`.
+    let mut k = at;
+    for part in 0..2 {
+        let open = find(&bytes[k..], b"(")
+            .map(|i| i + k)
+            .ok_or_else(|| Error::Document("file identifier".into()))?;
+        let close = find(&bytes[open..], b")")
+            .map(|i| i + open)
+            .ok_or_else(|| Error::Document("file identifier".into()))?;
+        let id = &digest.as_bytes()[part * 32..part * 32 + 32];
+        for (j, b) in bytes[open + 1..close].iter_mut().enumerate() {
+            *b = id[j % id.len()];
+        }
+        k = close + 1;
+    }
+    Ok(bytes)
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The full fingerprint written in a PDF made here, if any.
+pub fn fingerprint_in(pdf: &[u8]) -> Option<String> {
+    let at = find(pdf, FINGERPRINT_MARK.as_bytes())? + FINGERPRINT_MARK.len();
+    let hex: String = pdf[at..].iter().take(64).map(|&b| b as char).collect();
+    (hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit())).then_some(hex)
+}
+
+struct Pen<'o> {
+    ops: &'o mut Vec<Op>,
+    font: &'o FontId,
+}
+
+fn grey(g: f32) -> Color {
+    Color::Rgb(Rgb { r: g, g, b: g, icc_profile: None })
+}
+
+fn at(x: f32, y_from_top: f32) -> Point {
+    Point { x: Mm(x).into_pt(), y: Mm(PAGE.1 - y_from_top).into_pt() }
+}
+
+impl Pen<'_> {
+    fn text(&mut self, x: f32, y: f32, size: f32, g: f32, text: &str) {
+        self.spaced_text(x, y, size, g, text, 0.0);
+    }
+
+    fn spaced_text(&mut self, x: f32, y: f32, size: f32, g: f32, text: &str, spacing: f32) {
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: grey(g) },
+            Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
+            Op::SetTextCursor { pos: at(x, y) },
+        ]);
+        if spacing != 0.0 {
+            self.ops.push(Op::SetCharacterSpacing { multiplier: spacing });
+        }
+        self.ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
+        if spacing != 0.0 {
+            self.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
+        }
+        self.ops.push(Op::EndTextSection);
+    }
+
+    fn rule(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, g: f32) {
+        self.ops.push(Op::SetOutlineColor { col: grey(g) });
+        self.ops.push(Op::SetOutlineThickness { pt: Pt(width) });
+        self.ops.push(Op::DrawLine {
+            line: Line {
+                points: vec![
+                    LinePoint { p: at(x1, y1), bezier: false },
+                    LinePoint { p: at(x2, y2), bezier: false },
+                ],
+                is_closed: false,
+            },
+        });
+    }
+
+    fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, g: f32) {
+        let bl = at(x, y + h);
+        self.ops.push(Op::SetFillColor { col: grey(g) });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: printpdf::Rect {
+                x: bl.x,
+                y: bl.y,
+                width: Mm(w).into_pt(),
+                height: Mm(h).into_pt(),
+                mode: Some(printpdf::PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+    }
+
+    fn draw(&mut self, x0: f32, y0: f32, d: &Draw) {
+        match d {
+            Draw::Text { x, dy, size, grey, text, spacing } => {
+                self.spaced_text(x0 + x, y0 + dy, *size, *grey, text, *spacing)
+            }
+            Draw::Fill { x, dy, w, h, grey } => self.fill(x0 + x, y0 + dy, *w, *h, *grey),
+            Draw::Rule { x1, dy1, x2, dy2, width, grey } => {
+                self.rule(x0 + x1, y0 + dy1, x0 + x2, y0 + dy2, *width, *grey)
+            }
+        }
+    }
+
+    /// Large light text across the page, under everything else.
+    fn watermark(&mut self, face: &Face, text: &str) {
+        let size = 72.0;
+        let w = face.width_mm(text, size);
+        let angle: f32 = 35.0;
+        let (s, c) = angle.to_radians().sin_cos();
+        // Centre of the text at the centre of the page.
+        let cx = PAGE.0 / 2.0 - (w / 2.0) * c;
+        let cy = PAGE.1 / 2.0 - (w / 2.0) * s;
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: grey(0.88) },
+            Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
+            Op::SetTextMatrix {
+                matrix: TextMatrix::TranslateRotate(Mm(cx).into_pt(), Mm(cy).into_pt(), angle),
+            },
+            Op::ShowText { items: vec![TextItem::Text(text.to_string())] },
+            Op::EndTextSection,
+        ]);
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// Running header, copy mark and footer.
+    fn frame(&mut self, face: &Face, f: &Frame, page: usize, total: usize) {
+        let (top, right, bottom, left) = MARGIN;
+        let width = PAGE.0 - left - right;
+        let hy = top - 9.0;
+        self.text(left, hy, 8.5, 0.4, &f.header);
+        if let Some(mark) = &f.mark {
+            let size = 10.0;
+            let w = face.width_mm(mark, size) + 6.0;
+            let x = left + width - w;
+            self.ops.push(Op::SetOutlineColor { col: grey(0.1) });
+            self.ops.push(Op::SetOutlineThickness { pt: Pt(1.0) });
+            let bl = at(x, hy + 2.2);
+            self.ops.push(Op::DrawRectangle {
+                rectangle: printpdf::Rect {
+                    x: bl.x,
+                    y: bl.y,
+                    width: Mm(w).into_pt(),
+                    height: Mm(7.0).into_pt(),
+                    mode: Some(printpdf::PaintMode::Stroke),
+                    winding_order: None,
+                },
+            });
+            self.text(x + 3.0, hy, size, 0.0, mark);
+        } else if !f.number.is_empty() {
+            let w = face.width_mm(&f.number, 8.5);
+            self.text(left + width - w, hy, 8.5, 0.4, &f.number);
+        }
+        self.rule(left, hy + 3.5, left + width, hy + 3.5, 0.4, 0.6);
+
+        let fy = PAGE.1 - bottom + 10.0;
+        self.rule(left, fy - 5.0, left + width, fy - 5.0, 0.4, 0.6);
+        self.text(left, fy, 8.0, 0.4, &f.number);
+        let pages = format!("第 {page} 页 / 共 {total} 页");
+        let w = face.width_mm(&pages, 8.0);
+        self.text(left + (width - w) / 2.0, fy, 8.0, 0.25, &pages);
+        if !f.fingerprint.is_empty() {
+            let fp = format!("指纹 SHA-256 {}", short_fingerprint(&f.fingerprint));
+            let w = face.width_mm(&fp, 8.0);
+            self.text(left + width - w, fy, 8.0, 0.4, &fp);
+        }
+    }
+}
+
+/// Chinese clause numbers: 1 → 一, 12 → 十二, 20 → 二十, 105 → 一百零五.
+pub fn chinese_number(n: u32) -> String {
+    const D: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match n {
+        0..=9 => D[n as usize].into(),
+        10..=19 => format!("十{}", if n.is_multiple_of(10) { "" } else { D[(n % 10) as usize] }),
+        20..=99 => {
+            format!(
+                "{}十{}",
+                D[(n / 10) as usize],
+                if n.is_multiple_of(10) { "" } else { D[(n % 10) as usize] }
+            )
+        }
+        _ => {
+            let rest = n % 100;
+            let tail = match rest {
+                0 => String::new(),
+                1..=9 => format!("零{}", D[rest as usize]),
+                10..=19 => format!("一{}", chinese_number(rest)),
+                _ => chinese_number(rest),
+            };
+            format!("{}百{tail}", D[(n / 100 % 10) as usize])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clause_numbers_in_chinese() {
+        let cases = [
+            (1, "一"),
+            (10, "十"),
+            (11, "十一"),
+            (20, "二十"),
+            (23, "二十三"),
+            (100, "一百"),
+            (105, "一百零五"),
+            (112, "一百一十二"),
+        ];
+        for (n, s) in cases {
+            assert_eq!(chinese_number(n), s, "{n}");
+        }
+    }
+
+    #[test]
+    fn short_fingerprint_groups_sixteen_digits() {
+        assert_eq!(short_fingerprint("0123456789abcdef0123"), "0123 4567 89ab cdef");
+    }
+
+    fn piece(h: f32, keep: bool) -> Piece {
+        Piece {
+            height: h,
+            draws: vec![Draw::Fill { x: 0.0, dy: 0.0, w: 1.0, h, grey: 0.0 }],
+            keep_with_next: keep,
+            repeat: None,
+        }
+    }
+
+    #[test]
+    fn a_kept_group_moves_whole_to_the_next_page() {
+        // 80 of 100 used; a 30 group (10+10+10 kept together) does not fit and moves.
+        let mut pieces = vec![piece(40.0, false), piece(40.0, false)];
+        pieces.extend([piece(10.0, true), piece(10.0, true), piece(10.0, false)]);
+        let pages = paginate(&pieces, 100.0);
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[1].len(), 3);
+        assert_eq!(pages[1][0].0, 0.0);
+    }
+
+    #[test]
+    fn a_table_header_is_repeated_on_the_next_page() {
+        let mut pieces = vec![piece(90.0, false), piece(5.0, true)];
+        for _ in 0..3 {
+            let mut p = piece(8.0, false);
+            p.repeat = Some(1);
+            pieces.push(p);
+        }
+        let pages = paginate(&pieces, 100.0);
+        // Header + first row move together (keep), the rest follow; the header is drawn once
+        // per page where rows continue.
+        assert_eq!(pages.len(), 2);
+        assert_eq!(pages[1].len(), 4, "header and three rows on page 2: {:?}", pages[1].len());
+    }
+}
