@@ -80,10 +80,21 @@ pub enum Action {
     SchemeManage,
     /// Mark a referral reward as paid or void it (R2.1.3).
     RewardSettle,
+    /// Draft agreements, send them to review, record signing, archive, copies, execution
+    /// reports, handover and renewal (R3.1.1, R3.1.3, R3.2.1, R3.3.2).
+    AgreementDraft,
+    /// Review agreements for the legal department (R3.1.2).
+    AgreementReviewLegal,
+    /// Review agreements for the business departments (R3.1.2).
+    AgreementReviewBusiness,
+    /// Record a breach notice and end an agreement early (R3.3.1).
+    AgreementTerminate,
+    /// Write new versions of clauses in the clause library (R3.1.1).
+    ClauseManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 17] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -96,6 +107,11 @@ impl Action {
         Action::RecoveryKit,
         Action::SchemeManage,
         Action::RewardSettle,
+        Action::AgreementDraft,
+        Action::AgreementReviewLegal,
+        Action::AgreementReviewBusiness,
+        Action::AgreementTerminate,
+        Action::ClauseManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +128,11 @@ impl Action {
             Action::RecoveryKit => "recovery_kit",
             Action::SchemeManage => "scheme_manage",
             Action::RewardSettle => "reward_settle",
+            Action::AgreementDraft => "agreement_draft",
+            Action::AgreementReviewLegal => "agreement_review_legal",
+            Action::AgreementReviewBusiness => "agreement_review_business",
+            Action::AgreementTerminate => "agreement_terminate",
+            Action::ClauseManage => "clause_manage",
         }
     }
 }
@@ -130,6 +151,11 @@ pub fn allows(role: Role, action: Action) -> bool {
         UserManage | SettingsManage | RecoveryKit => role == Admin,
         SchemeManage => matches!(role, Manager | Admin),
         RewardSettle => matches!(role, Finance | Manager | Admin),
+        AgreementDraft => matches!(role, Channel | Manager | Admin),
+        AgreementReviewLegal => role == Legal,
+        AgreementReviewBusiness => role == Business,
+        AgreementTerminate => matches!(role, Manager | Admin),
+        ClauseManage => matches!(role, Legal | Manager | Admin),
     }
 }
 

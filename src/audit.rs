@@ -332,6 +332,8 @@ const LABEL_SQL: &str = "coalesce(CASE entity
         WHEN 'trade_event' THEN (SELECT name || ' · ' || number FROM trade_event WHERE id = entity_id)
         WHEN 'research_note' THEN (SELECT title FROM research_note WHERE id = entity_id)
         WHEN 'screening_scheme' THEN (SELECT name || ' v' || version FROM screening_scheme WHERE id = entity_id)
+        WHEN 'agreement' THEN (SELECT number || ' · ' || title FROM agreement WHERE id = entity_id)
+        WHEN 'clause' THEN (SELECT title || ' v' || version FROM clause WHERE id = entity_id)
     END, '') AS label";
 
 /// The history of one partner record, oldest first.
@@ -513,4 +515,16 @@ async fn write_csv(
     }
     csv.flush()?;
     Ok(n)
+}
+
+/// The history of one agreement, oldest first (R3.1.2 reviews, R3.1.3 signing and copies).
+pub async fn agreement_history(desk: &Desk, agreement_id: &str) -> Result<Vec<AuditEntry>> {
+    desk.require(Action::PartnerRead)?;
+    Ok(sqlx::query_as(
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, '' AS label, changes
+         FROM audit_log WHERE entity = 'agreement' AND entity_id = ? ORDER BY seq",
+    )
+    .bind(agreement_id)
+    .fetch_all(desk.pool())
+    .await?)
 }

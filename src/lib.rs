@@ -5,6 +5,7 @@
 //! typed outputs or an [`Error`] with a stable code.
 
 pub mod access;
+pub mod agreements;
 pub mod applications;
 pub mod attachments;
 pub mod audit;

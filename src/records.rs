@@ -90,3 +90,27 @@ pub(crate) async fn require_live(
     }
     Ok(())
 }
+
+/// Sets columns of row `id` in `table` (values as given, `None` for NULL) with their field
+/// clocks and the row's stamp, inside `w`. The caller has checked the row and the values.
+pub(crate) async fn set_columns(
+    w: &mut Write,
+    table: &'static str,
+    id: &str,
+    sets: &[(&str, Option<String>)],
+) -> Result<()> {
+    let s = w.stamp.clone();
+    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("UPDATE {table} SET "));
+    let mut clocks = String::from("field_hlc");
+    for (col, value) in sets {
+        qb.push(*col).push(" = ").push_bind(value.clone()).push(", ");
+        clocks = format!("json_set({clocks}, '$.{col}', '{}')", s.hlc);
+    }
+    qb.push("updated_at = ").push_bind(s.now.clone());
+    qb.push(", updated_by = ").push_bind(s.user.id.clone());
+    qb.push(", hlc = ").push_bind(s.hlc.clone());
+    qb.push(", field_hlc = ").push(clocks);
+    qb.push(" WHERE id = ").push_bind(id.to_string());
+    qb.build().execute(&mut *w.tx).await?;
+    Ok(())
+}

@@ -4,7 +4,9 @@
 //! Groups now: applications typed in at the kiosk and waiting for review (R2.1.1, for users
 //! who review them), partners without a designated channel contact (R2.3.1), prospects stuck
 //! in a pipeline stage for [`STALLED_DAYS`] (R2.1.4), referral rewards due (R2.1.3, for users
-//! who settle them).
+//! who settle them), agreements waiting for the user's review (R3.1.2), agreements
+//! expiring within the renewal reminder days (R3.3.2), execution reports overdue (R3.2.1),
+//! and ended or expired agreements whose handover is not closed (R3.3.1).
 
 use crate::access::Action;
 use crate::desk::Desk;
@@ -22,8 +24,11 @@ pub struct ReminderItem {
     pub entity: String,
     pub id: String,
     pub label: String,
-    /// Since when it has been due (RFC 3339).
+    /// Since when it has been due (RFC 3339 or `YYYY-MM-DD`).
     pub since: String,
+    /// The date it is about (an agreement's expiry), when there is one.
+    #[sqlx(default)]
+    pub due_on: Option<String>,
 }
 
 /// Reminders of one kind.
@@ -81,7 +86,87 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
         );
         push_group(desk, &mut groups, "referral_reward_due", "R2.1.3", owed, &items).await?;
     }
+    agreement_groups(desk, &me.roles, &mut groups).await?;
     Ok(groups)
+}
+
+/// The agreement reminders (R3.1.2, R3.2.1, R3.3.1, R3.3.2).
+async fn agreement_groups(
+    desk: &Desk,
+    roles: &[crate::access::Role],
+    groups: &mut Vec<ReminderGroup>,
+) -> Result<()> {
+    use crate::access::any_allows;
+    let today = desk.today();
+    for (side, action) in
+        [("legal", Action::AgreementReviewLegal), ("business", Action::AgreementReviewBusiness)]
+    {
+        if !any_allows(roles, action) {
+            continue;
+        }
+        // In review, and this side has not decided on the current version.
+        let waiting = format!(
+            "FROM agreement a JOIN partner p ON p.id = a.partner_id
+             JOIN agreement_version v ON v.agreement_id = a.id AND v.number = a.version_no
+             WHERE a.status = 'in_review' AND a.deleted_at IS NULL AND NOT EXISTS (SELECT 1 FROM agreement_review r
+                WHERE r.agreement_id = a.id AND r.fingerprint = v.fingerprint AND r.side = '{side}' AND r.deleted_at IS NULL)"
+        );
+        let items = format!(
+            "SELECT 'agreement' AS entity, a.id, a.number || ' · ' || p.name AS label, a.updated_at AS since {waiting}
+             ORDER BY a.updated_at"
+        );
+        push_group(desk, groups, &format!("agreement_review_{side}"), "R3.1.2", &waiting, &items).await?;
+    }
+    let days = crate::agreements::lifecycle::renewal_days(desk.pool()).await?;
+    let horizon = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
+        .map(|d| (d + chrono::Duration::days(i64::from(days[0]))).format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|_| today.clone());
+    // Signed, in effect or about to be, expiring within the first reminder threshold, with no
+    // signed renewal.
+    let expiring = format!(
+        "FROM agreement a JOIN partner p ON p.id = a.partner_id
+         WHERE a.status = 'signed' AND a.deleted_at IS NULL AND a.expires_on >= '{today}' AND a.expires_on <= '{horizon}'
+         AND NOT EXISTS (SELECT 1 FROM agreement n WHERE n.renewal_of = a.id AND n.status = 'signed' AND n.deleted_at IS NULL)"
+    );
+    let items = format!(
+        "SELECT 'agreement' AS entity, a.id, a.number || ' · ' || p.name AS label, a.expires_on AS since,
+            a.expires_on AS due_on {expiring} ORDER BY a.expires_on"
+    );
+    push_group(desk, groups, "agreement_expiring", "R3.3.2", &expiring, &items).await?;
+    // Since the latest threshold reached: 90, then 60, then 30 days before expiry.
+    if let Some(g) = groups.iter_mut().find(|g| g.kind == "agreement_expiring") {
+        for item in &mut g.items {
+            let Some(left) =
+                item.due_on.as_deref().and_then(|x| crate::agreements::lifecycle::days_between(&today, x))
+            else {
+                continue;
+            };
+            let band = days.iter().copied().filter(|&d| i64::from(d) >= left).min().unwrap_or(days[0]);
+            if let Ok(x) =
+                chrono::NaiveDate::parse_from_str(item.due_on.as_deref().unwrap_or_default(), "%Y-%m-%d")
+            {
+                item.since = (x - chrono::Duration::days(i64::from(band))).format("%Y-%m-%d").to_string();
+            }
+        }
+    }
+    let overdue = crate::agreements::lifecycle::overdue_reports(desk).await?;
+    if !overdue.is_empty() {
+        groups.push(ReminderGroup {
+            kind: "execution_report_overdue".into(),
+            requirement: "R3.2.1".into(),
+            count: overdue.len() as i64,
+            items: overdue.into_iter().take(GROUP_ITEMS as usize).collect(),
+        });
+    }
+    let handover = format!(
+        "FROM agreement a JOIN partner p ON p.id = a.partner_id
+         WHERE a.deleted_at IS NULL AND (a.status = 'ended' OR (a.status = 'signed' AND a.expires_on < '{today}'))"
+    );
+    let items = format!(
+        "SELECT 'agreement' AS entity, a.id, a.number || ' · ' || p.name AS label,
+            COALESCE(a.ended_on, a.expires_on) AS since {handover} ORDER BY since"
+    );
+    push_group(desk, groups, "agreement_handover", "R3.3.1", &handover, &items).await
 }
 
 /// Adds a group counted by `SELECT count(*) <from>` with the first items of `items` (which

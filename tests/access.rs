@@ -10,7 +10,8 @@ use channeldesk::{Error, SessionState, partners, reminders, settings};
 use common::{OWNER_PASSWORD, desk, partner};
 
 /// The policy's table, written out here independently of `access::allows`: which roles may
-/// do each action (the administrator may do everything).
+/// do each action (the administrator may do everything but review agreements and submit
+/// kiosk applications).
 fn expected(action: Action) -> &'static [Role] {
     use Role::*;
     match action {
@@ -25,6 +26,13 @@ fn expected(action: Action) -> &'static [Role] {
         Action::SchemeManage => &[Manager, Admin],
         Action::RewardSettle => &[Finance, Manager, Admin],
         Action::ApplicationSubmit => &[],
+        // R3.1: the channel department drafts, signs and archives; R3.1.2 reviews are the
+        // legal and the business departments' own; R3.3.1 early termination is a manager's.
+        Action::AgreementDraft => &[Channel, Manager, Admin],
+        Action::AgreementReviewLegal => &[Legal],
+        Action::AgreementReviewBusiness => &[Business],
+        Action::AgreementTerminate => &[Manager, Admin],
+        Action::ClauseManage => &[Legal, Manager, Admin],
     }
 }
 

@@ -108,3 +108,309 @@ fn a_missing_font_is_a_clear_document_error() {
     assert!(e.to_string().contains("CHANNELDESK_FONT"), "{e}");
     unsafe { std::env::remove_var("CHANNELDESK_FONT") };
 }
+
+// ---------------------------------------------------------------------------------------
+// Agreements (R3.1.1, R3.1.3): the flow engine read back with real tools.
+
+use channeldesk::access::Role;
+use channeldesk::agreements::signing::{self, SignInput};
+use channeldesk::agreements::{self, ClauseText, DraftInput, NewAgreement, ReviewInput, library};
+use channeldesk::documents::layout::{self, Block, Frame, Table};
+use channeldesk::{partners, users};
+
+/// Characters that must never start a line (Chinese typesetting).
+const NO_LINE_START: &str = "，。、；：？！）》」』】〕”’…";
+
+fn keep(path: &Path, name: &str) {
+    if let Some(dir) = std::env::var_os("CHANNELDESK_KEEP_DOCS") {
+        std::fs::copy(path, Path::new(&dir).join(name)).unwrap();
+    }
+}
+
+/// Text of page `n` (1-based) of `pdf`, without spaces (pdftotext drops the ones between
+/// Chinese and digits).
+fn page_text(pdf: &str, n: usize) -> String {
+    let text = tool("pdftotext", &["-f", &n.to_string(), "-l", &n.to_string(), "-layout", pdf, "-"]).unwrap();
+    text.chars().filter(|c| *c != ' ').collect()
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| *c != ' ').collect()
+}
+
+fn pages_of(pdf: &str) -> usize {
+    let info = tool("pdfinfo", &[pdf]).unwrap();
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
+}
+
+/// Checks a PDF with qpdf and pdffonts, renders every page to PNG next to it, and returns
+/// its text; `None` where the tools are not installed.
+fn read_back(path: &Path) -> Option<String> {
+    let pdf = path.to_str().unwrap();
+    let check = tool("qpdf", &["--check", pdf])?;
+    assert!(check.contains("No syntax or stream encoding errors"), "{check}");
+    let fonts = tool("pdffonts", &[pdf]).unwrap();
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "one font: {fonts}");
+    assert!(rows[0].contains('+'), "subset: {fonts}");
+    assert!(rows[0].split_whitespace().filter(|w| *w == "yes").count() >= 2, "embedded subset: {fonts}");
+    let png = path.with_extension("");
+    tool("pdftoppm", &["-png", "-r", "60", pdf, png.to_str().unwrap()]).unwrap();
+    let text = tool("pdftotext", &[pdf, "-"]).unwrap();
+    for line in text.lines() {
+        let first = line.trim_start().chars().next();
+        assert!(
+            !first.is_some_and(|c| NO_LINE_START.contains(c)),
+            "a line starts with punctuation: {line:?}"
+        );
+    }
+    Some(text)
+}
+
+async fn reviewer(t: &common::TestDesk, login: &str, role: Role) {
+    users::create(
+        &t.desk,
+        &users::NewUser {
+            login: login.into(),
+            display_name: login.into(),
+            password: "password-1".into(),
+            roles: vec![role],
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn switch(t: &common::TestDesk, login: &str) {
+    users::sign_out(&t.desk).await.unwrap();
+    let pw = if login == "owner" { common::OWNER_PASSWORD } else { "password-1" };
+    users::sign_in(&t.desk, login, pw).await.unwrap();
+}
+
+/// A long body with every kind of punctuation at every position a line could end.
+fn long_body(i: usize) -> String {
+    format!(
+        "第{i}项约定：乙方应当按照甲方发布的《渠道商管理办法》（2026 年版）开展业务，并于每月五日前报送上月的销售数据、\
+         库存数据和客户反馈；“重点客户”名单由双方共同确认。乙方违反本条约定的，甲方有权要求其限期改正，\
+         逾期未改正的，甲方可以暂停供货、取消返利，直至解除本协议……上述措施不影响甲方依法要求赔偿损失的权利！\
+         Delivery terms follow Incoterms 2020 (FCA Guangzhou); a purchase order is confirmed within 2 working days."
+    )
+}
+
+#[tokio::test]
+async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked() {
+    let t = desk().await;
+    reviewer(&t, "legal", Role::Legal).await;
+    reviewer(&t, "biz", Role::Business).await;
+    let mut p = common::partner("深圳市前海星河数字科技有限公司");
+    p.status = "active".into();
+    p.credit_code = "91350100M000100Y43".into();
+    p.address = "深圳市南山区科技园南区 18 栋".into();
+    let pid = partners::create(&t.desk, &p, false).await.unwrap().id;
+    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
+    let a = agreements::create(
+        &t.desk,
+        &NewAgreement { partner_id: pid, template_id: tpl.id, title: String::new() },
+    )
+    .await
+    .unwrap();
+    let mut vars = a.current.variables.clone();
+    for (k, v) in [
+        ("company_name", "渠道科技股份有限公司"),
+        ("company_credit_code", "91110000100000000X"),
+        ("territory", "广东省深圳市、东莞市和惠州市"),
+        ("products", "智能门禁系统、可视对讲系统及配套管理软件"),
+        ("start_on", "2026-03-01"),
+        ("end_on", "2027-02-28"),
+        ("price_terms", "按甲方《渠道价目表》B 类价格执行，年度采购额超过人民币 300 万元的部分另享 3% 返利"),
+        ("settlement_cycle", "月度"),
+        ("payment_days", "30"),
+        ("annual_target", "人民币 500 万元"),
+    ] {
+        vars.insert(k.into(), v.into());
+    }
+    let mut clauses = a.current.clauses.clone();
+    // Enough text for several pages.
+    for i in 1..=14 {
+        clauses.insert(
+            clauses.len() - 3,
+            ClauseText {
+                key: format!("custom.{i}"),
+                version: 0,
+                category: "other".into(),
+                title: format!("补充约定{i}"),
+                body: long_body(i),
+            },
+        );
+    }
+    let input = DraftInput {
+        title: "华南区分销协议".into(),
+        variables: vars,
+        clauses,
+        note: String::new(),
+        report_cycle: "quarterly".into(),
+    };
+    let a = agreements::save_draft(&t.desk, &a.row.id, 1, &input).await.unwrap();
+
+    // The draft: watermark, page numbers, fingerprint, every clause, both parties and codes.
+    let draft = signing::print(&t.desk, &a.row.id, None).await.unwrap();
+    assert!(draft.file_name.ends_with("-v2-draft.pdf"), "{}", draft.file_name);
+    let again = signing::print(&t.desk, &a.row.id, None).await.unwrap();
+    assert!(draft.bytes == again.bytes, "same version, same bytes");
+    let path = t.dir.path().join("draft.pdf");
+    std::fs::write(&path, &draft.bytes).unwrap();
+    keep(&path, "agreement-draft.pdf");
+    let Some(text) = read_back(&path) else { return };
+    let pdf = path.to_str().unwrap();
+    let n = pages_of(pdf);
+    assert!(n >= 4, "{n} pages");
+    for c in &a.current.clauses {
+        assert!(text.contains(&c.title), "clause {} missing", c.title);
+    }
+    for needle in [
+        "深圳市前海星河数字科技有限公司",
+        "91350100M000100Y43",
+        "渠道科技股份有限公司",
+        "91110000100000000X",
+        "第一条",
+        "第二十六条",
+        "附件：主要商务条款",
+    ] {
+        assert!(text.contains(needle), "{needle} missing");
+    }
+    let short = layout::short_fingerprint(&a.current.fingerprint);
+    for i in 1..=n {
+        let page = page_text(pdf, i);
+        assert!(page.contains(&format!("第{i}页/共{n}页")), "page {i} footer");
+        assert!(page.contains(&squeeze(&short)), "page {i} fingerprint");
+        // The watermark is set at an angle: its characters come out one by one.
+        let raw = tool("pdftotext", &["-f", &i.to_string(), "-l", &i.to_string(), "-raw", pdf, "-"]).unwrap();
+        assert!(raw.contains('草') && raw.contains('稿') && raw.contains("DRAFT"), "page {i} watermark");
+        assert!(page.contains(&a.row.number), "page {i} number");
+    }
+    // The signature block is never split: both parties' lines on the page of its heading.
+    let sig_page = (1..=n).map(|i| page_text(pdf, i)).find(|p| p.contains("盖章：")).unwrap();
+    assert_eq!(sig_page.matches("日期：").count(), 2, "{sig_page}");
+    assert_eq!(sig_page.matches("盖章：").count(), 2, "{sig_page}");
+    assert!(sig_page.contains("签署") && sig_page.contains("甲方：") && sig_page.contains("乙方："));
+
+    // Approved and signed: no watermark; two numbered copies in one file.
+    let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
+    let fp = a.current.fingerprint.clone();
+    switch(&t, "legal").await;
+    agreements::review(
+        &t.desk,
+        &a.row.id,
+        &ReviewInput {
+            side: "legal".into(),
+            decision: "approve".into(),
+            comment: String::new(),
+            fingerprint: fp.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    switch(&t, "biz").await;
+    agreements::review(
+        &t.desk,
+        &a.row.id,
+        &ReviewInput {
+            side: "business".into(),
+            decision: "approve".into(),
+            comment: String::new(),
+            fingerprint: fp,
+        },
+    )
+    .await
+    .unwrap();
+    switch(&t, "owner").await;
+    let sign = SignInput {
+        signed_on: "2026-03-01".into(),
+        signed_place: "深圳".into(),
+        our_signatory: "陈建国".into(),
+        our_capacity: "legal_rep".into(),
+        their_signatory: "王海".into(),
+        their_capacity: "authorised".into(),
+        their_authorisation: "授权委托书 SZ-2026-003".into(),
+        ..Default::default()
+    };
+    signing::sign(&t.desk, &a.row.id, &sign).await.unwrap();
+    let copies = signing::print_copies(&t.desk, &a.row.id, &["业务部".into(), "乙方".into()]).await.unwrap();
+    let path = t.dir.path().join("copies.pdf");
+    std::fs::write(&path, &copies.bytes).unwrap();
+    keep(&path, "agreement-copies.pdf");
+    let text = read_back(&path).unwrap();
+    let pdf = path.to_str().unwrap();
+    assert_eq!(pages_of(pdf), 2 * n, "two copies of {n} pages");
+    assert!(!text.contains("DRAFT") && !text.contains('稿'));
+    assert!(page_text(pdf, 1).contains("副本COPY1/2"));
+    assert!(page_text(pdf, n).contains("副本COPY1/2"));
+    assert!(page_text(pdf, n + 1).contains("副本COPY2/2"));
+    assert!(page_text(pdf, n + 1).contains(&format!("第1页/共{n}页")));
+    let text = squeeze(&text);
+    for needle in ["陈建国", "王海", "授权委托书SZ-2026-003", "签署地点：深圳", "生效日期：2026-03-01"]
+    {
+        assert!(text.contains(needle), "{needle} missing");
+    }
+    t.desk.close().await;
+}
+
+#[test]
+fn a_long_table_repeats_its_header_and_the_output_is_deterministic() {
+    let Ok(face) = channeldesk::documents::fonts::shared() else {
+        assert!(std::env::var("CHANNELDESK_E2E").as_deref() != Ok("required"), "a CJK font is required here");
+        return;
+    };
+    let rows: Vec<Vec<String>> = (1..=90)
+        .map(|i| {
+            vec![
+                format!("DW-{i:03}"),
+                format!("智能门禁控制器（{i} 型），含安装支架和说明书"),
+                format!("{}.00", 1000 + i * 7),
+            ]
+        })
+        .collect();
+    let blocks = vec![
+        Block::Title { text: "渠道价目表".into(), sub: Some("2026 年第一季度".into()) },
+        Block::Paragraph("以下价格为含税价，自 2026 年 1 月 1 日起执行。".into()),
+        Block::Table(Table {
+            header: vec!["型号".into(), "名称".into(), "渠道价（元）".into()],
+            widths: vec![1.0, 3.0, 1.2],
+            rows,
+        }),
+        Block::Keep(vec![
+            Block::Heading("确认".into()),
+            Block::Columns(vec![vec![("甲方".into(), String::new())], vec![("乙方".into(), String::new())]]),
+        ]),
+    ];
+    let frame = Frame {
+        title: "价目表".into(),
+        header: "渠道价目表".into(),
+        number: "PL-2026-01".into(),
+        fingerprint: "ab".repeat(32),
+        ..Default::default()
+    };
+    let one = layout::render(&face, &frame, &blocks).unwrap();
+    let two = layout::render(&face, &frame, &blocks).unwrap();
+    assert!(one == two, "byte-identical output");
+    assert_eq!(layout::fingerprint_in(&one).as_deref(), Some("ab".repeat(32).as_str()));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("table.pdf");
+    std::fs::write(&path, &one).unwrap();
+    keep(&path, "table.pdf");
+    let Some(_) = read_back(&path) else { return };
+    let pdf = path.to_str().unwrap();
+    let n = pages_of(pdf);
+    assert!(n >= 3, "{n} pages");
+    for i in 1..=n {
+        let page = page_text(pdf, i);
+        if page.contains("DW-") {
+            assert!(page.contains("渠道价（元）"), "header repeated on page {i}");
+        }
+    }
+    // No row is lost or split: every model once, with its price.
+    let all = tool("pdftotext", &["-layout", pdf, "-"]).unwrap();
+    for i in 1..=90 {
+        assert_eq!(all.matches(&format!("DW-{i:03} ")).count(), 1, "row {i}");
+    }
+}

@@ -234,20 +234,7 @@ async fn record_move(
 
 /// Sets columns of a pipeline row (values already checked), with its clocks.
 async fn update_prospect(w: &mut Write, id: &str, sets: &[(&str, Option<String>)]) -> Result<()> {
-    let s = w.stamp.clone();
-    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE prospect SET ");
-    let mut clocks = String::from("field_hlc");
-    for (col, value) in sets {
-        qb.push(*col).push(" = ").push_bind(value.clone()).push(", ");
-        clocks = format!("json_set({clocks}, '$.{col}', '{}')", s.hlc);
-    }
-    qb.push("updated_at = ").push_bind(s.now.clone());
-    qb.push(", updated_by = ").push_bind(s.user.id.clone());
-    qb.push(", hlc = ").push_bind(s.hlc.clone());
-    qb.push(", field_hlc = ").push(clocks);
-    qb.push(" WHERE id = ").push_bind(id.to_string());
-    qb.build().execute(&mut *w.tx).await?;
-    Ok(())
+    crate::records::set_columns(w, "prospect", id, sets).await
 }
 
 /// What stops a prospect from leaving stage `from` (empty when the gate is open).
@@ -429,25 +416,54 @@ pub async fn sign(desk: &Desk, partner_id: &str, input: &SigningInput) -> Result
             missing: vec![FieldError::new("stage", "not_signing")],
         });
     }
+    sign_row(&mut w, partner_id, &row.id, &no, &on).await?;
+    w.commit().await?;
+    file_or_missing(desk, partner_id).await
+}
+
+/// Marks prospect row `prospect_id` of `partner_id` signed with agreement `no` on `on`: the
+/// move, the partner made active and any referral reward falling due.
+async fn sign_row(w: &mut Write, partner_id: &str, prospect_id: &str, no: &str, on: &str) -> Result<()> {
     let now = w.stamp.now.clone();
     update_prospect(
-        &mut w,
-        &row.id,
+        w,
+        prospect_id,
         &[
             ("stage", Some("signed".into())),
             ("outcome", Some("signed".into())),
             ("reached", Some(Stage::Signed.index().to_string())),
             ("stage_since", Some(now)),
-            ("agreement_no", Some(no.clone())),
-            ("signed_on", Some(on.clone())),
+            ("agreement_no", Some(no.to_string())),
+            ("signed_on", Some(on.to_string())),
         ],
     )
     .await?;
-    record_move(&mut w, partner_id, "signing", "signed", "sign", &format!("{no} {on}")).await?;
-    partners::set_column(&mut w, partner_id, Column::Status, Some("active"), "activate").await?;
-    referrals::fall_due(&mut w, partner_id).await?;
-    w.commit().await?;
-    file_or_missing(desk, partner_id).await
+    record_move(w, partner_id, "signing", "signed", "sign", &format!("{no} {on}")).await?;
+    partners::set_column(w, partner_id, Column::Status, Some("active"), "activate").await?;
+    referrals::fall_due(w, partner_id).await
+}
+
+/// The stage of `partner_id`'s open prospect, if it has one (agreements signing, R3.1.3).
+pub(crate) async fn open_stage(conn: &mut SqliteConnection, partner_id: &str) -> Result<Option<Stage>> {
+    let stage: Option<String> = sqlx::query_scalar(
+        "SELECT r.stage FROM prospect r JOIN partner p ON p.id = r.partner_id
+         WHERE r.partner_id = ? AND r.outcome = 'open' AND r.deleted_at IS NULL AND p.status = 'prospect'",
+    )
+    .bind(partner_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(stage.and_then(|s| Stage::parse(&s)))
+}
+
+/// Completes the open prospect of `partner_id`, waiting at the signing stage, with the
+/// agreement signed in `w` (R2.1.4 ends where R3.1.3 begins).
+pub(crate) async fn sign_in(w: &mut Write, partner_id: &str, no: &str, on: &str) -> Result<()> {
+    let id: String =
+        sqlx::query_scalar("SELECT id FROM prospect WHERE partner_id = ? AND deleted_at IS NULL")
+            .bind(partner_id)
+            .fetch_one(&mut *w.tx)
+            .await?;
+    sign_row(w, partner_id, &id, no, on).await
 }
 
 /// One prospect on the board or in the list.

@@ -5,6 +5,10 @@
  */
 export type ReminderItem = { entity: string, id: string, label: string, 
 /**
- * Since when it has been due (RFC 3339).
+ * Since when it has been due (RFC 3339 or `YYYY-MM-DD`).
  */
-since: string, };
+since: string, 
+/**
+ * The date it is about (an agreement's expiry), when there is one.
+ */
+due_on: string | null, };

@@ -1,0 +1,213 @@
+//! The printed agreement: title and number, the parties, every clause numbered 第一条…, the
+//! key commercial terms as a table, and the signature block (kept on one page), laid out by
+//! [`crate::documents::layout`] with the version's fingerprint on every page.
+//!
+//! Invariant: the document is made from one stored version and the agreement's signing
+//! record only, so printing the same version again gives the same bytes (a copy's mark
+//! aside).
+
+use super::{Head, VARIABLES, Version, fill, placeholders, variable_label};
+use crate::documents::fonts::Face;
+use crate::documents::layout::{self, Block, Frame, Table, chinese_number};
+use crate::error::Result;
+use sqlx::SqliteConnection;
+
+/// Everything printed, read before rendering (which runs off the async runtime).
+pub struct Document {
+    number: String,
+    title: String,
+    kind: String,
+    master: Option<(String, Option<String>)>,
+    version: Version,
+    signing: super::signing::Signing,
+    effective_on: Option<String>,
+    expires_on: Option<String>,
+}
+
+const KIND_NAMES: [(&str, &str); 5] = [
+    ("distribution", "分销协议"),
+    ("agency", "代理协议"),
+    ("reseller", "经销协议"),
+    ("service", "服务合作协议"),
+    ("amendment", "补充协议"),
+];
+
+/// Shown where a variable is not filled yet.
+pub const BLANK: &str = "＿＿＿＿＿＿";
+
+impl Document {
+    pub(crate) async fn load(
+        conn: &mut SqliteConnection,
+        id: &str,
+        v: &Version,
+        h: &Head,
+    ) -> Result<Document> {
+        let signing: super::signing::Signing = sqlx::query_as(
+            "SELECT signed_on, signed_place, our_signatory, our_capacity, our_authorisation, their_signatory,
+                their_capacity, their_authorisation FROM agreement WHERE id = ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let (effective_on, expires_on, signed_id): (Option<String>, Option<String>, Option<String>) =
+            sqlx::query_as("SELECT effective_on, expires_on, signed_version_id FROM agreement WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *conn)
+                .await?;
+        let master = match &h.master_id {
+            Some(m) => Some(
+                sqlx::query_as::<_, (String, Option<String>)>(
+                    "SELECT number, signed_on FROM agreement WHERE id = ?",
+                )
+                .bind(m)
+                .fetch_one(&mut *conn)
+                .await?,
+            ),
+            None => None,
+        };
+        // Signatures are printed only on the version that was signed.
+        let is_signed = signed_id.as_deref() == Some(v.id.as_str());
+        Ok(Document {
+            number: h.number.clone(),
+            title: h.title.clone(),
+            kind: h.kind.clone(),
+            master,
+            version: v.clone(),
+            signing: if is_signed { signing } else { Default::default() },
+            effective_on: if is_signed { effective_on } else { None },
+            expires_on: if is_signed { expires_on } else { None },
+        })
+    }
+
+    /// The blocks of the document.
+    pub fn blocks(&self) -> Vec<Block> {
+        let v = &self.version;
+        let vars = &v.variables;
+        let get =
+            |k: &str| vars.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()).unwrap_or(BLANK).to_string();
+        let kind_name = KIND_NAMES.iter().find(|(k, _)| *k == self.kind).map(|(_, n)| *n).unwrap_or("协议");
+        let mut blocks = vec![Block::Title {
+            text: self.title.clone(),
+            sub: Some(format!("{kind_name} · 协议编号 {} · 第 {} 版", self.number, v.number)),
+        }];
+        blocks.push(Block::Fields(vec![
+            ("甲方".into(), get("company_name")),
+            ("统一社会信用代码".into(), get("company_credit_code")),
+            ("乙方".into(), get("partner_name")),
+            ("统一社会信用代码".into(), get("partner_credit_code")),
+            ("住所".into(), get("partner_address")),
+        ]));
+        if let Some((master, signed_on)) = &self.master {
+            let on = signed_on.clone().unwrap_or_else(|| BLANK.into());
+            blocks.push(Block::Paragraph(format!(
+                "鉴于甲乙双方已于{on}签订编号为 {master} 的协议（以下简称“原协议”），经双方协商一致，\
+                 现就原协议的变更事宜订立本补充协议。本补充协议未作变更的部分，仍按原协议执行。"
+            )));
+        }
+        blocks.push(Block::Space(3.0));
+        for (i, c) in v.clauses.iter().enumerate() {
+            blocks.push(Block::Clause {
+                number: format!("第{}条", chinese_number(i as u32 + 1)),
+                title: fill(&c.title, vars, BLANK),
+                body: fill(&c.body, vars, BLANK),
+            });
+        }
+        // The commercial terms at a glance: every variable the clauses use, in catalogue order.
+        let mut used: Vec<String> = Vec::new();
+        for c in &v.clauses {
+            for p in placeholders(&c.body) {
+                if !used.contains(&p) {
+                    used.push(p);
+                }
+            }
+        }
+        let mut rows: Vec<Vec<String>> = VARIABLES
+            .iter()
+            .filter(|(k, _)| {
+                used.iter().any(|u| u == k) && !k.starts_with("company_") && !k.starts_with("partner_")
+            })
+            .map(|(k, label)| vec![label.to_string(), get(k)])
+            .collect();
+        for u in &used {
+            if !VARIABLES.iter().any(|(k, _)| k == u) {
+                rows.push(vec![variable_label(u).to_string(), get(u)]);
+            }
+        }
+        if !rows.is_empty() {
+            blocks.push(Block::Heading("附件：主要商务条款".into()));
+            blocks.push(Block::Table(Table {
+                header: vec!["条款".into(), "约定内容".into()],
+                widths: vec![1.0, 3.0],
+                rows,
+            }));
+        }
+        let s = &self.signing;
+        let capacity = |c: &str| match c {
+            "legal_rep" => "法定代表人",
+            "authorised" => "授权代表",
+            _ => "法定代表人或授权代表",
+        };
+        let side = |party: &str, name: String, signatory: &str, cap: &str, auth: &str| {
+            let mut rows = vec![
+                (party.to_string(), name),
+                ("盖章".to_string(), String::new()),
+                (format!("{}（签字）", capacity(cap)), signatory.to_string()),
+            ];
+            if !auth.is_empty() {
+                rows.push(("授权文件".into(), auth.to_string()));
+            }
+            rows.push(("日期".into(), s.signed_on.clone().unwrap_or_default()));
+            rows
+        };
+        let mut sign = vec![Block::Space(6.0), Block::Heading("签署".into())];
+        if !s.signed_place.is_empty() {
+            let mut line = format!("签署地点：{}", s.signed_place);
+            if let Some(e) = &self.effective_on {
+                line.push_str(&format!("　生效日期：{e}"));
+            }
+            if let Some(x) = &self.expires_on {
+                line.push_str(&format!("　到期日期：{x}"));
+            }
+            sign.push(Block::Paragraph(line));
+        }
+        sign.push(Block::Columns(vec![
+            side("甲方", get("company_name"), &s.our_signatory, &s.our_capacity, &s.our_authorisation),
+            side("乙方", get("partner_name"), &s.their_signatory, &s.their_capacity, &s.their_authorisation),
+        ]));
+        blocks.push(Block::Keep(sign));
+        blocks
+    }
+
+    /// The PDF: with the draft watermark when `draft`, once per entry of `marks` (a copy
+    /// mark, or none).
+    pub fn render(&self, face: &Face, draft: bool, marks: &[Option<String>]) -> Result<Vec<u8>> {
+        let frames: Vec<Frame> = marks
+            .iter()
+            .map(|mark| Frame {
+                title: format!("{} {}", self.title, self.number),
+                header: format!("{} · 第 {} 版", self.title, self.version.number),
+                number: self.number.clone(),
+                fingerprint: self.version.fingerprint.clone(),
+                watermark: draft.then(|| "草稿 DRAFT".to_string()),
+                mark: mark.clone(),
+                keywords: vec![format!("version:{}", self.version.number)],
+                made_on: self.version.created_at.clone(),
+            })
+            .collect();
+        layout::render_copies(face, &frames, &self.blocks())
+    }
+}
+
+/// A document made from given parts (benchmarks and tests of the layout without a database).
+pub fn sample(number: &str, version: Version, kind: &str) -> Document {
+    Document {
+        number: number.into(),
+        title: "渠道分销协议".into(),
+        kind: kind.into(),
+        master: None,
+        version,
+        signing: Default::default(),
+        effective_on: None,
+        expires_on: None,
+    }
+}

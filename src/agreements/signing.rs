@@ -1,0 +1,440 @@
+//! Signing, archiving, printing and verifying agreements (R3.1.3).
+//!
+//! Invariants: only an approved agreement is signed, and only while both approvals of its
+//! current version stand; the signed version is remembered and never changes afterwards.
+//! Copies are numbered on from the ones already printed (副本 COPY n/m) and each is logged
+//! with its recipient in the same transaction that makes the file's content. A printed
+//! version that is not approved carries the 草稿 DRAFT watermark. A PDF is written to a
+//! temporary name and renamed.
+
+use super::{Head, head, require_status, version};
+use crate::access::Action;
+use crate::audit::{self, Changes};
+use crate::desk::{BindStamp, Desk, new_id};
+use crate::documents::layout;
+use crate::error::{Error, FieldError, Result};
+use crate::validate::Checker;
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
+use std::path::{Path, PathBuf};
+use ts_rs::TS;
+
+/// Who signed, when and where.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct Signing {
+    pub signed_on: Option<String>,
+    pub signed_place: String,
+    pub our_signatory: String,
+    pub our_capacity: String,
+    pub our_authorisation: String,
+    pub their_signatory: String,
+    pub their_capacity: String,
+    pub their_authorisation: String,
+}
+
+/// Where the signed original is kept.
+#[derive(Debug, Clone, Default, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct Archive {
+    pub archive_no: String,
+    pub archive_location: String,
+    pub custodian: String,
+    pub scan_id: Option<String>,
+    pub scan_sha256: Option<String>,
+    pub scan_name: Option<String>,
+}
+
+/// A printed copy.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct CopyLog {
+    #[ts(type = "number")]
+    pub copy_no: i64,
+    #[ts(type = "number")]
+    pub copies: i64,
+    pub recipient: String,
+    #[ts(type = "number")]
+    pub version_no: i64,
+    pub printed_by_name: Option<String>,
+    pub created_at: String,
+}
+
+pub(crate) async fn copies(conn: &mut SqliteConnection, id: &str) -> Result<Vec<CopyLog>> {
+    Ok(sqlx::query_as(
+        "SELECT c.copy_no, c.copies, c.recipient, v.number AS version_no, u.display_name AS printed_by_name, c.created_at
+         FROM agreement_copy c JOIN agreement_version v ON v.id = c.version_id
+         LEFT JOIN app_user u ON u.id = c.updated_by
+         WHERE c.agreement_id = ? AND c.deleted_at IS NULL ORDER BY c.copy_no",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// The signing as entered.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct SignInput {
+    pub signed_on: String,
+    pub signed_place: String,
+    /// Defaults to the `start_on` variable.
+    pub effective_on: String,
+    /// Defaults to the `end_on` variable.
+    pub expires_on: String,
+    pub our_signatory: String,
+    /// `legal_rep` or `authorised`.
+    pub our_capacity: String,
+    /// The authorisation (letter number, date) when signing as an authorised representative.
+    pub our_authorisation: String,
+    pub their_signatory: String,
+    pub their_capacity: String,
+    pub their_authorisation: String,
+}
+
+/// Records the signing of an approved agreement (R3.1.3). It is in effect from
+/// `effective_on`. Signing a partner's first agreement while its prospect waits at the
+/// signing stage of the pipeline completes the prospect (R2.1.4).
+pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agreement> {
+    desk.require(Action::AgreementDraft)?;
+    let today = desk.today();
+    let mut w = desk.write().await?;
+    let h = head(&mut w.tx, id).await?;
+    require_status(&h, &["approved"])?;
+    let v = version(&mut w.tx, id, h.version_no).await?;
+    let mut c = Checker::new();
+    let signed_on = c.date_until("signed_on", &input.signed_on, true, &today);
+    let place = c.text("signed_place", &input.signed_place, true, 100, false);
+    let pick = |given: &str, var: &str| {
+        if given.trim().is_empty() {
+            v.variables.get(var).cloned().unwrap_or_default()
+        } else {
+            given.to_string()
+        }
+    };
+    let effective_on = c.date("effective_on", &pick(&input.effective_on, "start_on"), true);
+    let expires_on = c.date("expires_on", &pick(&input.expires_on, "end_on"), h.kind != "amendment");
+    if !effective_on.is_empty() && !expires_on.is_empty() && expires_on <= effective_on {
+        c.push("expires_on", "before_start");
+    }
+    let mut side = |prefix: &str, name: &str, capacity: &str, authorisation: &str| {
+        let name = c.text(&format!("{prefix}_signatory"), name, true, 50, false);
+        if !["legal_rep", "authorised"].contains(&capacity) {
+            c.push(format!("{prefix}_capacity"), if capacity.is_empty() { "required" } else { "unknown" });
+        }
+        let auth =
+            c.text(&format!("{prefix}_authorisation"), authorisation, capacity == "authorised", 200, false);
+        (name, capacity.to_string(), auth)
+    };
+    let ours = side("our", &input.our_signatory, &input.our_capacity, &input.our_authorisation);
+    let theirs = side("their", &input.their_signatory, &input.their_capacity, &input.their_authorisation);
+    c.finish()?;
+    // Both approvals of this exact version must still stand.
+    let (legal, business) = current_approvals(&mut w.tx, id, &v.fingerprint).await?;
+    if !(legal && business) {
+        return Err(Error::field("status", "not_approved"));
+    }
+    if let Some(master) = &h.master_id {
+        let m = head(&mut w.tx, master).await?;
+        require_status(&m, &["signed"]).map_err(|_| Error::field("master_id", "not_signed"))?;
+    } else if let Some(stage) = crate::recruitment::open_stage(&mut w.tx, &h.partner_id).await? {
+        if stage != crate::recruitment::Stage::Signing {
+            return Err(Error::Gate {
+                to: crate::recruitment::Stage::Signed.as_str().into(),
+                missing: vec![FieldError::new("stage", "not_signing")],
+            });
+        }
+        crate::recruitment::sign_in(&mut w, &h.partner_id, &h.number, &signed_on).await?;
+    }
+    let sets: Vec<(&str, Option<String>)> = vec![
+        ("status", Some("signed".into())),
+        ("signed_version_id", Some(v.id.clone())),
+        ("signed_on", Some(signed_on.clone())),
+        ("signed_place", Some(place)),
+        ("effective_on", Some(effective_on.clone())),
+        ("expires_on", (!expires_on.is_empty()).then_some(expires_on.clone())),
+        ("our_signatory", Some(ours.0)),
+        ("our_capacity", Some(ours.1)),
+        ("our_authorisation", Some(ours.2)),
+        ("their_signatory", Some(theirs.0)),
+        ("their_capacity", Some(theirs.1)),
+        ("their_authorisation", Some(theirs.2)),
+    ];
+    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
+    let mut ch = Changes::new();
+    ch.diff("status", &h.status, &"signed".to_string());
+    ch.set("fingerprint", &v.fingerprint);
+    ch.set("signed_on", &signed_on);
+    ch.set("effective_on", &effective_on);
+    ch.set("expires_on", &expires_on);
+    audit::record(&mut w, "sign", "agreement", id, &ch).await?;
+    w.commit().await?;
+    super::get(desk, id).await
+}
+
+pub(crate) async fn current_approvals(
+    conn: &mut SqliteConnection,
+    id: &str,
+    fingerprint: &str,
+) -> Result<(bool, bool)> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT side, decision FROM agreement_review WHERE agreement_id = ? AND fingerprint = ? AND deleted_at IS NULL
+         ORDER BY created_at DESC, rowid DESC",
+    )
+    .bind(id)
+    .bind(fingerprint)
+    .fetch_all(&mut *conn)
+    .await?;
+    let latest =
+        |side: &str| rows.iter().find(|(s, _)| s == side).map(|(_, d)| d == "approve").unwrap_or(false);
+    Ok((latest("legal"), latest("business")))
+}
+
+/// The archive record as entered.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct ArchiveInput {
+    pub archive_no: String,
+    pub archive_location: String,
+    pub custodian: String,
+    /// An attachment of the agreement's partner: the scan of the signed original.
+    pub scan_id: String,
+}
+
+/// Records where the signed original is kept and which scan shows it (R3.1.3).
+pub async fn archive(desk: &Desk, id: &str, input: &ArchiveInput) -> Result<super::Agreement> {
+    desk.require(Action::AgreementDraft)?;
+    let mut c = Checker::new();
+    let no = c.text("archive_no", &input.archive_no, true, 40, false);
+    let location = c.text("archive_location", &input.archive_location, true, 100, false);
+    let custodian = c.text("custodian", &input.custodian, true, 50, false);
+    c.finish()?;
+    let mut w = desk.write().await?;
+    let h = head(&mut w.tx, id).await?;
+    require_status(&h, &["signed", "ended", "closed"])?;
+    let scan: Option<(String, String)> = if input.scan_id.trim().is_empty() {
+        None
+    } else {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, sha256 FROM attachment WHERE id = ? AND owner_kind = 'partner' AND owner_id = ?
+             AND deleted_at IS NULL",
+        )
+        .bind(input.scan_id.trim())
+        .bind(&h.partner_id)
+        .fetch_optional(&mut *w.tx)
+        .await?;
+        Some(row.ok_or_else(|| Error::field("scan_id", "unknown"))?)
+    };
+    let sets: Vec<(&str, Option<String>)> = vec![
+        ("archive_no", Some(no.clone())),
+        ("archive_location", Some(location.clone())),
+        ("custodian", Some(custodian.clone())),
+        ("scan_id", scan.as_ref().map(|s| s.0.clone())),
+        ("scan_sha256", scan.as_ref().map(|s| s.1.clone())),
+    ];
+    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
+    let mut ch = Changes::new();
+    ch.set("archive_no", &no);
+    ch.set("archive_location", &location);
+    ch.set("custodian", &custodian);
+    if let Some((_, sha)) = &scan {
+        ch.set("scan_sha256", sha);
+    }
+    audit::record(&mut w, "archive", "agreement", id, &ch).await?;
+    w.commit().await?;
+    super::get(desk, id).await
+}
+
+/// A rendered PDF and the file name to offer.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+}
+
+async fn render_version(
+    desk: &Desk,
+    h: &Head,
+    id: &str,
+    version_no: i64,
+    marks: Vec<Option<String>>,
+) -> Result<(Vec<u8>, super::Version, bool)> {
+    let mut conn = desk.pool().acquire().await?;
+    let v = version(&mut conn, id, version_no).await?;
+    let (legal, business) = current_approvals(&mut conn, id, &v.fingerprint).await?;
+    let signed_id: Option<String> =
+        sqlx::query_scalar("SELECT signed_version_id FROM agreement WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let approved = signed_id.as_deref() == Some(v.id.as_str()) || (legal && business);
+    let doc = super::pdf::Document::load(&mut conn, id, &v, h).await?;
+    drop(conn);
+    let bytes = tokio::task::spawn_blocking(move || {
+        let face = crate::documents::fonts::shared()?;
+        doc.render(&face, !approved, &marks)
+    })
+    .await
+    .map_err(|e| Error::Document(e.to_string()))??;
+    Ok((bytes, v, approved))
+}
+
+/// The PDF of version `version_no` (the current one when `None`): a draft watermark unless it
+/// is approved or signed.
+pub async fn print(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<Printed> {
+    desk.require(Action::PartnerRead)?;
+    let mut conn = desk.pool().acquire().await?;
+    let h = head(&mut conn, id).await?;
+    drop(conn);
+    let n = version_no.unwrap_or(h.version_no);
+    let (bytes, v, approved) = render_version(desk, &h, id, n, vec![None]).await?;
+    let suffix = if approved { "" } else { "-draft" };
+    let mut w = desk.write().await?;
+    let mut ch = Changes::new();
+    ch.set("version", &v.number);
+    ch.set("fingerprint", &v.fingerprint);
+    audit::record(&mut w, "print", "agreement", id, &ch).await?;
+    w.commit().await?;
+    Ok(Printed { bytes, file_name: format!("{}-v{}{suffix}.pdf", h.number, v.number) })
+}
+
+/// Prints numbered copies of the signed version for `recipients` (one copy each, one file),
+/// logging each copy (R3.1.3).
+pub async fn print_copies(desk: &Desk, id: &str, recipients: &[String]) -> Result<Printed> {
+    desk.require(Action::AgreementDraft)?;
+    let mut c = Checker::new();
+    let mut names = Vec::new();
+    for (i, r) in recipients.iter().enumerate() {
+        names.push(c.text(&format!("recipients.{i}"), r, true, 100, false));
+    }
+    if names.is_empty() {
+        c.push("recipients", "required");
+    } else if names.len() > 20 {
+        c.errors.push(FieldError::with_limit("recipients", "too_many", 20));
+    }
+    c.finish()?;
+    let mut w = desk.write().await?;
+    let h = head(&mut w.tx, id).await?;
+    require_status(&h, &["signed", "ended", "closed"])?;
+    let (signed_id, already): (String, i64) = sqlx::query_as(
+        "SELECT a.signed_version_id, (SELECT COALESCE(max(copy_no), 0) FROM agreement_copy
+            WHERE agreement_id = a.id AND deleted_at IS NULL) FROM agreement a WHERE a.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    let signed_no: i64 = sqlx::query_scalar("SELECT number FROM agreement_version WHERE id = ?")
+        .bind(&signed_id)
+        .fetch_one(&mut *w.tx)
+        .await?;
+    let total = already + names.len() as i64;
+    let s = w.stamp.clone();
+    let mut marks = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let n = already + 1 + i as i64;
+        marks.push(Some(format!("副本 COPY {n}/{total}")));
+        sqlx::query(
+            "INSERT INTO agreement_copy (id, agreement_id, version_id, copy_no, copies, recipient,
+                created_at, updated_at, updated_by, hlc, field_hlc)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+        )
+        .bind(new_id())
+        .bind(id)
+        .bind(&signed_id)
+        .bind(n)
+        .bind(total)
+        .bind(name)
+        .bind_stamp(&s)
+        .execute(&mut *w.tx)
+        .await?;
+    }
+    let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks).await?;
+    let mut ch = Changes::new();
+    ch.set("copies", &format!("{}–{}/{total}", already + 1, total));
+    ch.set("recipients", &names.join("、"));
+    ch.set("fingerprint", &v.fingerprint);
+    audit::record(&mut w, "print_copies", "agreement", id, &ch).await?;
+    w.commit().await?;
+    Ok(Printed { bytes, file_name: format!("{}-copies-{}-{}.pdf", h.number, already + 1, total) })
+}
+
+/// Writes `bytes` to `path` through a temporary file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::Document(format!("{}: {e}", path.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::Document(format!("{}: {e}", path.display())))
+}
+
+/// Writes a printed document into the data folder's `prints` folder (to open in the system
+/// viewer for printing); its path.
+pub fn write_to_prints(desk: &Desk, printed: &Printed) -> Result<PathBuf> {
+    let dir = desk.data_dir().join("prints");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::Document(format!("{}: {e}", dir.display())))?;
+    let path = dir.join(&printed.file_name);
+    write_file(&path, &printed.bytes)?;
+    Ok(path)
+}
+
+/// What a PDF or a printed fingerprint is.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct Verification {
+    pub fingerprint: String,
+    pub agreement_id: String,
+    pub number: String,
+    pub title: String,
+    pub partner_name: String,
+    #[ts(type = "number")]
+    pub version_no: i64,
+    #[ts(type = "number")]
+    pub current_version_no: i64,
+    #[ts(type = "number | null")]
+    pub signed_version_no: Option<i64>,
+    /// This version is the one that was signed.
+    pub is_signed_version: bool,
+    pub status: String,
+    pub signed_on: Option<String>,
+}
+
+/// Which agreement version `fingerprint` (the 64 digits, or at least the 16 printed on every
+/// page, spaces allowed) belongs to; `None` when it is none of this laptop's.
+pub async fn verify_fingerprint(desk: &Desk, fingerprint: &str) -> Result<Option<Verification>> {
+    desk.require(Action::PartnerRead)?;
+    let fp: String =
+        fingerprint.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    if fp.len() < 16 || fp.len() > 64 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::field("fingerprint", "format"));
+    }
+    let rows: Vec<Verification> = sqlx::query_as(
+        "SELECT v.fingerprint, a.id AS agreement_id, a.number, a.title, p.name AS partner_name,
+            v.number AS version_no, a.version_no AS current_version_no,
+            (SELECT number FROM agreement_version WHERE id = a.signed_version_id) AS signed_version_no,
+            (a.signed_version_id IS NOT NULL AND a.signed_version_id = v.id) AS is_signed_version,
+            a.status, a.signed_on
+         FROM agreement_version v JOIN agreement a ON a.id = v.agreement_id JOIN partner p ON p.id = a.partner_id
+         WHERE substr(v.fingerprint, 1, ?) = ? AND v.deleted_at IS NULL AND a.deleted_at IS NULL LIMIT 2",
+    )
+    .bind(fp.len() as i64)
+    .bind(&fp)
+    .fetch_all(desk.pool())
+    .await?;
+    match rows.len() {
+        0 => Ok(None),
+        1 => Ok(rows.into_iter().next()),
+        _ => Err(Error::field("fingerprint", "ambiguous")),
+    }
+}
+
+/// Which agreement version a PDF made by ChannelDesk shows (its fingerprint is written in the
+/// file's information); `None` for a version unknown here. A file that carries no
+/// fingerprint is refused (`file: not_ours`).
+pub async fn verify_pdf(desk: &Desk, bytes: &[u8]) -> Result<Option<Verification>> {
+    desk.require(Action::PartnerRead)?;
+    if !bytes.starts_with(b"%PDF-") {
+        return Err(Error::field("file", "file_type"));
+    }
+    let fp = layout::fingerprint_in(bytes).ok_or_else(|| Error::field("file", "not_ours"))?;
+    verify_fingerprint(desk, &fp).await
+}
