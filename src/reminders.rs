@@ -112,7 +112,8 @@ async fn agreement_groups(
                 WHERE r.agreement_id = a.id AND r.fingerprint = v.fingerprint AND r.side = '{side}' AND r.deleted_at IS NULL)"
         );
         let items = format!(
-            "SELECT 'agreement' AS entity, a.id, a.number || ' · ' || p.name AS label, a.updated_at AS since {waiting}
+            "SELECT 'agreement' AS entity, a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label,
+                a.updated_at AS since {waiting}
              ORDER BY a.updated_at"
         );
         push_group(desk, groups, &format!("agreement_review_{side}"), "R3.1.2", &waiting, &items).await?;
@@ -129,7 +130,7 @@ async fn agreement_groups(
          AND NOT EXISTS (SELECT 1 FROM agreement n WHERE n.renewal_of = a.id AND n.status = 'signed' AND n.deleted_at IS NULL)"
     );
     let items = format!(
-        "SELECT 'agreement' AS entity, a.id, a.number || ' · ' || p.name AS label, a.expires_on AS since,
+        "SELECT 'agreement' AS entity, a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label, a.expires_on AS since,
             a.expires_on AS due_on {expiring} ORDER BY a.expires_on"
     );
     push_group(desk, groups, "agreement_expiring", "R3.3.2", &expiring, &items).await?;
@@ -163,7 +164,7 @@ async fn agreement_groups(
          WHERE a.deleted_at IS NULL AND (a.status = 'ended' OR (a.status = 'signed' AND a.expires_on < '{today}'))"
     );
     let items = format!(
-        "SELECT 'agreement' AS entity, a.id, a.number || ' · ' || p.name AS label,
+        "SELECT 'agreement' AS entity, a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label,
             COALESCE(a.ended_on, a.expires_on) AS since {handover} ORDER BY since"
     );
     push_group(desk, groups, "agreement_handover", "R3.3.1", &handover, &items).await

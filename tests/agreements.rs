@@ -842,6 +842,12 @@ async fn execution_reports_fall_due_by_quarter() {
     assert_eq!(p[0].status, "received");
     assert_eq!(p[0].report.as_ref().unwrap().issues, "安装人员不足");
     assert!(overdue(&reminders::due(&t.desk).await.unwrap()).is_none());
+
+    // A backdated agreement owes no report for the time before it was signed.
+    let b = signed_agreement(&t, &pid, "2025-07-01", "2027-06-30", "2026-04-16").await;
+    let p = lifecycle::reports(&t.desk, &b.row.id).await.unwrap();
+    assert_eq!(p[0].period, "2026-Q2");
+    assert!(overdue(&reminders::due(&t.desk).await.unwrap()).is_none());
     t.desk.close().await;
 }
 

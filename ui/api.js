@@ -73,6 +73,39 @@
 /** @typedef {import('./bindings/SummaryRow').SummaryRow} SummaryRow */
 /** @typedef {import('./bindings/StageCount').StageCount} StageCount */
 /** @typedef {import('./bindings/PartnerRef').PartnerRef} PartnerRef */
+/** @typedef {import('./bindings/Agreement').Agreement} Agreement */
+/** @typedef {import('./bindings/AgreementQuery').AgreementQuery} AgreementQuery */
+/** @typedef {import('./bindings/AgreementRow').AgreementRow} AgreementRow */
+/** @typedef {import('./bindings/Archive').Archive} Archive */
+/** @typedef {import('./bindings/ArchiveInput').ArchiveInput} ArchiveInput */
+/** @typedef {import('./bindings/ClauseComment').ClauseComment} ClauseComment */
+/** @typedef {import('./bindings/ClauseDiff').ClauseDiff} ClauseDiff */
+/** @typedef {import('./bindings/ClauseInput').ClauseInput} ClauseInput */
+/** @typedef {import('./bindings/DraftInput').DraftInput} DraftInput */
+/** @typedef {import('./bindings/ClauseText').ClauseText} ClauseText */
+/** @typedef {import('./bindings/CommentInput').CommentInput} CommentInput */
+/** @typedef {import('./bindings/CopyLog').CopyLog} CopyLog */
+/** @typedef {import('./bindings/CurrentClause').CurrentClause} CurrentClause */
+/** @typedef {import('./bindings/Ending').Ending} Ending */
+/** @typedef {import('./bindings/ExecutionReport').ExecutionReport} ExecutionReport */
+/** @typedef {import('./bindings/LibraryClause').LibraryClause} LibraryClause */
+/** @typedef {import('./bindings/NewAgreement').NewAgreement} NewAgreement */
+/** @typedef {import('./bindings/NoticeInput').NoticeInput} NoticeInput */
+/** @typedef {import('./bindings/RenewalIntent').RenewalIntent} RenewalIntent */
+/** @typedef {import('./bindings/ReportInput').ReportInput} ReportInput */
+/** @typedef {import('./bindings/ReportPeriod').ReportPeriod} ReportPeriod */
+/** @typedef {import('./bindings/Review').Review} Review */
+/** @typedef {import('./bindings/ReviewInput').ReviewInput} ReviewInput */
+/** @typedef {import('./bindings/SignInput').SignInput} SignInput */
+/** @typedef {import('./bindings/Signing').Signing} Signing */
+/** @typedef {import('./bindings/Span').Span} Span */
+/** @typedef {import('./bindings/Template').Template} Template */
+/** @typedef {import('./bindings/TerminateInput').TerminateInput} TerminateInput */
+/** @typedef {import('./bindings/VariableDiff').VariableDiff} VariableDiff */
+/** @typedef {import('./bindings/Verification').Verification} Verification */
+/** @typedef {import('./bindings/Version').Version} Version */
+/** @typedef {import('./bindings/VersionDiff').VersionDiff} VersionDiff */
+/** Where a printed PDF went (`commands/agreements.rs`). @typedef {{ path: string, opened: boolean }} PrintedFile */
 /**
  * What the window needs at start (`commands/app.rs` AppStatus).
  * @typedef {{ version: string, data_dir: string, recovery: RecoveryReason | null, failure: ErrorPayload | null,
@@ -281,3 +314,71 @@ export const attachmentBytes = (id) => call('attachment_bytes', { id });
 export const attachmentSave = (id) => call('attachment_save', { id });
 /** @param {string} id @returns {Promise<void>} */
 export const attachmentRemove = (id) => call('attachment_remove', { id });
+
+// Agreements (R3.1.1–R3.3.2).
+/** @returns {Promise<Template[]>} */
+export const agreementTemplates = () => call('agreement_templates');
+/** @returns {Promise<LibraryClause[]>} */
+export const clauseLibrary = () => call('clause_library');
+/** @param {string} key @returns {Promise<LibraryClause[]>} */
+export const clauseHistory = (key) => call('clause_history', { key });
+/** @param {ClauseInput} input @returns {Promise<LibraryClause>} */
+export const clauseSave = (input) => call('clause_save', { input });
+/** @param {Partial<AgreementQuery>} query @returns {Promise<AgreementRow[]>} */
+export const agreementList = (query) => call('agreement_list', { query });
+/** @param {string} id @returns {Promise<Agreement>} */
+export const agreementGet = (id) => call('agreement_get', { id });
+/** @param {string} id @returns {Promise<Version[]>} */
+export const agreementVersions = (id) => call('agreement_versions', { id });
+/** @param {string} id @param {number} from @param {number} to @returns {Promise<VersionDiff>} */
+export const agreementDiff = (id, from, to) => call('agreement_diff', { id, from, to });
+/** @param {string} id @returns {Promise<AuditEntry[]>} */
+export const agreementHistory = (id) => call('agreement_history', { id });
+/** @param {NewAgreement} input @returns {Promise<Agreement>} */
+export const agreementCreate = (input) => call('agreement_create', { input });
+/** @param {string} masterId @returns {Promise<Agreement>} */
+export const agreementAmend = (masterId) => call('agreement_amend', { masterId });
+/** @param {string} id @param {number} expectedVersion @param {DraftInput} input @returns {Promise<Agreement>} */
+export const agreementSave = (id, expectedVersion, input) => call('agreement_save', { id, expectedVersion, input });
+/** @param {string} id @returns {Promise<Agreement>} */
+export const agreementSubmit = (id) => call('agreement_submit', { id });
+/** @param {string} id @param {ReviewInput} input @returns {Promise<Agreement>} */
+export const agreementReview = (id, input) => call('agreement_review', { id, input });
+/** @param {string} id @param {CommentInput} input @returns {Promise<Agreement>} */
+export const agreementComment = (id, input) => call('agreement_comment', { id, input });
+/** @param {string} id @param {SignInput} input @returns {Promise<Agreement>} */
+export const agreementSign = (id, input) => call('agreement_sign', { id, input });
+/** @param {string} id @param {ArchiveInput} input @returns {Promise<Agreement>} */
+export const agreementArchive = (id, input) => call('agreement_archive', { id, input });
+/** Writes the PDF into the data folder and opens it in the system viewer. @param {string} id @param {number | null} version @returns {Promise<PrintedFile>} */
+export const agreementPrint = (id, version) => call('agreement_print', { id, version });
+/** @param {string} id @param {string[]} recipients @returns {Promise<PrintedFile>} */
+export const agreementCopies = (id, recipients) => call('agreement_copies', { id, recipients });
+/** Asks where to save the PDF; the path, or null when cancelled. @param {string} id @param {number | null} version @returns {Promise<string | null>} */
+export const agreementSavePdf = (id, version) => call('agreement_save_pdf', { id, version });
+/** @param {string} fingerprint @returns {Promise<Verification | null>} */
+export const agreementVerifyText = (fingerprint) => call('agreement_verify_text', { fingerprint });
+/** @param {Uint8Array} bytes @returns {Promise<Verification | null>} */
+export const agreementVerifyFile = (bytes) => call('agreement_verify_file', bytes);
+/** @param {string} id @returns {Promise<ReportPeriod[]>} */
+export const agreementReports = (id) => call('agreement_reports', { id });
+/** @param {string} id @param {ReportInput} input @returns {Promise<ReportPeriod[]>} */
+export const agreementReportSave = (id, input) => call('agreement_report_save', { id, input });
+/** @param {string} id @param {NoticeInput} input @returns {Promise<Agreement>} */
+export const agreementNotice = (id, input) => call('agreement_notice', { id, input });
+/** @param {string} id @param {TerminateInput} input @returns {Promise<Agreement>} */
+export const agreementTerminate = (id, input) => call('agreement_terminate', { id, input });
+/** @param {string} id @param {string} item @param {string} doneOn @returns {Promise<Agreement>} */
+export const agreementHandover = (id, item, doneOn) => call('agreement_handover', { id, item, doneOn });
+/** @param {string} id @returns {Promise<Agreement>} */
+export const agreementClose = (id) => call('agreement_close', { id });
+/** @param {string} id @param {string} intent @param {string} note @returns {Promise<Agreement>} */
+export const agreementIntent = (id, intent, note) => call('agreement_intent', { id, intent, note });
+/** @param {string} id @returns {Promise<Agreement>} */
+export const agreementRenew = (id) => call('agreement_renew', { id });
+/** @param {string} id @returns {Promise<CurrentClause[]>} */
+export const agreementTerms = (id) => call('agreement_terms', { id });
+/** @returns {Promise<number[]>} */
+export const renewalDaysGet = () => call('renewal_days_get');
+/** @param {number[]} days @returns {Promise<number[]>} */
+export const renewalDaysSet = (days) => call('renewal_days_set', { days });

@@ -29,6 +29,8 @@ import { schemeView } from './views/scheme.js';
 import { eventsView, eventView } from './views/events.js';
 import { leadsView } from './views/leads.js';
 import { researchView, noteView } from './views/research.js';
+import { agreementsView, clausesView } from './views/agreements.js';
+import { agreementView } from './views/agreement.js';
 
 /** @typedef {{ onKey?: (e: KeyboardEvent) => boolean, unmount?: () => void }} View */
 
@@ -52,6 +54,7 @@ const NAV = [
   { route: 'home', key: 'nav.home', icon: '⌂', action: 'partner_read' },
   { route: 'partners', key: 'nav.partners', icon: '◧', action: 'partner_read' },
   { route: 'pipeline', key: 'nav.pipeline', icon: '▤', action: 'partner_read' },
+  { route: 'agreements', key: 'nav.agreements', icon: '✍', action: 'partner_read' },
   { route: 'events', key: 'nav.events', icon: '⚑', action: 'partner_read' },
   { route: 'research', key: 'nav.research', icon: '✎', action: 'partner_read' },
   { route: 'audit', key: 'nav.audit', icon: '☰', action: 'audit_read' },
@@ -125,6 +128,9 @@ async function render() {
     else if (area === 'events' && id && sub === 'capture') view = await leadsView(main, id);
     else if (area === 'events' && id) view = await eventView(main, id);
     else if (area === 'events') view = await eventsView(main);
+    else if (area === 'agreements' && id === 'clauses') view = await clausesView(main);
+    else if (area === 'agreements' && id) view = await agreementView(main, id);
+    else if (area === 'agreements') view = await agreementsView(main);
     else if (area === 'research' && id) view = await noteView(main, id === 'new' ? null : id);
     else if (area === 'research') view = await researchView(main);
     else if (area === 'audit') view = await auditView(main);

@@ -55,11 +55,23 @@ export function tOr(key, fallback) {
   return key in table ? table[key] : fallback;
 }
 
-/** Formats an RFC 3339 time for people, in local time, as `YYYY-MM-DD HH:mm` in both languages. @param {string} iso */
+/** Formats an RFC 3339 time for people, in local time, as `YYYY-MM-DD HH:mm` in both languages (a bare date stays as it is). @param {string} iso */
 export function formatTime(iso) {
   if (!iso) return '';
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = (/** @type {number} */ n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** 1 → 一, 12 → 十二, 20 → 二十, 105 → 一百零五 (clause numbers as printed). @param {number} n @returns {string} */
+export function chineseNumber(n) {
+  const d = '零一二三四五六七八九';
+  if (n < 10) return d[n];
+  if (n < 20) return `十${n % 10 ? d[n % 10] : ''}`;
+  if (n < 100) return `${d[Math.floor(n / 10)]}十${n % 10 ? d[n % 10] : ''}`;
+  const rest = n % 100;
+  const tail = rest === 0 ? '' : rest < 10 ? `零${d[rest]}` : rest < 20 ? `一${chineseNumber(rest)}` : chineseNumber(rest);
+  return `${d[Math.floor(n / 100) % 10]}百${tail}`;
 }

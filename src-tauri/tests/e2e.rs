@@ -10,6 +10,7 @@
 //! The program keeps its database key in the OS keychain (keyutils here); each session
 //! removes the key it created when it closes.
 
+use channeldesk::access::Role;
 use channeldesk::secrets::Keychain;
 use channeldesk::vault::{self, Unlock};
 use fantoccini::elements::Element;
@@ -1109,4 +1110,194 @@ async fn screening_scheme_and_research_notes_through_the_window() {
     let dir = s.data_dir.clone();
     let _kept = s.close().await;
     forget_key(&dir);
+}
+
+/// R3.1.1–R3.1.3 through the window: draft from a template on the partner's page, fill the
+/// commercial terms, see what blocks review, both reviews by their own users (the legal one
+/// first asks for a change), signing, numbered copies printed to a real PDF whose first page
+/// is rendered into the artefacts, and the printed fingerprint verified.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        for (login, name, role) in [("legal", "李律师", Role::Legal), ("biz", "赵经理", Role::Business)]
+        {
+            channeldesk::users::create(
+                &desk,
+                &channeldesk::users::NewUser {
+                    login: login.into(),
+                    display_name: name.into(),
+                    password: format!("{login}-pass-2026"),
+                    roles: vec![role],
+                },
+            )
+            .await
+            .expect("user");
+        }
+        let mut p = channeldesk::partners::PartnerInput {
+            name: "深圳市前海星河数字科技有限公司".into(),
+            source_kind: "offline_event".into(),
+            status: "active".into(),
+            credit_code: "91350100M000100Y43".into(),
+            address: "深圳市南山区科技园南区 18 栋".into(),
+            ..Default::default()
+        };
+        p.contacts = vec![];
+        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    open_partners(&s).await;
+    s.click("#partner-table .partner-link").await;
+    s.wait_text("#partner-title", "前海星河").await;
+    s.click("#partner-new-agreement").await;
+    s.choose("#agreement-new #f-template_id", "00000000-0000-7000-8000-000000000200").await;
+    s.type_into("#agreement-new #f-title", "华南区分销协议").await;
+    s.click("#agreement-new-submit").await;
+    s.wait_text("#agreement-title", "华南区分销协议").await;
+    // Unfilled variables keep it from review, each named.
+    s.wait_text("#agreement-missing", "未填写：授权区域").await;
+    s.shot("agreement-draft-zh").await;
+    for (var, value) in [
+        ("company_name", "渠道科技股份有限公司"),
+        ("company_credit_code", "91110000100000000X"),
+        ("territory", "广东省深圳市、东莞市"),
+        ("products", "智能门禁系统及配套软件"),
+        ("price_terms", "按甲方渠道价目表 B 类价格执行"),
+        ("settlement_cycle", "月度"),
+        ("payment_days", "30"),
+        ("annual_target", "人民币 500 万元"),
+    ] {
+        s.type_into(&format!("#var-{var}"), value).await;
+    }
+    for (var, date) in [("start_on", "2026-01-01"), ("end_on", "2027-12-31")] {
+        s.js(&format!("const i = document.querySelector('#var-{var}'); i.value = '{date}'; i.dispatchEvent(new Event('change')); return 1")).await;
+    }
+    s.type_into("#agreement-editor #f-note", "填写商务条款").await;
+    s.active().await.send_keys(&(Key::Control + "s")).await.expect("Ctrl+S");
+    s.wait_text("#toasts", "已保存为第 2 版").await;
+    s.wait_text("#agreement-fingerprint", " ").await;
+    assert!(
+        s.js("return document.querySelector('#agreement-missing') === null").await == json!(true),
+        "nothing missing"
+    );
+    s.click("#agreement-submit").await;
+    s.wait_text("#agreement-steps .current", "审核").await;
+    let draft_pdf_count = std::fs::read_dir(s.data_dir.join("prints")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(draft_pdf_count, 0);
+
+    // Legal asks for a change; the drafter edits (version 3); legal and business approve.
+    s.click("#sign-out").await;
+    s.sign_in("legal", "legal-pass-2026").await;
+    s.wait_text("[data-kind=agreement_review_legal]", "华南区分销协议").await;
+    s.click("[data-kind=agreement_review_legal] a").await;
+    s.click("#review-legal-changes").await;
+    s.type_into("#review-changes #f-comment", "付款期限改为 45 日").await;
+    s.click("#review-changes-submit").await;
+    s.wait_text("#agreement-steps .current", "起草").await;
+    s.click("#sign-out").await;
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    s.click("[data-nav=agreements]").await;
+    s.click("#agreements-table .partner-link").await;
+    s.wait_text("#agreement-reviews", "要求修改").await;
+    s.type_into("#var-payment_days", "45").await;
+    s.click("#agreement-save").await;
+    s.wait_text("#toasts", "已保存为第 3 版").await;
+    // The difference between versions 2 and 3, inside the clause.
+    s.click("#diff-show").await;
+    s.wait_text("#agreement-diff", "1 个变量有变化").await;
+    s.click("#agreement-submit").await;
+    s.wait_text("#agreement-steps .current", "审核").await;
+    for (login, side) in [("legal", "legal"), ("biz", "business")] {
+        s.click("#sign-out").await;
+        s.sign_in(login, &format!("{login}-pass-2026")).await;
+        s.click(&format!("[data-kind=agreement_review_{side}] a")).await;
+        s.wait_text("#agreement-title", "华南区分销协议").await;
+        s.click(&format!("#review-{side}-approve")).await;
+        s.wait_text(&format!(".review-side[data-side={side}]"), "已批准").await;
+    }
+    s.wait_text("#agreement-steps .current", "批准").await;
+    s.shot("agreement-approved-zh").await;
+
+    // Signing and two numbered copies.
+    s.click("#sign-out").await;
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    s.click("[data-nav=agreements]").await;
+    s.click("#agreements-table .partner-link").await;
+    s.click("#agreement-sign").await;
+    s.type_into("#sign-form #f-signed_place", "深圳").await;
+    s.type_into("#sign-form #f-our_signatory", "陈建国").await;
+    s.type_into("#sign-form #f-their_signatory", "王海").await;
+    s.choose("#sign-form #f-their_capacity", "authorised").await;
+    // An authorised representative without the authorisation is refused by name.
+    s.click("#sign-form-submit").await;
+    s.wait_text("#sign-form .field-error[data-for=their_authorisation]", "必填").await;
+    s.type_into("#sign-form #f-their_authorisation", "授权委托书 SZ-2026-003").await;
+    s.click("#sign-form-submit").await;
+    s.wait_text("#agreement-steps .current", "生效").await;
+    s.click("#agreement-copies").await;
+    s.click("#copies-form-submit").await;
+    s.wait_text("#copies-log", "2/2").await;
+    s.shot("agreement-signed-zh").await;
+    s.wait_text("#agreement-reports", "2026-Q1").await;
+    s.js("document.querySelector('#agreement-signing').scrollIntoView(); return 1").await;
+    s.shot("agreement-signing-zh").await;
+    let number = s.text("#agreement-number").await;
+    let pdf = s.data_dir.join("prints").join(format!("{number}-copies-1-2.pdf"));
+    assert!(pdf.is_file(), "{} written", pdf.display());
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+    for needle in [
+        "副本COPY1/2",
+        "副本COPY2/2",
+        "深圳市前海星河数字科技有限公司",
+        "91350100M000100Y43",
+        "授权委托书SZ-2026-003",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the printed copies");
+    }
+    let first_page = artifacts().join("agreement-copy-page1");
+    let ok = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&first_page)
+        .status()
+        .expect("pdftoppm");
+    assert!(ok.success() && first_page.with_extension("png").is_file());
+
+    // The fingerprint printed on the page tells which version it is.
+    let fp = s.text("#agreement-fingerprint").await;
+    s.click("[data-nav=agreements]").await;
+    s.click("#agreement-verify").await;
+    s.type_into("#verify-form #f-fingerprint", &fp).await;
+    s.click("#verify-form-submit").await;
+    s.wait_text("#verify-result", "这是签署的版本").await;
+    s.shot("agreement-verify-zh").await;
+    s.click("#verify-form button[type=button]").await;
+
+    // In English.
+    s.click("#agreements-table .partner-link").await;
+    s.set_language("en", "Partners").await;
+    s.wait_text("#agreement-steps .current", "In effect").await;
+    s.wait_text("#agreement-signing", "Authorised representative").await;
+    s.shot("agreement-signed-en").await;
+    let dir = s.close().await;
+
+    // The file: version 3 signed, both approvals bound to its fingerprint, copies logged.
+    let desk = open_desk(&dir.path().join("data")).await;
+    channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("sign in");
+    let list = channeldesk::agreements::list(&desk, &Default::default()).await.expect("list");
+    let a = channeldesk::agreements::get(&desk, &list[0].id).await.expect("agreement");
+    assert_eq!((a.row.status.as_str(), a.signed_version_no, a.copies.len()), ("signed", Some(3), 2));
+    assert_eq!(a.current.variables["payment_days"], "45");
+    assert!(
+        a.reviews.iter().filter(|r| r.decision == "approve").all(|r| r.fingerprint == a.current.fingerprint)
+    );
+    assert!(channeldesk::audit::verify(&desk).await.expect("verify").intact);
+    desk.close().await;
 }

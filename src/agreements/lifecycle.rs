@@ -152,7 +152,19 @@ struct Schedule {
     effective_on: Option<String>,
     expires_on: Option<String>,
     ended_on: Option<String>,
+    signed_on: Option<String>,
     status: String,
+}
+
+impl Schedule {
+    /// Reports are owed from the later of the effective and the signing date (a backdated
+    /// agreement owes none for the time before it was signed).
+    fn owed_from(&self) -> Option<String> {
+        match (&self.effective_on, &self.signed_on) {
+            (Some(e), Some(s)) => Some(e.max(s).clone()),
+            (e, _) => e.clone(),
+        }
+    }
 }
 
 /// The reporting periods of a signed agreement with their status, up to its end (or expiry).
@@ -160,20 +172,15 @@ pub async fn reports(desk: &Desk, id: &str) -> Result<Vec<ReportPeriod>> {
     desk.require(Action::PartnerRead)?;
     let today = desk.today();
     let row: Option<Schedule> = sqlx::query_as(
-        "SELECT '' AS id, '' AS label, report_cycle, effective_on, expires_on, ended_on, status FROM agreement
-         WHERE id = ? AND deleted_at IS NULL",
+        "SELECT '' AS id, '' AS label, report_cycle, effective_on, expires_on, ended_on, signed_on, status
+         FROM agreement WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(id)
     .fetch_optional(desk.pool())
     .await?;
-    let Schedule {
-        report_cycle: cycle,
-        effective_on: effective,
-        expires_on: expires,
-        ended_on: ended,
-        status,
-        ..
-    } = row.ok_or_else(|| Error::NotFound { entity: "agreement", id: id.into() })?;
+    let row = row.ok_or_else(|| Error::NotFound { entity: "agreement", id: id.into() })?;
+    let effective = row.owed_from();
+    let Schedule { report_cycle: cycle, expires_on: expires, ended_on: ended, status, .. } = row;
     let received: Vec<ExecutionReport> = sqlx::query_as(
         "SELECT id, period, received_on, progress, marketing, feedback, issues, resolution, resolved_on, hlc
          FROM execution_report WHERE agreement_id = ? AND deleted_at IS NULL ORDER BY period, created_at",
@@ -671,7 +678,7 @@ pub(crate) async fn overdue_reports(desk: &Desk) -> Result<Vec<crate::reminders:
     let today = desk.today();
     let rows: Vec<Schedule> = sqlx::query_as(
         "SELECT a.id, a.number || ' · ' || p.name AS label, a.report_cycle, a.effective_on, a.expires_on,
-            a.ended_on, a.status
+            a.ended_on, a.signed_on, a.status
          FROM agreement a JOIN partner p ON p.id = a.partner_id
          WHERE a.status IN ('signed', 'ended') AND a.report_cycle <> 'none' AND a.deleted_at IS NULL
             AND a.effective_on <= ?",
@@ -685,14 +692,14 @@ pub(crate) async fn overdue_reports(desk: &Desk) -> Result<Vec<crate::reminders:
             .await?;
     let received: std::collections::HashSet<(String, String)> = received.into_iter().collect();
     let mut out = Vec::new();
-    for Schedule { id, label, report_cycle, effective_on, expires_on, ended_on, .. } in rows {
+    for row in rows {
+        let from = row.owed_from().unwrap_or_default();
+        let Schedule { id, label, report_cycle, expires_on, ended_on, .. } = row;
         let until = ended_on.or(expires_on).unwrap_or_else(|| today.clone());
-        let missing = periods(&report_cycle, effective_on.as_deref().unwrap_or_default(), &until)
-            .into_iter()
-            .find(|(period, _, end)| {
-                ymd(*end + Duration::days(REPORT_GRACE_DAYS)) < today
-                    && !received.contains(&(id.clone(), period.clone()))
-            });
+        let missing = periods(&report_cycle, &from, &until).into_iter().find(|(period, _, end)| {
+            ymd(*end + Duration::days(REPORT_GRACE_DAYS)) < today
+                && !received.contains(&(id.clone(), period.clone()))
+        });
         if let Some((period, _, end)) = missing {
             out.push(crate::reminders::ReminderItem {
                 entity: "agreement".into(),

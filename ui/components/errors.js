@@ -1,7 +1,7 @@
 // @ts-check
 /** Turns the core's errors into translated text, next to the field they concern. */
 import { h, replace } from './dom.js';
-import { t, tOr } from '../i18n.js';
+import { t, tOr, chineseNumber } from '../i18n.js';
 import { ApiError } from '../api.js';
 
 /**
@@ -11,6 +11,14 @@ import { ApiError } from '../api.js';
 export function fieldLabel(field) {
   const m = field.match(/^contacts\.(\d+)\.(\w+)$/);
   if (m) return `${t('field.contact_n', { n: Number(m[1]) + 1 })} · ${t(`field.contact.${m[2]}`)}`;
+  const v = field.match(/^variables\.(\w+)$/);
+  if (v) return tOr(`agreement.var.${v[1]}`, v[1]);
+  const cl = field.match(/^clauses\.(\d+)\.(\w+)$/);
+  if (cl) return `${t('agreement.clause_no', { n: Number(cl[1]) + 1, cn: chineseNumber(Number(cl[1]) + 1) })} · ${t(`clauses.field.${cl[2]}`)}`;
+  const cat = field.match(/^clauses\.([a-z_]+)$/);
+  if (cat) return tOr(`clause.category.${cat[1]}`, field);
+  const rcp = field.match(/^recipients\.(\d+)$/);
+  if (rcp) return t('copies.recipients');
   const tag = field.match(/^tags\.(\d+)$/);
   if (tag) return t('field.tags');
   return tOr(`field.${field}`, field);

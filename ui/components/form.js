@@ -78,9 +78,10 @@ export function showFormError(form, box, e) {
 
 /**
  * A modal form. `submit` receives the values; when it throws, the error is shown in the
- * form and the dialog stays. Resolves true once `submit` succeeded, false when cancelled.
+ * form and the dialog stays. Resolves true once `submit` succeeded, false when cancelled;
+ * with `keepOpen` the dialog stays after a successful submit (a lookup showing its answer).
  * @param {{ id: string, title: string, intro?: string, body: (Node | false | null)[], submitLabel: string,
- *   wide?: boolean, submit: (values: Record<string, any>, form: HTMLFormElement) => Promise<void> }} opts
+ *   wide?: boolean, keepOpen?: boolean, submit: (values: Record<string, any>, form: HTMLFormElement) => Promise<void> }} opts
  * @returns {Promise<boolean>}
  */
 export function formDialog(opts) {
@@ -92,9 +93,11 @@ export function formDialog(opts) {
       e.preventDefault();
       submitButton.disabled = true;
       try {
+        clearFieldErrors(form);
+        box.hidden = true;
         await opts.submit(readForm(form), form);
         done = true;
-        dlg.close();
+        if (!opts.keepOpen) dlg.close();
       } catch (err) {
         showFormError(form, box, err);
       } finally {

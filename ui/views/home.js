@@ -5,6 +5,17 @@ import { t, formatTime } from '../i18n.js';
 import * as api from '../api.js';
 import { can } from '../app.js';
 
+/** Where a reminder's record is shown. @type {Record<string, string>} */
+const ROUTES = { application: 'applications', partner: 'partners', agreement: 'agreements' };
+/** How a group's "since" reads. @type {Record<string, string>} */
+const SINCE = {
+  application_waiting: 'reminder.submitted',
+  agreement_review_legal: 'reminder.in_review_since',
+  agreement_review_business: 'reminder.in_review_since',
+  execution_report_overdue: 'reminder.overdue_since',
+  agreement_handover: 'reminder.ended_since',
+};
+
 /** @param {HTMLElement} main */
 export async function homeView(main) {
   const [groups, counts] = await Promise.all([api.remindersDue(), api.partnersStatusCounts()]);
@@ -20,8 +31,10 @@ export async function homeView(main) {
         h('p', { class: 'muted' }, t(`reminder.${g.kind}.hint`)),
         h('ul', { class: 'reminder-items' }, ...g.items.map((it) =>
           h('li', null,
-            h('a', { href: `#/${it.entity === 'application' ? 'applications' : 'partners'}/${encodeURIComponent(it.id)}` }, it.label),
-            h('span', { class: 'muted small' }, t(g.kind === 'application_waiting' ? 'reminder.submitted' : 'reminder.since', { time: formatTime(it.since) }))))),
+            h('a', { href: `#/${ROUTES[it.entity] || 'partners'}/${encodeURIComponent(it.id)}` }, it.label),
+            h('span', { class: 'muted small' }, it.due_on
+              ? t('reminder.expires', { on: it.due_on })
+              : t(SINCE[g.kind] || 'reminder.since', { time: formatTime(it.since) }))))),
         g.kind === 'partner_without_contact' && g.count > g.items.length && h('a', { href: '#/partners', class: 'small', onClick: () => sessionStorage.setItem('partners-filter-no-contact', '1') },
           t('reminder.show_all', { n: g.count }))))
     : [h('div', { class: 'empty card' }, h('p', null, t('home.nothing_due')))];

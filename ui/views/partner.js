@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * One partner: its details, contacts, tags and notes, its recruitment while it is (or was) a
- * prospect (R2.1.4), and its history from the audit trail (R1.1). Edit (E or Ctrl/Cmd+E), delete with undo (Delete), back to the list (Esc).
+ * prospect (R2.1.4), its agreements (R3.1), and its history from the audit trail (R1.1). Edit (E or Ctrl/Cmd+E), delete with undo (Delete), back to the list (Esc).
  */
 import { h, replace } from '../components/dom.js';
 import { t, formatTime } from '../i18n.js';
@@ -13,6 +13,7 @@ import { errorText, fieldLabel } from '../components/errors.js';
 import { provinceName, statusBadge, classBadge } from './partners.js';
 import { toInput } from './partner_form.js';
 import { prospectSection } from './prospect.js';
+import { stateBadge, agreementHref, newAgreementDialog } from './agreements.js';
 
 /**
  * Brings a deleted partner back (Undo, or Restore on its page) and shows it.
@@ -99,7 +100,8 @@ function changeList(e, userNames) {
  * @param {string} id
  */
 export async function partnerView(main, id) {
-  const [p, history, users, file] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList(), api.prospectFile(id).catch(() => null)]);
+  const [p, history, users, file, agreements] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList(), api.prospectFile(id).catch(() => null),
+    api.agreementList({ partner_id: id })]);
   const userNames = new Map(users.map((u) => [u.id, u.display_name]));
   const field = (/** @type {string} */ key, /** @type {import('../components/dom.js').Child | import('../components/dom.js').Child[]} */ value) =>
     [h('dt', null, fieldLabel(key)), h('dd', { dataset: { field: key } }, value || h('span', { class: 'muted' }, '—'))];
@@ -122,6 +124,16 @@ export async function partnerView(main, id) {
       deleted && h('div', { class: 'error-box' }, t('partner.is_deleted', { time: formatTime(p.deleted_at || '') })),
       !p.channel_contact_id && !deleted && can('partner_write') && assignBox(p, users),
       file && !deleted && prospectSection(p, file, users),
+      (agreements.length > 0 || (!deleted && can('agreement_draft'))) && h('section', { class: 'card', id: 'partner-agreements' },
+        h('header', { class: 'card-head' },
+          h('h2', null, t('partner.agreements', { n: agreements.length })),
+          !deleted && can('agreement_draft') && h('button', { type: 'button', class: 'small', id: 'partner-new-agreement',
+            onClick: () => newAgreementDialog({ id: p.id, name: p.name }) }, t('agreement.new'))),
+        agreements.length
+          ? h('ul', { class: 'plain' }, ...agreements.map((a) => h('li', null,
+              h('a', { href: agreementHref(a.id), class: 'mono' }, a.number), ' ', a.title, ' ', stateBadge(a.state),
+              a.effective_on && h('span', { class: 'muted small' }, ` ${a.effective_on} – ${a.expires_on || ''}`))))
+          : h('p', { class: 'muted' }, t('partner.no_agreements'))),
       h('div', { class: 'columns' },
         h('section', { class: 'card' },
           h('h2', null, t('form.section.company')),

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Settings: language; the lock time and the recovery kit (administrators); one's own
+ * Settings: language; the lock time, the renewal reminder days (R3.3.2) and the recovery kit
+ * (administrators); one's own
  * password; the facts of this copy (device code, data folder, version).
  */
 import { h, replace } from '../components/dom.js';
@@ -31,6 +32,21 @@ export async function settingsView(main) {
     field('idle_minutes', t('field.idle_minutes'), { type: 'number', min: '1', max: '240', value: String(info?.idle_minutes ?? 10) }),
     h('button', { type: 'submit' }, t('action.save')));
 
+  const renewalDays = await api.renewalDaysGet();
+  const renewError = h('div', { class: 'error-box', role: 'alert', hidden: true });
+  const renewForm = h('form', { id: 'renewal-days-form', class: 'inline-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    clearFieldErrors(renewForm);
+    try {
+      const days = value(renewForm, 'renewal_days').split(/[,，\s]+/).filter(Boolean).map(Number);
+      await api.renewalDaysSet(days);
+      toast(t('settings.saved'));
+    } catch (err) { showError(renewForm, renewError, err); }
+  } },
+    renewError,
+    field('renewal_days', t('field.renewal_days'), { value: renewalDays.join(', ') }),
+    h('button', { type: 'submit' }, t('action.save')));
+
   const pwError = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const pwForm = h('form', { id: 'password-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
     e.preventDefault();
@@ -58,6 +74,10 @@ export async function settingsView(main) {
         h('h2', null, t('settings.lock')),
         h('p', { class: 'muted' }, t('settings.lock_hint')),
         idleForm),
+      can('settings_manage') && h('section', { class: 'card' },
+        h('h2', null, t('settings.renewal')),
+        h('p', { class: 'muted' }, t('settings.renewal_hint')),
+        renewForm),
       can('recovery_kit') && h('section', { class: 'card' },
         h('h2', null, t('kit.title')),
         h('p', { class: 'muted' }, t('kit.body')),

@@ -1,6 +1,7 @@
 //! Tauri commands, one file per policy area. Each command is a few lines that call the core;
 //! errors reach the UI as the core's `{code, message, fields, conflicts}` payload.
 
+pub mod agreements;
 pub mod app;
 pub mod applications;
 pub mod audit;

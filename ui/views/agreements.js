@@ -1,0 +1,207 @@
+// @ts-check
+/**
+ * Agreements (R3.1.1–R3.3.2): the list with its filters, a new agreement from a template,
+ * verifying a printed copy or a PDF against the records, and the clause library.
+ */
+import { h, replace } from '../components/dom.js';
+import { t, formatTime } from '../i18n.js';
+import * as api from '../api.js';
+import { can, navigate, isTyping } from '../app.js';
+import { toast } from '../components/toast.js';
+import { errorText } from '../components/errors.js';
+import { formDialog, formField } from '../components/form.js';
+
+export const KINDS = ['distribution', 'agency', 'reseller', 'service'];
+export const STATES = ['drafting', 'in_review', 'approved', 'signed', 'active', 'expired', 'ended', 'closed'];
+export const CATEGORIES = ['rights_obligations', 'scope', 'term', 'prices', 'settlement', 'marketing', 'confidentiality', 'liability', 'other'];
+
+/** @param {string} state */
+export function stateBadge(state) {
+  return h('span', { class: `badge agreement-${state}`, dataset: { state } }, t(`agreement.state.${state}`));
+}
+
+/** The link to an agreement's page. @param {string} id */
+export const agreementHref = (id) => `#/agreements/${encodeURIComponent(id)}`;
+
+/**
+ * Picks a partner (search by name) and a template; opens the new draft.
+ * @param {{ id: string, name: string } | null} partner
+ */
+export async function newAgreementDialog(partner) {
+  const templates = await api.agreementTemplates();
+  const list = h('datalist', { id: 'agreement-partner-options' });
+  /** @type {Map<string, string>} name → id */
+  const found = new Map();
+  const partnerInput = /** @type {HTMLInputElement} */ (h('input', {
+    id: 'f-partner', name: 'partner', list: 'agreement-partner-options', autocomplete: 'off', value: partner?.name || '',
+    dataset: { field: 'partner_id' }, disabled: Boolean(partner),
+    onInput: async () => {
+      const q = partnerInput.value.trim();
+      if (q.length < 1) return;
+      try {
+        const page = await api.partnersList({ q, limit: 12, offset: 0 });
+        for (const r of page.rows) found.set(r.name, r.id);
+        replace(list, ...page.rows.map((r) => h('option', { value: r.name })));
+      } catch { /* the list simply stays as it was */ }
+    },
+  }));
+  /** @type {api.Agreement | null} */
+  let made = null;
+  await formDialog({
+    id: 'agreement-new', title: t('agreement.new_title'), intro: t('agreement.new_intro'),
+    body: [
+      h('div', { class: 'field wide' },
+        h('label', { for: 'f-partner' }, t('agreement.partner'), h('span', { class: 'req' }, ' *')),
+        partnerInput, list,
+        h('div', { class: 'field-error', dataset: { for: 'partner_id' } })),
+      formField({ name: 'template_id', label: t('agreement.template'), required: true, wide: true,
+        options: templates.map((x) => [x.id, `${t(`agreement.kind.${x.kind}`)} · ${x.name}`]) }),
+      formField({ name: 'title', label: t('agreement.title_field'), wide: true, attrs: { placeholder: t('agreement.title_placeholder') } }),
+    ],
+    submitLabel: t('agreement.create'),
+    submit: async (v) => {
+      const partnerId = partner?.id || found.get(partnerInput.value.trim()) || '';
+      made = await api.agreementCreate({ partner_id: partnerId, template_id: v.template_id, title: v.title });
+    },
+  });
+  if (made) navigate(agreementHref(/** @type {api.Agreement} */ (made).id));
+}
+
+/** What a verification found, as a box. @param {api.Verification | null} v */
+export function verificationBox(v) {
+  if (!v) return h('div', { class: 'error-box', id: 'verify-result', dataset: { found: 'no' } }, t('verify.unknown'));
+  return h('div', { class: v.is_signed_version ? 'ok-box' : 'warn-box', id: 'verify-result', dataset: { found: 'yes', signed: String(v.is_signed_version) } },
+    h('strong', null, v.is_signed_version ? t('verify.signed_version') : t('verify.other_version')),
+    h('dl', { class: 'facts' },
+      h('dt', null, t('agreement.number')), h('dd', null, h('a', { href: agreementHref(v.agreement_id) }, v.number)),
+      h('dt', null, t('agreement.partner')), h('dd', null, v.partner_name),
+      h('dt', null, t('agreement.title_field')), h('dd', null, v.title),
+      h('dt', null, t('verify.version')), h('dd', null, t('verify.version_of', { n: v.version_no, current: v.current_version_no })),
+      h('dt', null, t('verify.signed')), h('dd', null, v.signed_version_no ? t('verify.signed_as', { n: v.signed_version_no, on: v.signed_on || '' }) : t('verify.not_signed')),
+      h('dt', null, t('verify.fingerprint')), h('dd', { class: 'mono small' }, v.fingerprint)));
+}
+
+/** Verify a printed page's fingerprint or a PDF file (R3.1.3). */
+export async function verifyDialog() {
+  const result = h('div', { id: 'verify-slot' });
+  const fileInput = /** @type {HTMLInputElement} */ (h('input', { type: 'file', accept: 'application/pdf,.pdf', id: 'verify-file', class: 'sr-only',
+    onChange: async () => {
+      const f = fileInput.files?.[0];
+      if (!f) return;
+      try {
+        replace(result, verificationBox(await api.agreementVerifyFile(new Uint8Array(await f.arrayBuffer()))));
+      } catch (e) { replace(result, h('div', { class: 'error-box' }, errorText(e))); }
+      fileInput.value = '';
+    } }));
+  await formDialog({
+    id: 'verify-form', title: t('verify.title'), intro: t('verify.intro'), wide: true,
+    body: [
+      formField({ name: 'fingerprint', label: t('verify.fingerprint_field'), wide: true, attrs: { placeholder: '3f2a 9c01 77be 0d45', class: 'mono' } }),
+      h('div', { class: 'field wide' }, h('label', { class: 'button', for: 'verify-file', tabindex: '0' }, t('verify.choose_pdf')), fileInput),
+      h('div', { class: 'wide' }, result),
+    ],
+    submitLabel: t('verify.check'), keepOpen: true,
+    submit: async (v) => { replace(result, verificationBox(await api.agreementVerifyText(v.fingerprint))); },
+  });
+}
+
+/** @param {HTMLElement} main */
+export async function agreementsView(main) {
+  const saved = JSON.parse(sessionStorage.getItem('agreements-query') || '{}');
+  /** @type {api.AgreementQuery} */
+  const q = { partner_id: '', state: saved.state || '', kind: saved.kind || '', text: saved.text || '' };
+  const tableSlot = h('div', { id: 'agreements-slot' });
+  const load = async () => {
+    sessionStorage.setItem('agreements-query', JSON.stringify(q));
+    const rows = await api.agreementList(q);
+    replace(tableSlot, rows.length
+      ? h('table', { class: 'grid', id: 'agreements-table' },
+          h('thead', null, h('tr', null, ...['number', 'title', 'partner', 'kind', 'state', 'version', 'term'].map((k) => h('th', { scope: 'col' }, t(`agreement.col.${k}`))))),
+          h('tbody', null, ...rows.map((r) => h('tr', { tabindex: '0', dataset: { id: r.id }, onClick: () => navigate(agreementHref(r.id)),
+            onKeydown: (/** @type {KeyboardEvent} */ k) => { if (k.key === 'Enter') navigate(agreementHref(r.id)); } },
+            h('td', { class: 'mono nowrap' }, r.number),
+            h('td', { class: 'name-cell' }, h('a', { class: 'partner-link', href: agreementHref(r.id) }, r.title)),
+            h('td', null, r.partner_name),
+            h('td', null, t(`agreement.kind.${r.kind}`)),
+            h('td', null, stateBadge(r.state)),
+            h('td', { class: 'num' }, `v${r.version_no}`),
+            h('td', { class: 'nowrap' }, r.effective_on ? `${r.effective_on} – ${r.expires_on || ''}` : '')))))
+      : h('div', { class: 'empty card' }, h('p', null, t('agreements.none'))));
+  };
+  const select = (/** @type {'state' | 'kind'} */ key, /** @type {string[]} */ values) => h('select', { id: `agreements-${key}`, 'aria-label': t(`agreement.col.${key}`),
+    onChange: (/** @type {Event} */ e) => { q[key] = /** @type {HTMLSelectElement} */ (e.target).value; load(); } },
+    h('option', { value: '' }, t(`agreements.any_${key}`)),
+    ...values.map((v) => h('option', { value: v, selected: q[key] === v }, t(`agreement.${key}.${v}`))));
+  let timer = 0;
+  replace(main, h('div', { class: 'page' },
+    h('header', { class: 'page-head' },
+      h('h1', null, t('agreements.title')),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'agreement-verify', onClick: verifyDialog }, t('verify.button')),
+        h('a', { class: 'button', href: '#/agreements/clauses', id: 'agreement-clauses' }, t('clauses.title')),
+        can('agreement_draft') && h('button', { type: 'button', class: 'primary', id: 'agreement-new', onClick: () => newAgreementDialog(null) }, t('agreement.new'), h('kbd', null, 'Ctrl+N')))),
+    h('div', { class: 'toolbar' },
+      h('input', { type: 'search', class: 'search', id: 'agreements-search', value: q.text, placeholder: t('agreements.search'),
+        onInput: (/** @type {Event} */ e) => { q.text = /** @type {HTMLInputElement} */ (e.target).value; clearTimeout(timer); timer = window.setTimeout(load, 200); } }),
+      h('div', { class: 'filters' }, select('state', STATES), select('kind', [...KINDS, 'amendment']))),
+    tableSlot));
+  await load();
+  return {
+    onKey: (/** @type {KeyboardEvent} */ e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'n' && can('agreement_draft')) { e.preventDefault(); newAgreementDialog(null); return true; }
+      if (isTyping(e)) return false;
+      if (e.key === '/') { e.preventDefault(); document.getElementById('agreements-search')?.focus(); return true; }
+      return false;
+    },
+  };
+}
+
+/** The clause library (R3.1.1): latest versions by category; legal edits write a new version. @param {HTMLElement} main */
+export async function clausesView(main) {
+  const clauses = await api.clauseLibrary();
+  const edit = async (/** @type {api.LibraryClause | null} */ c) => {
+    const ok = await formDialog({
+      id: 'clause-form', wide: true, title: c ? t('clauses.edit_title', { title: c.title, n: c.version + 1 }) : t('clauses.new_title'),
+      intro: t('clauses.edit_intro'),
+      body: [
+        formField({ name: 'title', label: t('clauses.field.title'), required: true, value: c?.title }),
+        formField({ name: 'category', label: t('clauses.field.category'), value: c?.category || 'other', options: CATEGORIES.map((k) => [k, t(`clause.category.${k}`)]) }),
+        formField({ name: 'body', label: t('clauses.field.body'), required: true, rows: 10, value: c?.body }),
+      ],
+      submitLabel: t('clauses.save_version'),
+      submit: async (v) => { await api.clauseSave({ key: c?.key || '', category: v.category, title: v.title, body: v.body }); },
+    });
+    if (ok) { toast(t('clauses.saved')); navigate('#/agreements/clauses'); }
+  };
+  const history = async (/** @type {api.LibraryClause} */ c, /** @type {HTMLElement} */ slot) => {
+    try {
+      const versions = await api.clauseHistory(c.key);
+      replace(slot, h('ol', { class: 'history' }, ...versions.map((v) => h('li', null,
+        h('div', null, h('strong', null, `v${v.version}`), ' · ', v.updated_by_name || t('clauses.seeded'), ' · ', h('span', { class: 'muted' }, formatTime(v.updated_at))),
+        h('p', { class: 'notes small' }, v.body)))));
+    } catch (e) { toast(errorText(e), { kind: 'error' }); }
+  };
+  replace(main, h('div', { class: 'page' },
+    h('nav', { class: 'crumbs' }, h('a', { href: '#/agreements' }, t('agreements.title')), ' / '),
+    h('header', { class: 'page-head' },
+      h('h1', null, t('clauses.title')),
+      h('div', { class: 'actions' }, can('clause_manage') && h('button', { type: 'button', class: 'primary', id: 'clause-new', onClick: () => edit(null) }, t('clauses.new')))),
+    h('p', { class: 'muted' }, t('clauses.intro')),
+    ...CATEGORIES.map((cat) => {
+      const mine = clauses.filter((c) => c.category === cat);
+      if (!mine.length) return null;
+      return h('section', { class: 'card', dataset: { category: cat } },
+        h('h2', null, t(`clause.category.${cat}`), cat !== 'other' && h('span', { class: 'badge' }, t('clauses.core'))),
+        ...mine.map((c) => {
+          const slot = h('div');
+          return h('article', { class: 'clause-lib', dataset: { key: c.key } },
+            h('header', null,
+              h('strong', null, c.title), h('span', { class: 'badge mono' }, `v${c.version}`), h('span', { class: 'muted small mono' }, c.key),
+              h('span', { class: 'actions' },
+                c.version > 1 && h('button', { type: 'button', class: 'small link', onClick: () => history(c, slot) }, t('clauses.history')),
+                can('clause_manage') && h('button', { type: 'button', class: 'small', onClick: () => edit(c) }, t('action.edit')))),
+            h('p', { class: 'notes clause-text' }, c.body), slot);
+        }));
+    })));
+  return {};
+}
