@@ -322,7 +322,8 @@ fn generate_one(seed: u64, i: usize) -> PartnerInput {
 
 /// Fills an empty register with `n` generated partners (and the demo channel staff, without
 /// passwords), two trade shows with leads spread over the recruitment pipeline and research
-/// notes, as the signed-in administrator;
+/// notes, and agreements in every state (with a legal and a business reviewer, no passwords
+/// either), as the signed-in administrator;
 /// does nothing when partners exist. Returns how many were added.
 pub async fn seed(desk: &Desk, n: usize, seed: u64) -> Result<usize> {
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM partner").fetch_one(desk.pool()).await?;
@@ -362,7 +363,135 @@ pub async fn seed(desk: &Desk, n: usize, seed: u64) -> Result<usize> {
         w.commit().await?;
     }
     seed_recruitment(desk, &staff, &mut rng).await?;
+    seed_agreements(desk, &mut rng).await?;
     Ok(n)
+}
+
+/// The demo legal and business reviewers (no passwords, like the channel staff).
+const DEMO_REVIEWERS: [(&str, &str, Role); 2] =
+    [("li.na", "李娜（法务）", Role::Legal), ("zhao.lei", "赵磊（业务部）", Role::Business)];
+
+/// Runs `f` as the demo user `login` (for the reviews only those roles may record), then
+/// gives the session back to whoever was signed in.
+async fn as_user<T, F: std::future::Future<Output = Result<T>>>(
+    desk: &Desk,
+    login: &str,
+    f: impl FnOnce() -> F,
+) -> Result<T> {
+    let user = users::list(desk)
+        .await?
+        .into_iter()
+        .find(|u| u.login == login)
+        .ok_or_else(|| crate::error::Error::NotFound { entity: "user", id: login.into() })?;
+    let roles = DEMO_REVIEWERS.iter().filter(|(l, _, _)| *l == login).map(|(_, _, r)| *r).collect();
+    let before = desk.session();
+    desk.set_session(crate::desk::Session::Active(crate::desk::SessionUser {
+        id: user.id,
+        login: login.into(),
+        name: user.display_name,
+        roles,
+    }));
+    let out = f().await;
+    desk.set_session(before);
+    out
+}
+
+/// Agreements in every state for the first active partners: a fresh draft, a complete one,
+/// one waiting for the business review, an approved one, signed ones (two expiring within the
+/// renewal reminder window), and one ended early with its handover under
+/// way, all through the real drafting, review and signing.
+async fn seed_agreements(desk: &Desk, rng: &mut StdRng) -> Result<()> {
+    use crate::agreements::lifecycle::{self, TerminateInput};
+    use crate::agreements::{self, DraftInput, NewAgreement, ReviewInput, library, signing};
+    users::create_without_password(desk, &DEMO_REVIEWERS).await?;
+    let partners: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM partner WHERE status = 'active' AND deleted_at IS NULL AND credit_code IS NOT NULL
+         ORDER BY created_at, id LIMIT 12",
+    )
+    .fetch_all(desk.pool())
+    .await?;
+    let templates = library::templates(desk).await?;
+    let today = chrono::NaiveDate::parse_from_str(&desk.today(), "%Y-%m-%d").unwrap_or_default();
+    let day = |offset: i64| (today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+    let territories = ["广东省", "华东区（上海、江苏、浙江）", "四川省成都市", "湖北省武汉市", "北京市"];
+    for (i, (pid,)) in partners.iter().enumerate() {
+        let tpl = &templates[i % templates.len()];
+        let new = NewAgreement { partner_id: pid.clone(), template_id: tpl.id.clone(), title: String::new() };
+        let a = agreements::create(desk, &new).await?;
+        if i == 0 {
+            continue; // a fresh draft
+        }
+        // Most started some months ago; two expire within the reminder window.
+        let (start, end) = match i {
+            2 => (day(-300), day(64)),
+            3 => (day(-340), day(24)),
+            _ => (day(-30 * rng.random_range(1..10)), day(30 * rng.random_range(6..24))),
+        };
+        let mut variables = a.current.variables.clone();
+        for (k, v) in [
+            ("company_name", "渠道科技股份有限公司".to_string()),
+            ("company_credit_code", "91110000100000000X".to_string()),
+            ("territory", territories[i % territories.len()].to_string()),
+            ("products", "智能门禁系统、可视对讲系统及配套管理软件".to_string()),
+            ("start_on", start.clone()),
+            ("end_on", end),
+            ("price_terms", "按甲方《渠道价目表》B 类价格执行".to_string()),
+            ("settlement_cycle", "月度".to_string()),
+            ("payment_days", "30".to_string()),
+            ("annual_target", format!("人民币 {} 万元", 100 * (2 + i))),
+        ] {
+            variables.insert(k.into(), v);
+        }
+        let input = DraftInput {
+            title: a.row.title.clone(),
+            variables,
+            clauses: a.current.clauses.clone(),
+            note: "填写商务条款".into(),
+            report_cycle: "quarterly".into(),
+        };
+        let a = agreements::save_draft(desk, &a.row.id, a.row.version_no, &input).await?;
+        if i == 1 {
+            continue; // complete, not yet sent to review
+        }
+        let a = agreements::submit(desk, &a.row.id).await?;
+        let decide = |side: &str| ReviewInput {
+            side: side.into(),
+            decision: "approve".into(),
+            comment: String::new(),
+            fingerprint: a.current.fingerprint.clone(),
+        };
+        let legal = decide("legal");
+        as_user(desk, "li.na", || agreements::review(desk, &a.row.id, &legal)).await?;
+        if i == 4 {
+            continue; // waiting for the business review
+        }
+        let business = decide("business");
+        as_user(desk, "zhao.lei", || agreements::review(desk, &a.row.id, &business)).await?;
+        if i == 5 {
+            continue; // approved, not yet signed
+        }
+        let sign = signing::SignInput {
+            signed_on: start.clone(),
+            signed_place: "深圳".into(),
+            our_signatory: "陈建国".into(),
+            our_capacity: "legal_rep".into(),
+            their_signatory: "王海".into(),
+            their_capacity: "authorised".into(),
+            their_authorisation: format!("授权委托书 2026-{i:03}"),
+            ..Default::default()
+        };
+        let signed = signing::sign(desk, &a.row.id, &sign).await?;
+        if i == 6 {
+            let end = TerminateInput {
+                cause: "force_majeure".into(),
+                ended_on: desk.today(),
+                note: "所在园区整体拆迁，无法继续经营".into(),
+            };
+            lifecycle::terminate(desk, &signed.row.id, &end).await?;
+            lifecycle::handover(desk, &signed.row.id, "customers_handed_on", &desk.today()).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Two trade shows, the first one's leads spread over the pipeline through the real gates

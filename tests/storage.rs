@@ -145,6 +145,15 @@ async fn generated_demo_data_goes_through_the_rules() {
         .await
         .unwrap();
     assert!(classed > 50, "{classed}");
+    // Agreements in every state, through the real review and signing.
+    let agreements = channeldesk::agreements::list(&t.desk, &Default::default()).await.unwrap();
+    let states: std::collections::BTreeSet<&str> = agreements.iter().map(|a| a.state.as_str()).collect();
+    for s in ["drafting", "in_review", "approved", "active", "ended"] {
+        assert!(states.contains(s), "{s} in {states:?}");
+    }
+    let due = channeldesk::reminders::due(&t.desk).await.unwrap();
+    let expiring = due.iter().find(|g| g.kind == "agreement_expiring").expect("expiring agreements");
+    assert_eq!(expiring.count, 2);
     t.desk.close().await;
 }
 

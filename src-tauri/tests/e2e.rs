@@ -1173,7 +1173,9 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     ] {
         s.type_into(&format!("#var-{var}"), value).await;
     }
-    for (var, date) in [("start_on", "2026-01-01"), ("end_on", "2027-12-31")] {
+    // A two-year term around today, so that the agreement is in effect whenever this runs.
+    let year = s.js("return new Date().getFullYear()").await.as_i64().expect("year");
+    for (var, date) in [("start_on", format!("{year}-01-01")), ("end_on", format!("{}-12-31", year + 1))] {
         s.js(&format!("const i = document.querySelector('#var-{var}'); i.value = '{date}'; i.dispatchEvent(new Event('change')); return 1")).await;
     }
     s.type_into("#agreement-editor #f-note", "填写商务条款").await;
@@ -1244,7 +1246,8 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.click("#copies-form-submit").await;
     s.wait_text("#copies-log", "2/2").await;
     s.shot("agreement-signed-zh").await;
-    s.wait_text("#agreement-reports", "2026-Q1").await;
+    // Reports are owed from the signing date to the end of the term.
+    s.wait_text("#agreement-reports", &format!("{}-Q4", year + 1)).await;
     s.js("document.querySelector('#agreement-signing').scrollIntoView(); return 1").await;
     s.shot("agreement-signing-zh").await;
     let number = s.text("#agreement-number").await;

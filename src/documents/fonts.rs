@@ -75,19 +75,33 @@ pub struct Face {
     pub source: FontSource,
     pub font: printpdf::ParsedFont,
     units_per_em: f32,
+    /// Advances already looked up (the font's cmap and hmtx lookups are slow to repeat for
+    /// every candidate line).
+    advances: std::sync::RwLock<std::collections::HashMap<char, (u16, f32)>>,
 }
 
 impl Face {
-    /// Width of `text` at `size` points in millimetres, from the font's own advances
-    /// (a character the font lacks counts half an em).
+    /// The glyph of `c` (0, the missing glyph, when the font lacks it) and its advance in font
+    /// units (half an em for a missing one), looked up once per process.
+    pub fn glyph(&self, c: char) -> (u16, f32) {
+        if let Some(g) = self.advances.read().unwrap_or_else(|p| p.into_inner()).get(&c) {
+            return *g;
+        }
+        let g = match self.font.lookup_glyph_index(c as u32) {
+            Some(g) => (g, self.font.get_horizontal_advance(g) as f32),
+            None => (0, self.units_per_em / 2.0),
+        };
+        self.advances.write().unwrap_or_else(|p| p.into_inner()).insert(c, g);
+        g
+    }
+
+    fn advance(&self, c: char) -> f32 {
+        self.glyph(c).1
+    }
+
+    /// Width of `text` at `size` points in millimetres, from the font's own advances.
     pub fn width_mm(&self, text: &str, size: f32) -> f32 {
-        let units: f32 = text
-            .chars()
-            .map(|c| match self.font.lookup_glyph_index(c as u32) {
-                Some(g) => self.font.get_horizontal_advance(g) as f32,
-                None => self.units_per_em / 2.0,
-            })
-            .sum();
+        let units: f32 = text.chars().map(|c| self.advance(c)).sum();
         units / self.units_per_em * size * 25.4 / 72.0
     }
 }
@@ -108,6 +122,7 @@ pub fn shared() -> Result<std::sync::Arc<Face>> {
         source,
         font,
         units_per_em: if upem == 0 { 1000.0 } else { upem as f32 },
+        advances: Default::default(),
     });
     *slot = Some(face.clone());
     Ok(face)

@@ -505,7 +505,7 @@ pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<
     for frame in frames {
         for (n, draws) in pages.iter().enumerate() {
             let mut ops = Vec::new();
-            let mut pen = Pen { ops: &mut ops, font: &font };
+            let mut pen = Pen { ops: &mut ops, font: &font, face };
             if let Some(w) = &frame.watermark {
                 pen.watermark(face, w);
             }
@@ -564,6 +564,7 @@ pub fn fingerprint_in(pdf: &[u8]) -> Option<String> {
 struct Pen<'o> {
     ops: &'o mut Vec<Op>,
     font: &'o FontId,
+    face: &'o Face,
 }
 
 fn grey(g: f32) -> Color {
@@ -589,11 +590,21 @@ impl Pen<'_> {
         if spacing != 0.0 {
             self.ops.push(Op::SetCharacterSpacing { multiplier: spacing });
         }
-        self.ops.push(Op::ShowText { items: vec![TextItem::Text(text.to_string())] });
+        self.ops.push(Op::ShowText { items: vec![self.glyphs(text)] });
         if spacing != 0.0 {
             self.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
         }
         self.ops.push(Op::EndTextSection);
+    }
+
+    /// `text` as glyph ids from the face's cache, each with its character for the text layer
+    /// (printpdf would otherwise look every character up in the font twice while saving).
+    fn glyphs(&self, text: &str) -> TextItem {
+        TextItem::GlyphIds(
+            text.chars()
+                .map(|c| printpdf::Codepoint::with_cid(self.face.glyph(c).0, 0.0, c.to_string()))
+                .collect(),
+        )
     }
 
     fn rule(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, width: f32, g: f32) {
@@ -654,7 +665,7 @@ impl Pen<'_> {
             Op::SetTextMatrix {
                 matrix: TextMatrix::TranslateRotate(Mm(cx).into_pt(), Mm(cy).into_pt(), angle),
             },
-            Op::ShowText { items: vec![TextItem::Text(text.to_string())] },
+            Op::ShowText { items: vec![self.glyphs(text)] },
             Op::EndTextSection,
         ]);
         self.ops.push(Op::RestoreGraphicsState);

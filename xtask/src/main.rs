@@ -327,10 +327,17 @@ fn bench(report_only: bool) -> Result {
         let mut c = cargo();
         c.args(["bench", "-p", "channeldesk", "--bench", "partners"]);
         status(c, "criterion benchmarks (release build, 100,000 generated partners)")?;
+        let mut c = cargo();
+        c.args(["bench", "-p", "channeldesk", "--bench", "documents"]);
+        status(c, "agreement PDF benchmark (release build)")?;
     }
     let target = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
-    let figures = std::fs::read_to_string(target.join("channeldesk-bench.md"))
+    let mut figures = std::fs::read_to_string(target.join("channeldesk-bench.md"))
         .map_err(|e| format!("benchmark figures missing: {e}"))?;
+    figures.push_str(
+        &std::fs::read_to_string(target.join("channeldesk-bench-documents.md"))
+            .map_err(|e| format!("document benchmark figures missing: {e}"))?,
+    );
     let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
     let leads = std::fs::read_to_string(target.join("tmp/e2e/lead-save-ms.json")).ok();
     let doc = render_benchmarks(&figures, &criterion_medians(&target), e2e.as_deref(), leads.as_deref());
