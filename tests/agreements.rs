@@ -330,7 +330,7 @@ async fn a_draft_goes_to_review_only_complete_and_approval_is_bound_to_its_versi
         .into_iter()
         .map(|e| e.operation)
         .collect();
-    for op in ["create", "new_version", "submit", "review", "comment"] {
+    for op in ["create", "new_version", "submit_review", "review", "comment"] {
         assert!(ops.contains(&op.to_string()), "{op}: {ops:?}");
     }
     as_user(&t, "owner").await;

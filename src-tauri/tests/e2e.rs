@@ -535,6 +535,24 @@ async fn filled_register_timings_and_screenshots() {
     s.click("#events-table tbody tr:last-child a").await;
     s.find("#event-funnel").await;
     s.shot("event-demo-zh").await;
+    // The generated agreements: every state in the list, an ended one with its handover, the
+    // clause library, and the list in English.
+    s.click("[data-nav=agreements]").await;
+    s.find("#agreements-table [data-state=ended]").await;
+    s.shot("agreements-demo-zh").await;
+    s.click("#agreements-table tr:has([data-state=ended]) .partner-link").await;
+    s.find("#handover").await;
+    s.js("document.querySelector('#agreement-end').scrollIntoView(); return 1").await;
+    s.shot("agreement-ended-zh").await;
+    s.click("[data-nav=agreements]").await;
+    s.click("#agreement-clauses").await;
+    s.find(".clause-lib").await;
+    s.shot("clauses-zh").await;
+    s.set_language("en", "Partners").await;
+    s.click("[data-nav=agreements]").await;
+    s.find("#agreements-table [data-state=ended]").await;
+    s.shot("agreements-demo-en").await;
+    s.set_language("zh-CN", "合作伙伴").await;
     let dir = s.data_dir.clone();
     s.close().await;
     forget_key(&dir);

@@ -556,3 +556,46 @@ fn an_attachment_travels_as_raw_bytes_both_ways() {
         "{empty}"
     );
 }
+
+/// A PDF to verify travels as the raw request body: not a PDF, a PDF made elsewhere, and one
+/// carrying a draft's fingerprint (R3.1.3).
+#[test]
+fn a_pdf_to_verify_travels_as_raw_bytes() {
+    let s = shell();
+    let p = call(
+        &s.main,
+        "partners_create",
+        json!({ "input": partner("核验测试公司"), "confirmSimilar": false }),
+    )
+    .expect("create");
+    let templates = call(&s.main, "agreement_templates", json!({})).expect("templates");
+    let a = call(
+        &s.main,
+        "agreement_create",
+        json!({ "input": { "partner_id": p["id"], "template_id": templates[0]["id"], "title": "" } }),
+    )
+    .expect("draft");
+    let fingerprint = a["current"]["fingerprint"].as_str().expect("fingerprint").to_string();
+    let verify = |bytes: Vec<u8>| {
+        get_ipc_response(
+            &s.main,
+            InvokeRequest {
+                cmd: "agreement_verify_file".into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().expect("url"),
+                body: InvokeBody::Raw(bytes),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().expect("json"))
+    };
+    let rule = |r: Result<Value, Value>| r.expect_err("refused")["fields"][0]["rule"].clone();
+    assert_eq!(rule(verify(b"GIF89a".to_vec())), json!("file_type"));
+    assert_eq!(rule(verify(b"%PDF-1.7\n%%EOF".to_vec())), json!("not_ours"));
+    let ours = format!("%PDF-1.3\n<< /Identifier (channeldesk-fingerprint:{fingerprint}) >>\n%%EOF");
+    let found = verify(ours.into_bytes()).expect("verified");
+    assert_eq!(found["number"], a["number"]);
+    assert_eq!((found["version_no"].as_i64(), found["is_signed_version"].as_bool()), (Some(1), Some(false)));
+}

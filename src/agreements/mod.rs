@@ -882,7 +882,7 @@ pub async fn submit(desk: &Desk, id: &str) -> Result<Agreement> {
     let mut ch = Changes::new();
     ch.diff("status", &h.status, &"in_review".to_string());
     ch.set("fingerprint", &v.fingerprint);
-    audit::record(&mut w, "submit", "agreement", id, &ch).await?;
+    audit::record(&mut w, "submit_review", "agreement", id, &ch).await?;
     w.commit().await?;
     get(desk, id).await
 }

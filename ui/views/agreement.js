@@ -13,34 +13,12 @@ import { can, navigate, isTyping } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText, fieldLabel, showFieldErrors, clearFieldErrors, ruleMessage } from '../components/errors.js';
 import { formDialog, formField, today } from '../components/form.js';
-import { stateBadge, agreementHref, CATEGORIES } from './agreements.js';
+import { stateBadge, agreementHref, CATEGORIES, VARIABLES, variableLabel, placeholders, filled } from './agreements.js';
 
-/** Variables the program knows, in printed order (others are named by their key). */
-export const VARIABLES = ['company_name', 'company_credit_code', 'partner_name', 'partner_credit_code', 'partner_address',
-  'territory', 'products', 'start_on', 'end_on', 'price_terms', 'settlement_cycle', 'payment_days', 'annual_target'];
 const DATE_VARIABLES = ['start_on', 'end_on'];
 const CYCLES = ['none', 'monthly', 'quarterly', 'half_yearly'];
 const STEPS = ['drafting', 'in_review', 'approved', 'signed', 'active', 'closed'];
 
-/** The label of variable `key`. @param {string} key */
-export function variableLabel(key) {
-  return VARIABLES.includes(key) ? t(`agreement.var.${key}`) : key;
-}
-
-/** The `{{key}}` placeholders of `text`. @param {string} text */
-function placeholders(text) {
-  return [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
-}
-
-/** Clause text with its variables filled in; an unfilled one is marked. @param {string} text @param {Record<string, string>} vars */
-function filled(text, vars) {
-  const parts = text.split(/\{\{\s*(\w+)\s*\}\}/);
-  return parts.map((p, i) => {
-    if (i % 2 === 0) return p;
-    const v = (vars[p] || '').trim();
-    return v ? h('span', { class: 'var-filled' }, v) : h('span', { class: 'var-blank', title: variableLabel(p) }, `【${variableLabel(p)}】`);
-  });
-}
 
 /** A short fingerprint as printed on the pages. @param {string} fp */
 const shortFp = (fp) => (fp.slice(0, 16).match(/.{4}/g) || []).join(' ');

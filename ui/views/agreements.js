@@ -15,6 +15,30 @@ export const KINDS = ['distribution', 'agency', 'reseller', 'service'];
 export const STATES = ['drafting', 'in_review', 'approved', 'signed', 'active', 'expired', 'ended', 'closed'];
 export const CATEGORIES = ['rights_obligations', 'scope', 'term', 'prices', 'settlement', 'marketing', 'confidentiality', 'liability', 'other'];
 
+/** Variables the program knows, in printed order (others are named by their key). */
+export const VARIABLES = ['company_name', 'company_credit_code', 'partner_name', 'partner_credit_code', 'partner_address',
+  'territory', 'products', 'start_on', 'end_on', 'price_terms', 'settlement_cycle', 'payment_days', 'annual_target'];
+
+/** The label of variable `key`. @param {string} key */
+export function variableLabel(key) {
+  return VARIABLES.includes(key) ? t(`agreement.var.${key}`) : key;
+}
+
+/** The `{{key}}` placeholders of `text`. @param {string} text */
+export function placeholders(text) {
+  return [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
+}
+
+/** Clause text with its variables filled in; an unfilled one is marked. @param {string} text @param {Record<string, string>} vars */
+export function filled(text, vars) {
+  const parts = text.split(/\{\{\s*(\w+)\s*\}\}/);
+  return parts.map((p, i) => {
+    if (i % 2 === 0) return p;
+    const v = (vars[p] || '').trim();
+    return v ? h('span', { class: 'var-filled' }, v) : h('span', { class: 'var-blank', title: variableLabel(p) }, `【${variableLabel(p)}】`);
+  });
+}
+
 /** @param {string} state */
 export function stateBadge(state) {
   return h('span', { class: `badge agreement-${state}`, dataset: { state } }, t(`agreement.state.${state}`));
@@ -200,7 +224,7 @@ export async function clausesView(main) {
               h('span', { class: 'actions' },
                 c.version > 1 && h('button', { type: 'button', class: 'small link', onClick: () => history(c, slot) }, t('clauses.history')),
                 can('clause_manage') && h('button', { type: 'button', class: 'small', onClick: () => edit(c) }, t('action.edit')))),
-            h('p', { class: 'notes clause-text' }, c.body), slot);
+            h('p', { class: 'notes clause-text' }, ...filled(c.body, {})), slot);
         }));
     })));
   return {};
