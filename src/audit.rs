@@ -46,6 +46,10 @@ impl Changes {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Whether `field` is recorded already.
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
     pub fn fields(&self) -> impl Iterator<Item = &String> {
         self.0.keys()
     }

@@ -33,25 +33,16 @@ pub(crate) async fn update_texts(
             with: vec![ConflictRef { id: id.into(), label: before[1].clone(), reason: "stale".into() }],
         });
     }
-    let s = w.stamp.clone();
     let mut ch = Changes::new();
-    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("UPDATE {table} SET "));
-    let mut clocks = String::from("field_hlc");
+    let mut sets: Vec<(&str, Option<String>)> = Vec::new();
     for (i, col) in cols.iter().enumerate() {
         if ch.diff(col, &before[i + 1], &after[i]) {
-            qb.push(*col).push(" = ").push_bind(after[i].clone()).push(", ");
-            clocks = format!("json_set({clocks}, '$.{col}', '{}')", s.hlc);
+            sets.push((*col, Some(after[i].clone())));
         }
     }
-    if ch.is_empty() {
-        return Ok(ch);
+    if !sets.is_empty() {
+        set_columns(w, table, id, &sets).await?;
     }
-    qb.push("updated_at = ").push_bind(s.now.clone());
-    qb.push(", updated_by = ").push_bind(s.user.id.clone());
-    qb.push(", hlc = ").push_bind(s.hlc.clone());
-    qb.push(", field_hlc = ").push(clocks);
-    qb.push(" WHERE id = ").push_bind(id.to_string());
-    qb.build().execute(&mut *w.tx).await?;
     Ok(ch)
 }
 

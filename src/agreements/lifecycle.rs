@@ -341,12 +341,7 @@ pub async fn record_notice(desk: &Desk, id: &str, input: &NoticeInput) -> Result
         ("notice_ref", Some(notice_ref.clone())),
         ("correct_by", Some(correct_by.clone())),
     ];
-    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
-    let mut ch = Changes::new();
-    ch.set("notice_on", &notice_on);
-    ch.set("notice_ref", &notice_ref);
-    ch.set("correct_by", &correct_by);
-    audit::record(&mut w, "breach_notice", "agreement", id, &ch).await?;
+    super::write_fields(&mut w, id, "breach_notice", &sets, Changes::new()).await?;
     w.commit().await?;
     super::get(desk, id).await
 }
@@ -400,13 +395,9 @@ pub async fn terminate(desk: &Desk, id: &str, input: &TerminateInput) -> Result<
         ("ended_on", Some(ended_on.clone())),
         ("end_note", Some(note.clone())),
     ];
-    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
     let mut ch = Changes::new();
     ch.diff("status", &h.status, &"ended".to_string());
-    ch.set("end_cause", &input.cause);
-    ch.set("ended_on", &ended_on);
-    ch.set("end_note", &note);
-    audit::record(&mut w, "terminate", "agreement", id, &ch).await?;
+    super::write_fields(&mut w, id, "terminate", &sets, ch).await?;
     w.commit().await?;
     super::get(desk, id).await
 }
@@ -478,13 +469,9 @@ pub async fn close(desk: &Desk, id: &str) -> Result<super::Agreement> {
         sets.push(("end_kind", Some("expiry".into())));
         sets.push(("ended_on", row.0.clone()));
     }
-    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
     let mut ch = Changes::new();
     ch.diff("status", &h.status, &"closed".to_string());
-    if expired {
-        ch.set("end_kind", &"expiry");
-    }
-    audit::record(&mut w, "close", "agreement", id, &ch).await?;
+    super::write_fields(&mut w, id, "close", &sets, ch).await?;
     w.commit().await?;
     super::get(desk, id).await
 }
@@ -513,11 +500,9 @@ pub async fn set_intent(desk: &Desk, id: &str, intent: &str, note: &str) -> Resu
         ("intent_on", Some(today)),
         ("intent_note", Some(note.clone())),
     ];
-    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
     let mut ch = Changes::new();
     ch.diff("renewal_intent", &before, &intent.to_string());
-    ch.set("intent_note", &note);
-    audit::record(&mut w, "renewal_intent", "agreement", id, &ch).await?;
+    super::write_fields(&mut w, id, "renewal_intent", &sets, ch).await?;
     w.commit().await?;
     super::get(desk, id).await
 }

@@ -805,6 +805,24 @@ pub(crate) async fn head(conn: &mut SqliteConnection, id: &str) -> Result<Head> 
     row.ok_or_else(|| Error::NotFound { entity: "agreement", id: id.into() })
 }
 
+/// Writes `sets` on agreement `id` inside `w` and records them as operation `op`; what `ch`
+/// already holds (a status with its before, a fingerprint) is recorded as it is.
+pub(crate) async fn write_fields(
+    w: &mut Write,
+    id: &str,
+    op: &str,
+    sets: &[(&str, Option<String>)],
+    mut ch: Changes,
+) -> Result<()> {
+    crate::records::set_columns(w, "agreement", id, sets).await?;
+    for (col, value) in sets {
+        if !ch.contains(col) {
+            ch.set(col, value);
+        }
+    }
+    audit::record(w, op, "agreement", id, &ch).await
+}
+
 /// Refuses unless the agreement's status is one of `allowed` (`status: not_<first allowed>`).
 pub(crate) fn require_status(h: &Head, allowed: &[&str]) -> Result<()> {
     if allowed.contains(&h.status.as_str()) {
@@ -878,11 +896,10 @@ pub async fn submit(desk: &Desk, id: &str) -> Result<Agreement> {
     if !missing.is_empty() {
         return Err(Error::Validation(missing));
     }
-    crate::records::set_columns(&mut w, "agreement", id, &[("status", Some("in_review".into()))]).await?;
     let mut ch = Changes::new();
     ch.diff("status", &h.status, &"in_review".to_string());
     ch.set("fingerprint", &v.fingerprint);
-    audit::record(&mut w, "submit_review", "agreement", id, &ch).await?;
+    write_fields(&mut w, id, "submit_review", &[("status", Some("in_review".into()))], ch).await?;
     w.commit().await?;
     get(desk, id).await
 }

@@ -161,14 +161,10 @@ pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agr
         ("their_capacity", Some(theirs.1)),
         ("their_authorisation", Some(theirs.2)),
     ];
-    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
     let mut ch = Changes::new();
     ch.diff("status", &h.status, &"signed".to_string());
     ch.set("fingerprint", &v.fingerprint);
-    ch.set("signed_on", &signed_on);
-    ch.set("effective_on", &effective_on);
-    ch.set("expires_on", &expires_on);
-    audit::record(&mut w, "sign", "agreement", id, &ch).await?;
+    super::write_fields(&mut w, id, "sign", &sets, ch).await?;
     w.commit().await?;
     super::get(desk, id).await
 }
@@ -234,15 +230,7 @@ pub async fn archive(desk: &Desk, id: &str, input: &ArchiveInput) -> Result<supe
         ("scan_id", scan.as_ref().map(|s| s.0.clone())),
         ("scan_sha256", scan.as_ref().map(|s| s.1.clone())),
     ];
-    crate::records::set_columns(&mut w, "agreement", id, &sets).await?;
-    let mut ch = Changes::new();
-    ch.set("archive_no", &no);
-    ch.set("archive_location", &location);
-    ch.set("custodian", &custodian);
-    if let Some((_, sha)) = &scan {
-        ch.set("scan_sha256", sha);
-    }
-    audit::record(&mut w, "archive", "agreement", id, &ch).await?;
+    super::write_fields(&mut w, id, "archive", &sets, Changes::new()).await?;
     w.commit().await?;
     super::get(desk, id).await
 }
