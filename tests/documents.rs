@@ -352,6 +352,36 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
     {
         assert!(text.contains(needle), "{needle} missing");
     }
+
+    // An amendment says which clause of the master it changes and which one it adds.
+    let s1 = agreements::create_amendment(&t.desk, &a.row.id).await.unwrap();
+    let mut settlement = a.current.clauses.iter().find(|c| c.key == "settlement").unwrap().clone();
+    settlement.body = "双方按季度对账结算。".into();
+    let added = ClauseText {
+        key: "custom.data".into(),
+        version: 0,
+        category: "other".into(),
+        title: "数据报送".into(),
+        body: "乙方每月报送库存数据。".into(),
+    };
+    let input = DraftInput {
+        title: s1.row.title.clone(),
+        variables: s1.current.variables.clone(),
+        clauses: vec![settlement, added],
+        note: String::new(),
+        report_cycle: "none".into(),
+    };
+    agreements::save_draft(&t.desk, &s1.row.id, 1, &input).await.unwrap();
+    let printed = signing::print(&t.desk, &s1.row.id, None).await.unwrap();
+    let path = t.dir.path().join("amendment.pdf");
+    std::fs::write(&path, &printed.bytes).unwrap();
+    keep(&path, "agreement-amendment.pdf");
+    let position = a.current.clauses.iter().position(|c| c.key == "settlement").unwrap() as u32 + 1;
+    let text = squeeze(&read_back(&path).unwrap());
+    let changed = format!("原协议第{}条“结算方式”修改为：结算方式", layout::chinese_number(position));
+    for needle in [changed.as_str(), "新增条款：数据报送", "补充协议", a.row.number.as_str()] {
+        assert!(text.contains(needle), "{needle} missing from the amendment");
+    }
     t.desk.close().await;
 }
 

@@ -174,16 +174,30 @@ impl Session {
         }
     }
 
+    /// Clicks `css`, scrolled into view first; an element drawn again between finding and
+    /// clicking it (a list that renders twice as its data arrives) is looked up once more.
     async fn click(&self, css: &str) {
-        let el = self.find(css).await;
-        let arg = serde_json::to_value(&el).expect("element reference");
-        self.c()
-            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg])
-            .await
-            .expect("scroll into view");
-        if let Err(e) = el.click().await {
-            self.shot("failure").await;
-            panic!("click {css}: {e:?}");
+        let mut attempts = 0;
+        loop {
+            let el = self.find(css).await;
+            let arg = serde_json::to_value(&el).expect("element reference");
+            let clicked =
+                match self.c().execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg]).await {
+                    Ok(_) => el.click().await.map(|_| ()),
+                    Err(e) => Err(e),
+                };
+            match clicked {
+                Ok(()) => return,
+                Err(fantoccini::error::CmdError::Standard(e))
+                    if e.error == fantoccini::error::ErrorStatus::StaleElementReference && attempts < 3 =>
+                {
+                    attempts += 1;
+                }
+                Err(e) => {
+                    self.shot("failure").await;
+                    panic!("click {css}: {e:?}");
+                }
+            }
         }
     }
 
@@ -1291,8 +1305,29 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
         .expect("pdftoppm");
     assert!(ok.success() && first_page.with_extension("png").is_file());
 
-    // The fingerprint printed on the page tells which version it is.
+    // An amendment to the settlement clause, drafted from the master's own clause.
     let fp = s.text("#agreement-fingerprint").await;
+    s.click("#amend-new").await;
+    s.wait_text("#agreement-number", &format!("{number}-S1")).await;
+    s.wait_text("#agreement-missing", "条款").await;
+    let settlement = s
+        .js("return [...document.querySelectorAll('#add-clause-pick option')].find(o => o.textContent === '结算方式').value")
+        .await;
+    s.choose("#add-clause-pick", settlement.as_str().expect("settlement clause offered")).await;
+    s.click("#add-clause").await;
+    s.type_into("[data-field='clauses.0.body']", "双方按季度对账结算，乙方应在收到发票后四十五日内付款。")
+        .await;
+    s.click("#agreement-save").await;
+    s.wait_text("#toasts", "已保存为第 2 版").await;
+    assert_eq!(s.js("return document.querySelector('#agreement-missing') === null").await, json!(true));
+    s.find("#agreement-submit").await;
+    s.shot("agreement-amendment-zh").await;
+    s.click(".agreement-page .facts a[href^='#/agreements/']").await;
+    s.wait_text("#agreement-number", &number).await;
+    s.click("#terms-show").await;
+    s.wait_text("#current-terms", "结算方式").await;
+
+    // The fingerprint printed on the page tells which version it is.
     s.click("[data-nav=agreements]").await;
     s.click("#agreement-verify").await;
     s.type_into("#verify-form #f-fingerprint", &fp).await;
@@ -1301,8 +1336,8 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.shot("agreement-verify-zh").await;
     s.click("#verify-form button[type=button]").await;
 
-    // In English.
-    s.click("#agreements-table .partner-link").await;
+    // In English (the master agreement, below its newer amendment).
+    s.click("#agreements-table tbody tr:last-child .partner-link").await;
     s.set_language("en", "Partners").await;
     s.wait_text("#agreement-steps .current", "In effect").await;
     s.wait_text("#agreement-signing", "Authorised representative").await;
@@ -1313,7 +1348,10 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     let desk = open_desk(&dir.path().join("data")).await;
     channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("sign in");
     let list = channeldesk::agreements::list(&desk, &Default::default()).await.expect("list");
-    let a = channeldesk::agreements::get(&desk, &list[0].id).await.expect("agreement");
+    let master = list.iter().find(|a| a.kind != "amendment").expect("the master agreement");
+    let amendment = list.iter().find(|a| a.kind == "amendment").expect("the amendment");
+    assert_eq!((amendment.master_id.as_deref(), amendment.version_no), (Some(master.id.as_str()), 2));
+    let a = channeldesk::agreements::get(&desk, &master.id).await.expect("agreement");
     assert_eq!((a.row.status.as_str(), a.signed_version_no, a.copies.len()), ("signed", Some(3), 2));
     assert_eq!(a.current.variables["payment_days"], "45");
     assert!(

@@ -662,7 +662,7 @@ pub async fn current_terms(desk: &Desk, master_id: &str) -> Result<Vec<CurrentCl
 pub(crate) async fn overdue_reports(desk: &Desk) -> Result<Vec<crate::reminders::ReminderItem>> {
     let today = desk.today();
     let rows: Vec<Schedule> = sqlx::query_as(
-        "SELECT a.id, a.number || ' · ' || p.name AS label, a.report_cycle, a.effective_on, a.expires_on,
+        "SELECT a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label, a.report_cycle, a.effective_on, a.expires_on,
             a.ended_on, a.signed_on, a.status
          FROM agreement a JOIN partner p ON p.id = a.partner_id
          WHERE a.status IN ('signed', 'ended') AND a.report_cycle <> 'none' AND a.deleted_at IS NULL

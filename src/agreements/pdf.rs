@@ -18,6 +18,8 @@ pub struct Document {
     title: String,
     kind: String,
     master: Option<(String, Option<String>)>,
+    /// An amendment's master clauses as signed (key, title), to say which one a clause changes.
+    master_clauses: Vec<(String, String)>,
     version: Version,
     signing: super::signing::Signing,
     effective_on: Option<String>,
@@ -65,6 +67,20 @@ impl Document {
             ),
             None => None,
         };
+        let master_clauses: Vec<(String, String)> = match &h.master_id {
+            Some(m) => {
+                let text: Option<String> = sqlx::query_scalar(
+                    "SELECT v.clauses FROM agreement a JOIN agreement_version v ON v.id = a.signed_version_id WHERE a.id = ?",
+                )
+                .bind(m)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let clauses: Vec<super::ClauseText> =
+                    text.and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
+                clauses.into_iter().map(|c| (c.key, c.title)).collect()
+            }
+            None => Vec::new(),
+        };
         // Signatures are printed only on the version that was signed.
         let is_signed = signed_id.as_deref() == Some(v.id.as_str());
         Ok(Document {
@@ -72,6 +88,7 @@ impl Document {
             title: h.title.clone(),
             kind: h.kind.clone(),
             master,
+            master_clauses,
             version: v.clone(),
             signing: if is_signed { signing } else { Default::default() },
             effective_on: if is_signed { effective_on } else { None },
@@ -99,6 +116,7 @@ impl Document {
         ]));
         if let Some((master, signed_on)) = &self.master {
             let on = signed_on.clone().unwrap_or_else(|| BLANK.into());
+            blocks.push(Block::Space(2.0));
             blocks.push(Block::Paragraph(format!(
                 "鉴于甲乙双方已于{on}签订编号为 {master} 的协议（以下简称“原协议”），经双方协商一致，\
                  现就原协议的变更事宜订立本补充协议。本补充协议未作变更的部分，仍按原协议执行。"
@@ -106,9 +124,20 @@ impl Document {
         }
         blocks.push(Block::Space(3.0));
         for (i, c) in v.clauses.iter().enumerate() {
+            let title = fill(&c.title, vars, BLANK);
+            // In an amendment, say which clause of the master it changes, or that it is new.
+            let title = match self.master_clauses.iter().position(|(k, _)| *k == c.key) {
+                Some(j) if self.master.is_some() => format!(
+                    "原协议第{}条“{}”修改为：{title}",
+                    chinese_number(j as u32 + 1),
+                    self.master_clauses[j].1
+                ),
+                None if self.master.is_some() => format!("新增条款：{title}"),
+                _ => title,
+            };
             blocks.push(Block::Clause {
                 number: format!("第{}条", chinese_number(i as u32 + 1)),
-                title: fill(&c.title, vars, BLANK),
+                title,
                 body: fill(&c.body, vars, BLANK),
             });
         }
@@ -205,6 +234,7 @@ pub fn sample(number: &str, version: Version, kind: &str) -> Document {
         title: "渠道分销协议".into(),
         kind: kind.into(),
         master: None,
+        master_clauses: Vec::new(),
         version,
         signing: Default::default(),
         effective_on: None,

@@ -220,6 +220,7 @@ function editorCard(a) {
   const form = /** @type {HTMLFormElement} */ (h('form', { id: 'agreement-editor', novalidate: true }));
   const box = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const varsSlot = h('div', { class: 'field-grid', id: 'agreement-vars' });
+  const varsHead = h('h3', null, t('agreement.variables'));
   const clauseSlot = h('div', { class: 'clauses-edit', id: 'agreement-clauses' });
   /** Reads what is typed back into `clauses` and `vars`. */
   const collect = () => {
@@ -235,7 +236,11 @@ function editorCard(a) {
     const keys = new Set(clauses.flatMap((c) => [...placeholders(c.body), ...placeholders(c.title)]));
     return [...VARIABLES.filter((k) => keys.has(k)), ...[...keys].filter((k) => !VARIABLES.includes(k))];
   };
-  const drawVars = () => replace(varsSlot, ...used().map((k) => h('div', { class: `field${['price_terms', 'products', 'territory', 'partner_address'].includes(k) ? ' wide' : ''}` },
+  const drawVars = () => {
+    varsHead.hidden = used().length === 0;
+    drawVarFields();
+  };
+  const drawVarFields = () => replace(varsSlot, ...used().map((k) => h('div', { class: `field${['price_terms', 'products', 'territory', 'partner_address'].includes(k) ? ' wide' : ''}` },
     h('label', { for: `var-${k}` }, variableLabel(k)),
     h('input', { id: `var-${k}`, type: DATE_VARIABLES.includes(k) ? 'date' : 'text', value: vars[k] || '', autocomplete: 'off',
       dataset: { var: k, field: `variables.${k}` }, onChange: () => { collect(); } }),
@@ -313,7 +318,7 @@ function editorCard(a) {
     h('div', { class: 'field-grid' },
       formField({ name: 'title', label: t('agreement.title_field'), required: true, value: a.title }),
       !['amendment'].includes(a.kind) ? formField({ name: 'report_cycle', label: t('agreement.report_cycle'), value: a.report_cycle, options: CYCLES.map((c) => [c, t(`agreement.cycle.${c}`)]) }) : h('span')),
-    h('h3', null, t('agreement.variables')),
+    varsHead,
     varsSlot,
     h('h3', null, t('agreement.clauses')),
     clauseSlot,

@@ -4,6 +4,7 @@ import { h, replace } from '../components/dom.js';
 import { t, formatTime } from '../i18n.js';
 import * as api from '../api.js';
 import { can } from '../app.js';
+import { today } from '../components/form.js';
 
 /** Where a reminder's record is shown. @type {Record<string, string>} */
 const ROUTES = { application: 'applications', partner: 'partners', agreement: 'agreements' };
@@ -33,7 +34,7 @@ export async function homeView(main) {
           h('li', null,
             h('a', { href: `#/${ROUTES[it.entity] || 'partners'}/${encodeURIComponent(it.id)}` }, it.label),
             h('span', { class: 'muted small' }, it.due_on
-              ? t('reminder.expires', { on: it.due_on })
+              ? t('reminder.expires', { on: it.due_on, n: Math.round((Date.parse(it.due_on) - Date.parse(today())) / 86400000) })
               : t(SINCE[g.kind] || 'reminder.since', { time: formatTime(it.since) }))))),
         g.kind === 'partner_without_contact' && g.count > g.items.length && h('a', { href: '#/partners', class: 'small', onClick: () => sessionStorage.setItem('partners-filter-no-contact', '1') },
           t('reminder.show_all', { n: g.count }))))
