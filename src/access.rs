@@ -91,10 +91,16 @@ pub enum Action {
     AgreementTerminate,
     /// Write new versions of clauses in the clause library (R3.1.1).
     ClauseManage,
+    /// Open evaluation rounds and special evaluations, score, finish, record measures (R2.2).
+    EvaluationRun,
+    /// Write a new version of the evaluation scheme (R2.2.1, R1.2).
+    EvaluationSchemeManage,
+    /// Renew the agreement of a partner whose class requires approval (R2.2.3).
+    RenewalApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 20] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -112,6 +118,9 @@ impl Action {
         Action::AgreementReviewBusiness,
         Action::AgreementTerminate,
         Action::ClauseManage,
+        Action::EvaluationRun,
+        Action::EvaluationSchemeManage,
+        Action::RenewalApprove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -133,6 +142,9 @@ impl Action {
             Action::AgreementReviewBusiness => "agreement_review_business",
             Action::AgreementTerminate => "agreement_terminate",
             Action::ClauseManage => "clause_manage",
+            Action::EvaluationRun => "evaluation_run",
+            Action::EvaluationSchemeManage => "evaluation_scheme_manage",
+            Action::RenewalApprove => "renewal_approve",
         }
     }
 }
@@ -156,6 +168,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         AgreementReviewBusiness => role == Business,
         AgreementTerminate => matches!(role, Manager | Admin),
         ClauseManage => matches!(role, Legal | Manager | Admin),
+        EvaluationRun => matches!(role, Channel | Manager | Admin),
+        EvaluationSchemeManage | RenewalApprove => matches!(role, Manager | Admin),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod desk;
 pub mod documents;
 pub mod error;
+pub mod evaluation;
 pub mod hlc;
 pub mod partners;
 mod records;

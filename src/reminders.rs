@@ -6,7 +6,9 @@
 //! in a pipeline stage for [`STALLED_DAYS`] (R2.1.4), referral rewards due (R2.1.3, for users
 //! who settle them), agreements waiting for the user's review (R3.1.2), agreements
 //! expiring within the renewal reminder days (R3.3.2), execution reports overdue (R3.2.1),
-//! and ended or expired agreements whose handover is not closed (R3.3.1).
+//! and ended or expired agreements whose handover is not closed (R3.3.1), active partners not
+//! evaluated for a year (R2.2.1), and measures after a special evaluation past their date
+//! (R2.2.2).
 
 use crate::access::Action;
 use crate::desk::Desk;
@@ -87,6 +89,29 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
         push_group(desk, &mut groups, "referral_reward_due", "R2.1.3", owed, &items).await?;
     }
     agreement_groups(desk, &me.roles, &mut groups).await?;
+    // R2.2.1: every active partner is evaluated at least once a year.
+    let year_ago = crate::desk::rfc3339(desk.now() - chrono::Duration::days(365));
+    let unevaluated = format!(
+        "FROM partner p WHERE p.status = 'active' AND p.deleted_at IS NULL AND NOT EXISTS (
+            SELECT 1 FROM evaluation e WHERE e.partner_id = p.id AND e.status = 'finished' AND e.deleted_at IS NULL
+            AND e.finished_at >= '{year_ago}')"
+    );
+    let items = format!(
+        "SELECT 'partner' AS entity, p.id, p.name AS label,
+            COALESCE((SELECT max(finished_at) FROM evaluation WHERE partner_id = p.id AND status = 'finished'), p.created_at) AS since
+         {unevaluated} ORDER BY since, p.name"
+    );
+    push_group(desk, &mut groups, "evaluation_due", "R2.2.1", &unevaluated, &items).await?;
+    // R2.2.2: measures after a special evaluation, past their date and not done.
+    let today = desk.today();
+    let late = format!(
+        "FROM evaluation_measure m JOIN evaluation e ON e.id = m.evaluation_id JOIN partner p ON p.id = e.partner_id
+         WHERE m.done_on IS NULL AND m.deleted_at IS NULL AND e.deleted_at IS NULL AND m.due_on < '{today}'"
+    );
+    let items = format!(
+        "SELECT 'evaluation' AS entity, e.id, p.name || ' · ' || m.action AS label, m.due_on AS since {late} ORDER BY m.due_on"
+    );
+    push_group(desk, &mut groups, "measure_overdue", "R2.2.2", &late, &items).await?;
     Ok(groups)
 }
 

@@ -33,6 +33,10 @@ fn expected(action: Action) -> &'static [Role] {
         Action::AgreementReviewBusiness => &[Business],
         Action::AgreementTerminate => &[Manager, Admin],
         Action::ClauseManage => &[Legal, Manager, Admin],
+        // R2.2: the channel department evaluates; the scheme and approving the renewal of a
+        // partner whose class requires it are managers'.
+        Action::EvaluationRun => &[Channel, Manager, Admin],
+        Action::EvaluationSchemeManage | Action::RenewalApprove => &[Manager, Admin],
     }
 }
 

@@ -169,6 +169,21 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         agreements::agreement_terms,
         agreements::renewal_days_get,
         agreements::renewal_days_set,
+        evaluation::evaluation_scheme_versions,
+        evaluation::evaluation_scheme_save,
+        evaluation::evaluation_list,
+        evaluation::evaluation_get,
+        evaluation::evaluation_round,
+        evaluation::evaluation_special,
+        evaluation::evaluation_score,
+        evaluation::evaluation_finish,
+        evaluation::evaluation_measure_add,
+        evaluation::evaluation_measure_done,
+        evaluation::partner_standing,
+        evaluation::evaluation_print,
+        evaluation::portfolio,
+        evaluation::portfolio_print,
+        evaluation::portfolio_csv,
     ])
 }
 

@@ -212,7 +212,22 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "agreement_verify_file"
         | "agreement_reports"
         | "agreement_terms"
-        | "renewal_days_get" => "partner_read",
+        | "renewal_days_get"
+        | "evaluation_scheme_versions"
+        | "evaluation_list"
+        | "evaluation_get"
+        | "partner_standing"
+        | "evaluation_print"
+        | "portfolio"
+        | "portfolio_print"
+        | "portfolio_csv" => "partner_read",
+        "evaluation_round"
+        | "evaluation_special"
+        | "evaluation_score"
+        | "evaluation_finish"
+        | "evaluation_measure_add"
+        | "evaluation_measure_done" => "evaluation_run",
+        "evaluation_scheme_save" => "evaluation_scheme_manage",
         "agreement_create"
         | "agreement_amend"
         | "agreement_save"
@@ -283,6 +298,8 @@ fn holders(guard: &str) -> &'static [&'static str] {
         "agreement_comment" => &["channel", "legal", "business", "manager", "admin"],
         "agreement_terminate" => &["manager", "admin"],
         "clause_manage" => &["legal", "manager", "admin"],
+        "evaluation_run" => &["channel", "manager", "admin"],
+        "evaluation_scheme_manage" => &["manager", "admin"],
         other => panic!("{other}"),
     }
 }
@@ -363,6 +380,18 @@ fn args(cmd: &str) -> Value {
         "agreement_handover" => json!({ "id": "no-such-id", "item": "customers_handed_on", "doneOn": "" }),
         "agreement_intent" => json!({ "id": "no-such-id", "intent": "renew", "note": "" }),
         "renewal_days_set" => json!({ "days": [90, 60, 30] }),
+        "evaluation_scheme_save" | "evaluation_special" => json!({ "input": {} }),
+        "evaluation_list" => json!({ "query": {} }),
+        "evaluation_get" | "evaluation_finish" | "evaluation_print" => json!({ "id": "no-such-id" }),
+        "evaluation_round" => json!({ "year": 1999 }),
+        "evaluation_score" => json!({ "id": "no-such-id", "scores": [] }),
+        "evaluation_measure_add" => json!({ "id": "no-such-id", "input": {} }),
+        "evaluation_measure_done" => json!({ "measureId": "no-such-id", "doneOn": "" }),
+        "partner_standing" => json!({ "partnerId": "no-such-id" }),
+        "portfolio" => json!({ "period": { "from": "2026-01-01", "to": "2026-12-31" } }),
+        // Refused by the period's check, so that no viewer is opened from a test.
+        "portfolio_print" => json!({ "period": { "from": "bad", "to": "" } }),
+        "portfolio_csv" => json!({ "period": { "from": "bad", "to": "" }, "labels": {} }),
         _ => json!({}),
     }
 }

@@ -507,13 +507,25 @@ pub async fn set_intent(desk: &Desk, id: &str, intent: &str, note: &str) -> Resu
     super::get(desk, id).await
 }
 
-/// Starts the renewal of signed agreement `id` (the partner's intent must be `renew`): a new
+/// Starts the renewal of signed agreement `id` (the partner's intent must be `renew`; a
+/// partner whose class requires approval needs a manager, R2.2.3): a new
 /// agreement, pre-filled with the signed text and the next term, that goes through review
 /// and signing again (R3.3.2).
 pub async fn renew(desk: &Desk, id: &str) -> Result<super::Agreement> {
-    desk.require(Action::AgreementDraft)?;
+    let me = desk.require(Action::AgreementDraft)?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
+    // R2.2.3: a partner whose class requires it is renewed only by a manager.
+    let (class, consequence) = crate::evaluation::consequence(&mut w.tx, &h.partner_id).await?;
+    if consequence.renewal_approval && !crate::access::any_allows(&me.roles, Action::RenewalApprove) {
+        return Err(Error::Gate {
+            to: "renewal".into(),
+            missing: vec![crate::error::FieldError::new(
+                format!("class.{}", class.unwrap_or_default()),
+                "renewal_approval",
+            )],
+        });
+    }
     require_status(&h, &["signed"])?;
     if h.kind == "amendment" {
         return Err(Error::field("kind", "amendment"));

@@ -16,7 +16,6 @@ use crate::error::{Error, FieldError, Result};
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
-use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
 /// Who signed, when and where.
@@ -235,12 +234,7 @@ pub async fn archive(desk: &Desk, id: &str, input: &ArchiveInput) -> Result<supe
     super::get(desk, id).await
 }
 
-/// A rendered PDF and the file name to offer.
-#[derive(Debug, Clone)]
-pub struct Printed {
-    pub bytes: Vec<u8>,
-    pub file_name: String,
-}
+pub use crate::documents::Printed;
 
 async fn render_version(
     desk: &Desk,
@@ -348,22 +342,7 @@ pub async fn print_copies(desk: &Desk, id: &str, recipients: &[String]) -> Resul
     Ok(Printed { bytes, file_name: format!("{}-copies-{}-{}.pdf", h.number, already + 1, total) })
 }
 
-/// Writes `bytes` to `path` through a temporary file.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("pdf.part");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::Document(format!("{}: {e}", path.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::Document(format!("{}: {e}", path.display())))
-}
-
-/// Writes a printed document into the data folder's `prints` folder (to open in the system
-/// viewer for printing); its path.
-pub fn write_to_prints(desk: &Desk, printed: &Printed) -> Result<PathBuf> {
-    let dir = desk.data_dir().join("prints");
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Document(format!("{}: {e}", dir.display())))?;
-    let path = dir.join(&printed.file_name);
-    write_file(&path, &printed.bytes)?;
-    Ok(path)
-}
+pub use crate::documents::{write_file, write_to_prints};
 
 /// What a PDF or a printed fingerprint is.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]

@@ -56,6 +56,9 @@ pub enum Block {
     /// Side-by-side columns of label / value pairs (the two parties' signatures), kept together.
     Columns(Vec<Vec<(String, String)>>),
     Space(f32),
+    /// A horizontal bar chart drawn with vector rectangles: label, share of the track (0–1) and
+    /// the value written after the bar; kept on one page.
+    Bars(Vec<(String, f32, String)>),
 }
 
 /// A table with wrapped cells; `widths` are relative.
@@ -354,6 +357,38 @@ impl<'a> Composer<'a> {
                 self.push(height, draws, false);
             }
             Block::Space(mm) => self.push(*mm, Vec::new(), false),
+            Block::Bars(rows) => {
+                let label_w = 42.0;
+                let value_w = 22.0;
+                let track = self.width - label_w - value_w;
+                let row_h = 7.5;
+                let mut draws = Vec::new();
+                for (i, (label, share, value)) in rows.iter().enumerate() {
+                    let y = row_h * i as f32;
+                    draws.push(Draw::Text {
+                        x: 0.0,
+                        dy: y + 5.0,
+                        size: 9.5,
+                        grey: 0.15,
+                        text: label.clone(),
+                        spacing: 0.0,
+                    });
+                    draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w: track, h: 4.8, grey: 0.92 });
+                    let w = track * share.clamp(0.0, 1.0);
+                    if w > 0.0 {
+                        draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w, h: 4.8, grey: 0.35 });
+                    }
+                    draws.push(Draw::Text {
+                        x: label_w + track + 3.0,
+                        dy: y + 5.0,
+                        size: 9.5,
+                        grey: 0.1,
+                        text: value.clone(),
+                        spacing: 0.0,
+                    });
+                }
+                self.push(row_h * rows.len() as f32 + 3.0, draws, false);
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 //! Documents people print: PDF output with `printpdf` (fonts subset and embedded).
 //!
-//! Now: the recovery kit of the database key. The agreement and report engine (text flow,
-//! tables, page footers, fingerprints) grows here with the documents that need it.
+//! The recovery kit of the database key, and the flow engine ([`layout`]) that agreements and
+//! evaluation reports are printed with; a printed document is written to a temporary name and
+//! renamed, into the data folder's `prints/` (to open in the system viewer) or where the user
+//! chose.
 //!
 //! Invariants: no font file ships with the program: a CJK font is found on the system (or
 //! named in `CHANNELDESK_FONT`), and without one a clear `document` error is returned; every
@@ -11,3 +13,31 @@ pub mod fonts;
 pub mod layout;
 pub mod page;
 pub mod recovery_kit;
+
+use crate::desk::Desk;
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// A rendered PDF and the file name to offer.
+#[derive(Debug, Clone)]
+pub struct Printed {
+    pub bytes: Vec<u8>,
+    pub file_name: String,
+}
+
+/// Writes `bytes` to `path` through a temporary file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("pdf.part");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::Document(format!("{}: {e}", path.display())))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::Document(format!("{}: {e}", path.display())))
+}
+
+/// Writes a printed document into the data folder's `prints` folder (to open in the system
+/// viewer for printing); its path.
+pub fn write_to_prints(desk: &Desk, printed: &Printed) -> Result<PathBuf> {
+    let dir = desk.data_dir().join("prints");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::Document(format!("{}: {e}", dir.display())))?;
+    let path = dir.join(&printed.file_name);
+    write_file(&path, &printed.bytes)?;
+    Ok(path)
+}

@@ -66,3 +66,87 @@ pub fn partner(name: &str) -> PartnerInput {
 pub fn contact(name: &str, mobile: &str, email: &str) -> ContactInput {
     ContactInput { name: name.into(), mobile: mobile.into(), email: email.into(), ..Default::default() }
 }
+
+/// An agreement for `partner_id` drafted, approved by a legal and a business reviewer (made
+/// here) and signed by the owner, who is signed in afterwards; its id.
+pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
+    use channeldesk::access::Role;
+    use channeldesk::agreements::{self, DraftInput, NewAgreement, ReviewInput, library, signing};
+    users::sign_out(&t.desk).await.unwrap();
+    users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
+    for (login, role) in [("rev-legal", Role::Legal), ("rev-biz", Role::Business)] {
+        let exists = users::list(&t.desk).await.unwrap().iter().any(|u| u.login == login);
+        if !exists {
+            let u = users::NewUser {
+                login: login.into(),
+                display_name: login.into(),
+                password: "password-1".into(),
+                roles: vec![role],
+            };
+            users::create(&t.desk, &u).await.unwrap();
+        }
+    }
+    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
+    let a = agreements::create(
+        &t.desk,
+        &NewAgreement { partner_id: partner_id.into(), template_id: tpl.id, title: String::new() },
+    )
+    .await
+    .unwrap();
+    let mut variables = a.current.variables.clone();
+    for k in [
+        "company_name",
+        "company_credit_code",
+        "partner_credit_code",
+        "partner_address",
+        "territory",
+        "products",
+        "price_terms",
+        "settlement_cycle",
+        "payment_days",
+        "annual_target",
+    ] {
+        variables
+            .entry(k.to_string())
+            .and_modify(|v| {
+                if v.is_empty() {
+                    *v = format!("{k} 值")
+                }
+            })
+            .or_insert_with(|| format!("{k} 值"));
+    }
+    variables.insert("start_on".into(), "2026-01-01".into());
+    variables.insert("end_on".into(), "2026-12-31".into());
+    let input = DraftInput {
+        title: a.row.title.clone(),
+        variables,
+        clauses: a.current.clauses.clone(),
+        note: String::new(),
+        report_cycle: "none".into(),
+    };
+    let a = agreements::save_draft(&t.desk, &a.row.id, 1, &input).await.unwrap();
+    let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
+    for (login, side) in [("rev-legal", "legal"), ("rev-biz", "business")] {
+        users::sign_out(&t.desk).await.unwrap();
+        users::sign_in(&t.desk, login, "password-1").await.unwrap();
+        let r = ReviewInput {
+            side: side.into(),
+            decision: "approve".into(),
+            comment: String::new(),
+            fingerprint: a.current.fingerprint.clone(),
+        };
+        agreements::review(&t.desk, &a.row.id, &r).await.unwrap();
+    }
+    users::sign_out(&t.desk).await.unwrap();
+    users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
+    let sign = signing::SignInput {
+        signed_on: "2026-01-01".into(),
+        signed_place: "深圳".into(),
+        our_signatory: "甲".into(),
+        our_capacity: "legal_rep".into(),
+        their_signatory: "乙".into(),
+        their_capacity: "legal_rep".into(),
+        ..Default::default()
+    };
+    signing::sign(&t.desk, &a.row.id, &sign).await.unwrap().row.id
+}

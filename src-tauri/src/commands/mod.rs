@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod app;
 pub mod applications;
 pub mod audit;
+pub mod evaluation;
 pub mod partners;
 pub mod recruitment;
 pub mod session;
