@@ -444,3 +444,97 @@ fn a_long_table_repeats_its_header_and_the_output_is_deterministic() {
         assert_eq!(all.matches(&format!("DW-{i:03} ")).count(), 1, "row {i}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Evaluation reports (R2.2.1–R2.2.3).
+
+#[tokio::test]
+async fn evaluation_and_portfolio_reports_read_back() {
+    use channeldesk::evaluation::report::{self, PeriodInput, PortfolioLabels};
+    use channeldesk::evaluation::{self, ScoreInput};
+    let t = desk().await;
+    let mut ids = Vec::new();
+    for (name, band) in [("宁波云辰电子有限公司", 0usize), ("温州新诚数据服务有限公司", 9)]
+    {
+        let mut p = common::partner(name);
+        p.status = "active".into();
+        p.credit_code = if band == 0 { "91350100M000100Y43".into() } else { String::new() };
+        ids.push(partners::create(&t.desk, &p, false).await.unwrap().id);
+    }
+    evaluation::start_round(&t.desk, 2026).await.unwrap();
+    let rows = evaluation::list(&t.desk, &Default::default()).await.unwrap().rows;
+    for (i, pid) in ids.iter().enumerate() {
+        let id = rows.iter().find(|r| &r.partner_id == pid).unwrap().id.clone();
+        let e = evaluation::get(&t.desk, &id).await.unwrap();
+        let scores: Vec<ScoreInput> = e
+            .scheme
+            .indicators
+            .iter()
+            .map(|ind| ScoreInput {
+                indicator: ind.key.clone(),
+                score: ind
+                    .bands
+                    .get(if i == 0 { 0 } else { ind.bands.len().saturating_sub(1) })
+                    .map(|b| b.score),
+                actual: (ind.kind == "ratio").then_some(if i == 0 { 4_600_000 } else { 1_000_000 }),
+                target: (ind.kind == "ratio").then_some(5_000_000),
+                evidence: format!("{}：季度核查记录", ind.label),
+            })
+            .collect();
+        evaluation::score(&t.desk, &id, &scores).await.unwrap();
+        evaluation::finish(&t.desk, &id).await.unwrap();
+    }
+    let first = evaluation::list(&t.desk, &Default::default())
+        .await
+        .unwrap()
+        .rows
+        .into_iter()
+        .find(|r| r.partner_id == ids[0])
+        .unwrap();
+    let printed = report::evaluation_pdf(&t.desk, &first.id).await.unwrap();
+    let again = report::evaluation_pdf(&t.desk, &first.id).await.unwrap();
+    assert!(printed.bytes == again.bytes, "same evaluation, same bytes");
+    let path = t.dir.path().join("evaluation.pdf");
+    std::fs::write(&path, &printed.bytes).unwrap();
+    keep(&path, "evaluation-report.pdf");
+    let Some(text) = read_back(&path) else { return };
+    let text = squeeze(&text);
+    for needle in [
+        "渠道商年度评估报告",
+        "宁波云辰电子有限公司",
+        "91350100M000100Y43",
+        "总分98.00，评定为A类",
+        "各维度得分",
+        "业绩达成（35%）",
+        "年度销售目标完成率",
+        "评分依据",
+        "评估人（签字）",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the evaluation report");
+    }
+    let period = PeriodInput { from: "2026-01-01".into(), to: "2026-12-31".into() };
+    let p = report::portfolio(&t.desk, &period).await.unwrap();
+    assert_eq!((p.distribution["A"], p.distribution["B"], p.distribution["C"]), (1, 0, 1));
+    let printed = report::portfolio_pdf(&t.desk, &period).await.unwrap();
+    let path = t.dir.path().join("portfolio.pdf");
+    std::fs::write(&path, &printed.bytes).unwrap();
+    keep(&path, "evaluation-portfolio.pdf");
+    let text = squeeze(&read_back(&path).unwrap());
+    for needle in [
+        "渠道商评估汇总报告",
+        "分类分布",
+        "A类",
+        "1家（50%）",
+        "宁波云辰电子有限公司",
+        "温州新诚数据服务有限公司",
+        "98.00",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the portfolio");
+    }
+    let csv = t.dir.path().join("portfolio.csv");
+    let header = ["合作伙伴", "评估", "总分", "类别", "原类别", "完成日期"].map(String::from).to_vec();
+    assert_eq!(report::portfolio_csv(&t.desk, &period, &PortfolioLabels { header }, &csv).await.unwrap(), 2);
+    let body = std::fs::read_to_string(&csv).unwrap();
+    assert!(body.starts_with('\u{feff}') && body.contains("宁波云辰电子有限公司,2026,98.00,A"), "{body}");
+    t.desk.close().await;
+}

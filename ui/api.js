@@ -105,6 +105,31 @@
 /** @typedef {import('./bindings/Verification').Verification} Verification */
 /** @typedef {import('./bindings/Version').Version} Version */
 /** @typedef {import('./bindings/VersionDiff').VersionDiff} VersionDiff */
+/** @typedef {import('./bindings/Band').Band} Band */
+/** @typedef {import('./bindings/ClassBand').ClassBand} ClassBand */
+/** @typedef {import('./bindings/ClassChange').ClassChange} ClassChange */
+/** @typedef {import('./bindings/Consequence').Consequence} Consequence */
+/** @typedef {import('./bindings/DimensionResult').DimensionResult} DimensionResult */
+/** @typedef {import('./bindings/EvalResult').EvalResult} EvalResult */
+/** @typedef {import('./bindings/Evaluation').Evaluation} Evaluation */
+/** @typedef {import('./bindings/EvaluationPage').EvaluationPage} EvaluationPage */
+/** @typedef {import('./bindings/EvaluationQuery').EvaluationQuery} EvaluationQuery */
+/** @typedef {import('./bindings/EvaluationRow').EvaluationRow} EvaluationRow */
+/** @typedef {import('./bindings/EvaluationScheme').EvaluationScheme} EvaluationScheme */
+/** @typedef {import('./bindings/EvaluationSchemeInput').EvaluationSchemeInput} EvaluationSchemeInput */
+/** @typedef {import('./bindings/Indicator').Indicator} Indicator */
+/** @typedef {import('./bindings/IndicatorResult').IndicatorResult} IndicatorResult */
+/** @typedef {import('./bindings/Measure').Measure} Measure */
+/** @typedef {import('./bindings/MeasureInput').MeasureInput} MeasureInput */
+/** @typedef {import('./bindings/Mover').Mover} Mover */
+/** @typedef {import('./bindings/PartnerStanding').PartnerStanding} PartnerStanding */
+/** @typedef {import('./bindings/PeriodInput').PeriodInput} PeriodInput */
+/** @typedef {import('./bindings/Portfolio').Portfolio} Portfolio */
+/** @typedef {import('./bindings/PortfolioLabels').PortfolioLabels} PortfolioLabels */
+/** @typedef {import('./bindings/RoundSummary').RoundSummary} RoundSummary */
+/** @typedef {import('./bindings/ScoreInput').ScoreInput} ScoreInput */
+/** @typedef {import('./bindings/ScoreRow').ScoreRow} ScoreRow */
+/** @typedef {import('./bindings/SpecialInput').SpecialInput} SpecialInput */
 /** Where a printed PDF went (`commands/agreements.rs`). @typedef {{ path: string, opened: boolean }} PrintedFile */
 /**
  * What the window needs at start (`commands/app.rs` AppStatus).
@@ -382,3 +407,35 @@ export const agreementTerms = (id) => call('agreement_terms', { id });
 export const renewalDaysGet = () => call('renewal_days_get');
 /** @param {number[]} days @returns {Promise<number[]>} */
 export const renewalDaysSet = (days) => call('renewal_days_set', { days });
+
+// Evaluation and classification (R2.2.1–R2.2.3).
+/** @returns {Promise<EvaluationScheme[]>} */
+export const evaluationSchemeVersions = () => call('evaluation_scheme_versions');
+/** @param {EvaluationSchemeInput} input @returns {Promise<EvaluationScheme>} */
+export const evaluationSchemeSave = (input) => call('evaluation_scheme_save', { input });
+/** @param {Partial<EvaluationQuery>} query @returns {Promise<EvaluationPage>} */
+export const evaluationList = (query) => call('evaluation_list', { query });
+/** @param {string} id @returns {Promise<Evaluation>} */
+export const evaluationGet = (id) => call('evaluation_get', { id });
+/** @param {number} year @returns {Promise<RoundSummary>} */
+export const evaluationRound = (year) => call('evaluation_round', { year });
+/** @param {SpecialInput} input @returns {Promise<Evaluation>} */
+export const evaluationSpecial = (input) => call('evaluation_special', { input });
+/** @param {string} id @param {ScoreInput[]} scores @returns {Promise<Evaluation>} */
+export const evaluationScore = (id, scores) => call('evaluation_score', { id, scores });
+/** @param {string} id @returns {Promise<Evaluation>} */
+export const evaluationFinish = (id) => call('evaluation_finish', { id });
+/** @param {string} id @param {MeasureInput} input @returns {Promise<Evaluation>} */
+export const evaluationMeasureAdd = (id, input) => call('evaluation_measure_add', { id, input });
+/** @param {string} measureId @param {string} doneOn @returns {Promise<Evaluation>} */
+export const evaluationMeasureDone = (measureId, doneOn) => call('evaluation_measure_done', { measureId, doneOn });
+/** @param {string} partnerId @returns {Promise<PartnerStanding>} */
+export const partnerStanding = (partnerId) => call('partner_standing', { partnerId });
+/** @param {string} id @returns {Promise<PrintedFile>} */
+export const evaluationPrint = (id) => call('evaluation_print', { id });
+/** @param {PeriodInput} period @returns {Promise<Portfolio>} */
+export const portfolio = (period) => call('portfolio', { period });
+/** @param {PeriodInput} period @returns {Promise<PrintedFile>} */
+export const portfolioPrint = (period) => call('portfolio_print', { period });
+/** Asks where to save; the row count, or null when cancelled. @param {PeriodInput} period @param {PortfolioLabels} labels @returns {Promise<number | null>} */
+export const portfolioCsv = (period, labels) => call('portfolio_csv', { period, labels });

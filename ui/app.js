@@ -31,6 +31,7 @@ import { leadsView } from './views/leads.js';
 import { researchView, noteView } from './views/research.js';
 import { agreementsView, clausesView } from './views/agreements.js';
 import { agreementView } from './views/agreement.js';
+import { evaluationsView, evaluationView, evaluationSchemeView } from './views/evaluations.js';
 
 /** @typedef {{ onKey?: (e: KeyboardEvent) => boolean, unmount?: () => void }} View */
 
@@ -55,6 +56,7 @@ const NAV = [
   { route: 'partners', key: 'nav.partners', icon: '◧', action: 'partner_read' },
   { route: 'pipeline', key: 'nav.pipeline', icon: '▤', action: 'partner_read' },
   { route: 'agreements', key: 'nav.agreements', icon: '✍', action: 'partner_read' },
+  { route: 'evaluations', key: 'nav.evaluations', icon: '★', action: 'partner_read' },
   { route: 'events', key: 'nav.events', icon: '⚑', action: 'partner_read' },
   { route: 'research', key: 'nav.research', icon: '✎', action: 'partner_read' },
   { route: 'audit', key: 'nav.audit', icon: '☰', action: 'audit_read' },
@@ -128,6 +130,9 @@ async function render() {
     else if (area === 'events' && id && sub === 'capture') view = await leadsView(main, id);
     else if (area === 'events' && id) view = await eventView(main, id);
     else if (area === 'events') view = await eventsView(main);
+    else if (area === 'evaluations' && id === 'scheme') view = await evaluationSchemeView(main);
+    else if (area === 'evaluations' && id) view = await evaluationView(main, id);
+    else if (area === 'evaluations') view = await evaluationsView(main);
     else if (area === 'agreements' && id === 'clauses') view = await clausesView(main);
     else if (area === 'agreements' && id) view = await agreementView(main, id);
     else if (area === 'agreements') view = await agreementsView(main);

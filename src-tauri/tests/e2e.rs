@@ -1360,3 +1360,118 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     assert!(channeldesk::audit::verify(&desk).await.expect("verify").intact);
     desk.close().await;
 }
+
+/// R2.2 through the window: the annual round, one evaluator scoring every indicator with
+/// evidence (a refused score shown under its field first), finishing, the class on the
+/// partner's page and in the register, and the evaluation report printed and read back.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_is_evaluated_classified_and_reported() {
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        let p = channeldesk::partners::PartnerInput {
+            name: "杭州云帆网络有限公司".into(),
+            source_kind: "online".into(),
+            status: "active".into(),
+            credit_code: "91350100M000100Y43".into(),
+            ..Default::default()
+        };
+        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.wait_text("[data-kind=evaluation_due]", "杭州云帆网络有限公司").await;
+    s.click("[data-nav=evaluations]").await;
+    s.click("#evaluation-round").await;
+    s.click("#round-form-submit").await;
+    s.wait_text("#toasts", "新建 1 项").await;
+    s.click("#evaluations-table .partner-link").await;
+    s.wait_text("#evaluation-title", "杭州云帆网络有限公司").await;
+    // Every banded indicator at its top level, the sales target at 4.2 of 5 million.
+    s.js(
+        "document.querySelectorAll('#score-table select').forEach((el) => { el.selectedIndex = 1; });
+         document.querySelectorAll('#score-table textarea').forEach((el, i) => { el.value = '季度报告第 ' + (i + 1) + ' 项'; });
+         return 1",
+    )
+    .await;
+    s.type_into("[data-field='scores.0.actual']", "4200000").await;
+    // Without a target the ratio is refused next to its field, and nothing is saved.
+    s.click("#scores-save").await;
+    s.wait_text(".field-error[data-for='scores.0.target']", "必填").await;
+    s.type_into("[data-field='scores.0.target']", "5000000").await;
+    s.click("#scores-save").await;
+    s.wait_text("#toasts", "评分已保存").await;
+    // 25 × 84 + 75 × 100 = 9600.
+    s.wait_text("#evaluation-total", "96.00").await;
+    s.wait_text("#evaluation-class", "A").await;
+    s.js("window.scrollTo(0, 0); document.querySelector('#view').scrollTop = 0; return 1").await;
+    s.shot("evaluation-scoring-zh").await;
+    s.click("#evaluation-finish").await;
+    s.click("dialog[open] button[value=ok]").await;
+    s.wait_text(".page-head", "已完成").await;
+    s.click("#evaluation-print").await;
+    s.wait_text("#toasts", "EVAL-").await;
+    let prints = s.data_dir.join("prints");
+    let pdf = std::fs::read_dir(&prints)
+        .expect("prints")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .expect("report written");
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+    for needle in [
+        "渠道商年度评估报告",
+        "杭州云帆网络有限公司",
+        "91350100M000100Y43",
+        "总分96.00，评定为A类",
+        "业绩达成",
+        "年度销售目标完成率",
+        "王店主",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the report");
+    }
+    let page = artifacts().join("evaluation-report-page1");
+    let ok = Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf)
+        .arg(&page)
+        .status()
+        .expect("pdftoppm");
+    assert!(ok.success());
+    // The class on the partner's page, with its history, and in the register.
+    s.click(".crumbs a[href^='#/partners/']").await;
+    s.wait_text("#partner-standing", "A 类").await;
+    let year = s.js("return new Date().getFullYear()").await;
+    s.wait_text("#class-history", &format!("{year} 年度评估")).await;
+    s.shot("partner-standing-zh").await;
+    open_partners(&s).await;
+    s.wait_text("#partner-table", "A").await;
+    assert_eq!(
+        s.js(
+            "return document.querySelector('#partner-table [data-class], #partner-table .class-A') !== null"
+        )
+        .await,
+        json!(true)
+    );
+    s.click("[data-nav=evaluations]").await;
+    s.choose("#evaluations-status", "finished").await;
+    s.wait_text("#evaluations-table", "96.00").await;
+    s.set_language("en", "Partners").await;
+    s.wait_text("#evaluations-table", "Finished").await;
+    s.shot("evaluations-en").await;
+    s.click("#evaluation-scheme").await;
+    s.find("#eval-scheme-form").await;
+    s.shot("evaluation-scheme-en").await;
+    // Weights of 105 are refused and nothing is saved; then class A from 90 is version 2.
+    s.type_into("#eval-scheme-rows tr:first-child input[name=weight]", "30").await;
+    s.click("#eval-scheme-save").await;
+    s.wait_text("#eval-scheme-form .error-box", "Weights: must total 100 (now 105)").await;
+    s.type_into("#eval-scheme-rows tr:first-child input[name=weight]", "25").await;
+    s.type_into("#band-a", "90").await;
+    s.click("#eval-scheme-save").await;
+    s.wait_text("#eval-scheme-version", "version 2").await;
+    s.wait_text(".page-head", "A 90–100").await;
+    s.close().await;
+}

@@ -7,7 +7,7 @@ import { can } from '../app.js';
 import { today } from '../components/form.js';
 
 /** Where a reminder's record is shown. @type {Record<string, string>} */
-const ROUTES = { application: 'applications', partner: 'partners', agreement: 'agreements' };
+const ROUTES = { application: 'applications', partner: 'partners', agreement: 'agreements', evaluation: 'evaluations' };
 /** How a group's "since" reads. @type {Record<string, string>} */
 const SINCE = {
   application_waiting: 'reminder.submitted',
@@ -15,6 +15,8 @@ const SINCE = {
   agreement_review_business: 'reminder.in_review_since',
   execution_report_overdue: 'reminder.overdue_since',
   agreement_handover: 'reminder.ended_since',
+  evaluation_due: 'reminder.evaluated_since',
+  measure_overdue: 'reminder.due_since',
 };
 
 /** @param {HTMLElement} main */

@@ -14,6 +14,7 @@ import { provinceName, statusBadge, classBadge } from './partners.js';
 import { toInput } from './partner_form.js';
 import { prospectSection } from './prospect.js';
 import { stateBadge, agreementHref, newAgreementDialog } from './agreements.js';
+import { standingSection } from './evaluations.js';
 
 /**
  * Brings a deleted partner back (Undo, or Restore on its page) and shows it.
@@ -102,6 +103,7 @@ function changeList(e, userNames) {
 export async function partnerView(main, id) {
   const [p, history, users, file, agreements] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList(), api.prospectFile(id).catch(() => null),
     api.agreementList({ partner_id: id })]);
+  const standing = await api.partnerStanding(id);
   const userNames = new Map(users.map((u) => [u.id, u.display_name]));
   const field = (/** @type {string} */ key, /** @type {import('../components/dom.js').Child | import('../components/dom.js').Child[]} */ value) =>
     [h('dt', null, fieldLabel(key)), h('dd', { dataset: { field: key } }, value || h('span', { class: 'muted' }, '—'))];
@@ -124,6 +126,7 @@ export async function partnerView(main, id) {
       deleted && h('div', { class: 'error-box' }, t('partner.is_deleted', { time: formatTime(p.deleted_at || '') })),
       !p.channel_contact_id && !deleted && can('partner_write') && assignBox(p, users),
       file && !deleted && prospectSection(p, file, users),
+      !deleted && (standing.history.length > 0 || standing.evaluations.length > 0 || p.status === 'active') && standingSection({ id: p.id, name: p.name }, standing),
       (agreements.length > 0 || (!deleted && can('agreement_draft'))) && h('section', { class: 'card', id: 'partner-agreements' },
         h('header', { class: 'card-head' },
           h('h2', null, t('partner.agreements', { n: agreements.length })),
