@@ -364,7 +364,59 @@ pub async fn seed(desk: &Desk, n: usize, seed: u64) -> Result<usize> {
     }
     seed_recruitment(desk, &staff, &mut rng).await?;
     seed_agreements(desk, &mut rng).await?;
+    seed_evaluations(desk, &mut rng).await?;
     Ok(n)
+}
+
+/// This year's round opened for every active partner, twelve of them scored and finished
+/// (their class and class history from the real evaluation), one special evaluation with a
+/// measure.
+async fn seed_evaluations(desk: &Desk, rng: &mut StdRng) -> Result<()> {
+    use crate::evaluation::{self, EvaluationQuery, MeasureInput, ScoreInput, SpecialInput};
+    let year: i32 = desk.today()[..4].parse().unwrap_or(2026);
+    evaluation::start_round(desk, year).await?;
+    let open =
+        evaluation::list(desk, &EvaluationQuery { status: "open".into(), ..Default::default() }).await?;
+    for row in open.rows.iter().take(12) {
+        let e = evaluation::get(desk, &row.id).await?;
+        let level = rng.random_range(0..3usize);
+        let scores: Vec<ScoreInput> = e
+            .scheme
+            .indicators
+            .iter()
+            .map(|i| ScoreInput {
+                indicator: i.key.clone(),
+                score: i.bands.get(level.min(i.bands.len().saturating_sub(1))).map(|b| b.score),
+                actual: (i.kind == "ratio").then(|| rng.random_range(2_000_000..6_000_000)),
+                target: (i.kind == "ratio").then_some(5_000_000),
+                evidence: "季度经营数据与客户回访记录".into(),
+            })
+            .collect();
+        evaluation::score(desk, &row.id, &scores).await?;
+        evaluation::finish(desk, &row.id).await?;
+    }
+    if let Some(row) = open.rows.get(12) {
+        let owner = desk.actor().map(|a| a.id).unwrap_or_default();
+        let input = SpecialInput {
+            partner_id: row.partner_id.clone(),
+            trigger: "breach".into(),
+            reason: "在授权区域外低价销售，客户投诉两起".into(),
+        };
+        let e = evaluation::start_special(desk, &input).await?;
+        let due = (chrono::NaiveDate::parse_from_str(&desk.today(), "%Y-%m-%d").unwrap_or_default()
+            + chrono::Duration::days(14))
+        .format("%Y-%m-%d")
+        .to_string();
+        evaluation::add_measure(
+            desk,
+            &e.row.id,
+            &MeasureInput {
+                action: "书面通报并限期整改区域价格".into(), owner_id: owner, due_on: due
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The demo legal and business reviewers (no passwords, like the channel staff).

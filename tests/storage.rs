@@ -154,6 +154,24 @@ async fn generated_demo_data_goes_through_the_rules() {
     let due = channeldesk::reminders::due(&t.desk).await.unwrap();
     let expiring = due.iter().find(|g| g.kind == "agreement_expiring").expect("expiring agreements");
     assert_eq!(expiring.count, 2);
+    // This year's round, twelve finished with their class history, one special evaluation.
+    let finished = channeldesk::evaluation::list(
+        &t.desk,
+        &channeldesk::evaluation::EvaluationQuery { status: "finished".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(finished.total, 12);
+    let changes: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM class_change").fetch_one(t.desk.pool()).await.unwrap();
+    assert_eq!(changes, 12);
+    let special = channeldesk::evaluation::list(
+        &t.desk,
+        &channeldesk::evaluation::EvaluationQuery { kind: "special".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(special.total, 1);
     t.desk.close().await;
 }
 

@@ -562,6 +562,10 @@ async fn filled_register_timings_and_screenshots() {
     s.click("#agreement-clauses").await;
     s.find(".clause-lib").await;
     s.shot("clauses-zh").await;
+    s.click("[data-nav=evaluations]").await;
+    s.choose("#evaluations-status", "finished").await;
+    s.wait_text("#evaluations-count", "12").await;
+    s.shot("evaluations-demo-zh").await;
     s.set_language("en", "Partners").await;
     s.click("[data-nav=agreements]").await;
     s.find("#agreements-table [data-state=ended]").await;
