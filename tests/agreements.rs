@@ -9,58 +9,15 @@ use channeldesk::access::Role;
 use channeldesk::agreements::lifecycle::{self, NoticeInput, ReportInput, TerminateInput};
 use channeldesk::agreements::signing::{self, ArchiveInput, SignInput};
 use channeldesk::agreements::{self, Agreement, DraftInput, NewAgreement, ReviewInput, diff, library};
-use channeldesk::users::{self, NewUser};
-use channeldesk::{Error, SessionState, attachments, audit, partners, recruitment, reminders};
-use common::{OWNER_PASSWORD, TestDesk, contact, desk, partner};
-
-fn fields_of(e: Error) -> Vec<(String, String)> {
-    match e {
-        Error::Validation(f) => f.into_iter().map(|f| (f.field, f.rule)).collect(),
-        other => panic!("expected a validation error, got {other:?}"),
-    }
-}
-
-fn has(e: &[(String, String)], field: &str, rule: &str) -> bool {
-    e.iter().any(|(f, r)| f == field && r == rule)
-}
-
-const PASSWORD: &str = "password-1";
+use channeldesk::{Error, attachments, audit, partners, recruitment, reminders};
+use common::{TestDesk, add_user, as_user, contact, desk, fields_of, has, later, partner};
 
 /// Channel, legal, business and manager users besides the owner.
 async fn staff(t: &TestDesk) {
     for (login, role) in
         [("chan", Role::Channel), ("legal", Role::Legal), ("biz", Role::Business), ("boss", Role::Manager)]
     {
-        users::create(
-            &t.desk,
-            &NewUser {
-                login: login.into(),
-                display_name: login.into(),
-                password: PASSWORD.into(),
-                roles: vec![role],
-            },
-        )
-        .await
-        .unwrap();
-    }
-}
-
-async fn as_user(t: &TestDesk, login: &str) {
-    users::sign_out(&t.desk).await.unwrap();
-    if login == "owner" {
-        users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
-    } else {
-        users::sign_in(&t.desk, login, PASSWORD).await.unwrap();
-    }
-}
-
-/// Moves the clock on; a lock that follows is opened by whoever is signed in.
-async fn later(t: &TestDesk, days: i64) {
-    t.clock.advance(chrono::Duration::days(days));
-    if t.desk.session_info().state == SessionState::Locked {
-        let login = t.desk.session_info().user.map(|u| u.login).unwrap_or_default();
-        let pw = if login == "owner" { OWNER_PASSWORD } else { PASSWORD };
-        users::unlock(&t.desk, pw).await.unwrap();
+        add_user(t, login, role).await;
     }
 }
 

@@ -167,20 +167,6 @@ fn read_back(path: &Path) -> Option<String> {
     Some(text)
 }
 
-async fn reviewer(t: &common::TestDesk, login: &str, role: Role) {
-    users::create(
-        &t.desk,
-        &users::NewUser {
-            login: login.into(),
-            display_name: login.into(),
-            password: "password-1".into(),
-            roles: vec![role],
-        },
-    )
-    .await
-    .unwrap();
-}
-
 async fn switch(t: &common::TestDesk, login: &str) {
     users::sign_out(&t.desk).await.unwrap();
     let pw = if login == "owner" { common::OWNER_PASSWORD } else { "password-1" };
@@ -200,8 +186,8 @@ fn long_body(i: usize) -> String {
 #[tokio::test]
 async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked() {
     let t = desk().await;
-    reviewer(&t, "legal", Role::Legal).await;
-    reviewer(&t, "biz", Role::Business).await;
+    common::add_user(&t, "legal", Role::Legal).await;
+    common::add_user(&t, "biz", Role::Business).await;
     let mut p = common::partner("深圳市前海星河数字科技有限公司");
     p.status = "active".into();
     p.credit_code = "91350100M000100Y43".into();

@@ -9,41 +9,14 @@ use channeldesk::access::Role;
 use channeldesk::agreements::lifecycle;
 use channeldesk::evaluation::scheme::{self, ClassBand, EvaluationSchemeInput};
 use channeldesk::evaluation::{self, EvaluationQuery, MeasureInput, ScoreInput, SpecialInput};
-use channeldesk::users::{self, NewUser};
-use channeldesk::{Error, SessionState, audit, partners, reminders};
-use common::{OWNER_PASSWORD, TestDesk, desk, partner};
+use channeldesk::users;
+use channeldesk::{Error, audit, partners, reminders};
+use common::{TestDesk, add_user, as_user, desk, fields_of, has, later, partner};
 use std::collections::BTreeMap;
-
-fn fields_of(e: Error) -> Vec<(String, String)> {
-    match e {
-        Error::Validation(f) => f.into_iter().map(|f| (f.field, f.rule)).collect(),
-        other => panic!("expected a validation error, got {other:?}"),
-    }
-}
-
-fn has(e: &[(String, String)], field: &str, rule: &str) -> bool {
-    e.iter().any(|(f, r)| f == field && r == rule)
-}
-
-async fn as_user(t: &TestDesk, login: &str) {
-    users::sign_out(&t.desk).await.unwrap();
-    let pw = if login == "owner" { OWNER_PASSWORD } else { "password-1" };
-    users::sign_in(&t.desk, login, pw).await.unwrap();
-}
 
 async fn staff(t: &TestDesk) {
     for (login, role) in [("chan", Role::Channel), ("chan2", Role::Channel), ("boss", Role::Manager)] {
-        users::create(
-            &t.desk,
-            &NewUser {
-                login: login.into(),
-                display_name: login.into(),
-                password: "password-1".into(),
-                roles: vec![role],
-            },
-        )
-        .await
-        .unwrap();
+        add_user(t, login, role).await;
     }
 }
 
@@ -66,14 +39,6 @@ fn all_scores(s: &scheme::EvaluationScheme, band: usize, actual: i64) -> Vec<Sco
             evidence: format!("{}：见季度报告", i.label),
         })
         .collect()
-}
-
-async fn later(t: &TestDesk, days: i64) {
-    t.clock.advance(chrono::Duration::days(days));
-    if t.desk.session_info().state == SessionState::Locked {
-        let login = t.desk.session_info().user.map(|u| u.login).unwrap_or_default();
-        users::unlock(&t.desk, if login == "owner" { OWNER_PASSWORD } else { "password-1" }).await.unwrap();
-    }
 }
 
 #[tokio::test]

@@ -439,20 +439,30 @@ pub struct ScoreInput {
     pub evidence: String,
 }
 
-/// Records the signed-in user's scores (replacing their earlier ones for the same
-/// indicators), each with its evidence, on an open evaluation.
-pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evaluation> {
-    let me = desk.require(Action::EvaluationRun)?;
-    let mut w = desk.write().await?;
-    let r = row(&mut w.tx, id).await?;
+/// Open evaluation `id` and the scheme version it is scored with (`status: finished` once
+/// finished).
+async fn open_with_scheme(
+    conn: &mut SqliteConnection,
+    id: &str,
+) -> Result<(EvaluationRow, EvaluationScheme)> {
+    let r = row(conn, id).await?;
     if r.status != "open" {
         return Err(Error::field("status", "finished"));
     }
     let scheme_id: String = sqlx::query_scalar("SELECT scheme_id FROM evaluation WHERE id = ?")
         .bind(id)
-        .fetch_one(&mut *w.tx)
+        .fetch_one(&mut *conn)
         .await?;
-    let scheme = scheme::by_id(&mut w.tx, &scheme_id).await?;
+    let scheme = scheme::by_id(conn, &scheme_id).await?;
+    Ok((r, scheme))
+}
+
+/// Records the signed-in user's scores (replacing their earlier ones for the same
+/// indicators), each with its evidence, on an open evaluation.
+pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evaluation> {
+    let me = desk.require(Action::EvaluationRun)?;
+    let mut w = desk.write().await?;
+    let (_, scheme) = open_with_scheme(&mut w.tx, id).await?;
     let mut c = Checker::new();
     let mut clean = Vec::new();
     for (i, s) in inputs.iter().enumerate() {
@@ -557,15 +567,7 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
 pub async fn finish(desk: &Desk, id: &str) -> Result<Evaluation> {
     desk.require(Action::EvaluationRun)?;
     let mut w = desk.write().await?;
-    let r = row(&mut w.tx, id).await?;
-    if r.status != "open" {
-        return Err(Error::field("status", "finished"));
-    }
-    let scheme_id: String = sqlx::query_scalar("SELECT scheme_id FROM evaluation WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *w.tx)
-        .await?;
-    let scheme = scheme::by_id(&mut w.tx, &scheme_id).await?;
+    let (r, scheme) = open_with_scheme(&mut w.tx, id).await?;
     let scores = scores_of(&mut w.tx, id).await?;
     let result = compute(&scheme, &scores, &BTreeMap::new());
     let mut missing: Vec<FieldError> =

@@ -53,6 +53,46 @@ pub async fn desk() -> TestDesk {
     TestDesk { desk, clock, keychain, dir }
 }
 
+/// Adds user `login` (password `password-1`) with one role.
+pub async fn add_user(t: &TestDesk, login: &str, role: channeldesk::access::Role) {
+    let u = users::NewUser {
+        login: login.into(),
+        display_name: login.into(),
+        password: "password-1".into(),
+        roles: vec![role],
+    };
+    users::create(&t.desk, &u).await.expect("user");
+}
+
+/// Signs in as `login` (the owner, or a user made by [`add_user`]).
+pub async fn as_user(t: &TestDesk, login: &str) {
+    users::sign_out(&t.desk).await.unwrap();
+    let pw = if login == "owner" { OWNER_PASSWORD } else { "password-1" };
+    users::sign_in(&t.desk, login, pw).await.unwrap();
+}
+
+/// Moves the clock on by `days`; a lock that follows is opened by whoever is signed in.
+pub async fn later(t: &TestDesk, days: i64) {
+    t.clock.advance(chrono::Duration::days(days));
+    if t.desk.session_info().state == channeldesk::SessionState::Locked {
+        let login = t.desk.session_info().user.map(|u| u.login).unwrap_or_default();
+        users::unlock(&t.desk, if login == "owner" { OWNER_PASSWORD } else { "password-1" }).await.unwrap();
+    }
+}
+
+/// The `(field, rule)` pairs of a validation error.
+pub fn fields_of(e: channeldesk::Error) -> Vec<(String, String)> {
+    match e {
+        channeldesk::Error::Validation(f) => f.into_iter().map(|f| (f.field, f.rule)).collect(),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+/// Whether `errors` holds `field` broken by `rule`.
+pub fn has(errors: &[(String, String)], field: &str, rule: &str) -> bool {
+    errors.iter().any(|(f, r)| f == field && r == rule)
+}
+
 /// A valid minimal partner.
 pub fn partner(name: &str) -> PartnerInput {
     PartnerInput {
