@@ -3,20 +3,15 @@
 //! go to `$CARGO_TARGET_DIR/channeldesk-bench-documents.md`, which `cargo xtask bench` puts
 //! into `docs/benchmarks.md`.
 
+mod common;
+
 use channeldesk::agreements::pdf;
 use channeldesk::agreements::{ClauseText, Version};
 use channeldesk::documents::fonts;
 use criterion::Criterion;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
 
 /// A distribution agreement of `clauses` clauses of realistic length (about 10 pages for 31).
 fn agreement(clauses: usize) -> Version {
@@ -104,7 +99,7 @@ fn main() {
         copies.1 as f64 / 1024.0
     );
     let _ = writeln!(out, "| same content printed 30 times | byte-identical |");
-    std::fs::write(target_dir().join("channeldesk-bench-documents.md"), &out).expect("write figures");
+    std::fs::write(common::target_dir().join("channeldesk-bench-documents.md"), &out).expect("write figures");
     eprint!("{out}");
 
     let mut c =

@@ -3,23 +3,18 @@
 //! encrypted file. Figures go to `$CARGO_TARGET_DIR/channeldesk-bench-evaluation.md`, which
 //! `cargo xtask bench` puts into `docs/benchmarks.md`.
 
+mod common;
+
 use channeldesk::evaluation::report::{self, PeriodInput};
 use channeldesk::evaluation::{self, EvaluationQuery, ScoreInput};
 use channeldesk::partners::{self, PartnerInput};
 use channeldesk::secrets::DatabaseKey;
 use channeldesk::{Desk, demo, users};
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::time::Instant;
 
 const PARTNERS: usize = 10_000;
 const FINISHED: usize = 1_000;
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
-}
 
 fn main() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
@@ -119,7 +114,8 @@ fn main() {
         size as f64 / 1024.0
     );
     let _ = writeln!(out, "| one partner's evaluation report PDF | {report_one:.0} ms |");
-    std::fs::write(target_dir().join("channeldesk-bench-evaluation.md"), &out).expect("write figures");
+    std::fs::write(common::target_dir().join("channeldesk-bench-evaluation.md"), &out)
+        .expect("write figures");
     eprint!("{out}");
     rt.block_on(desk.close());
 }

@@ -6,6 +6,8 @@
 //! to `$CARGO_TARGET_DIR/channeldesk-bench.md`, which `cargo xtask bench` puts into
 //! `docs/benchmarks.md`.
 
+mod common;
+
 use channeldesk::partners::{self, ListQuery, PartnerInput};
 use channeldesk::recruitment::events::{self, EventInput};
 use channeldesk::recruitment::leads::{self, LeadInput};
@@ -16,7 +18,6 @@ use criterion::Criterion;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 const PARTNERS: usize = 100_000;
@@ -105,12 +106,6 @@ fn lead_inputs(inputs: &[PartnerInput], rng: &mut StdRng, event_id: &str) -> Vec
             }
         })
         .collect()
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"))
 }
 
 fn main() {
@@ -239,7 +234,7 @@ fn main() {
         .collect();
     row(&mut out, "pipeline board, one event's leads", boards);
 
-    std::fs::write(target_dir().join("channeldesk-bench.md"), &out).expect("write figures");
+    std::fs::write(common::target_dir().join("channeldesk-bench.md"), &out).expect("write figures");
     println!("{out}");
 
     // Criterion: steady-state timings of the same operations.
