@@ -1450,6 +1450,19 @@ async fn a_partner_is_evaluated_classified_and_reported() {
     let year = s.js("return new Date().getFullYear()").await;
     s.wait_text("#class-history", &format!("{year} 年度评估")).await;
     s.shot("partner-standing-zh").await;
+    // A special evaluation from the partner's page: its trigger, then a measure.
+    s.click("#partner-special").await;
+    s.choose("#special-form #f-trigger", "breach").await;
+    s.type_into("#special-form #f-reason", "在授权区域外低价销售").await;
+    s.click("#special-form-submit").await;
+    s.wait_text(".page-head", "专项评估").await;
+    s.wait_text("#evaluation-measures", "还没有措施").await;
+    s.click("#measure-add").await;
+    s.type_into("#measure-form #f-action", "书面通报并限期整改").await;
+    s.js("const d = document.querySelector('#measure-form #f-due_on'); d.value = '2030-01-31'; return 1")
+        .await;
+    s.click("#measure-form-submit").await;
+    s.wait_text("#evaluation-measures", "书面通报并限期整改").await;
     open_partners(&s).await;
     s.wait_text("#partner-table", "A").await;
     assert_eq!(

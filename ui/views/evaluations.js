@@ -313,10 +313,11 @@ export async function evaluationSchemeView(main) {
         h('input', { type: 'hidden', name: 'key', value: ind?.key || '' }),
         h('div', { class: 'field-error', dataset: { for: `indicators.${i}.label` } })),
       h('td', null, h('input', { type: 'number', name: 'weight', min: '1', max: '100', class: 'num', value: String(ind?.weight ?? 5), 'aria-label': t('evaluation.col.weight'), onInput: refresh, dataset: { field: `indicators.${i}.weight` } })),
-      h('td', null, h('select', { name: 'kind', 'aria-label': t('evaluation.standard') },
+      h('td', null, h('select', { name: 'kind', 'aria-label': t('evaluation.standard'),
+        onChange: (/** @type {Event} */ ev) => { /** @type {HTMLTextAreaElement} */ (tr.querySelector('[name=bands]')).disabled = /** @type {HTMLSelectElement} */ (ev.target).value === 'ratio'; } },
         h('option', { value: 'bands', selected: ind?.kind !== 'ratio' }, t('evaluation.kind.bands')),
         h('option', { value: 'ratio', selected: ind?.kind === 'ratio' }, t('evaluation.kind.ratio')))),
-      h('td', null, h('textarea', { name: 'bands', rows: '3', 'aria-label': t('evaluation.bands_hint'), placeholder: t('evaluation.bands_hint'), dataset: { field: `indicators.${i}.bands` } },
+      h('td', null, h('textarea', { name: 'bands', rows: '3', disabled: ind?.kind === 'ratio', 'aria-label': t('evaluation.bands_hint'), placeholder: t('evaluation.bands_hint'), dataset: { field: `indicators.${i}.bands` } },
         (ind?.bands || []).map((b) => `${b.score} ${b.label}`).join('\n')),
         h('div', { class: 'field-error', dataset: { for: `indicators.${i}.bands` } })),
       h('td', null, h('button', { type: 'button', class: 'link danger', onClick: () => { tr.remove(); refresh(); } }, t('action.remove'))));
