@@ -97,10 +97,12 @@ pub enum Action {
     EvaluationSchemeManage,
     /// Renew the agreement of a partner whose class requires approval (R2.2.3).
     RenewalApprove,
+    /// Approve or reject rewards and confer annual awards (R2.3.3).
+    IncentiveApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 21] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -121,6 +123,7 @@ impl Action {
         Action::EvaluationRun,
         Action::EvaluationSchemeManage,
         Action::RenewalApprove,
+        Action::IncentiveApprove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -145,6 +148,7 @@ impl Action {
             Action::EvaluationRun => "evaluation_run",
             Action::EvaluationSchemeManage => "evaluation_scheme_manage",
             Action::RenewalApprove => "renewal_approve",
+            Action::IncentiveApprove => "incentive_approve",
         }
     }
 }
@@ -169,7 +173,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         AgreementTerminate => matches!(role, Manager | Admin),
         ClauseManage => matches!(role, Legal | Manager | Admin),
         EvaluationRun => matches!(role, Channel | Manager | Admin),
-        EvaluationSchemeManage | RenewalApprove => matches!(role, Manager | Admin),
+        EvaluationSchemeManage | RenewalApprove | IncentiveApprove => matches!(role, Manager | Admin),
     }
 }
 

@@ -22,6 +22,7 @@ pub mod partners;
 mod records;
 pub mod recruitment;
 pub mod reference;
+pub mod relationship;
 pub mod reminders;
 pub mod search;
 pub mod secrets;

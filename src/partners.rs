@@ -228,6 +228,8 @@ pub struct ListQuery {
     pub tag: String,
     /// Only partners without a designated channel contact.
     pub no_channel_contact: bool,
+    /// Only the partners of this channel contact (a user id; "my partners", R2.3.1).
+    pub channel_contact_id: String,
     /// `name` | `updated_at` | `created_at` | `province` | `status` | `class`.
     pub sort: String,
     pub desc: bool,
@@ -1400,6 +1402,9 @@ fn push_filters(
     }
     if q.no_channel_contact {
         qb.push(" AND p.channel_contact_id IS NULL");
+    }
+    if !q.channel_contact_id.is_empty() {
+        qb.push(" AND p.channel_contact_id = ").push_bind(q.channel_contact_id.clone());
     }
     for (i, t) in terms.iter().enumerate() {
         if Some(i) == skip || matches!(t, Term::Trigram(_)) {

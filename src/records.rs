@@ -105,3 +105,67 @@ pub(crate) async fn set_columns(
     qb.build().execute(&mut *w.tx).await?;
     Ok(())
 }
+
+/// A value of a new row's column.
+#[derive(Debug, Clone)]
+pub(crate) enum Val {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+impl From<&str> for Val {
+    fn from(s: &str) -> Self {
+        Val::Text(Some(s.to_string()))
+    }
+}
+
+impl From<String> for Val {
+    fn from(s: String) -> Self {
+        Val::Text(Some(s))
+    }
+}
+
+impl From<Option<String>> for Val {
+    fn from(s: Option<String>) -> Self {
+        Val::Text(s)
+    }
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::Int(Some(v))
+    }
+}
+
+impl From<Option<i64>> for Val {
+    fn from(v: Option<i64>) -> Self {
+        Val::Int(v)
+    }
+}
+
+/// Inserts a new merge-ready row into `table` with `cols` and the stamp's tail (created,
+/// updated, by, clock, field clocks) inside `w`; its new id.
+pub(crate) async fn insert(w: &mut Write, table: &'static str, cols: &[(&str, Val)]) -> Result<String> {
+    let id = crate::desk::new_id();
+    let s = w.stamp.clone();
+    let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
+    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+        "INSERT INTO {table} (id, {}, created_at, updated_at, updated_by, hlc, field_hlc) VALUES (",
+        names.join(", ")
+    ));
+    qb.push_bind(id.clone());
+    for (_, v) in cols {
+        qb.push(", ");
+        match v {
+            Val::Text(t) => qb.push_bind(t.clone()),
+            Val::Int(i) => qb.push_bind(*i),
+        };
+    }
+    qb.push(", ").push_bind(s.now.clone());
+    qb.push(", ").push_bind(s.now.clone());
+    qb.push(", ").push_bind(s.user.id.clone());
+    qb.push(", ").push_bind(s.hlc.clone());
+    qb.push(", json_object('*', ").push_bind(s.hlc.clone()).push("))");
+    qb.build().execute(&mut *w.tx).await?;
+    Ok(id)
+}

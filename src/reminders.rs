@@ -8,7 +8,8 @@
 //! expiring within the renewal reminder days (R3.3.2), execution reports overdue (R3.2.1),
 //! and ended or expired agreements whose handover is not closed (R3.3.1), active partners not
 //! evaluated for a year (R2.2.1), and measures after a special evaluation past their date
-//! (R2.2.2).
+//! (R2.2.2), quarterly reviews due and overdue, follow-ups past their date (R2.3.1), late
+//! support requests (R2.3.2) and rewards waiting for a manager (R2.3.3).
 
 use crate::access::Action;
 use crate::desk::Desk;
@@ -112,7 +113,56 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
         "SELECT 'evaluation' AS entity, e.id, p.name || ' · ' || m.action AS label, m.due_on AS since {late} ORDER BY m.due_on"
     );
     push_group(desk, &mut groups, "measure_overdue", "R2.2.2", &late, &items).await?;
+    relationship_groups(desk, &me.roles, &mut groups).await?;
     Ok(groups)
+}
+
+/// Quarterly reviews due and overdue (R2.3.1), follow-ups past their date, late support
+/// requests (R2.3.2), rewards waiting for a manager (R2.3.3).
+async fn relationship_groups(
+    desk: &Desk,
+    roles: &[crate::access::Role],
+    groups: &mut Vec<ReminderGroup>,
+) -> Result<()> {
+    let today = desk.today();
+    if let Some((due, overdue)) = crate::relationship::review_due_sql(&today) {
+        let items = |from: &str| {
+            format!(
+                "SELECT 'partner' AS entity, p.id, p.name AS label,
+                    COALESCE((SELECT max(held_on) FROM contact_log WHERE partner_id = p.id AND quarterly_review = 1
+                        AND deleted_at IS NULL), p.created_at) AS since {from} ORDER BY since, p.name"
+            )
+        };
+        push_group(desk, groups, "review_overdue", "R2.3.1", &overdue, &items(&overdue)).await?;
+        push_group(desk, groups, "review_due", "R2.3.1", &due, &items(&due)).await?;
+    }
+    let late = format!(
+        "FROM follow_up f JOIN partner p ON p.id = f.partner_id
+         WHERE f.done_on IS NULL AND f.deleted_at IS NULL AND p.deleted_at IS NULL AND f.due_on < '{today}'"
+    );
+    let items = format!(
+        "SELECT 'partner' AS entity, p.id, p.name || ' · ' || f.action AS label, f.due_on AS since {late} ORDER BY f.due_on"
+    );
+    push_group(desk, groups, "follow_up_overdue", "R2.3.1", &late, &items).await?;
+    let support = format!(
+        "FROM support_request s JOIN partner p ON p.id = s.partner_id WHERE p.deleted_at IS NULL AND {}",
+        crate::relationship::support::late_sql(desk.now())
+    );
+    let items = format!(
+        "SELECT 'partner' AS entity, p.id, p.name || ' · ' || s.subject AS label, s.opened_at AS since {support}
+         ORDER BY s.opened_at"
+    );
+    push_group(desk, groups, "support_late", "R2.3.2", &support, &items).await?;
+    if crate::access::any_allows(roles, Action::IncentiveApprove) {
+        let waiting = "FROM reward r JOIN partner p ON p.id = r.partner_id
+            WHERE r.status = 'proposed' AND r.deleted_at IS NULL AND p.deleted_at IS NULL";
+        let items = format!(
+            "SELECT 'partner' AS entity, p.id, p.name || ' · ' || r.reason AS label, r.created_at AS since {waiting}
+             ORDER BY r.created_at"
+        );
+        push_group(desk, groups, "reward_waiting", "R2.3.3", waiting, &items).await?;
+    }
+    Ok(())
 }
 
 /// The agreement reminders (R3.1.2, R3.2.1, R3.3.1, R3.3.2).

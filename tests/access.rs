@@ -37,6 +37,8 @@ fn expected(action: Action) -> &'static [Role] {
         // partner whose class requires it are managers'.
         Action::EvaluationRun => &[Channel, Manager, Admin],
         Action::EvaluationSchemeManage | Action::RenewalApprove => &[Manager, Admin],
+        // R2.3.3: rewards and awards are decided by a manager.
+        Action::IncentiveApprove => &[Manager, Admin],
     }
 }
 

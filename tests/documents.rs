@@ -524,3 +524,85 @@ async fn evaluation_and_portfolio_reports_read_back() {
     assert!(body.starts_with('\u{feff}') && body.contains("宁波云辰电子有限公司,2026,98.00,A"), "{body}");
     t.desk.close().await;
 }
+
+// ---------------------------------------------------------------------------------------
+// Relationship maintenance (R2.3.1, R2.3.3): review minutes and the honour certificate.
+
+#[tokio::test]
+async fn review_minutes_and_the_honour_certificate_read_back() {
+    use channeldesk::relationship::incentives::{self, NominationInput};
+    use channeldesk::relationship::{self, FollowUpInput, LogInput};
+    let t = desk().await;
+    let mut p = common::partner("青岛智泽商贸股份有限公司");
+    p.status = "active".into();
+    let pid = partners::create(&t.desk, &p, false).await.unwrap().id;
+    let me = t.desk.actor().unwrap().id;
+    let input = LogInput {
+        kind: "meeting".into(),
+        quarterly_review: true,
+        held_on: "2026-02-27".into(),
+        our_people: "张伟、李娜".into(),
+        their_people: "王海".into(),
+        summary: "第一季度经营回顾".into(),
+        progress: "销售额 120 万元，完成季度目标 96%".into(),
+        market: "竞品降价 5%，政企项目增多".into(),
+        problems: "安装人员不足".into(),
+        solutions: "甲方派工程师支持两周".into(),
+        follow_ups: vec![FollowUpInput {
+            action: "寄送新品样机".into(),
+            owner_id: me,
+            due_on: "2026-03-10".into(),
+        }],
+    };
+    let logs = relationship::log(&t.desk, &pid, &input).await.unwrap();
+    let printed = relationship::minutes_pdf(&t.desk, &logs[0].id).await.unwrap();
+    let path = t.dir.path().join("minutes.pdf");
+    std::fs::write(&path, &printed.bytes).unwrap();
+    keep(&path, "review-minutes.pdf");
+    let Some(text) = read_back(&path) else { return };
+    let text = squeeze(&text);
+    for needle in [
+        "季度回顾会议纪要",
+        "青岛智泽商贸股份有限公司",
+        "2026年第1季度",
+        "销售额120万元",
+        "竞品降价5%",
+        "安装人员不足",
+        "甲方派工程师支持两周",
+        "寄送新品样机",
+        "对方确认（签字）",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the minutes");
+    }
+
+    incentives::nominate(
+        &t.desk,
+        &NominationInput {
+            year: 2026,
+            category: "best_partner".into(),
+            partner_id: pid.clone(),
+            reason: "年度业绩第一".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let year = incentives::award_year(&t.desk, 2026).await.unwrap();
+    let id = year.nominations[0].id.clone();
+    incentives::confer(&t.desk, &id).await.unwrap();
+    let printed = incentives::certificate_pdf(&t.desk, &id, "渠道科技股份有限公司").await.unwrap();
+    let path = t.dir.path().join("certificate.pdf");
+    std::fs::write(&path, &printed.bytes).unwrap();
+    keep(&path, "honour-certificate.pdf");
+    let text = squeeze(&read_back(&path).unwrap());
+    for needle in [
+        "荣誉证书",
+        "青岛智泽商贸股份有限公司",
+        "2026年度",
+        "“年度最佳合作伙伴”称号",
+        "颁发单位：渠道科技股份有限公司",
+        "2026年03月01日",
+    ] {
+        assert!(text.contains(needle), "{needle} missing from the certificate");
+    }
+    t.desk.close().await;
+}

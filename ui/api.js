@@ -130,6 +130,21 @@
 /** @typedef {import('./bindings/ScoreInput').ScoreInput} ScoreInput */
 /** @typedef {import('./bindings/ScoreRow').ScoreRow} ScoreRow */
 /** @typedef {import('./bindings/SpecialInput').SpecialInput} SpecialInput */
+/** @typedef {import('./bindings/LogEntry').LogEntry} LogEntry */
+/** @typedef {import('./bindings/LogInput').LogInput} LogInput */
+/** @typedef {import('./bindings/FollowUp').FollowUp} FollowUp */
+/** @typedef {import('./bindings/FollowUpInput').FollowUpInput} FollowUpInput */
+/** @typedef {import('./bindings/Training').Training} Training */
+/** @typedef {import('./bindings/TrainingInput').TrainingInput} TrainingInput */
+/** @typedef {import('./bindings/SupportRequest').SupportRequest} SupportRequest */
+/** @typedef {import('./bindings/SupportInput').SupportInput} SupportInput */
+/** @typedef {import('./bindings/Reward').Reward} Reward */
+/** @typedef {import('./bindings/RewardInput').RewardInput} RewardInput */
+/** @typedef {import('./bindings/Nomination').Nomination} Nomination */
+/** @typedef {import('./bindings/NominationInput').NominationInput} NominationInput */
+/** @typedef {import('./bindings/Candidate').Candidate} Candidate */
+/** @typedef {import('./bindings/AwardYear').AwardYear} AwardYear */
+/** @typedef {import('./bindings/TimelineItem').TimelineItem} TimelineItem */
 /** Where a printed PDF went (`commands/agreements.rs`). @typedef {{ path: string, opened: boolean }} PrintedFile */
 /**
  * What the window needs at start (`commands/app.rs` AppStatus).
@@ -439,3 +454,41 @@ export const portfolio = (period) => call('portfolio', { period });
 export const portfolioPrint = (period) => call('portfolio_print', { period });
 /** Asks where to save; the row count, or null when cancelled. @param {PeriodInput} period @param {PortfolioLabels} labels @returns {Promise<number | null>} */
 export const portfolioCsv = (period, labels) => call('portfolio_csv', { period, labels });
+
+// Relationship maintenance (R2.3.1–R2.3.3).
+/** @param {string} partnerId @returns {Promise<LogEntry[]>} */
+export const relationshipLogs = (partnerId) => call('relationship_logs', { partnerId });
+/** @param {string} partnerId @param {LogInput} input @returns {Promise<LogEntry[]>} */
+export const relationshipLog = (partnerId, input) => call('relationship_log', { partnerId, input });
+/** @param {string} id @param {string} doneOn @returns {Promise<LogEntry[]>} */
+export const followUpDone = (id, doneOn) => call('follow_up_done', { id, doneOn });
+/** @param {string} logId @returns {Promise<PrintedFile>} */
+export const minutesPrint = (logId) => call('minutes_print', { logId });
+/** @param {string} partnerId @returns {Promise<Training[]>} */
+export const trainings = (partnerId) => call('trainings', { partnerId });
+/** @param {string} partnerId @param {TrainingInput} input @returns {Promise<Training[]>} */
+export const trainingRecord = (partnerId, input) => call('training_record', { partnerId, input });
+/** @param {string} partnerId @returns {Promise<SupportRequest[]>} */
+export const supportRequests = (partnerId) => call('support_requests', { partnerId });
+/** @param {string} partnerId @param {SupportInput} input @returns {Promise<SupportRequest[]>} */
+export const supportOpen = (partnerId, input) => call('support_open', { partnerId, input });
+/** @param {string} id @param {string} status @param {string} resolution @returns {Promise<SupportRequest[]>} */
+export const supportMove = (id, status, resolution) => call('support_move', { id, status, resolution });
+/** @param {string} partnerId @returns {Promise<Reward[]>} */
+export const rewards = (partnerId) => call('rewards', { partnerId });
+/** @param {string} partnerId @param {RewardInput} input @returns {Promise<Reward[]>} */
+export const rewardPropose = (partnerId, input) => call('reward_propose', { partnerId, input });
+/** @param {string} id @param {boolean} approve @param {string} note @returns {Promise<Reward[]>} */
+export const rewardDecide = (id, approve, note) => call('reward_decide', { id, approve, note });
+/** @param {number} year @returns {Promise<AwardYear>} */
+export const awards = (year) => call('awards', { year });
+/** @param {NominationInput} input @returns {Promise<AwardYear>} */
+export const awardNominate = (input) => call('award_nominate', { input });
+/** @param {string} id @returns {Promise<AwardYear>} */
+export const awardConfer = (id) => call('award_confer', { id });
+/** @param {string} id @param {string} company @returns {Promise<PrintedFile>} */
+export const awardCertificate = (id, company) => call('award_certificate', { id, company });
+/** @param {string} partnerId @param {string[]} kinds @returns {Promise<TimelineItem[]>} */
+export const partnerTimeline = (partnerId, kinds) => call('partner_timeline', { partnerId, kinds });
+/** @param {string[]} names @returns {Promise<string[]>} */
+export const awardCategoriesSet = (names) => call('award_categories_set', { names });

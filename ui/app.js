@@ -32,6 +32,7 @@ import { researchView, noteView } from './views/research.js';
 import { agreementsView, clausesView } from './views/agreements.js';
 import { agreementView } from './views/agreement.js';
 import { evaluationsView, evaluationView, evaluationSchemeView } from './views/evaluations.js';
+import { awardsView } from './views/relationship.js';
 
 /** @typedef {{ onKey?: (e: KeyboardEvent) => boolean, unmount?: () => void }} View */
 
@@ -57,6 +58,7 @@ const NAV = [
   { route: 'pipeline', key: 'nav.pipeline', icon: '▤', action: 'partner_read' },
   { route: 'agreements', key: 'nav.agreements', icon: '✍', action: 'partner_read' },
   { route: 'evaluations', key: 'nav.evaluations', icon: '★', action: 'partner_read' },
+  { route: 'awards', key: 'nav.awards', icon: '♛', action: 'partner_read' },
   { route: 'events', key: 'nav.events', icon: '⚑', action: 'partner_read' },
   { route: 'research', key: 'nav.research', icon: '✎', action: 'partner_read' },
   { route: 'audit', key: 'nav.audit', icon: '☰', action: 'audit_read' },
@@ -130,6 +132,7 @@ async function render() {
     else if (area === 'events' && id && sub === 'capture') view = await leadsView(main, id);
     else if (area === 'events' && id) view = await eventView(main, id);
     else if (area === 'events') view = await eventsView(main);
+    else if (area === 'awards') view = await awardsView(main, id);
     else if (area === 'evaluations' && id === 'scheme') view = await evaluationSchemeView(main);
     else if (area === 'evaluations' && id) view = await evaluationView(main, id);
     else if (area === 'evaluations') view = await evaluationsView(main);

@@ -1492,3 +1492,113 @@ async fn a_partner_is_evaluated_classified_and_reported() {
     s.wait_text(".page-head", "A 90–100").await;
     s.close().await;
 }
+
+/// R2.3 through the window: a partner due for its quarterly review leaves the home page's list
+/// once the review is logged; a training and a reward (approved by the manager-owner) are
+/// recorded; the partner is nominated and awarded Best Partner and its honour certificate is
+/// printed and read back; the timeline shows it all.
+#[tokio::test(flavor = "multi_thread")]
+async fn relationship_reviews_training_rewards_and_a_certificate() {
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        let p = channeldesk::partners::PartnerInput {
+            name: "江苏恒远智能科技有限公司".into(),
+            source_kind: "referral".into(),
+            status: "active".into(),
+            ..Default::default()
+        };
+        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.wait_text("[data-kind=review_due]", "江苏恒远智能科技有限公司").await;
+    s.click("[data-kind=review_due] a").await;
+    s.wait_text("#partner-title", "江苏恒远").await;
+    s.click("[data-tab=contact]").await;
+    s.click("#log-review").await;
+    s.type_into("#log-form #f-our_people", "王店主").await;
+    s.type_into("#log-form #f-their_people", "陈总").await;
+    s.type_into("#log-form #f-summary", "季度经营回顾").await;
+    // The minutes are required for a review: refused under the field first.
+    s.click("#log-form-submit").await;
+    s.wait_text("#log-form .field-error[data-for=progress]", "必填").await;
+    s.type_into("#log-form #f-progress", "本季度销售额 80 万元").await;
+    s.type_into("#log-form #f-market", "政企项目增多").await;
+    s.click("#log-form-submit").await;
+    s.wait_text("#log-list", "季度回顾会议").await;
+    s.shot("relationship-review-zh").await;
+    s.click("[data-nav=home]").await;
+    s.find("#home-summary").await;
+    assert_eq!(
+        s.js("return document.querySelector('[data-kind=review_due]') === null").await,
+        json!(true),
+        "no longer due"
+    );
+
+    // A training and a reward, approved.
+    open_partners(&s).await;
+    s.click("#partner-table .partner-link").await;
+    s.click("[data-tab=training]").await;
+    s.click("#training-add").await;
+    s.type_into("#training-form #f-trainer", "李工").await;
+    s.type_into("#training-form #f-attendees", "陈总\n刘敏").await;
+    s.click("#training-form-submit").await;
+    s.wait_text("#training-list", "李工").await;
+    s.click("[data-tab=reward]").await;
+    s.click("#reward-add").await;
+    s.type_into("#reward-form #f-description", "年度荣誉证书").await;
+    s.type_into("#reward-form #f-reason", "季度目标全部完成").await;
+    s.click("#reward-form-submit").await;
+    s.wait_text("#reward-list", "待审批").await;
+    s.click("#reward-list button.primary").await;
+    s.wait_text("#reward-list", "已批准").await;
+    s.click("[data-tab=timeline]").await;
+    s.wait_text("#timeline", "季度回顾会议").await;
+    s.wait_text("#timeline", "荣誉证书").await;
+    s.shot("relationship-timeline-zh").await;
+
+    // Best Partner: nominated, conferred, certificate printed.
+    s.click("[data-nav=awards]").await;
+    s.click("[data-award=best_partner] .card-head button").await;
+    s.type_into("#nominate-form #f-partner", "江苏恒远智能科技有限公司").await;
+    s.find("#award-partner-options option").await;
+    s.type_into("#nominate-form #f-reason", "客户满意度全年第一").await;
+    s.click("#nominate-form-submit").await;
+    s.wait_text("[data-award=best_partner]", "已提名").await;
+    s.click("[data-award=best_partner] .award-list button.primary").await;
+    s.wait_text("[data-award=best_partner]", "获奖").await;
+    s.click("[data-award=best_partner] .award-list button").await;
+    s.type_into("#certificate-form #f-company", "渠道科技股份有限公司").await;
+    s.click("#certificate-form-submit").await;
+    s.wait_text("#toasts", "AWARD-").await;
+    s.shot("awards-zh").await;
+    let prints = s.data_dir.join("prints");
+    let pdf = std::fs::read_dir(&prints)
+        .expect("prints")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("AWARD-"))
+        .expect("certificate written");
+    let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+    for needle in
+        ["荣誉证书", "江苏恒远智能科技有限公司", "年度最佳合作伙伴", "颁发单位：渠道科技股份有限公司"]
+    {
+        assert!(text.contains(needle), "{needle} missing from the certificate");
+    }
+    let page = artifacts().join("certificate-page1");
+    assert!(
+        Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile"])
+            .arg(&pdf)
+            .arg(&page)
+            .status()
+            .expect("pdftoppm")
+            .success()
+    );
+    s.set_language("en", "Partners").await;
+    s.wait_text("[data-award=best_partner]", "Awarded").await;
+    s.close().await;
+}

@@ -220,7 +220,19 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "evaluation_print"
         | "portfolio"
         | "portfolio_print"
-        | "portfolio_csv" => "partner_read",
+        | "portfolio_csv"
+        | "relationship_logs"
+        | "minutes_print"
+        | "trainings"
+        | "support_requests"
+        | "rewards"
+        | "awards"
+        | "award_certificate"
+        | "partner_timeline" => "partner_read",
+        "relationship_log" | "follow_up_done" | "training_record" | "support_open" | "support_move"
+        | "reward_propose" | "award_nominate" => "partner_write",
+        "reward_decide" | "award_confer" => "incentive_approve",
+        "award_categories_set" => "settings_manage",
         "evaluation_round"
         | "evaluation_special"
         | "evaluation_score"
@@ -299,7 +311,7 @@ fn holders(guard: &str) -> &'static [&'static str] {
         "agreement_terminate" => &["manager", "admin"],
         "clause_manage" => &["legal", "manager", "admin"],
         "evaluation_run" => &["channel", "manager", "admin"],
-        "evaluation_scheme_manage" => &["manager", "admin"],
+        "evaluation_scheme_manage" | "incentive_approve" => &["manager", "admin"],
         other => panic!("{other}"),
     }
 }
@@ -392,6 +404,22 @@ fn args(cmd: &str) -> Value {
         // Refused by the period's check, so that no viewer is opened from a test.
         "portfolio_print" => json!({ "period": { "from": "bad", "to": "" } }),
         "portfolio_csv" => json!({ "period": { "from": "bad", "to": "" }, "labels": {} }),
+        "relationship_logs" | "trainings" | "support_requests" | "rewards" => {
+            json!({ "partnerId": "no-such-id" })
+        }
+        "relationship_log" | "training_record" | "support_open" | "reward_propose" => {
+            json!({ "partnerId": "no-such-id", "input": {} })
+        }
+        "follow_up_done" => json!({ "id": "no-such-id", "doneOn": "" }),
+        "minutes_print" => json!({ "logId": "no-such-id" }),
+        "support_move" => json!({ "id": "no-such-id", "status": "closed", "resolution": "" }),
+        "reward_decide" => json!({ "id": "no-such-id", "approve": true, "note": "" }),
+        "awards" => json!({ "year": 2026 }),
+        "award_nominate" => json!({ "input": {} }),
+        "award_confer" => json!({ "id": "no-such-id" }),
+        "award_certificate" => json!({ "id": "no-such-id", "company": "" }),
+        "award_categories_set" => json!({ "names": ["best_partner"] }),
+        "partner_timeline" => json!({ "partnerId": "no-such-id", "kinds": [] }),
         _ => json!({}),
     }
 }

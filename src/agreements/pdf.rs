@@ -221,6 +221,7 @@ impl Document {
                 mark: mark.clone(),
                 keywords: vec![format!("version:{}", self.version.number)],
                 made_on: self.version.created_at.clone(),
+                border: false,
             })
             .collect();
         layout::render_copies(face, &frames, &self.blocks())

@@ -56,6 +56,11 @@ pub enum Block {
     /// Side-by-side columns of label / value pairs (the two parties' signatures), kept together.
     Columns(Vec<Vec<(String, String)>>),
     Space(f32),
+    /// Centred display text at `size` points (certificates).
+    Display {
+        text: String,
+        size: f32,
+    },
     /// A horizontal bar chart drawn with vector rectangles: label, share of the track (0–1) and
     /// the value written after the bar; kept on one page.
     Bars(Vec<(String, f32, String)>),
@@ -86,6 +91,8 @@ pub struct Frame {
     pub mark: Option<String>,
     /// Extra keywords for the document information.
     pub keywords: Vec<String>,
+    /// A double rule around the page (certificates).
+    pub border: bool,
     /// The date the document's content was made (`YYYY-MM-DD…`), written as its creation date;
     /// never the clock, so the bytes do not change from one print to the next.
     pub made_on: String,
@@ -357,6 +364,18 @@ impl<'a> Composer<'a> {
                 self.push(height, draws, false);
             }
             Block::Space(mm) => self.push(*mm, Vec::new(), false),
+            Block::Display { text, size } => {
+                let size = *size;
+                for line in self.lines(text, self.width, size) {
+                    let x = (self.width - self.face.width_mm(&line, size)).max(0.0) / 2.0;
+                    let lh = leading(size);
+                    self.push(
+                        lh,
+                        vec![Draw::Text { x, dy: lh * 0.8, size, grey: 0.05, text: line, spacing: 0.0 }],
+                        true,
+                    );
+                }
+            }
             Block::Bars(rows) => {
                 let label_w = 42.0;
                 let value_w = 22.0;
@@ -544,6 +563,9 @@ pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<
             if let Some(w) = &frame.watermark {
                 pen.watermark(face, w);
             }
+            if frame.border {
+                pen.border();
+            }
             pen.frame(face, frame, n + 1, total);
             for (y, d) in draws {
                 pen.draw(MARGIN.3, MARGIN.0 + y, d);
@@ -704,6 +726,16 @@ impl Pen<'_> {
             Op::EndTextSection,
         ]);
         self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// Two rules around the page inside the margins.
+    fn border(&mut self) {
+        for (inset, width, g) in [(6.0, 2.0, 0.35), (8.5, 0.6, 0.5)] {
+            let (x0, y0, x1, y1) = (inset, inset, PAGE.0 - inset, PAGE.1 - inset);
+            for (a, b, c, d) in [(x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)] {
+                self.rule(a, b, c, d, width, g);
+            }
+        }
     }
 
     /// Running header, copy mark and footer.

@@ -41,3 +41,13 @@ pub fn write_to_prints(desk: &Desk, printed: &Printed) -> Result<PathBuf> {
     write_file(&path, &printed.bytes)?;
     Ok(path)
 }
+
+/// Lays out `blocks` in `frame` with the shared CJK face, off the async runtime; the PDF.
+pub async fn render(blocks: Vec<layout::Block>, frame: layout::Frame) -> Result<Vec<u8>> {
+    tokio::task::spawn_blocking(move || {
+        let face = fonts::shared()?;
+        layout::render(&face, &frame, &blocks)
+    })
+    .await
+    .map_err(|e| Error::Document(e.to_string()))?
+}

@@ -9,9 +9,9 @@
 use super::{EvalResult, EvaluationRow, points};
 use crate::access::Action;
 use crate::desk::Desk;
-use crate::documents::layout::{self, Block, Frame, Table};
-use crate::documents::{Printed, fonts};
-use crate::error::{Error, Result};
+use crate::documents::layout::{Block, Frame, Table};
+use crate::documents::{Printed, render};
+use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -38,15 +38,6 @@ fn trigger_name(t: &str) -> &'static str {
 
 fn fingerprint(parts: &[&str]) -> String {
     hex::encode(Sha256::digest(parts.join("\u{1f}").as_bytes()))
-}
-
-async fn render(blocks: Vec<Block>, frame: Frame) -> Result<Vec<u8>> {
-    tokio::task::spawn_blocking(move || {
-        let face = fonts::shared()?;
-        layout::render(&face, &frame, &blocks)
-    })
-    .await
-    .map_err(|e| Error::Document(e.to_string()))?
 }
 
 /// The report of evaluation `id` as a PDF.
@@ -191,6 +182,7 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         mark: None,
         keywords: vec![format!("evaluation:{}", e.row.id)],
         made_on: e.row.finished_at.clone().unwrap_or_else(|| e.row.created_at.clone()),
+        border: false,
     };
     let bytes = render(blocks, frame).await?;
     let mut w = desk.write().await?;
@@ -354,6 +346,7 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
         mark: None,
         keywords: vec![],
         made_on: p.to.clone(),
+        border: false,
     };
     let bytes = render(blocks, frame).await?;
     Ok(Printed { bytes, file_name: format!("{number}.pdf") })

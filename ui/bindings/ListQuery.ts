@@ -17,6 +17,10 @@ class: string, province: string, source_kind: string, tag: string,
  */
 no_channel_contact: boolean, 
 /**
+ * Only the partners of this channel contact (a user id; "my partners", R2.3.1).
+ */
+channel_contact_id: string, 
+/**
  * `name` | `updated_at` | `created_at` | `province` | `status` | `class`.
  */
 sort: string, desc: boolean, offset: number, 

@@ -17,6 +17,11 @@ const SINCE = {
   agreement_handover: 'reminder.ended_since',
   evaluation_due: 'reminder.evaluated_since',
   measure_overdue: 'reminder.due_since',
+  review_due: 'reminder.reviewed_since',
+  review_overdue: 'reminder.reviewed_since',
+  follow_up_overdue: 'reminder.due_since',
+  support_late: 'reminder.opened_since',
+  reward_waiting: 'reminder.in_review_since',
 };
 
 /** @param {HTMLElement} main */

@@ -15,6 +15,7 @@ import { toInput } from './partner_form.js';
 import { prospectSection } from './prospect.js';
 import { stateBadge, agreementHref, newAgreementDialog } from './agreements.js';
 import { standingSection } from './evaluations.js';
+import { relationshipSection } from './relationship.js';
 
 /**
  * Brings a deleted partner back (Undo, or Restore on its page) and shows it.
@@ -127,6 +128,7 @@ export async function partnerView(main, id) {
       !p.channel_contact_id && !deleted && can('partner_write') && assignBox(p, users),
       file && !deleted && prospectSection(p, file, users),
       !deleted && (standing.history.length > 0 || standing.evaluations.length > 0 || p.status === 'active') && standingSection({ id: p.id, name: p.name }, standing),
+      !deleted && relationshipSection(p, users),
       (agreements.length > 0 || (!deleted && can('agreement_draft'))) && h('section', { class: 'card', id: 'partner-agreements' },
         h('header', { class: 'card-head' },
           h('h2', null, t('partner.agreements', { n: agreements.length })),

@@ -16,7 +16,7 @@ const PAGE = 50;
 /** @returns {api.ListQuery} */
 function initialQuery() {
   /** @type {api.ListQuery} */
-  const q = { q: '', status: '', class: '', province: '', source_kind: '', tag: '', no_channel_contact: false, sort: 'updated_at', desc: true, offset: 0, limit: PAGE };
+  const q = { q: '', status: '', class: '', province: '', source_kind: '', tag: '', no_channel_contact: false, channel_contact_id: '', sort: 'updated_at', desc: true, offset: 0, limit: PAGE };
   try { Object.assign(q, JSON.parse(sessionStorage.getItem(STATE_KEY) || '{}')); } catch { /* keep defaults */ }
   if (sessionStorage.getItem('partners-filter-no-contact')) {
     sessionStorage.removeItem('partners-filter-no-contact');
@@ -83,15 +83,19 @@ export async function partnersView(main) {
   const ref = /** @type {api.ReferenceData} */ (session.ref);
   const noContact = h('input', { type: 'checkbox', id: 'filter-no-contact', checked: query.no_channel_contact,
     onChange: () => { query.no_channel_contact = noContact.checked; query.offset = 0; load(); } });
+  // R2.3.1 "my partners": the signed-in user's as designated channel contact.
+  const mine = h('input', { type: 'checkbox', id: 'filter-mine', checked: Boolean(query.channel_contact_id),
+    onChange: () => { query.channel_contact_id = mine.checked ? session.info?.user?.id || '' : ''; query.offset = 0; load(); } });
   const filters = h('div', { class: 'filters' },
     select('status', t('field.status'), ref.statuses.map((s) => [s, t(`status.${s}`)])),
     select('class', t('field.class'), [...ref.classes.map((c) => /** @type {[string, string]} */ ([c, `${c} ${t(`class.${c}`)}`])), ['none', t('class.none')]]),
     select('province', t('field.province'), ref.provinces.map((p) => [p.code, provinceName(p.code)])),
     select('source_kind', t('field.source_kind'), ref.source_kinds.map((s) => [s, t(`source.${s}`)])),
     tags.length > 0 && select('tag', t('field.tags'), tags.map((x) => [x, x])),
+    h('label', { class: 'check' }, mine, t('partners.filter_mine')),
     h('label', { class: 'check' }, noContact, t('partners.filter_no_contact')),
     h('button', { type: 'button', class: 'link', id: 'filters-clear', onClick: () => {
-      Object.assign(query, { q: '', status: '', class: '', province: '', source_kind: '', tag: '', no_channel_contact: false, offset: 0 });
+      Object.assign(query, { q: '', status: '', class: '', province: '', source_kind: '', tag: '', no_channel_contact: false, channel_contact_id: '', offset: 0 });
       sessionStorage.removeItem(STATE_KEY);
       navigate('#/partners');
     } }, t('partners.clear_filters')));
@@ -162,7 +166,7 @@ export async function partnersView(main) {
     if (my !== seq) return;
     errorBox.hidden = true;
     rows = page.rows;
-    const filtered = Boolean(query.q || query.status || query.class || query.province || query.source_kind || query.tag || query.no_channel_contact);
+    const filtered = Boolean(query.q || query.status || query.class || query.province || query.source_kind || query.tag || query.no_channel_contact || query.channel_contact_id);
     replace(count, page.total_capped ? t('partners.count_capped', { n: page.total - 1 }) : t('partners.count', { n: page.total }));
     if (rows.length === 0) {
       replace(listArea, h('div', { class: 'empty', id: 'partners-empty' },

@@ -47,6 +47,20 @@ export async function settingsView(main) {
     field('renewal_days', t('field.renewal_days'), { value: renewalDays.join(', ') }),
     h('button', { type: 'submit' }, t('action.save')));
 
+  const awardCategories = can('settings_manage') ? (await api.awards(new Date().getFullYear())).categories : [];
+  const awardError = h('div', { class: 'error-box', role: 'alert', hidden: true });
+  const awardForm = h('form', { id: 'award-categories-form', class: 'inline-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    clearFieldErrors(awardForm);
+    try {
+      await api.awardCategoriesSet(value(awardForm, 'award_categories').split(/[,，、\n]+/).map((x) => x.trim()).filter(Boolean));
+      toast(t('settings.saved'));
+    } catch (err) { showError(awardForm, awardError, err); }
+  } },
+    awardError,
+    field('award_categories', t('field.award_categories'), { value: awardCategories.join(', ') }),
+    h('button', { type: 'submit' }, t('action.save')));
+
   const pwError = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const pwForm = h('form', { id: 'password-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
     e.preventDefault();
@@ -78,6 +92,10 @@ export async function settingsView(main) {
         h('h2', null, t('settings.renewal')),
         h('p', { class: 'muted' }, t('settings.renewal_hint')),
         renewForm),
+      can('settings_manage') && h('section', { class: 'card' },
+        h('h2', null, t('settings.awards')),
+        h('p', { class: 'muted' }, t('settings.awards_hint')),
+        awardForm),
       can('recovery_kit') && h('section', { class: 'card' },
         h('h2', null, t('kit.title')),
         h('p', { class: 'muted' }, t('kit.body')),

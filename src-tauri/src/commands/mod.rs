@@ -8,5 +8,6 @@ pub mod audit;
 pub mod evaluation;
 pub mod partners;
 pub mod recruitment;
+pub mod relationship;
 pub mod session;
 pub mod users;
