@@ -401,6 +401,16 @@ impl Checker {
         self.errors.push(FieldError::new(field, rule));
     }
 
+    /// Requires `value` to be one of `allowed`: `{field}: required` when empty, `unknown`
+    /// otherwise. Whether it was.
+    pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> bool {
+        if allowed.contains(&value) {
+            return true;
+        }
+        self.push(field, if value.is_empty() { "required" } else { "unknown" });
+        false
+    }
+
     pub fn finish(self) -> crate::error::Result<()> {
         if self.errors.is_empty() { Ok(()) } else { Err(crate::error::Error::Validation(self.errors)) }
     }

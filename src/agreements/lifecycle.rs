@@ -364,9 +364,7 @@ pub struct TerminateInput {
 pub async fn terminate(desk: &Desk, id: &str, input: &TerminateInput) -> Result<super::Agreement> {
     desk.require(Action::AgreementTerminate)?;
     let mut c = Checker::new();
-    if !CAUSES.contains(&input.cause.as_str()) {
-        c.push("cause", if input.cause.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("cause", &input.cause, &CAUSES);
     let ended_on = c.date_until("ended_on", &input.ended_on, true, &desk.today());
     let note = c.text("note", &input.note, true, 2000, true);
     c.finish()?;

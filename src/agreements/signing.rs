@@ -119,9 +119,7 @@ pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agr
     }
     let mut side = |prefix: &str, name: &str, capacity: &str, authorisation: &str| {
         let name = c.text(&format!("{prefix}_signatory"), name, true, 50, false);
-        if !["legal_rep", "authorised"].contains(&capacity) {
-            c.push(format!("{prefix}_capacity"), if capacity.is_empty() { "required" } else { "unknown" });
-        }
+        c.one_of(&format!("{prefix}_capacity"), capacity, &["legal_rep", "authorised"]);
         let auth =
             c.text(&format!("{prefix}_authorisation"), authorisation, capacity == "authorised", 200, false);
         (name, capacity.to_string(), auth)

@@ -390,9 +390,7 @@ pub struct SpecialInput {
 pub async fn start_special(desk: &Desk, input: &SpecialInput) -> Result<Evaluation> {
     desk.require(Action::EvaluationRun)?;
     let mut c = Checker::new();
-    if !TRIGGERS.contains(&input.trigger.as_str()) {
-        c.push("trigger", if input.trigger.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("trigger", &input.trigger, &TRIGGERS);
     let reason = c.text("reason", &input.reason, true, 1000, true);
     c.finish()?;
     let mut w = desk.write().await?;

@@ -89,9 +89,7 @@ struct CleanNote {
 fn check(input: &NoteInput) -> Result<CleanNote> {
     let mut c = Checker::new();
     let noted_on = c.date("noted_on", &input.noted_on, true);
-    if !TOPICS.contains(&input.topic.as_str()) {
-        c.push("topic", if input.topic.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("topic", &input.topic, &TOPICS);
     let title = c.text("title", &input.title, true, 120, false);
     let body = c.text("body", &input.body, false, 20_000, true);
     let mut tags = Vec::new();

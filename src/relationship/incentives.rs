@@ -86,9 +86,7 @@ pub async fn propose(desk: &Desk, partner_id: &str, input: &RewardInput) -> Resu
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
     let money = MONEY_KINDS.contains(&input.kind.as_str());
-    if !REWARD_KINDS.contains(&input.kind.as_str()) {
-        c.push("kind", if input.kind.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("kind", &input.kind, &REWARD_KINDS);
     let description = c.text("description", &input.description, !money, 500, true);
     let reason = c.text("reason", &input.reason, true, 1000, true);
     let (amount, currency) = if money {
@@ -97,9 +95,7 @@ pub async fn propose(desk: &Desk, partner_id: &str, input: &RewardInput) -> Resu
             Some(_) => c.push("amount_minor", "range"),
             None => c.push("amount_minor", "required"),
         }
-        if !CURRENCIES.contains(&input.currency.as_str()) {
-            c.push("currency", if input.currency.is_empty() { "required" } else { "unknown" });
-        }
+        c.one_of("currency", &input.currency, &CURRENCIES);
         (input.amount_minor, Some(input.currency.clone()))
     } else {
         (None, None)

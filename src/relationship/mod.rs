@@ -119,9 +119,7 @@ pub struct FollowUp {
 pub async fn log(desk: &Desk, partner_id: &str, input: &LogInput) -> Result<Vec<LogEntry>> {
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
-    if !LOG_KINDS.contains(&input.kind.as_str()) {
-        c.push("kind", if input.kind.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("kind", &input.kind, &LOG_KINDS);
     let held_on = c.date_until("held_on", &input.held_on, true, &desk.today());
     let our = c.text("our_people", &input.our_people, input.quarterly_review, 200, false);
     let their = c.text("their_people", &input.their_people, input.quarterly_review, 200, false);

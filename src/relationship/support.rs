@@ -54,16 +54,12 @@ pub struct Training {
 pub async fn record_training(desk: &Desk, partner_id: &str, input: &TrainingInput) -> Result<Vec<Training>> {
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
-    if !TRAINING_KINDS.contains(&input.kind.as_str()) {
-        c.push("kind", if input.kind.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("kind", &input.kind, &TRAINING_KINDS);
     let held_on = c.date_until("held_on", &input.held_on, true, &desk.today());
     let trainer = c.text("trainer", &input.trainer, true, 100, false);
     let materials = c.text("materials", &input.materials, false, 1000, true);
     let attendees = c.text("attendees", &input.attendees, true, 2000, true);
-    if !OUTCOMES.contains(&input.outcome.as_str()) {
-        c.push("outcome", if input.outcome.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("outcome", &input.outcome, &OUTCOMES);
     c.finish()?;
     let mut w = desk.write().await?;
     crate::records::require_live(&mut w.tx, "partner", partner_id, "partner_id").await?;
@@ -192,9 +188,7 @@ pub async fn open_request(
 ) -> Result<Vec<SupportRequest>> {
     desk.require(Action::PartnerWrite)?;
     let mut c = Checker::new();
-    if !SUPPORT_KINDS.contains(&input.kind.as_str()) {
-        c.push("kind", if input.kind.is_empty() { "required" } else { "unknown" });
-    }
+    c.one_of("kind", &input.kind, &SUPPORT_KINDS);
     let subject = c.text("subject", &input.subject, true, 200, false);
     let detail = c.text("detail", &input.detail, false, 4000, true);
     c.finish()?;
