@@ -1600,5 +1600,13 @@ async fn relationship_reviews_training_rewards_and_a_certificate() {
     );
     s.set_language("en", "Partners").await;
     s.wait_text("[data-award=best_partner]", "Awarded").await;
+    s.shot("awards-en").await;
+    open_partners(&s).await;
+    s.click("#partner-table .partner-link").await;
+    s.click("[data-tab=support]").await;
+    s.find("#support-add").await;
+    s.click("[data-tab=timeline]").await;
+    s.wait_text("#timeline", "quarterly review").await;
+    s.shot("relationship-timeline-en").await;
     s.close().await;
 }
