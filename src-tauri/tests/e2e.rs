@@ -1563,7 +1563,7 @@ async fn relationship_reviews_training_rewards_and_a_certificate() {
     s.click("[data-nav=awards]").await;
     s.click("[data-award=best_partner] .card-head button").await;
     s.type_into("#nominate-form #f-partner", "江苏恒远智能科技有限公司").await;
-    s.find("#award-partner-options option").await;
+    s.find("#partner-picker-options option").await;
     s.type_into("#nominate-form #f-reason", "客户满意度全年第一").await;
     s.click("#nominate-form-submit").await;
     s.wait_text("[data-award=best_partner]", "已提名").await;

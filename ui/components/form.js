@@ -6,7 +6,7 @@
  */
 import { h, replace } from './dom.js';
 import { t } from '../i18n.js';
-import { ApiError } from '../api.js';
+import { ApiError, partnersList } from '../api.js';
 import { clearFieldErrors, showFieldErrors, errorText, fieldLabel, ruleMessage } from './errors.js';
 
 /**
@@ -126,4 +126,34 @@ export function formDialog(opts) {
 export function today() {
   const d = new Date();
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/**
+ * A partner chosen by typing its name: suggestions from the register as one types (a
+ * `<datalist>`), the error slot for `partner_id`. `id()` is the chosen partner's id, or ''
+ * when the name typed is none of the suggested ones.
+ * @param {{ label: string, value?: { id: string, name: string } | null, disabled?: boolean }} opts
+ */
+export function partnerPicker(opts) {
+  const list = h('datalist', { id: 'partner-picker-options' });
+  /** @type {Map<string, string>} name → id */
+  const found = new Map(opts.value ? [[opts.value.name, opts.value.id]] : []);
+  const input = /** @type {HTMLInputElement} */ (h('input', {
+    id: 'f-partner', name: 'partner', list: 'partner-picker-options', autocomplete: 'off', value: opts.value?.name || '',
+    dataset: { field: 'partner_id' }, disabled: Boolean(opts.disabled),
+    onInput: async () => {
+      const q = input.value.trim();
+      if (!q) return;
+      try {
+        const page = await partnersList({ q, limit: 12, offset: 0 });
+        for (const r of page.rows) found.set(r.name, r.id);
+        replace(list, ...page.rows.map((r) => h('option', { value: r.name })));
+      } catch { /* the suggestions stay as they were */ }
+    },
+  }));
+  const field = h('div', { class: 'field wide' },
+    h('label', { for: 'f-partner' }, opts.label, h('span', { class: 'req' }, ' *')),
+    input, list,
+    h('div', { class: 'field-error', dataset: { for: 'partner_id' } }));
+  return { field, id: () => found.get(input.value.trim()) || '' };
 }

@@ -13,6 +13,7 @@ import { can, navigate, isTyping } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText, fieldLabel, showFieldErrors, clearFieldErrors, ruleMessage } from '../components/errors.js';
 import { formDialog, formField, today } from '../components/form.js';
+import { print as printDocument, printedToast } from '../components/print.js';
 import { stateBadge, agreementHref, CATEGORIES, VARIABLES, variableLabel, placeholders, filled } from './agreements.js';
 
 const DATE_VARIABLES = ['start_on', 'end_on'];
@@ -26,11 +27,6 @@ const shortFp = (fp) => (fp.slice(0, 16).match(/.{4}/g) || []).join(' ');
 /** 第一条 … in Chinese, "Clause 1" in English (as the printed agreement numbers them). @param {number} n */
 export function clauseNo(n) {
   return t('agreement.clause_no', { n, cn: chineseNumber(n) });
-}
-
-/** Shows a printed file's outcome. @param {api.PrintedFile} f */
-function printedToast(f) {
-  toast(f.opened ? t('agreement.printed_opened', { path: f.path }) : t('agreement.printed_at', { path: f.path }));
 }
 
 /** @param {HTMLElement} main @param {string} id */
@@ -53,7 +49,7 @@ export async function agreementView(main, id) {
 
   // ---- header and actions
   const print = async (/** @type {number | null} */ version) => {
-    try { printedToast(await api.agreementPrint(id, version)); } catch (e) { toast(errorText(e), { kind: 'error' }); }
+    await printDocument(() => api.agreementPrint(id, version));
   };
   const savePdf = async () => {
     try { const p = await api.agreementSavePdf(id, null); if (p) toast(t('agreement.saved_pdf', { path: p })); } catch (e) { toast(errorText(e), { kind: 'error' }); }

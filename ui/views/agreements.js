@@ -9,7 +9,7 @@ import * as api from '../api.js';
 import { can, navigate, isTyping } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText } from '../components/errors.js';
-import { formDialog, formField } from '../components/form.js';
+import { formDialog, formField, partnerPicker } from '../components/form.js';
 
 export const KINDS = ['distribution', 'agency', 'reseller', 'service'];
 export const STATES = ['drafting', 'in_review', 'approved', 'signed', 'active', 'expired', 'ended', 'closed'];
@@ -53,39 +53,20 @@ export const agreementHref = (id) => `#/agreements/${encodeURIComponent(id)}`;
  */
 export async function newAgreementDialog(partner) {
   const templates = await api.agreementTemplates();
-  const list = h('datalist', { id: 'agreement-partner-options' });
-  /** @type {Map<string, string>} name → id */
-  const found = new Map();
-  const partnerInput = /** @type {HTMLInputElement} */ (h('input', {
-    id: 'f-partner', name: 'partner', list: 'agreement-partner-options', autocomplete: 'off', value: partner?.name || '',
-    dataset: { field: 'partner_id' }, disabled: Boolean(partner),
-    onInput: async () => {
-      const q = partnerInput.value.trim();
-      if (q.length < 1) return;
-      try {
-        const page = await api.partnersList({ q, limit: 12, offset: 0 });
-        for (const r of page.rows) found.set(r.name, r.id);
-        replace(list, ...page.rows.map((r) => h('option', { value: r.name })));
-      } catch { /* the list simply stays as it was */ }
-    },
-  }));
+  const picker = partnerPicker({ label: t('agreement.partner'), value: partner, disabled: Boolean(partner) });
   /** @type {api.Agreement | null} */
   let made = null;
   await formDialog({
     id: 'agreement-new', title: t('agreement.new_title'), intro: t('agreement.new_intro'),
     body: [
-      h('div', { class: 'field wide' },
-        h('label', { for: 'f-partner' }, t('agreement.partner'), h('span', { class: 'req' }, ' *')),
-        partnerInput, list,
-        h('div', { class: 'field-error', dataset: { for: 'partner_id' } })),
+      picker.field,
       formField({ name: 'template_id', label: t('agreement.template'), required: true, wide: true,
         options: templates.map((x) => [x.id, `${t(`agreement.kind.${x.kind}`)} · ${x.name}`]) }),
       formField({ name: 'title', label: t('agreement.title_field'), wide: true, attrs: { placeholder: t('agreement.title_placeholder') } }),
     ],
     submitLabel: t('agreement.create'),
     submit: async (v) => {
-      const partnerId = partner?.id || found.get(partnerInput.value.trim()) || '';
-      made = await api.agreementCreate({ partner_id: partnerId, template_id: v.template_id, title: v.title });
+      made = await api.agreementCreate({ partner_id: picker.id(), template_id: v.template_id, title: v.title });
     },
   });
   if (made) navigate(agreementHref(/** @type {api.Agreement} */ (made).id));

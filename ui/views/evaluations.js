@@ -12,6 +12,7 @@ import { can, navigate, session } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText, showFieldErrors, clearFieldErrors, fieldLabel, ruleMessage } from '../components/errors.js';
 import { formDialog, formField, today } from '../components/form.js';
+import { print } from '../components/print.js';
 import { confirmDialog } from '../components/dialog.js';
 
 export const DIMENSIONS = ['results', 'marketing', 'service', 'compliance', 'stability'];
@@ -27,13 +28,6 @@ export function classBadge(c) {
 
 export const evaluationHref = (/** @type {string} */ id) => `#/evaluations/${encodeURIComponent(id)}`;
 
-/** Prints or saves a document and says where it went. @param {() => Promise<api.PrintedFile>} fn */
-async function print(fn) {
-  try {
-    const f = await fn();
-    toast(f.opened ? t('agreement.printed_opened', { path: f.path }) : t('agreement.printed_at', { path: f.path }));
-  } catch (e) { toast(errorText(e), { kind: 'error' }); }
-}
 
 /** A special evaluation of a partner (R2.2.2). @param {{ id: string, name: string }} partner */
 export async function specialDialog(partner) {

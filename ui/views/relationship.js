@@ -11,7 +11,8 @@ import * as api from '../api.js';
 import { can, navigate } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText } from '../components/errors.js';
-import { formDialog, formField, today } from '../components/form.js';
+import { formDialog, formField, partnerPicker, today } from '../components/form.js';
+import { print } from '../components/print.js';
 import { points } from './evaluations.js';
 
 const LOG_KINDS = ['meeting', 'visit', 'call', 'email', 'message'];
@@ -22,13 +23,6 @@ const REWARD_KINDS = ['cash', 'goods', 'certificate', 'commission', 'marketing_s
 const TIMELINE_KINDS = ['record', 'pipeline', 'contact', 'training', 'support', 'reward', 'award', 'evaluation', 'agreement'];
 const NEXT = /** @type {Record<string, string[]>} */ ({ open: ['in_progress', 'resolved'], in_progress: ['resolved'], resolved: ['closed', 'in_progress'], closed: [] });
 
-/** @param {() => Promise<api.PrintedFile>} fn */
-async function print(fn) {
-  try {
-    const f = await fn();
-    toast(f.opened ? t('agreement.printed_opened', { path: f.path }) : t('agreement.printed_at', { path: f.path }));
-  } catch (e) { toast(errorText(e), { kind: 'error' }); }
-}
 
 /** `5000000` fen → `50,000.00`. @param {number | null} minor */
 const money = (minor) => (minor === null ? '' : (minor / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 }));
@@ -261,25 +255,15 @@ export async function awardsView(main, yearParam) {
   const year = Number(yearParam) || new Date().getFullYear();
   const y = await api.awards(year);
   const nominate = async (/** @type {string} */ category, /** @type {api.Candidate | null} */ cand) => {
-    const list = h('datalist', { id: 'award-partner-options' });
-    /** @type {Map<string, string>} */
-    const found = new Map(cand ? [[cand.partner_name, cand.partner_id]] : []);
-    const input = /** @type {HTMLInputElement} */ (h('input', { id: 'f-partner', list: 'award-partner-options', value: cand?.partner_name || '', autocomplete: 'off', dataset: { field: 'partner_id' },
-      onInput: async () => {
-        try {
-          const page = await api.partnersList({ q: input.value.trim(), limit: 12, offset: 0 });
-          for (const r of page.rows) found.set(r.name, r.id);
-          replace(list, ...page.rows.map((r) => h('option', { value: r.name })));
-        } catch { /* the list stays */ }
-      } }));
+    const picker = partnerPicker({ label: t('award.partner'), value: cand ? { id: cand.partner_id, name: cand.partner_name } : null });
     const ok = await formDialog({
       id: 'nominate-form', title: t('award.nominate_title', { award: awardName(category), year }),
       body: [
-        h('div', { class: 'field wide' }, h('label', { for: 'f-partner' }, t('award.partner'), h('span', { class: 'req' }, ' *')), input, list, h('div', { class: 'field-error', dataset: { for: 'partner_id' } })),
+        picker.field,
         formField({ name: 'reason', label: t('award.reason'), rows: 3, required: true, value: cand ? t('award.suggested_reason', { score: points(cand.score_x100), c: cand.class || '—' }) : '' }),
       ],
       submitLabel: t('award.nominate'),
-      submit: async (v) => { await api.awardNominate({ year, category, partner_id: found.get(input.value.trim()) || '', reason: v.reason }); },
+      submit: async (v) => { await api.awardNominate({ year, category, partner_id: picker.id(), reason: v.reason }); },
     });
     if (ok) navigate(`#/awards/${year}`);
   };
