@@ -12,7 +12,7 @@
 use super::{ClauseText, head, require_status, version};
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{BindStamp, Desk, new_id};
+use crate::desk::{Desk, new_id};
 use crate::error::{Error, Result};
 use crate::validate::Checker;
 use chrono::{Datelike, Duration, Months, NaiveDate};
@@ -283,24 +283,21 @@ pub async fn record_report(desk: &Desk, id: &str, input: &ReportInput) -> Result
             audit::record(&mut w, "update_report", "agreement", id, &ch).await?;
         }
         None => {
-            let s = w.stamp.clone();
-            sqlx::query(
-                "INSERT INTO execution_report (id, agreement_id, period, received_on, progress, marketing, feedback,
-                    issues, resolution, resolved_on, created_at, updated_at, updated_by, hlc, field_hlc)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+            crate::records::insert(
+                &mut w,
+                "execution_report",
+                &[
+                    ("agreement_id", id.into()),
+                    ("period", input.period.as_str().into()),
+                    ("received_on", received_on.as_str().into()),
+                    ("progress", progress.as_str().into()),
+                    ("marketing", marketing.as_str().into()),
+                    ("feedback", feedback.as_str().into()),
+                    ("issues", issues.as_str().into()),
+                    ("resolution", resolution.as_str().into()),
+                    ("resolved_on", resolved.clone().into()),
+                ],
             )
-            .bind(new_id())
-            .bind(id)
-            .bind(&input.period)
-            .bind(&received_on)
-            .bind(&progress)
-            .bind(&marketing)
-            .bind(&feedback)
-            .bind(&issues)
-            .bind(&resolution)
-            .bind(&resolved)
-            .bind_stamp(&s)
-            .execute(&mut *w.tx)
             .await?;
             ch.set("received_on", &received_on);
             audit::record(&mut w, "report", "agreement", id, &ch).await?;

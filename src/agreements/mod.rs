@@ -24,6 +24,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{ConflictRef, Error, FieldError, Result};
+use crate::records::insert as insert_row;
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -644,21 +645,18 @@ async fn insert_version(
     note: &str,
 ) -> Result<String> {
     let fp = fingerprint(number, version_no, variables, clauses);
-    let s = w.stamp.clone();
-    sqlx::query(
-        "INSERT INTO agreement_version (id, agreement_id, number, variables, clauses, fingerprint, note,
-            created_at, updated_at, updated_by, hlc, field_hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+    insert_row(
+        w,
+        "agreement_version",
+        &[
+            ("agreement_id", agreement_id.into()),
+            ("number", version_no.into()),
+            ("variables", serde_json::to_string(variables).unwrap_or_else(|_| "{}".into()).into()),
+            ("clauses", serde_json::to_string(clauses).unwrap_or_else(|_| "[]".into()).into()),
+            ("fingerprint", fp.as_str().into()),
+            ("note", note.into()),
+        ],
     )
-    .bind(new_id())
-    .bind(agreement_id)
-    .bind(version_no)
-    .bind(serde_json::to_string(variables).unwrap_or_else(|_| "{}".into()))
-    .bind(serde_json::to_string(clauses).unwrap_or_else(|_| "[]".into()))
-    .bind(&fp)
-    .bind(note)
-    .bind_stamp(&s)
-    .execute(&mut *w.tx)
     .await?;
     Ok(fp)
 }
@@ -948,21 +946,18 @@ pub async fn review(desk: &Desk, id: &str, input: &ReviewInput) -> Result<Agreem
             }],
         });
     }
-    let s = w.stamp.clone();
-    sqlx::query(
-        "INSERT INTO agreement_review (id, agreement_id, version_id, fingerprint, side, decision, comment,
-            created_at, updated_at, updated_by, hlc, field_hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+    insert_row(
+        &mut w,
+        "agreement_review",
+        &[
+            ("agreement_id", id.into()),
+            ("version_id", v.id.as_str().into()),
+            ("fingerprint", v.fingerprint.as_str().into()),
+            ("side", input.side.as_str().into()),
+            ("decision", input.decision.as_str().into()),
+            ("comment", comment.as_str().into()),
+        ],
     )
-    .bind(new_id())
-    .bind(id)
-    .bind(&v.id)
-    .bind(&v.fingerprint)
-    .bind(&input.side)
-    .bind(&input.decision)
-    .bind(&comment)
-    .bind_stamp(&s)
-    .execute(&mut *w.tx)
     .await?;
     let reviews: Vec<(String, String)> = sqlx::query_as(
         "SELECT side, decision FROM agreement_review WHERE agreement_id = ? AND fingerprint = ? AND deleted_at IS NULL
@@ -1024,19 +1019,16 @@ pub async fn comment(desk: &Desk, id: &str, input: &CommentInput) -> Result<Agre
     if !v.clauses.iter().any(|c| c.key == input.clause_key) {
         return Err(Error::field("clause_key", "unknown"));
     }
-    let s = w.stamp.clone();
-    sqlx::query(
-        "INSERT INTO agreement_comment (id, agreement_id, version_id, clause_key, text,
-            created_at, updated_at, updated_by, hlc, field_hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+    insert_row(
+        &mut w,
+        "agreement_comment",
+        &[
+            ("agreement_id", id.into()),
+            ("version_id", v.id.as_str().into()),
+            ("clause_key", input.clause_key.as_str().into()),
+            ("text", text.as_str().into()),
+        ],
     )
-    .bind(new_id())
-    .bind(id)
-    .bind(&v.id)
-    .bind(&input.clause_key)
-    .bind(&text)
-    .bind_stamp(&s)
-    .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
     ch.set("clause", &input.clause_key);

@@ -10,7 +10,7 @@
 use super::{Head, head, require_status, version};
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{BindStamp, Desk, new_id};
+use crate::desk::Desk;
 use crate::documents::layout;
 use crate::error::{Error, FieldError, Result};
 use crate::validate::Checker;
@@ -310,24 +310,21 @@ pub async fn print_copies(desk: &Desk, id: &str, recipients: &[String]) -> Resul
         .fetch_one(&mut *w.tx)
         .await?;
     let total = already + names.len() as i64;
-    let s = w.stamp.clone();
     let mut marks = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let n = already + 1 + i as i64;
         marks.push(Some(format!("副本 COPY {n}/{total}")));
-        sqlx::query(
-            "INSERT INTO agreement_copy (id, agreement_id, version_id, copy_no, copies, recipient,
-                created_at, updated_at, updated_by, hlc, field_hlc)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+        crate::records::insert(
+            &mut w,
+            "agreement_copy",
+            &[
+                ("agreement_id", id.into()),
+                ("version_id", signed_id.as_str().into()),
+                ("copy_no", n.into()),
+                ("copies", total.into()),
+                ("recipient", name.as_str().into()),
+            ],
         )
-        .bind(new_id())
-        .bind(id)
-        .bind(&signed_id)
-        .bind(n)
-        .bind(total)
-        .bind(name)
-        .bind_stamp(&s)
-        .execute(&mut *w.tx)
         .await?;
     }
     let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks).await?;

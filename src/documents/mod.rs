@@ -42,6 +42,13 @@ pub fn write_to_prints(desk: &Desk, printed: &Printed) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// The fingerprint (SHA-256, hex) printed on a document made from `parts` (ids, clocks,
+/// content): the same parts give the same fingerprint.
+pub fn content_fingerprint(parts: &[&str]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(parts.join("\u{1f}").as_bytes()))
+}
+
 /// Lays out `blocks` in `frame` with the shared CJK face, off the async runtime; the PDF.
 pub async fn render(blocks: Vec<layout::Block>, frame: layout::Frame) -> Result<Vec<u8>> {
     tokio::task::spawn_blocking(move || {

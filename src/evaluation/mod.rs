@@ -15,8 +15,9 @@ pub mod scheme;
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
-use crate::desk::{BindStamp, Desk, new_id};
+use crate::desk::{Desk, new_id};
 use crate::error::{Error, FieldError, Result};
+use crate::records::insert;
 use crate::validate::Checker;
 use scheme::{EvaluationScheme, Indicator};
 use serde::{Deserialize, Serialize};
@@ -396,21 +397,18 @@ pub async fn start_special(desk: &Desk, input: &SpecialInput) -> Result<Evaluati
     let mut w = desk.write().await?;
     crate::records::require_live(&mut w.tx, "partner", &input.partner_id, "partner_id").await?;
     let scheme = scheme::current_in(&mut w.tx).await?;
-    let id = new_id();
-    let s = w.stamp.clone();
-    sqlx::query(
-        "INSERT INTO evaluation (id, partner_id, kind, period, trigger, reason, scheme_id,
-            created_at, updated_at, updated_by, hlc, field_hlc)
-         VALUES (?, ?, 'special', ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+    let id = insert(
+        &mut w,
+        "evaluation",
+        &[
+            ("partner_id", input.partner_id.as_str().into()),
+            ("kind", "special".into()),
+            ("period", desk.today().into()),
+            ("trigger", input.trigger.as_str().into()),
+            ("reason", reason.as_str().into()),
+            ("scheme_id", scheme.id.as_str().into()),
+        ],
     )
-    .bind(&id)
-    .bind(&input.partner_id)
-    .bind(desk.today())
-    .bind(&input.trigger)
-    .bind(&reason)
-    .bind(&scheme.id)
-    .bind_stamp(&s)
-    .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
     ch.set("kind", &"special");
@@ -509,7 +507,6 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
         }
     }
     c.finish()?;
-    let st = w.stamp.clone();
     let mut ch = Changes::new();
     for (key, score, actual, target, evidence) in &clean {
         let existing: Option<(String, i64)> = sqlx::query_as(
@@ -533,21 +530,19 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
                 ch.diff(key, &before, &i64::from(*score));
             }
             None => {
-                sqlx::query(
-                    "INSERT INTO evaluation_score (id, evaluation_id, evaluator_id, indicator, score, actual, target, evidence,
-                        created_at, updated_at, updated_by, hlc, field_hlc)
-                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+                insert(
+                    &mut w,
+                    "evaluation_score",
+                    &[
+                        ("evaluation_id", id.into()),
+                        ("evaluator_id", me.id.as_str().into()),
+                        ("indicator", key.as_str().into()),
+                        ("score", i64::from(*score).into()),
+                        ("actual", (*actual).into()),
+                        ("target", (*target).into()),
+                        ("evidence", evidence.as_str().into()),
+                    ],
                 )
-                .bind(new_id())
-                .bind(id)
-                .bind(&me.id)
-                .bind(key)
-                .bind(i64::from(*score))
-                .bind(actual)
-                .bind(target)
-                .bind(evidence)
-                .bind_stamp(&st)
-                .execute(&mut *w.tx)
                 .await?;
                 ch.set(key, &i64::from(*score));
             }
@@ -616,20 +611,17 @@ pub async fn finish(desk: &Desk, id: &str) -> Result<Evaluation> {
         "evaluate",
     )
     .await?;
-    let s = w.stamp.clone();
-    sqlx::query(
-        "INSERT INTO class_change (id, partner_id, evaluation_id, from_class, to_class, reason,
-            created_at, updated_at, updated_by, hlc, field_hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+    insert(
+        &mut w,
+        "class_change",
+        &[
+            ("partner_id", r.partner_id.as_str().into()),
+            ("evaluation_id", id.into()),
+            ("from_class", before.clone().into()),
+            ("to_class", class.as_str().into()),
+            ("reason", reason.as_str().into()),
+        ],
     )
-    .bind(new_id())
-    .bind(&r.partner_id)
-    .bind(id)
-    .bind(&before)
-    .bind(&class)
-    .bind(&reason)
-    .bind_stamp(&s)
-    .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
     ch.diff("status", &r.status, &"finished".to_string());
@@ -669,19 +661,16 @@ pub async fn add_measure(desk: &Desk, id: &str, input: &MeasureInput) -> Result<
     let mut w = desk.write().await?;
     row(&mut w.tx, id).await?;
     crate::records::require_live(&mut w.tx, "app_user", &input.owner_id, "owner_id").await?;
-    let s = w.stamp.clone();
-    sqlx::query(
-        "INSERT INTO evaluation_measure (id, evaluation_id, action, owner_id, due_on,
-            created_at, updated_at, updated_by, hlc, field_hlc)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, json_object('*', ?))",
+    insert(
+        &mut w,
+        "evaluation_measure",
+        &[
+            ("evaluation_id", id.into()),
+            ("action", action.as_str().into()),
+            ("owner_id", input.owner_id.as_str().into()),
+            ("due_on", due_on.as_str().into()),
+        ],
     )
-    .bind(new_id())
-    .bind(id)
-    .bind(&action)
-    .bind(&input.owner_id)
-    .bind(&due_on)
-    .bind_stamp(&s)
-    .execute(&mut *w.tx)
     .await?;
     let mut ch = Changes::new();
     ch.set("measure", &action);

@@ -13,7 +13,6 @@ use crate::documents::layout::{Block, Frame, Table};
 use crate::documents::{Printed, render};
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 fn dimension_name(d: &str) -> &'static str {
@@ -34,10 +33,6 @@ fn trigger_name(t: &str) -> &'static str {
         "market_change" => "市场环境重大变化",
         _ => "",
     }
-}
-
-fn fingerprint(parts: &[&str]) -> String {
-    hex::encode(Sha256::digest(parts.join("\u{1f}").as_bytes()))
 }
 
 /// The report of evaluation `id` as a PDF.
@@ -171,7 +166,7 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         ]),
     ]));
     let result_json = serde_json::to_string(&e.result).unwrap_or_default();
-    let fp = fingerprint(&[&e.row.id, &e.row.status, &result_json, &e.hlc]);
+    let fp = crate::documents::content_fingerprint(&[&e.row.id, &e.row.status, &result_json, &e.hlc]);
     let number = format!("EVAL-{}-{}", e.row.period, &e.row.id[e.row.id.len() - 6..]);
     let frame = Frame {
         title: format!("{title} {}", e.row.partner_name),
@@ -335,7 +330,7 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
             .collect(),
     }));
     let ids: Vec<&str> = p.rows.iter().map(|r| r.id.as_str()).collect();
-    let fp = fingerprint(&[&p.from, &p.to, &ids.join(",")]);
+    let fp = crate::documents::content_fingerprint(&[&p.from, &p.to, &ids.join(",")]);
     let number = format!("PORTFOLIO-{}-{}", p.from, p.to);
     let frame = Frame {
         title: format!("渠道商评估汇总报告 {} 至 {}", p.from, p.to),

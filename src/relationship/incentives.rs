@@ -442,10 +442,7 @@ pub async fn certificate_pdf(desk: &Desk, id: &str, company: &str) -> Result<Pri
             vec![("颁发单位".into(), company.clone()), ("日期".into(), format!("{y} 年 {m} 月 {d} 日"))],
         ]),
     ];
-    let fingerprint = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(format!("{id}|{hlc}|{company}").as_bytes()))
-    };
+    let fingerprint = crate::documents::content_fingerprint(&[id, &hlc, &company]);
     let number = format!("AWARD-{year}-{}", &id[id.len() - 6..]);
     let frame = Frame {
         title: format!("荣誉证书 {partner} {title}"),

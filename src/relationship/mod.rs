@@ -339,10 +339,7 @@ pub async fn minutes_pdf(desk: &Desk, log_id: &str) -> Result<Printed> {
             vec![("对方确认（签字）".into(), String::new())],
         ]),
     ]));
-    let fingerprint = {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(format!("{log_id}|{hlc}").as_bytes()))
-    };
+    let fingerprint = crate::documents::content_fingerprint(&[log_id, &hlc]);
     let number = format!("QR-{y}Q{q}-{}", &log_id[log_id.len() - 6..]);
     let frame = Frame {
         title: format!("季度回顾会议纪要 {partner_name}"),
