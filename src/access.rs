@@ -99,10 +99,14 @@ pub enum Action {
     RenewalApprove,
     /// Approve or reject rewards and confer annual awards (R2.3.3).
     IncentiveApprove,
+    /// Export bundles, preview and apply imports, settle sync conflicts (any staff role).
+    DataExchange,
+    /// Restore the data from a backup (the administrator).
+    BackupRestore,
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 23] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -124,6 +128,8 @@ impl Action {
         Action::EvaluationSchemeManage,
         Action::RenewalApprove,
         Action::IncentiveApprove,
+        Action::DataExchange,
+        Action::BackupRestore,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -149,6 +155,8 @@ impl Action {
             Action::EvaluationSchemeManage => "evaluation_scheme_manage",
             Action::RenewalApprove => "renewal_approve",
             Action::IncentiveApprove => "incentive_approve",
+            Action::DataExchange => "data_exchange",
+            Action::BackupRestore => "backup_restore",
         }
     }
 }
@@ -174,6 +182,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         ClauseManage => matches!(role, Legal | Manager | Admin),
         EvaluationRun => matches!(role, Channel | Manager | Admin),
         EvaluationSchemeManage | RenewalApprove | IncentiveApprove => matches!(role, Manager | Admin),
+        DataExchange => true,
+        BackupRestore => role == Admin,
     }
 }
 

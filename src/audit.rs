@@ -211,6 +211,14 @@ const CHAIN_COLUMNS: &str = "seq, id, at, hlc, device_id, user_id, user_name, ro
 /// Runs at open; does nothing when every entry has its hash.
 pub(crate) async fn seal_unsealed(pool: &sqlx::SqlitePool) -> Result<()> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    seal_pending(&mut tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Seals, in order, the entries without a hash (an earlier version's, or entries imported
+/// from another laptop), inside the caller's transaction.
+pub(crate) async fn seal_pending(tx: &mut SqliteConnection) -> Result<()> {
     let rows: Vec<ChainRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {CHAIN_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY seq"
     )))
@@ -237,7 +245,6 @@ pub(crate) async fn seal_unsealed(pool: &sqlx::SqlitePool) -> Result<()> {
             .await?;
         prev = hash;
     }
-    tx.commit().await?;
     Ok(())
 }
 

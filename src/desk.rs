@@ -219,6 +219,11 @@ impl Desk {
         })
     }
 
+    /// Takes a clock seen in imported data into account (later local changes sort after it).
+    pub fn observe(&self, remote: &Hlc) {
+        self.hlc.observe(remote);
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }

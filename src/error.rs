@@ -67,8 +67,14 @@ pub enum Error {
     Storage(String),
     #[error("document: {0}")]
     Document(String),
-    #[error("import: {0}")]
-    Import(String),
+    /// A bundle or spreadsheet that cannot be read: `reason` is a stable id the UI translates
+    /// (`import.<reason>`: `truncated`, `checksum`, `passphrase_wrong`, …), `detail` names the
+    /// entry, row or value for logs and for the person who sent the file.
+    #[error("import ({reason}): {detail}")]
+    Import { reason: &'static str, detail: String },
+    /// The person cancelled a long operation; nothing was written.
+    #[error("cancelled")]
+    Cancelled,
     /// A pipeline gate (R2.1.4): the prospect cannot move to stage `to` without the records
     /// named in `missing` (`{field: record, rule: missing | failed}`).
     #[error("gate to {to}: {missing:?}")]
@@ -89,9 +95,15 @@ impl Error {
             Error::Throttled { .. } => "throttled",
             Error::Storage(_) => "storage",
             Error::Document(_) => "document",
-            Error::Import(_) => "import",
+            Error::Import { .. } => "import",
+            Error::Cancelled => "cancelled",
             Error::Gate { .. } => "gate",
         }
+    }
+
+    /// An unreadable import (`reason` as in [`Error::Import`]).
+    pub fn import(reason: &'static str, detail: impl Into<String>) -> Self {
+        Error::Import { reason, detail: detail.into() }
     }
 
     /// Validation error for a single field.
@@ -143,6 +155,9 @@ impl From<&Error> for ErrorPayload {
             Error::Validation(f) => (f.clone(), vec![], None),
             Error::Conflict { kind, with } => (vec![], with.clone(), Some(kind.to_string())),
             Error::Gate { to, missing } => (missing.clone(), vec![], Some(to.clone())),
+            Error::Import { reason, detail } => {
+                (vec![FieldError::new(detail.clone(), reason)], vec![], Some(reason.to_string()))
+            }
             _ => (vec![], vec![], None),
         };
         let retry_after = match e {

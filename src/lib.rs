@@ -27,6 +27,7 @@ pub mod reminders;
 pub mod search;
 pub mod secrets;
 pub mod settings;
+pub mod share;
 pub mod users;
 pub mod validate;
 pub mod vault;

@@ -1062,6 +1062,33 @@ async fn write_tags(w: &mut Write, partner_id: &str, tags: &[String]) -> Result<
     insert_tags(w, &rows).await
 }
 
+/// Rebuilds the local, derived data (tag rows, search entries) of partners `ids` from their
+/// stored rows, after changes that arrived in a bundle.
+pub(crate) async fn refresh_local(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
+    for id in ids {
+        let row: Option<(i64, Option<String>, String)> =
+            sqlx::query_as("SELECT rid, deleted_at, tags FROM partner WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((rid, deleted, tags)) = row else { continue };
+        unindex(conn, rid, id).await?;
+        if deleted.is_some() {
+            continue;
+        }
+        let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
+        for tag in tags {
+            sqlx::query("INSERT OR IGNORE INTO partner_tag (tag, partner_id) VALUES (?, ?)")
+                .bind(tag)
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+        reindex(conn, rid, id).await?;
+    }
+    Ok(())
+}
+
 async fn unindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
     delete_index(conn, rid).await?;
     sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?").bind(id).execute(&mut *conn).await?;
