@@ -71,6 +71,17 @@ async fn dump(t: &TestDesk) -> String {
     out
 }
 
+/// Asserts two dumps are equal, showing the first lines that differ.
+fn same(a: &str, b: &str) {
+    if a != b {
+        let la: Vec<&str> = a.lines().collect();
+        let lb: Vec<&str> = b.lines().collect();
+        let only_a: Vec<&&str> = la.iter().filter(|l| !lb.contains(l)).take(3).collect();
+        let only_b: Vec<&&str> = lb.iter().filter(|l| !la.contains(l)).take(3).collect();
+        panic!("laptops differ\n only in one: {only_a:#?}\n only in the other: {only_b:#?}");
+    }
+}
+
 async fn edit(t: &TestDesk, id: &str, f: impl FnOnce(&mut PartnerInput)) {
     let p = partners::get(&t.desk, id).await.unwrap();
     let mut input = p.to_input();
@@ -211,7 +222,7 @@ async fn the_same_field_changed_on_both_laptops_waits_in_the_queue() {
     assert_eq!(out.conflicts, 0);
     assert_eq!(partners::get(&b.desk, &id).await.unwrap().address, "上海市浦东新区世纪大道 1 号");
     assert!(share::conflicts(&b.desk).await.unwrap().is_empty());
-    assert_eq!(dump(&a).await, dump(&b).await);
+    same(&dump(&a).await, &dump(&b).await);
 }
 
 #[tokio::test]
@@ -263,7 +274,7 @@ async fn one_company_entered_on_two_laptops_is_found_and_merged() {
     assert!(partners::get(&a.desk, &on_a.id).await.unwrap().deleted_at.is_some());
     assert_eq!(partners::get(&a.desk, &on_b.id).await.unwrap().contacts.len(), 2);
     import(&b, &export(&a).await).await;
-    assert_eq!(dump(&a).await, dump(&b).await);
+    same(&dump(&a).await, &dump(&b).await);
 }
 
 #[tokio::test]
@@ -436,4 +447,103 @@ async fn bad_files_are_refused_and_change_nothing() {
     assert_eq!(share::apply(&b.desk, &incoming, &choices, &progress).await.unwrap_err().code(), "cancelled");
 
     assert_eq!(dump(&b).await, before);
+}
+
+/// One step of a random edit history on three laptops.
+#[derive(Debug, Clone)]
+enum Step {
+    Create(usize),
+    Edit { on: usize, pick: usize, field: usize, value: usize },
+    Delete { on: usize, pick: usize },
+    Exchange { from: usize, to: usize },
+    Wait { on: usize, minutes: i64 },
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        2 => (0..3usize).prop_map(Step::Create),
+        5 => (0..3usize, 0..8usize, 0..4usize, 0..5usize).prop_map(|(on, pick, field, value)| Step::Edit { on, pick, field, value }),
+        1 => (0..3usize, 0..8usize).prop_map(|(on, pick)| Step::Delete { on, pick }),
+        3 => (0..3usize, 0..3usize).prop_map(|(from, to)| Step::Exchange { from, to }),
+        2 => (0..3usize, -3..30i64).prop_map(|(on, minutes)| Step::Wait { on, minutes }),
+    ]
+}
+
+async fn live_ids(t: &TestDesk) -> Vec<String> {
+    sqlx::query_scalar("SELECT id FROM partner WHERE deleted_at IS NULL ORDER BY id")
+        .fetch_all(t.desk.pool())
+        .await
+        .unwrap()
+}
+
+async fn run_history(steps: Vec<Step>, rotation: usize) {
+    let laptops = [desk().await, desk().await, desk().await];
+    let values = ["北京", "上海", "广州", "深圳", "成都"];
+    let mut made = 0;
+    for s in steps {
+        match s {
+            Step::Create(on) => {
+                made += 1;
+                partners::create(&laptops[on].desk, &partner(&format!("收敛测试{on}号{made}有限公司")), true)
+                    .await
+                    .unwrap();
+            }
+            Step::Edit { on, pick, field, value } => {
+                let ids = live_ids(&laptops[on]).await;
+                if ids.is_empty() {
+                    continue;
+                }
+                let v = format!("{}{}", values[value], on);
+                edit(&laptops[on], &ids[pick % ids.len()], |p| match field {
+                    0 => p.city = v,
+                    1 => p.address = v,
+                    2 => p.notes = v,
+                    _ => p.website = format!("https://{value}-{on}.example"),
+                })
+                .await;
+            }
+            Step::Delete { on, pick } => {
+                let ids = live_ids(&laptops[on]).await;
+                if !ids.is_empty() {
+                    partners::delete(&laptops[on].desk, &ids[pick % ids.len()]).await.unwrap();
+                }
+            }
+            Step::Exchange { from, to } if from != to => {
+                let bytes = export(&laptops[from]).await;
+                import(&laptops[to], &bytes).await;
+            }
+            Step::Exchange { .. } => {}
+            Step::Wait { on, minutes } => {
+                let t = &laptops[on];
+                t.clock.advance(chrono::Duration::minutes(minutes));
+                if t.desk.session_info().state == channeldesk::SessionState::Locked {
+                    channeldesk::users::unlock(&t.desk, common::OWNER_PASSWORD).await.unwrap();
+                }
+            }
+        }
+    }
+    // Then everyone exchanges around the ring twice, starting anywhere.
+    for k in 0..6 {
+        let from = (rotation + k) % 3;
+        let to = (from + 1) % 3;
+        let bytes = export(&laptops[from]).await;
+        import(&laptops[to], &bytes).await;
+    }
+    let d0 = dump(&laptops[0]).await;
+    same(&d0, &dump(&laptops[1]).await);
+    same(&d0, &dump(&laptops[2]).await);
+    for t in &laptops {
+        assert!(audit::verify(&t.desk).await.unwrap().intact);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, failure_persistence: None, ..Default::default() })]
+
+    /// Laptops that edit, delete and exchange in any order end with identical data.
+    #[test]
+    fn three_laptops_converge_whatever_the_order(steps in proptest::collection::vec(step(), 1..28), rotation in 0..3usize) {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run_history(steps, rotation));
+    }
 }

@@ -3,7 +3,8 @@
 //! queue, peers) never travel. Local columns: `rid` (a file's own row number),
 //! `app_user.password_hash` (credentials stay on the laptop they were set on), the audit
 //! chain's `seq`/`prev_hash`/`hash` (each file seals its own chain) and `attachment.bytes`
-//! (carried as its own `files/<id>` entry).
+//! (carried as its own `files/<id>` entry) and `prospect.partner_state` (kept by a trigger from
+//! the partner row).
 
 use crate::error::Result;
 use sqlx::{Row as _, SqliteConnection};
@@ -79,7 +80,8 @@ pub fn find(name: &str) -> Option<&'static Shared> {
     TABLES.iter().find(|s| s.name == name)
 }
 
-const LOCAL_COLUMNS: &[&str] = &["rid", "password_hash", "bytes", "seq", "prev_hash", "hash"];
+const LOCAL_COLUMNS: &[&str] =
+    &["rid", "password_hash", "bytes", "seq", "prev_hash", "hash", "partner_state"];
 
 /// A column that travels.
 #[derive(Debug, Clone)]

@@ -451,9 +451,11 @@ async fn redirect(
     let target = |col: &str, row: &Row| merges.get(text(row.get(col))).cloned();
     match table {
         "partner" => {
-            if merges.contains_key(text(row.get("id"))) {
+            if let Some(keep) = merges.get(text(row.get("id"))) {
                 row.insert("deleted_at".into(), Value::String(now.to_string()));
+                row.insert("merged_into".into(), Value::String(keep.clone()));
                 set_clock(row, "deleted_at");
+                set_clock(row, "merged_into");
             }
         }
         "attachment" if text(row.get("owner_kind")) == "partner" => {
