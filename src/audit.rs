@@ -235,15 +235,20 @@ pub(crate) async fn seal_pending(tx: &mut SqliteConnection) -> Result<()> {
     .await?
     .flatten()
     .unwrap_or_default();
+    let mut sealed: Vec<(i64, String, String)> = Vec::with_capacity(rows.len());
     for r in &rows {
         let hash = r.sealed().hash(&prev);
-        sqlx::query("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?")
-            .bind(&prev)
-            .bind(&hash)
-            .bind(r.seq)
-            .execute(&mut *tx)
-            .await?;
-        prev = hash;
+        sealed.push((r.seq, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    for part in sealed.chunks(300) {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new("WITH v(seq, prev_hash, hash) AS (");
+        qb.push_values(part, |mut b, (seq, p, h)| {
+            b.push_bind(*seq).push_bind(p.as_str()).push_bind(h.as_str());
+        });
+        qb.push(
+            ") UPDATE audit_log SET prev_hash = v.prev_hash, hash = v.hash FROM v WHERE audit_log.seq = v.seq",
+        );
+        qb.build().execute(&mut *tx).await?;
     }
     Ok(())
 }

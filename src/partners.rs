@@ -1063,30 +1063,93 @@ async fn write_tags(w: &mut Write, partner_id: &str, tags: &[String]) -> Result<
 }
 
 /// Rebuilds the local, derived data (tag rows, search entries) of partners `ids` from their
-/// stored rows, after changes that arrived in a bundle.
-pub(crate) async fn refresh_local(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
-    for id in ids {
-        let row: Option<(i64, Option<String>, String)> =
-            sqlx::query_as("SELECT rid, deleted_at, tags FROM partner WHERE id = ?")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-        let Some((rid, deleted, tags)) = row else { continue };
-        unindex(conn, rid, id).await?;
-        if deleted.is_some() {
-            continue;
-        }
-        let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
-        for tag in tags {
-            sqlx::query("INSERT OR IGNORE INTO partner_tag (tag, partner_id) VALUES (?, ?)")
-                .bind(tag)
-                .bind(id)
-                .execute(&mut *conn)
-                .await?;
-        }
-        reindex(conn, rid, id).await?;
+/// stored rows, after changes that arrived in a bundle; set-based, for thousands at once.
+/// `fresh` are partners just inserted (nothing of theirs to remove first).
+pub(crate) async fn refresh_local(
+    conn: &mut SqliteConnection,
+    ids: &[String],
+    fresh: &HashSet<String>,
+) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS refresh_ids (id TEXT PRIMARY KEY)")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM temp.refresh_ids").execute(&mut *conn).await?;
+    let insert_ids = |part: &[&String]| {
+        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT OR IGNORE INTO temp.refresh_ids (id) ");
+        qb.push_values(part.iter(), |mut b, id| {
+            b.push_bind(id.to_string());
+        });
+        qb
+    };
+    let changed: Vec<&String> = ids.iter().filter(|id| !fresh.contains(*id)).collect();
+    for part in changed.chunks(ROWS_PER_STATEMENT * 4) {
+        insert_ids(part).build().execute(&mut *conn).await?;
+    }
+    const RIDS: &str = "(SELECT rid FROM partner WHERE id IN (SELECT id FROM temp.refresh_ids))";
+    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM partner_fts WHERE rowid IN {RIDS}")))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM partner_gram WHERE partner_rid IN {RIDS}")))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM partner_tag WHERE partner_id IN (SELECT id FROM temp.refresh_ids)")
+        .execute(&mut *conn)
+        .await?;
+    let new: Vec<&String> = ids.iter().filter(|id| fresh.contains(*id)).collect();
+    for part in new.chunks(ROWS_PER_STATEMENT * 4) {
+        insert_ids(part).build().execute(&mut *conn).await?;
+    }
+    #[derive(sqlx::FromRow)]
+    struct Live {
+        rid: i64,
+        id: String,
+        #[sqlx(flatten)]
+        src: IndexSource,
+    }
+    let live: Vec<Live> = sqlx::query_as(
+        "SELECT rid, id, name, short_name, credit_code, legal_rep, address, province, city, industry,
+                business_scope, website, source_detail, tags, notes
+           FROM partner WHERE id IN (SELECT id FROM temp.refresh_ids) AND deleted_at IS NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    #[derive(sqlx::FromRow)]
+    struct Owned {
+        partner_id: String,
+        #[sqlx(flatten)]
+        contact: Contact,
+    }
+    let contacts: Vec<Owned> = sqlx::query_as(
+        "SELECT partner_id, id, name, title, mobile, email, wechat, is_primary FROM partner_contact
+          WHERE partner_id IN (SELECT id FROM temp.refresh_ids) AND deleted_at IS NULL ORDER BY partner_id, position, id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_partner: std::collections::HashMap<&str, Vec<&Contact>> = std::collections::HashMap::new();
+    for c in &contacts {
+        by_partner.entry(c.partner_id.as_str()).or_default().push(&c.contact);
+    }
+    let mut entries = Vec::with_capacity(live.len());
+    let mut tag_rows: Vec<(String, &str)> = Vec::new();
+    for p in &live {
+        let cs = by_partner.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+        let (body, grams) = index_entry(&p.src, cs.iter().map(|c| c.texts()));
+        entries.push((p.rid, body, grams));
+        let tags: Vec<String> = serde_json::from_str(&p.src.tags).unwrap_or_default();
+        tag_rows.extend(tags.into_iter().map(|t| (t, p.id.as_str())));
+    }
+    for part in tag_rows.chunks(ROWS_PER_STATEMENT * 4) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT OR IGNORE INTO partner_tag (tag, partner_id) ");
+        qb.push_values(part, |mut b, (t, id)| {
+            b.push_bind(t.as_str()).push_bind(*id);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    write_index(conn, &entries, true).await
 }
 
 async fn unindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {

@@ -12,6 +12,7 @@ use crate::hlc::Hlc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sqlx::SqliteConnection;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use ts_rs::TS;
 
@@ -132,19 +133,22 @@ struct Clash {
 }
 
 #[derive(Default)]
-struct TableWork {
+struct TableWork<'a> {
     cols: Vec<Column>,
-    inserts: Vec<Row>,
+    /// Rows as they came, or as changed here (a merged duplicate, a renamed sign-in name).
+    inserts: Vec<Cow<'a, Row>>,
     updates: Vec<Update>,
     clashes: Vec<Clash>,
     count: KindCount,
 }
 
-struct Work {
-    tables: Vec<(&'static str, TableWork)>,
+struct Work<'a> {
+    tables: Vec<(&'static str, TableWork<'a>)>,
     duplicates: Vec<Duplicate>,
     renamed: Vec<(String, String)>,
     touched_partners: HashSet<String>,
+    /// Partners inserted by this import (no search entries to remove first).
+    fresh_partners: HashSet<String>,
     max_clock: String,
 }
 
@@ -167,12 +171,8 @@ fn clock<'a>(clocks: &'a BTreeMap<String, String>, table: &str, col: &str, hlc: 
     clocks.get(key).or_else(|| clocks.get("*")).map(String::as_str).unwrap_or(hlc)
 }
 
-async fn load_local(
-    conn: &mut SqliteConnection,
-    table: &str,
-    cols: &[Column],
-    ids: &[&str],
-) -> Result<HashMap<String, Row>> {
+/// `ids` into `temp.share_ids`.
+async fn stage_ids(conn: &mut SqliteConnection, ids: &[&str]) -> Result<()> {
     sqlx::query("CREATE TEMP TABLE IF NOT EXISTS share_ids (id TEXT PRIMARY KEY)")
         .execute(&mut *conn)
         .await?;
@@ -184,6 +184,37 @@ async fn load_local(
         });
         qb.build().execute(&mut *conn).await?;
     }
+    Ok(())
+}
+
+/// The local rows among `ids`, with only their id and clocks.
+async fn load_keys(conn: &mut SqliteConnection, table: &str, ids: &[&str]) -> Result<HashMap<String, Row>> {
+    stage_ids(conn, ids).await?;
+    let clocks = if table == "audit_log" { "'', ''" } else { "hlc, field_hlc" };
+    let rows: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id, {clocks} FROM {table} WHERE id IN (SELECT id FROM temp.share_ids)"
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, hlc, field_hlc)| {
+            let mut row = Row::new();
+            row.insert("id".into(), Value::String(id.clone()));
+            row.insert("hlc".into(), Value::String(hlc));
+            row.insert("field_hlc".into(), Value::String(field_hlc));
+            (id, row)
+        })
+        .collect())
+}
+
+async fn load_local(
+    conn: &mut SqliteConnection,
+    table: &str,
+    cols: &[Column],
+    ids: &[&str],
+) -> Result<HashMap<String, Row>> {
+    stage_ids(conn, ids).await?;
     let object = super::json_object_sql(cols);
     let lines: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
         "SELECT {object} FROM {table} WHERE id IN (SELECT id FROM temp.share_ids)"
@@ -203,19 +234,20 @@ async fn load_local(
 /// Compares the bundle with this file. `merges` maps incoming partner ids to the local
 /// partner they are merged into; `stamp` is the write's `(now, hlc)` (a placeholder in a
 /// dry run).
-async fn compute(
+async fn compute<'a>(
     conn: &mut SqliteConnection,
-    incoming: &Incoming,
+    incoming: &'a Incoming,
     knowledge: &Knowledge,
     chosen: &HashSet<String>,
     stamp: (&str, &str),
     progress: &Progress,
-) -> Result<Work> {
+) -> Result<Work<'a>> {
     let mut work = Work {
         tables: vec![],
         duplicates: vec![],
         renamed: vec![],
         touched_partners: HashSet::new(),
+        fresh_partners: HashSet::new(),
         max_clock: String::new(),
     };
     let total = catalogue::TABLES.len() as u64;
@@ -231,12 +263,24 @@ async fn compute(
             }
         }
         let ids: Vec<&str> = rows.iter().map(|r| text(r.get("id"))).collect();
-        let local = if shared.name == "audit_log" {
-            let id_only = vec![Column { name: "id".into() }];
-            load_local(conn, shared.name, &id_only, &ids).await?
-        } else {
-            load_local(conn, shared.name, &cols, &ids).await?
-        };
+        // Rows whose clocks are the same on both sides are the same rows: only the others are
+        // read whole and compared field by field.
+        let mut local = load_keys(conn, shared.name, &ids).await?;
+        if shared.name != "audit_log" {
+            let differing: Vec<&str> = rows
+                .iter()
+                .filter(|r| {
+                    local.get(text(r.get("id"))).is_some_and(|l| {
+                        text(l.get("hlc")) != text(r.get("hlc"))
+                            || text(l.get("field_hlc")) != text(r.get("field_hlc"))
+                    })
+                })
+                .map(|r| text(r.get("id")))
+                .collect();
+            if !differing.is_empty() {
+                local.extend(load_local(conn, shared.name, &cols, &differing).await?);
+            }
+        }
         let mut tw = TableWork {
             cols,
             count: KindCount { table: shared.name.into(), ..Default::default() },
@@ -260,15 +304,17 @@ async fn compute(
             }
             match local.get(&id) {
                 None => {
-                    let mut row = row.clone();
+                    let mut row = Cow::Borrowed(row);
                     if shared.name == "audit_log" {
                         tw.count.new += 1;
                         tw.inserts.push(row);
                         continue;
                     }
-                    redirect(conn, shared.name, &mut row, &merges, stamp).await?;
+                    if !merges.is_empty() {
+                        redirect(conn, shared.name, row.to_mut(), &merges, stamp).await?;
+                    }
                     if shared.name == "app_user" {
-                        rename_login(conn, &mut row, &incoming.manifest.device_code, &mut work.renamed)
+                        rename_login(conn, row.to_mut(), &incoming.manifest.device_code, &mut work.renamed)
                             .await?;
                     }
                     if shared.name == "attachment" {
@@ -286,9 +332,18 @@ async fn compute(
                         tw.count.new += 1;
                     }
                     note_partner(shared.name, &row, &mut work.touched_partners);
+                    if shared.name == "partner" {
+                        work.fresh_partners.insert(id.clone());
+                    }
                     tw.inserts.push(row);
                 }
                 Some(_) if shared.name == "audit_log" => tw.count.unchanged += 1,
+                Some(mine)
+                    if text(mine.get("hlc")) == text(row.get("hlc"))
+                        && text(mine.get("field_hlc")) == text(row.get("field_hlc")) =>
+                {
+                    tw.count.unchanged += 1
+                }
                 Some(mine) => {
                     let before = tw.clashes.len();
                     match merge_row(shared.name, &tw.cols, mine, row, knowledge, &mut tw.clashes) {
@@ -676,7 +731,7 @@ pub async fn apply(
     }
     let mut touched: Vec<String> = touched.into_iter().filter(|s| !s.is_empty()).collect();
     touched.sort();
-    crate::partners::refresh_local(&mut w.tx, &touched).await?;
+    crate::partners::refresh_local(&mut w.tx, &touched, &work.fresh_partners).await?;
     let mut conflicts = 0;
     for (table, tw) in &work.tables {
         for c in &tw.clashes {
@@ -744,7 +799,7 @@ fn constraint(e: Error, table: &str) -> Error {
     }
 }
 
-async fn write_table(w: &mut Write, table: &str, tw: &TableWork, incoming: &Incoming) -> Result<()> {
+async fn write_table(w: &mut Write, table: &str, tw: &TableWork<'_>, incoming: &Incoming) -> Result<()> {
     // Updates first: a merged duplicate's tombstone frees its credit code before inserts.
     for u in &tw.updates {
         let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("UPDATE {table} SET "));
@@ -1002,7 +1057,7 @@ pub async fn resolve(desk: &Desk, id: &str, choice: &str) -> Result<()> {
         if let Some(p) = partner_of(&mut w.tx, &table, &row_id).await?
             && matches!(table.as_str(), "partner" | "partner_contact")
         {
-            crate::partners::refresh_local(&mut w.tx, &[p]).await?;
+            crate::partners::refresh_local(&mut w.tx, &[p], &HashSet::new()).await?;
         }
         let mut ch = Changes::new();
         ch.diff(&field, &serde_json::from_str::<Value>(&kept).unwrap_or(Value::Null), &value);
