@@ -178,6 +178,7 @@ pub struct Desk {
     hlc: HlcState,
     session: Mutex<SessionSlot>,
     data_dir: PathBuf,
+    key: DatabaseKey,
 }
 
 impl Desk {
@@ -216,12 +217,18 @@ impl Desk {
             hlc,
             session: Mutex::new(SessionSlot { session, last_activity: now, idle_minutes }),
             data_dir: data_dir.to_path_buf(),
+            key: key.clone(),
         })
     }
 
     /// Takes a clock seen in imported data into account (later local changes sort after it).
     pub fn observe(&self, remote: &Hlc) {
         self.hlc.observe(remote);
+    }
+
+    /// The key of the open database (backups are encrypted with it).
+    pub(crate) fn key(&self) -> &DatabaseKey {
+        &self.key
     }
 
     pub fn pool(&self) -> &SqlitePool {

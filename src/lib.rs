@@ -9,6 +9,7 @@ pub mod agreements;
 pub mod applications;
 pub mod attachments;
 pub mod audit;
+pub mod backup;
 pub mod cards;
 mod csvfile;
 pub mod db;

@@ -104,6 +104,22 @@ pub async fn open_with_clock(dir: &Path, keychain: &Keychain, clock: Arc<dyn Clo
     std::fs::create_dir_all(dir)?;
     let files = Files { dir: dir.to_path_buf() };
     finish_interrupted_conversion(&files)?;
+    let restored = crate::backup::apply_pending(dir, clock.now())?;
+    let opened = open_existing(dir, &files, keychain, clock).await;
+    if let Some(kept) = restored
+        && !matches!(opened, Ok(Unlock::Ready(_)))
+    {
+        crate::backup::undo_restore(dir, &kept)?;
+    }
+    opened
+}
+
+async fn open_existing(
+    dir: &Path,
+    files: &Files,
+    keychain: &Keychain,
+    clock: Arc<dyn Clock>,
+) -> Result<Unlock> {
     if !files.db().exists() {
         let key = DatabaseKey::generate();
         let key_id = uuid::Uuid::new_v4().to_string();
@@ -113,7 +129,7 @@ pub async fn open_with_clock(dir: &Path, keychain: &Keychain, clock: Arc<dyn Clo
         return Ok(Unlock::Ready(Box::new(desk)));
     }
     if db::is_plaintext(&files.db())? {
-        convert(&files, keychain).await?;
+        convert(files, keychain).await?;
     }
     let Some(key_id) = files.read_key_id()? else {
         return Ok(Unlock::NeedsRecoveryKey(RecoveryReason::MissingKey));
