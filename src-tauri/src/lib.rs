@@ -4,6 +4,7 @@
 //! Invariants: the data folder is opened (database created, migrated, or waiting for its
 //! recovery key) before the window loads; the pool is closed when the app exits.
 
+pub mod cli;
 pub mod command_list;
 pub mod commands;
 pub mod files;

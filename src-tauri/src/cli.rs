@@ -1,0 +1,290 @@
+//! `channeldesk export | import | backup | verify …`: the same program without a window, for
+//! administrators who script these tasks. Each command opens the data folder with the key from
+//! the OS keychain, signs in as `--user` (password from `CHANNELDESK_PASSWORD`) where the task
+//! changes or reads business data, calls the same core functions as the window, prints what it
+//! did, and exits 0 (done), 1 (refused or failed: the reason is printed) or 2 (usage).
+
+use channeldesk::secrets::Keychain;
+use channeldesk::share::{self, ApplyChoices, ExportScope, Limits, Progress};
+use channeldesk::vault::{self, Unlock};
+use channeldesk::{Desk, Error, backup, users};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// What `channeldesk help` and a usage error print.
+pub const USAGE: &str = "usage:
+  channeldesk export --user LOGIN --out FILE [--partners ID,ID… | --event ID] [--passphrase-env VAR]
+  channeldesk import --user LOGIN FILE [--passphrase-env VAR] [--apply] [--merge-similar]
+  channeldesk backup
+  channeldesk verify --user LOGIN [FILE]
+options for all: --data-dir DIR (also CHANNELDESK_DATA_DIR; default: the program's data folder)
+The password of --user is read from CHANNELDESK_PASSWORD. import without --apply is a dry run.
+verify without FILE checks the data file (integrity, audit chain); with FILE, a bundle.";
+
+/// Whether `args` (after the program name) ask for a command-line task.
+pub fn wants(args: &[String]) -> bool {
+    matches!(args.first().map(String::as_str), Some("export" | "import" | "backup" | "verify"))
+}
+
+#[derive(Default)]
+struct Args {
+    command: String,
+    data_dir: Option<PathBuf>,
+    user: Option<String>,
+    out: Option<PathBuf>,
+    file: Option<PathBuf>,
+    partners: Vec<String>,
+    event: Option<String>,
+    passphrase_env: Option<String>,
+    apply: bool,
+    merge_similar: bool,
+}
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut a = Args { command: args[0].clone(), ..Default::default() };
+    let mut it = args[1..].iter();
+    while let Some(x) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        match x.as_str() {
+            "--data-dir" => a.data_dir = Some(value("--data-dir")?.into()),
+            "--user" => a.user = Some(value("--user")?),
+            "--out" => a.out = Some(value("--out")?.into()),
+            "--partners" => {
+                a.partners =
+                    value("--partners")?.split(',').filter(|s| !s.is_empty()).map(String::from).collect()
+            }
+            "--event" => a.event = Some(value("--event")?),
+            "--passphrase-env" => a.passphrase_env = Some(value("--passphrase-env")?),
+            "--apply" => a.apply = true,
+            "--merge-similar" => a.merge_similar = true,
+            s if !s.starts_with('-') && a.file.is_none() => a.file = Some(s.into()),
+            other => return Err(format!("unknown option: {other}")),
+        }
+    }
+    Ok(a)
+}
+
+/// The folder the window uses when none is given (Tauri's app data folder for the identifier).
+fn default_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("com.channeldesk.desk"))
+}
+
+/// Runs a command-line task; the process exit code.
+pub fn main(args: &[String]) -> i32 {
+    let a = match parse(args) {
+        Ok(a) => a,
+        Err(msg) => {
+            eprintln!("{msg}\n\n{USAGE}");
+            return 2;
+        }
+    };
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("channeldesk: {e}");
+            return 1;
+        }
+    };
+    match rt.block_on(run(a)) {
+        Ok(()) => 0,
+        Err(Failure::Usage(msg)) => {
+            eprintln!("{msg}\n\n{USAGE}");
+            2
+        }
+        Err(Failure::Refused(e)) => {
+            eprintln!("channeldesk: {}", describe(&e));
+            1
+        }
+    }
+}
+
+enum Failure {
+    Usage(String),
+    Refused(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Refused(e)
+    }
+}
+
+/// One line a person can act on.
+fn describe(e: &Error) -> String {
+    match e {
+        Error::Import { reason, detail } => format!("the file cannot be imported ({reason}): {detail}"),
+        Error::Validation(f) => {
+            let list: Vec<String> = f.iter().map(|f| format!("{} {}", f.field, f.rule)).collect();
+            format!("refused: {}", list.join(", "))
+        }
+        other => format!("{} ({})", other, other.code()),
+    }
+}
+
+async fn open(a: &Args) -> Result<Desk, Failure> {
+    let dir = a
+        .data_dir
+        .clone()
+        .or_else(|| std::env::var_os("CHANNELDESK_DATA_DIR").map(PathBuf::from))
+        .or_else(default_data_dir)
+        .ok_or_else(|| Failure::Usage("no data folder: give --data-dir".into()))?;
+    if !dir.join(channeldesk::db::DB_FILE).exists() {
+        return Err(Failure::Usage(format!("{} holds no ChannelDesk data", dir.display())));
+    }
+    let keychain = Keychain::native()?;
+    match vault::open(&dir, &keychain).await? {
+        Unlock::Ready(d) => Ok(*d),
+        Unlock::NeedsRecoveryKey(_) => Err(Failure::Refused(Error::KeyRejected)),
+    }
+}
+
+async fn sign_in(desk: &Desk, a: &Args) -> Result<(), Failure> {
+    let login = a.user.as_deref().ok_or_else(|| Failure::Usage("--user is needed".into()))?;
+    let password = std::env::var("CHANNELDESK_PASSWORD")
+        .map_err(|_| Failure::Usage("set CHANNELDESK_PASSWORD to the password of --user".into()))?;
+    users::sign_in(desk, login, &password).await?;
+    Ok(())
+}
+
+fn passphrase(a: &Args) -> Result<Option<String>, Failure> {
+    match &a.passphrase_env {
+        None => Ok(None),
+        Some(var) => std::env::var(var).map(Some).map_err(|_| Failure::Usage(format!("{var} is not set"))),
+    }
+}
+
+/// Progress on standard output, one line per step, flushed (scripts and tests follow it).
+fn printed() -> Progress {
+    Progress::new(std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)), |phase, done, total| {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "progress {phase} {done}/{total}");
+        let _ = out.flush();
+    })
+}
+
+async fn run(a: Args) -> Result<(), Failure> {
+    let desk = open(&a).await?;
+    let result = task(&desk, &a).await;
+    desk.close().await;
+    result
+}
+
+async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
+    match a.command.as_str() {
+        "export" => {
+            sign_in(desk, a).await?;
+            let out = a.out.clone().ok_or_else(|| Failure::Usage("--out FILE is needed".into()))?;
+            let scope = match (&a.event, a.partners.is_empty()) {
+                (Some(id), true) => ExportScope::Event { id: id.clone() },
+                (None, false) => ExportScope::Partners { ids: a.partners.clone() },
+                (None, true) => ExportScope::All,
+                (Some(_), false) => return Err(Failure::Usage("--partners or --event, not both".into())),
+            };
+            let pass = passphrase(a)?;
+            let ex = share::export(desk, &scope, pass.as_deref(), &printed()).await?;
+            write_file(&out, &ex.bytes)?;
+            let records: u64 = ex.manifest.counts.values().sum();
+            println!("exported {records} records to {} ({} bytes)", out.display(), ex.bytes.len());
+        }
+        "import" => {
+            sign_in(desk, a).await?;
+            let file = a.file.clone().ok_or_else(|| Failure::Usage("the bundle FILE is needed".into()))?;
+            let bytes = read_file(&file)?;
+            let pass = passphrase(a)?;
+            let incoming = share::open(&bytes, pass.as_deref(), &Limits::default())?;
+            let preview = share::preview(desk, &incoming, &printed()).await?;
+            println!(
+                "bundle from {} ({}) exported {}",
+                preview.manifest.device_code, preview.manifest.user_name, preview.manifest.exported_at
+            );
+            println!(
+                "{:<22} {:>8} {:>8} {:>10} {:>8} {:>10}",
+                "records", "new", "updated", "unchanged", "deleted", "conflicts"
+            );
+            for k in &preview.kinds {
+                println!(
+                    "{:<22} {:>8} {:>8} {:>10} {:>8} {:>10}",
+                    k.table, k.new, k.updated, k.unchanged, k.deleted, k.conflicts
+                );
+            }
+            for d in &preview.duplicates {
+                println!("same company? {} ↔ {} ({})", d.incoming_name, d.local_name, d.reason);
+            }
+            if !a.apply {
+                println!("dry run: nothing written (add --apply to import)");
+                return Ok(());
+            }
+            let merge = if a.merge_similar {
+                preview
+                    .duplicates
+                    .iter()
+                    .filter(|d| d.reason == "name")
+                    .map(|d| d.incoming_id.clone())
+                    .collect()
+            } else {
+                vec![]
+            };
+            let out =
+                share::apply(desk, &incoming, &ApplyChoices { token: preview.token, merge }, &printed())
+                    .await?;
+            println!("imported: {} merged duplicates, {} conflicts queued", out.merged, out.conflicts);
+        }
+        "backup" => {
+            // Made as the program itself: no sign-in, like the backups on exit.
+            let b = backup::backup(desk, "manual").await?;
+            println!(
+                "backup {} ({} bytes)",
+                desk.data_dir().join(backup::DIR).join(&b.name).display(),
+                b.size
+            );
+        }
+        "verify" => {
+            sign_in(desk, a).await?;
+            match &a.file {
+                Some(file) => {
+                    let bytes = read_file(file)?;
+                    let pass = passphrase(a)?;
+                    let incoming = share::open(&bytes, pass.as_deref(), &Limits::default())?;
+                    let records: u64 = incoming.manifest.counts.values().sum();
+                    println!(
+                        "bundle ok: format {}, {} records from {}, every entry matches its SHA-256",
+                        incoming.manifest.format, records, incoming.manifest.device_code
+                    );
+                }
+                None => {
+                    let report = backup::check(desk).await?;
+                    let chain = channeldesk::audit::verify(desk).await?;
+                    println!(
+                        "integrity: {}",
+                        if report.ok { "ok".to_string() } else { report.detail.join("; ") }
+                    );
+                    println!(
+                        "audit chain: {} entries, {}",
+                        chain.entries,
+                        if chain.intact { "intact" } else { "BROKEN" }
+                    );
+                    if !report.ok || !chain.intact {
+                        return Err(Failure::Refused(Error::Storage("verification failed".into())));
+                    }
+                }
+            }
+        }
+        other => return Err(Failure::Usage(format!("unknown command: {other}"))),
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
+    let len = std::fs::metadata(path).map_err(|e| Failure::Usage(format!("{}: {e}", path.display())))?.len();
+    if len > Limits::default().max_file {
+        return Err(Failure::Refused(Error::import("too_large", path.display().to_string())));
+    }
+    std::fs::read(path).map_err(|e| Failure::Refused(Error::from(e)))
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let part = path.with_extension("part");
+    std::fs::write(&part, bytes).map_err(Error::from)?;
+    std::fs::rename(&part, path).map_err(Error::from)?;
+    Ok(())
+}

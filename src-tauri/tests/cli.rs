@@ -1,0 +1,148 @@
+//! The command-line tasks of the real `channeldesk` binary on real data folders (keys in the
+//! OS keychain): export, dry-run and applied import, verify, a bad file refused, and an import
+//! whose process is killed in the middle leaving the data exactly as it was (issue 7).
+
+use channeldesk::partners;
+use channeldesk::secrets::Keychain;
+use channeldesk::vault::{self, Unlock};
+use channeldesk::{Desk, demo, users};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_channeldesk");
+const PASSWORD: &str = "cli-password-1";
+
+async fn open(dir: &Path) -> Desk {
+    let keychain = Keychain::native().expect("OS keychain (run under `keyctl session -`)");
+    match vault::open(dir, &keychain).await.expect("open") {
+        Unlock::Ready(d) => *d,
+        Unlock::NeedsRecoveryKey(r) => panic!("{r:?}"),
+    }
+}
+
+/// Every partner row (id, clock, deleted) and the audit count: what "unchanged" means here.
+async fn snapshot(dir: &Path) -> (String, i64) {
+    let desk = open(dir).await;
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT id || hlc || coalesce(deleted_at, '') FROM partner ORDER BY id")
+            .fetch_all(desk.pool())
+            .await
+            .unwrap();
+    let audit: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE operation NOT LIKE 'sign%'")
+        .fetch_one(desk.pool())
+        .await
+        .unwrap();
+    assert!(channeldesk::backup::check(&desk).await.unwrap().ok, "integrity");
+    desk.close().await;
+    (rows.join("\n"), audit)
+}
+
+fn cli(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).env("CHANNELDESK_PASSWORD", PASSWORD).output().expect("run channeldesk")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn command_line_tasks_and_a_killed_import_that_leaves_nothing_behind() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    {
+        let desk = open(&a).await;
+        users::setup_owner(&desk, "甲", "owner-a", PASSWORD).await.unwrap();
+        let inputs = demo::generate(1_500, 11);
+        for chunk in inputs.chunks(500) {
+            partners::create_many(&desk, chunk).await.unwrap();
+        }
+        desk.close().await;
+        let desk = open(&b).await;
+        users::setup_owner(&desk, "乙", "owner-b", PASSWORD).await.unwrap();
+        partners::create(
+            &desk,
+            &partners::PartnerInput {
+                name: "乙方本地公司".into(),
+                source_kind: "online".into(),
+                status: "prospect".into(),
+                ..Default::default()
+            },
+            false,
+        )
+        .await
+        .unwrap();
+        desk.close().await;
+    }
+    let bundle = root.path().join("a.cdbundle");
+    let (da, db) = (a.to_str().unwrap(), b.to_str().unwrap());
+
+    let out = cli(&["export", "--data-dir", da, "--user", "owner-a", "--out", bundle.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("exported"));
+    assert!(cli(&["export", "--data-dir", da, "--out", "x"]).status.code() == Some(2), "--user is needed");
+    let wrong = Command::new(BIN)
+        .args(["export", "--data-dir", da, "--user", "owner-a", "--out", "x"])
+        .env("CHANNELDESK_PASSWORD", "wrong")
+        .output()
+        .unwrap();
+    assert_eq!(wrong.status.code(), Some(1));
+
+    let before = snapshot(&b).await;
+    let dry = cli(&["import", "--data-dir", db, "--user", "owner-b", bundle.to_str().unwrap()]);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(text.contains("dry run"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("partner ") && l.contains("1500")), "{text}");
+    assert_eq!(snapshot(&b).await, before);
+
+    // A bad file: refused with the reason, nothing written.
+    let cut = root.path().join("cut.cdbundle");
+    let bytes = std::fs::read(&bundle).unwrap();
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let bad = cli(&["import", "--data-dir", db, "--user", "owner-b", "--apply", cut.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("truncated"));
+    assert_eq!(snapshot(&b).await, before);
+
+    // Killed while writing: the transaction never commits.
+    let mut child = Command::new(BIN)
+        .args(["import", "--data-dir", db, "--user", "owner-b", "--apply", bundle.to_str().unwrap()])
+        .env("CHANNELDESK_PASSWORD", PASSWORD)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let writing = line
+            .strip_prefix("progress apply ")
+            .and_then(|r| r.split('/').next())
+            .and_then(|n| n.parse::<u32>().ok())
+            .is_some_and(|n| n >= 8);
+        seen.push(line);
+        if writing {
+            child.kill().unwrap();
+            break;
+        }
+    }
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the import was killed, not finished: {seen:?}");
+    assert_eq!(snapshot(&b).await, before);
+
+    let full = cli(&["import", "--data-dir", db, "--user", "owner-b", "--apply", bundle.to_str().unwrap()]);
+    assert!(full.status.success(), "{}", String::from_utf8_lossy(&full.stderr));
+    let desk = open(&b).await;
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE deleted_at IS NULL")
+        .fetch_one(desk.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 1_501);
+    desk.close().await;
+
+    let verify = cli(&["verify", "--data-dir", db, "--user", "owner-b"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("intact"));
+    let verify = cli(&["verify", "--data-dir", db, "--user", "owner-b", bundle.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("bundle ok"));
+    let backup = cli(&["backup", "--data-dir", db]);
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    assert_eq!(std::fs::read_dir(b.join("backups")).unwrap().count(), 1);
+}
