@@ -39,6 +39,9 @@ fn expected(action: Action) -> &'static [Role] {
         Action::EvaluationSchemeManage | Action::RenewalApprove => &[Manager, Admin],
         // R2.3.3: rewards and awards are decided by a manager.
         Action::IncentiveApprove => &[Manager, Admin],
+        // Everyone exchanges data with colleagues; only the administrator restores a backup.
+        Action::DataExchange => &[Channel, Legal, Business, Finance, Manager, Admin],
+        Action::BackupRestore => &[Admin],
     }
 }
 

@@ -24,3 +24,20 @@ pub async fn ask_save_path<R: Runtime>(
         Some(p) => p.into_path().map(Some).map_err(|e| Error::Storage(e.to_string())),
     }
 }
+
+/// Asks the user for a file to open (`extensions` filter); `None` when cancelled.
+pub async fn ask_open_path<R: Runtime>(
+    app: &AppHandle<R>,
+    filter_name: &str,
+    extensions: &[&str],
+) -> Result<Option<PathBuf>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog().file().add_filter(filter_name, extensions).pick_file(move |path| {
+        let _ = tx.send(path);
+    });
+    let chosen = rx.await.map_err(|_| Error::Storage("the open dialog closed unexpectedly".into()))?;
+    match chosen {
+        None => Ok(None),
+        Some(p) => p.into_path().map(Some).map_err(|e| Error::Storage(e.to_string())),
+    }
+}

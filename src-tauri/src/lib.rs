@@ -203,6 +203,21 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         relationship::award_categories_set,
         relationship::award_certificate,
         relationship::partner_timeline,
+        share::share_export,
+        share::share_cancel,
+        share::share_save_copy,
+        share::share_inbox,
+        share::share_pick,
+        share::share_open,
+        share::share_apply,
+        share::share_conflicts,
+        share::share_resolve,
+        share::share_peers,
+        share::backup_page,
+        share::backup_now,
+        share::backup_keep_set,
+        share::backup_check,
+        share::backup_restore,
     ])
 }
 

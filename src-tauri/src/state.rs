@@ -23,6 +23,12 @@ pub struct Shell {
     recovery: Mutex<Option<RecoveryReason>>,
     failure: Mutex<Option<ErrorPayload>>,
     pending_demo: Mutex<Option<usize>>,
+    /// Set to cancel the running export or import.
+    pub cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// The bundle read and previewed, waiting for the person to apply it.
+    pub staged: tokio::sync::Mutex<Option<Arc<channeldesk::share::Incoming>>>,
+    /// The integrity check run in the background at start.
+    pub integrity: Arc<Mutex<Option<channeldesk::backup::IntegrityReport>>>,
 }
 
 impl Shell {
@@ -36,6 +42,9 @@ impl Shell {
             recovery: Mutex::new(None),
             failure: Mutex::new(None),
             pending_demo: Mutex::new(demo),
+            cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            staged: tokio::sync::Mutex::new(None),
+            integrity: Arc::new(Mutex::new(None)),
         };
         shell.retry().await;
         shell
@@ -49,7 +58,9 @@ impl Shell {
         }
         let (recovery, failure) = match vault::open(&self.dir, &self.keychain).await {
             Ok(Unlock::Ready(d)) => {
-                *slot = Some(Arc::new(*d));
+                let desk = Arc::new(*d);
+                self.start_background(desk.clone());
+                *slot = Some(desk);
                 (None, None)
             }
             Ok(Unlock::NeedsRecoveryKey(r)) => (Some(r), None),
@@ -80,8 +91,9 @@ impl Shell {
         if slot.is_some() {
             return Err(Error::Forbidden("already_open".into()));
         }
-        let desk = vault::recover(&self.dir, &self.keychain, code).await?;
-        *slot = Some(Arc::new(desk));
+        let desk = Arc::new(vault::recover(&self.dir, &self.keychain, code).await?);
+        self.start_background(desk.clone());
+        *slot = Some(desk);
         *self.recovery.lock().unwrap_or_else(|p| p.into_inner()) = None;
         Ok(())
     }
@@ -99,9 +111,31 @@ impl Shell {
         Ok(())
     }
 
-    /// Closes the Desk's pool (at exit).
+    /// After the data opened: the daily backup when one is due, then the integrity check,
+    /// in the background (a large file takes seconds to check).
+    fn start_background(&self, desk: Arc<Desk>) {
+        let integrity = self.integrity.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(e) = channeldesk::backup::daily_if_due(&desk).await {
+                eprintln!("ChannelDesk: daily backup failed: {e}");
+            }
+            if let Ok(report) = channeldesk::backup::check(&desk).await {
+                *integrity.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
+            }
+        });
+    }
+
+    /// The open Desk, if any, without waiting for a lock.
+    pub async fn opened(&self) -> Option<Arc<Desk>> {
+        self.desk.read().await.clone()
+    }
+
+    /// Makes the backup on exit and closes the Desk's pool.
     pub async fn close(&self) {
         if let Some(d) = self.desk.read().await.clone() {
+            if let Err(e) = channeldesk::backup::backup(&d, "exit").await {
+                eprintln!("ChannelDesk: backup on exit failed: {e}");
+            }
             d.close().await;
         }
     }

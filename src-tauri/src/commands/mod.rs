@@ -10,4 +10,5 @@ pub mod partners;
 pub mod recruitment;
 pub mod relationship;
 pub mod session;
+pub mod share;
 pub mod users;

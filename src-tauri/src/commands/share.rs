@@ -1,0 +1,280 @@
+//! Sharing between laptops and backups: export a bundle into the exchange folder, preview and
+//! apply an import from it, the conflict queue, the laptops exchanged with, and the backups.
+//! Long operations report progress on a channel and stop when `share_cancel` is called.
+
+use crate::state::Shell;
+use channeldesk::backup::{self, BackupInfo, IntegrityReport};
+use channeldesk::share::{
+    self, ApplyChoices, ConflictItem, ExportScope, ImportOutcome, Limits, Peer, Preview, Progress,
+};
+use channeldesk::{Desk, Error, Result};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Runtime, State};
+
+/// The folder bundles are exported to and imported from (a USB stick or a shared folder can be
+/// chosen with "save a copy" and "choose a file", which brings the file in here).
+pub const EXCHANGE: &str = "exchange";
+const EXTENSION: &str = "cdbundle";
+
+/// One step of a long operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProgressMsg {
+    pub phase: String,
+    pub done: u64,
+    pub total: u64,
+}
+
+fn progress(shell: &Shell, channel: Channel<ProgressMsg>) -> Progress {
+    shell.cancel.store(false, Ordering::Relaxed);
+    Progress::new(shell.cancel.clone(), move |phase, done, total| {
+        let _ = channel.send(ProgressMsg { phase: phase.to_string(), done, total });
+    })
+}
+
+fn exchange_dir(desk: &Desk) -> PathBuf {
+    desk.data_dir().join(EXCHANGE)
+}
+
+/// A bundle file in the exchange folder, by its plain name (nothing outside the folder).
+fn exchange_file(desk: &Desk, name: &str) -> Result<PathBuf> {
+    let plain = !name.is_empty()
+        && !name.contains(['/', '\\'])
+        && !name.starts_with('.')
+        && name.ends_with(&format!(".{EXTENSION}"));
+    let path = exchange_dir(desk).join(name);
+    if !plain || !path.is_file() {
+        return Err(Error::field("file", "unknown"));
+    }
+    Ok(path)
+}
+
+/// A bundle written by [`share_export`].
+#[derive(Debug, Serialize)]
+pub struct ExportDone {
+    pub file_name: String,
+    pub path: String,
+    pub records: u64,
+    pub bytes: u64,
+    pub sealed: bool,
+}
+
+#[tauri::command]
+pub async fn share_export(
+    shell: State<'_, Shell>,
+    scope: ExportScope,
+    passphrase: Option<String>,
+    on_progress: Channel<ProgressMsg>,
+) -> Result<ExportDone> {
+    let desk = shell.desk().await?;
+    let ex = share::export(&desk, &scope, passphrase.as_deref(), &progress(&shell, on_progress)).await?;
+    let dir = exchange_dir(&desk);
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(&ex.file_name);
+    let part = dir.join(format!("{}.part", ex.file_name));
+    std::fs::write(&part, &ex.bytes)?;
+    std::fs::rename(&part, &path)?;
+    Ok(ExportDone {
+        file_name: ex.file_name,
+        path: path.display().to_string(),
+        records: ex.manifest.counts.values().sum(),
+        bytes: ex.bytes.len() as u64,
+        sealed: passphrase.is_some_and(|p| !p.is_empty()),
+    })
+}
+
+#[tauri::command]
+pub async fn share_cancel(shell: State<'_, Shell>) -> Result<()> {
+    shell.cancel.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Copies a bundle of the exchange folder where the user chooses (a USB stick, a shared
+/// folder); the path, or `None` when cancelled.
+#[tauri::command]
+pub async fn share_save_copy<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+    file_name: String,
+) -> Result<Option<String>> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    let from = exchange_file(&desk, &file_name)?;
+    let Some(to) = crate::files::ask_save_path(&app, &file_name, "ChannelDesk", EXTENSION).await? else {
+        return Ok(None);
+    };
+    std::fs::copy(&from, &to)?;
+    Ok(Some(to.display().to_string()))
+}
+
+/// A bundle waiting in the exchange folder.
+#[derive(Debug, Serialize)]
+pub struct InboxFile {
+    pub file_name: String,
+    pub bytes: u64,
+    /// RFC 3339, from the file system.
+    pub modified: String,
+    /// Exported by this laptop (its device code is in the name).
+    pub own: bool,
+}
+
+#[tauri::command]
+pub async fn share_inbox(shell: State<'_, Shell>) -> Result<Vec<InboxFile>> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    let own = format!("ChannelDesk-{}-", desk.device().short_code);
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(exchange_dir(&desk)) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().to_string();
+            if !name.ends_with(&format!(".{EXTENSION}")) {
+                continue;
+            }
+            let meta = e.metadata()?;
+            let modified = meta
+                .modified()
+                .map(|t| channeldesk::desk::rfc3339(chrono::DateTime::<chrono::Utc>::from(t)))
+                .unwrap_or_default();
+            out.push(InboxFile { own: name.starts_with(&own), file_name: name, bytes: meta.len(), modified });
+        }
+    }
+    out.sort_by(|a, b| b.modified.cmp(&a.modified));
+    Ok(out)
+}
+
+/// Brings a bundle chosen in the open dialog into the exchange folder; its name, or `None`.
+#[tauri::command]
+pub async fn share_pick<R: Runtime>(app: AppHandle<R>, shell: State<'_, Shell>) -> Result<Option<String>> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    let Some(path) = crate::files::ask_open_path(&app, "ChannelDesk", &[EXTENSION]).await? else {
+        return Ok(None);
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .ok_or_else(|| Error::field("file", "unknown"))?;
+    let dir = exchange_dir(&desk);
+    std::fs::create_dir_all(&dir)?;
+    if path.parent() != Some(dir.as_path()) {
+        std::fs::copy(&path, dir.join(&name))?;
+    }
+    Ok(Some(name))
+}
+
+/// Reads and checks a bundle of the exchange folder and previews its import (nothing is
+/// written); the bundle stays staged for [`share_apply`].
+#[tauri::command]
+pub async fn share_open(
+    shell: State<'_, Shell>,
+    file_name: String,
+    passphrase: Option<String>,
+    on_progress: Channel<ProgressMsg>,
+) -> Result<Preview> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    let path = exchange_file(&desk, &file_name)?;
+    let progress = progress(&shell, on_progress);
+    progress.step("read", 0, 1)?;
+    let incoming = tokio::task::spawn_blocking(move || {
+        let limits = Limits::default();
+        let len = std::fs::metadata(&path)?.len();
+        if len > limits.max_file {
+            return Err(Error::import("too_large", format!("{len} bytes")));
+        }
+        share::open(&std::fs::read(&path)?, passphrase.as_deref(), &limits)
+    })
+    .await
+    .map_err(|e| Error::Storage(e.to_string()))??;
+    let preview = share::preview(&desk, &incoming, &progress).await?;
+    *shell.staged.lock().await = Some(Arc::new(incoming));
+    Ok(preview)
+}
+
+#[tauri::command]
+pub async fn share_apply(
+    shell: State<'_, Shell>,
+    choices: ApplyChoices,
+    on_progress: Channel<ProgressMsg>,
+) -> Result<ImportOutcome> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    let incoming = shell.staged.lock().await.clone().ok_or_else(|| Error::field("file", "unknown"))?;
+    let out = share::apply(&desk, &incoming, &choices, &progress(&shell, on_progress)).await?;
+    *shell.staged.lock().await = None;
+    Ok(out)
+}
+
+#[tauri::command]
+pub async fn share_conflicts(shell: State<'_, Shell>) -> Result<Vec<ConflictItem>> {
+    share::conflicts(&*shell.desk().await?).await
+}
+
+#[tauri::command]
+pub async fn share_resolve(shell: State<'_, Shell>, id: String, choice: String) -> Result<()> {
+    share::resolve(&*shell.desk().await?, &id, &choice).await
+}
+
+#[tauri::command]
+pub async fn share_peers(shell: State<'_, Shell>) -> Result<Vec<Peer>> {
+    share::peers(&*shell.desk().await?).await
+}
+
+/// The backups screen.
+#[derive(Debug, Serialize)]
+pub struct BackupPage {
+    pub backups: Vec<BackupInfo>,
+    pub keep: u32,
+    pub folder: String,
+    /// The check run at start (none yet while it runs).
+    pub integrity: Option<IntegrityReport>,
+}
+
+#[tauri::command]
+pub async fn backup_page(shell: State<'_, Shell>) -> Result<BackupPage> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    Ok(BackupPage {
+        backups: backup::list(&desk).await?,
+        keep: backup::keep(&desk).await?,
+        folder: desk.data_dir().join(backup::DIR).display().to_string(),
+        integrity: shell.integrity.lock().unwrap_or_else(|p| p.into_inner()).clone(),
+    })
+}
+
+#[tauri::command]
+pub async fn backup_now(shell: State<'_, Shell>) -> Result<BackupInfo> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    backup::backup(&desk, "manual").await
+}
+
+#[tauri::command]
+pub async fn backup_keep_set(shell: State<'_, Shell>, keep: u32) -> Result<u32> {
+    backup::set_keep(&*shell.desk().await?, keep).await
+}
+
+#[tauri::command]
+pub async fn backup_check(shell: State<'_, Shell>) -> Result<IntegrityReport> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    let report = backup::check(&desk).await?;
+    *shell.integrity.lock().unwrap_or_else(|p| p.into_inner()) = Some(report.clone());
+    Ok(report)
+}
+
+/// Verifies and stages backup `name`, then restarts the program, which swaps it in.
+#[tauri::command]
+pub async fn backup_restore<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+    name: String,
+) -> Result<()> {
+    let desk = shell.desk().await?;
+    backup::stage_restore(&desk, &name).await?;
+    // The exit handler closes the pool (after a backup on exit of the current data).
+    app.restart();
+}
