@@ -492,3 +492,55 @@ export const awardCertificate = (id, company) => call('award_certificate', { id,
 export const partnerTimeline = (partnerId, kinds) => call('partner_timeline', { partnerId, kinds });
 /** @param {string[]} names @returns {Promise<string[]>} */
 export const awardCategoriesSet = (names) => call('award_categories_set', { names });
+
+// Sharing between laptops and backups (issue 7).
+/** @typedef {import('./bindings/ExportScope').ExportScope} ExportScope */
+/** @typedef {import('./bindings/Preview').Preview} SharePreview */
+/** @typedef {import('./bindings/ApplyChoices').ApplyChoices} ApplyChoices */
+/** @typedef {import('./bindings/ImportOutcome').ImportOutcome} ImportOutcome */
+/** @typedef {import('./bindings/KindCount').KindCount} KindCount */
+/** @typedef {import('./bindings/ConflictItem').ConflictItem} ConflictItem */
+/** @typedef {import('./bindings/Peer').Peer} Peer */
+/** @typedef {import('./bindings/BackupInfo').BackupInfo} BackupInfo */
+/** @typedef {import('./bindings/IntegrityReport').IntegrityReport} IntegrityReport */
+/** @typedef {{ phase: string, done: number, total: number }} ProgressMsg */
+/** @typedef {{ file_name: string, path: string, records: number, bytes: number, sealed: boolean }} ExportDone */
+/** @typedef {{ file_name: string, bytes: number, modified: string, own: boolean }} InboxFile */
+/** @typedef {{ backups: BackupInfo[], keep: number, folder: string, integrity: IntegrityReport | null }} BackupPage */
+
+/** A channel for progress messages of a long operation. @param {(m: ProgressMsg) => void} fn */
+function progressChannel(fn) {
+  const ch = new window.__TAURI__.core.Channel();
+  ch.onmessage = fn;
+  return ch;
+}
+/** @param {ExportScope} scope @param {string | null} passphrase @param {(m: ProgressMsg) => void} onProgress @returns {Promise<ExportDone>} */
+export const shareExport = (scope, passphrase, onProgress) => call('share_export', { scope, passphrase, onProgress: progressChannel(onProgress) });
+/** Stops the running export or import (nothing is written). */
+export const shareCancel = () => call('share_cancel');
+/** @param {string} fileName @returns {Promise<string | null>} */
+export const shareSaveCopy = (fileName) => call('share_save_copy', { fileName });
+/** @returns {Promise<InboxFile[]>} */
+export const shareInbox = () => call('share_inbox');
+/** Brings a chosen bundle into the exchange folder. @returns {Promise<string | null>} */
+export const sharePick = () => call('share_pick');
+/** @param {string} fileName @param {string | null} passphrase @param {(m: ProgressMsg) => void} onProgress @returns {Promise<SharePreview>} */
+export const shareOpen = (fileName, passphrase, onProgress) => call('share_open', { fileName, passphrase, onProgress: progressChannel(onProgress) });
+/** @param {ApplyChoices} choices @param {(m: ProgressMsg) => void} onProgress @returns {Promise<ImportOutcome>} */
+export const shareApply = (choices, onProgress) => call('share_apply', { choices, onProgress: progressChannel(onProgress) });
+/** @returns {Promise<ConflictItem[]>} */
+export const shareConflicts = () => call('share_conflicts');
+/** @param {string} id @param {'kept' | 'other'} choice @returns {Promise<void>} */
+export const shareResolve = (id, choice) => call('share_resolve', { id, choice });
+/** @returns {Promise<Peer[]>} */
+export const sharePeers = () => call('share_peers');
+/** @returns {Promise<BackupPage>} */
+export const backupPage = () => call('backup_page');
+/** @returns {Promise<BackupInfo>} */
+export const backupNow = () => call('backup_now');
+/** @param {number} keep @returns {Promise<number>} */
+export const backupKeepSet = (keep) => call('backup_keep_set', { keep });
+/** @returns {Promise<IntegrityReport>} */
+export const backupCheck = () => call('backup_check');
+/** Verifies and stages a backup, then the program restarts with it. @param {string} name @returns {Promise<void>} */
+export const backupRestore = (name) => call('backup_restore', { name });

@@ -16,6 +16,7 @@ import * as api from './api.js';
 import { runToastAction, toast } from './components/toast.js';
 import { errorText } from './components/errors.js';
 import { homeView } from './views/home.js';
+import { dataView } from './views/data.js';
 import { partnersView } from './views/partners.js';
 import { partnerView } from './views/partner.js';
 import { partnerFormView } from './views/partner_form.js';
@@ -61,6 +62,7 @@ const NAV = [
   { route: 'awards', key: 'nav.awards', icon: '♛', action: 'partner_read' },
   { route: 'events', key: 'nav.events', icon: '⚑', action: 'partner_read' },
   { route: 'research', key: 'nav.research', icon: '✎', action: 'partner_read' },
+  { route: 'data', key: 'nav.data', icon: '⇄', action: 'data_exchange' },
   { route: 'audit', key: 'nav.audit', icon: '☰', action: 'audit_read' },
   { route: 'users', key: 'nav.users', icon: '☺', action: 'user_manage' },
   { route: 'settings', key: 'nav.settings', icon: '⚙', action: null },
@@ -141,6 +143,7 @@ async function render() {
     else if (area === 'agreements') view = await agreementsView(main);
     else if (area === 'research' && id) view = await noteView(main, id === 'new' ? null : id);
     else if (area === 'research') view = await researchView(main);
+    else if (area === 'data') view = await dataView(main, id);
     else if (area === 'audit') view = await auditView(main);
     else if (area === 'users') view = await usersView(main);
     else if (area === 'settings') view = await settingsView(main);

@@ -3,6 +3,7 @@ interface Window {
   __TAURI__: {
     core: {
       invoke<T>(cmd: string, args?: Record<string, unknown> | Uint8Array, options?: { headers: Record<string, string> }): Promise<T>;
+      Channel: new <T>() => { onmessage: (message: T) => void };
     };
   };
 }

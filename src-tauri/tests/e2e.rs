@@ -1610,3 +1610,102 @@ async fn relationship_reviews_training_rewards_and_a_certificate() {
     s.shot("relationship-timeline-en").await;
     s.close().await;
 }
+
+/// Issue 7: a bundle exported in one data folder, sealed with a passphrase, imported in
+/// another through the window: the dry run, the duplicate found by credit code, the passphrase
+/// asked for and checked, the import applied and the partner found; the backups page.
+#[tokio::test(flavor = "multi_thread")]
+async fn data_moves_between_two_laptops_through_a_bundle() {
+    const CODE: &str = "91350100M000100Y43";
+    let company = |name: &str, code: &str| channeldesk::partners::PartnerInput {
+        name: name.into(),
+        credit_code: code.into(),
+        source_kind: "offline_event".into(),
+        status: "prospect".into(),
+        ..Default::default()
+    };
+    let prepare_a = move |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        channeldesk::partners::create(&desk, &company("福建闽台数码科技有限公司", CODE), false)
+            .await
+            .expect("partner");
+        channeldesk::partners::create(&desk, &company("厦门鹭岛信息服务有限公司", ""), false)
+            .await
+            .expect("partner");
+        desk.close().await;
+    };
+    let Some((a, _)) = start(prepare_a, "#sign-in-form").await else { return };
+    a.sign_in("owner", OWNER_PASSWORD).await;
+    a.click("[data-nav=data]").await;
+    a.find("#share-export-form").await;
+    a.type_into("#share-passphrase", "展会交换口令2026").await;
+    a.type_into("#share-passphrase2", "展会交换口令2027").await;
+    a.click("#share-export").await;
+    a.wait_text("#share-export-form .error-box", "不一致").await;
+    a.type_into("#share-passphrase2", "展会交换口令2026").await;
+    a.click("#share-export").await;
+    a.wait_text("#share-export-result", "已加密").await;
+    let path = PathBuf::from(a.text("#share-export-path").await.trim());
+    assert!(path.is_file(), "{path:?}");
+    a.shot("data-export-zh").await;
+    let _a_dir = a.close().await;
+
+    let bundle = std::fs::read(&path).expect("bundle");
+    let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
+    let prepare_b = move |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "李法务", "owner", OWNER_PASSWORD).await.expect("owner");
+        channeldesk::partners::create(&desk, &company("闽台数码", CODE), false).await.expect("partner");
+        desk.close().await;
+        // Brought over on a USB stick into the exchange folder.
+        std::fs::create_dir_all(dir.join("exchange")).expect("exchange");
+        std::fs::write(dir.join("exchange").join(&name), &bundle).expect("copy");
+    };
+    let Some((b, _)) = start(prepare_b, "#sign-in-form").await else { return };
+    b.sign_in("owner", OWNER_PASSWORD).await;
+    b.click("[data-nav=data]").await;
+    b.click("#data-tab-import").await;
+    b.click(&format!(
+        "#share-inbox tr[data-file=\"{}\"] button",
+        path.file_name().unwrap().to_str().unwrap()
+    ))
+    .await;
+    b.type_into("#share-open-passphrase", "wrong passphrase").await;
+    b.click("#share-preview button[type=submit]").await;
+    b.wait_text("#share-preview", "口令不正确").await;
+    b.type_into("#share-open-passphrase", "展会交换口令2026").await;
+    b.click("#share-preview button[type=submit]").await;
+    b.wait_text("#share-kinds tr[data-kind=partner]", "合作伙伴").await;
+    // One new, one merged into the company already here (same credit code).
+    assert_eq!(b.text("#share-kinds tr[data-kind=partner] td:nth-child(2)").await.trim(), "1");
+    assert_eq!(b.text("#share-kinds tr[data-kind=partner] td:nth-child(4)").await.trim(), "1");
+    b.wait_text("#share-duplicates", "统一社会信用代码相同").await;
+    b.shot("data-import-preview-zh").await;
+    b.click("#share-apply").await;
+    b.wait_text("#share-outcome", "导入完成").await;
+    b.wait_text("#share-outcome", "合并重复 1 家").await;
+    open_partners(&b).await;
+    b.type_into("#partner-search", "鹭岛").await;
+    b.wait_text("#partner-table", "厦门鹭岛信息服务有限公司").await;
+
+    b.click("[data-nav=data]").await;
+    b.click("#data-tab-backups").await;
+    b.wait_text("#backup-list", "每日").await;
+    b.click("#backup-now").await;
+    b.wait_text("#backup-list", "手动").await;
+    b.shot("data-backups-zh").await;
+    b.set_language("en", "Partners").await;
+    b.click("#data-tab-import").await;
+    b.wait_text("#share-inbox", "Preview import").await;
+    b.shot("data-import-en").await;
+    let dir = b.close().await;
+    let desk = open_desk(&dir.path().join("data")).await;
+    let live: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE deleted_at IS NULL")
+        .fetch_one(desk.pool())
+        .await
+        .unwrap();
+    assert_eq!(live, 2, "the company entered on both laptops is one partner");
+    assert!(channeldesk::backup::check(&desk).await.unwrap().ok);
+    desk.close().await;
+}

@@ -33,6 +33,9 @@ pub struct KindCount {
     pub deleted: u64,
     #[ts(type = "number")]
     pub conflicts: u64,
+    /// Incoming partners merged into one already here (the same company).
+    #[ts(type = "number")]
+    pub merged: u64,
 }
 
 /// An incoming partner that looks like one already here under another id.
@@ -310,9 +313,8 @@ async fn compute<'a>(
                         tw.inserts.push(row);
                         continue;
                     }
-                    if !merges.is_empty() {
-                        redirect(conn, shared.name, row.to_mut(), &merges, stamp).await?;
-                    }
+                    let closed_by_merge = !merges.is_empty()
+                        && redirect(conn, shared.name, row.to_mut(), &merges, stamp).await?;
                     if shared.name == "app_user" {
                         rename_login(conn, row.to_mut(), &incoming.manifest.device_code, &mut work.renamed)
                             .await?;
@@ -326,7 +328,9 @@ async fn compute<'a>(
                             return Err(Error::import("checksum", format!("files/{id}")));
                         }
                     }
-                    if row.get("deleted_at").is_some_and(|v| !v.is_null()) {
+                    if closed_by_merge {
+                        tw.count.merged += 1;
+                    } else if row.get("deleted_at").is_some_and(|v| !v.is_null()) {
                         tw.count.deleted += 1;
                     } else {
                         tw.count.new += 1;
@@ -476,16 +480,18 @@ fn merge_row(
 }
 
 /// Points a new row of a merged partner at the partner kept here (a change stamped now, so
-/// that it travels on); a merged partner itself arrives deleted.
+/// that it travels on); a merged partner itself arrives deleted. True when the row arrives
+/// closed by the merge (the partner, or its pipeline place or referral when the kept partner
+/// has its own).
 async fn redirect(
     conn: &mut SqliteConnection,
     table: &str,
     row: &mut Row,
     merges: &HashMap<String, String>,
     (now, hlc): (&str, &str),
-) -> Result<()> {
+) -> Result<bool> {
     if merges.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let set_clock = |row: &mut Row, col: &str| {
         let mut clocks = clocks_of(row);
@@ -511,6 +517,7 @@ async fn redirect(
                 row.insert("merged_into".into(), Value::String(keep.clone()));
                 set_clock(row, "deleted_at");
                 set_clock(row, "merged_into");
+                return Ok(true);
             }
         }
         "attachment" if text(row.get("owner_kind")) == "partner" => {
@@ -546,7 +553,7 @@ async fn redirect(
                     if has.is_some() {
                         row.insert("deleted_at".into(), Value::String(now.to_string()));
                         set_clock(row, "deleted_at");
-                        return Ok(());
+                        return Ok(true);
                     }
                 }
                 row.insert("partner_id".into(), Value::String(keep));
@@ -554,7 +561,7 @@ async fn redirect(
             }
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// A new user whose sign-in name is taken here by someone else gets `name-<code>`.
@@ -677,7 +684,7 @@ pub async fn preview(desk: &Desk, incoming: &Incoming, progress: &Progress) -> R
         compute(&mut tx, incoming, &k, &HashSet::new(), (&placeholder, &placeholder), progress).await?;
     tx.rollback().await?;
     let kinds = kinds(&work);
-    let changes = kinds.iter().any(|c| c.new + c.updated + c.deleted > 0);
+    let changes = kinds.iter().any(|c| c.new + c.updated + c.deleted + c.merged > 0);
     Ok(Preview {
         token: incoming.token.clone(),
         sealed: incoming.sealed,

@@ -3,4 +3,8 @@
 /**
  * Per kind of record: what an import does.
  */
-export type KindCount = { table: string, new: number, updated: number, unchanged: number, deleted: number, conflicts: number, };
+export type KindCount = { table: string, new: number, updated: number, unchanged: number, deleted: number, conflicts: number, 
+/**
+ * Incoming partners merged into one already here (the same company).
+ */
+merged: number, };

@@ -43,6 +43,7 @@ export function errorText(e) {
     }
     if (e.code === 'conflict' && e.kind) return t(`conflict.${e.kind}`);
     if (e.code === 'gate') return gateText(e);
+    if (e.code === 'import' && e.kind) return t(`import.${e.kind}`, { detail: e.fields[0]?.field || '' });
     return t(`error.${e.code}`);
   }
   return t('error.storage');
