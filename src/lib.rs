@@ -29,6 +29,7 @@ pub mod search;
 pub mod secrets;
 pub mod settings;
 pub mod share;
+pub mod sheets;
 pub mod users;
 pub mod validate;
 pub mod vault;

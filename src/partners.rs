@@ -572,6 +572,21 @@ pub(crate) async fn create_in(w: &mut Write, clean: &Clean, confirm_similar: boo
 /// name the row as `rows.<i>.<field>`. Similar-name warnings are not raised; duplicate credit
 /// codes are refused, within the batch as well as against the register.
 pub async fn create_many(desk: &Desk, inputs: &[PartnerInput]) -> Result<Vec<String>> {
+    create_many_at(desk, inputs, None).await
+}
+
+/// Checks `input` as the partner form does, without saving anything.
+pub fn validate_input(input: &PartnerInput) -> Result<()> {
+    check_input(input).map(|_| ())
+}
+
+/// [`create_many`], the prospects among them recorded as leads captured at event `event_id`
+/// by the signed-in user (a spreadsheet of trade-show leads).
+pub async fn create_many_at(
+    desk: &Desk,
+    inputs: &[PartnerInput],
+    event_id: Option<&str>,
+) -> Result<Vec<String>> {
     desk.require(Action::PartnerWrite)?;
     let mut cleans = Vec::with_capacity(inputs.len());
     let mut errors = Vec::new();
@@ -600,6 +615,29 @@ pub async fn create_many(desk: &Desk, inputs: &[PartnerInput]) -> Result<Vec<Str
     check_batch_against_register(&mut w.tx, &cleans).await?;
     let refs: Vec<&Clean> = cleans.iter().collect();
     let ids = insert_batch(&mut w, &refs).await?;
+    if let Some(event) = event_id {
+        crate::records::require_live(&mut w.tx, "trade_event", event, "event").await?;
+        let user = w.stamp.user.id.clone();
+        for part in ids.chunks(500) {
+            let mut qb: QueryBuilder<Sqlite> =
+                QueryBuilder::new("SELECT id FROM prospect WHERE deleted_at IS NULL AND partner_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in part {
+                sep.push_bind(id.as_str());
+            }
+            qb.push(")");
+            let prospects: Vec<String> = qb.build_query_scalar().fetch_all(&mut *w.tx).await?;
+            for pid in prospects {
+                crate::records::set_columns(
+                    &mut w,
+                    "prospect",
+                    &pid,
+                    &[("event_id", Some(event.to_string())), ("captured_by", Some(user.clone()))],
+                )
+                .await?;
+            }
+        }
+    }
     w.commit().await?;
     Ok(ids)
 }
