@@ -544,3 +544,13 @@ export const backupKeepSet = (keep) => call('backup_keep_set', { keep });
 export const backupCheck = () => call('backup_check');
 /** Verifies and stages a backup, then the program restarts with it. @param {string} name @returns {Promise<void>} */
 export const backupRestore = (name) => call('backup_restore', { name });
+/** @typedef {import('./bindings/ListKind').ListKind} ListKind */
+/** @typedef {import('./bindings/SheetTarget').SheetTarget} SheetTarget */
+/** @typedef {import('./bindings/SheetReport').SheetReport} SheetReport */
+/** @typedef {{ file_name: string, headers: string[], sample: string[][], rows: number, mapping: Array<string | null> }} SheetOpened */
+/** Asks where to save; the row count, or null when cancelled. @param {ListKind} kind @param {'xlsx' | 'csv'} format @param {Record<string, string>} labels @returns {Promise<number | null>} */
+export const sheetExport = (kind, format, labels) => call('sheet_export', { kind, format, labels });
+/** @param {File} file @returns {Promise<SheetOpened>} */
+export const sheetRead = async (file) => call('sheet_read', new Uint8Array(await file.arrayBuffer()), { headers: { 'x-file-name': encodeURIComponent(file.name) } });
+/** @param {Array<string | null>} mapping @param {SheetTarget} target @param {boolean} dryRun @returns {Promise<SheetReport>} */
+export const sheetImport = (mapping, target, dryRun) => call('sheet_import', { mapping, target, dryRun });

@@ -155,4 +155,7 @@ pub const COMMANDS: &[&str] = &[
     "backup_keep_set",
     "backup_check",
     "backup_restore",
+    "sheet_export",
+    "sheet_read",
+    "sheet_import",
 ];

@@ -218,6 +218,9 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         share::backup_keep_set,
         share::backup_check,
         share::backup_restore,
+        share::sheet_export,
+        share::sheet_read,
+        share::sheet_import,
     ])
 }
 

@@ -27,6 +27,8 @@ pub struct Shell {
     pub cancel: Arc<std::sync::atomic::AtomicBool>,
     /// The bundle read and previewed, waiting for the person to apply it.
     pub staged: tokio::sync::Mutex<Option<Arc<channeldesk::share::Incoming>>>,
+    /// The spreadsheet read for import, waiting for its mapping.
+    pub sheet: tokio::sync::Mutex<Option<Arc<channeldesk::sheets::Sheet>>>,
     /// The integrity check run in the background at start.
     pub integrity: Arc<Mutex<Option<channeldesk::backup::IntegrityReport>>>,
 }
@@ -44,6 +46,7 @@ impl Shell {
             pending_demo: Mutex::new(demo),
             cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             staged: tokio::sync::Mutex::new(None),
+            sheet: tokio::sync::Mutex::new(None),
             integrity: Arc::new(Mutex::new(None)),
         };
         shell.retry().await;

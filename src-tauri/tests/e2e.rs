@@ -1689,7 +1689,28 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     b.type_into("#partner-search", "鹭岛").await;
     b.wait_text("#partner-table", "厦门鹭岛信息服务有限公司").await;
 
+    // A spreadsheet of leads typed up after the show: checked row by row, then imported.
+    let sheet = tempfile::Builder::new().suffix(".csv").tempfile().expect("csv");
+    std::fs::write(
+        sheet.path(),
+        "\u{feff}公司名称,联系人,手机\n莆田木兰溪贸易有限公司,陈先生,13955556666\n漳州九龙江食品有限公司,吴女士,电话待补\n",
+    )
+    .expect("write csv");
     b.click("[data-nav=data]").await;
+    b.click("#data-tab-sheets").await;
+    b.find("#sheet-file")
+        .await
+        .send_keys(sheet.path().to_str().expect("path"))
+        .await
+        .expect("choose the file");
+    b.wait_text("#sheet-mapping", "陈先生").await;
+    b.click("#sheet-check").await;
+    b.wait_text("#sheet-summary", "1 行可以导入，1 行有问题").await;
+    b.wait_text("#sheet-problems", "联系人 1 · 手机").await;
+    b.shot("data-sheet-import-zh").await;
+    b.click("#sheet-apply").await;
+    b.wait_text("#sheet-summary", "已导入 1 行").await;
+
     b.click("#data-tab-backups").await;
     b.wait_text("#backup-list", "每日").await;
     b.click("#backup-now").await;
@@ -1705,7 +1726,7 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
         .fetch_one(desk.pool())
         .await
         .unwrap();
-    assert_eq!(live, 2, "the company entered on both laptops is one partner");
+    assert_eq!(live, 3, "the company entered on both laptops is one partner; one lead from the sheet");
     assert!(channeldesk::backup::check(&desk).await.unwrap().ok);
     desk.close().await;
 }

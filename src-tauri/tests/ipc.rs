@@ -294,6 +294,8 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "share_conflicts" | "share_resolve" | "share_peers" | "backup_page" | "backup_now"
         | "backup_check" => "data_exchange",
         "backup_keep_set" => "settings_manage",
+        "sheet_export" => "partner_read",
+        "sheet_read" | "sheet_import" => "partner_write",
         "backup_restore" => "backup_restore",
         other => panic!("{other}: add it to this table"),
     })
@@ -440,6 +442,9 @@ fn args(cmd: &str) -> Value {
         "share_resolve" => json!({ "id": "no-such-id", "choice": "kept" }),
         "backup_keep_set" => json!({ "keep": 10 }),
         "backup_restore" => json!({ "name": "no-such-backup" }),
+        // An unknown format is refused before the save dialog.
+        "sheet_export" => json!({ "kind": { "kind": "partners" }, "format": "pdf", "labels": {} }),
+        "sheet_import" => json!({ "mapping": [], "target": { "kind": "partners" }, "dryRun": true }),
         _ => json!({}),
     }
 }

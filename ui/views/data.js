@@ -13,7 +13,7 @@ import { errorText, fieldLabel } from '../components/errors.js';
 import { confirmDialog } from '../components/dialog.js';
 import { partnerPicker } from '../components/form.js';
 
-const TABS = ['export', 'import', 'conflicts', 'backups'];
+const TABS = ['export', 'import', 'conflicts', 'sheets', 'backups'];
 
 /** `1234567` → `1.2 MB`. @param {number} n */
 export const bytes = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
@@ -65,6 +65,7 @@ export async function dataView(main, tab) {
       if (current === 'export') await exportTab(body);
       else if (current === 'import') await importTab(body, (n) => { conflictCount = n; renderTabs(); });
       else if (current === 'conflicts') await conflictsTab(body, (n) => { conflictCount = n; renderTabs(); });
+      else if (current === 'sheets') await sheetsTab(body);
       else await backupsTab(body);
     } catch (e) {
       replace(body, h('div', { class: 'error-box', role: 'alert' }, errorText(e)));
@@ -382,4 +383,118 @@ async function backupsTab(box) {
     if (!ok) return;
     try { await api.backupRestore(b.name); } catch (e) { toast(errorText(e), { kind: 'error' }); }
   }
+}
+
+/** The sheet labels: column titles and value names for the list written. */
+function sheetLabels() {
+  /** @type {Record<string, string>} */
+  const out = {};
+  const cols = ['name', 'short_name', 'credit_code', 'status', 'class', 'province', 'city', 'industry', 'source_kind', 'contact_name',
+    'contact_mobile', 'contact_email', 'channel_contact', 'created_at', 'stage', 'outcome', 'event', 'captured_by', 'stage_since',
+    'interest', 'number', 'title', 'partner', 'agreement_kind', 'agreement_status', 'version', 'signed_on', 'effective_on',
+    'expires_on', 'evaluation_kind', 'period', 'evaluation_status', 'total', 'finished_on', 'captured_on'];
+  for (const c of cols) out[`col.${c}`] = t(`sheet.col.${c}`);
+  for (const [key, prefix, values] of /** @type {Array<[string, string, string[]]>} */ ([
+    ['status', 'status', ['prospect', 'active', 'suspended', 'terminated']],
+    ['source_kind', 'source', ['online', 'offline_event', 'referral', 'other']],
+    ['stage', 'stage', ['application', 'screening', 'inspection', 'negotiation', 'signing', 'signed']],
+    ['outcome', 'outcome', ['open', 'rejected', 'signed']],
+    ['agreement_kind', 'agreement.kind', ['distribution', 'agency', 'reseller', 'service']],
+    ['agreement_status', 'agreement.state', ['drafting', 'in_review', 'approved', 'signed', 'ended', 'closed']],
+    ['evaluation_kind', 'evaluation.kind', ['periodic', 'special']],
+    ['evaluation_status', 'evaluation.status', ['open', 'finished']],
+  ])) for (const v of values) out[`${key}.${v}`] = tOr(`${prefix}.${v}`, v);
+  return out;
+}
+
+/** @param {HTMLElement} box */
+async function sheetsTab(box) {
+  const events = await api.eventsList();
+  const lists = ['partners', 'pipeline', 'agreements', 'evaluations', 'event_leads'];
+  const listSelect = h('select', { id: 'sheet-list' }, ...lists.map((l) => h('option', { value: l }, t(`sheet.list.${l}`))));
+  const eventPick = (/** @type {string} */ id) => h('select', { id }, ...events.map((e) => h('option', { value: e.id }, `${e.number} ${e.name}`)));
+  const exportEvent = eventPick('sheet-export-event');
+  const exportEventLabel = h('label', { hidden: true }, t('share.export.event'), exportEvent);
+  listSelect.addEventListener('change', () => { exportEventLabel.hidden = /** @type {HTMLSelectElement} */ (listSelect).value !== 'event_leads'; });
+  const write = async (/** @type {'xlsx' | 'csv'} */ format) => {
+    const l = /** @type {HTMLSelectElement} */ (listSelect).value;
+    /** @type {api.ListKind} */
+    const kind = l === 'event_leads' ? { kind: 'event_leads', event_id: /** @type {HTMLSelectElement} */ (exportEvent).value || '' } : /** @type {any} */ ({ kind: l });
+    try {
+      const n = await api.sheetExport(kind, format, { ...sheetLabels(), 'sheet.name': t(`sheet.list.${l}`) });
+      if (n !== null) toast(t('sheet.exported', { n }));
+    } catch (e) { toast(errorText(e), { kind: 'error' }); }
+  };
+
+  const importBox = h('div', { id: 'sheet-import' });
+  const fileInput = /** @type {HTMLInputElement} */ (h('input', { type: 'file', id: 'sheet-file', class: 'sr-only', accept: '.xlsx,.xls,.ods,.csv', onChange: async () => {
+    const f = fileInput.files?.[0];
+    if (!f) return;
+    try { mappingForm(await api.sheetRead(f)); } catch (e) { replace(importBox, h('div', { class: 'error-box', role: 'alert' }, errorText(e))); }
+  } }));
+
+  /** @param {api.SheetOpened} opened */
+  function mappingForm(opened) {
+    const fields = ['name', 'short_name', 'credit_code', 'legal_rep', 'address', 'province', 'city', 'industry', 'business_scope',
+      'website', 'notes', 'tags', 'contact_name', 'contact_title', 'contact_mobile', 'contact_email', 'contact_wechat'];
+    const selects = opened.headers.map((_, i) => /** @type {HTMLSelectElement} */ (h('select', { dataset: { column: String(i) } },
+      h('option', { value: '' }, t('sheet.skip')),
+      ...fields.map((f) => h('option', { value: f, selected: opened.mapping[i] === f }, t(`sheet.field.${f}`))))));
+    const targetSelect = h('select', { id: 'sheet-target' },
+      h('option', { value: 'partners' }, t('sheet.target.partners')),
+      ...events.map((e) => h('option', { value: e.id }, t('sheet.target.leads', { event: `${e.number} ${e.name}` }))));
+    const report = h('div', { id: 'sheet-report' });
+    const mapping = () => selects.map((s) => s.value || null);
+    const target = () => {
+      const v = /** @type {HTMLSelectElement} */ (targetSelect).value;
+      return /** @type {api.SheetTarget} */ (v === 'partners' ? { kind: 'partners' } : { kind: 'leads', event_id: v });
+    };
+    const run = async (/** @type {boolean} */ dryRun) => {
+      try {
+        const r = await api.sheetImport(mapping(), target(), dryRun);
+        showReport(r, dryRun);
+      } catch (e) { replace(report, h('div', { class: 'error-box', role: 'alert' }, errorText(e))); }
+    };
+    /** @param {api.SheetReport} r @param {boolean} dryRun */
+    function showReport(r, dryRun) {
+      const bad = r.rows.filter((x) => x.status !== 'ok');
+      replace(report,
+        h('p', { id: 'sheet-summary', class: dryRun ? '' : 'notice' }, dryRun
+          ? t('sheet.checked', { valid: r.valid, bad: bad.length })
+          : t('sheet.imported', { n: r.imported, bad: bad.length })),
+        bad.length ? h('table', { class: 'grid', id: 'sheet-problems' },
+          h('thead', null, h('tr', null, ...['row', 'name', 'problem'].map((k) => h('th', { scope: 'col' }, t(`sheet.report.${k}`))))),
+          h('tbody', null, ...bad.map((x) => h('tr', null, h('td', null, String(x.row)), h('td', null, x.name),
+            h('td', null, x.status === 'duplicate'
+              ? t('sheet.report.duplicate', { of: x.duplicate_of.startsWith('row ') ? t('sheet.report.row_n', { n: x.duplicate_of.slice(4) }) : x.duplicate_of })
+              : x.errors.map((f) => `${fieldLabel(f.field)}: ${t(`rule.${f.rule}`, { limit: f.limit ?? '' })}`).join('；')))))) : null,
+        dryRun && r.valid ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'primary', id: 'sheet-apply', onClick: () => run(false) },
+          t('sheet.apply', { n: r.valid }))) : null);
+    }
+    replace(importBox, h('section', { class: 'card' },
+      h('h3', null, t('sheet.mapping_title', { file: opened.file_name, n: opened.rows })),
+      h('table', { class: 'grid', id: 'sheet-mapping' },
+        h('thead', null, h('tr', null, ...['column', 'sample', 'field'].map((k) => h('th', { scope: 'col' }, t(`sheet.map.${k}`))))),
+        h('tbody', null, ...opened.headers.map((head, i) => h('tr', null, h('td', null, head),
+          h('td', { class: 'muted small' }, opened.sample.map((r) => r[i] || '').filter(Boolean).join(' / ')),
+          h('td', null, selects[i]))))),
+      h('label', null, t('sheet.target.label'), targetSelect),
+      h('div', { class: 'actions' }, h('button', { type: 'button', id: 'sheet-check', onClick: () => run(true) }, t('sheet.check'))),
+      report));
+  }
+
+  replace(box,
+    h('section', { class: 'card', id: 'sheet-export' },
+      h('h2', null, t('sheet.export_title')),
+      h('div', { class: 'field-row' }, h('label', null, t('sheet.list.label'), listSelect), exportEventLabel),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', id: 'sheet-xlsx', onClick: () => write('xlsx') }, t('sheet.as_xlsx')),
+        h('button', { type: 'button', id: 'sheet-csv', onClick: () => write('csv') }, t('sheet.as_csv')))),
+    h('section', { class: 'card' },
+      h('h2', null, t('sheet.import_title')),
+      h('p', { class: 'muted small' }, t('sheet.import_hint')),
+      h('div', { class: 'actions' }, h('label', { class: 'button', for: 'sheet-file', tabindex: '0', onKeydown: (/** @type {KeyboardEvent} */ e) => {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); fileInput.click(); }
+      } }, t('sheet.choose')), fileInput),
+      importBox));
 }

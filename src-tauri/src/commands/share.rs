@@ -278,3 +278,80 @@ pub async fn backup_restore<R: Runtime>(
     // The exit handler closes the pool (after a backup on exit of the current data).
     app.restart();
 }
+
+/// Asks where to save, then writes list `kind` as .xlsx or CSV (`format`); the row count, or
+/// `None` when the dialog was cancelled.
+#[tauri::command]
+pub async fn sheet_export<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+    kind: channeldesk::sheets::ListKind,
+    format: String,
+    labels: channeldesk::sheets::Labels,
+) -> Result<Option<u64>> {
+    let desk = shell.desk().await?;
+    let table = channeldesk::sheets::table(&desk, &kind).await?;
+    if !matches!(format.as_str(), "xlsx" | "csv") {
+        return Err(Error::field("format", "unknown"));
+    }
+    let list = labels.get("sheet.name").cloned().unwrap_or_else(|| "ChannelDesk".into());
+    let name = format!("ChannelDesk-{list}-{}.{format}", desk.today());
+    let (filter, ext) = if format == "xlsx" { ("Excel", "xlsx") } else { ("CSV", "csv") };
+    let Some(path) = crate::files::ask_save_path(&app, &name, filter, ext).await? else {
+        return Ok(None);
+    };
+    if format == "xlsx" {
+        channeldesk::sheets::write_xlsx(&path, &list, &table, &labels).map(Some)
+    } else {
+        channeldesk::sheets::write_csv(&path, &table, &labels).map(Some)
+    }
+}
+
+/// A spreadsheet read for import: its columns, a few rows to recognise them by, the
+/// suggested mapping.
+#[derive(Debug, Serialize)]
+pub struct SheetOpened {
+    pub file_name: String,
+    pub headers: Vec<String>,
+    pub sample: Vec<Vec<String>>,
+    pub rows: usize,
+    pub mapping: Vec<Option<String>>,
+}
+
+/// Reads a spreadsheet sent as the raw body (its name in `x-file-name`, percent-encoded) and
+/// keeps it for [`sheet_import`].
+#[tauri::command]
+pub async fn sheet_read(shell: State<'_, Shell>, request: tauri::ipc::Request<'_>) -> Result<SheetOpened> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::PartnerWrite)?;
+    let bytes: &[u8] = match request.body() {
+        tauri::ipc::InvokeBody::Raw(bytes) => bytes,
+        tauri::ipc::InvokeBody::Json(_) => &[],
+    };
+    let raw = request.headers().get("x-file-name").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let file_name = percent_encoding::percent_decode_str(raw).decode_utf8_lossy().to_string();
+    let sheet = channeldesk::sheets::read(bytes, &file_name)?;
+    let opened = SheetOpened {
+        file_name,
+        headers: sheet.headers.clone(),
+        sample: sheet.rows.iter().take(3).cloned().collect(),
+        rows: sheet.rows.len(),
+        mapping: channeldesk::sheets::suggest(&sheet.headers),
+    };
+    *shell.sheet.lock().await = Some(Arc::new(sheet));
+    Ok(opened)
+}
+
+/// Checks (`dry_run`) or imports the spreadsheet read last, under `mapping`.
+#[tauri::command]
+pub async fn sheet_import(
+    shell: State<'_, Shell>,
+    mapping: Vec<Option<String>>,
+    target: channeldesk::sheets::SheetTarget,
+    dry_run: bool,
+) -> Result<channeldesk::sheets::SheetReport> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::PartnerWrite)?;
+    let sheet = shell.sheet.lock().await.clone().ok_or_else(|| Error::field("file", "required"))?;
+    channeldesk::sheets::import(&desk, &sheet, &mapping, &target, dry_run).await
+}
