@@ -1,0 +1,166 @@
+//! Fuzzing the bundle reader (issue 7), briefly, in every test run: thousands of mutated
+//! bundles (bytes flipped, cut, spliced, duplicated; entries rewritten with mangled rows under
+//! a manifest that still matches) are opened and previewed against a real database. None may
+//! panic, every refusal must be a translated `import` error, and the database never changes.
+//! `CHANNELDESK_FUZZ_CASES` runs more (default 1,500); the seed is printed to reproduce a case.
+
+mod common;
+
+use channeldesk::share::{self, ExportScope, Limits, Progress};
+use channeldesk::{Error, partners};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::io::Write as _;
+
+fn entries_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut buf).unwrap();
+            (name, buf)
+        })
+        .collect()
+}
+
+fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in entries {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Flips, cuts, splices or repeats bytes of `data`.
+fn mutate_bytes(rng: &mut StdRng, data: &mut Vec<u8>) {
+    if data.is_empty() {
+        data.push(rng.random());
+        return;
+    }
+    match rng.random_range(0..6) {
+        0 => {
+            for _ in 0..rng.random_range(1..8) {
+                let i = rng.random_range(0..data.len());
+                data[i] ^= 1 << rng.random_range(0..8);
+            }
+        }
+        1 => data.truncate(rng.random_range(0..data.len())),
+        2 => {
+            let i = rng.random_range(0..data.len());
+            let n = rng.random_range(1..64).min(data.len() - i);
+            let chunk = data[i..i + n].to_vec();
+            let at = rng.random_range(0..data.len());
+            data.splice(at..at, chunk);
+        }
+        3 => {
+            let i = rng.random_range(0..data.len());
+            data[i] = [b'"', b'{', b'}', b'\n', b'\\', 0, 0xff, b':'][rng.random_range(0..8)];
+        }
+        4 => {
+            let i = rng.random_range(0..data.len());
+            let j = (i + rng.random_range(1..32)).min(data.len());
+            data.drain(i..j);
+        }
+        _ => data.extend((0..rng.random_range(1..32)).map(|_| rng.random::<u8>())),
+    }
+}
+
+/// Rewrites one row entry with mangled text and re-signs the manifest, so the reader gets past
+/// its checksums to the rows themselves.
+fn mutate_rows(rng: &mut StdRng, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut entries = entries.to_vec();
+    let rows: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].0.starts_with("rows/")).collect();
+    let i = rows[rng.random_range(0..rows.len())];
+    let text = String::from_utf8_lossy(&entries[i].1).to_string();
+    let replacements = [
+        ("\"", "'"), (":", ","), ("null", "1.5"), ("\"id\"", "\"ID\""), ("\"hlc\":\"", "\"hlc\":\"zz"), ("}", "]"),
+        ("\"name\":\"", "\"name\":\"\u{202e}"), ("\"deleted_at\":null", "\"deleted_at\":{}"), ("\"field_hlc\":\"{", "\"field_hlc\":\"["),
+        ("\"status\":\"", "\"status\":\"x"), ("\"partner_id\":\"", "\"partner_id\":\"missing-"),
+    ];
+    let (from, to) = replacements[rng.random_range(0..replacements.len())];
+    let mut mangled = text.replacen(from, to, rng.random_range(1..4)).into_bytes();
+    if rng.random_bool(0.3) {
+        mutate_bytes(rng, &mut mangled);
+    }
+    entries[i].1 = mangled;
+    let manifest_at = entries.iter().position(|(n, _)| n == "manifest.json").unwrap();
+    let mut m: serde_json::Value = serde_json::from_slice(&entries[manifest_at].1).unwrap();
+    let sums: Vec<serde_json::Value> = entries
+        .iter()
+        .filter(|(n, _)| n != "manifest.json")
+        .map(|(n, b)| serde_json::json!({ "name": n, "size": b.len(), "sha256": share::bundle::sha256_hex(b) }))
+        .collect();
+    m["entries"] = serde_json::Value::Array(sums);
+    entries[manifest_at].1 = serde_json::to_vec(&m).unwrap();
+    zip_of(&entries)
+}
+
+async fn fingerprint(t: &common::TestDesk) -> String {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT id || hlc FROM partner UNION ALL SELECT id || hlc FROM partner_contact UNION ALL SELECT id FROM audit_log ORDER BY 1",
+    )
+    .fetch_all(t.desk.pool())
+    .await
+    .unwrap();
+    rows.join(",")
+}
+
+#[tokio::test]
+async fn the_bundle_reader_survives_mutated_files() {
+    let source = common::desk().await;
+    let mut p = common::partner("模糊测试来源有限公司");
+    p.contacts = vec![common::contact("测试", "13800138000", "")];
+    partners::create(&source.desk, &p, false).await.unwrap();
+    let plain = share::export(&source.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
+    let sealed = share::export(&source.desk, &ExportScope::All, Some("fuzz-passphrase"), &Progress::silent())
+        .await
+        .unwrap()
+        .bytes;
+    let entries = entries_of(&plain);
+    let target = common::desk().await;
+    partners::create(&target.desk, &common::partner("目标本地有限公司"), false).await.unwrap();
+    let before = fingerprint(&target).await;
+
+    let cases: usize = std::env::var("CHANNELDESK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_500);
+    let seed: u64 = std::env::var("CHANNELDESK_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20261127);
+    eprintln!("fuzzing the bundle reader: {cases} cases, seed {seed}");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let limits = Limits { max_file: 4 << 20, max_total: 16 << 20, max_entry: 8 << 20, ..Limits::default() };
+    let (mut opened, mut previewed) = (0, 0);
+    for case in 0..cases {
+        let bytes = match rng.random_range(0..50) {
+            0..=24 => {
+                let mut b = plain.clone();
+                for _ in 0..rng.random_range(1..4) {
+                    mutate_bytes(&mut rng, &mut b);
+                }
+                b
+            }
+            // Opening a sealed file costs a key derivation: a few of these.
+            25 => {
+                let mut b = sealed.clone();
+                mutate_bytes(&mut rng, &mut b);
+                b
+            }
+            _ => mutate_rows(&mut rng, &entries),
+        };
+        let pass = if rng.random_bool(0.5) { Some("fuzz-passphrase") } else { None };
+        let incoming = match share::open(&bytes, pass, &limits) {
+            Ok(i) => i,
+            Err(Error::Import { .. }) => continue,
+            Err(e) => panic!("case {case}: a non-import error from the reader: {e:?}"),
+        };
+        opened += 1;
+        match share::preview(&target.desk, &incoming, &Progress::silent()).await {
+            Ok(_) => previewed += 1,
+            Err(Error::Import { .. }) => {}
+            Err(e) => panic!("case {case}: preview failed with {e:?}"),
+        }
+    }
+    eprintln!("{opened} opened, {previewed} previewed of {cases}");
+    assert!(opened > cases / 10, "the row mutations reach the rows ({opened} of {cases})");
+    assert_eq!(fingerprint(&target).await, before, "no preview wrote anything");
+}
