@@ -76,9 +76,17 @@ fn mutate_rows(rng: &mut StdRng, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let i = rows[rng.random_range(0..rows.len())];
     let text = String::from_utf8_lossy(&entries[i].1).to_string();
     let replacements = [
-        ("\"", "'"), (":", ","), ("null", "1.5"), ("\"id\"", "\"ID\""), ("\"hlc\":\"", "\"hlc\":\"zz"), ("}", "]"),
-        ("\"name\":\"", "\"name\":\"\u{202e}"), ("\"deleted_at\":null", "\"deleted_at\":{}"), ("\"field_hlc\":\"{", "\"field_hlc\":\"["),
-        ("\"status\":\"", "\"status\":\"x"), ("\"partner_id\":\"", "\"partner_id\":\"missing-"),
+        ("\"", "'"),
+        (":", ","),
+        ("null", "1.5"),
+        ("\"id\"", "\"ID\""),
+        ("\"hlc\":\"", "\"hlc\":\"zz"),
+        ("}", "]"),
+        ("\"name\":\"", "\"name\":\"\u{202e}"),
+        ("\"deleted_at\":null", "\"deleted_at\":{}"),
+        ("\"field_hlc\":\"{", "\"field_hlc\":\"["),
+        ("\"status\":\"", "\"status\":\"x"),
+        ("\"partner_id\":\"", "\"partner_id\":\"missing-"),
     ];
     let (from, to) = replacements[rng.random_range(0..replacements.len())];
     let mut mangled = text.replacen(from, to, rng.random_range(1..4)).into_bytes();
@@ -114,7 +122,8 @@ async fn the_bundle_reader_survives_mutated_files() {
     let mut p = common::partner("模糊测试来源有限公司");
     p.contacts = vec![common::contact("测试", "13800138000", "")];
     partners::create(&source.desk, &p, false).await.unwrap();
-    let plain = share::export(&source.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
+    let plain =
+        share::export(&source.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
     let sealed = share::export(&source.desk, &ExportScope::All, Some("fuzz-passphrase"), &Progress::silent())
         .await
         .unwrap()
@@ -124,8 +133,10 @@ async fn the_bundle_reader_survives_mutated_files() {
     partners::create(&target.desk, &common::partner("目标本地有限公司"), false).await.unwrap();
     let before = fingerprint(&target).await;
 
-    let cases: usize = std::env::var("CHANNELDESK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_500);
-    let seed: u64 = std::env::var("CHANNELDESK_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20261127);
+    let cases: usize =
+        std::env::var("CHANNELDESK_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1_500);
+    let seed: u64 =
+        std::env::var("CHANNELDESK_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(20261127);
     eprintln!("fuzzing the bundle reader: {cases} cases, seed {seed}");
     let mut rng = StdRng::seed_from_u64(seed);
     let limits = Limits { max_file: 4 << 20, max_total: 16 << 20, max_entry: 8 << 20, ..Limits::default() };

@@ -389,6 +389,10 @@ fn note_partner(table: &str, row: &Row, touched: &mut HashSet<String>) {
     touched.insert(text(row.get(key)).to_string());
 }
 
+fn tie_key(v: &Value) -> String {
+    v.to_string()
+}
+
 /// Merges one incoming row into the local one: the update to write (None when nothing, not
 /// even a clock, differs), whether any value changed, and whether it is now deleted.
 fn merge_row(
@@ -427,7 +431,8 @@ fn merge_row(
         let take_theirs = if mv == tv {
             false
         } else if tc == mc {
-            tv.to_string() > mv.to_string()
+            // The same clock with two values cannot come from one write; any fixed order converges.
+            tie_key(tv) > tie_key(mv)
         } else {
             let concurrent = !k.remote_knows(mc) && !k.local_knows(tc);
             if concurrent {
@@ -926,12 +931,25 @@ fn device_code_of(clock: &str, peers: &HashMap<String, String>, own: &(String, S
     peers.get(&d).cloned().unwrap_or_default()
 }
 
+#[derive(sqlx::FromRow)]
+struct QueuedRow {
+    id: String,
+    table_name: String,
+    row_id: String,
+    field: String,
+    kept_value: String,
+    kept_hlc: String,
+    other_value: String,
+    other_hlc: String,
+    detected_at: String,
+}
+
 /// The open conflicts, newest first. One whose field has changed again since is closed as
 /// `superseded` (a later change settled it).
 pub async fn conflicts(desk: &Desk) -> Result<Vec<ConflictItem>> {
     desk.require(Action::DataExchange)?;
     let mut conn = desk.pool().acquire().await?;
-    let rows: Vec<(String, String, String, String, String, String, String, String, String)> = sqlx::query_as(
+    let rows: Vec<QueuedRow> = sqlx::query_as(
         "SELECT id, table_name, row_id, field, kept_value, kept_hlc, other_value, other_hlc, detected_at
            FROM sync_conflict WHERE resolved_at IS NULL ORDER BY detected_at DESC, table_name, field",
     )
@@ -944,7 +962,18 @@ pub async fn conflicts(desk: &Desk) -> Result<Vec<ConflictItem>> {
         .collect();
     let own = (desk.device().id.clone(), desk.device().short_code.clone());
     let mut out = Vec::new();
-    for (id, table, row_id, field, kept, kept_hlc, other, other_hlc, detected_at) in rows {
+    for QueuedRow {
+        id,
+        table_name: table,
+        row_id,
+        field,
+        kept_value: kept,
+        kept_hlc,
+        other_value: other,
+        other_hlc,
+        detected_at,
+    } in rows
+    {
         if catalogue::find(&table).is_none() {
             continue;
         }

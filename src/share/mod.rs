@@ -33,11 +33,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use ts_rs::TS;
 
+/// Where progress goes: `(phase, done, total)`.
+type Sink = Arc<dyn Fn(&str, u64, u64) + Send + Sync>;
+
 /// Reports progress of a long operation and carries its cancel flag.
 #[derive(Clone)]
 pub struct Progress {
     cancel: Arc<AtomicBool>,
-    sink: Arc<dyn Fn(&str, u64, u64) + Send + Sync>,
+    sink: Sink,
 }
 
 impl Progress {
@@ -278,7 +281,7 @@ pub struct Incoming {
     pub sealed: bool,
     /// SHA-256 of the file as given (the preview and the apply must be of the same file).
     pub token: String,
-    pub(crate) tables: HashMap<String, Vec<serde_json::Map<String, serde_json::Value>>>,
+    pub(crate) tables: HashMap<String, Vec<Row>>,
     pub(crate) files: HashMap<String, Vec<u8>>,
 }
 
@@ -286,8 +289,8 @@ pub struct Incoming {
 pub fn open(bytes: &[u8], passphrase: Option<&str>, limits: &Limits) -> Result<Incoming> {
     let token = bundle::sha256_hex(bytes);
     let contents = bundle::read(bytes, passphrase, limits)?;
-    let mut tables = HashMap::new();
     let mut files = HashMap::new();
+    let mut row_entries = Vec::new();
     for (name, bytes) in contents.entries {
         if let Some(id) = name.strip_prefix("files/") {
             files.insert(id.to_string(), bytes);
@@ -297,56 +300,78 @@ pub fn open(bytes: &[u8], passphrase: Option<&str>, limits: &Limits) -> Result<I
         if catalogue::find(&table).is_none() {
             return Err(Error::import("unknown_table", table));
         }
-        let text = std::str::from_utf8(&bytes).map_err(|_| Error::import("corrupt", name.clone()))?;
-        let mut rows = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            if line.is_empty() {
-                continue;
-            }
-            let at = || format!("{table}:{}", n + 1);
-            let value: serde_json::Value =
-                serde_json::from_str(line).map_err(|_| Error::import("bad_row", at()))?;
-            let serde_json::Value::Object(row) = value else {
-                return Err(Error::import("bad_row", at()));
-            };
-            for (col, v) in &row {
-                match v {
-                    serde_json::Value::Null | serde_json::Value::Number(_) => {
-                        if v.is_f64() {
-                            return Err(Error::import("bad_row", format!("{}.{col}", at())));
-                        }
-                    }
-                    serde_json::Value::String(s) => {
-                        if s.len() > limits.max_field {
-                            return Err(Error::import("oversized_field", format!("{}.{col}", at())));
-                        }
-                    }
-                    _ => return Err(Error::import("bad_row", format!("{}.{col}", at()))),
-                }
-            }
-            match row.get("id") {
-                Some(serde_json::Value::String(id)) if !id.is_empty() && id.len() <= 64 => {}
-                _ => return Err(Error::import("bad_row", format!("{}.id", at()))),
-            }
-            if table != "audit_log" {
-                let hlc_ok = row
-                    .get("hlc")
-                    .and_then(|v| v.as_str())
-                    .is_some_and(|h| h.is_empty() || crate::hlc::Hlc::decode(h).is_some());
-                let clocks_ok = row
-                    .get("field_hlc")
-                    .and_then(|v| v.as_str())
-                    .and_then(|s| serde_json::from_str::<BTreeMap<String, String>>(s).ok())
-                    .is_some_and(|m| {
-                        m.values().all(|h| h.is_empty() || crate::hlc::Hlc::decode(h).is_some())
-                    });
-                if !hlc_ok || !clocks_ok {
-                    return Err(Error::import("bad_row", format!("{}.hlc", at())));
-                }
-            }
-            rows.push(row);
-        }
-        tables.insert(table, rows);
+        row_entries.push((table, bytes));
+    }
+    // Tables parse side by side (a bundle of 10,000 partners holds ~50,000 rows).
+    let parsed: Vec<Result<Vec<Row>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = row_entries
+            .iter()
+            .map(|(table, bytes)| scope.spawn(move || parse_rows(table, bytes, limits)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(Error::import("corrupt", "rows".to_string()))))
+            .collect()
+    });
+    let mut tables = HashMap::new();
+    for ((table, _), rows) in row_entries.into_iter().zip(parsed) {
+        tables.insert(table, rows?);
     }
     Ok(Incoming { manifest: contents.manifest, sealed: contents.sealed, token, tables, files })
+}
+
+type Row = serde_json::Map<String, serde_json::Value>;
+
+/// The rows of one `rows/<table>.jsonl` entry, each checked: an object of text, integers and
+/// nulls, no text over the field limit, an id, decodable clocks.
+fn parse_rows(table: &str, bytes: &[u8], limits: &Limits) -> Result<Vec<Row>> {
+    let text =
+        std::str::from_utf8(bytes).map_err(|_| Error::import("corrupt", format!("rows/{table}.jsonl")))?;
+    let mut rows = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let at = || format!("{table}:{}", n + 1);
+        let value: serde_json::Value =
+            serde_json::from_str(line).map_err(|_| Error::import("bad_row", at()))?;
+        let serde_json::Value::Object(row) = value else {
+            return Err(Error::import("bad_row", at()));
+        };
+        for (col, v) in &row {
+            match v {
+                serde_json::Value::Null | serde_json::Value::Number(_) => {
+                    if v.is_f64() {
+                        return Err(Error::import("bad_row", format!("{}.{col}", at())));
+                    }
+                }
+                serde_json::Value::String(s) => {
+                    if s.len() > limits.max_field {
+                        return Err(Error::import("oversized_field", format!("{}.{col}", at())));
+                    }
+                }
+                _ => return Err(Error::import("bad_row", format!("{}.{col}", at()))),
+            }
+        }
+        match row.get("id") {
+            Some(serde_json::Value::String(id)) if !id.is_empty() && id.len() <= 64 => {}
+            _ => return Err(Error::import("bad_row", format!("{}.id", at()))),
+        }
+        if table != "audit_log" {
+            let hlc_ok = row
+                .get("hlc")
+                .and_then(|v| v.as_str())
+                .is_some_and(|h| h.is_empty() || crate::hlc::Hlc::decode(h).is_some());
+            let clocks_ok = row
+                .get("field_hlc")
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str::<BTreeMap<String, String>>(s).ok())
+                .is_some_and(|m| m.values().all(|h| h.is_empty() || crate::hlc::Hlc::decode(h).is_some()));
+            if !hlc_ok || !clocks_ok {
+                return Err(Error::import("bad_row", format!("{}.hlc", at())));
+            }
+        }
+        rows.push(row);
+    }
+    Ok(rows)
 }
