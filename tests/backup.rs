@@ -69,4 +69,5 @@ async fn backups_roll_and_a_restore_replaces_the_data_only_after_it_verifies() {
     let t = t.reopen().await;
     assert!(partners::get(&t.desk, &later.id).await.is_ok());
     assert!(channeldesk::audit::verify(&t.desk).await.unwrap().intact);
+    t.desk.close().await;
 }

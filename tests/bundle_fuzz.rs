@@ -174,4 +174,6 @@ async fn the_bundle_reader_survives_mutated_files() {
     eprintln!("{opened} opened, {previewed} previewed of {cases}");
     assert!(opened > cases / 10, "the row mutations reach the rows ({opened} of {cases})");
     assert_eq!(fingerprint(&target).await, before, "no preview wrote anything");
+    source.desk.close().await;
+    target.desk.close().await;
 }

@@ -145,6 +145,8 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
         .await
         .unwrap();
     assert_eq!(n, 2);
+    a.desk.close().await;
+    b.desk.close().await;
 }
 
 #[tokio::test]
@@ -181,6 +183,8 @@ async fn later_changes_win_field_by_field_and_an_older_bundle_changes_nothing() 
     assert_eq!(out.kinds.iter().find(|k| k.table == "partner").unwrap().deleted, 1);
     assert!(partners::get(&b.desk, &id).await.unwrap().deleted_at.is_some());
     assert_eq!(partners::list(&b.desk, &Default::default()).await.unwrap().total, 0);
+    a.desk.close().await;
+    b.desk.close().await;
 }
 
 #[tokio::test]
@@ -223,6 +227,8 @@ async fn the_same_field_changed_on_both_laptops_waits_in_the_queue() {
     assert_eq!(partners::get(&b.desk, &id).await.unwrap().address, "上海市浦东新区世纪大道 1 号");
     assert!(share::conflicts(&b.desk).await.unwrap().is_empty());
     same(&dump(&a).await, &dump(&b).await);
+    a.desk.close().await;
+    b.desk.close().await;
 }
 
 #[tokio::test]
@@ -275,6 +281,8 @@ async fn one_company_entered_on_two_laptops_is_found_and_merged() {
     assert_eq!(partners::get(&a.desk, &on_b.id).await.unwrap().contacts.len(), 2);
     import(&b, &export(&a).await).await;
     same(&dump(&a).await, &dump(&b).await);
+    a.desk.close().await;
+    b.desk.close().await;
 }
 
 #[tokio::test]
@@ -309,6 +317,8 @@ async fn a_selection_takes_the_chosen_partners_with_their_records() {
         .await
         .unwrap_err();
     assert!(common::has(&common::fields_of(e), "partners", "required"));
+    a.desk.close().await;
+    b.desk.close().await;
 }
 
 /// Rebuilds a bundle's ZIP with `change` applied to its entries (name → bytes), keeping the
@@ -447,6 +457,8 @@ async fn bad_files_are_refused_and_change_nothing() {
     assert_eq!(share::apply(&b.desk, &incoming, &choices, &progress).await.unwrap_err().code(), "cancelled");
 
     assert_eq!(dump(&b).await, before);
+    a.desk.close().await;
+    b.desk.close().await;
 }
 
 /// One step of a random edit history on three laptops.
@@ -535,6 +547,7 @@ async fn run_history(steps: Vec<Step>, rotation: usize) {
     same(&d0, &dump(&laptops[2]).await);
     for t in &laptops {
         assert!(audit::verify(&t.desk).await.unwrap().intact);
+        t.desk.close().await;
     }
 }
 

@@ -68,6 +68,8 @@ async fn lists_round_trip_through_xlsx_and_csv_with_chinese_text() {
     assert_eq!(got.total, 1);
     let p = partners::get(&other.desk, &got.rows[0].id).await.unwrap();
     assert_eq!((p.province.as_str(), p.contacts[0].mobile.as_str()), ("44", "13800138000"));
+    t.desk.close().await;
+    other.desk.close().await;
 }
 
 #[tokio::test]
@@ -144,4 +146,5 @@ async fn a_lead_sheet_is_checked_row_by_row_and_only_valid_rows_are_written() {
     ));
     // Not a spreadsheet.
     assert_eq!(sheets::read(b"PK\x03\x04 not really", "x.xlsx").unwrap_err().code(), "import");
+    t.desk.close().await;
 }
