@@ -1140,41 +1140,60 @@ pub(crate) async fn refresh_local(
     for part in new.chunks(ROWS_PER_STATEMENT * 4) {
         insert_ids(part).build().execute(&mut *conn).await?;
     }
-    #[derive(sqlx::FromRow)]
+    // Read as two JSON values: thousands of rows handed over one by one cost more.
+    #[derive(Deserialize)]
     struct Live {
         rid: i64,
         id: String,
-        #[sqlx(flatten)]
+        #[serde(flatten)]
         src: IndexSource,
     }
-    let live: Vec<Live> = sqlx::query_as(
-        "SELECT rid, id, name, short_name, credit_code, legal_rep, address, province, city, industry,
-                business_scope, website, source_detail, tags, notes
+    let live: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_object('rid', rid, 'id', id, 'name', name, 'short_name', short_name,
+                'credit_code', credit_code, 'legal_rep', legal_rep, 'address', address, 'province', province,
+                'city', city, 'industry', industry, 'business_scope', business_scope, 'website', website,
+                'source_detail', source_detail, 'tags', tags, 'notes', notes))
            FROM partner WHERE id IN (SELECT id FROM temp.refresh_ids) AND deleted_at IS NULL",
     )
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    #[derive(sqlx::FromRow)]
+    let live: Vec<Live> =
+        serde_json::from_str(live.as_deref().unwrap_or("[]")).map_err(|e| Error::Storage(e.to_string()))?;
+    #[derive(Deserialize)]
     struct Owned {
         partner_id: String,
-        #[sqlx(flatten)]
-        contact: Contact,
+        name: String,
+        title: String,
+        mobile: String,
+        email: String,
+        wechat: String,
     }
-    let contacts: Vec<Owned> = sqlx::query_as(
-        "SELECT partner_id, id, name, title, mobile, email, wechat, is_primary FROM partner_contact
-          WHERE partner_id IN (SELECT id FROM temp.refresh_ids) AND deleted_at IS NULL ORDER BY partner_id, position, id",
+    let contacts: Option<String> = sqlx::query_scalar(
+        "SELECT json_group_array(json_object('partner_id', partner_id, 'name', name, 'title', title, 'mobile', mobile,
+                'email', email, 'wechat', wechat))
+           FROM (SELECT * FROM partner_contact WHERE partner_id IN (SELECT id FROM temp.refresh_ids)
+                    AND deleted_at IS NULL ORDER BY partner_id, position, id)",
     )
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    let mut by_partner: std::collections::HashMap<&str, Vec<&Contact>> = std::collections::HashMap::new();
+    let contacts: Vec<Owned> = serde_json::from_str(contacts.as_deref().unwrap_or("[]"))
+        .map_err(|e| Error::Storage(e.to_string()))?;
+    let mut by_partner: std::collections::HashMap<&str, Vec<ContactText<'_>>> =
+        std::collections::HashMap::new();
     for c in &contacts {
-        by_partner.entry(c.partner_id.as_str()).or_default().push(&c.contact);
+        by_partner.entry(c.partner_id.as_str()).or_default().push(ContactText {
+            name: &c.name,
+            title: &c.title,
+            mobile: &c.mobile,
+            email: &c.email,
+            wechat: &c.wechat,
+        });
     }
     let mut entries = Vec::with_capacity(live.len());
     let mut tag_rows: Vec<(String, &str)> = Vec::new();
     for p in &live {
         let cs = by_partner.get(p.id.as_str()).map(Vec::as_slice).unwrap_or_default();
-        let (body, grams) = index_entry(&p.src, cs.iter().map(|c| c.texts()));
+        let (body, grams) = index_entry(&p.src, cs.iter().copied());
         entries.push((p.rid, body, grams));
         let tags: Vec<String> = serde_json::from_str(&p.src.tags).unwrap_or_default();
         tag_rows.extend(tags.into_iter().map(|t| (t, p.id.as_str())));
@@ -1204,7 +1223,7 @@ async fn delete_index(conn: &mut SqliteConnection, rid: i64) -> Result<()> {
 }
 
 /// The stored fields a partner's search entries are made of.
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, Deserialize)]
 struct IndexSource {
     name: String,
     short_name: String,

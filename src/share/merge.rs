@@ -193,22 +193,25 @@ async fn stage_ids(conn: &mut SqliteConnection, ids: &[&str]) -> Result<()> {
 /// The local rows among `ids`, with only their id and clocks.
 async fn load_keys(conn: &mut SqliteConnection, table: &str, ids: &[&str]) -> Result<HashMap<String, Row>> {
     stage_ids(conn, ids).await?;
-    let clocks = if table == "audit_log" { "'', ''" } else { "hlc, field_hlc" };
-    let rows: Vec<(String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT id, {clocks} FROM {table} WHERE id IN (SELECT id FROM temp.share_ids)"
+    let clocks = if table == "audit_log" { "''" } else { "hlc || char(31) || field_hlc" };
+    // One value for the whole table (ids, clocks and JSON text hold no control characters).
+    let all: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT group_concat(id || char(31) || {clocks}, char(30)) FROM {table}
+          WHERE id IN (SELECT id FROM temp.share_ids)"
     )))
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, hlc, field_hlc)| {
-            let mut row = Row::new();
-            row.insert("id".into(), Value::String(id.clone()));
-            row.insert("hlc".into(), Value::String(hlc));
-            row.insert("field_hlc".into(), Value::String(field_hlc));
-            (id, row)
-        })
-        .collect())
+    let mut out = HashMap::new();
+    for rec in all.as_deref().unwrap_or("").split('\u{1e}').filter(|r| !r.is_empty()) {
+        let mut parts = rec.splitn(3, '\u{1f}');
+        let id = parts.next().unwrap_or_default().to_string();
+        let mut row = Row::new();
+        row.insert("id".into(), Value::String(id.clone()));
+        row.insert("hlc".into(), Value::String(parts.next().unwrap_or_default().to_string()));
+        row.insert("field_hlc".into(), Value::String(parts.next().unwrap_or_default().to_string()));
+        out.insert(id, row);
+    }
+    Ok(out)
 }
 
 async fn load_local(
@@ -219,14 +222,14 @@ async fn load_local(
 ) -> Result<HashMap<String, Row>> {
     stage_ids(conn, ids).await?;
     let object = super::json_object_sql(cols);
-    let lines: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT {object} FROM {table} WHERE id IN (SELECT id FROM temp.share_ids)"
+    let all: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT group_concat({object}, char(10)) FROM {table} WHERE id IN (SELECT id FROM temp.share_ids)"
     )))
-    .fetch_all(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    let mut out = HashMap::with_capacity(lines.len());
-    for l in lines {
-        if let Ok(Value::Object(row)) = serde_json::from_str::<Value>(&l) {
+    let mut out = HashMap::new();
+    for l in all.as_deref().unwrap_or("").lines() {
+        if let Ok(Value::Object(row)) = serde_json::from_str::<Value>(l) {
             let id = text(row.get("id")).to_string();
             out.insert(id, row);
         }
