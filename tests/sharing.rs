@@ -46,7 +46,7 @@ async fn dump(t: &TestDesk) -> String {
             continue;
         }
         let cols: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT name FROM pragma_table_info('{}') WHERE name NOT IN ('rid', 'password_hash', 'field_hlc', 'login')",
+            "SELECT name FROM pragma_table_info('{}') WHERE name NOT IN ('rid', 'password_hash', 'field_hlc', 'login', 'bytes')",
             shared.name
         )))
         .fetch_all(t.desk.pool())
@@ -104,6 +104,9 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
     p.city = "广州".into();
     p.contacts = vec![common::contact("陈经理", "13800138000", "chen@example.com")];
     let made = partners::create(&a.desk, &p, false).await.unwrap();
+    let scan = [b"%PDF-1.4\n".as_slice(), &[7u8; 3000]].concat();
+    let file =
+        channeldesk::attachments::add(&a.desk, "partner", &made.id, "营业执照.pdf", &scan).await.unwrap();
     let bytes = export(&a).await;
 
     let pv = preview(&b, &bytes).await;
@@ -123,6 +126,9 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
     let got = partners::get(&b.desk, &made.id).await.unwrap();
     assert_eq!(got.name, "华南智联科技有限公司");
     assert_eq!(got.city, "广州");
+    // The file travels with its record, byte for byte.
+    let (info, travelled) = channeldesk::attachments::read(&b.desk, &file.id).await.unwrap();
+    assert_eq!((info.name.as_str(), travelled), ("营业执照.pdf", scan.clone()));
     // Found by the search of the importing laptop.
     let found = partners::list(&b.desk, &partners::ListQuery { q: "智联".into(), ..Default::default() })
         .await
