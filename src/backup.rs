@@ -179,8 +179,7 @@ pub async fn check_file(path: &Path, key: &DatabaseKey) -> Result<(IntegrityRepo
         .connect()
         .await
         .map_err(db::key_error)?;
-    let detail: Vec<String> =
-        sqlx::query_scalar("PRAGMA integrity_check(5)").fetch_all(&mut conn).await.map_err(db::key_error)?;
+    let detail = db::integrity_problems(&mut conn).await?;
     let version: Option<i64> =
         sqlx::query_scalar("SELECT max(version) FROM _sqlx_migrations WHERE success = 1")
             .fetch_optional(&mut conn)
@@ -188,10 +187,9 @@ pub async fn check_file(path: &Path, key: &DatabaseKey) -> Result<(IntegrityRepo
             .ok()
             .flatten();
     conn.close().await?;
-    let ok = detail.len() == 1 && detail[0] == "ok";
     let report = IntegrityReport {
-        ok,
-        detail: if ok { vec![] } else { detail },
+        ok: detail.is_empty(),
+        detail,
         checked_at: crate::desk::rfc3339(chrono::Utc::now()),
     };
     Ok((report, version.unwrap_or(0)))
@@ -250,13 +248,8 @@ pub async fn daily_if_due(desk: &Desk) -> Result<Option<BackupInfo>> {
 
 /// The integrity check of the open data file.
 pub async fn check(desk: &Desk) -> Result<IntegrityReport> {
-    let detail: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check(5)").fetch_all(desk.pool()).await?;
-    let ok = detail.len() == 1 && detail[0] == "ok";
-    Ok(IntegrityReport {
-        ok,
-        detail: if ok { vec![] } else { detail },
-        checked_at: crate::desk::rfc3339(desk.now()),
-    })
+    let detail = db::integrity_problems(desk.pool()).await?;
+    Ok(IntegrityReport { ok: detail.is_empty(), detail, checked_at: crate::desk::rfc3339(desk.now()) })
 }
 
 /// Verifies backup `name` and stages it to replace the data file at the next start (the

@@ -89,12 +89,22 @@ async fn migrate(pool: &SqlitePool) -> Result<()> {
 
 /// `PRAGMA integrity_check`: `Ok(())` when SQLite reports `ok`.
 pub async fn integrity_check(pool: &SqlitePool) -> Result<()> {
-    let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(pool).await?;
-    if rows.len() == 1 && rows[0] == "ok" {
+    let problems = integrity_problems(pool).await?;
+    if problems.is_empty() {
         Ok(())
     } else {
-        Err(Error::Storage(format!("integrity check failed: {}", rows.join("; "))))
+        Err(Error::Storage(format!("integrity check failed: {}", problems.join("; "))))
     }
+}
+
+/// What `PRAGMA integrity_check` finds (its first five complaints); empty when the file is sound.
+pub async fn integrity_problems<'e, E>(db: E) -> Result<Vec<String>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    let rows: Vec<String> =
+        sqlx::query_scalar("PRAGMA integrity_check(5)").fetch_all(db).await.map_err(key_error)?;
+    Ok(if rows.len() == 1 && rows[0] == "ok" { vec![] } else { rows })
 }
 
 /// SQLITE_NOTADB: what SQLCipher reports for a wrong key (or a file that is not a database).

@@ -547,7 +547,7 @@ export const backupRestore = (name) => call('backup_restore', { name });
 /** @typedef {import('./bindings/ListKind').ListKind} ListKind */
 /** @typedef {import('./bindings/SheetTarget').SheetTarget} SheetTarget */
 /** @typedef {import('./bindings/SheetReport').SheetReport} SheetReport */
-/** @typedef {{ file_name: string, headers: string[], sample: string[][], rows: number, mapping: Array<string | null> }} SheetOpened */
+/** @typedef {{ file_name: string, headers: string[], sample: string[][], rows: number, mapping: Array<string | null>, fields: string[] }} SheetOpened */
 /** Asks where to save; the row count, or null when cancelled. @param {ListKind} kind @param {'xlsx' | 'csv'} format @param {Record<string, string>} labels @returns {Promise<number | null>} */
 export const sheetExport = (kind, format, labels) => call('sheet_export', { kind, format, labels });
 /** @param {File} file @returns {Promise<SheetOpened>} */

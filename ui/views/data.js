@@ -435,8 +435,7 @@ async function sheetsTab(box) {
 
   /** @param {api.SheetOpened} opened */
   function mappingForm(opened) {
-    const fields = ['name', 'short_name', 'credit_code', 'legal_rep', 'address', 'province', 'city', 'industry', 'business_scope',
-      'website', 'notes', 'tags', 'contact_name', 'contact_title', 'contact_mobile', 'contact_email', 'contact_wechat'];
+    const fields = opened.fields;
     const selects = opened.headers.map((_, i) => /** @type {HTMLSelectElement} */ (h('select', { dataset: { column: String(i) } },
       h('option', { value: '' }, t('sheet.skip')),
       ...fields.map((f) => h('option', { value: f, selected: opened.mapping[i] === f }, t(`sheet.field.${f}`))))));

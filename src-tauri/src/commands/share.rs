@@ -316,6 +316,8 @@ pub struct SheetOpened {
     pub sample: Vec<Vec<String>>,
     pub rows: usize,
     pub mapping: Vec<Option<String>>,
+    /// The fields a column can be imported as.
+    pub fields: &'static [&'static str],
 }
 
 /// Reads a spreadsheet sent as the raw body (its name in `x-file-name`, percent-encoded) and
@@ -337,6 +339,7 @@ pub async fn sheet_read(shell: State<'_, Shell>, request: tauri::ipc::Request<'_
         sample: sheet.rows.iter().take(3).cloned().collect(),
         rows: sheet.rows.len(),
         mapping: channeldesk::sheets::suggest(&sheet.headers),
+        fields: channeldesk::sheets::FIELDS,
     };
     *shell.sheet.lock().await = Some(Arc::new(sheet));
     Ok(opened)
