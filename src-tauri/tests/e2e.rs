@@ -1639,6 +1639,14 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     a.sign_in("owner", OWNER_PASSWORD).await;
     a.click("[data-nav=data]").await;
     a.find("#share-export-form").await;
+    // Chosen partners: picked by name, shown as chips; then back to everything.
+    a.click("#share-export-form input[name=scope][value=partners]").await;
+    a.type_into("#f-partner", "厦门鹭岛信息服务有限公司").await;
+    a.find("#partner-picker-options option").await;
+    a.click("#share-add-partner").await;
+    a.wait_text("#share-chosen", "厦门鹭岛信息服务有限公司").await;
+    a.shot("data-export-partners-zh").await;
+    a.click("#share-export-form input[name=scope][value=all]").await;
     a.type_into("#share-passphrase", "展会交换口令2026").await;
     a.type_into("#share-passphrase2", "展会交换口令2027").await;
     a.click("#share-export").await;

@@ -94,6 +94,10 @@ async function exportTab(box) {
     const input = /** @type {HTMLInputElement} */ (picker.field.querySelector('input'));
     if (id) { chosen.set(id, input.value.trim()); input.value = ''; renderChips(); }
   } }, t('share.export.add'));
+  // Enter in the partner field adds the partner (it does not export).
+  /** @type {HTMLInputElement} */ (picker.field.querySelector('input')).addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { e.preventDefault(); /** @type {HTMLButtonElement} */ (addPartner).click(); }
+  });
   const eventSelect = h('select', { name: 'event', id: 'share-event' },
     ...events.map((e) => h('option', { value: e.id }, `${e.number} ${e.name}`)));
   const scopeRadio = (/** @type {string} */ v) => h('label', { class: 'radio' },
