@@ -139,10 +139,18 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
     assert!(users.iter().any(|u| u.login.starts_with("owner-")));
 
     let before = dump(&b).await;
-    let again = preview(&b, &bytes).await;
+    // Previewed and applied as the window does (one file read): nothing to write.
+    let incoming = share::open(&bytes, None, &Limits::default()).unwrap();
+    let again = share::preview(&b.desk, &incoming, &Progress::silent()).await.unwrap();
     assert!(!again.changes, "{:?}", again.kinds);
-    import(&b, &bytes).await;
+    let choices = ApplyChoices { token: incoming.token.clone(), merge: vec![] };
+    share::apply(&b.desk, &incoming, &choices, &Progress::silent()).await.unwrap();
     assert_eq!(dump(&b).await, before);
+    // A local change since does not make the old bundle win anything.
+    b.clock.advance(chrono::Duration::minutes(1));
+    edit(&b, &made.id, |p| p.city = "深圳".into()).await;
+    share::apply(&b.desk, &incoming, &choices, &Progress::silent()).await.unwrap();
+    assert_eq!(partners::get(&b.desk, &made.id).await.unwrap().city, "深圳");
     // Both imports are in the audit trail, and the chain holds with A's entries in it.
     let chain = audit::verify(&b.desk).await.unwrap();
     assert!(chain.intact, "{chain:?}");
@@ -150,7 +158,7 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
         .fetch_one(b.desk.pool())
         .await
         .unwrap();
-    assert_eq!(n, 2);
+    assert_eq!(n, 3);
     a.desk.close().await;
     b.desk.close().await;
 }

@@ -693,6 +693,12 @@ pub async fn preview(desk: &Desk, incoming: &Incoming, progress: &Progress) -> R
     tx.rollback().await?;
     let kinds = kinds(&work);
     let changes = kinds.iter().any(|c| c.new + c.updated + c.deleted + c.merged > 0);
+    let nothing = work
+        .tables
+        .iter()
+        .all(|(_, tw)| tw.inserts.is_empty() && tw.updates.is_empty() && tw.clashes.is_empty());
+    *incoming.settled.lock().unwrap_or_else(|p| p.into_inner()) =
+        nothing.then(|| (desk.device().id.clone(), kinds.clone()));
     Ok(Preview {
         token: incoming.token.clone(),
         sealed: incoming.sealed,
@@ -725,6 +731,54 @@ pub async fn apply(
         });
     }
     let mut w = desk.write().await?;
+    // A bundle whose preview found nothing to write has nothing to write later either: local
+    // changes only move clocks forward, and records are never removed.
+    let settled = incoming
+        .settled
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .filter(|(device, _)| *device == desk.device().id)
+        .map(|(_, kinds)| kinds);
+    let (kinds, merged, conflicts, max_clock) = match settled {
+        Some(kinds) => (kinds, vec![], 0, String::new()),
+        None => merge_in(&mut w, desk, incoming, choices, progress).await?,
+    };
+    let mut ch = Changes::new();
+    ch.set("from_device", &incoming.manifest.device_code);
+    ch.set("exported_at", &incoming.manifest.exported_at);
+    ch.set("exported_by", &incoming.manifest.user_name);
+    let summary: BTreeMap<&str, [u64; 3]> =
+        kinds.iter().map(|c| (c.table.as_str(), [c.new, c.updated, c.deleted])).collect();
+    ch.set("counts", &summary);
+    ch.set("conflicts", &conflicts);
+    let mut entries: Vec<(&str, &str, &str, Changes)> =
+        vec![("import", "bundle", &incoming.manifest.device_id, ch)];
+    for d in &merged {
+        let mut m = Changes::new();
+        m.set("merged_from", &d.incoming_id);
+        m.set("merged_name", &d.incoming_name);
+        m.set("reason", &d.reason);
+        entries.push(("merge_duplicate", "partner", &d.local_id, m));
+    }
+    audit::record_many(&mut w, &entries).await?;
+    record_peer(&mut w, incoming).await?;
+    w.commit().await.map_err(|e| constraint(e, "bundle"))?;
+    if let Some(h) = Hlc::decode(&max_clock) {
+        desk.observe(&h);
+    }
+    Ok(ImportOutcome { kinds, merged: merged.len() as u64, conflicts })
+}
+
+/// What changes and conflicts an import writes (the part of [`apply`] inside its transaction):
+/// the counts, the duplicates merged, the conflicts queued, the newest clock seen.
+async fn merge_in(
+    w: &mut Write,
+    desk: &Desk,
+    incoming: &Incoming,
+    choices: &ApplyChoices,
+    progress: &Progress,
+) -> Result<(Vec<KindCount>, Vec<Duplicate>, u64, String)> {
     sqlx::query("PRAGMA defer_foreign_keys = ON").execute(&mut *w.tx).await?;
     let k = knowledge(&mut w.tx, desk, incoming).await?;
     let chosen: HashSet<String> = choices.merge.iter().cloned().collect();
@@ -733,7 +787,7 @@ pub async fn apply(
     let total = work.tables.len() as u64;
     for (i, (table, tw)) in work.tables.iter().enumerate() {
         progress.step("apply", i as u64, total)?;
-        write_table(&mut w, table, tw, incoming).await.map_err(|e| constraint(e, table))?;
+        write_table(w, table, tw, incoming).await.map_err(|e| constraint(e, table))?;
     }
     let merged: Vec<&Duplicate> = work
         .duplicates
@@ -770,31 +824,8 @@ pub async fn apply(
         }
     }
     audit::seal_pending(&mut w.tx).await?;
-    let kinds = kinds(&work);
-    let mut ch = Changes::new();
-    ch.set("from_device", &incoming.manifest.device_code);
-    ch.set("exported_at", &incoming.manifest.exported_at);
-    ch.set("exported_by", &incoming.manifest.user_name);
-    let summary: BTreeMap<&str, [u64; 3]> =
-        kinds.iter().map(|c| (c.table.as_str(), [c.new, c.updated, c.deleted])).collect();
-    ch.set("counts", &summary);
-    ch.set("conflicts", &conflicts);
-    let mut entries: Vec<(&str, &str, &str, Changes)> =
-        vec![("import", "bundle", &incoming.manifest.device_id, ch)];
-    for d in &merged {
-        let mut m = Changes::new();
-        m.set("merged_from", &d.incoming_id);
-        m.set("merged_name", &d.incoming_name);
-        m.set("reason", &d.reason);
-        entries.push(("merge_duplicate", "partner", &d.local_id, m));
-    }
-    audit::record_many(&mut w, &entries).await?;
-    record_peer(&mut w, incoming).await?;
-    w.commit().await.map_err(|e| constraint(e, "bundle"))?;
-    if let Some(h) = Hlc::decode(&work.max_clock) {
-        desk.observe(&h);
-    }
-    Ok(ImportOutcome { kinds, merged: merged.len() as u64, conflicts })
+    let merged: Vec<Duplicate> = merged.into_iter().cloned().collect();
+    Ok((kinds(&work), merged, conflicts, work.max_clock))
 }
 
 /// A constraint the bundle breaks, as an import error naming it; other errors as they are.

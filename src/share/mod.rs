@@ -284,6 +284,9 @@ pub struct Incoming {
     pub token: String,
     pub(crate) tables: HashMap<String, Vec<Row>>,
     pub(crate) files: HashMap<String, Vec<u8>>,
+    /// Set by a preview that found nothing at all to write (no record, no clock, no
+    /// conflict) for this data folder (device id): its counts.
+    pub(crate) settled: std::sync::Mutex<Option<(String, Vec<merge::KindCount>)>>,
 }
 
 /// Reads and checks a bundle file's bytes (CPU only: run it off the async threads).
@@ -318,7 +321,14 @@ pub fn open(bytes: &[u8], passphrase: Option<&str>, limits: &Limits) -> Result<I
     for ((table, _), rows) in row_entries.into_iter().zip(parsed) {
         tables.insert(table, rows?);
     }
-    Ok(Incoming { manifest: contents.manifest, sealed: contents.sealed, token, tables, files })
+    Ok(Incoming {
+        manifest: contents.manifest,
+        sealed: contents.sealed,
+        token,
+        tables,
+        files,
+        settled: std::sync::Mutex::new(None),
+    })
 }
 
 type Row = serde_json::Map<String, serde_json::Value>;
