@@ -107,6 +107,16 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
     let scan = [b"%PDF-1.4\n".as_slice(), &[7u8; 3000]].concat();
     let file =
         channeldesk::attachments::add(&a.desk, "partner", &made.id, "营业执照.pdf", &scan).await.unwrap();
+    use channeldesk::recruitment::research::{self, NoteInput, NoteQuery};
+    let note = NoteInput {
+        noted_on: "2026-03-01".into(),
+        topic: "industry".into(),
+        title: "华南安防渠道走访".into(),
+        body: "珠三角集成商对云存储需求旺盛".into(),
+        partner_ids: vec![made.id.clone()],
+        ..Default::default()
+    };
+    research::create(&a.desk, &note).await.unwrap();
     let bytes = export(&a).await;
 
     let pv = preview(&b, &bytes).await;
@@ -129,6 +139,10 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
     // The file travels with its record, byte for byte.
     let (info, travelled) = channeldesk::attachments::read(&b.desk, &file.id).await.unwrap();
     assert_eq!((info.name.as_str(), travelled), ("营业执照.pdf", scan.clone()));
+    // So does the research note, found by the other laptop's search.
+    let found =
+        research::list(&b.desk, &NoteQuery { q: "云存储".into(), ..Default::default() }).await.unwrap();
+    assert_eq!(found.len(), 1);
     // Found by the search of the importing laptop.
     let found = partners::list(&b.desk, &partners::ListQuery { q: "智联".into(), ..Default::default() })
         .await

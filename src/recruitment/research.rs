@@ -123,6 +123,30 @@ async fn check_links(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> 
     Ok(())
 }
 
+/// Rebuilds the search entries of notes `ids` from their stored rows (notes that arrived in a
+/// bundle): removed for deleted notes, written for live ones.
+pub(crate) async fn refresh_local(conn: &mut SqliteConnection, ids: &[String]) -> Result<()> {
+    for id in ids {
+        let row: Option<(i64, String, String, String, Option<String>)> =
+            sqlx::query_as("SELECT rid, title, body, tags, deleted_at FROM research_note WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        let Some((rid, title, body, tags, deleted)) = row else { continue };
+        sqlx::query("DELETE FROM research_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
+        if deleted.is_none() {
+            let tags: Vec<String> = serde_json::from_str(&tags).unwrap_or_default();
+            let folded = validate::fold(&format!("{title}\n{body}\n{}", tags.join(" ")));
+            sqlx::query("INSERT INTO research_fts (rowid, body) VALUES (?, ?)")
+                .bind(rid)
+                .bind(folded)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 async fn index(conn: &mut SqliteConnection, rid: i64, n: &CleanNote) -> Result<()> {
     sqlx::query("DELETE FROM research_fts WHERE rowid = ?").bind(rid).execute(&mut *conn).await?;
     let body = validate::fold(&format!("{}\n{}\n{}", n.title, n.body, n.tags.join(" ")));

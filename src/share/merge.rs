@@ -152,6 +152,8 @@ struct Work<'a> {
     touched_partners: HashSet<String>,
     /// Partners inserted by this import (no search entries to remove first).
     fresh_partners: HashSet<String>,
+    /// Research notes inserted or changed (their search entries are rebuilt).
+    touched_notes: Vec<String>,
     max_clock: String,
 }
 
@@ -254,6 +256,7 @@ async fn compute<'a>(
         renamed: vec![],
         touched_partners: HashSet::new(),
         fresh_partners: HashSet::new(),
+        touched_notes: Vec::new(),
         max_clock: String::new(),
     };
     let total = catalogue::TABLES.len() as u64;
@@ -342,6 +345,9 @@ async fn compute<'a>(
                     if shared.name == "partner" {
                         work.fresh_partners.insert(id.clone());
                     }
+                    if shared.name == "research_note" {
+                        work.touched_notes.push(id.clone());
+                    }
                     tw.inserts.push(row);
                 }
                 Some(_) if shared.name == "audit_log" => tw.count.unchanged += 1,
@@ -364,6 +370,9 @@ async fn compute<'a>(
                                 tw.count.unchanged += 1;
                             }
                             if changed {
+                                if shared.name == "research_note" {
+                                    work.touched_notes.push(id.clone());
+                                }
                                 note_partner(shared.name, mine, &mut work.touched_partners);
                                 note_partner(shared.name, row, &mut work.touched_partners);
                             }
@@ -801,6 +810,7 @@ async fn merge_in(
     let mut touched: Vec<String> = touched.into_iter().filter(|s| !s.is_empty()).collect();
     touched.sort();
     crate::partners::refresh_local(&mut w.tx, &touched, &work.fresh_partners).await?;
+    crate::recruitment::research::refresh_local(&mut w.tx, &work.touched_notes).await?;
     let mut conflicts = 0;
     for (table, tw) in &work.tables {
         for c in &tw.clashes {
