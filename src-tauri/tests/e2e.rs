@@ -1657,7 +1657,23 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     let path = PathBuf::from(a.text("#share-export-path").await.trim());
     assert!(path.is_file(), "{path:?}");
     a.shot("data-export-zh").await;
-    let _a_dir = a.close().await;
+    let a_dir = a.close().await;
+    // Later on laptop A, before the next exchange: the same company's city changes.
+    let second = {
+        let desk = open_desk(&a_dir.path().join("data")).await;
+        channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("sign in");
+        let q = channeldesk::partners::ListQuery { q: "鹭岛".into(), ..Default::default() };
+        let id = channeldesk::partners::list(&desk, &q).await.expect("list").rows[0].id.clone();
+        let p = channeldesk::partners::get(&desk, &id).await.expect("get");
+        let input = channeldesk::partners::PartnerInput { city: "厦门思明".into(), ..p.to_input() };
+        channeldesk::partners::update(&desk, &id, &p.hlc, &input, true).await.expect("edit on A");
+        let progress = channeldesk::share::Progress::silent();
+        let ex = channeldesk::share::export(&desk, &channeldesk::share::ExportScope::All, None, &progress)
+            .await
+            .expect("second export");
+        desk.close().await;
+        ex
+    };
 
     let bundle = std::fs::read(&path).expect("bundle");
     let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
@@ -1696,6 +1712,33 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     open_partners(&b).await;
     b.type_into("#partner-search", "鹭岛").await;
     b.wait_text("#partner-table", "厦门鹭岛信息服务有限公司").await;
+    // Meanwhile on laptop B the same field changes too: a conflict at the next import.
+    b.wait_text("#partner-table mark", "鹭岛").await;
+    b.find("#partner-search").await.send_keys(&Key::Enter.to_string()).await.expect("enter");
+    b.wait_text("#partner-title", "厦门鹭岛").await;
+    b.click("#partner-edit").await;
+    b.type_into("#f-city", "漳州").await;
+    b.click("#partner-save").await;
+    b.wait_text("[data-field=region]", "漳州").await;
+    std::fs::write(b.data_dir.join("exchange").join(&second.file_name), &second.bytes)
+        .expect("second bundle");
+    b.click("[data-nav=data]").await;
+    b.click("#data-tab-import").await;
+    b.click(&format!("#share-inbox tr[data-file=\"{}\"] button", second.file_name)).await;
+    b.wait_text("#share-kinds tr[data-kind=partner]", "合作伙伴").await;
+    b.click("#share-apply").await;
+    b.wait_text("#share-outcome", "冲突 1 项").await;
+    b.click("#data-tab-conflicts").await;
+    b.wait_text("#share-conflicts", "厦门思明").await;
+    b.wait_text("#share-conflicts", "漳州").await;
+    b.shot("data-conflicts-zh").await;
+    b.click("#share-conflicts tr[data-conflict] button.primary").await;
+    b.find("#share-conflicts-empty").await;
+    open_partners(&b).await;
+    b.type_into("#partner-search", "鹭岛").await;
+    b.wait_text("#partner-table mark", "鹭岛").await;
+    b.find("#partner-search").await.send_keys(&Key::Enter.to_string()).await.expect("enter");
+    b.wait_text("[data-field=region]", "厦门思明").await;
 
     // A spreadsheet of leads typed up after the show: checked row by row, then imported.
     let sheet = tempfile::Builder::new().suffix(".csv").tempfile().expect("csv");
