@@ -46,7 +46,7 @@ async fn dump(t: &TestDesk) -> String {
             continue;
         }
         let cols: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT name FROM pragma_table_info('{}') WHERE name NOT IN ('rid', 'password_hash', 'field_hlc', 'login', 'bytes')",
+            "SELECT name FROM pragma_table_info('{}') WHERE name NOT IN ('rid', 'password_hash', 'field_hlc', 'login', 'bytes', 'roles', 'disabled')",
             shared.name
         )))
         .fetch_all(t.desk.pool())
@@ -447,6 +447,26 @@ async fn bad_files_are_refused_and_change_nothing() {
     )
     .unwrap();
     assert_eq!(refuse(&oversized), "oversized_field");
+    // A bundle cannot grant a role: roles are not a column a bundle may carry.
+    let users = share::open(&good, None, &limits).unwrap();
+    let owner_a = users.manifest.user_id.clone();
+    let crafted = share::bundle::write(
+        users.manifest.clone(),
+        &[(
+            "rows/app_user.jsonl".into(),
+            format!(
+                "{{\"id\":\"{owner_a}\",\"hlc\":\"\",\"field_hlc\":\"{{}}\",\"roles\":\"[\\\"admin\\\"]\"}}\n"
+            )
+            .into_bytes(),
+        )],
+        None,
+    )
+    .unwrap();
+    let incoming = share::open(&crafted, None, &limits).unwrap();
+    assert_eq!(
+        reason(share::preview(&b.desk, &incoming, &Progress::silent()).await.unwrap_err()),
+        "unknown_column"
+    );
     // A column this program does not know, refused at the preview.
     let unknown = share::bundle::write(
         share::open(&good, None, &limits).unwrap().manifest,

@@ -1,7 +1,8 @@
 //! Which tables travel in a bundle, which of their columns, and which rows belong to a
 //! selection. Local tables (device, settings, search indexes, sign-in failures, the conflict
 //! queue, peers) never travel. Local columns: `rid` (a file's own row number),
-//! `app_user.password_hash` (credentials stay on the laptop they were set on), the audit
+//! `app_user.password_hash`, `roles` and `disabled` (who may sign in here, and as what, is this
+//! laptop's administrator's to decide: a bundle cannot grant a role), the audit
 //! chain's `seq`/`prev_hash`/`hash` (each file seals its own chain) and `attachment.bytes`
 //! (carried as its own `files/<id>` entry) and `prospect.partner_state` (kept by a trigger from
 //! the partner row).
@@ -80,8 +81,18 @@ pub fn find(name: &str) -> Option<&'static Shared> {
     TABLES.iter().find(|s| s.name == name)
 }
 
-const LOCAL_COLUMNS: &[&str] =
-    &["rid", "password_hash", "bytes", "seq", "prev_hash", "hash", "partner_state"];
+/// Columns that never travel, by table (`*`: any table).
+const LOCAL_COLUMNS: &[(&str, &str)] = &[
+    ("*", "rid"),
+    ("app_user", "password_hash"),
+    ("app_user", "roles"),
+    ("app_user", "disabled"),
+    ("attachment", "bytes"),
+    ("audit_log", "seq"),
+    ("audit_log", "prev_hash"),
+    ("audit_log", "hash"),
+    ("prospect", "partner_state"),
+];
 
 /// A column that travels.
 #[derive(Debug, Clone)]
@@ -96,7 +107,7 @@ pub async fn columns(conn: &mut SqliteConnection, table: &str) -> Result<Vec<Col
     let mut cols = Vec::new();
     for r in rows {
         let name: String = r.try_get("name")?;
-        if LOCAL_COLUMNS.contains(&name.as_str()) {
+        if LOCAL_COLUMNS.iter().any(|(t, c)| (*t == "*" || *t == table) && *c == name) {
             continue;
         }
         cols.push(Column { name });
