@@ -128,11 +128,6 @@ impl Shell {
         });
     }
 
-    /// The open Desk, if any, without waiting for a lock.
-    pub async fn opened(&self) -> Option<Arc<Desk>> {
-        self.desk.read().await.clone()
-    }
-
     /// Makes the backup on exit and closes the Desk's pool.
     pub async fn close(&self) {
         if let Some(d) = self.desk.read().await.clone() {
