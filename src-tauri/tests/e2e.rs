@@ -1771,6 +1771,11 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     b.click("#data-tab-import").await;
     b.wait_text("#share-inbox", "Preview import").await;
     b.shot("data-import-en").await;
+    b.click("#data-tab-sheets").await;
+    b.wait_text("#sheet-export", "Export Excel").await;
+    b.click("#data-tab-backups").await;
+    b.wait_text("#backup-list", "by hand").await;
+    b.shot("data-backups-en").await;
     let dir = b.close().await;
     let desk = open_desk(&dir.path().join("data")).await;
     let live: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE deleted_at IS NULL")
