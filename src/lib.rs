@@ -18,6 +18,7 @@ pub mod desk;
 pub mod documents;
 pub mod error;
 pub mod evaluation;
+pub mod files;
 pub mod hlc;
 pub mod partners;
 mod records;

@@ -191,7 +191,7 @@ pub fn write_xlsx(path: &Path, sheet: &str, t: &Table, labels: &Labels) -> Resul
     ws.set_freeze_panes(1, 0).map_err(err)?;
     ws.autofit();
     let bytes = book.save_to_buffer().map_err(err)?;
-    crate::documents::write_file(path, &bytes)?;
+    crate::files::write_atomic(path, &bytes)?;
     Ok(t.rows.len() as u64)
 }
 

@@ -283,8 +283,5 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let part = path.with_extension("part");
-    std::fs::write(&part, bytes).map_err(Error::from)?;
-    std::fs::rename(&part, path).map_err(Error::from)?;
-    Ok(())
+    channeldesk::files::write_atomic(path, bytes).map_err(|e| Failure::Refused(Error::from(e)))
 }

@@ -27,9 +27,7 @@ pub struct Printed {
 
 /// Writes `bytes` to `path` through a temporary file.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let tmp = path.with_extension("pdf.part");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::Document(format!("{}: {e}", path.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::Document(format!("{}: {e}", path.display())))
+    crate::files::write_atomic(path, bytes).map_err(|e| Error::Document(format!("{}: {e}", path.display())))
 }
 
 /// Writes a printed document into the data folder's `prints` folder (to open in the system

@@ -74,9 +74,7 @@ pub async fn share_export(
     let dir = exchange_dir(&desk);
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(&ex.file_name);
-    let part = dir.join(format!("{}.part", ex.file_name));
-    std::fs::write(&part, &ex.bytes)?;
-    std::fs::rename(&part, &path)?;
+    channeldesk::files::write_atomic(&path, &ex.bytes)?;
     Ok(ExportDone {
         file_name: ex.file_name,
         path: path.display().to_string(),
