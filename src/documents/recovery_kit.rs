@@ -135,9 +135,7 @@ pub async fn save(desk: &Desk, keychain: &Keychain, path: &Path) -> Result<()> {
     let bytes = tokio::task::spawn_blocking(move || render(&code, &details))
         .await
         .map_err(|e| Error::Document(e.to_string()))??;
-    let tmp = path.with_extension("pdf.part");
-    std::fs::write(&tmp, bytes).map_err(|e| Error::Document(format!("{}: {e}", path.display())))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::Document(format!("{}: {e}", path.display())))?;
+    super::write_file(path, &bytes)?;
     let mut w = desk.write().await?;
     crate::audit::record(
         &mut w,
