@@ -6,8 +6,9 @@
 //! [`crate::Desk::require`] with its [`Action`]; the UI only hides what the core refuses.
 //!
 //! Invariants: [`allows`] is the only place where a role is mapped to an action; the
-//! administrator may do everything; [`Action::ApplicationSubmit`] belongs to the kiosk session
-//! and no role holds it.
+//! administrator may do everything but the reviews and approvals given to one department
+//! (legal and business review, payment approval by finance); [`Action::ApplicationSubmit`]
+//! belongs to the kiosk session and no role holds it.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -103,10 +104,26 @@ pub enum Action {
     DataExchange,
     /// Restore the data from a backup (the administrator).
     BackupRestore,
+    /// Keep the product and service catalogue and its prices (R4.1.1).
+    CatalogueManage,
+    /// Enter and change orders, record their trade terms, confirmation, shipments and
+    /// after-sales cases (R4.1.2, R4.2.1, R4.2.2).
+    OrderWrite,
+    /// Review orders against the business rules and the agreement (R4.1.2).
+    OrderReview,
+    /// Let an order through whose review found broken rules, with a reason (R4.1.2).
+    OrderOverride,
+    /// Issue settlement statements, record the partner's confirmation or disputes, propose
+    /// payments to partners (R4.3.1).
+    SettlementManage,
+    /// Record money received and credit notes, and mark approved payments paid (R4.3.2).
+    FinanceRecord,
+    /// Approve or reject payments to partners (a finance user other than the proposer, R4.3.2).
+    PaymentApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 30] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -130,6 +147,13 @@ impl Action {
         Action::IncentiveApprove,
         Action::DataExchange,
         Action::BackupRestore,
+        Action::CatalogueManage,
+        Action::OrderWrite,
+        Action::OrderReview,
+        Action::OrderOverride,
+        Action::SettlementManage,
+        Action::FinanceRecord,
+        Action::PaymentApprove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -157,6 +181,13 @@ impl Action {
             Action::IncentiveApprove => "incentive_approve",
             Action::DataExchange => "data_exchange",
             Action::BackupRestore => "backup_restore",
+            Action::CatalogueManage => "catalogue_manage",
+            Action::OrderWrite => "order_write",
+            Action::OrderReview => "order_review",
+            Action::OrderOverride => "order_override",
+            Action::SettlementManage => "settlement_manage",
+            Action::FinanceRecord => "finance_record",
+            Action::PaymentApprove => "payment_approve",
         }
     }
 }
@@ -184,6 +215,13 @@ pub fn allows(role: Role, action: Action) -> bool {
         EvaluationSchemeManage | RenewalApprove | IncentiveApprove => matches!(role, Manager | Admin),
         DataExchange => true,
         BackupRestore => role == Admin,
+        CatalogueManage => matches!(role, Business | Manager | Admin),
+        OrderWrite => matches!(role, Channel | Business | Manager | Admin),
+        OrderReview => matches!(role, Channel | Manager | Admin),
+        OrderOverride => matches!(role, Manager | Admin),
+        SettlementManage => matches!(role, Channel | Finance | Manager | Admin),
+        FinanceRecord => matches!(role, Finance | Admin),
+        PaymentApprove => role == Finance,
     }
 }
 

@@ -10,8 +10,8 @@ use channeldesk::{Error, SessionState, partners, reminders, settings};
 use common::{OWNER_PASSWORD, desk, partner};
 
 /// The policy's table, written out here independently of `access::allows`: which roles may
-/// do each action (the administrator may do everything but review agreements and submit
-/// kiosk applications).
+/// do each action (the administrator may do everything but review agreements, approve
+/// payments to partners and submit kiosk applications).
 fn expected(action: Action) -> &'static [Role] {
     use Role::*;
     match action {
@@ -42,6 +42,16 @@ fn expected(action: Action) -> &'static [Role] {
         // Everyone exchanges data with colleagues; only the administrator restores a backup.
         Action::DataExchange => &[Channel, Legal, Business, Finance, Manager, Admin],
         Action::BackupRestore => &[Admin],
+        // R4.1.1: the business departments keep the catalogue; R4.1.2 the channel department
+        // reviews orders, a manager overrides; R4.3.1 statements are the channel department's
+        // and finance's; R4.3.2 finance records money and approves payments (finance only).
+        Action::CatalogueManage => &[Business, Manager, Admin],
+        Action::OrderWrite => &[Channel, Business, Manager, Admin],
+        Action::OrderReview => &[Channel, Manager, Admin],
+        Action::OrderOverride => &[Manager, Admin],
+        Action::SettlementManage => &[Channel, Finance, Manager, Admin],
+        Action::FinanceRecord => &[Finance, Admin],
+        Action::PaymentApprove => &[Finance],
     }
 }
 

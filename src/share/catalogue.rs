@@ -46,6 +46,8 @@ pub const TABLES: &[Shared] = &[
     t("clause", Pick::Whole),
     t("agreement_template", Pick::Whole),
     t("evaluation_scheme", Pick::Whole),
+    t("product", Pick::Whole),
+    t("price", Pick::Whole),
     t("partner", Pick::Partner("id")),
     t("partner_contact", Pick::Partner("partner_id")),
     t("application", Pick::Partner("partner_id")),
@@ -73,6 +75,15 @@ pub const TABLES: &[Shared] = &[
     t("support_request", Pick::Partner("partner_id")),
     t("reward", Pick::Partner("partner_id")),
     t("award", Pick::Partner("partner_id")),
+    t("sales_order", Pick::Partner("partner_id")),
+    t("order_line", Pick::Child("order_id", "sales_order")),
+    t("shipment", Pick::Partner("partner_id")),
+    t("shipment_line", Pick::Child("shipment_id", "shipment")),
+    t("aftersales_case", Pick::Partner("partner_id")),
+    t("payment", Pick::Partner("partner_id")),
+    t("credit_note", Pick::Partner("partner_id")),
+    t("statement", Pick::Partner("partner_id")),
+    t("statement_dispute", Pick::Child("statement_id", "statement")),
     t("audit_log", Pick::Audit),
 ];
 
@@ -141,7 +152,13 @@ pub fn condition(s: &Shared) -> Option<String> {
         ),
         Pick::Audit => format!(
             "(entity_id IN {SEL} OR entity_id IN (SELECT id FROM agreement WHERE partner_id IN {SEL})
-              OR entity_id IN (SELECT id FROM evaluation WHERE partner_id IN {SEL}))"
+              OR entity_id IN (SELECT id FROM evaluation WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT id FROM sales_order WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT id FROM shipment WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT id FROM aftersales_case WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT id FROM payment WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT id FROM credit_note WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT id FROM statement WHERE partner_id IN {SEL}))"
         ),
     })
 }

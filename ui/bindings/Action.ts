@@ -3,4 +3,4 @@
 /**
  * An operation the core guards.
  */
-export type Action = "partner_read" | "partner_write" | "partner_delete" | "kiosk_start" | "application_submit" | "application_review" | "audit_read" | "user_manage" | "settings_manage" | "recovery_kit" | "scheme_manage" | "reward_settle" | "agreement_draft" | "agreement_review_legal" | "agreement_review_business" | "agreement_terminate" | "clause_manage" | "evaluation_run" | "evaluation_scheme_manage" | "renewal_approve" | "incentive_approve" | "data_exchange" | "backup_restore";
+export type Action = "partner_read" | "partner_write" | "partner_delete" | "kiosk_start" | "application_submit" | "application_review" | "audit_read" | "user_manage" | "settings_manage" | "recovery_kit" | "scheme_manage" | "reward_settle" | "agreement_draft" | "agreement_review_legal" | "agreement_review_business" | "agreement_terminate" | "clause_manage" | "evaluation_run" | "evaluation_scheme_manage" | "renewal_approve" | "incentive_approve" | "data_exchange" | "backup_restore" | "catalogue_manage" | "order_write" | "order_review" | "order_override" | "settlement_manage" | "finance_record" | "payment_approve";

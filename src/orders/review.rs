@@ -1,0 +1,179 @@
+//! The order review (R4.1.2): the facts an order is judged on, and the rules, each reported
+//! by name with what it found so the person sees why an order is held.
+//!
+//! Rules, in order: `agreement_in_effect` (a signed master agreement of the partner in effect
+//! on the order day), `trade_terms` (its terms recorded), `currency` (the order's currency is
+//! the terms'), `territory` (the customer's province inside the territory), `products` (every
+//! line's product active and of a product line the agreement covers), `prices` (no line
+//! below the partner's price under the terms on the order day), `credit_limit` (what the
+//! partner owes plus this order within the limit), `credit_standing` (the partner active, not
+//! in class C, nothing overdue).
+//!
+//! Invariants: [`evaluate`] is pure (the same facts give the same results) and reports every
+//! rule, `not_checked` when the facts for it are missing (no agreement); an order passes only
+//! when every rule passed.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use ts_rs::TS;
+
+/// The rules in the order they are reported.
+pub const RULES: [&str; 8] = [
+    "agreement_in_effect",
+    "trade_terms",
+    "currency",
+    "territory",
+    "products",
+    "prices",
+    "credit_limit",
+    "credit_standing",
+];
+
+/// What one rule found. `params` name what the UI and the printed order put in the message
+/// (numbers, line numbers, amounts in minor units, province codes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct RuleResult {
+    pub rule: String,
+    /// `passed`, `failed` or `not_checked`.
+    pub outcome: String,
+    #[ts(type = "Record<string, string>")]
+    pub params: BTreeMap<String, String>,
+}
+
+/// The agreement side of the facts.
+#[derive(Debug, Clone, Default)]
+pub struct AgreementFacts {
+    pub number: String,
+    pub terms_recorded: bool,
+    pub territory: Vec<String>,
+    pub categories: Vec<String>,
+    pub currency: String,
+    pub credit_limit_minor: Option<i64>,
+}
+
+/// One order line as the review sees it.
+#[derive(Debug, Clone, Default)]
+pub struct LineFacts {
+    pub line_no: i64,
+    pub product_active: bool,
+    pub category: String,
+    pub currency: String,
+    pub unit_price_minor: i64,
+    /// The partner's price under the terms on the order day; `None` when none is set.
+    pub floor_minor: Option<i64>,
+}
+
+/// Everything the review needs, gathered from the records.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub currency: String,
+    pub customer_province: String,
+    pub agreement: Option<AgreementFacts>,
+    pub lines: Vec<LineFacts>,
+    pub total_minor: i64,
+    /// What the partner owes on other approved and confirmed orders, in the order's currency.
+    pub exposure_minor: i64,
+    pub overdue_minor: i64,
+    pub partner_status: String,
+    pub partner_class: Option<String>,
+}
+
+fn result(rule: &str, outcome: &str, params: &[(&str, String)]) -> RuleResult {
+    RuleResult {
+        rule: rule.into(),
+        outcome: outcome.into(),
+        params: params.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+    }
+}
+
+fn pass_fail(ok: bool) -> &'static str {
+    if ok { "passed" } else { "failed" }
+}
+
+fn line_list(lines: &[i64]) -> String {
+    lines.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Judges an order by every rule.
+pub fn evaluate(f: &Facts) -> Vec<RuleResult> {
+    let mut out = Vec::with_capacity(RULES.len());
+    let Some(a) = &f.agreement else {
+        out.push(result("agreement_in_effect", "failed", &[]));
+        for rule in &RULES[1..6] {
+            out.push(result(rule, "not_checked", &[]));
+        }
+        out.push(result("credit_limit", "not_checked", &[]));
+        out.push(standing(f));
+        return out;
+    };
+    out.push(result("agreement_in_effect", "passed", &[("number", a.number.clone())]));
+    out.push(result("trade_terms", pass_fail(a.terms_recorded), &[("number", a.number.clone())]));
+    out.push(result(
+        "currency",
+        pass_fail(f.currency == a.currency),
+        &[("order", f.currency.clone()), ("terms", a.currency.clone())],
+    ));
+    let in_territory = a.territory.is_empty() || a.territory.contains(&f.customer_province);
+    out.push(result(
+        "territory",
+        pass_fail(in_territory),
+        &[("province", f.customer_province.clone()), ("territory", a.territory.join(","))],
+    ));
+    let outside: Vec<i64> = f
+        .lines
+        .iter()
+        .filter(|l| !l.product_active || (!a.categories.is_empty() && !a.categories.contains(&l.category)))
+        .map(|l| l.line_no)
+        .collect();
+    out.push(result(
+        "products",
+        pass_fail(outside.is_empty() && !f.lines.is_empty()),
+        &[("lines", line_list(&outside)), ("categories", a.categories.join("、"))],
+    ));
+    let unpriced: Vec<i64> = f.lines.iter().filter(|l| l.floor_minor.is_none()).map(|l| l.line_no).collect();
+    let below: Vec<i64> = f
+        .lines
+        .iter()
+        .filter(|l| l.currency != f.currency || l.floor_minor.is_some_and(|floor| l.unit_price_minor < floor))
+        .map(|l| l.line_no)
+        .collect();
+    out.push(result(
+        "prices",
+        pass_fail(below.is_empty() && unpriced.is_empty()),
+        &[("below", line_list(&below)), ("unpriced", line_list(&unpriced))],
+    ));
+    let limit = a.credit_limit_minor;
+    let needed = f.exposure_minor.saturating_add(f.total_minor);
+    out.push(result(
+        "credit_limit",
+        pass_fail(limit.is_some_and(|l| needed <= l && f.currency == a.currency)),
+        &[
+            ("limit", limit.map(|l| l.to_string()).unwrap_or_default()),
+            ("exposure", f.exposure_minor.to_string()),
+            ("total", f.total_minor.to_string()),
+            ("currency", a.currency.clone()),
+        ],
+    ));
+    out.push(standing(f));
+    out
+}
+
+fn standing(f: &Facts) -> RuleResult {
+    let ok = f.partner_status == "active" && f.partner_class.as_deref() != Some("C") && f.overdue_minor == 0;
+    result(
+        "credit_standing",
+        pass_fail(ok),
+        &[
+            ("status", f.partner_status.clone()),
+            ("class", f.partner_class.clone().unwrap_or_default()),
+            ("overdue", f.overdue_minor.to_string()),
+            ("currency", f.currency.clone()),
+        ],
+    )
+}
+
+/// Whether every rule passed.
+pub fn passed(results: &[RuleResult]) -> bool {
+    !results.is_empty() && results.iter().all(|r| r.outcome == "passed")
+}

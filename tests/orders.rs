@@ -1,0 +1,994 @@
+//! The business process (R4.1.1–R4.3.2) on real encrypted database files: the catalogue and
+//! its dated prices, every order review rule, a manager's override, confirmation, partial
+//! shipments, after-sales, money received, payments to partners with a finance approval, and
+//! settlement statements (arithmetic, currencies, credit notes, disputes, PDF and .xlsx read
+//! back), with a property test that statements reconcile to the cent.
+
+mod common;
+
+use channeldesk::access::Role;
+use channeldesk::orders::catalogue::{self, PriceInput, PriceListInput, ProductInput, ProductQuery};
+use channeldesk::orders::delivery::{self, CaseInput, CaseUpdate, ShipLine, ShipmentInput};
+use channeldesk::orders::finance::{self, CreditNoteInput, PayoutInput, ReceiptInput};
+use channeldesk::orders::settlement::{self, IssueInput};
+use channeldesk::orders::terms::{self, TermsInput};
+use channeldesk::orders::{self, LineInput, Order, OrderInput, OrderQuery};
+use channeldesk::{Error, partners};
+use common::*;
+use proptest::prelude::*;
+use std::process::Command;
+
+fn product(code: &str, name: &str, category: &str, currency: &str) -> ProductInput {
+    ProductInput {
+        code: code.into(),
+        name: name.into(),
+        category: category.into(),
+        kind: "product".into(),
+        unit: "套".into(),
+        currency: currency.into(),
+        description: String::new(),
+        after_sales: "整机保修一年，7×24 小时电话支持".into(),
+        active: true,
+    }
+}
+
+async fn priced(t: &TestDesk, p: ProductInput, prices: &[(&str, i64)]) -> String {
+    let d = catalogue::create_product(&t.desk, &p).await.unwrap();
+    for (tier, price) in prices {
+        catalogue::set_price(
+            &t.desk,
+            &d.product.id,
+            &PriceInput { tier: (*tier).into(), price_minor: Some(*price), valid_from: "2026-01-01".into() },
+        )
+        .await
+        .unwrap();
+    }
+    d.product.id
+}
+
+async fn active_partner(t: &TestDesk, name: &str, code: &str) -> String {
+    let mut p = partner(name);
+    p.status = "active".into();
+    p.credit_code = code.into();
+    partners::create(&t.desk, &p, false).await.unwrap().id
+}
+
+/// Sets a partner's class as an evaluation would (the review reads it).
+async fn set_class(t: &TestDesk, partner_id: &str, class: &str) {
+    sqlx::query("UPDATE partner SET class = ? WHERE id = ?")
+        .bind(class)
+        .bind(partner_id)
+        .execute(t.desk.pool())
+        .await
+        .unwrap();
+}
+
+fn standard_terms() -> TermsInput {
+    TermsInput {
+        territory: vec!["44".into(), "35".into()],
+        categories: vec!["门禁".into()],
+        price_basis: "class".into(),
+        discount_bp: 0,
+        settle_method: "purchase".into(),
+        settle_cycle: "monthly".into(),
+        payment_days: 30,
+        currency: "CNY".into(),
+        credit_limit_minor: Some(10_000_000),
+        commission_bp: 0,
+        rebate_bp: 333,
+    }
+}
+
+async fn with_terms(t: &TestDesk, agreement_id: &str, input: &TermsInput) {
+    let now = terms::terms(&t.desk, agreement_id).await.unwrap();
+    terms::set_terms(&t.desk, agreement_id, &now.hlc, input).await.unwrap();
+}
+
+fn order(partner_id: &str, province: &str, lines: Vec<LineInput>) -> OrderInput {
+    OrderInput {
+        partner_id: partner_id.into(),
+        customer_name: "深圳湾科技园物业管理有限公司".into(),
+        customer_province: province.into(),
+        customer_city: "深圳".into(),
+        customer_contact: "王经理 13800138000".into(),
+        currency: "CNY".into(),
+        ordered_on: "2026-02-20".into(),
+        requested_on: "2026-03-20".into(),
+        note: String::new(),
+        lines,
+    }
+}
+
+fn line(product_id: &str, quantity: i64, price: Option<i64>) -> LineInput {
+    LineInput { product_id: product_id.into(), quantity, unit_price_minor: price }
+}
+
+fn outcome(o: &Order, rule: &str) -> String {
+    o.review.iter().find(|r| r.rule == rule).map(|r| r.outcome.clone()).unwrap_or_default()
+}
+
+fn param(o: &Order, rule: &str, key: &str) -> String {
+    o.review.iter().find(|r| r.rule == rule).and_then(|r| r.params.get(key).cloned()).unwrap_or_default()
+}
+
+fn failed(o: &Order) -> Vec<String> {
+    o.review.iter().filter(|r| r.outcome != "passed").map(|r| r.rule.clone()).collect()
+}
+
+async fn reviewed(t: &TestDesk, input: &OrderInput) -> Order {
+    let o = orders::create(&t.desk, input).await.unwrap();
+    orders::review(&t.desk, &o.row.id).await.unwrap()
+}
+
+struct World {
+    partner: String,
+    agreement: String,
+    door: String,
+    intercom: String,
+}
+
+/// A partner of class B with a signed agreement (2026), its terms, and two products.
+async fn world(t: &TestDesk) -> World {
+    let door = priced(
+        t,
+        product("DR-100", "智能门禁控制器", "门禁", "CNY"),
+        &[("list", 120_000), ("A", 90_000), ("B", 100_000), ("C", 110_000)],
+    )
+    .await;
+    let intercom =
+        priced(t, product("IC-200", "可视对讲室内机", "对讲", "CNY"), &[("list", 50_000), ("B", 42_000)])
+            .await;
+    let partner = active_partner(t, "广州市南方智联科技有限公司", "91350100M000100Y43").await;
+    set_class(t, &partner, "B").await;
+    let agreement = signed_agreement(t, &partner).await;
+    World { partner, agreement, door, intercom }
+}
+
+#[tokio::test]
+async fn every_review_rule_names_what_it_found() {
+    let t = desk().await;
+    let w = world(&t).await;
+
+    // Terms not yet recorded: the agreement is in effect, the terms rule fails.
+    let o = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 2, None)])).await;
+    assert_eq!(o.row.status, "held");
+    assert_eq!(failed(&o), ["trade_terms", "credit_limit"]);
+    assert_eq!(param(&o, "agreement_in_effect", "number"), o.agreement_number.clone().unwrap());
+    // Without a price the class B price is taken.
+    assert_eq!(o.lines[0].unit_price_minor, 100_000);
+    assert_eq!(o.row.total_minor, 200_000);
+
+    with_terms(&t, &w.agreement, &standard_terms()).await;
+    let ok = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 2, None)])).await;
+    assert_eq!(ok.row.status, "approved", "{:?}", ok.review);
+    assert!(ok.review.iter().all(|r| r.outcome == "passed"));
+    assert_eq!(ok.reviewed.by.as_deref(), Some("测试员"));
+
+    // Territory: Beijing is outside Guangdong and Fujian.
+    let o = reviewed(&t, &order(&w.partner, "11", vec![line(&w.door, 1, None)])).await;
+    assert_eq!(failed(&o), ["territory"]);
+    assert_eq!(param(&o, "territory", "province"), "11");
+
+    // Products: line 2 is of a line the agreement does not cover.
+    let o = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 1, None), line(&w.intercom, 1, None)]))
+        .await;
+    assert_eq!(failed(&o), ["products"]);
+    assert_eq!(param(&o, "products", "lines"), "2");
+
+    // Prices: below the class B price.
+    let o = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 1, Some(95_000))])).await;
+    assert_eq!(failed(&o), ["prices"]);
+    assert_eq!(param(&o, "prices", "below"), "1");
+
+    // Credit limit: the approved order (2,000.00) and 99 doors at 1,000.00 exceed 100,000.00.
+    let o = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 99, None)])).await;
+    assert_eq!(failed(&o), ["credit_limit"]);
+    assert_eq!(param(&o, "credit_limit", "exposure"), "200000");
+    assert_eq!(param(&o, "credit_limit", "total"), "9900000");
+
+    // Currency: a USD order under a CNY agreement.
+    let usd = priced(
+        &t,
+        product("DR-100U", "Door controller (export)", "门禁", "USD"),
+        &[("list", 15_000), ("B", 14_000)],
+    )
+    .await;
+    let mut input = order(&w.partner, "44", vec![line(&usd, 1, None)]);
+    input.currency = "USD".into();
+    let o = reviewed(&t, &input).await;
+    assert_eq!(failed(&o), ["currency", "credit_limit"]);
+
+    // Credit standing: class C (and its higher price: the B price is now below the floor).
+    set_class(&t, &w.partner, "C").await;
+    let o = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 1, Some(100_000))])).await;
+    assert_eq!(failed(&o), ["prices", "credit_standing"]);
+    assert_eq!(param(&o, "credit_standing", "class"), "C");
+    set_class(&t, &w.partner, "B").await;
+
+    // No agreement: every agreement rule is not checked.
+    let other = active_partner(&t, "厦门海峡安防工程有限公司", "").await;
+    let o = reviewed(&t, &order(&other, "35", vec![line(&w.door, 1, None)])).await;
+    assert_eq!(outcome(&o, "agreement_in_effect"), "failed");
+    assert_eq!(outcome(&o, "territory"), "not_checked");
+    assert_eq!(outcome(&o, "credit_limit"), "not_checked");
+    assert_eq!(outcome(&o, "credit_standing"), "passed");
+    // Its price is the list price (no agreement).
+    assert_eq!(o.lines[0].unit_price_minor, 120_000);
+
+    // Bad input is refused by field and writes nothing.
+    let before = orders::list(&t.desk, &OrderQuery::default()).await.unwrap().len();
+    let mut bad = order(&w.partner, "99", vec![line(&w.door, 0, Some(-1))]);
+    bad.customer_name = " ".into();
+    bad.requested_on = "2026-01-01".into();
+    let e = fields_of(orders::create(&t.desk, &bad).await.unwrap_err());
+    for (f, r) in [
+        ("customer_name", "required"),
+        ("customer_province", "unknown"),
+        ("requested_on", "before_order"),
+        ("lines.0.quantity", "range"),
+        ("lines.0.unit_price_minor", "range"),
+    ] {
+        assert!(has(&e, f, r), "{f} {r}: {e:?}");
+    }
+    let e = fields_of(
+        orders::create(&t.desk, &order(&w.partner, "44", vec![line(&usd, 1, None)])).await.unwrap_err(),
+    );
+    assert!(has(&e, "lines.0.product_id", "currency"), "{e:?}");
+    assert_eq!(orders::list(&t.desk, &OrderQuery::default()).await.unwrap().len(), before);
+    t.desk.close().await;
+}
+
+#[tokio::test]
+async fn overdue_payments_and_a_suspended_partner_fail_the_credit_standing() {
+    let t = desk().await;
+    let w = world(&t).await;
+    with_terms(&t, &w.agreement, &standard_terms()).await;
+    let mut first = order(&w.partner, "44", vec![line(&w.door, 3, None)]);
+    first.ordered_on = "2026-01-05".into();
+    let o = reviewed(&t, &first).await;
+    let o = orders::confirm(&t.desk, &o.row.id, "HT-2026-001").await.unwrap();
+    let l = o.lines[0].id.clone();
+    let e = delivery::ship(&t.desk, &o.row.id, &ship("2026-01-04", &[(&l, 3)])).await.unwrap_err();
+    assert!(has(&fields_of(e), "shipped_on", "before_order"));
+    delivery::ship(&t.desk, &o.row.id, &ship("2026-01-10", &[(&l, 3)])).await.unwrap();
+    // Today is 2026-03-01: shipped 50 days ago with 30 payment days, nothing paid.
+    let next = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 1, None)])).await;
+    assert_eq!(failed(&next), ["credit_standing"]);
+    assert_eq!(param(&next, "credit_standing", "overdue"), "300000");
+    // Paid in part: still overdue by the rest; paid in full: passes.
+    add_user(&t, "fin", Role::Finance).await;
+    as_user(&t, "fin").await;
+    let receipt = |a: i64| ReceiptInput {
+        partner_id: w.partner.clone(),
+        order_id: o.row.id.clone(),
+        amount_minor: Some(a),
+        currency: "CNY".into(),
+        paid_on: "2026-02-25".into(),
+        reference: "BANK-1".into(),
+        note: String::new(),
+    };
+    finance::record_receipt(&t.desk, &receipt(100_000)).await.unwrap();
+    as_user(&t, "owner").await;
+    let again = orders::review(&t.desk, &next.row.id).await.unwrap();
+    assert_eq!(param(&again, "credit_standing", "overdue"), "200000");
+    as_user(&t, "fin").await;
+    finance::record_receipt(&t.desk, &receipt(200_000)).await.unwrap();
+    as_user(&t, "owner").await;
+    let again = orders::review(&t.desk, &next.row.id).await.unwrap();
+    assert_eq!(again.row.status, "approved", "{:?}", again.review);
+    assert_eq!(orders::get(&t.desk, &o.row.id).await.unwrap().outstanding_minor, 0);
+    // A suspended partner's orders are held.
+    sqlx::query("UPDATE partner SET status = 'suspended' WHERE id = ?")
+        .bind(&w.partner)
+        .execute(t.desk.pool())
+        .await
+        .unwrap();
+    let held = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 1, None)])).await;
+    assert_eq!(failed(&held), ["credit_standing"]);
+    assert_eq!(param(&held, "credit_standing", "status"), "suspended");
+    t.desk.close().await;
+}
+
+fn ship(on: &str, lines: &[(&str, i64)]) -> ShipmentInput {
+    ShipmentInput {
+        shipped_on: on.into(),
+        carrier: "顺丰速运".into(),
+        tracking_no: "SF1234567890".into(),
+        expected_on: on.into(),
+        note: String::new(),
+        lines: lines.iter().map(|(id, q)| ShipLine { order_line_id: (*id).into(), quantity: *q }).collect(),
+    }
+}
+
+#[tokio::test]
+async fn a_manager_overrides_then_the_order_is_confirmed_shipped_in_parts_and_serviced() {
+    let t = desk().await;
+    let w = world(&t).await;
+    with_terms(&t, &w.agreement, &standard_terms()).await;
+    add_user(&t, "chan", Role::Channel).await;
+    add_user(&t, "boss", Role::Manager).await;
+    as_user(&t, "chan").await;
+    let o =
+        reviewed(&t, &order(&w.partner, "11", vec![line(&w.door, 5, None), line(&w.door, 2, Some(105_000))]))
+            .await;
+    assert_eq!(o.row.status, "held");
+    assert_eq!(failed(&o), ["territory"]);
+    // Channel staff cannot override; nor confirm a held order.
+    assert!(matches!(
+        orders::override_review(&t.desk, &o.row.id, "客户总部在深圳").await,
+        Err(Error::Forbidden(_))
+    ));
+    assert!(has(
+        &fields_of(orders::confirm(&t.desk, &o.row.id, "HT-1").await.unwrap_err()),
+        "status",
+        "held"
+    ));
+    as_user(&t, "boss").await;
+    assert!(has(
+        &fields_of(orders::override_review(&t.desk, &o.row.id, " ").await.unwrap_err()),
+        "override_reason",
+        "required"
+    ));
+    let o =
+        orders::override_review(&t.desk, &o.row.id, "客户总部在深圳，北京项目由华南团队交付").await.unwrap();
+    assert_eq!(o.row.status, "approved");
+    assert!(o.row.overridden);
+    assert_eq!(o.overridden.by.as_deref(), Some("boss"));
+    assert!(o.overridden.at.is_some());
+    // The failed rule stays on record next to the override.
+    assert_eq!(failed(&o), ["territory"]);
+    as_user(&t, "chan").await;
+    assert!(has(
+        &fields_of(orders::confirm(&t.desk, &o.row.id, "").await.unwrap_err()),
+        "contract_ref",
+        "required"
+    ));
+    // Shipping before confirmation is refused.
+    let (l1, l2) = (o.lines[0].id.clone(), o.lines[1].id.clone());
+    assert!(has(
+        &fields_of(delivery::ship(&t.desk, &o.row.id, &ship("2026-03-02", &[(&l1, 1)])).await.unwrap_err()),
+        "status",
+        "approved"
+    ));
+    let o = orders::confirm(&t.desk, &o.row.id, "HT-2026-0317").await.unwrap();
+    assert_eq!((o.row.status.as_str(), o.contract_ref.as_str()), ("confirmed", "HT-2026-0317"));
+    assert_eq!(o.confirmed.by.as_deref(), Some("chan"));
+    // A confirmed order's lines no longer change.
+    let e =
+        orders::update(&t.desk, &o.row.id, &o.hlc, &order(&w.partner, "44", vec![line(&w.door, 1, None)]))
+            .await;
+    assert!(has(&fields_of(e.unwrap_err()), "status", "confirmed"));
+    // More than is left to ship is refused with what is left.
+    let e =
+        fields_of(delivery::ship(&t.desk, &o.row.id, &ship("2026-03-02", &[(&l1, 6)])).await.unwrap_err());
+    assert!(has(&e, "lines.0.quantity", "max_left"));
+    let o = delivery::ship(&t.desk, &o.row.id, &ship("2026-03-02", &[(&l1, 3)])).await.unwrap();
+    assert_eq!(o.row.delivery, "partial");
+    assert_eq!(o.lines[0].shipped, 3);
+    let e = fields_of(
+        delivery::ship(&t.desk, &o.row.id, &ship("2026-03-05", &[(&l1, 3), (&l2, 2)])).await.unwrap_err(),
+    );
+    assert!(has(&e, "lines.0.quantity", "max_left"));
+    let mut second = ship("2026-03-05", &[(&l1, 2), (&l2, 2)]);
+    second.expected_on = "2026-03-08".into();
+    let o = delivery::ship(&t.desk, &o.row.id, &second).await.unwrap();
+    assert_eq!(o.row.delivery, "shipped");
+    assert_eq!(o.shipments.len(), 2);
+    assert_eq!(o.shipments[1].expected_on, "2026-03-08");
+    let e = delivery::deliver(&t.desk, &o.shipments[0].id, "2026-03-01").await.unwrap_err();
+    assert!(has(&fields_of(e), "delivered_on", "before_shipping"));
+    delivery::deliver(&t.desk, &o.shipments[0].id, "2026-03-04").await.unwrap();
+    let o = delivery::deliver(&t.desk, &o.shipments[1].id, "2026-03-08").await.unwrap();
+    assert_eq!(o.row.delivery, "delivered");
+    // Shipped orders are not cancelled.
+    assert!(has(
+        &fields_of(orders::cancel(&t.desk, &o.row.id, "客户取消").await.unwrap_err()),
+        "status",
+        "shipped"
+    ));
+
+    // After-sales: a case with owner, resolved with feedback and satisfaction.
+    let chan_id =
+        channeldesk::users::list(&t.desk).await.unwrap().into_iter().find(|u| u.login == "chan").unwrap().id;
+    let o = delivery::open_case(
+        &t.desk,
+        &o.row.id,
+        &CaseInput {
+            kind: "installation".into(),
+            subject: "门禁控制器安装调试".into(),
+            detail: String::new(),
+            owner_id: chan_id.clone(),
+            opened_on: "2026-03-01".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let case = o.cases[0].clone();
+    assert_eq!((case.status.as_str(), case.owner_name.as_deref()), ("open", Some("chan")));
+    assert_eq!(delivery::cases(&t.desk, true).await.unwrap().len(), 1);
+    let done = CaseUpdate {
+        status: "resolved".into(),
+        owner_id: chan_id,
+        resolution: String::new(),
+        resolved_on: "2026-03-01".into(),
+        feedback: "安装及时".into(),
+        satisfaction: Some(6),
+    };
+    let e = fields_of(delivery::update_case(&t.desk, &case.id, &case.hlc, &done).await.unwrap_err());
+    assert!(has(&e, "resolution", "required") && has(&e, "satisfaction", "range"), "{e:?}");
+    let done = CaseUpdate { resolution: "已安装并完成联调".into(), satisfaction: Some(5), ..done };
+    let o = delivery::update_case(&t.desk, &case.id, &case.hlc, &done).await.unwrap();
+    assert_eq!((o.cases[0].status.as_str(), o.cases[0].satisfaction), ("resolved", Some(5)));
+    assert!(delivery::cases(&t.desk, true).await.unwrap().is_empty());
+    // A stale update is refused.
+    assert!(matches!(
+        delivery::update_case(&t.desk, &case.id, &case.hlc, &done).await,
+        Err(Error::Conflict { .. })
+    ));
+
+    // Every step is in the audit trail with who did it.
+    let ops: Vec<(String, String)> = sqlx::query_as(
+        "SELECT l.operation, u.login FROM audit_log l JOIN app_user u ON u.id = l.user_id
+         WHERE l.entity = 'sales_order' AND l.entity_id = ? ORDER BY l.seq",
+    )
+    .bind(&o.row.id)
+    .fetch_all(t.desk.pool())
+    .await
+    .unwrap();
+    let ops: Vec<(&str, &str)> = ops.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    assert_eq!(ops, [("create", "chan"), ("review", "chan"), ("override", "boss"), ("confirm", "chan")]);
+    t.desk.close().await;
+}
+
+#[tokio::test]
+async fn an_edited_order_loses_its_review_and_override() {
+    let t = desk().await;
+    let w = world(&t).await;
+    with_terms(&t, &w.agreement, &standard_terms()).await;
+    let o = reviewed(&t, &order(&w.partner, "11", vec![line(&w.door, 1, None)])).await;
+    let o = orders::override_review(&t.desk, &o.row.id, "总部批准的跨区项目").await.unwrap();
+    let o =
+        orders::update(&t.desk, &o.row.id, &o.hlc, &order(&w.partner, "11", vec![line(&w.door, 4, None)]))
+            .await
+            .unwrap();
+    assert_eq!((o.row.status.as_str(), o.row.total_minor, o.row.overridden), ("entered", 400_000, false));
+    assert!(o.review.is_empty() && o.override_reason.is_empty());
+    assert_eq!(o.lines.len(), 1);
+    let live: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM order_line WHERE order_id = ? AND deleted_at IS NULL")
+            .bind(&o.row.id)
+            .fetch_one(t.desk.pool())
+            .await
+            .unwrap();
+    assert_eq!(live, 1);
+    // A stale edit is refused.
+    assert!(matches!(
+        orders::update(&t.desk, &o.row.id, "stale", &order(&w.partner, "44", vec![line(&w.door, 1, None)]))
+            .await,
+        Err(Error::Conflict { .. })
+    ));
+    t.desk.close().await;
+}
+
+#[tokio::test]
+async fn the_catalogue_keeps_dated_prices_and_prints_a_price_list() {
+    let t = desk().await;
+    let door =
+        priced(&t, product("DR-100", "智能门禁控制器", "门禁", "CNY"), &[("list", 120_000), ("B", 100_000)])
+            .await;
+    catalogue::set_price(
+        &t.desk,
+        &door,
+        &PriceInput { tier: "list".into(), price_minor: Some(130_000), valid_from: "2026-04-01".into() },
+    )
+    .await
+    .unwrap();
+    let on = |d: &str| ProductQuery { on: d.into(), ..Default::default() };
+    assert_eq!(catalogue::products(&t.desk, &on("2026-03-31")).await.unwrap()[0].prices["list"], 120_000);
+    assert_eq!(catalogue::products(&t.desk, &on("2026-04-01")).await.unwrap()[0].prices["list"], 130_000);
+    assert!(catalogue::products(&t.desk, &on("2025-12-31")).await.unwrap()[0].prices.is_empty());
+    // The same tier and day again replaces that price.
+    let d = catalogue::set_price(
+        &t.desk,
+        &door,
+        &PriceInput { tier: "list".into(), price_minor: Some(125_000), valid_from: "2026-04-01".into() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(d.history.len(), 3);
+    assert_eq!(d.history[0].price_minor, 125_000);
+    // Codes are unique; the currency stays once priced; bad prices are refused.
+    assert!(has(
+        &fields_of(
+            catalogue::create_product(&t.desk, &product("dr-100", "重复", "门禁", "CNY")).await.unwrap_err()
+        ),
+        "code",
+        "taken"
+    ));
+    let e = catalogue::update_product(
+        &t.desk,
+        &door,
+        &d.product.hlc,
+        &product("DR-100", "智能门禁控制器", "门禁", "USD"),
+    )
+    .await;
+    assert!(has(&fields_of(e.unwrap_err()), "currency", "priced"));
+    let e = catalogue::set_price(
+        &t.desk,
+        &door,
+        &PriceInput { tier: "D".into(), price_minor: Some(-5), valid_from: "2026-13-01".into() },
+    )
+    .await;
+    let e = fields_of(e.unwrap_err());
+    assert!(
+        has(&e, "tier", "unknown") && has(&e, "price_minor", "range") && has(&e, "valid_from", "date"),
+        "{e:?}"
+    );
+    // An inactive product leaves the price list.
+    let hidden = priced(&t, product("OLD-1", "旧款读卡器", "门禁", "CNY"), &[("list", 10_000)]).await;
+    let h = catalogue::product(&t.desk, &hidden).await.unwrap();
+    let mut off = product("OLD-1", "旧款读卡器", "门禁", "CNY");
+    off.active = false;
+    catalogue::update_product(&t.desk, &hidden, &h.product.hlc, &off).await.unwrap();
+    // Channel and finance staff cannot change the catalogue.
+    add_user(&t, "chan", Role::Channel).await;
+    as_user(&t, "chan").await;
+    assert!(matches!(
+        catalogue::create_product(&t.desk, &product("X-1", "x", "门禁", "CNY")).await,
+        Err(Error::Forbidden(_))
+    ));
+
+    let printed =
+        catalogue::price_list_pdf(&t.desk, &PriceListInput { tier: "B".into(), on: "2026-04-02".into() })
+            .await
+            .unwrap();
+    let path = t.dir.path().join(&printed.file_name);
+    std::fs::write(&path, &printed.bytes).unwrap();
+    if let Some(text) = pdftotext(&path) {
+        let text: String = text.split_whitespace().collect();
+        for want in [
+            "渠道价目表（B类合作伙伴）",
+            "DR-100",
+            "智能门禁控制器",
+            "¥1,250.00",
+            "¥1,000.00",
+            "整机保修一年",
+        ] {
+            assert!(text.contains(want), "{want} in {text}");
+        }
+        assert!(!text.contains("旧款读卡器"));
+    }
+    t.desk.close().await;
+}
+
+fn pdftotext(path: &std::path::Path) -> Option<String> {
+    match Command::new("pdftotext").args(["-layout", path.to_str().unwrap(), "-"]).output() {
+        Ok(out) if out.status.success() => Some(String::from_utf8_lossy(&out.stdout).into_owned()),
+        Ok(out) => panic!("pdftotext: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => {
+            assert!(
+                std::env::var("CHANNELDESK_E2E").as_deref() != Ok("required"),
+                "pdftotext is required here"
+            );
+            None
+        }
+    }
+}
+
+/// A confirmed order of `qty` doors at `price` shipped whole on `on`.
+async fn shipped(
+    t: &TestDesk,
+    w: &World,
+    currency_product: &str,
+    currency: &str,
+    qty: i64,
+    price: i64,
+    on: &str,
+) -> Order {
+    let mut input = order(&w.partner, "44", vec![line(currency_product, qty, Some(price))]);
+    input.currency = currency.into();
+    input.ordered_on = on.into();
+    input.requested_on = on.into();
+    let o = orders::create(&t.desk, &input).await.unwrap();
+    let o = orders::review(&t.desk, &o.row.id).await.unwrap();
+    let o = if o.row.status == "held" {
+        orders::override_review(&t.desk, &o.row.id, "测试数据放行").await.unwrap()
+    } else {
+        o
+    };
+    let o = orders::confirm(&t.desk, &o.row.id, &format!("HT-{on}")).await.unwrap();
+    let l = o.lines[0].id.clone();
+    delivery::ship(&t.desk, &o.row.id, &ship(on, &[(&l, qty)])).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
+    let t = desk().await;
+    let w = world(&t).await;
+    with_terms(&t, &w.agreement, &standard_terms()).await;
+    let usd =
+        priced(&t, product("DR-100U", "Door controller (export)", "门禁", "USD"), &[("list", 15_000)]).await;
+    later(&t, 45).await; // 2026-04-15
+    // February: 3 doors at 1,000.01 (rebate 3.33 % of 3,000.03 = 99.90099 → 99.90).
+    shipped(&t, &w, &w.door, "CNY", 3, 100_001, "2026-02-10").await;
+    // March: 1 door at 999.99 (rebate 33.29967 → 33.30) and a USD order kept apart.
+    let march = shipped(&t, &w, &w.door, "CNY", 1, 99_999, "2026-03-03").await;
+    shipped(&t, &w, &usd, "USD", 2, 15_000, "2026-03-04").await;
+    add_user(&t, "fin", Role::Finance).await;
+    add_user(&t, "fin2", Role::Finance).await;
+    as_user(&t, "fin").await;
+    finance::record_receipt(
+        &t.desk,
+        &ReceiptInput {
+            partner_id: w.partner.clone(),
+            order_id: String::new(),
+            amount_minor: Some(200_000),
+            currency: "CNY".into(),
+            paid_on: "2026-03-15".into(),
+            reference: "BANK-0315".into(),
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    finance::issue_credit_note(
+        &t.desk,
+        &CreditNoteInput {
+            partner_id: w.partner.clone(),
+            order_id: march.row.id.clone(),
+            amount_minor: Some(1_000),
+            currency: "CNY".into(),
+            issued_on: "2026-03-20".into(),
+            reason: "包装破损折让".into(),
+        },
+    )
+    .await
+    .unwrap();
+    as_user(&t, "owner").await;
+    let periods = settlement::periods(&t.desk, &w.partner).await.unwrap();
+    assert_eq!(periods[0].from, "2026-04-01");
+    assert_eq!(periods.last().map(|p| p.from.as_str()), Some("2026-01-01"));
+    // Not a period of the monthly cycle.
+    let e = settlement::issue(
+        &t.desk,
+        &IssueInput {
+            partner_id: w.partner.clone(),
+            currency: String::new(),
+            period_from: "2026-02-01".into(),
+            period_to: "2026-03-31".into(),
+        },
+    )
+    .await;
+    assert!(has(&fields_of(e.unwrap_err()), "period_from", "not_cycle"));
+    let issue = |from: &str, to: &str| IssueInput {
+        partner_id: w.partner.clone(),
+        currency: String::new(),
+        period_from: from.into(),
+        period_to: to.into(),
+    };
+    let feb = settlement::issue(&t.desk, &issue("2026-02-01", "2026-02-28")).await.unwrap();
+    assert_eq!(feb.figures.opening, 0);
+    assert_eq!((feb.figures.sales, feb.figures.due, feb.figures.rebate), (300_003, 300_003, 9_990));
+    assert_eq!(feb.figures.closing, 300_003 - 9_990);
+    let mar = settlement::issue(&t.desk, &issue("2026-03-01", "2026-03-31")).await.unwrap();
+    assert_eq!(mar.figures.opening, feb.figures.closing);
+    assert_eq!(
+        (mar.figures.sales, mar.figures.rebate, mar.figures.credit, mar.figures.received),
+        (99_999, 3_330, 1_000, 200_000)
+    );
+    assert_eq!(mar.figures.closing, 290_013 + 99_999 - 3_330 - 1_000 - 200_000);
+    assert_eq!(mar.lines.len(), 3, "the USD shipment is not in the CNY statement");
+    assert_eq!(
+        mar.lines.iter().map(|l| l.effect_minor).sum::<i64>(),
+        mar.figures.closing - mar.figures.opening
+    );
+    // The USD statement of March holds only the USD order.
+    let usd_mar = settlement::issue(
+        &t.desk,
+        &IssueInput { currency: "USD".into(), ..issue("2026-03-01", "2026-03-31") },
+    )
+    .await
+    .unwrap();
+    assert_eq!((usd_mar.figures.sales, usd_mar.figures.closing), (30_000, 30_000 - 999));
+    // Issuing again with nothing changed is the same statement.
+    assert_eq!(
+        settlement::issue(&t.desk, &issue("2026-03-01", "2026-03-31")).await.unwrap().number,
+        mar.number
+    );
+
+    // The partner disputes a line; confirmation waits until it is settled.
+    let key = mar.lines[0].key.clone();
+    let s = settlement::dispute(&t.desk, &mar.id, &key, "该批货物 3 月 5 日才到货").await.unwrap();
+    assert_eq!(s.status, "disputed");
+    assert!(has(
+        &fields_of(settlement::confirm(&t.desk, &mar.id, "2026-04-15", "李会计").await.unwrap_err()),
+        "status",
+        "disputed"
+    ));
+    let s = settlement::resolve_dispute(&t.desk, &s.disputes[0].id, "以发货日为准，双方确认").await.unwrap();
+    assert_eq!(s.status, "issued");
+    // A payment recorded afterwards changes the statement: it is issued again before it is confirmed.
+    as_user(&t, "fin").await;
+    finance::record_receipt(
+        &t.desk,
+        &ReceiptInput {
+            partner_id: w.partner.clone(),
+            order_id: String::new(),
+            amount_minor: Some(1),
+            currency: "CNY".into(),
+            paid_on: "2026-03-31".into(),
+            reference: "BANK-0331".into(),
+            note: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    as_user(&t, "owner").await;
+    assert!(settlement::get(&t.desk, &mar.id).await.unwrap().changed);
+    assert!(has(
+        &fields_of(settlement::confirm(&t.desk, &mar.id, "2026-04-15", "李会计").await.unwrap_err()),
+        "statement",
+        "changed"
+    ));
+    let mar = settlement::issue(&t.desk, &issue("2026-03-01", "2026-03-31")).await.unwrap();
+    assert!(!mar.changed);
+    assert_eq!(mar.figures.received, 200_001);
+    let mar = settlement::confirm(&t.desk, &mar.id, "2026-04-15", "李会计").await.unwrap();
+    assert_eq!((mar.status.as_str(), mar.confirmed_by.as_str()), ("confirmed", "李会计"));
+
+    // PDF and .xlsx read back.
+    let printed = settlement::pdf(&t.desk, &mar.id).await.unwrap();
+    let path = t.dir.path().join(&printed.file_name);
+    std::fs::write(&path, &printed.bytes).unwrap();
+    if let Some(text) = pdftotext(&path) {
+        let text: String = text.split_whitespace().collect();
+        for want in [
+            "渠道合作伙伴对账单",
+            "广州市南方智联科技有限公司",
+            "期初余额",
+            "¥2,900.13",
+            "本期收款",
+            "¥2,000.01",
+            "包装破损折让",
+            "李会计",
+            mar.number.as_str(),
+        ] {
+            assert!(text.contains(want), "{want} in {text}");
+        }
+        assert!(!text.contains("US$"));
+    }
+    let xlsx = t.dir.path().join("statement.xlsx");
+    assert_eq!(settlement::write_xlsx(&t.desk, &mar.id, &xlsx).await.unwrap(), 4);
+    {
+        use calamine::Reader as _;
+        let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+        let sum = book.worksheet_range("汇总").unwrap();
+        let closing = sum.rows().find(|r| r[0] == "期末余额").unwrap()[1].to_string();
+        assert_eq!(closing.parse::<f64>().unwrap(), mar.figures.closing as f64 / 100.0);
+        let lines = book.worksheet_range("明细").unwrap();
+        assert_eq!(lines.height(), 5);
+        let effects: f64 = lines.rows().skip(1).map(|r| r[9].to_string().parse::<f64>().unwrap()).sum();
+        assert!((effects - (mar.figures.closing - mar.figures.opening) as f64 / 100.0).abs() < 0.005);
+    }
+    // Finance may issue statements; legal may not.
+    add_user(&t, "law", Role::Legal).await;
+    as_user(&t, "law").await;
+    assert!(matches!(
+        settlement::issue(&t.desk, &issue("2026-01-01", "2026-01-31")).await,
+        Err(Error::Forbidden(_))
+    ));
+    t.desk.close().await;
+}
+
+#[tokio::test]
+async fn commissions_accrue_to_the_partner_and_payments_to_it_need_a_finance_approval() {
+    let t = desk().await;
+    let w = world(&t).await;
+    let mut agency = standard_terms();
+    agency.settle_method = "commission".into();
+    agency.commission_bp = 800;
+    agency.rebate_bp = 0;
+    agency.settle_cycle = "quarterly".into();
+    with_terms(&t, &w.agreement, &agency).await;
+    later(&t, 40).await;
+    shipped(&t, &w, &w.door, "CNY", 2, 100_000, "2026-02-01").await;
+    let q1 = settlement::issue(
+        &t.desk,
+        &IssueInput {
+            partner_id: w.partner.clone(),
+            currency: "CNY".into(),
+            period_from: "2026-01-01".into(),
+            period_to: "2026-03-31".into(),
+        },
+    )
+    .await
+    .unwrap();
+    // Under the commission method nothing is due from the partner: the company owes 8 %.
+    assert_eq!((q1.figures.due, q1.figures.commission, q1.figures.closing), (0, 16_000, -16_000));
+
+    add_user(&t, "chan", Role::Channel).await;
+    add_user(&t, "fin", Role::Finance).await;
+    add_user(&t, "fin2", Role::Finance).await;
+    as_user(&t, "chan").await;
+    let payout = PayoutInput {
+        partner_id: w.partner.clone(),
+        kind: "commission".into(),
+        amount_minor: Some(16_000),
+        currency: "CNY".into(),
+        note: format!("{} 第一季度佣金", q1.number),
+    };
+    let p = finance::propose_payout(&t.desk, &payout).await.unwrap();
+    assert_eq!(p.status, "proposed");
+    assert!(matches!(finance::decide_payout(&t.desk, &p.id, true, "").await, Err(Error::Forbidden(_))));
+    assert!(matches!(
+        finance::mark_paid(&t.desk, &p.id, "2026-04-10", "PAY-1").await,
+        Err(Error::Forbidden(_))
+    ));
+    // The administrator does not approve payments either.
+    as_user(&t, "owner").await;
+    assert!(matches!(finance::decide_payout(&t.desk, &p.id, true, "").await, Err(Error::Forbidden(_))));
+    as_user(&t, "fin").await;
+    assert!(has(
+        &fields_of(finance::mark_paid(&t.desk, &p.id, "2026-04-10", "PAY-1").await.unwrap_err()),
+        "status",
+        "proposed"
+    ));
+    // A finance user does not approve their own proposal.
+    let own = finance::propose_payout(
+        &t.desk,
+        &PayoutInput { amount_minor: Some(500), kind: "reward".into(), ..payout.clone() },
+    )
+    .await
+    .unwrap();
+    assert!(has(
+        &fields_of(finance::decide_payout(&t.desk, &own.id, true, "").await.unwrap_err()),
+        "decided_by",
+        "own_proposal"
+    ));
+    as_user(&t, "fin2").await;
+    assert!(has(
+        &fields_of(finance::decide_payout(&t.desk, &own.id, false, "").await.unwrap_err()),
+        "decision_note",
+        "required"
+    ));
+    assert_eq!(
+        finance::decide_payout(&t.desk, &own.id, false, "与年度奖励重复").await.unwrap().status,
+        "rejected"
+    );
+    let p = finance::decide_payout(&t.desk, &p.id, true, "").await.unwrap();
+    assert_eq!((p.status.as_str(), p.decided_by_name.as_deref()), ("approved", Some("fin2")));
+    assert!(has(
+        &fields_of(finance::decide_payout(&t.desk, &p.id, true, "").await.unwrap_err()),
+        "status",
+        "approved"
+    ));
+    let p = finance::mark_paid(&t.desk, &p.id, "2026-04-10", "PAY-0410").await.unwrap();
+    assert_eq!(p.status, "paid");
+    as_user(&t, "owner").await;
+    let q2 = settlement::issue(
+        &t.desk,
+        &IssueInput {
+            partner_id: w.partner.clone(),
+            currency: "CNY".into(),
+            period_from: "2026-04-01".into(),
+            period_to: "2026-06-30".into(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!((q2.figures.opening, q2.figures.paid_out, q2.figures.closing), (-16_000, 16_000, 0));
+    assert_eq!(finance::payments(&t.desk, &Default::default()).await.unwrap().len(), 2);
+    t.desk.close().await;
+}
+
+#[derive(Debug, Clone)]
+enum Move {
+    Ship { month: u32, day: u32, qty: i64, price: i64, usd: bool },
+    Receive { month: u32, day: u32, amount: i64 },
+    Credit { month: u32, day: u32, amount: i64 },
+}
+
+fn moves() -> impl Strategy<Value = Vec<Move>> {
+    let ship = (1u32..=6, 1u32..=28, 1i64..=9, 1i64..=250_000, prop::bool::weighted(0.2))
+        .prop_map(|(month, day, qty, price, usd)| Move::Ship { month, day, qty, price, usd });
+    let receive = (1u32..=6, 1u32..=28, 1i64..=900_000).prop_map(|(month, day, amount)| Move::Receive {
+        month,
+        day,
+        amount,
+    });
+    let credit = (1u32..=6, 1u32..=28, 1i64..=50_000).prop_map(|(month, day, amount)| Move::Credit {
+        month,
+        day,
+        amount,
+    });
+    prop::collection::vec(prop_oneof![5 => ship, 2 => receive, 1 => credit], 1..14)
+}
+
+fn month_end(m: u32) -> String {
+    let last = [31, 28, 31, 30, 31, 30][(m - 1) as usize];
+    format!("2026-{m:02}-{last}")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+
+    /// R4.3.1: for any history of shipments (two currencies), receipts and credit notes and
+    /// any rebate rate, the monthly statements reconcile to the cent: each line sums to the
+    /// figures, each closing balance is the next opening one, the half year equals the sum of
+    /// its months, USD never reaches the CNY statement, and the totals equal an independent
+    /// computation with per-line half-up rounding.
+    #[test]
+    fn statements_reconcile_to_the_cent(history in moves(), rebate_bp in 0i64..=1500) {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let t = desk().await;
+            let w = world(&t).await;
+            with_terms(&t, &w.agreement, &TermsInput { rebate_bp, credit_limit_minor: None, ..standard_terms() }).await;
+            let usd = priced(&t, product("DR-100U", "Door controller (export)", "门禁", "USD"), &[("list", 100)]).await;
+            later(&t, 200).await; // 2026-09-17
+            add_user(&t, "fin", Role::Finance).await;
+            let mut expected = [(0i64, 0i64); 6]; // per month: (CNY movement, rebate)
+            for m in &history {
+                match m {
+                    Move::Ship { month, day, qty, price, usd: is_usd } => {
+                        as_user(&t, "owner").await;
+                        let on = format!("2026-{month:02}-{day:02}");
+                        if *is_usd {
+                            shipped(&t, &w, &usd, "USD", *qty, *price, &on).await;
+                        } else {
+                            shipped(&t, &w, &w.door, "CNY", *qty, *price, &on).await;
+                            let a = qty * price;
+                            let r = (a * rebate_bp + 5_000) / 10_000;
+                            expected[(*month - 1) as usize].0 += a - r;
+                            expected[(*month - 1) as usize].1 += r;
+                        }
+                    }
+                    Move::Receive { month, day, amount } => {
+                        as_user(&t, "fin").await;
+                        finance::record_receipt(&t.desk, &ReceiptInput {
+                            partner_id: w.partner.clone(), order_id: String::new(), amount_minor: Some(*amount),
+                            currency: "CNY".into(), paid_on: format!("2026-{month:02}-{day:02}"), reference: "R".into(), note: String::new(),
+                        }).await.unwrap();
+                        expected[(*month - 1) as usize].0 -= amount;
+                    }
+                    Move::Credit { month, day, amount } => {
+                        as_user(&t, "fin").await;
+                        finance::issue_credit_note(&t.desk, &CreditNoteInput {
+                            partner_id: w.partner.clone(), order_id: String::new(), amount_minor: Some(*amount),
+                            currency: "CNY".into(), issued_on: format!("2026-{month:02}-{day:02}"), reason: "折让".into(),
+                        }).await.unwrap();
+                        expected[(*month - 1) as usize].0 -= amount;
+                    }
+                }
+            }
+            as_user(&t, "owner").await;
+            let mut opening = 0;
+            let mut movement_sum = 0;
+            let mut rebate_sum = 0;
+            for m in 1..=6u32 {
+                let s = settlement::issue(&t.desk, &IssueInput {
+                    partner_id: w.partner.clone(), currency: "CNY".into(),
+                    period_from: format!("2026-{m:02}-01"), period_to: month_end(m),
+                }).await.unwrap();
+                let f = s.figures;
+                assert_eq!(f.opening, opening, "month {m}: opening is the last closing");
+                assert_eq!(f.closing, f.opening + f.due - f.commission - f.rebate - f.credit - f.received + f.paid_out);
+                assert_eq!(s.lines.iter().map(|l| l.effect_minor).sum::<i64>(), f.closing - f.opening);
+                assert_eq!(s.lines.iter().map(|l| l.rebate_minor).sum::<i64>(), f.rebate);
+                assert_eq!(s.lines.iter().filter(|l| l.kind == "shipment").map(|l| l.amount_minor).sum::<i64>(), f.sales);
+                assert_eq!((f.closing - f.opening, f.rebate), expected[(m - 1) as usize], "month {m}");
+                assert!(s.lines.iter().all(|l| !l.description.contains("export")));
+                opening = f.closing;
+                movement_sum += f.closing - f.opening;
+                rebate_sum += f.rebate;
+            }
+            let mut conn = t.desk.pool().acquire().await.unwrap();
+            let half = settlement::compute(&mut conn, &w.partner, "CNY", "2026-01-01", "2026-06-30").await.unwrap();
+            drop(conn);
+            assert_eq!(half.figures.closing - half.figures.opening, movement_sum);
+            assert_eq!(half.figures.rebate, rebate_sum);
+            assert_eq!(half.figures.closing, opening);
+            t.desk.close().await;
+        });
+    }
+}
