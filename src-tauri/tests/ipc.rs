@@ -229,7 +229,32 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "rewards"
         | "awards"
         | "award_certificate"
-        | "partner_timeline" => "partner_read",
+        | "partner_timeline"
+        | "products"
+        | "product"
+        | "product_categories"
+        | "price_list_print"
+        | "trade_terms"
+        | "orders"
+        | "order"
+        | "order_prices"
+        | "aftersales_cases"
+        | "payments"
+        | "credit_notes"
+        | "statements"
+        | "statement_periods"
+        | "statement"
+        | "statement_print"
+        | "statement_xlsx" => "partner_read",
+        "product_create" | "product_update" | "price_set" | "price_remove" => "catalogue_manage",
+        "trade_terms_set" | "order_create" | "order_update" | "order_confirm" | "order_cancel"
+        | "shipment_record" | "shipment_delivered" | "aftersales_open" | "aftersales_update" => "order_write",
+        "order_review" => "order_review",
+        "order_override" => "order_override",
+        "payment_receive" | "payout_paid" | "credit_note_issue" => "finance_record",
+        "payout_propose" | "statement_issue" | "statement_confirm" | "statement_dispute"
+        | "statement_resolve" => "settlement_manage",
+        "payout_decide" => "payment_approve",
         "relationship_log" | "follow_up_done" | "training_record" | "support_open" | "support_move"
         | "reward_propose" | "award_nominate" => "partner_write",
         "reward_decide" | "award_confer" => "incentive_approve",
@@ -322,6 +347,13 @@ fn holders(guard: &str) -> &'static [&'static str] {
         "evaluation_scheme_manage" | "incentive_approve" => &["manager", "admin"],
         "data_exchange" => &["channel", "legal", "business", "finance", "manager", "admin"],
         "backup_restore" => &["admin"],
+        "catalogue_manage" => &["business", "manager", "admin"],
+        "order_write" => &["channel", "business", "manager", "admin"],
+        "order_review" => &["channel", "manager", "admin"],
+        "order_override" => &["manager", "admin"],
+        "settlement_manage" => &["channel", "finance", "manager", "admin"],
+        "finance_record" => &["finance", "admin"],
+        "payment_approve" => &["finance"],
         other => panic!("{other}"),
     }
 }
@@ -445,6 +477,33 @@ fn args(cmd: &str) -> Value {
         // An unknown format is refused before the save dialog.
         "sheet_export" => json!({ "kind": { "kind": "partners" }, "format": "pdf", "labels": {} }),
         "sheet_import" => json!({ "mapping": [], "target": { "kind": "partners" }, "dryRun": true }),
+        "products" | "orders" | "payments" => json!({ "query": {} }),
+        "product" | "price_remove" | "order" | "order_review" | "statement" | "statement_print"
+        | "statement_xlsx" => {
+            json!({ "id": "no-such-id" })
+        }
+        "product_create" | "order_create" | "payment_receive" | "payout_propose" | "credit_note_issue"
+        | "statement_issue" => json!({ "input": {} }),
+        "product_update" | "order_update" | "aftersales_update" => {
+            json!({ "id": "no-such-id", "expectedHlc": "x", "input": {} })
+        }
+        "price_set" => json!({ "productId": "no-such-id", "input": {} }),
+        // An unknown tier is refused before anything is printed or opened.
+        "price_list_print" => json!({ "input": { "tier": "bad" } }),
+        "trade_terms" => json!({ "agreementId": "no-such-id" }),
+        "trade_terms_set" => json!({ "agreementId": "no-such-id", "expectedHlc": "x", "input": {} }),
+        "order_prices" => json!({ "partnerId": "no-such-id", "on": "", "productIds": [] }),
+        "order_override" | "order_cancel" => json!({ "id": "no-such-id", "reason": "x" }),
+        "order_confirm" => json!({ "id": "no-such-id", "contractRef": "HT-1" }),
+        "shipment_record" | "aftersales_open" => json!({ "orderId": "no-such-id", "input": {} }),
+        "shipment_delivered" => json!({ "id": "no-such-id", "deliveredOn": "" }),
+        "aftersales_cases" => json!({ "openOnly": true }),
+        "payout_decide" => json!({ "id": "no-such-id", "approve": true, "note": "" }),
+        "payout_paid" => json!({ "id": "no-such-id", "paidOn": "", "reference": "" }),
+        "credit_notes" | "statements" | "statement_periods" => json!({ "partnerId": "" }),
+        "statement_confirm" => json!({ "id": "no-such-id", "confirmedOn": "", "confirmedBy": "" }),
+        "statement_dispute" => json!({ "id": "no-such-id", "lineRef": "x", "reason": "x" }),
+        "statement_resolve" => json!({ "disputeId": "no-such-id", "resolution": "x" }),
         _ => json!({}),
     }
 }

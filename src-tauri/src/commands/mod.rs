@@ -6,6 +6,7 @@ pub mod app;
 pub mod applications;
 pub mod audit;
 pub mod evaluation;
+pub mod orders;
 pub mod partners;
 pub mod recruitment;
 pub mod relationship;
