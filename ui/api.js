@@ -554,3 +554,112 @@ export const sheetExport = (kind, format, labels) => call('sheet_export', { kind
 export const sheetRead = async (file) => call('sheet_read', new Uint8Array(await file.arrayBuffer()), { headers: { 'x-file-name': encodeURIComponent(file.name) } });
 /** @param {Array<string | null>} mapping @param {SheetTarget} target @param {boolean} dryRun @returns {Promise<SheetReport>} */
 export const sheetImport = (mapping, target, dryRun) => call('sheet_import', { mapping, target, dryRun });
+
+// Business process (R4.1.1–R4.3.2): catalogue, trade terms, orders, delivery, money, statements.
+/** @typedef {import('./bindings/Product').Product} Product */
+/** @typedef {import('./bindings/ProductDetail').ProductDetail} ProductDetail */
+/** @typedef {import('./bindings/ProductInput').ProductInput} ProductInput */
+/** @typedef {import('./bindings/ProductQuery').ProductQuery} ProductQuery */
+/** @typedef {import('./bindings/PriceInput').PriceInput} PriceInput */
+/** @typedef {import('./bindings/PriceListInput').PriceListInput} PriceListInput */
+/** @typedef {import('./bindings/TradeTerms').TradeTerms} TradeTerms */
+/** @typedef {import('./bindings/TermsInput').TermsInput} TermsInput */
+/** @typedef {import('./bindings/Order').Order} Order */
+/** @typedef {import('./bindings/OrderRow').OrderRow} OrderRow */
+/** @typedef {import('./bindings/OrderInput').OrderInput} OrderInput */
+/** @typedef {import('./bindings/OrderQuery').OrderQuery} OrderQuery */
+/** @typedef {import('./bindings/RuleResult').RuleResult} RuleResult */
+/** @typedef {import('./bindings/ShipmentInput').ShipmentInput} ShipmentInput */
+/** @typedef {import('./bindings/Case').Case} Case */
+/** @typedef {import('./bindings/CaseInput').CaseInput} CaseInput */
+/** @typedef {import('./bindings/CaseUpdate').CaseUpdate} CaseUpdate */
+/** @typedef {import('./bindings/Payment').Payment} Payment */
+/** @typedef {import('./bindings/PaymentQuery').PaymentQuery} PaymentQuery */
+/** @typedef {import('./bindings/ReceiptInput').ReceiptInput} ReceiptInput */
+/** @typedef {import('./bindings/PayoutInput').PayoutInput} PayoutInput */
+/** @typedef {import('./bindings/CreditNote').CreditNote} CreditNote */
+/** @typedef {import('./bindings/CreditNoteInput').CreditNoteInput} CreditNoteInput */
+/** @typedef {import('./bindings/Statement').Statement} Statement */
+/** @typedef {import('./bindings/StatementRow').StatementRow} StatementRow */
+/** @typedef {import('./bindings/Period').Period} Period */
+/** @typedef {import('./bindings/IssueInput').IssueInput} IssueInput */
+/** @param {ProductQuery} query @returns {Promise<Product[]>} */
+export const products = (query) => call('products', { query });
+/** @param {string} id @returns {Promise<ProductDetail>} */
+export const product = (id) => call('product', { id });
+/** @returns {Promise<string[]>} */
+export const productCategories = () => call('product_categories');
+/** @param {ProductInput} input @returns {Promise<ProductDetail>} */
+export const productCreate = (input) => call('product_create', { input });
+/** @param {string} id @param {string} expectedHlc @param {ProductInput} input @returns {Promise<ProductDetail>} */
+export const productUpdate = (id, expectedHlc, input) => call('product_update', { id, expectedHlc, input });
+/** @param {string} productId @param {PriceInput} input @returns {Promise<ProductDetail>} */
+export const priceSet = (productId, input) => call('price_set', { productId, input });
+/** @param {string} id @returns {Promise<ProductDetail>} */
+export const priceRemove = (id) => call('price_remove', { id });
+/** @param {PriceListInput} input @returns {Promise<PrintedFile>} */
+export const priceListPrint = (input) => call('price_list_print', { input });
+/** @param {string} agreementId @returns {Promise<TradeTerms>} */
+export const tradeTerms = (agreementId) => call('trade_terms', { agreementId });
+/** @param {string} agreementId @param {string} expectedHlc @param {TermsInput} input @returns {Promise<TradeTerms>} */
+export const tradeTermsSet = (agreementId, expectedHlc, input) => call('trade_terms_set', { agreementId, expectedHlc, input });
+/** @param {OrderQuery} query @returns {Promise<OrderRow[]>} */
+export const orders = (query) => call('orders', { query });
+/** @param {string} id @returns {Promise<Order>} */
+export const order = (id) => call('order', { id });
+/** @param {string} partnerId @param {string} on @param {string[]} productIds @returns {Promise<Array<number | null>>} */
+export const orderPrices = (partnerId, on, productIds) => call('order_prices', { partnerId, on, productIds });
+/** @param {OrderInput} input @returns {Promise<Order>} */
+export const orderCreate = (input) => call('order_create', { input });
+/** @param {string} id @param {string} expectedHlc @param {OrderInput} input @returns {Promise<Order>} */
+export const orderUpdate = (id, expectedHlc, input) => call('order_update', { id, expectedHlc, input });
+/** @param {string} id @returns {Promise<Order>} */
+export const orderReview = (id) => call('order_review', { id });
+/** @param {string} id @param {string} reason @returns {Promise<Order>} */
+export const orderOverride = (id, reason) => call('order_override', { id, reason });
+/** @param {string} id @param {string} contractRef @returns {Promise<Order>} */
+export const orderConfirm = (id, contractRef) => call('order_confirm', { id, contractRef });
+/** @param {string} id @param {string} reason @returns {Promise<Order>} */
+export const orderCancel = (id, reason) => call('order_cancel', { id, reason });
+/** @param {string} orderId @param {ShipmentInput} input @returns {Promise<Order>} */
+export const shipmentRecord = (orderId, input) => call('shipment_record', { orderId, input });
+/** @param {string} id @param {string} deliveredOn @returns {Promise<Order>} */
+export const shipmentDelivered = (id, deliveredOn) => call('shipment_delivered', { id, deliveredOn });
+/** @param {boolean} openOnly @returns {Promise<Case[]>} */
+export const aftersalesCases = (openOnly) => call('aftersales_cases', { openOnly });
+/** @param {string} orderId @param {CaseInput} input @returns {Promise<Order>} */
+export const aftersalesOpen = (orderId, input) => call('aftersales_open', { orderId, input });
+/** @param {string} id @param {string} expectedHlc @param {CaseUpdate} input @returns {Promise<Order>} */
+export const aftersalesUpdate = (id, expectedHlc, input) => call('aftersales_update', { id, expectedHlc, input });
+/** @param {PaymentQuery} query @returns {Promise<Payment[]>} */
+export const payments = (query) => call('payments', { query });
+/** @param {ReceiptInput} input @returns {Promise<Payment>} */
+export const paymentReceive = (input) => call('payment_receive', { input });
+/** @param {PayoutInput} input @returns {Promise<Payment>} */
+export const payoutPropose = (input) => call('payout_propose', { input });
+/** @param {string} id @param {boolean} approve @param {string} note @returns {Promise<Payment>} */
+export const payoutDecide = (id, approve, note) => call('payout_decide', { id, approve, note });
+/** @param {string} id @param {string} paidOn @param {string} reference @returns {Promise<Payment>} */
+export const payoutPaid = (id, paidOn, reference) => call('payout_paid', { id, paidOn, reference });
+/** @param {string} partnerId @returns {Promise<CreditNote[]>} */
+export const creditNotes = (partnerId) => call('credit_notes', { partnerId });
+/** @param {CreditNoteInput} input @returns {Promise<CreditNote>} */
+export const creditNoteIssue = (input) => call('credit_note_issue', { input });
+/** @param {string} partnerId @returns {Promise<StatementRow[]>} */
+export const statements = (partnerId) => call('statements', { partnerId });
+/** @param {string} partnerId @returns {Promise<Period[]>} */
+export const statementPeriods = (partnerId) => call('statement_periods', { partnerId });
+/** @param {string} id @returns {Promise<Statement>} */
+export const statement = (id) => call('statement', { id });
+/** @param {IssueInput} input @returns {Promise<Statement>} */
+export const statementIssue = (input) => call('statement_issue', { input });
+/** @param {string} id @param {string} confirmedOn @param {string} confirmedBy @returns {Promise<Statement>} */
+export const statementConfirm = (id, confirmedOn, confirmedBy) => call('statement_confirm', { id, confirmedOn, confirmedBy });
+/** @param {string} id @param {string} lineRef @param {string} reason @returns {Promise<Statement>} */
+export const statementDispute = (id, lineRef, reason) => call('statement_dispute', { id, lineRef, reason });
+/** @param {string} disputeId @param {string} resolution @returns {Promise<Statement>} */
+export const statementResolve = (disputeId, resolution) => call('statement_resolve', { disputeId, resolution });
+/** @param {string} id @returns {Promise<PrintedFile>} */
+export const statementPrint = (id) => call('statement_print', { id });
+/** @param {string} id @returns {Promise<PrintedFile>} */
+export const statementXlsx = (id) => call('statement_xlsx', { id });

@@ -34,6 +34,9 @@ import { agreementsView, clausesView } from './views/agreements.js';
 import { agreementView } from './views/agreement.js';
 import { evaluationsView, evaluationView, evaluationSchemeView } from './views/evaluations.js';
 import { awardsView } from './views/relationship.js';
+import { ordersView } from './views/orders.js';
+import { productsView } from './views/products.js';
+import { settlementView } from './views/settlement.js';
 
 /** @typedef {{ onKey?: (e: KeyboardEvent) => boolean, unmount?: () => void }} View */
 
@@ -58,6 +61,9 @@ const NAV = [
   { route: 'partners', key: 'nav.partners', icon: '◧', action: 'partner_read' },
   { route: 'pipeline', key: 'nav.pipeline', icon: '▤', action: 'partner_read' },
   { route: 'agreements', key: 'nav.agreements', icon: '✍', action: 'partner_read' },
+  { route: 'orders', key: 'nav.orders', icon: '▦', action: 'partner_read' },
+  { route: 'products', key: 'nav.products', icon: '◫', action: 'partner_read' },
+  { route: 'settlement', key: 'nav.settlement', icon: '¥', action: 'partner_read' },
   { route: 'evaluations', key: 'nav.evaluations', icon: '★', action: 'partner_read' },
   { route: 'awards', key: 'nav.awards', icon: '♛', action: 'partner_read' },
   { route: 'events', key: 'nav.events', icon: '⚑', action: 'partner_read' },
@@ -141,6 +147,9 @@ async function render() {
     else if (area === 'agreements' && id === 'clauses') view = await clausesView(main);
     else if (area === 'agreements' && id) view = await agreementView(main, id);
     else if (area === 'agreements') view = await agreementsView(main);
+    else if (area === 'orders') view = await ordersView(main, id);
+    else if (area === 'products') view = await productsView(main);
+    else if (area === 'settlement') view = await settlementView(main, id);
     else if (area === 'research' && id) view = await noteView(main, id === 'new' ? null : id);
     else if (area === 'research') view = await researchView(main);
     else if (area === 'data') view = await dataView(main, id);

@@ -1786,3 +1786,233 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     assert!(channeldesk::backup::check(&desk).await.unwrap().ok);
     desk.close().await;
 }
+
+/// A partner's agreement signed through the core (legal and business reviewers made here),
+/// in effect for the whole of this year, with its trade terms recorded: Guangdong only.
+async fn agreement_with_terms(desk: &channeldesk::Desk, partner_id: &str) {
+    use channeldesk::access::Role;
+    use channeldesk::agreements::{self, DraftInput, NewAgreement, ReviewInput, library, signing};
+    for (login, role) in [("rev-legal", Role::Legal), ("rev-biz", Role::Business)] {
+        let u = channeldesk::users::NewUser {
+            login: login.into(),
+            display_name: login.into(),
+            password: "password-1".into(),
+            roles: vec![role],
+        };
+        channeldesk::users::create(desk, &u).await.expect("reviewer");
+    }
+    let tpl = library::templates(desk).await.unwrap().remove(0);
+    let a = agreements::create(
+        desk,
+        &NewAgreement { partner_id: partner_id.into(), template_id: tpl.id, title: String::new() },
+    )
+    .await
+    .unwrap();
+    let year = &desk.today()[..4];
+    let mut variables = a.current.variables.clone();
+    for k in agreements::VARIABLES.iter().map(|(k, _)| *k) {
+        variables.entry(k.to_string()).or_default();
+        if variables[k].is_empty() {
+            variables.insert(k.to_string(), format!("{k} 约定"));
+        }
+    }
+    variables.insert("start_on".into(), format!("{year}-01-01"));
+    variables.insert("end_on".into(), format!("{year}-12-31"));
+    let input = DraftInput {
+        title: a.row.title.clone(),
+        variables,
+        clauses: a.current.clauses.clone(),
+        note: String::new(),
+        report_cycle: "none".into(),
+    };
+    let a = agreements::save_draft(desk, &a.row.id, 1, &input).await.unwrap();
+    let a = agreements::submit(desk, &a.row.id).await.unwrap();
+    for (login, side) in [("rev-legal", "legal"), ("rev-biz", "business")] {
+        channeldesk::users::sign_out(desk).await.unwrap();
+        channeldesk::users::sign_in(desk, login, "password-1").await.unwrap();
+        let r = ReviewInput {
+            side: side.into(),
+            decision: "approve".into(),
+            comment: String::new(),
+            fingerprint: a.current.fingerprint.clone(),
+        };
+        agreements::review(desk, &a.row.id, &r).await.unwrap();
+    }
+    channeldesk::users::sign_out(desk).await.unwrap();
+    channeldesk::users::sign_in(desk, "owner", OWNER_PASSWORD).await.unwrap();
+    let sign = signing::SignInput {
+        signed_on: format!("{year}-01-01"),
+        signed_place: "广州".into(),
+        our_signatory: "张总".into(),
+        our_capacity: "legal_rep".into(),
+        their_signatory: "陈总".into(),
+        their_capacity: "legal_rep".into(),
+        ..Default::default()
+    };
+    let id = signing::sign(desk, &a.row.id, &sign).await.unwrap().row.id;
+    let now = channeldesk::orders::terms::terms(desk, &id).await.unwrap();
+    let terms = channeldesk::orders::terms::TermsInput {
+        territory: vec!["44".into()],
+        categories: vec!["门禁".into()],
+        price_basis: "class".into(),
+        settle_method: "purchase".into(),
+        settle_cycle: "monthly".into(),
+        payment_days: 30,
+        currency: "CNY".into(),
+        credit_limit_minor: Some(50_000_000),
+        rebate_bp: 200,
+        ..Default::default()
+    };
+    channeldesk::orders::terms::set_terms(desk, &id, &now.hlc, &terms).await.unwrap();
+}
+
+/// R4.1.2–R4.3.1 through the window: an order for a customer outside the territory is held
+/// and says why; a manager lets it through with a reason; it is confirmed, shipped in part,
+/// and the month's statement shows the shipment and prints.
+#[tokio::test]
+async fn an_order_is_held_overridden_shipped_and_settled() {
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        channeldesk::users::create(
+            &desk,
+            &channeldesk::users::NewUser {
+                login: "boss".into(),
+                display_name: "李经理".into(),
+                password: "boss-pass-2026".into(),
+                roles: vec![channeldesk::access::Role::Manager],
+            },
+        )
+        .await
+        .expect("manager");
+        let p = channeldesk::partners::PartnerInput {
+            name: "广州市南方智联科技有限公司".into(),
+            source_kind: "referral".into(),
+            status: "active".into(),
+            ..Default::default()
+        };
+        let partner = channeldesk::partners::create(&desk, &p, false).await.expect("partner").id;
+        use channeldesk::orders::catalogue::{self, PriceInput, ProductInput};
+        let d = catalogue::create_product(
+            &desk,
+            &ProductInput {
+                code: "DR-100".into(),
+                name: "智能门禁控制器".into(),
+                category: "门禁".into(),
+                kind: "product".into(),
+                unit: "套".into(),
+                currency: "CNY".into(),
+                after_sales: "整机保修一年".into(),
+                active: true,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("product");
+        for (tier, price) in [("list", 120_000), ("A", 90_000), ("B", 100_000), ("C", 110_000)] {
+            catalogue::set_price(
+                &desk,
+                &d.product.id,
+                &PriceInput { tier: tier.into(), price_minor: Some(price), valid_from: "2026-01-01".into() },
+            )
+            .await
+            .expect("price");
+        }
+        agreement_with_terms(&desk, &partner).await;
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    s.click("[data-nav=products]").await;
+    s.wait_text("#products-table", "¥1,200.00").await;
+    s.shot("orders-products-zh").await;
+
+    s.click("[data-nav=orders]").await;
+    s.click("#order-new").await;
+    s.type_into("#order-form #f-partner", "广州市南方智联科技有限公司").await;
+    s.find("#partner-picker-options option").await;
+    s.type_into("#order-form #f-customer_name", "北京中关村智慧园区运营有限公司").await;
+    s.choose("#order-form #f-customer_province", "11").await;
+    s.js("document.querySelector('#order-form #f-requested_on').value = '2026-12-20'; return 1").await;
+    let product_id =
+        s.js("return document.querySelector('#order-lines select option:nth-child(2)').value").await;
+    s.choose("#order-lines select", product_id.as_str().unwrap()).await;
+    // A quantity that is not a number is refused under the line.
+    s.type_into("#order-lines .line-qty", "两套").await;
+    s.click("#order-form-submit").await;
+    s.wait_text("#order-form .field-error[data-for='lines.0.quantity']", "超出允许范围").await;
+    s.type_into("#order-lines .line-qty", "2").await;
+    s.click("#order-form-submit").await;
+    s.wait_text("#order-total", "¥2,400.00").await; // no class: the list price
+    s.click("#order-review").await;
+    s.wait_text("#order-review-summary", "规则未通过").await;
+    s.wait_text("[data-rule=territory][data-outcome=failed]", "北京市").await;
+    s.wait_text("[data-rule=territory][data-outcome=failed]", "广东省").await;
+    s.wait_text("[data-rule=prices][data-outcome=passed]", "不低于").await;
+    s.shot("orders-held-zh").await;
+
+    // The manager lets it through with a reason; it is confirmed and shipped in part.
+    s.click("#sign-out").await;
+    s.sign_in("boss", "boss-pass-2026").await;
+    s.find("#home-summary").await;
+    s.click("[data-nav=orders]").await;
+    s.click("#orders-table tbody a").await;
+    s.click("#order-override").await;
+    s.click("#override-form-submit").await;
+    s.wait_text("#override-form .field-error[data-for=override_reason]", "必填").await;
+    s.type_into("#override-form #f-override_reason", "客户总部在广州，北京园区项目由华南团队交付").await;
+    s.click("#override-form-submit").await;
+    s.wait_text("#order-override-note", "李经理").await;
+    s.click("#order-confirm").await;
+    s.type_into("#confirm-form #f-contract_ref", "HT-2026-0317").await;
+    s.click("#confirm-form-submit").await;
+    s.wait_text("#order-contract", "HT-2026-0317").await;
+    s.click("#order-ship").await;
+    s.type_into("#ship-form .ship-qty", "1").await;
+    let today = s.js("return new Date().toISOString().slice(0, 10)").await;
+    s.js("const d = document.querySelector('#ship-form #f-expected_on'); d.value = d.form.elements.shipped_on.value; return 1").await;
+    s.type_into("#ship-form #f-carrier", "顺丰速运").await;
+    s.click("#ship-form-submit").await;
+    s.wait_text("#order-shipments", "部分发货").await;
+    s.wait_text("#order-lines-table", "1 / 2").await;
+    s.wait_text("#order-steps", "李经理").await;
+    s.shot("orders-shipped-zh").await;
+
+    // The statement of this month shows the shipment and the rebate.
+    s.click("[data-nav=settlement]").await;
+    s.click("#statement-new").await;
+    s.type_into("#statement-form #f-partner", "广州市南方智联科技有限公司").await;
+    s.find("#partner-picker-options option").await;
+    s.js("document.querySelector('#statement-form #f-partner').dispatchEvent(new Event('change')); return true").await;
+    s.wait_text("#f-period", &today.as_str().unwrap()[..7]).await;
+    s.click("#statement-form-submit").await;
+    s.wait_text("#statement-lines", "智能门禁控制器").await;
+    s.wait_text("[data-figure=due]", "¥1,200.00").await;
+    s.wait_text("[data-figure=rebate]", "¥24.00").await;
+    s.wait_text("#statement-balance", "¥1,176.00").await;
+    s.shot("statement-zh").await;
+    s.click("#statement-print").await;
+    s.wait_text(".toast", "prints").await;
+    s.set_language("en", "Partners").await;
+    s.wait_text("#statement-figures", "Closing balance").await;
+    s.shot("statement-en").await;
+    s.click("[data-nav=orders]").await;
+    s.click("#orders-table tbody a").await;
+    s.wait_text("[data-rule=territory]", "outside the territory").await;
+    s.shot("orders-order-en").await;
+    let dir = s.close().await;
+    let prints = dir.path().join("data/prints");
+    let pdf = std::fs::read_dir(&prints)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("ST-"))
+        .expect("statement PDF");
+    std::fs::copy(pdf.path(), artifacts().join("statement.pdf")).unwrap();
+    let desk = open_desk(&dir.path().join("data")).await;
+    let (status, overridden_by): (String, Option<String>) =
+        sqlx::query_as("SELECT status, overridden_by FROM sales_order").fetch_one(desk.pool()).await.unwrap();
+    assert_eq!(status, "confirmed");
+    assert!(overridden_by.is_some());
+    desk.close().await;
+}

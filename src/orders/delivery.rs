@@ -137,7 +137,7 @@ pub async fn ship(desk: &Desk, order_id: &str, input: &ShipmentInput) -> Result<
     .await?
     .ok_or_else(|| Error::NotFound { entity: "sales_order", id: order_id.into() })?;
     if status != "confirmed" {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "not_confirmed"));
     }
     if shipped_on < ordered_on {
         return Err(Error::field("shipped_on", "before_order"));
@@ -324,7 +324,7 @@ pub async fn open_case(desk: &Desk, order_id: &str, input: &CaseInput) -> Result
             .await?
             .ok_or_else(|| Error::NotFound { entity: "sales_order", id: order_id.into() })?;
     if status != "confirmed" {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "not_confirmed"));
     }
     let owner = (!input.owner_id.is_empty()).then(|| input.owner_id.clone());
     if let Some(o) = &owner {

@@ -335,7 +335,7 @@ pub async fn decide_payout(desk: &Desk, id: &str, approve: bool, note: &str) -> 
     .await?
     .ok_or_else(|| Error::NotFound { entity: "payment", id: id.into() })?;
     if status != "proposed" {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "decided"));
     }
     if proposer.as_deref() == Some(user.id.as_str()) {
         return Err(Error::field("decided_by", "own_proposal"));
@@ -378,7 +378,7 @@ pub async fn mark_paid(desk: &Desk, id: &str, paid_on: &str, reference: &str) ->
     .await?
     .ok_or_else(|| Error::NotFound { entity: "payment", id: id.into() })?;
     if status != "approved" {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "payment_not_approved"));
     }
     crate::records::set_columns(
         &mut w,

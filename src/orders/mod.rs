@@ -148,6 +148,16 @@ pub struct Step {
     pub at: Option<String>,
 }
 
+/// Who entered, reviewed, overrode and confirmed an order, and when.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Steps {
+    pub entered: Step,
+    pub reviewed: Step,
+    pub overridden: Step,
+    pub confirmed: Step,
+}
+
 /// An order with everything that followed it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -163,11 +173,8 @@ pub struct Order {
     pub note: String,
     pub lines: Vec<OrderLine>,
     pub review: Vec<RuleResult>,
-    pub entered: Step,
-    pub reviewed: Step,
-    pub overridden: Step,
+    pub steps: Steps,
     pub override_reason: String,
-    pub confirmed: Step,
     pub contract_ref: String,
     pub cancel_reason: String,
     pub shipments: Vec<delivery::Shipment>,
@@ -294,11 +301,13 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Order> {
         note: head.note,
         lines,
         review: serde_json::from_str(&head.review).unwrap_or_default(),
-        entered: Step { by: head.entered_by, at: Some(head.created_at) },
-        reviewed: Step { by: head.reviewed_by, at: head.reviewed_at },
-        overridden: Step { by: head.overridden_by, at: head.overridden_at },
+        steps: Steps {
+            entered: Step { by: head.entered_by, at: Some(head.created_at) },
+            reviewed: Step { by: head.reviewed_by, at: head.reviewed_at },
+            overridden: Step { by: head.overridden_by, at: head.overridden_at },
+            confirmed: Step { by: head.confirmed_by, at: head.confirmed_at },
+        },
         override_reason: head.override_reason,
-        confirmed: Step { by: head.confirmed_by, at: head.confirmed_at },
         contract_ref: head.contract_ref,
         cancel_reason: head.cancel_reason,
         shipments,
@@ -458,7 +467,7 @@ async fn write_lines(w: &mut Write, order_id: &str, input: &OrderInput, on: &str
             continue;
         };
         if currency != input.currency {
-            errors.push(crate::error::FieldError::new(format!("lines.{i}.product_id"), "currency"));
+            errors.push(crate::error::FieldError::new(format!("lines.{i}.product_id"), "other_currency"));
             continue;
         }
         let price = match l.unit_price_minor {
@@ -762,7 +771,7 @@ pub async fn review(desk: &Desk, id: &str) -> Result<Order> {
     let mut w = desk.write().await?;
     let (status, _) = status_of(&mut w, id).await?;
     if !matches!(status.as_str(), "entered" | "held") {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "not_reviewable"));
     }
     let (facts, agreement_id) = facts(&mut w.tx, id, &desk.today()).await?;
     let results = review::evaluate(&facts);
@@ -799,13 +808,13 @@ pub async fn override_review(desk: &Desk, id: &str, reason: &str) -> Result<Orde
     let mut c = Checker::new();
     let reason = c.text("override_reason", reason, true, 1000, true);
     if !reason.is_empty() && reason.chars().count() < 4 {
-        c.push("override_reason", "too_short");
+        c.errors.push(crate::error::FieldError::with_limit("override_reason", "too_short", 4));
     }
     c.finish()?;
     let mut w = desk.write().await?;
     let (status, _) = status_of(&mut w, id).await?;
     if status != "held" {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "not_held"));
     }
     let (now, user) = (w.stamp.now.clone(), w.stamp.user.id.clone());
     crate::records::set_columns(
@@ -837,7 +846,7 @@ pub async fn confirm(desk: &Desk, id: &str, contract_ref: &str) -> Result<Order>
     let mut w = desk.write().await?;
     let (status, _) = status_of(&mut w, id).await?;
     if status != "approved" {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "not_approved_order"));
     }
     let (now, user) = (w.stamp.now.clone(), w.stamp.user.id.clone());
     crate::records::set_columns(

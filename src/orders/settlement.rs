@@ -745,7 +745,7 @@ pub async fn resolve_dispute(desk: &Desk, dispute_id: &str, resolution: &str) ->
     .await?
     .ok_or_else(|| Error::NotFound { entity: "statement_dispute", id: dispute_id.into() })?;
     if status != "open" {
-        return Err(Error::field("status", &status));
+        return Err(Error::field("status", "resolved"));
     }
     let today = desk.today();
     crate::records::set_columns(
@@ -869,7 +869,7 @@ pub async fn pdf(desk: &Desk, id: &str) -> Result<Printed> {
                 "佣金/返利".into(),
                 "余额影响".into(),
             ],
-            widths: vec![1.25, 0.7, 2.0, 2.2, 0.7, 1.45, 1.2, 1.45],
+            widths: vec![1.55, 0.7, 2.0, 2.0, 0.6, 1.45, 1.2, 1.45],
             rows: s
                 .lines
                 .iter()

@@ -4,12 +4,12 @@ import type { OrderLine } from "./OrderLine";
 import type { Payment } from "./Payment";
 import type { RuleResult } from "./RuleResult";
 import type { Shipment } from "./Shipment";
-import type { Step } from "./Step";
+import type { Steps } from "./Steps";
 
 /**
  * An order with everything that followed it.
  */
-export type Order = { agreement_id: string | null, agreement_number: string | null, customer_province: string, customer_city: string, customer_contact: string, note: string, lines: Array<OrderLine>, review: Array<RuleResult>, entered: Step, reviewed: Step, overridden: Step, override_reason: string, confirmed: Step, contract_ref: string, cancel_reason: string, shipments: Array<Shipment>, cases: Array<Case>, payments: Array<Payment>, 
+export type Order = { agreement_id: string | null, agreement_number: string | null, customer_province: string, customer_city: string, customer_contact: string, note: string, lines: Array<OrderLine>, review: Array<RuleResult>, steps: Steps, override_reason: string, contract_ref: string, cancel_reason: string, shipments: Array<Shipment>, cases: Array<Case>, payments: Array<Payment>, 
 /**
  * What the customer's side still owes on this order (total less money received).
  */

@@ -19,6 +19,8 @@ export function fieldLabel(field) {
   if (cat) return tOr(`clause.category.${cat[1]}`, field);
   const rcp = field.match(/^recipients\.(\d+)$/);
   if (rcp) return t('copies.recipients');
+  const line = field.match(/^lines\.(\d+)\.(\w+)$/);
+  if (line) return `${t('field.line_n', { n: Number(line[1]) + 1 })} · ${t(`field.line.${line[2]}`)}`;
   const tag = field.match(/^tags\.(\d+)$/);
   if (tag) return t('field.tags');
   return tOr(`field.${field}`, field);
@@ -29,7 +31,8 @@ export function fieldLabel(field) {
  * @param {import('../api.js').FieldError} f
  */
 export function ruleMessage(f) {
-  return t(`rule.${f.rule}`, { limit: f.limit ?? '' });
+  if (f.limit === undefined || f.limit === null) return tOr(`rule.${f.rule}.plain`, t(`rule.${f.rule}`, { limit: '' }));
+  return t(`rule.${f.rule}`, { limit: f.limit });
 }
 
 /**

@@ -6,6 +6,7 @@
  * execution reports, amendments and the current terms, ending with its handover checklist,
  * and renewal. Ctrl/Cmd+S saves the draft as a new version; Esc goes back to the list.
  */
+import { termsCard } from './terms.js';
 import { h, replace } from '../components/dom.js';
 import { t, formatTime, chineseNumber } from '../i18n.js';
 import * as api from '../api.js';
@@ -94,6 +95,7 @@ export async function agreementView(main, id) {
     reviewCard(a, act),
     editable ? editorCard(a) : textCard(a, canComment, act),
     versionsCard(a, versions, print),
+    !isAmendment && status !== 'closed' && h('div', { id: 'terms-slot' }),
     signedLike && signingCard(a, act),
     signedLike && !isAmendment && h('div', { id: 'reports-slot' }),
     signedLike && !isAmendment && amendmentsCard(a),
@@ -101,6 +103,8 @@ export async function agreementView(main, id) {
     status === 'signed' && !isAmendment && renewalCard(a, act),
     historyCard(history)));
 
+  const termsSlot = /** @type {HTMLElement | null} */ (main.querySelector('#terms-slot'));
+  if (termsSlot) termsCard(termsSlot, id);
   if (signedLike && !isAmendment) {
     const slot = /** @type {HTMLElement} */ (main.querySelector('#reports-slot'));
     api.agreementReports(id).then((periods) => replace(slot, reportsCard(a, periods))).catch((e) => replace(slot, h('div', { class: 'error-box' }, errorText(e))));
