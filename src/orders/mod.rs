@@ -764,6 +764,16 @@ pub(crate) async fn facts(
     Ok((facts, agreement_id))
 }
 
+/// The facts of order `id` as the review gathers them (for the benchmark of the rules alone).
+#[doc(hidden)]
+pub async fn facts_for_bench(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+    today: &str,
+) -> Result<(Facts, Option<String>)> {
+    facts(conn, id, today).await
+}
+
 /// Reviews an order against the rules and its agreement (R4.1.2): `approved` when every rule
 /// passed, `held` with the broken rules named otherwise. The order with its review.
 pub async fn review(desk: &Desk, id: &str) -> Result<Order> {

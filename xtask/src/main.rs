@@ -336,6 +336,9 @@ fn bench(report_only: bool) -> Result {
         let mut c = cargo();
         c.args(["bench", "-p", "channeldesk", "--bench", "sharing"]);
         status(c, "sharing benchmark (release build, 10,000 partners)")?;
+        let mut c = cargo();
+        c.args(["bench", "-p", "channeldesk", "--bench", "orders"]);
+        status(c, "order and settlement benchmark (release build, 10,000 order lines)")?;
     }
     let target = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
     let mut figures = std::fs::read_to_string(target.join("channeldesk-bench.md"))
@@ -351,6 +354,10 @@ fn bench(report_only: bool) -> Result {
     figures.push_str(
         &std::fs::read_to_string(target.join("channeldesk-bench-sharing.md"))
             .map_err(|e| format!("sharing benchmark figures missing: {e}"))?,
+    );
+    figures.push_str(
+        &std::fs::read_to_string(target.join("channeldesk-bench-orders.md"))
+            .map_err(|e| format!("order benchmark figures missing: {e}"))?,
     );
     let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
     let leads = std::fs::read_to_string(target.join("tmp/e2e/lead-save-ms.json")).ok();
