@@ -56,7 +56,7 @@ fn main() {
         settle_cycle: "yearly".into(),
         payment_days: 30,
         currency: "CNY".into(),
-        credit_limit_minor: Some(1_000_000_000_00),
+        credit_limit_minor: Some(100_000_000_000),
         rebate_bp: 250,
         ..Default::default()
     };
