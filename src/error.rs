@@ -106,6 +106,14 @@ impl Error {
         Error::Import { reason, detail: detail.into() }
     }
 
+    /// A record changed since the person read it (`conflict/stale`): `label` names it.
+    pub fn stale(id: impl Into<String>, label: impl Into<String>) -> Self {
+        Error::Conflict {
+            kind: "stale",
+            with: vec![ConflictRef { id: id.into(), label: label.into(), reason: "stale".into() }],
+        }
+    }
+
     /// Validation error for a single field.
     pub fn field(field: &str, rule: &str) -> Self {
         Error::Validation(vec![FieldError::new(field, rule)])

@@ -864,10 +864,7 @@ pub(crate) async fn update_in(
     let before: Vec<Option<String>> = COLUMNS.iter().map(|c| row.try_get(*c)).collect::<sqlx::Result<_>>()?;
     if expected_hlc.is_some_and(|e| row.try_get::<String, _>("hlc").is_ok_and(|h| h != e)) {
         let label = before[0].clone().unwrap_or_default();
-        return Err(Error::Conflict {
-            kind: "stale",
-            with: vec![ConflictRef { id: id.to_string(), label, reason: "stale".into() }],
-        });
+        return Err(Error::stale(id, label));
     }
     let rid: i64 = row.try_get("rid")?;
     let field_hlc_json: String = row.try_get("field_hlc")?;

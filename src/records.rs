@@ -4,7 +4,7 @@
 
 use crate::audit::Changes;
 use crate::desk::Write;
-use crate::error::{ConflictRef, Error, Result};
+use crate::error::{Error, Result};
 use sqlx::Row as _;
 
 /// Sets text columns `cols` of live row `id` in `table` to `after` (same order), refusing
@@ -28,10 +28,7 @@ pub(crate) async fn update_texts(
     .ok_or_else(|| Error::NotFound { entity: table, id: id.into() })?;
     let before: Vec<String> = (0..=cols.len()).map(|i| row.try_get(i)).collect::<sqlx::Result<_>>()?;
     if before[0] != expected_hlc {
-        return Err(Error::Conflict {
-            kind: "stale",
-            with: vec![ConflictRef { id: id.into(), label: before[1].clone(), reason: "stale".into() }],
-        });
+        return Err(Error::stale(id, before[1].clone()));
     }
     let mut ch = Changes::new();
     let mut sets: Vec<(&str, Option<String>)> = Vec::new();
@@ -60,6 +57,25 @@ pub(crate) async fn tombstone(w: &mut Write, table: &'static str, id: &str) -> R
     .execute(&mut *w.tx)
     .await?;
     Ok(())
+}
+
+/// The next readable number `<prefix><seq>` in `table` (`seq` zero-padded to `width`), among
+/// the numbers whose part after `prefix` has no `-` (so `AG-…-0001-S1` is not counted as
+/// `AG-…-0001`). Numbers carry the laptop's code in `prefix`, so they stay unique across laptops.
+pub(crate) async fn next_number(
+    w: &mut Write,
+    table: &'static str,
+    prefix: &str,
+    width: usize,
+) -> Result<String> {
+    let seq: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COALESCE(max(CAST(substr(number, length(?1) + 1) AS INTEGER)), 0) + 1 FROM {table}
+         WHERE number LIKE ?1 || '%' AND substr(number, length(?1) + 1) NOT LIKE '%-%'"
+    )))
+    .bind(prefix)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    Ok(format!("{prefix}{seq:0width$}"))
 }
 
 /// Refuses with `{field}: unknown` unless `id` is a live row of `table` (a reference the user

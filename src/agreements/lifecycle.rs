@@ -570,7 +570,7 @@ pub async fn renew(desk: &Desk, id: &str) -> Result<super::Agreement> {
     }
     let clauses: Vec<ClauseText> = consolidated(&mut w.tx, id).await?.into_iter().map(|c| c.clause).collect();
     let prefix = format!("AG-{}-{}-", &desk.today()[..4], desk.device().short_code);
-    let number = super::next_number(&mut w, &prefix, 4).await?;
+    let number = crate::records::next_number(&mut w, "agreement", &prefix, 4).await?;
     let new = new_id();
     super::insert(
         &mut w,

@@ -23,7 +23,7 @@ pub mod signing;
 use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{BindStamp, Desk, Write, new_id};
-use crate::error::{ConflictRef, Error, FieldError, Result};
+use crate::error::{Error, FieldError, Result};
 use crate::records::insert as insert_row;
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -552,18 +552,6 @@ pub struct NewAgreement {
     pub title: String,
 }
 
-/// Next number `<prefix><seq>` among agreements (4 digits).
-async fn next_number(w: &mut Write, prefix: &str, width: usize) -> Result<String> {
-    let seq: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(max(CAST(substr(number, length(?1) + 1) AS INTEGER)), 0) + 1 FROM agreement
-         WHERE number LIKE ?1 || '%' AND substr(number, length(?1) + 1) NOT LIKE '%-%'",
-    )
-    .bind(prefix)
-    .fetch_one(&mut *w.tx)
-    .await?;
-    Ok(format!("{prefix}{seq:0width$}"))
-}
-
 /// The variables a new draft for `partner_id` starts with: the partner's own, and the
 /// company's as written in this laptop's latest agreement.
 async fn starting_variables(w: &mut Write, partner_id: &str) -> Result<BTreeMap<String, String>> {
@@ -680,7 +668,7 @@ pub async fn create(desk: &Desk, input: &NewAgreement) -> Result<Agreement> {
     let clauses = library::latest_clauses(&mut w.tx, &template.clause_keys).await?;
     let variables = starting_variables(&mut w, &input.partner_id).await?;
     let prefix = format!("AG-{}-{}-", &desk.today()[..4], desk.device().short_code);
-    let number = next_number(&mut w, &prefix, 4).await?;
+    let number = crate::records::next_number(&mut w, "agreement", &prefix, 4).await?;
     let id = new_id();
     let title = if title.is_empty() { template.name.clone() } else { title };
     insert(
@@ -845,10 +833,7 @@ pub async fn save_draft(
     let h = head(&mut w.tx, id).await?;
     require_status(&h, &["drafting", "in_review", "approved"])?;
     if h.version_no != expected_version {
-        return Err(Error::Conflict {
-            kind: "stale",
-            with: vec![ConflictRef { id: id.into(), label: h.number.clone(), reason: "stale".into() }],
-        });
+        return Err(Error::stale(id, h.number.clone()));
     }
     let current = version(&mut w.tx, id, h.version_no).await?;
     let cycle =
@@ -937,14 +922,7 @@ pub async fn review(desk: &Desk, id: &str, input: &ReviewInput) -> Result<Agreem
     require_status(&h, &["in_review", "approved"])?;
     let v = version(&mut w.tx, id, h.version_no).await?;
     if v.fingerprint != input.fingerprint.trim() {
-        return Err(Error::Conflict {
-            kind: "stale",
-            with: vec![ConflictRef {
-                id: id.into(),
-                label: format!("{} v{}", h.number, v.number),
-                reason: "stale".into(),
-            }],
-        });
+        return Err(Error::stale(id, format!("{} v{}", h.number, v.number)));
     }
     insert_row(
         &mut w,
@@ -1048,7 +1026,7 @@ pub async fn create_amendment(desk: &Desk, master_id: &str) -> Result<Agreement>
         return Err(Error::field("master_id", "amendment"));
     }
     require_status(&m, &["signed"])?;
-    let number = next_number(&mut w, &format!("{}-S", m.number), 1).await?;
+    let number = crate::records::next_number(&mut w, "agreement", &format!("{}-S", m.number), 1).await?;
     let mut variables = starting_variables(&mut w, &m.partner_id).await?;
     let master = version(&mut w.tx, master_id, m.version_no).await?;
     for k in ["company_name", "company_credit_code"] {

@@ -404,7 +404,7 @@ pub async fn update_case(desk: &Desk, id: &str, expected_hlc: &str, input: &Case
         resolved_on: resolved_before,
     } = row.ok_or_else(|| Error::NotFound { entity: "aftersales_case", id: id.into() })?;
     if hlc != expected_hlc {
-        return Err(super::stale(id));
+        return Err(Error::stale(id, ""));
     }
     if done && resolved_on < opened_on {
         return Err(Error::field("resolved_on", "before_opening"));

@@ -532,14 +532,7 @@ pub async fn create(desk: &Desk, input: &OrderInput) -> Result<Order> {
     let mut w = desk.write().await?;
     crate::records::require_live(&mut w.tx, "partner", &input.partner_id, "partner_id").await?;
     let prefix = format!("SO-{}-{}-", &desk.today()[..4], desk.device().short_code);
-    let seq: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(max(CAST(substr(number, length(?1) + 1) AS INTEGER)), 0) + 1 FROM sales_order
-         WHERE number LIKE ?1 || '%'",
-    )
-    .bind(&prefix)
-    .fetch_one(&mut *w.tx)
-    .await?;
-    let number = format!("{prefix}{seq:04}");
+    let number = crate::records::next_number(&mut w, "sales_order", &prefix, 4).await?;
     let id = insert(
         &mut w,
         "sales_order",
@@ -587,13 +580,6 @@ async fn status_of(w: &mut Write, id: &str) -> Result<(String, String)> {
         .ok_or_else(|| Error::NotFound { entity: "sales_order", id: id.into() })
 }
 
-fn stale(id: &str) -> Error {
-    Error::Conflict {
-        kind: "stale",
-        with: vec![crate::error::ConflictRef { id: id.into(), label: String::new(), reason: "stale".into() }],
-    }
-}
-
 /// Changes an order before its confirmation; its review and any override no longer stand
 /// (the order is `entered` again). Refused when someone changed it since `expected_hlc`.
 pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &OrderInput) -> Result<Order> {
@@ -602,7 +588,7 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &OrderInpu
     let mut w = desk.write().await?;
     let (status, hlc) = status_of(&mut w, id).await?;
     if hlc != expected_hlc {
-        return Err(stale(id));
+        return Err(Error::stale(id, ""));
     }
     if matches!(status.as_str(), "confirmed" | "cancelled") {
         return Err(Error::field("status", &status));

@@ -608,14 +608,7 @@ pub async fn issue(desk: &Desk, input: &IssueInput) -> Result<Statement> {
         }
         None => {
             let prefix = format!("ST-{}-{}-", &desk.today()[..4], desk.device().short_code);
-            let seq: i64 = sqlx::query_scalar(
-                "SELECT COALESCE(max(CAST(substr(number, length(?1) + 1) AS INTEGER)), 0) + 1 FROM statement
-                 WHERE number LIKE ?1 || '%'",
-            )
-            .bind(&prefix)
-            .fetch_one(&mut *w.tx)
-            .await?;
-            let number = format!("{prefix}{seq:04}");
+            let number = crate::records::next_number(&mut w, "statement", &prefix, 4).await?;
             let mut cols: Vec<(&str, crate::records::Val)> = vec![
                 ("number", number.clone().into()),
                 ("partner_id", input.partner_id.as_str().into()),

@@ -194,14 +194,7 @@ pub async fn set_terms(
         return Err(Error::field("agreement_id", "closed"));
     }
     if before.hlc != expected_hlc {
-        return Err(Error::Conflict {
-            kind: "stale",
-            with: vec![crate::error::ConflictRef {
-                id: agreement_id.into(),
-                label: before.number.clone(),
-                reason: "stale".into(),
-            }],
-        });
+        return Err(Error::stale(agreement_id, before.number.clone()));
     }
     let old = before.into_terms();
     let mut ch = Changes::new();

@@ -157,14 +157,7 @@ pub async fn create(desk: &Desk, input: &EventInput) -> Result<TradeEvent> {
     let mut w = desk.write().await?;
     check_staff(&mut w.tx, &e.staff).await?;
     let prefix = format!("EV-{}-{}-", &e.starts_on[..4], desk.device().short_code);
-    let seq: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(max(CAST(substr(number, length(?1) + 1) AS INTEGER)), 0) + 1 FROM trade_event
-         WHERE number LIKE ?1 || '%'",
-    )
-    .bind(&prefix)
-    .fetch_one(&mut *w.tx)
-    .await?;
-    let number = format!("{prefix}{seq:04}");
+    let number = crate::records::next_number(&mut w, "trade_event", &prefix, 4).await?;
     let id = new_id();
     let s = w.stamp.clone();
     let staff = serde_json::to_string(&e.staff).unwrap_or_else(|_| "[]".into());

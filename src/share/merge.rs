@@ -7,7 +7,7 @@ use super::{Incoming, Progress, Scope};
 use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write, new_id};
-use crate::error::{ConflictRef, Error, Result};
+use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -730,14 +730,7 @@ pub async fn apply(
 ) -> Result<ImportOutcome> {
     desk.require(Action::DataExchange)?;
     if choices.token != incoming.token {
-        return Err(Error::Conflict {
-            kind: "stale",
-            with: vec![ConflictRef {
-                id: incoming.token.clone(),
-                label: "bundle".into(),
-                reason: "stale".into(),
-            }],
-        });
+        return Err(Error::stale(incoming.token.clone(), "bundle"));
     }
     let mut w = desk.write().await?;
     // A bundle whose preview found nothing to write has nothing to write later either: local
@@ -1106,10 +1099,7 @@ pub async fn resolve(desk: &Desk, id: &str, choice: &str) -> Result<()> {
     let shared =
         catalogue::find(&table).ok_or_else(|| Error::NotFound { entity: "conflict", id: id.into() })?;
     if current_clock(&mut w.tx, &table, &row_id, &field).await? != kept_hlc {
-        return Err(Error::Conflict {
-            kind: "stale",
-            with: vec![ConflictRef { id: row_id, label: field, reason: "stale".into() }],
-        });
+        return Err(Error::stale(row_id, field));
     }
     if choice == "other" {
         let value: Value = serde_json::from_str(&other).unwrap_or(Value::Null);
