@@ -1938,6 +1938,14 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     let product_id =
         s.js("return document.querySelector('#order-lines select option:nth-child(2)').value").await;
     s.choose("#order-lines select", product_id.as_str().unwrap()).await;
+    // The empty price field shows the partner's price under the terms (no class: the list price).
+    let deadline = Instant::now() + WAIT;
+    while s.js("return document.querySelector('#order-lines .line-price').placeholder").await
+        != json!("¥1,200.00")
+    {
+        assert!(Instant::now() < deadline, "the partner's price never showed in the price field");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     // A quantity that is not a number is refused under the line.
     s.type_into("#order-lines .line-qty", "两套").await;
     s.click("#order-form-submit").await;

@@ -350,34 +350,54 @@ pub(crate) async fn agreement_in_effect(
     .await?)
 }
 
-/// The tier a partner's price is read from under `basis` (its class; without one the list).
-fn tier_for(basis: &str, class: Option<&str>) -> String {
-    match basis {
-        "A" | "B" | "C" => basis.into(),
-        "class" => class.unwrap_or("list").into(),
-        _ => "list".into(),
-    }
+/// How a partner's price is read on a day under its agreement's price basis: the tier (a
+/// fixed class, the partner's class, or the list price — also without an agreement or a
+/// class), and for the `discount` basis the discount off the list price.
+struct PriceRule {
+    tier: String,
+    discount_bp: Option<i64>,
 }
 
-/// The price partner `partner_id` pays for `product_id` on `on` under its agreement's terms
-/// (list price when it has no agreement); `None` when no price is set.
-pub(crate) async fn partner_price(
-    conn: &mut sqlx::SqliteConnection,
-    partner_id: &str,
-    product_id: &str,
-    on: &str,
-) -> Result<Option<i64>> {
-    let class: Option<String> = sqlx::query_scalar("SELECT class FROM partner WHERE id = ?")
-        .bind(partner_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .flatten();
-    let agreement = agreement_in_effect(conn, partner_id, on).await?;
-    let (basis, discount) =
-        agreement.map(|a| (a.price_basis, a.discount_bp)).unwrap_or_else(|| ("list".to_string(), 0));
-    let tier = tier_for(&basis, class.as_deref());
-    let list = catalogue::price_on(conn, product_id, &tier, on).await?;
-    Ok(if basis == "discount" { list.map(|p| p - share(p, discount)) } else { list })
+impl PriceRule {
+    fn new(agreement: Option<&terms::TermsRow>, class: Option<&str>) -> Self {
+        let basis = agreement.map_or("list", |a| a.price_basis.as_str());
+        let tier = match basis {
+            "A" | "B" | "C" => basis,
+            "class" => class.unwrap_or("list"),
+            _ => "list",
+        };
+        let discount_bp = agreement.filter(|a| a.price_basis == "discount").map(|a| a.discount_bp);
+        PriceRule { tier: tier.into(), discount_bp }
+    }
+
+    /// The partner's price from the price of the rule's tier.
+    fn apply(&self, price: Option<i64>) -> Option<i64> {
+        match self.discount_bp {
+            Some(d) => price.map(|p| p - share(p, d)),
+            None => price,
+        }
+    }
+
+    /// The rule for partner `partner_id` on `on`.
+    async fn of(conn: &mut sqlx::SqliteConnection, partner_id: &str, on: &str) -> Result<Self> {
+        let class: Option<String> = sqlx::query_scalar("SELECT class FROM partner WHERE id = ?")
+            .bind(partner_id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
+        let agreement = agreement_in_effect(conn, partner_id, on).await?;
+        Ok(PriceRule::new(agreement.as_ref(), class.as_deref()))
+    }
+
+    /// The partner's price of `product_id` on `on`; `None` when no price is set.
+    async fn price(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        product_id: &str,
+        on: &str,
+    ) -> Result<Option<i64>> {
+        Ok(self.apply(catalogue::price_on(conn, product_id, &self.tier, on).await?))
+    }
 }
 
 /// The price a partner pays for each of `product_ids` on `on`, for the order form.
@@ -392,9 +412,10 @@ pub async fn partner_prices(
     let on = c.date("ordered_on", on, true);
     c.finish()?;
     let mut conn = desk.pool().acquire().await?;
+    let rule = PriceRule::of(&mut conn, partner_id, &on).await?;
     let mut out = Vec::with_capacity(product_ids.len());
     for p in product_ids {
-        out.push(partner_price(&mut conn, partner_id, p, &on).await?);
+        out.push(rule.price(&mut conn, p, &on).await?);
     }
     Ok(out)
 }
@@ -456,6 +477,7 @@ async fn write_lines(w: &mut Write, order_id: &str, input: &OrderInput, on: &str
     let mut total: i64 = 0;
     let mut errors = Vec::new();
     let mut rows = Vec::new();
+    let mut rule: Option<PriceRule> = None;
     for (i, l) in input.lines.iter().enumerate() {
         let currency: Option<String> =
             sqlx::query_scalar("SELECT currency FROM product WHERE id = ? AND deleted_at IS NULL")
@@ -471,17 +493,17 @@ async fn write_lines(w: &mut Write, order_id: &str, input: &OrderInput, on: &str
             continue;
         }
         let price = match l.unit_price_minor {
-            Some(p) => p,
-            None => match partner_price(&mut w.tx, &input.partner_id, &l.product_id, on).await? {
-                Some(p) => p,
-                None => {
-                    errors.push(crate::error::FieldError::new(
-                        format!("lines.{i}.unit_price_minor"),
-                        "required",
-                    ));
-                    continue;
+            Some(p) => Some(p),
+            None => {
+                if rule.is_none() {
+                    rule = Some(PriceRule::of(&mut w.tx, &input.partner_id, on).await?);
                 }
-            },
+                rule.as_ref().expect("just set").price(&mut w.tx, &l.product_id, on).await?
+            }
+        };
+        let Some(price) = price else {
+            errors.push(crate::error::FieldError::new(format!("lines.{i}.unit_price_minor"), "required"));
+            continue;
         };
         let amount = l.quantity * price;
         if amount > MAX_MINOR {
@@ -680,11 +702,7 @@ pub(crate) async fn facts(
             .fetch_one(&mut *conn)
             .await?;
     let agreement = agreement_in_effect(conn, &partner_id, &ordered_on).await?;
-    let (basis, discount) = agreement
-        .as_ref()
-        .map(|a| (a.price_basis.clone(), a.discount_bp))
-        .unwrap_or_else(|| ("list".into(), 0));
-    let tier = tier_for(&basis, partner_class.as_deref());
+    let rule = PriceRule::new(agreement.as_ref(), partner_class.as_deref());
     let raw: Vec<(i64, i64, String, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT l.line_no, p.active, p.category, p.currency, l.unit_price_minor,
             (SELECT pr.price_minor FROM price pr WHERE pr.product_id = l.product_id AND pr.tier = ?2
@@ -693,7 +711,7 @@ pub(crate) async fn facts(
          WHERE l.order_id = ?1 AND l.deleted_at IS NULL ORDER BY l.line_no",
     )
     .bind(id)
-    .bind(&tier)
+    .bind(&rule.tier)
     .bind(&ordered_on)
     .fetch_all(&mut *conn)
     .await?;
@@ -705,7 +723,7 @@ pub(crate) async fn facts(
             category,
             currency: cur,
             unit_price_minor: price,
-            floor_minor: if basis == "discount" { list.map(|p| p - share(p, discount)) } else { list },
+            floor_minor: rule.apply(list),
         })
         .collect();
     let exposure: i64 = sqlx::query_scalar(

@@ -54,13 +54,21 @@ export function ruleLine(r, currency) {
     h('span', { class: 'rule-detail' }, detail));
 }
 
-/** The lines editor of the order form: product, quantity, price (empty: the partner's price). @param {api.Product[]} products */
-function linesEditor(products) {
+/**
+ * The lines editor of the order form: product, quantity, price (empty: the partner's price,
+ * shown in the empty field once a product is chosen).
+ * @param {api.Product[]} products @param {(productId: string) => Promise<string>} partnerPrice
+ */
+function linesEditor(products, partnerPrice) {
   const body = h('tbody', { id: 'order-lines' });
   const add = () => {
     const i = body.children.length;
     const row = h('tr', { dataset: { line: String(i) } },
-      h('td', null, h('select', { name: `lines.${i}.product_id`, dataset: { field: `lines.${i}.product_id` }, class: 'line-product' },
+      h('td', null, h('select', { name: `lines.${i}.product_id`, dataset: { field: `lines.${i}.product_id` }, class: 'line-product',
+        onChange: async (/** @type {Event} */ e) => {
+          const price = /** @type {HTMLInputElement} */ (row.querySelector('.line-price'));
+          price.placeholder = (await partnerPrice(/** @type {HTMLSelectElement} */ (e.target).value)) || t('order.price_from_terms');
+        } },
         h('option', { value: '' }, t('order.choose_product')),
         ...products.map((p) => h('option', { value: p.id }, `${p.code} · ${p.name} (${p.currency})`))),
         h('div', { class: 'field-error', dataset: { for: `lines.${i}.product_id` } })),
@@ -91,7 +99,16 @@ function linesEditor(products) {
 export async function newOrderDialog(partner) {
   const products = await api.products({ text: '', active_only: true, on: '' });
   const picker = partnerPicker({ label: t('order.partner'), value: partner, disabled: Boolean(partner) });
-  const lines = linesEditor(products);
+  const lines = linesEditor(products, async (productId) => {
+    const form = /** @type {HTMLFormElement | null} */ (document.querySelector('#order-form'));
+    const on = /** @type {HTMLInputElement | undefined} */ (form?.elements.namedItem('ordered_on'))?.value || today();
+    const product = products.find((p) => p.id === productId);
+    if (!picker.id() || !product) return '';
+    try {
+      const [price] = await api.orderPrices(picker.id(), on, [productId]);
+      return price === null ? t('order.no_price') : money(price, product.currency);
+    } catch { return ''; }
+  });
   const provinces = /** @type {Array<[string, string]>} */ ([['', t('order.choose_province')], ...(session.ref?.provinces || []).map((p) => [p.code, provinceName(p.code)])]);
   /** @type {api.Order | null} */
   let made = null;
