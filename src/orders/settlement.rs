@@ -466,6 +466,11 @@ struct StoredRow {
 /// One statement with its lines as they are now.
 pub async fn get(desk: &Desk, id: &str) -> Result<Statement> {
     desk.require(Action::PartnerRead)?;
+    read(desk, id, None).await
+}
+
+/// Statement `id` with `now`, its lines as computed now (computed here when `None`).
+async fn read(desk: &Desk, id: &str, now: Option<Computed>) -> Result<Statement> {
     let mut conn = desk.pool().acquire().await?;
     let s: StoredRow = sqlx::query_as(
         "SELECT s.id, s.number, s.partner_id, p.name AS partner_name, s.currency, s.period_from, s.period_to,
@@ -479,7 +484,10 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Statement> {
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| Error::NotFound { entity: "statement", id: id.into() })?;
-    let now = compute(&mut conn, &s.partner_id, &s.currency, &s.period_from, &s.period_to).await?;
+    let now = match now {
+        Some(now) => now,
+        None => compute(&mut conn, &s.partner_id, &s.currency, &s.period_from, &s.period_to).await?,
+    };
     let disputes: Vec<Dispute> = sqlx::query_as(
         "SELECT id, line_ref, reason, status, resolution, resolved_on, created_at FROM statement_dispute
          WHERE statement_id = ? AND deleted_at IS NULL ORDER BY created_at",
@@ -590,7 +598,7 @@ pub async fn issue(desk: &Desk, input: &IssueInput) -> Result<Statement> {
     let id = match existing {
         Some((id, fp, _)) if fp == comp.fingerprint => {
             w.commit().await?;
-            return get(desk, &id).await;
+            return read(desk, &id, Some(comp)).await;
         }
         Some((id, _, status)) => {
             let mut sets: Vec<(&str, Option<String>)> =
@@ -631,15 +639,23 @@ pub async fn issue(desk: &Desk, input: &IssueInput) -> Result<Statement> {
         }
     };
     w.commit().await?;
-    get(desk, &id).await
+    read(desk, &id, Some(comp)).await
 }
 
-async fn stored_state(
-    w: &mut crate::desk::Write,
-    id: &str,
-) -> Result<(String, String, String, String, String)> {
+/// Where a stored statement stands and what it covers.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    status: String,
+    fingerprint: String,
+    partner_id: String,
+    currency: String,
+    period_from: String,
+    period_to: String,
+}
+
+async fn stored(w: &mut crate::desk::Write, id: &str) -> Result<Stored> {
     sqlx::query_as(
-        "SELECT status, fingerprint, partner_id, currency, period_from || '|' || period_to FROM statement
+        "SELECT status, fingerprint, partner_id, currency, period_from, period_to FROM statement
          WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(id)
@@ -648,13 +664,15 @@ async fn stored_state(
     .ok_or_else(|| Error::NotFound { entity: "statement", id: id.into() })
 }
 
-async fn require_unchanged(w: &mut crate::desk::Write, id: &str) -> Result<String> {
-    let (status, fp, partner, currency, period) = stored_state(w, id).await?;
-    let (from, to) = period.split_once('|').unwrap_or_default();
-    if compute(&mut w.tx, &partner, &currency, from, to).await?.fingerprint != fp {
+/// The statement's status and its lines as computed now, refused with `statement: changed`
+/// when they are not what was issued.
+async fn require_unchanged(w: &mut crate::desk::Write, id: &str) -> Result<(String, Computed)> {
+    let st = stored(w, id).await?;
+    let now = compute(&mut w.tx, &st.partner_id, &st.currency, &st.period_from, &st.period_to).await?;
+    if now.fingerprint != st.fingerprint {
         return Err(Error::field("statement", "changed"));
     }
-    Ok(status)
+    Ok((st.status, now))
 }
 
 /// Records the partner's confirmation of a statement (who signed for them, when).
@@ -665,7 +683,7 @@ pub async fn confirm(desk: &Desk, id: &str, confirmed_on: &str, confirmed_by: &s
     let by = c.text("confirmed_by", confirmed_by, true, 60, false);
     c.finish()?;
     let mut w = desk.write().await?;
-    let status = require_unchanged(&mut w, id).await?;
+    let (status, now) = require_unchanged(&mut w, id).await?;
     if status != "issued" {
         return Err(Error::field("status", &status));
     }
@@ -686,7 +704,7 @@ pub async fn confirm(desk: &Desk, id: &str, confirmed_on: &str, confirmed_by: &s
     ch.set("confirmed_by", &by);
     audit::record(&mut w, "confirm", "statement", id, &ch).await?;
     w.commit().await?;
-    get(desk, id).await
+    read(desk, id, Some(now)).await
 }
 
 /// Records a line the partner disputes (`line_ref`: the line's key, or `summary`).
@@ -697,7 +715,7 @@ pub async fn dispute(desk: &Desk, id: &str, line_ref: &str, reason: &str) -> Res
     let reason = c.text("reason", reason, true, 1000, true);
     c.finish()?;
     let mut w = desk.write().await?;
-    let (status, ..) = stored_state(&mut w, id).await?;
+    let status = stored(&mut w, id).await?.status;
     if status == "confirmed" {
         return Err(Error::field("status", &status));
     }
