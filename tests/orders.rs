@@ -377,8 +377,12 @@ async fn a_manager_overrides_then_the_order_is_confirmed_shipped_in_parts_and_se
     assert_eq!(o.shipments[1].expected_on, "2026-03-08");
     let e = delivery::deliver(&t.desk, &o.shipments[0].id, "2026-03-01").await.unwrap_err();
     assert!(has(&fields_of(e), "delivered_on", "before_shipping"));
+    // The arrival is recorded by someone else: the shipment stays recorded by who shipped it.
+    as_user(&t, "boss").await;
     delivery::deliver(&t.desk, &o.shipments[0].id, "2026-03-04").await.unwrap();
     let o = delivery::deliver(&t.desk, &o.shipments[1].id, "2026-03-08").await.unwrap();
+    assert_eq!(o.shipments[0].recorded_by.as_deref(), Some("chan"));
+    as_user(&t, "chan").await;
     assert_eq!(o.row.delivery, "delivered");
     // Shipped orders are not cancelled.
     assert!(has(
@@ -733,7 +737,11 @@ async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
     let mar = settlement::issue(&t.desk, &issue("2026-03-01", "2026-03-31")).await.unwrap();
     assert!(!mar.changed);
     assert_eq!(mar.figures.received, 200_001);
+    // The confirmation is recorded by finance; the statement stays issued by who issued it.
+    as_user(&t, "fin").await;
     let mar = settlement::confirm(&t.desk, &mar.id, "2026-04-15", "李会计").await.unwrap();
+    assert_eq!(mar.issued_by.as_deref(), Some("测试员"));
+    as_user(&t, "owner").await;
     assert_eq!((mar.status.as_str(), mar.confirmed_by.as_str()), ("confirmed", "李会计"));
 
     // PDF and .xlsx read back.

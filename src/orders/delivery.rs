@@ -89,7 +89,8 @@ pub(crate) async fn shipments_of(desk: &Desk, order_id: &str) -> Result<Vec<Ship
             (SELECT json_group_array(json_object('line_no', l.line_no, 'product_name', p.name, 'quantity', sl.quantity))
              FROM shipment_line sl JOIN order_line l ON l.id = sl.order_line_id JOIN product p ON p.id = l.product_id
              WHERE sl.shipment_id = s.id AND sl.deleted_at IS NULL) AS lines,
-            (SELECT u.display_name FROM app_user u WHERE u.id = s.updated_by) AS recorded_by
+            (SELECT l.user_name FROM audit_log l WHERE l.entity = 'shipment' AND l.entity_id = s.id
+                AND l.operation = 'create') AS recorded_by
          FROM shipment s WHERE s.order_id = ? AND s.deleted_at IS NULL ORDER BY s.shipped_on, s.created_at",
     )
     .bind(order_id)

@@ -400,6 +400,7 @@ pub struct Statement {
     pub confirmed_on: Option<String>,
     pub confirmed_by: String,
     pub disputes: Vec<Dispute>,
+    /// When and by whom it was last issued (a confirmation recorded later does not change them).
     pub issued_at: String,
     pub issued_by: Option<String>,
     pub fingerprint: String,
@@ -476,8 +477,10 @@ async fn read(desk: &Desk, id: &str, now: Option<Computed>) -> Result<Statement>
         "SELECT s.id, s.number, s.partner_id, p.name AS partner_name, s.currency, s.period_from, s.period_to,
             s.opening_minor, s.sales_minor, s.due_minor, s.credit_minor, s.commission_minor, s.rebate_minor,
             s.received_minor, s.paid_out_minor, s.closing_minor, s.fingerprint, s.status, s.confirmed_on,
-            s.confirmed_by, s.created_at, u.display_name AS issued_by
-         FROM statement s JOIN partner p ON p.id = s.partner_id LEFT JOIN app_user u ON u.id = s.updated_by
+            s.confirmed_by, COALESCE(i.at, s.created_at) AS created_at, i.user_name AS issued_by
+         FROM statement s JOIN partner p ON p.id = s.partner_id
+         LEFT JOIN audit_log i ON i.seq = (SELECT max(l.seq) FROM audit_log l WHERE l.entity = 'statement'
+             AND l.entity_id = s.id AND l.operation IN ('issue', 'reissue'))
          WHERE s.id = ? AND s.deleted_at IS NULL",
     )
     .bind(id)
