@@ -214,11 +214,11 @@ fn main() {
     let gather = p50((0..20)
         .map(|_| {
             let t = Instant::now();
-            rt.block_on(orders::facts_for_bench(&mut conn, &o.row.id, &today)).expect("facts");
+            rt.block_on(orders::facts(&mut conn, &o.row.id, &today)).expect("facts");
             ms(t)
         })
         .collect());
-    let (facts, _) = rt.block_on(orders::facts_for_bench(&mut conn, &o.row.id, &today)).expect("facts");
+    let (facts, _) = rt.block_on(orders::facts(&mut conn, &o.row.id, &today)).expect("facts");
     drop(conn);
     let t = Instant::now();
     for _ in 0..10_000 {

@@ -2002,6 +2002,8 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     s.shot("statement-zh").await;
     s.click("#statement-print").await;
     s.wait_text(".toast", "prints").await;
+    s.click("#statement-xlsx").await;
+    s.wait_text(".toast", "Excel").await;
     s.set_language("en", "Partners").await;
     s.wait_text("#statement-figures", "Closing balance").await;
     s.shot("statement-en").await;
@@ -2017,6 +2019,12 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
         .find(|e| e.file_name().to_string_lossy().starts_with("ST-"))
         .expect("statement PDF");
     std::fs::copy(pdf.path(), artifacts().join("statement.pdf")).unwrap();
+    let xlsx = std::fs::read_dir(&prints)
+        .unwrap()
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().ends_with(".xlsx"))
+        .expect("statement .xlsx");
+    assert!(xlsx.metadata().unwrap().len() > 1000);
     let desk = open_desk(&dir.path().join("data")).await;
     let (status, overridden_by): (String, Option<String>) =
         sqlx::query_as("SELECT status, overridden_by FROM sales_order").fetch_one(desk.pool()).await.unwrap();

@@ -684,8 +684,9 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &OrderInpu
     get(desk, id).await
 }
 
-/// The facts the review of order `id` is judged on, read inside `conn` with `today`.
-pub(crate) async fn facts(
+/// The facts the review of order `id` is judged on, read inside `conn` with `today`, and the
+/// agreement in effect (the benchmark times [`review::evaluate`] on them alone).
+pub async fn facts(
     conn: &mut sqlx::SqliteConnection,
     id: &str,
     today: &str,
@@ -766,16 +767,6 @@ pub(crate) async fn facts(
         partner_class,
     };
     Ok((facts, agreement_id))
-}
-
-/// The facts of order `id` as the review gathers them (for the benchmark of the rules alone).
-#[doc(hidden)]
-pub async fn facts_for_bench(
-    conn: &mut sqlx::SqliteConnection,
-    id: &str,
-    today: &str,
-) -> Result<(Facts, Option<String>)> {
-    facts(conn, id, today).await
 }
 
 /// Reviews an order against the rules and its agreement (R4.1.2): `approved` when every rule

@@ -955,9 +955,21 @@ fn line_label(s: &Statement, key: &str) -> String {
         .unwrap_or_else(|| if key == "summary" { "汇总".into() } else { key.into() })
 }
 
-/// Writes the statement as .xlsx to `path`: a summary sheet and a sheet of every line, amounts
-/// as numbers in major units with two decimals (so a spreadsheet adds them up).
+/// Writes the statement as .xlsx to `path` (see [`xlsx`]); the number of lines.
 pub async fn write_xlsx(desk: &Desk, id: &str, path: &Path) -> Result<u64> {
+    let (file, lines) = xlsx_with_lines(desk, id).await?;
+    crate::files::write_atomic(path, &file.bytes)
+        .map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
+    Ok(lines)
+}
+
+/// The statement as .xlsx: a summary sheet and a sheet of every line, amounts as numbers in
+/// major units with two decimals (so a spreadsheet adds them up).
+pub async fn xlsx(desk: &Desk, id: &str) -> Result<Printed> {
+    Ok(xlsx_with_lines(desk, id).await?.0)
+}
+
+async fn xlsx_with_lines(desk: &Desk, id: &str) -> Result<(Printed, u64)> {
     let s = get(desk, id).await?;
     if s.changed {
         return Err(Error::field("statement", "changed"));
@@ -1016,7 +1028,5 @@ pub async fn write_xlsx(desk: &Desk, id: &str, path: &Path) -> Result<u64> {
         ws.autofit();
     }
     let bytes = book.save_to_buffer().map_err(err)?;
-    crate::files::write_atomic(path, &bytes)
-        .map_err(|e| Error::Storage(format!("{}: {e}", path.display())))?;
-    Ok(s.lines.len() as u64)
+    Ok((Printed { bytes, file_name: format!("{}.xlsx", s.number) }, s.lines.len() as u64))
 }

@@ -245,7 +245,12 @@ async function statementView(main, id) {
         h('div', { class: 'actions' },
           h('a', { class: 'button', href: '#/settlement/statements' }, t('settlement.title')),
           !s.changed && h('button', { type: 'button', id: 'statement-print', onClick: () => print(() => api.statementPrint(id)) }, t('statement.print')),
-          !s.changed && h('button', { type: 'button', id: 'statement-xlsx', onClick: () => print(() => api.statementXlsx(id)) }, t('statement.xlsx')),
+          !s.changed && h('button', { type: 'button', id: 'statement-xlsx', onClick: async () => {
+            try {
+              const f = await api.statementXlsx(id);
+              toast(t(f.opened ? 'statement.xlsx_opened' : 'statement.xlsx_at', { path: f.path }));
+            } catch (e) { toast(errorText(e), { kind: 'error' }); }
+          } }, t('statement.xlsx')),
           can('settlement_manage') && s.status === 'issued' && !s.changed && h('button', { type: 'button', class: 'primary', id: 'statement-confirm', onClick: confirmDialog }, t('statement.confirm')),
           can('settlement_manage') && s.status !== 'confirmed' && h('button', { type: 'button', id: 'statement-dispute', onClick: disputeDialog }, t('statement.dispute')),
           payoutDue && h('button', { type: 'button', id: 'statement-payout', onClick: act(proposePayout) }, t('payout.propose_amount', { amount: money(-f.closing, cur) })))),

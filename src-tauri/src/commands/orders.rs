@@ -279,11 +279,6 @@ pub async fn statement_print(shell: State<'_, Shell>, id: String) -> Result<Prin
 #[tauri::command]
 pub async fn statement_xlsx(shell: State<'_, Shell>, id: String) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
-    let s = settlement::get(&desk, &id).await?;
-    let dir = desk.data_dir().join("prints");
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(format!("{}.xlsx", s.number));
-    settlement::write_xlsx(&desk, &id, &path).await?;
-    let opened = tauri_plugin_opener::open_path(&path, None::<&str>).is_ok();
-    Ok(PrintedFile { path: path.display().to_string(), opened })
+    let file = settlement::xlsx(&desk, &id).await?;
+    open_printed(&desk, &file)
 }
