@@ -291,8 +291,8 @@ pub async fn update_product(
     if code_taken(&mut w.tx, &code, id).await? {
         return Err(Error::field("code", "taken"));
     }
-    let (old_currency, priced): (String, i64) = sqlx::query_as(
-        "SELECT currency, (SELECT count(*) FROM price WHERE product_id = product.id AND deleted_at IS NULL)
+    let (old_currency, priced, was_active): (String, i64, i64) = sqlx::query_as(
+        "SELECT currency, (SELECT count(*) FROM price WHERE product_id = product.id AND deleted_at IS NULL), active
          FROM product WHERE id = ? AND deleted_at IS NULL",
     )
     .bind(id)
@@ -312,9 +312,7 @@ pub async fn update_product(
         &[code, name, category, unit, currency, description, after_sales, input.kind.clone()],
     )
     .await?;
-    let was: i64 =
-        sqlx::query_scalar("SELECT active FROM product WHERE id = ?").bind(id).fetch_one(&mut *w.tx).await?;
-    if ch.diff("active", &(was == 1), &input.active) {
+    if ch.diff("active", &(was_active == 1), &input.active) {
         crate::records::set_columns(&mut w, "product", id, &[("active", Some(active.into()))]).await?;
     }
     if !ch.is_empty() {
@@ -355,16 +353,12 @@ pub async fn set_price(desk: &Desk, product_id: &str, input: &PriceInput) -> Res
     match same {
         Some((id, before)) => {
             if before != price {
-                sqlx::query(
-                    "UPDATE price SET price_minor = ?1, updated_at = ?2, updated_by = ?3, hlc = ?4,
-                        field_hlc = json_set(field_hlc, '$.price_minor', ?4) WHERE id = ?5",
+                crate::records::set_columns(
+                    &mut w,
+                    "price",
+                    &id,
+                    &[("price_minor", Some(price.to_string()))],
                 )
-                .bind(price)
-                .bind(&w.stamp.now)
-                .bind(&w.stamp.user.id)
-                .bind(&w.stamp.hlc)
-                .bind(&id)
-                .execute(&mut *w.tx)
                 .await?;
                 ch.diff("price_minor", &before, &price);
                 audit::record(&mut w, "update", "price", &id, &ch).await?;
