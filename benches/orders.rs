@@ -210,6 +210,13 @@ fn main() {
             ms(t)
         })
         .collect());
+    let opened_order = p50((0..20)
+        .map(|_| {
+            let t = Instant::now();
+            rt.block_on(orders::get(&desk, &o.row.id)).expect("get");
+            ms(t)
+        })
+        .collect());
     let mut conn = rt.block_on(desk.pool().acquire()).expect("conn");
     let gather = p50((0..20)
         .map(|_| {
@@ -255,6 +262,7 @@ fn main() {
         out,
         "| of which: the facts gathered (agreement, prices, what is owed and overdue), p50 of 20 | {gather:.1} ms |"
     );
+    let _ = writeln!(out, "| of which: the order read back to show it, p50 of 20 | {opened_order:.1} ms |");
     let _ = writeln!(out, "| the eight rules alone on gathered facts | {rules_us:.1} µs |");
     let _ = writeln!(
         out,

@@ -124,12 +124,15 @@ CREATE TABLE order_line (
 ) STRICT;
 CREATE INDEX order_line_of ON order_line(order_id, line_no) WHERE deleted_at IS NULL;
 
--- R4.2.1: a shipment of (part of) an order and where it is.
+-- R4.2.1: a shipment of (part of) an order and where it is. amount_minor: the value of its
+-- lines (quantity × the line's unit price), written with them; a shipment's lines never
+-- change, so it stays their sum (what is overdue is read from it, not from every line).
 CREATE TABLE shipment (
     id            TEXT PRIMARY KEY,
     order_id      TEXT NOT NULL REFERENCES sales_order(id),
     partner_id    TEXT NOT NULL REFERENCES partner(id),
     shipped_on    TEXT NOT NULL,
+    amount_minor  INTEGER NOT NULL DEFAULT 0 CHECK (amount_minor >= 0),
     carrier       TEXT NOT NULL DEFAULT '',
     tracking_no   TEXT NOT NULL DEFAULT '',
     expected_on   TEXT NOT NULL,

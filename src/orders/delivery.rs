@@ -4,8 +4,9 @@
 //! customer's feedback and satisfaction.
 //!
 //! Invariants: only a confirmed order ships; a shipment never takes more of a line than is
-//! left to ship; nothing ships before the order day nor arrives before it shipped; a case is resolved with a
-//! resolution and its satisfaction is 1–5.
+//! left to ship; its `amount_minor` is the value of its lines, written with them (they never
+//! change); nothing ships before the order day nor arrives before it shipped; a case is
+//! resolved with a resolution and its satisfaction is 1–5.
 
 use super::Order;
 use crate::access::Action;
@@ -145,6 +146,7 @@ pub async fn ship(desk: &Desk, order_id: &str, input: &ShipmentInput) -> Result<
     }
     let left = super::lines_of(&mut *w.tx, order_id).await?;
     let mut errors = Vec::new();
+    let mut amount: i64 = 0;
     for (i, l) in input.lines.iter().enumerate() {
         if l.quantity == 0 {
             continue;
@@ -158,7 +160,7 @@ pub async fn ship(desk: &Desk, order_id: &str, input: &ShipmentInput) -> Result<
                     (x.quantity - x.shipped).max(0) as u32,
                 ))
             }
-            Some(_) => {}
+            Some(x) => amount += l.quantity * x.unit_price_minor,
         }
     }
     if !errors.is_empty() {
@@ -171,6 +173,7 @@ pub async fn ship(desk: &Desk, order_id: &str, input: &ShipmentInput) -> Result<
             ("order_id", order_id.into()),
             ("partner_id", partner_id.into()),
             ("shipped_on", shipped_on.clone().into()),
+            ("amount_minor", amount.into()),
             ("carrier", carrier.clone().into()),
             ("tracking_no", tracking_no.clone().into()),
             ("expected_on", expected_on.clone().into()),
@@ -195,6 +198,7 @@ pub async fn ship(desk: &Desk, order_id: &str, input: &ShipmentInput) -> Result<
     let mut ch = Changes::new();
     ch.set("order_id", &order_id);
     ch.set("shipped_on", &shipped_on);
+    ch.set("amount_minor", &amount);
     ch.set("carrier", &carrier);
     ch.set("tracking_no", &tracking_no);
     ch.set("expected_on", &expected_on);

@@ -413,11 +413,8 @@ pub(crate) async fn overdue(
         .map(|d| (d - chrono::Duration::days(payment_days)).format("%Y-%m-%d").to_string())
         .unwrap_or_else(|_| today.to_string());
     let owed: i64 = sqlx::query_scalar(
-        "SELECT COALESCE((SELECT sum(sl.quantity * l.unit_price_minor)
-                FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id JOIN order_line l ON l.id = sl.order_line_id
-                JOIN sales_order o ON o.id = s.order_id
-                WHERE s.partner_id = ?1 AND o.currency = ?2 AND s.shipped_on < ?3 AND s.deleted_at IS NULL
-                  AND sl.deleted_at IS NULL), 0)
+        "SELECT COALESCE((SELECT sum(s.amount_minor) FROM shipment s JOIN sales_order o ON o.id = s.order_id
+                WHERE s.partner_id = ?1 AND o.currency = ?2 AND s.shipped_on < ?3 AND s.deleted_at IS NULL), 0)
               - COALESCE((SELECT sum(amount_minor) FROM payment WHERE partner_id = ?1 AND currency = ?2
                 AND direction = 'in' AND deleted_at IS NULL), 0)
               - COALESCE((SELECT sum(amount_minor) FROM credit_note WHERE partner_id = ?1 AND currency = ?2
