@@ -18,4 +18,8 @@ lines: Array<StatementLine>,
 /**
  * Whether the records changed since it was issued (issue it again before confirming or printing).
  */
-changed: boolean, status: string, confirmed_on: string | null, confirmed_by: string, disputes: Array<Dispute>, issued_at: string, issued_by: string | null, fingerprint: string, };
+changed: boolean, status: string, confirmed_on: string | null, confirmed_by: string, disputes: Array<Dispute>, 
+/**
+ * When and by whom it was last issued (a confirmation recorded later does not change them).
+ */
+issued_at: string, issued_by: string | null, fingerprint: string, };
