@@ -608,3 +608,30 @@ proptest::proptest! {
         tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(run_history(steps, rotation));
     }
 }
+
+/// Two laptops with the same short code (two characters each, so it happens): a colleague
+/// renamed `owner-<code>` on one arrives beside that laptop's own `owner`, renamed the same
+/// way on a third laptop. Both get a sign-in name of their own there.
+#[tokio::test]
+async fn colleagues_renamed_alike_get_names_of_their_own() {
+    let code = |t: common::TestDesk| async move {
+        sqlx::query("UPDATE device SET short_code = 'QZ'").execute(t.desk.pool()).await.unwrap();
+        t.reopen().await
+    };
+    let a = code(desk().await).await;
+    let x = code(desk().await).await;
+    let c = desk().await;
+    import(&x, &export(&a).await).await;
+    let incoming = share::open(&export(&x).await, None, &Limits::default()).expect("open");
+    let choices = ApplyChoices { token: incoming.token.clone(), merge: vec![] };
+    let out = share::apply(&c.desk, &incoming, &choices, &Progress::silent()).await.map(|_| ());
+    let mut logins: Vec<String> = sqlx::query_scalar("SELECT login FROM app_user ORDER BY login")
+        .fetch_all(c.desk.pool())
+        .await
+        .unwrap();
+    logins.dedup();
+    assert_eq!(logins, ["owner", "owner-qz", "owner-qz2"], "{out:?}");
+    for t in [a, x, c] {
+        t.desk.close().await;
+    }
+}

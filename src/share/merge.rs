@@ -303,6 +303,12 @@ async fn compute<'a>(
                 }
             }
         }
+        // Sign-in names the bundle's own colleagues use: a renamed one must not take another's.
+        let mut claimed: HashSet<String> = if shared.name == "app_user" {
+            rows.iter().map(|r| text(r.get("login")).to_string()).collect()
+        } else {
+            HashSet::new()
+        };
         for row in rows {
             let id = text(row.get("id")).to_string();
             if shared.name != "audit_log" {
@@ -322,8 +328,14 @@ async fn compute<'a>(
                     let closed_by_merge = !merges.is_empty()
                         && redirect(conn, shared.name, row.to_mut(), &merges, stamp).await?;
                     if shared.name == "app_user" {
-                        rename_login(conn, row.to_mut(), &incoming.manifest.device_code, &mut work.renamed)
-                            .await?;
+                        rename_login(
+                            conn,
+                            row.to_mut(),
+                            &incoming.manifest.device_code,
+                            &mut claimed,
+                            &mut work.renamed,
+                        )
+                        .await?;
                     }
                     if shared.name == "attachment" {
                         let file = incoming
@@ -581,11 +593,13 @@ async fn redirect(
     Ok(false)
 }
 
-/// A new user whose sign-in name is taken here by someone else gets `name-<code>`.
+/// A new user whose sign-in name is taken here by someone else gets `name-<code>`
+/// (`name-<code>2`, … when that is taken here or by another colleague in the same bundle).
 async fn rename_login(
     conn: &mut SqliteConnection,
     row: &mut Row,
     code: &str,
+    claimed: &mut HashSet<String>,
     renamed: &mut Vec<(String, String)>,
 ) -> Result<()> {
     let login = text(row.get("login")).to_string();
@@ -599,7 +613,8 @@ async fn rename_login(
                 .bind(&id)
                 .fetch_optional(&mut *conn)
                 .await?;
-        if taken.is_none() {
+        // A new name must also be free among the bundle's own colleagues (its own name is).
+        if taken.is_none() && (n == 0 || !claimed.contains(&candidate)) {
             break;
         }
         n += 1;
@@ -610,6 +625,7 @@ async fn rename_login(
         };
     }
     if candidate != login {
+        claimed.insert(candidate.clone());
         renamed.push((login, candidate.clone()));
         row.insert("login".into(), Value::String(candidate));
     }
