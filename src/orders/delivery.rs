@@ -113,6 +113,21 @@ pub(crate) async fn shipments_of(desk: &Desk, order_id: &str) -> Result<Vec<Ship
         .collect())
 }
 
+/// The partner and order day of confirmed order `order_id` (`status: not_confirmed` otherwise).
+async fn confirmed_order(w: &mut crate::desk::Write, order_id: &str) -> Result<(String, String)> {
+    let (status, partner_id, ordered_on): (String, String, String) = sqlx::query_as(
+        "SELECT status, partner_id, ordered_on FROM sales_order WHERE id = ? AND deleted_at IS NULL",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut *w.tx)
+    .await?
+    .ok_or_else(|| Error::NotFound { entity: "sales_order", id: order_id.into() })?;
+    if status != "confirmed" {
+        return Err(Error::field("status", "not_confirmed"));
+    }
+    Ok((partner_id, ordered_on))
+}
+
 /// Records a shipment of a confirmed order (R4.2.1); part of what is left may ship.
 pub async fn ship(desk: &Desk, order_id: &str, input: &ShipmentInput) -> Result<Order> {
     desk.require(Action::OrderWrite)?;
@@ -131,16 +146,7 @@ pub async fn ship(desk: &Desk, order_id: &str, input: &ShipmentInput) -> Result<
     }
     c.finish()?;
     let mut w = desk.write().await?;
-    let (status, partner_id, ordered_on): (String, String, String) = sqlx::query_as(
-        "SELECT status, partner_id, ordered_on FROM sales_order WHERE id = ? AND deleted_at IS NULL",
-    )
-    .bind(order_id)
-    .fetch_optional(&mut *w.tx)
-    .await?
-    .ok_or_else(|| Error::NotFound { entity: "sales_order", id: order_id.into() })?;
-    if status != "confirmed" {
-        return Err(Error::field("status", "not_confirmed"));
-    }
+    let (partner_id, ordered_on) = confirmed_order(&mut w, order_id).await?;
     if shipped_on < ordered_on {
         return Err(Error::field("shipped_on", "before_order"));
     }
@@ -322,15 +328,7 @@ pub async fn open_case(desk: &Desk, order_id: &str, input: &CaseInput) -> Result
     let opened_on = c.date_until("opened_on", &input.opened_on, true, &desk.today());
     c.finish()?;
     let mut w = desk.write().await?;
-    let (partner_id, status): (String, String) =
-        sqlx::query_as("SELECT partner_id, status FROM sales_order WHERE id = ? AND deleted_at IS NULL")
-            .bind(order_id)
-            .fetch_optional(&mut *w.tx)
-            .await?
-            .ok_or_else(|| Error::NotFound { entity: "sales_order", id: order_id.into() })?;
-    if status != "confirmed" {
-        return Err(Error::field("status", "not_confirmed"));
-    }
+    let (partner_id, _) = confirmed_order(&mut w, order_id).await?;
     let owner = (!input.owner_id.is_empty()).then(|| input.owner_id.clone());
     if let Some(o) = &owner {
         crate::records::require_live(&mut w.tx, "app_user", o, "owner_id").await?;
