@@ -546,7 +546,8 @@ async fn the_catalogue_keeps_dated_prices_and_prints_a_price_list() {
         catalogue::price_list_pdf(&t.desk, &PriceListInput { tier: "B".into(), on: "2026-04-02".into() })
             .await
             .unwrap();
-    let path = t.dir.path().join(&printed.file_name);
+    // Kept beside the build, to be rendered and looked at when the page changes.
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(&printed.file_name);
     std::fs::write(&path, &printed.bytes).unwrap();
     if let Some(text) = pdftotext(&path) {
         let text: String = text.split_whitespace().collect();
