@@ -120,10 +120,23 @@ pub enum Action {
     FinanceRecord,
     /// Approve or reject payments to partners (a finance user other than the proposer, R4.3.2).
     PaymentApprove,
+    /// Plan and run market promotion: analysis notes, goals, strategies, activities, their
+    /// execution log and effect evaluation (R5.1.1–R5.2.3).
+    PromotionManage,
+    /// Record and review risks, their measures and reviews (R6.1.1, R6.1.2).
+    RiskManage,
+    /// Rate partners' credit and record responses to warning signs (R6.2.2).
+    CreditRate,
+    /// Write a new version of the credit rating scheme (R6.2.2).
+    CreditSchemeManage,
+    /// Suspend a partner's cooperation on credit grounds, and resume it (R6.2.2).
+    CooperationSuspend,
+    /// Keep the operational procedures and staff trainings (R6.2.4).
+    ControlsManage,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 36] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -154,6 +167,12 @@ impl Action {
         Action::SettlementManage,
         Action::FinanceRecord,
         Action::PaymentApprove,
+        Action::PromotionManage,
+        Action::RiskManage,
+        Action::CreditRate,
+        Action::CreditSchemeManage,
+        Action::CooperationSuspend,
+        Action::ControlsManage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -188,6 +207,12 @@ impl Action {
             Action::SettlementManage => "settlement_manage",
             Action::FinanceRecord => "finance_record",
             Action::PaymentApprove => "payment_approve",
+            Action::PromotionManage => "promotion_manage",
+            Action::RiskManage => "risk_manage",
+            Action::CreditRate => "credit_rate",
+            Action::CreditSchemeManage => "credit_scheme_manage",
+            Action::CooperationSuspend => "cooperation_suspend",
+            Action::ControlsManage => "controls_manage",
         }
     }
 }
@@ -222,6 +247,10 @@ pub fn allows(role: Role, action: Action) -> bool {
         SettlementManage => matches!(role, Channel | Finance | Manager | Admin),
         FinanceRecord => matches!(role, Finance | Admin),
         PaymentApprove => role == Finance,
+        PromotionManage => matches!(role, Channel | Business | Manager | Admin),
+        RiskManage => matches!(role, Channel | Legal | Business | Finance | Manager | Admin),
+        CreditRate => matches!(role, Finance | Manager | Admin),
+        CreditSchemeManage | CooperationSuspend | ControlsManage => matches!(role, Manager | Admin),
     }
 }
 

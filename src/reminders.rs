@@ -9,7 +9,9 @@
 //! and ended or expired agreements whose handover is not closed (R3.3.1), active partners not
 //! evaluated for a year (R2.2.1), and measures after a special evaluation past their date
 //! (R2.2.2), quarterly reviews due and overdue, follow-ups past their date (R2.3.1), late
-//! support requests (R2.3.2) and rewards waiting for a manager (R2.3.3).
+//! support requests (R2.3.2) and rewards waiting for a manager (R2.3.3); the legal early
+//! warning (R6.2.3), risks due for review and late risk measures (R6.1.1, R6.1.2) from
+//! [`crate::risk::warning`].
 
 use crate::access::Action;
 use crate::desk::Desk;
@@ -114,6 +116,7 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
     );
     push_group(desk, &mut groups, "measure_overdue", "R2.2.2", &late, &items).await?;
     relationship_groups(desk, &me.roles, &mut groups).await?;
+    crate::risk::warning::groups(desk, &me.roles, &mut groups).await?;
     Ok(groups)
 }
 
@@ -247,7 +250,7 @@ async fn agreement_groups(
 
 /// Adds a group counted by `SELECT count(*) <from>` with the first items of `items` (which
 /// selects entity, id, label, since), when anything is due.
-async fn push_group(
+pub(crate) async fn push_group(
     desk: &Desk,
     groups: &mut Vec<ReminderGroup>,
     kind: &str,

@@ -52,6 +52,15 @@ fn expected(action: Action) -> &'static [Role] {
         Action::SettlementManage => &[Channel, Finance, Manager, Admin],
         Action::FinanceRecord => &[Finance, Admin],
         Action::PaymentApprove => &[Finance],
+        // R5: promotion is planned by channel and business departments.
+        Action::PromotionManage => &[Channel, Business, Manager, Admin],
+        // R6.1.1: every department records the risks it sees.
+        Action::RiskManage => &[Channel, Legal, Business, Finance, Manager, Admin],
+        // R6.2.2: finance rates credit; the scheme and suspending cooperation are managers'.
+        Action::CreditRate => &[Finance, Manager, Admin],
+        Action::CreditSchemeManage | Action::CooperationSuspend => &[Manager, Admin],
+        // R6.2.4: internal controls.
+        Action::ControlsManage => &[Manager, Admin],
     }
 }
 

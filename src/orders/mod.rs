@@ -765,6 +765,7 @@ pub async fn facts(
         overdue_minor: overdue,
         partner_status,
         partner_class,
+        suspended_on: crate::risk::credit::suspended_on(conn, &partner_id).await?,
     };
     Ok((facts, agreement_id))
 }
@@ -820,6 +821,14 @@ pub async fn override_review(desk: &Desk, id: &str, reason: &str) -> Result<Orde
     let (status, _) = status_of(&mut w, id).await?;
     if status != "held" {
         return Err(Error::field("status", "not_held"));
+    }
+    // R6.2.2: a partner suspended on credit grounds gets no orders until cooperation resumes.
+    let partner_id: String = sqlx::query_scalar("SELECT partner_id FROM sales_order WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *w.tx)
+        .await?;
+    if crate::risk::credit::suspended_on(&mut w.tx, &partner_id).await?.is_some() {
+        return Err(Error::field("status", "partner_suspended"));
     }
     let (now, user) = (w.stamp.now.clone(), w.stamp.user.id.clone());
     crate::records::set_columns(

@@ -7,7 +7,7 @@
 //! line's product active and of a product line the agreement covers), `prices` (no line
 //! below the partner's price under the terms on the order day), `credit_limit` (what the
 //! partner owes plus this order within the limit), `credit_standing` (the partner active, not
-//! in class C, nothing overdue).
+//! in class C, nothing overdue, cooperation not suspended on credit grounds, R6.2.2).
 //!
 //! Invariants: [`evaluate`] is pure (the same facts give the same results) and reports every
 //! rule, `not_checked` when the facts for it are missing (no agreement); an order passes only
@@ -77,6 +77,8 @@ pub struct Facts {
     pub overdue_minor: i64,
     pub partner_status: String,
     pub partner_class: Option<String>,
+    /// The day the partner's cooperation was suspended on credit grounds (R6.2.2).
+    pub suspended_on: Option<String>,
 }
 
 fn result(rule: &str, outcome: &str, params: &[(&str, String)]) -> RuleResult {
@@ -160,7 +162,10 @@ pub fn evaluate(f: &Facts) -> Vec<RuleResult> {
 }
 
 fn standing(f: &Facts) -> RuleResult {
-    let ok = f.partner_status == "active" && f.partner_class.as_deref() != Some("C") && f.overdue_minor == 0;
+    let ok = f.partner_status == "active"
+        && f.suspended_on.is_none()
+        && f.partner_class.as_deref() != Some("C")
+        && f.overdue_minor == 0;
     result(
         "credit_standing",
         pass_fail(ok),
@@ -169,6 +174,7 @@ fn standing(f: &Facts) -> RuleResult {
             ("class", f.partner_class.clone().unwrap_or_default()),
             ("overdue", f.overdue_minor.to_string()),
             ("currency", f.currency.clone()),
+            ("suspended_on", f.suspended_on.clone().unwrap_or_default()),
         ],
     )
 }

@@ -1,5 +1,7 @@
 //! Market research notes (R2.1.1): industry trends, competitors' channel strategies and
-//! potential partners; dated, tagged, linked to prospects, searchable as you type.
+//! potential partners; and the market analysis of promotion (R5.1.1): market trends,
+//! competitors' promotion, target customers' needs. Dated, tagged, linked to partners,
+//! searchable as you type.
 //!
 //! Invariants: a live note is in the trigram index exactly once (title, body and tags) and a
 //! deleted one is not; links point at partners that existed when they were made (a merge
@@ -14,8 +16,18 @@ use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use ts_rs::TS;
 
-/// The topics of R2.1.1.
-pub const TOPICS: [&str; 3] = ["industry", "competitor", "potential_partner"];
+/// The topics of R2.1.1 and the market analysis topics of R5.1.1.
+pub const TOPICS: [&str; 6] =
+    ["industry", "competitor", "potential_partner", "market_trend", "competitor_promotion", "customer_needs"];
+/// The market analysis topics of R5.1.1 (market trends, competitors' promotion, target
+/// customers' needs): written by whoever plans promotion.
+pub const MARKET_TOPICS: [&str; 3] = ["market_trend", "competitor_promotion", "customer_needs"];
+
+/// Market analysis notes are written by those who plan promotion, research notes by channel staff.
+fn require_write(desk: &Desk, topic: &str) -> Result<()> {
+    let action = if MARKET_TOPICS.contains(&topic) { Action::PromotionManage } else { Action::PartnerWrite };
+    desk.require(action).map(|_| ())
+}
 
 /// A note as entered.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -75,6 +87,8 @@ pub struct NoteQuery {
     pub q: String,
     pub topic: String,
     pub tag: String,
+    /// Only the market analysis topics (R5.1.1); otherwise only the research topics.
+    pub market: bool,
 }
 
 struct CleanNote {
@@ -160,7 +174,7 @@ async fn index(conn: &mut SqliteConnection, rid: i64, n: &CleanNote) -> Result<(
 
 /// Writes a new note.
 pub async fn create(desk: &Desk, input: &NoteInput) -> Result<Note> {
-    desk.require(Action::PartnerWrite)?;
+    require_write(desk, &input.topic)?;
     let n = check(input)?;
     let mut w = desk.write().await?;
     check_links(&mut w.tx, &n.partner_ids).await?;
@@ -192,7 +206,7 @@ pub async fn create(desk: &Desk, input: &NoteInput) -> Result<Note> {
 
 /// Updates note `id`, which must still be at version `expected_hlc`.
 pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &NoteInput) -> Result<Note> {
-    desk.require(Action::PartnerWrite)?;
+    require_write(desk, &input.topic)?;
     let n = check(input)?;
     let mut w = desk.write().await?;
     check_links(&mut w.tx, &n.partner_ids).await?;
@@ -223,14 +237,15 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &NoteInput
 
 /// Deletes (tombstones) note `id`.
 pub async fn delete(desk: &Desk, id: &str) -> Result<()> {
-    desk.require(Action::PartnerWrite)?;
+    desk.require(Action::PartnerRead)?;
     let mut w = desk.write().await?;
-    let rid: Option<i64> =
-        sqlx::query_scalar("SELECT rid FROM research_note WHERE id = ? AND deleted_at IS NULL")
+    let row: Option<(i64, String)> =
+        sqlx::query_as("SELECT rid, topic FROM research_note WHERE id = ? AND deleted_at IS NULL")
             .bind(id)
             .fetch_optional(&mut *w.tx)
             .await?;
-    let rid = rid.ok_or_else(|| Error::NotFound { entity: "research_note", id: id.into() })?;
+    let (rid, topic) = row.ok_or_else(|| Error::NotFound { entity: "research_note", id: id.into() })?;
+    require_write(desk, &topic)?;
     let s = w.stamp.clone();
     crate::records::tombstone(&mut w, "research_note", id).await?;
     sqlx::query("DELETE FROM research_fts WHERE rowid = ?").bind(rid).execute(&mut *w.tx).await?;
@@ -297,6 +312,8 @@ pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Vec<NoteRow>> {
         }
         qb.push(" AND n.topic = ").push_bind(q.topic.clone());
     }
+    qb.push(if q.market { " AND n.topic IN " } else { " AND n.topic NOT IN " });
+    qb.push("('market_trend', 'competitor_promotion', 'customer_needs')");
     if !q.tag.trim().is_empty() {
         qb.push(" AND EXISTS (SELECT 1 FROM json_each(n.tags) WHERE value = ")
             .push_bind(q.tag.trim().to_string());

@@ -19,6 +19,10 @@ pub enum Pick {
     Partner(&'static str),
     /// Rows whose `col` points at a chosen partner's row of `parent`.
     Child(&'static str, &'static str),
+    /// Rows of company-wide registers (risks) about no partner or about a chosen one.
+    PartnerOrNone(&'static str),
+    /// Rows whose `col` points at a row of `parent` picked by [`Pick::PartnerOrNone`].
+    ChildOfPartnerOrNone(&'static str, &'static str),
     /// Research notes naming a chosen partner in `partner_ids`.
     ResearchNote,
     /// Files of a chosen partner or of its inspections.
@@ -84,6 +88,18 @@ pub const TABLES: &[Shared] = &[
     t("credit_note", Pick::Partner("partner_id")),
     t("statement", Pick::Partner("partner_id")),
     t("statement_dispute", Pick::Child("statement_id", "statement")),
+    t("promotion_goal", Pick::Whole),
+    t("promotion_strategy", Pick::Whole),
+    t("promotion_activity", Pick::Whole),
+    t("promotion_log", Pick::Whole),
+    t("control_procedure", Pick::Whole),
+    t("staff_training", Pick::Whole),
+    t("credit_scheme", Pick::Whole),
+    t("credit_rating", Pick::Partner("partner_id")),
+    t("credit_response", Pick::Partner("partner_id")),
+    t("risk", Pick::PartnerOrNone("partner_id")),
+    t("risk_measure", Pick::ChildOfPartnerOrNone("risk_id", "risk")),
+    t("risk_review", Pick::ChildOfPartnerOrNone("risk_id", "risk")),
     t("audit_log", Pick::Audit),
 ];
 
@@ -143,6 +159,10 @@ pub fn condition(s: &Shared) -> Option<String> {
         Pick::Whole => return None,
         Pick::Partner(col) => format!("{col} IN {SEL}"),
         Pick::Child(col, parent) => format!("{col} IN (SELECT id FROM {parent} WHERE partner_id IN {SEL})"),
+        Pick::PartnerOrNone(col) => format!("({col} IS NULL OR {col} IN {SEL})"),
+        Pick::ChildOfPartnerOrNone(col, parent) => {
+            format!("{col} IN (SELECT id FROM {parent} WHERE partner_id IS NULL OR partner_id IN {SEL})")
+        }
         Pick::ResearchNote => {
             format!("EXISTS (SELECT 1 FROM json_each(research_note.partner_ids) j WHERE j.value IN {SEL})")
         }
@@ -158,7 +178,8 @@ pub fn condition(s: &Shared) -> Option<String> {
               OR entity_id IN (SELECT id FROM aftersales_case WHERE partner_id IN {SEL})
               OR entity_id IN (SELECT id FROM payment WHERE partner_id IN {SEL})
               OR entity_id IN (SELECT id FROM credit_note WHERE partner_id IN {SEL})
-              OR entity_id IN (SELECT id FROM statement WHERE partner_id IN {SEL}))"
+              OR entity_id IN (SELECT id FROM statement WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT id FROM risk WHERE partner_id IS NULL OR partner_id IN {SEL}))"
         ),
     })
 }

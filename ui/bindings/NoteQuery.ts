@@ -3,4 +3,8 @@
 /**
  * Filters of the notes list.
  */
-export type NoteQuery = { q: string, topic: string, tag: string, };
+export type NoteQuery = { q: string, topic: string, tag: string, 
+/**
+ * Only the market analysis topics (R5.1.1); otherwise only the research topics.
+ */
+market: boolean, };
