@@ -18,6 +18,7 @@ use crate::desk::{Desk, Write};
 use crate::error::{Error, FieldError, Result};
 use crate::orders::{CURRENCIES, MAX_MINOR};
 use crate::records::{Val, insert, require_live, set_columns};
+use crate::recruitment::events::StaffRef;
 use crate::recruitment::research::PartnerRef;
 use crate::validate::Checker;
 use chrono::NaiveDate;
@@ -616,14 +617,6 @@ pub struct ActivityRow {
     pub evaluated_on: Option<String>,
 }
 
-/// A user taking part.
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub struct StaffRef {
-    pub id: String,
-    pub name: String,
-}
-
 /// A line of the execution log.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
@@ -805,7 +798,7 @@ pub async fn save_activity(desk: &Desk, id: Option<(&str, &str)>, input: &Activi
 
 /// A log line as entered.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "PromotionLogInput")]
 #[serde(default)]
 pub struct LogInput {
     pub logged_on: String,

@@ -28,7 +28,7 @@ pub const RESPONSES: [&str; 4] = ["adjust_cooperation", "intensify_collection", 
 
 /// One criterion of a credit scheme.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "CreditCriterion")]
 pub struct Criterion {
     #[serde(default)]
     pub key: String,
@@ -52,7 +52,7 @@ pub struct CreditScheme {
 
 /// A new scheme version as entered.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "CreditSchemeInput")]
 #[serde(default)]
 pub struct SchemeInput {
     pub criteria: Vec<Criterion>,

@@ -68,7 +68,7 @@ fn plus_days(date: &str, days: i64) -> String {
 
 /// A response measure as entered.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "RiskMeasureInput")]
 #[serde(default)]
 pub struct MeasureInput {
     pub action: String,
@@ -101,7 +101,7 @@ pub struct RiskInput {
 
 /// A response measure.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
-#[ts(export)]
+#[ts(export, rename = "RiskMeasure")]
 pub struct Measure {
     pub id: String,
     pub risk_id: String,
@@ -114,7 +114,7 @@ pub struct Measure {
 
 /// A review of a risk.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
-#[ts(export)]
+#[ts(export, rename = "RiskReview")]
 pub struct Review {
     pub id: String,
     pub reviewed_on: String,
@@ -533,7 +533,7 @@ pub async fn measure_done(desk: &Desk, id: &str, done_on: &str) -> Result<Risk> 
 /// A periodic review as entered: the assessment now and what was found; `next_review_on`
 /// empty: the longest interval of the new grade.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
+#[ts(export, rename = "RiskReviewInput")]
 #[serde(default)]
 pub struct ReviewInput {
     pub reviewed_on: String,

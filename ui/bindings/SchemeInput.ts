@@ -2,6 +2,6 @@
 import type { Criterion } from "./Criterion";
 
 /**
- * A new scheme version as entered.
+ * A new version of the scheme as entered.
  */
-export type SchemeInput = { criteria: Array<Criterion>, good_min: number, fair_min: number, watch_min: number, period_months: number, };
+export type SchemeInput = { name: string, pass_mark: number, criteria: Array<Criterion>, };
