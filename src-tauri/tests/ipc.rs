@@ -246,6 +246,33 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "statement"
         | "statement_print"
         | "statement_xlsx" => "partner_read",
+        "promotion_goals"
+        | "promotion_strategies"
+        | "promotion_activities"
+        | "promotion_activity"
+        | "promotion_summary_print"
+        | "risks"
+        | "risk"
+        | "risk_heat_map"
+        | "risk_sweep"
+        | "credit_scheme"
+        | "credit_schemes"
+        | "partner_credit"
+        | "credit_alerts"
+        | "procedures"
+        | "staff_trainings" => "partner_read",
+        // Research notes or market analysis notes (R5.1.1): either writer may delete.
+        "note_delete"
+        | "promotion_goal_save"
+        | "promotion_strategy_save"
+        | "promotion_activity_save"
+        | "promotion_log_add"
+        | "promotion_evaluate" => "promotion_manage",
+        "risk_create" | "risk_update" | "risk_measure_add" | "risk_measure_done" | "risk_review"
+        | "risk_close" => "risk_manage",
+        "credit_rate" | "credit_respond" => "credit_rate",
+        "credit_scheme_save" => "credit_scheme_manage",
+        "procedure_save" | "staff_training_record" => "controls_manage",
         "product_create" | "product_update" | "price_set" | "price_remove" => "catalogue_manage",
         "trade_terms_set" | "order_create" | "order_update" | "order_confirm" | "order_cancel"
         | "shipment_record" | "shipment_delivered" | "aftersales_open" | "aftersales_update" => "order_write",
@@ -301,7 +328,6 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "lead_capture"
         | "note_create"
         | "note_update"
-        | "note_delete"
         | "card_parse"
         | "attachment_add"
         | "attachment_remove" => "partner_write",
@@ -354,6 +380,10 @@ fn holders(guard: &str) -> &'static [&'static str] {
         "settlement_manage" => &["channel", "finance", "manager", "admin"],
         "finance_record" => &["finance", "admin"],
         "payment_approve" => &["finance"],
+        "promotion_manage" => &["channel", "business", "manager", "admin"],
+        "risk_manage" => &["channel", "legal", "business", "finance", "manager", "admin"],
+        "credit_rate" => &["finance", "manager", "admin"],
+        "credit_scheme_manage" | "controls_manage" => &["manager", "admin"],
         other => panic!("{other}"),
     }
 }
@@ -504,6 +534,24 @@ fn args(cmd: &str) -> Value {
         "statement_confirm" => json!({ "id": "no-such-id", "confirmedOn": "", "confirmedBy": "" }),
         "statement_dispute" => json!({ "id": "no-such-id", "lineRef": "x", "reason": "x" }),
         "statement_resolve" => json!({ "disputeId": "no-such-id", "resolution": "x" }),
+        "promotion_goals" | "promotion_strategies" => json!({ "from": "", "to": "" }),
+        // A reversed period is refused before anything is printed or opened.
+        "promotion_summary_print" => json!({ "from": "2026-03-31", "to": "2026-03-01" }),
+        "promotion_goal_save" | "promotion_strategy_save" | "promotion_activity_save" | "procedure_save" => {
+            json!({ "id": null, "expectedHlc": null, "input": {} })
+        }
+        "promotion_activities" | "risks" => json!({ "query": {} }),
+        "promotion_activity" | "risk" => json!({ "id": "no-such-id" }),
+        "promotion_log_add" => json!({ "activityId": "no-such-id", "input": {} }),
+        "promotion_evaluate" => json!({ "id": "no-such-id", "input": {} }),
+        "risk_create" | "credit_scheme_save" | "staff_training_record" => json!({ "input": {} }),
+        "risk_update" => json!({ "id": "no-such-id", "expectedHlc": "x", "input": {} }),
+        "risk_measure_add" | "risk_review" => json!({ "riskId": "no-such-id", "input": {} }),
+        "risk_measure_done" => json!({ "id": "no-such-id", "doneOn": "" }),
+        "risk_close" => json!({ "id": "no-such-id", "note": "" }),
+        "risk_heat_map" => json!({ "category": "" }),
+        "partner_credit" => json!({ "partnerId": "no-such-id" }),
+        "credit_rate" | "credit_respond" => json!({ "partnerId": "no-such-id", "input": {} }),
         _ => json!({}),
     }
 }

@@ -237,7 +237,13 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &NoteInput
 
 /// Deletes (tombstones) note `id`.
 pub async fn delete(desk: &Desk, id: &str) -> Result<()> {
-    desk.require(Action::PartnerRead)?;
+    let me = desk.require(Action::PartnerRead)?;
+    if ![Action::PartnerWrite, Action::PromotionManage]
+        .iter()
+        .any(|a| crate::access::any_allows(&me.roles, *a))
+    {
+        return Err(Error::Forbidden(Action::PartnerWrite.as_str().into()));
+    }
     let mut w = desk.write().await?;
     let row: Option<(i64, String)> =
         sqlx::query_as("SELECT rid, topic FROM research_note WHERE id = ? AND deleted_at IS NULL")
