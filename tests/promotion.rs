@@ -201,7 +201,7 @@ async fn a_campaign_is_planned_run_evaluated_and_summarised() {
     let mut bad = activity_input(&s.id, &partner_id);
     bad.currency = "USD".into();
     let e = promotion::save_activity(&t.desk, None, &bad).await.unwrap_err();
-    assert!(has(&fields_of(e), "currency", "other_currency"));
+    assert!(has(&fields_of(e), "currency", "strategy_currency"));
     let mut bad = activity_input(&s.id, &partner_id);
     bad.channels.push("carrier_pigeon".into());
     bad.budget_minor = Some(-1);

@@ -202,7 +202,7 @@ async fn a_risk_is_graded_mapped_reviewed_and_swept() {
     let map = risk::heat_map(&t.desk, "").await.unwrap();
     assert_eq!(map.iter().map(|c| c.count).sum::<i64>(), 1);
     let e = risk::add_measure(&t.desk, &r.row.id, &measure(&me, "x", "2026-05-01")).await.unwrap_err();
-    assert!(has(&fields_of(e), "status", "closed"));
+    assert!(has(&fields_of(e), "status", "risk_closed"));
 
     // The risk's audit trail holds its whole history.
     let page =
@@ -224,7 +224,7 @@ async fn a_risk_takes_the_partner_of_its_agreement_or_order() {
     let mut input = RiskInput { category: "legal".into(), agreement_id: ag.clone(), ..risk_input(&me, 2, 2) };
     input.partner_id = b.clone();
     let e = risk::create(&t.desk, &input).await.unwrap_err();
-    assert!(has(&fields_of(e), "agreement_id", "other_partner"));
+    assert!(has(&fields_of(e), "agreement_id", "link_other_partner"));
     input.partner_id = String::new();
     let r = risk::create(&t.desk, &input).await.unwrap();
     assert_eq!(r.partner_id.as_deref(), Some(a.as_str()));

@@ -663,3 +663,96 @@ export const statementResolve = (disputeId, resolution) => call('statement_resol
 export const statementPrint = (id) => call('statement_print', { id });
 /** @param {string} id @returns {Promise<PrintedFile>} */
 export const statementXlsx = (id) => call('statement_xlsx', { id });
+
+// Market promotion (R5.1.1–R5.2.3)
+/** @typedef {import('./bindings/Goal').Goal} Goal */
+/** @typedef {import('./bindings/GoalInput').GoalInput} GoalInput */
+/** @typedef {import('./bindings/Strategy').Strategy} Strategy */
+/** @typedef {import('./bindings/StrategyInput').StrategyInput} StrategyInput */
+/** @typedef {import('./bindings/Activity').Activity} Activity */
+/** @typedef {import('./bindings/ActivityRow').ActivityRow} ActivityRow */
+/** @typedef {import('./bindings/ActivityInput').ActivityInput} ActivityInput */
+/** @typedef {import('./bindings/ActivityQuery').ActivityQuery} ActivityQuery */
+/** @typedef {import('./bindings/EffectInput').EffectInput} EffectInput */
+/** @typedef {import('./bindings/PromotionLogInput').PromotionLogInput} PromotionLogInput */
+/** @param {string} from @param {string} to @returns {Promise<Goal[]>} */
+export const promotionGoals = (from, to) => call('promotion_goals', { from, to });
+/** @param {string | null} id @param {string | null} expectedHlc @param {GoalInput} input @returns {Promise<Goal>} */
+export const promotionGoalSave = (id, expectedHlc, input) => call('promotion_goal_save', { id, expectedHlc, input });
+/** @param {string} from @param {string} to @returns {Promise<Strategy[]>} */
+export const promotionStrategies = (from, to) => call('promotion_strategies', { from, to });
+/** @param {string | null} id @param {string | null} expectedHlc @param {StrategyInput} input @returns {Promise<Strategy>} */
+export const promotionStrategySave = (id, expectedHlc, input) => call('promotion_strategy_save', { id, expectedHlc, input });
+/** @param {ActivityQuery} query @returns {Promise<ActivityRow[]>} */
+export const promotionActivities = (query) => call('promotion_activities', { query });
+/** @param {string} id @returns {Promise<Activity>} */
+export const promotionActivity = (id) => call('promotion_activity', { id });
+/** @param {string | null} id @param {string | null} expectedHlc @param {ActivityInput} input @returns {Promise<Activity>} */
+export const promotionActivitySave = (id, expectedHlc, input) => call('promotion_activity_save', { id, expectedHlc, input });
+/** @param {string} activityId @param {PromotionLogInput} input @returns {Promise<Activity>} */
+export const promotionLogAdd = (activityId, input) => call('promotion_log_add', { activityId, input });
+/** @param {string} id @param {EffectInput} input @returns {Promise<Activity>} */
+export const promotionEvaluate = (id, input) => call('promotion_evaluate', { id, input });
+/** @param {string} from @param {string} to @returns {Promise<PrintedFile>} */
+export const promotionSummaryPrint = (from, to) => call('promotion_summary_print', { from, to });
+
+// Risk management (R6.1.1–R6.2.4)
+/** @typedef {import('./bindings/Risk').Risk} Risk */
+/** @typedef {import('./bindings/RiskRow').RiskRow} RiskRow */
+/** @typedef {import('./bindings/RiskInput').RiskInput} RiskInput */
+/** @typedef {import('./bindings/RiskQuery').RiskQuery} RiskQuery */
+/** @typedef {import('./bindings/RiskMeasureInput').RiskMeasureInput} RiskMeasureInput */
+/** @typedef {import('./bindings/RiskReviewInput').RiskReviewInput} RiskReviewInput */
+/** @typedef {import('./bindings/HeatCell').HeatCell} HeatCell */
+/** @typedef {import('./bindings/Sweep').Sweep} Sweep */
+/** @typedef {import('./bindings/CreditScheme').CreditScheme} CreditScheme */
+/** @typedef {import('./bindings/CreditSchemeInput').CreditSchemeInput} CreditSchemeInput */
+/** @typedef {import('./bindings/PartnerCredit').PartnerCredit} PartnerCredit */
+/** @typedef {import('./bindings/RatingInput').RatingInput} RatingInput */
+/** @typedef {import('./bindings/ResponseInput').ResponseInput} ResponseInput */
+/** @typedef {import('./bindings/Alert').Alert} Alert */
+/** @typedef {import('./bindings/Sign').Sign} Sign */
+/** @typedef {import('./bindings/Procedure').Procedure} Procedure */
+/** @typedef {import('./bindings/ProcedureInput').ProcedureInput} ProcedureInput */
+/** @typedef {import('./bindings/StaffTraining').StaffTraining} StaffTraining */
+/** @typedef {import('./bindings/StaffTrainingInput').StaffTrainingInput} StaffTrainingInput */
+/** @param {RiskQuery} query @returns {Promise<RiskRow[]>} */
+export const risks = (query) => call('risks', { query });
+/** @param {string} id @returns {Promise<Risk>} */
+export const risk = (id) => call('risk', { id });
+/** @param {RiskInput} input @returns {Promise<Risk>} */
+export const riskCreate = (input) => call('risk_create', { input });
+/** @param {string} id @param {string} expectedHlc @param {RiskInput} input @returns {Promise<Risk>} */
+export const riskUpdate = (id, expectedHlc, input) => call('risk_update', { id, expectedHlc, input });
+/** @param {string} riskId @param {RiskMeasureInput} input @returns {Promise<Risk>} */
+export const riskMeasureAdd = (riskId, input) => call('risk_measure_add', { riskId, input });
+/** @param {string} id @param {string} doneOn @returns {Promise<Risk>} */
+export const riskMeasureDone = (id, doneOn) => call('risk_measure_done', { id, doneOn });
+/** @param {string} riskId @param {RiskReviewInput} input @returns {Promise<Risk>} */
+export const riskReview = (riskId, input) => call('risk_review', { riskId, input });
+/** @param {string} id @param {string} note @returns {Promise<Risk>} */
+export const riskClose = (id, note) => call('risk_close', { id, note });
+/** @param {string} category @returns {Promise<HeatCell[]>} */
+export const riskHeatMap = (category) => call('risk_heat_map', { category });
+/** @returns {Promise<Sweep>} */
+export const riskSweep = () => call('risk_sweep', {});
+/** @returns {Promise<CreditScheme>} */
+export const creditScheme = () => call('credit_scheme', {});
+/** @param {CreditSchemeInput} input @returns {Promise<CreditScheme>} */
+export const creditSchemeSave = (input) => call('credit_scheme_save', { input });
+/** @param {string} partnerId @returns {Promise<PartnerCredit>} */
+export const partnerCredit = (partnerId) => call('partner_credit', { partnerId });
+/** @param {string} partnerId @param {RatingInput} input @returns {Promise<PartnerCredit>} */
+export const creditRate = (partnerId, input) => call('credit_rate', { partnerId, input });
+/** @param {string} partnerId @param {ResponseInput} input @returns {Promise<PartnerCredit>} */
+export const creditRespond = (partnerId, input) => call('credit_respond', { partnerId, input });
+/** @returns {Promise<Alert[]>} */
+export const creditAlerts = () => call('credit_alerts', {});
+/** @returns {Promise<Procedure[]>} */
+export const procedures = () => call('procedures', {});
+/** @param {string | null} id @param {string | null} expectedHlc @param {ProcedureInput} input @returns {Promise<Procedure>} */
+export const procedureSave = (id, expectedHlc, input) => call('procedure_save', { id, expectedHlc, input });
+/** @returns {Promise<StaffTraining[]>} */
+export const staffTrainings = () => call('staff_trainings', {});
+/** @param {StaffTrainingInput} input @returns {Promise<StaffTraining[]>} */
+export const staffTrainingRecord = (input) => call('staff_training_record', { input });

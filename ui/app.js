@@ -37,6 +37,8 @@ import { awardsView } from './views/relationship.js';
 import { ordersView } from './views/orders.js';
 import { productsView } from './views/products.js';
 import { settlementView } from './views/settlement.js';
+import { promotionView } from './views/promotion.js';
+import { risksView } from './views/risks.js';
 
 /** @typedef {{ onKey?: (e: KeyboardEvent) => boolean, unmount?: () => void }} View */
 
@@ -64,6 +66,8 @@ const NAV = [
   { route: 'orders', key: 'nav.orders', icon: '▦', action: 'partner_read' },
   { route: 'products', key: 'nav.products', icon: '◫', action: 'partner_read' },
   { route: 'settlement', key: 'nav.settlement', icon: '¥', action: 'partner_read' },
+  { route: 'promotion', key: 'nav.promotion', icon: '✦', action: 'partner_read' },
+  { route: 'risks', key: 'nav.risks', icon: '⚠', action: 'partner_read' },
   { route: 'evaluations', key: 'nav.evaluations', icon: '★', action: 'partner_read' },
   { route: 'awards', key: 'nav.awards', icon: '♛', action: 'partner_read' },
   { route: 'events', key: 'nav.events', icon: '⚑', action: 'partner_read' },
@@ -150,10 +154,14 @@ async function render() {
     else if (area === 'orders') view = await ordersView(main, id);
     else if (area === 'products') view = await productsView(main);
     else if (area === 'settlement') view = await settlementView(main, id);
+    else if (area === 'promotion') view = await promotionView(main, id);
+    else if (area === 'risks') view = await risksView(main, id);
+    else if (area === 'market' && id) view = await noteView(main, id === 'new' ? null : id, true);
+    else if (area === 'market') view = await researchView(main, true);
     else if (area === 'research' && id) view = await noteView(main, id === 'new' ? null : id);
     else if (area === 'research') view = await researchView(main);
     else if (area === 'data') view = await dataView(main, id);
-    else if (area === 'audit') view = await auditView(main);
+    else if (area === 'audit') view = await auditView(main, id);
     else if (area === 'users') view = await usersView(main);
     else if (area === 'settings') view = await settingsView(main);
     else view = await homeView(main);

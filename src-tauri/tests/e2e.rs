@@ -2032,3 +2032,82 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     assert!(overridden_by.is_some());
     desk.close().await;
 }
+
+/// R6.1.2, R6.2.2: a risk recorded through the window lands in its heat-map cell, and a
+/// partner's credit rated down raises an alert on the risk page and the home page.
+#[tokio::test]
+async fn a_risk_is_mapped_and_a_credit_downgrade_raises_an_alert() {
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        let p = channeldesk::partners::PartnerInput {
+            name: "佛山顺德安居科技有限公司".into(),
+            source_kind: "referral".into(),
+            status: "active".into(),
+            ..Default::default()
+        };
+        let partner = channeldesk::partners::create(&desk, &p, false).await.expect("partner").id;
+        let good = [("payment_history", 95), ("overdue", 90), ("financial", 85), ("legal", 100)];
+        let input = channeldesk::risk::credit::RatingInput {
+            rated_on: "2026-06-01".into(),
+            scores: good.iter().map(|(k, v)| ((*k).to_string(), Some(*v))).collect(),
+            note: String::new(),
+        };
+        channeldesk::risk::credit::rate(&desk, &partner, &input).await.expect("first rating");
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    s.click("[data-nav=risks]").await;
+    s.click("#risk-new").await;
+    s.type_into("#risk-form #f-title", "华南区竞品降价 20%").await;
+    s.choose("#risk-form #f-likelihood", "4").await;
+    s.choose("#risk-form #f-impact", "5").await;
+    // Critical without a measure is refused, and nothing is written.
+    s.click("#risk-form-submit").await;
+    s.wait_text("#risk-form", "高、极高风险须有应对措施").await;
+    s.type_into("#risk-form [name='measures.0.action']", "与渠道商共同调整华南区价格策略").await;
+    s.js("document.querySelector(\"#risk-form [name='measures.0.due_on']\").value = '2026-12-15'; return 1")
+        .await;
+    s.click("#risk-form-submit").await;
+    s.wait_text("#risk-measures", "与渠道商共同调整华南区价格策略").await;
+    s.wait_text("main h1", "极高").await;
+    s.shot("risk-page-zh").await;
+    s.click("[data-nav=risks]").await;
+    s.click("#risks-tab-heat").await;
+    s.wait_text("td.heat-cell[data-l='4'][data-i='5']", "1").await;
+    s.click("td.heat-cell[data-l='4'][data-i='5'] button").await;
+    s.wait_text("#heat-cell-risks", "华南区竞品降价").await;
+    s.shot("risk-heat-map-zh").await;
+
+    // The partner's credit rated down: good → poor raises the alert.
+    s.click("#risks-tab-credit").await;
+    s.find("#credit-scheme").await;
+    s.click("#credit-rate").await;
+    s.type_into("#credit-rate-form #f-partner", "佛山顺德安居科技有限公司").await;
+    s.find("#partner-picker-options option").await;
+    for (k, v) in [("payment_history", "30"), ("overdue", "20"), ("financial", "50"), ("legal", "60")] {
+        s.type_into(&format!("#credit-rate-form #f-scores-{k}"), v).await;
+    }
+    s.click("#credit-rate-form-submit").await;
+    s.wait_text("#credit-alerts", "信用等级下降：良好 → 较差").await;
+    s.shot("risk-credit-alert-zh").await;
+    s.click("[data-nav=home]").await;
+    s.wait_text("#home-credit-alerts", "佛山顺德安居科技有限公司").await;
+    s.wait_text("#home-credit-alerts", "信用等级：较差").await;
+    s.shot("risk-home-alert-zh").await;
+    s.set_language("en", "Partners").await;
+    s.click("[data-nav=risks]").await;
+    s.click("#risks-tab-heat").await;
+    s.wait_text("#heat-map", "Almost certain").await;
+    s.shot("risk-heat-map-en").await;
+    s.click("#risks-tab-credit").await;
+    s.wait_text("#credit-alerts", "Credit level down: Good → Poor").await;
+    s.shot("risk-credit-alert-en").await;
+    let dir = s.close().await;
+    let desk = open_desk(&dir.path().join("data")).await;
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM risk").fetch_one(desk.pool()).await.unwrap();
+    assert_eq!(n, 1, "the refused save wrote nothing");
+    desk.close().await;
+}

@@ -665,7 +665,6 @@ pub struct Effect {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct Activity {
-    #[serde(flatten)]
     pub row: ActivityRow,
     pub strategy_id: Option<String>,
     pub content: String,
@@ -721,7 +720,7 @@ pub async fn save_activity(desk: &Desk, id: Option<(&str, &str)>, input: &Activi
                 .await?;
         match cur {
             None => return Err(Error::field("strategy_id", "unknown")),
-            Some(cur) if cur != input.currency => return Err(Error::field("currency", "other_currency")),
+            Some(cur) if cur != input.currency => return Err(Error::field("currency", "strategy_currency")),
             _ => {}
         }
     }

@@ -131,7 +131,6 @@ pub struct Review {
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct Risk {
-    #[serde(flatten)]
     pub row: RiskRow,
     pub description: String,
     pub partner_id: Option<String>,
@@ -299,7 +298,7 @@ async fn check_links(w: &mut Write, n: &mut Clean) -> Result<()> {
         .await?;
         let Some(partner) = partner else { return Err(Error::field(field, "unknown")) };
         match &n.partner_id {
-            Some(p) if *p != partner => return Err(Error::field(field, "other_partner")),
+            Some(p) if *p != partner => return Err(Error::field(field, "link_other_partner")),
             _ => n.partner_id = Some(partner),
         }
     }
@@ -418,7 +417,7 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &RiskInput
         return Err(Error::stale(id, &n.title));
     }
     if status != "open" {
-        return Err(Error::field("status", "closed"));
+        return Err(Error::field("status", "risk_closed"));
     }
     check_links(&mut w, &mut n).await?;
     let g = grade(n.likelihood, n.impact);
@@ -617,7 +616,7 @@ async fn require_open(w: &mut Write, id: &str) -> Result<()> {
         .await?
         .ok_or_else(|| Error::NotFound { entity: "risk", id: id.into() })?;
     if status != "open" {
-        return Err(Error::field("status", "closed"));
+        return Err(Error::field("status", "risk_closed"));
     }
     Ok(())
 }

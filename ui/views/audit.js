@@ -12,10 +12,10 @@ import { errorText, fieldLabel } from '../components/errors.js';
 
 const PAGE = 100;
 
-/** @param {HTMLElement} main */
-export async function auditView(main) {
+/** @param {HTMLElement} main @param {string} [entityId] one record's trail (`#/audit/<id>`) */
+export async function auditView(main, entityId = '') {
   /** @type {Partial<api.AuditQuery>} */
-  const query = { entity: '', entity_id: '', user_id: '', operation: '', from: '', to: '', offset: 0, limit: PAGE };
+  const query = { entity: '', entity_id: entityId || '', user_id: '', operation: '', from: '', to: '', offset: 0, limit: PAGE };
   const users = await api.usersList();
   const names = new Map(users.map((u) => [u.id, u.display_name]));
   const tableBox = h('div', { id: 'audit-results' });
@@ -63,6 +63,7 @@ export async function auditView(main) {
     const name = e.label || `…${e.entity_id.slice(-8)}`;
     if (e.entity === 'partner') return [kind, ' ', h('a', { href: `#/partners/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
     if (e.entity === 'trade_event') return [kind, ' ', h('a', { href: `#/events/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
+    if (e.entity === 'risk') return [kind, ' ', h('a', { href: `#/risks/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
     if (e.entity === 'research_note') return [kind, ' ', h('a', { href: `#/research/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
     return [kind, ' ', h('span', { title: e.entity_id }, name)];
   }

@@ -5,9 +5,10 @@ import { t, formatTime } from '../i18n.js';
 import * as api from '../api.js';
 import { can } from '../app.js';
 import { today } from '../components/form.js';
+import { signText } from './risks.js';
 
 /** Where a reminder's record is shown. @type {Record<string, string>} */
-const ROUTES = { application: 'applications', partner: 'partners', agreement: 'agreements', evaluation: 'evaluations' };
+const ROUTES = { application: 'applications', partner: 'partners', agreement: 'agreements', evaluation: 'evaluations', risk: 'risks' };
 /** How a group's "since" reads. @type {Record<string, string>} */
 const SINCE = {
   application_waiting: 'reminder.submitted',
@@ -22,11 +23,15 @@ const SINCE = {
   follow_up_overdue: 'reminder.due_since',
   support_late: 'reminder.opened_since',
   reward_waiting: 'reminder.in_review_since',
+  legal_changed_after_approval: 'reminder.changed_since',
+  legal_risk_partner: 'reminder.identified_since',
+  risk_review_due: 'reminder.review_on',
+  risk_measure_overdue: 'reminder.due_since',
 };
 
 /** @param {HTMLElement} main */
 export async function homeView(main) {
-  const [groups, counts] = await Promise.all([api.remindersDue(), api.partnersStatusCounts()]);
+  const [groups, counts, alerts] = await Promise.all([api.remindersDue(), api.partnersStatusCounts(), api.creditAlerts()]);
   const total = counts.reduce((n, c) => n + c.count, 0);
   /** Opens the list filtered by one status. @param {string} status */
   const byStatus = (status) => sessionStorage.setItem('partners-query', JSON.stringify({ status, q: '', offset: 0 }));
@@ -55,6 +60,13 @@ export async function homeView(main) {
       h('p', { class: 'summary', id: 'home-summary' }, t('home.summary', { n: total }),
         ...counts.map((c) => h('a', { href: '#/partners', class: 'stat', dataset: { status: c.status }, onClick: () => byStatus(c.status) },
           h('span', { class: `badge status-${c.status}` }, t(`status.${c.status}`)), ' ', String(c.count)))),
+      alerts.length > 0 && h('section', { class: 'card reminder credit-alerts', id: 'home-credit-alerts' },
+        h('header', null, h('h2', null, t('home.credit_alerts')), h('span', { class: 'badge warn' }, String(alerts.length)), h('span', { class: 'muted small req' }, 'R6.2.2')),
+        h('p', { class: 'muted' }, t('home.credit_alerts.hint')),
+        h('ul', { class: 'reminder-items' }, ...alerts.slice(0, 10).map((a) => h('li', null,
+          h('a', { href: `#/partners/${encodeURIComponent(a.partner_id)}` }, a.partner_name),
+          h('span', { class: 'muted small' }, a.signs.map(signText).join('；'))))),
+        h('a', { href: '#/risks/credit', class: 'small' }, t('home.credit_alerts.all'))),
       h('h2', { class: 'section-title' }, t('home.due')),
       ...due));
   return {};

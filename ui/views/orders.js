@@ -47,7 +47,9 @@ export function ruleLine(r, currency) {
   const mark = r.outcome === 'passed' ? '✓' : r.outcome === 'failed' ? '✗' : '–';
   const detail = r.outcome === 'not_checked'
     ? t('order.rule.not_checked')
-    : t(`order.rule.${r.rule}.${r.outcome}`, params);
+    : r.rule === 'credit_standing' && p.suspended_on
+      ? t('order.rule.credit_standing.suspended', { on: p.suspended_on })
+      : t(`order.rule.${r.rule}.${r.outcome}`, params);
   return h('li', { class: `rule rule-${r.outcome}`, dataset: { rule: r.rule, outcome: r.outcome } },
     h('span', { class: 'rule-mark', 'aria-hidden': 'true' }, mark),
     h('strong', null, t(`order.rule.${r.rule}`)),

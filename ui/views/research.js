@@ -14,26 +14,36 @@ import { errorText } from '../components/errors.js';
 import { formField, readForm, showFormError, today } from '../components/form.js';
 
 const TOPICS = ['industry', 'competitor', 'potential_partner'];
+/** Market analysis (R5.1.1): the same notes under their own topics, kept by promotion planners. */
+const MARKET_TOPICS = ['market_trend', 'competitor_promotion', 'customer_needs'];
 
-/** @param {HTMLElement} main */
-export async function researchView(main) {
+/** Research notes or market analysis notes. @param {boolean} market */
+function mode(market) {
+  return market
+    ? { base: '#/market', topics: MARKET_TOPICS, write: can('promotion_manage'), title: t('market.title'), newLabel: t('market.new') }
+    : { base: '#/research', topics: TOPICS, write: can('partner_write'), title: t('research.title'), newLabel: t('research.new') };
+}
+
+/** @param {HTMLElement} main @param {boolean} [market] the market analysis notes (R5.1.1) */
+export async function researchView(main, market = false) {
+  const m = mode(market);
   const search = h('input', { type: 'search', class: 'search', id: 'research-search', placeholder: t('research.search'), value: sessionStorage.getItem('research-q') || '' });
   const topic = h('select', { id: 'research-topic', 'aria-label': t('research.topic') },
-    h('option', { value: '' }, t('research.all_topics')), ...TOPICS.map((x) => h('option', { value: x }, t(`topic.${x}`))));
+    h('option', { value: '' }, t('research.all_topics')), ...m.topics.map((x) => h('option', { value: x }, t(`topic.${x}`))));
   const list = h('div', { id: 'research-list' });
   let seq = 0;
   const load = async () => {
     const mine = ++seq;
     sessionStorage.setItem('research-q', search.value);
     try {
-      const rows = await api.notesList({ q: search.value, topic: topic.value });
+      const rows = await api.notesList({ q: search.value, topic: topic.value, tag: '', market });
       if (mine !== seq) return;
       replace(list, rows.length
         ? h('ul', { class: 'note-list' }, ...rows.map((r) => {
             /** @type {string[]} */
             const tags = JSON.parse(r.tags || '[]');
-            return h('li', { tabindex: '0', dataset: { id: r.id }, onClick: () => navigate(`#/research/${encodeURIComponent(r.id)}`),
-              onKeydown: (/** @type {KeyboardEvent} */ e) => { if (e.key === 'Enter') navigate(`#/research/${encodeURIComponent(r.id)}`); } },
+            return h('li', { tabindex: '0', dataset: { id: r.id }, onClick: () => navigate(`${m.base}/${encodeURIComponent(r.id)}`),
+              onKeydown: (/** @type {KeyboardEvent} */ e) => { if (e.key === 'Enter') navigate(`${m.base}/${encodeURIComponent(r.id)}`); } },
               h('div', null, h('strong', null, ...highlight(r.title, search.value)), ' ',
                 h('span', { class: 'badge' }, t(`topic.${r.topic}`)), ' ', h('span', { class: 'muted small' }, r.noted_on)),
               h('div', { class: 'muted small excerpt' }, ...highlight(r.excerpt, search.value)),
@@ -50,8 +60,8 @@ export async function researchView(main) {
   topic.addEventListener('change', load);
   replace(main, h('div', { class: 'page narrow' },
     h('header', { class: 'page-head' },
-      h('h1', null, t('research.title')),
-      h('div', { class: 'actions' }, can('partner_write') && h('a', { class: 'button primary', href: '#/research/new', id: 'research-new' }, t('research.new')))),
+      h('h1', null, m.title),
+      h('div', { class: 'actions' }, m.write && h('a', { class: 'button primary', href: `${m.base}/new`, id: 'research-new' }, m.newLabel))),
     h('div', { class: 'toolbar' }, search, h('div', { class: 'filters' }, topic)),
     list));
   await load();
@@ -59,10 +69,11 @@ export async function researchView(main) {
   return { unmount: () => clearTimeout(timer) };
 }
 
-/** @param {HTMLElement} main @param {string | null} id */
-export async function noteView(main, id) {
+/** @param {HTMLElement} main @param {string | null} id @param {boolean} [market] */
+export async function noteView(main, id, market = false) {
+  const m = mode(market);
   const note = id ? await api.noteGet(id) : null;
-  const write = can('partner_write');
+  const write = m.write;
   /** @type {api.PartnerRef[]} */
   let links = note ? [...note.partners] : [];
   const linkList = h('ul', { class: 'links', id: 'note-links' });
@@ -101,14 +112,14 @@ export async function noteView(main, id) {
     try {
       const saved = note ? await api.noteUpdate(note.id, note.hlc, input) : await api.noteCreate(input);
       toast(t('research.saved', { title: saved.title }));
-      navigate(`#/research/${encodeURIComponent(saved.id)}`);
+      navigate(`${m.base}/${encodeURIComponent(saved.id)}`);
     } catch (err) { showFormError(form, box, err); }
   } },
     box,
     h('div', { class: 'field-grid' },
       formField({ name: 'title', label: t('research.note_title'), required: true, value: note?.title, wide: true }),
       formField({ name: 'noted_on', label: t('research.noted_on'), type: 'date', required: true, value: note?.noted_on || today() }),
-      formField({ name: 'topic', label: t('research.topic'), options: TOPICS.map((x) => /** @type {[string, string]} */ ([x, t(`topic.${x}`)])), value: note?.topic || 'industry' }),
+      formField({ name: 'topic', label: t('research.topic'), options: m.topics.map((x) => /** @type {[string, string]} */ ([x, t(`topic.${x}`)])), value: note?.topic || m.topics[0] }),
       formField({ name: 'body', label: t('research.body'), rows: 10, value: note?.body }),
       formField({ name: 'tags', label: t('field.tags'), value: note?.tags.join('、'), wide: true, attrs: { placeholder: t('research.tags_hint') } })),
     h('div', { class: 'field wide' }, h('label', { for: 'note-link-search' }, t('research.links')), linkList, write && finder, options,
@@ -116,22 +127,22 @@ export async function noteView(main, id) {
     h('div', { class: 'form-actions' },
       note && write && h('button', { type: 'button', class: 'danger', id: 'note-delete', onClick: async () => {
         if (!(await confirmDialog({ title: t('research.delete_title'), body: [note.title], confirm: t('action.delete'), danger: true }))) return;
-        try { await api.noteDelete(note.id); navigate('#/research'); } catch (err) { toast(errorText(err), { kind: 'error' }); }
+        try { await api.noteDelete(note.id); navigate(m.base); } catch (err) { toast(errorText(err), { kind: 'error' }); }
       } }, t('action.delete')),
-      h('a', { class: 'button', href: '#/research' }, t('action.cancel')),
+      h('a', { class: 'button', href: m.base }, t('action.cancel')),
       write && h('button', { type: 'submit', class: 'primary', id: 'note-save' }, t('action.save'), h('kbd', null, 'Ctrl+S'))));
   if (!write) for (const el of form.querySelectorAll('input, select, textarea')) /** @type {HTMLInputElement} */ (el).disabled = true;
 
   replace(main, h('div', { class: 'page narrow' },
-    h('nav', { class: 'crumbs' }, h('a', { href: '#/research' }, t('research.title')), ' / '),
-    h('header', { class: 'page-head' }, h('h1', null, note ? note.title : t('research.new')),
+    h('nav', { class: 'crumbs' }, h('a', { href: m.base }, m.title), ' / '),
+    h('header', { class: 'page-head' }, h('h1', null, note ? note.title : m.newLabel),
       note && h('span', { class: 'muted small' }, t('research.by', { name: note.updated_by_name }))),
     h('section', { class: 'card' }, form)));
   /** @type {HTMLElement} */ (form.querySelector('[name=title]')).focus();
   return {
     onKey: (/** @type {KeyboardEvent} */ e) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's' && write) { form.requestSubmit(); return true; }
-      if (e.key === 'Escape' && !isTyping(e)) { navigate('#/research'); return true; }
+      if (e.key === 'Escape' && !isTyping(e)) { navigate(m.base); return true; }
       return false;
     },
   };
