@@ -654,7 +654,7 @@ async fn the_home_page_warns_of_legal_problems() {
     };
     agreements::save_draft(&t.desk, &id, version, &draft).await.unwrap();
     let groups = reminders::due(&t.desk).await.unwrap();
-    assert_eq!(warned(&groups, "legal_changed_after_approval"), [id.clone()]);
+    assert_eq!(warned(&groups, "legal_changed_after_approval"), std::slice::from_ref(&id));
     let g = groups.iter().find(|g| g.kind == "legal_changed_after_approval").unwrap();
     assert_eq!(g.requirement, "R6.2.3");
 
