@@ -106,11 +106,27 @@ pub(crate) async fn set_columns(
     id: &str,
     sets: &[(&str, Option<String>)],
 ) -> Result<()> {
+    let vals: Vec<(&str, Val)> = sets.iter().map(|(c, v)| (*c, Val::Text(v.clone()))).collect();
+    set_values(w, table, id, &vals).await
+}
+
+/// Like [`set_columns`] for columns of any type (integers, texts), in one statement.
+pub(crate) async fn set_values(
+    w: &mut Write,
+    table: &'static str,
+    id: &str,
+    sets: &[(&str, Val)],
+) -> Result<()> {
     let s = w.stamp.clone();
     let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("UPDATE {table} SET "));
     let mut clocks = String::from("field_hlc");
     for (col, value) in sets {
-        qb.push(*col).push(" = ").push_bind(value.clone()).push(", ");
+        qb.push(*col).push(" = ");
+        match value {
+            Val::Text(t) => qb.push_bind(t.clone()),
+            Val::Int(i) => qb.push_bind(*i),
+        };
+        qb.push(", ");
         clocks = format!("json_set({clocks}, '$.{col}', '{}')", s.hlc);
     }
     qb.push("updated_at = ").push_bind(s.now.clone());

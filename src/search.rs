@@ -66,6 +66,12 @@ pub fn folded_terms(q: &str) -> Vec<String> {
     q.split_whitespace().map(fold).filter(|t| !t.is_empty()).collect()
 }
 
+/// A `LIKE … ESCAPE '\'` pattern matching `term` anywhere, its wildcards and escape taken
+/// literally.
+pub fn like_contains(term: &str) -> String {
+    format!("%{}%", term.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
 fn next_char(c: char) -> Option<char> {
     let mut n = c as u32 + 1;
     while n <= char::MAX as u32 {

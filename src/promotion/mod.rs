@@ -17,7 +17,7 @@ use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write};
 use crate::error::{Error, FieldError, Result};
 use crate::orders::{CURRENCIES, MAX_MINOR};
-use crate::records::{Val, insert, require_live, set_columns};
+use crate::records::{Val, insert, require_live, set_columns, set_values};
 use crate::recruitment::events::StaffRef;
 use crate::recruitment::research::PartnerRef;
 use crate::validate::Checker;
@@ -302,26 +302,6 @@ fn check_goal(input: &GoalInput) -> Result<CleanGoal> {
     })
 }
 
-/// Sets the integer columns `ints` of row `id` in `table` with their field clocks.
-async fn set_ints(w: &mut Write, table: &'static str, id: &str, ints: &[(&str, Option<i64>)]) -> Result<()> {
-    for (col, v) in ints {
-        let s = w.stamp.clone();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE {table} SET {col} = ?, hlc = ?, updated_at = ?, updated_by = ?,
-                field_hlc = json_set(field_hlc, '$.{col}', ?) WHERE id = ?"
-        )))
-        .bind(v)
-        .bind(&s.hlc)
-        .bind(&s.now)
-        .bind(&s.user.id)
-        .bind(&s.hlc)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-    }
-    Ok(())
-}
-
 /// Writes a new goal, or changes goal `id` at `expected_hlc`.
 pub async fn save_goal(desk: &Desk, id: Option<(&str, &str)>, input: &GoalInput) -> Result<Goal> {
     desk.require(Action::PromotionManage)?;
@@ -353,18 +333,20 @@ pub async fn save_goal(desk: &Desk, id: Option<(&str, &str)>, input: &GoalInput)
             .ok_or_else(|| Error::NotFound { entity: "promotion_goal", id: id.into() })?;
             let mut ch =
                 crate::records::update_texts(&mut w, "promotion_goal", id, hlc, &cols, &after).await?;
-            let mut ints = Vec::new();
+            let mut ints: Vec<(&str, Val)> = Vec::new();
             if ch.diff("target_bp", &before.0, &g.target_bp) {
-                ints.push(("target_bp", Some(g.target_bp)));
+                ints.push(("target_bp", g.target_bp.into()));
             }
             if ch.diff("actual_bp", &before.1, &g.actual_bp) {
-                ints.push(("actual_bp", g.actual_bp));
+                ints.push(("actual_bp", g.actual_bp.into()));
             }
             if ch.is_empty() {
                 w.tx.rollback().await?;
                 return goal(desk, id).await;
             }
-            set_ints(&mut w, "promotion_goal", id, &ints).await?;
+            if !ints.is_empty() {
+                set_values(&mut w, "promotion_goal", id, &ints).await?;
+            }
             audit::record(&mut w, "update", "promotion_goal", id, &ch).await?;
             id.to_string()
         }
@@ -522,7 +504,7 @@ pub async fn save_strategy(desk: &Desk, id: Option<(&str, &str)>, input: &Strate
                 set_columns(&mut w, "promotion_strategy", id, &[("goal_id", goal.clone())]).await?;
             }
             if ch.diff("budget_minor", &before.1, &budget) {
-                set_ints(&mut w, "promotion_strategy", id, &[("budget_minor", Some(budget))]).await?;
+                set_values(&mut w, "promotion_strategy", id, &[("budget_minor", budget.into())]).await?;
             }
             if ch.is_empty() {
                 w.tx.rollback().await?;
@@ -772,21 +754,23 @@ pub async fn save_activity(desk: &Desk, id: Option<(&str, &str)>, input: &Activi
             let after: Vec<String> = texts.iter().map(|(_, v)| v.clone()).collect();
             let mut ch =
                 crate::records::update_texts(&mut w, "promotion_activity", id, hlc, &cols, &after).await?;
+            let mut sets: Vec<(&str, Val)> = Vec::new();
             if ch.diff("strategy_id", &before.0, &strategy) {
-                set_columns(&mut w, "promotion_activity", id, &[("strategy_id", strategy.clone())]).await?;
+                sets.push(("strategy_id", strategy.clone().into()));
             }
-            let mut ints = Vec::new();
             if ch.diff("budget_minor", &before.1, &budget) {
-                ints.push(("budget_minor", Some(budget)));
+                sets.push(("budget_minor", budget.into()));
             }
             if ch.diff("spent_minor", &before.2, &spent) {
-                ints.push(("spent_minor", Some(spent)));
+                sets.push(("spent_minor", spent.into()));
             }
             if ch.is_empty() {
                 w.tx.rollback().await?;
                 return activity(desk, id).await;
             }
-            set_ints(&mut w, "promotion_activity", id, &ints).await?;
+            if !sets.is_empty() {
+                set_values(&mut w, "promotion_activity", id, &sets).await?;
+            }
             audit::record(&mut w, "update", "promotion_activity", id, &ch).await?;
             id.to_string()
         }
@@ -897,32 +881,19 @@ pub async fn evaluate(desk: &Desk, id: &str, input: &EffectInput) -> Result<Acti
     if evaluated_on < starts {
         return Err(Error::field("evaluated_on", "not_started"));
     }
-    set_columns(
-        &mut w,
-        "promotion_activity",
-        id,
-        &[
-            ("status", Some("done".into())),
-            ("result_label", Some(label.clone())),
-            ("lessons", Some(lessons.clone())),
-            ("evaluated_on", Some(evaluated_on.clone())),
-        ],
-    )
-    .await?;
-    set_ints(
-        &mut w,
-        "promotion_activity",
-        id,
-        &[
-            ("participants", participants),
-            ("results", results),
-            ("awareness_before_bp", before),
-            ("awareness_after_bp", after),
-            ("satisfaction_x10", input.satisfaction_x10),
-            ("spent_minor", Some(spent)),
-        ],
-    )
-    .await?;
+    let sets = [
+        ("status", "done".into()),
+        ("result_label", label.clone().into()),
+        ("lessons", lessons.clone().into()),
+        ("evaluated_on", evaluated_on.clone().into()),
+        ("participants", participants.into()),
+        ("results", results.into()),
+        ("awareness_before_bp", before.into()),
+        ("awareness_after_bp", after.into()),
+        ("satisfaction_x10", input.satisfaction_x10.into()),
+        ("spent_minor", spent.into()),
+    ];
+    set_values(&mut w, "promotion_activity", id, &sets).await?;
     let mut ch = Changes::new();
     ch.set("evaluated_on", &evaluated_on);
     ch.set("participants", &participants);
@@ -1063,7 +1034,7 @@ pub async fn activities(desk: &Desk, q: &ActivityQuery) -> Result<Vec<ActivityRo
             .push(")");
     }
     for t in crate::search::folded_terms(&q.q) {
-        let like = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = crate::search::like_contains(&t);
         qb.push(" AND (lower(a.theme) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
         qb.push(" OR lower(a.place) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
         qb.push(" OR lower(a.content) LIKE ").push_bind(like).push(" ESCAPE '\\')");

@@ -334,7 +334,7 @@ pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Vec<NoteRow>> {
             .push(")");
     }
     for t in terms.iter().filter(|t| t.chars().count() < 3) {
-        let like = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = crate::search::like_contains(t);
         qb.push(" AND (lower(n.title) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
         qb.push(" OR lower(n.body) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
         qb.push(" OR lower(n.tags) LIKE ").push_bind(like).push(" ESCAPE '\\')");

@@ -570,24 +570,39 @@ async fn compute_alerts(desk: &Desk, only: Option<&str>) -> Result<Vec<Alert>> {
         };
         alert.signs.push(Sign { kind: r.kind, params });
     }
-    let mut out: Vec<Alert> = by.into_values().collect();
-    for a in &mut out {
-        a.level = sqlx::query_scalar(
-            "SELECT level FROM credit_rating WHERE partner_id = ? AND deleted_at IS NULL
-             ORDER BY rated_on DESC, created_at DESC LIMIT 1",
-        )
-        .bind(&a.partner_id)
-        .fetch_optional(desk.pool())
-        .await?;
-        a.last_response = sqlx::query_as(
-            "SELECT r.id, r.kind, r.decided_on, r.note, COALESCE(u.display_name, '') AS by_name
-             FROM credit_response r LEFT JOIN app_user u ON u.id = r.updated_by
-             WHERE r.partner_id = ? AND r.deleted_at IS NULL ORDER BY r.decided_on DESC, r.created_at DESC LIMIT 1",
-        )
-        .bind(&a.partner_id)
-        .fetch_optional(desk.pool())
-        .await?;
+    // The latest level and response of every alerted partner, in two set-based reads.
+    let ids = serde_json::to_string(&by.keys().collect::<Vec<_>>()).unwrap_or_default();
+    let levels: Vec<(String, String)> = sqlx::query_as(
+        "SELECT partner_id, level FROM (SELECT partner_id, level, row_number() OVER (PARTITION BY partner_id
+                ORDER BY rated_on DESC, created_at DESC) AS n
+            FROM credit_rating WHERE deleted_at IS NULL AND partner_id IN (SELECT value FROM json_each(?)))
+         WHERE n = 1",
+    )
+    .bind(&ids)
+    .fetch_all(desk.pool())
+    .await?;
+    let responses: Vec<(String, String, String, String, String, String)> = sqlx::query_as(
+        "SELECT partner_id, id, kind, decided_on, note, by_name FROM (SELECT r.partner_id, r.id, r.kind, r.decided_on,
+                r.note, COALESCE(u.display_name, '') AS by_name, row_number() OVER (PARTITION BY r.partner_id
+                ORDER BY r.decided_on DESC, r.created_at DESC) AS n
+            FROM credit_response r LEFT JOIN app_user u ON u.id = r.updated_by
+            WHERE r.deleted_at IS NULL AND r.partner_id IN (SELECT value FROM json_each(?)))
+         WHERE n = 1",
+    )
+    .bind(&ids)
+    .fetch_all(desk.pool())
+    .await?;
+    for (partner, level) in levels {
+        if let Some(a) = by.get_mut(&partner) {
+            a.level = Some(level);
+        }
     }
+    for (partner, id, kind, decided_on, note, by_name) in responses {
+        if let Some(a) = by.get_mut(&partner) {
+            a.last_response = Some(Response { id, kind, decided_on, note, by_name });
+        }
+    }
+    let mut out: Vec<Alert> = by.into_values().collect();
     out.sort_by(|a, b| b.signs.len().cmp(&a.signs.len()).then_with(|| a.partner_name.cmp(&b.partner_name)));
     Ok(out)
 }

@@ -17,7 +17,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write};
 use crate::error::{Error, FieldError, Result};
-use crate::records::{insert, require_live, set_columns};
+use crate::records::{Val, insert, require_live, set_columns, set_values};
 use crate::validate::Checker;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -438,52 +438,32 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &RiskInput
         ("identified_on", Some(before.identified_on.clone()), Some(n.identified_on.clone())),
         ("review_on", Some(before.row.review_on.clone()), Some(n.review_on.clone())),
     ];
-    let mut sets: Vec<(&str, Option<String>)> = Vec::new();
+    let mut sets: Vec<(&str, Val)> = Vec::new();
     for (col, b, a) in pairs {
         if ch.diff(col, &b, &a) {
-            sets.push((col, a));
+            sets.push((col, a.into()));
         }
     }
-    let mut ints: Vec<(&str, i64)> = Vec::new();
+    let mut assessed = false;
     for (col, b, a) in
         [("likelihood", before.row.likelihood, n.likelihood), ("impact", before.row.impact, n.impact)]
     {
         if ch.diff(col, &b, &a) {
-            ints.push((col, a));
+            sets.push((col, a.into()));
+            assessed = true;
         }
     }
     if ch.is_empty() {
         w.tx.rollback().await?;
         return get(desk, id).await;
     }
-    set_columns(&mut w, "risk", id, &sets).await?;
-    set_ints(&mut w, id, &ints).await?;
-    if !ints.is_empty() {
+    set_values(&mut w, "risk", id, &sets).await?;
+    if assessed {
         ch.set("grade", &g);
     }
     audit::record(&mut w, "update", "risk", id, &ch).await?;
     w.commit().await?;
     get(desk, id).await
-}
-
-/// Sets the integer assessment columns of risk `id` with their field clocks.
-async fn set_ints(w: &mut Write, id: &str, ints: &[(&str, i64)]) -> Result<()> {
-    for (col, v) in ints {
-        let s = w.stamp.clone();
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE risk SET {col} = ?, hlc = ?, updated_at = ?, updated_by = ?,
-                field_hlc = json_set(field_hlc, '$.{col}', ?) WHERE id = ?"
-        )))
-        .bind(v)
-        .bind(&s.hlc)
-        .bind(&s.now)
-        .bind(&s.user.id)
-        .bind(&s.hlc)
-        .bind(id)
-        .execute(&mut *w.tx)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Adds a response measure to risk `risk_id`.
@@ -573,8 +553,12 @@ pub async fn review(desk: &Desk, risk_id: &str, input: &ReviewInput) -> Result<R
         ],
     )
     .await?;
-    set_ints(&mut w, risk_id, &[("likelihood", input.likelihood), ("impact", input.impact)]).await?;
-    set_columns(&mut w, "risk", risk_id, &[("review_on", Some(next.clone()))]).await?;
+    let sets = [
+        ("likelihood", input.likelihood.into()),
+        ("impact", input.impact.into()),
+        ("review_on", next.clone().into()),
+    ];
+    set_values(&mut w, "risk", risk_id, &sets).await?;
     let mut ch = Changes::new();
     ch.set("reviewed_on", &reviewed_on);
     ch.set("likelihood", &input.likelihood);
@@ -755,7 +739,7 @@ pub async fn list(desk: &Desk, q: &RiskQuery) -> Result<Vec<RiskRow>> {
         qb.push(" AND r.review_on <= ").push_bind(today.clone());
     }
     for t in crate::search::folded_terms(&q.q) {
-        let like = format!("%{}%", t.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let like = crate::search::like_contains(&t);
         qb.push(" AND (lower(r.title) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
         qb.push(" OR lower(r.description) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
         qb.push(" OR lower(r.number) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");

@@ -18,9 +18,7 @@ pub const EXPIRY_WARNING_DAYS: i64 = 90;
 /// Adds the risk groups to the home page's reminders.
 pub(crate) async fn groups(desk: &Desk, _roles: &[Role], groups: &mut Vec<ReminderGroup>) -> Result<()> {
     let today = desk.today();
-    let horizon = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
-        .map(|d| (d + chrono::Duration::days(EXPIRY_WARNING_DAYS)).format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|_| today.clone());
+    let horizon = super::plus_days(&today, EXPIRY_WARNING_DAYS);
     // R6.2.3: expiring, and no renewal has been approved by legal.
     let expiring = format!(
         "FROM agreement a JOIN partner p ON p.id = a.partner_id
