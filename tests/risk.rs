@@ -6,7 +6,7 @@
 mod common;
 
 use channeldesk::access::Role;
-use channeldesk::agreements::{self, DraftInput, NewAgreement, ReviewInput, library};
+use channeldesk::agreements::{self, DraftInput, ReviewInput};
 use channeldesk::orders::catalogue::{self, PriceInput, ProductInput};
 use channeldesk::orders::delivery::{self, ShipLine, ShipmentInput};
 use channeldesk::orders::terms::{self, TermsInput};
@@ -579,42 +579,11 @@ async fn a_suspended_partner_gets_no_new_orders_until_resumed() {
     t.desk.close().await;
 }
 
-/// An agreement approved by legal only (in review), as the legal reviewer made here.
+/// An agreement approved by legal only (in review), by the legal reviewer made here; its id
+/// and version number.
 async fn approved_by_legal(t: &TestDesk, partner_id: &str) -> (String, i64) {
     add_user(t, "legal1", Role::Legal).await;
-    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
-    let a = agreements::create(
-        &t.desk,
-        &NewAgreement { partner_id: partner_id.into(), template_id: tpl.id, title: String::new() },
-    )
-    .await
-    .unwrap();
-    let mut variables = a.current.variables.clone();
-    for k in [
-        "company_name",
-        "company_credit_code",
-        "partner_credit_code",
-        "partner_address",
-        "territory",
-        "products",
-        "price_terms",
-        "settlement_cycle",
-        "payment_days",
-        "annual_target",
-    ] {
-        variables.insert(k.to_string(), format!("{k} 值"));
-    }
-    variables.insert("start_on".into(), "2026-01-01".into());
-    variables.insert("end_on".into(), "2026-12-31".into());
-    let draft = DraftInput {
-        title: a.row.title.clone(),
-        variables,
-        clauses: a.current.clauses.clone(),
-        note: String::new(),
-        report_cycle: "none".into(),
-    };
-    let a = agreements::save_draft(&t.desk, &a.row.id, 1, &draft).await.unwrap();
-    let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
+    let a = submitted_agreement(t, partner_id).await;
     as_user(t, "legal1").await;
     let r = ReviewInput {
         side: "legal".into(),

@@ -107,25 +107,10 @@ pub fn contact(name: &str, mobile: &str, email: &str) -> ContactInput {
     ContactInput { name: name.into(), mobile: mobile.into(), email: email.into(), ..Default::default() }
 }
 
-/// An agreement for `partner_id` drafted, approved by a legal and a business reviewer (made
-/// here) and signed by the owner, who is signed in afterwards; its id.
-pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
-    use channeldesk::access::Role;
-    use channeldesk::agreements::{self, DraftInput, NewAgreement, ReviewInput, library, signing};
-    users::sign_out(&t.desk).await.unwrap();
-    users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
-    for (login, role) in [("rev-legal", Role::Legal), ("rev-biz", Role::Business)] {
-        let exists = users::list(&t.desk).await.unwrap().iter().any(|u| u.login == login);
-        if !exists {
-            let u = users::NewUser {
-                login: login.into(),
-                display_name: login.into(),
-                password: "password-1".into(),
-                roles: vec![role],
-            };
-            users::create(&t.desk, &u).await.unwrap();
-        }
-    }
+/// An agreement for `partner_id` from the first template, every variable filled, in effect
+/// 2026-01-01 to 2026-12-31, submitted for review by whoever is signed in.
+pub async fn submitted_agreement(t: &TestDesk, partner_id: &str) -> channeldesk::agreements::Agreement {
+    use channeldesk::agreements::{self, DraftInput, NewAgreement, library};
     let tpl = library::templates(&t.desk).await.unwrap().remove(0);
     let a = agreements::create(
         &t.desk,
@@ -165,7 +150,29 @@ pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
         report_cycle: "none".into(),
     };
     let a = agreements::save_draft(&t.desk, &a.row.id, 1, &input).await.unwrap();
-    let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
+    agreements::submit(&t.desk, &a.row.id).await.unwrap()
+}
+
+/// An agreement for `partner_id` drafted, approved by a legal and a business reviewer (made
+/// here) and signed by the owner, who is signed in afterwards; its id.
+pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
+    use channeldesk::access::Role;
+    use channeldesk::agreements::{self, ReviewInput, signing};
+    users::sign_out(&t.desk).await.unwrap();
+    users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
+    for (login, role) in [("rev-legal", Role::Legal), ("rev-biz", Role::Business)] {
+        let exists = users::list(&t.desk).await.unwrap().iter().any(|u| u.login == login);
+        if !exists {
+            let u = users::NewUser {
+                login: login.into(),
+                display_name: login.into(),
+                password: "password-1".into(),
+                roles: vec![role],
+            };
+            users::create(&t.desk, &u).await.unwrap();
+        }
+    }
+    let a = submitted_agreement(t, partner_id).await;
     for (login, side) in [("rev-legal", "legal"), ("rev-biz", "business")] {
         users::sign_out(&t.desk).await.unwrap();
         users::sign_in(&t.desk, login, "password-1").await.unwrap();
