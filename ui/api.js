@@ -148,7 +148,8 @@
 /** Where a printed PDF went (`commands/agreements.rs`). @typedef {{ path: string, opened: boolean }} PrintedFile */
 /**
  * What the window needs at start (`commands/app.rs` AppStatus).
- * @typedef {{ version: string, data_dir: string, recovery: RecoveryReason | null, failure: ErrorPayload | null,
+ * @typedef {{ version: string, build_date: string, platform: string, data_dir: string, log_dir: string,
+ *   opened_bundle: string | null, recovery: RecoveryReason | null, failure: ErrorPayload | null,
  *   device: DeviceInfo | null, session: SessionInfo | null, settings: Settings | null }} AppStatus
  */
 
@@ -169,6 +170,9 @@ export class ApiError extends Error {
 const lockedListeners = [];
 /** Called whenever a command answers `locked` (the session idled out or was locked elsewhere). @param {(e: ApiError) => void} fn */
 export function onLocked(fn) { lockedListeners.push(fn); }
+
+/** Calls `fn` when a bundle is opened from the file manager while the program runs. @param {() => void} fn */
+export function onBundleOpened(fn) { window.__TAURI__.event.listen('bundle-opened', () => fn()); }
 
 /**
  * @template T
@@ -524,6 +528,8 @@ export const shareSaveCopy = (fileName) => call('share_save_copy', { fileName })
 export const shareInbox = () => call('share_inbox');
 /** Brings a chosen bundle into the exchange folder. @returns {Promise<string | null>} */
 export const sharePick = () => call('share_pick');
+/** The bundle opened from the file manager, brought into the exchange folder. @returns {Promise<string | null>} */
+export const shareTakeOpened = () => call('share_take_opened');
 /** @param {string} fileName @param {string | null} passphrase @param {(m: ProgressMsg) => void} onProgress @returns {Promise<SharePreview>} */
 export const shareOpen = (fileName, passphrase, onProgress) => call('share_open', { fileName, passphrase, onProgress: progressChannel(onProgress) });
 /** @param {ApplyChoices} choices @param {(m: ProgressMsg) => void} onProgress @returns {Promise<ImportOutcome>} */

@@ -210,8 +210,9 @@ export async function applySession(info, force = false) {
       lockOverlay(el('lock-layer'), /** @type {api.SessionInfo} */ (info));
       markRendered('lock');
     } else if (entering) {
-      // A sign-in starts at home: the last route may belong to someone else's session.
-      history.replaceState(null, '', '#/home');
+      // A sign-in starts at home (the last route may belong to someone else's session), or at
+      // the import preview of a bundle opened from the file manager.
+      history.replaceState(null, '', session.status?.opened_bundle && can('data_exchange') ? '#/data/import' : '#/home');
       await render();
     } else {
       renderChrome();
@@ -327,6 +328,11 @@ async function start() {
     else applySession(session.info, true);
   });
   api.onLocked(() => { if (mode === 'app') refreshSession(); });
+  api.onBundleOpened(async () => {
+    try { session.status = await api.appStatus(); } catch { return; }
+    if (mode !== 'app' || session.info?.state !== 'active' || !can('data_exchange')) return;
+    if (location.hash === '#/data/import') render(); else location.hash = '#/data/import';
+  });
   window.addEventListener('hashchange', () => { if (mode === 'app') render(); });
   document.addEventListener('keydown', onKey);
   watchIdle();

@@ -1,8 +1,10 @@
-//! `channeldesk export | import | backup | verify …`: the same program without a window, for
-//! administrators who script these tasks. Each command opens the data folder with the key from
-//! the OS keychain, signs in as `--user` (password from `CHANNELDESK_PASSWORD`) where the task
-//! changes or reads business data, calls the same core functions as the window, prints what it
-//! did, and exits 0 (done), 1 (refused or failed: the reason is printed) or 2 (usage).
+//! `channeldesk setup | export | import | backup | verify | --version`: the same program
+//! without a window, for administrators who script these tasks and for IT departments that
+//! provision laptops. Each command opens the data folder with the key from the OS keychain
+//! (`setup` creates both), signs in as `--user` (password from `CHANNELDESK_PASSWORD`) where
+//! the task changes or reads business data, calls the same core functions as the window,
+//! prints what it did, and exits 0 (done), 1 (refused or failed: the reason is printed) or 2
+//! (usage).
 
 use channeldesk::secrets::Keychain;
 use channeldesk::share::{self, ApplyChoices, ExportScope, Limits, Progress};
@@ -13,17 +15,24 @@ use std::path::{Path, PathBuf};
 
 /// What `channeldesk help` and a usage error print.
 pub const USAGE: &str = "usage:
+  channeldesk setup --owner-name NAME --user LOGIN [--language zh-CN|en] [--import FILE [--passphrase-env VAR]]
   channeldesk export --user LOGIN --out FILE [--partners ID,ID… | --event ID] [--passphrase-env VAR]
   channeldesk import --user LOGIN FILE [--passphrase-env VAR] [--apply] [--merge-similar]
   channeldesk backup
   channeldesk verify --user LOGIN [FILE]
 options for all: --data-dir DIR (also CHANNELDESK_DATA_DIR; default: the program's data folder)
 The password of --user is read from CHANNELDESK_PASSWORD. import without --apply is a dry run.
-verify without FILE checks the data file (integrity, audit chain); with FILE, a bundle.";
+verify without FILE checks the data file (integrity, audit chain); with FILE, a bundle.
+setup creates the data folder, its key in the keychain and the first administrator (refused
+when the folder already has one), and optionally imports a bundle as that administrator.
+channeldesk --version prints the version, build date and the folders the program uses.";
 
 /// Whether `args` (after the program name) ask for a command-line task.
 pub fn wants(args: &[String]) -> bool {
-    matches!(args.first().map(String::as_str), Some("export" | "import" | "backup" | "verify"))
+    matches!(
+        args.first().map(String::as_str),
+        Some("setup" | "export" | "import" | "backup" | "verify" | "--version" | "-V" | "help")
+    )
 }
 
 #[derive(Default)]
@@ -38,6 +47,9 @@ struct Args {
     passphrase_env: Option<String>,
     apply: bool,
     merge_similar: bool,
+    owner_name: Option<String>,
+    language: Option<String>,
+    import: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -57,6 +69,9 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--passphrase-env" => a.passphrase_env = Some(value("--passphrase-env")?),
             "--apply" => a.apply = true,
             "--merge-similar" => a.merge_similar = true,
+            "--owner-name" => a.owner_name = Some(value("--owner-name")?),
+            "--language" => a.language = Some(value("--language")?),
+            "--import" => a.import = Some(value("--import")?.into()),
             s if !s.starts_with('-') && a.file.is_none() => a.file = Some(s.into()),
             other => return Err(format!("unknown option: {other}")),
         }
@@ -64,13 +79,33 @@ fn parse(args: &[String]) -> Result<Args, String> {
     Ok(a)
 }
 
-/// The folder the window uses when none is given (Tauri's app data folder for the identifier).
-fn default_data_dir() -> Option<PathBuf> {
-    dirs::data_dir().map(|d| d.join("com.channeldesk.desk"))
+/// What `--version` prints: the program, its build, and the folders it uses on this computer.
+pub fn version_text() -> String {
+    let data = crate::paths::data_dir(None).map(|d| d.display().to_string()).unwrap_or_default();
+    let logs = crate::paths::data_dir(None).map(|d| crate::paths::log_dir(&d).display().to_string());
+    format!(
+        "ChannelDesk 渠道商务台 {} (built {}, {} {})\ndata folder: {data}\nlog folder: {}",
+        env!("CARGO_PKG_VERSION"),
+        crate::BUILD_DATE,
+        std::env::consts::OS,
+        std::env::consts::ARCH,
+        logs.unwrap_or_default()
+    )
 }
 
 /// Runs a command-line task; the process exit code.
 pub fn main(args: &[String]) -> i32 {
+    match args.first().map(String::as_str) {
+        Some("--version" | "-V") => {
+            println!("{}", version_text());
+            return 0;
+        }
+        Some("help") => {
+            println!("{USAGE}");
+            return 0;
+        }
+        _ => {}
+    }
     let a = match parse(args) {
         Ok(a) => a,
         Err(msg) => {
@@ -121,13 +156,13 @@ fn describe(e: &Error) -> String {
     }
 }
 
+fn data_dir(a: &Args) -> Result<PathBuf, Failure> {
+    crate::paths::data_dir(a.data_dir.clone())
+        .ok_or_else(|| Failure::Usage("no data folder: give --data-dir".into()))
+}
+
 async fn open(a: &Args) -> Result<Desk, Failure> {
-    let dir = a
-        .data_dir
-        .clone()
-        .or_else(|| std::env::var_os("CHANNELDESK_DATA_DIR").map(PathBuf::from))
-        .or_else(default_data_dir)
-        .ok_or_else(|| Failure::Usage("no data folder: give --data-dir".into()))?;
+    let dir = data_dir(a)?;
     if !dir.join(channeldesk::db::DB_FILE).exists() {
         return Err(Failure::Usage(format!("{} holds no ChannelDesk data", dir.display())));
     }
@@ -163,8 +198,57 @@ fn printed() -> Progress {
 }
 
 async fn run(a: Args) -> Result<(), Failure> {
+    if a.command == "setup" {
+        return setup(&a).await;
+    }
     let desk = open(&a).await?;
     let result = task(&desk, &a).await;
+    desk.close().await;
+    result
+}
+
+/// Provisions a laptop without the window: data folder, key, first administrator, and
+/// optionally a bundle imported as that administrator (all or nothing, like the window's).
+async fn setup(a: &Args) -> Result<(), Failure> {
+    let owner = a.owner_name.as_deref().ok_or_else(|| Failure::Usage("--owner-name is needed".into()))?;
+    let login = a.user.as_deref().ok_or_else(|| Failure::Usage("--user is needed".into()))?;
+    let password = std::env::var("CHANNELDESK_PASSWORD")
+        .map_err(|_| Failure::Usage("set CHANNELDESK_PASSWORD to the new administrator's password".into()))?;
+    let dir = data_dir(a)?;
+    std::fs::create_dir_all(&dir).map_err(|e| Failure::Refused(Error::from(e)))?;
+    let keychain = Keychain::native()?;
+    let desk = match vault::open(&dir, &keychain).await? {
+        Unlock::Ready(d) => *d,
+        Unlock::NeedsRecoveryKey(_) => return Err(Failure::Refused(Error::KeyRejected)),
+    };
+    let result = async {
+        users::setup_owner(&desk, owner, login, &password).await?;
+        if let Some(lang) = &a.language {
+            channeldesk::settings::set_language(&desk, lang).await?;
+        }
+        println!("data folder {} ready; administrator {login} created", dir.display());
+        if let Some(file) = &a.import {
+            let bytes = read_file(file)?;
+            let pass = passphrase(a)?;
+            let incoming = share::open(&bytes, pass.as_deref(), &Limits::default())?;
+            let preview = share::preview(&desk, &incoming, &printed()).await?;
+            let out = share::apply(
+                &desk,
+                &incoming,
+                &ApplyChoices { token: preview.token, merge: vec![] },
+                &printed(),
+            )
+            .await?;
+            let records: u64 = incoming.manifest.counts.values().sum();
+            println!(
+                "imported {records} records from {} ({} conflicts queued)",
+                file.display(),
+                out.conflicts
+            );
+        }
+        Ok(())
+    }
+    .await;
     desk.close().await;
     result
 }

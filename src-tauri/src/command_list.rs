@@ -216,6 +216,7 @@ pub const COMMANDS: &[&str] = &[
     "share_save_copy",
     "share_inbox",
     "share_pick",
+    "share_take_opened",
     "share_open",
     "share_apply",
     "share_conflicts",

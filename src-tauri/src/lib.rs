@@ -8,6 +8,8 @@ pub mod cli;
 pub mod command_list;
 pub mod commands;
 pub mod files;
+pub mod logging;
+pub mod paths;
 pub mod state;
 
 use channeldesk::secrets::Keychain;
@@ -15,18 +17,26 @@ pub use state::Shell;
 use std::path::PathBuf;
 use tauri::{Manager, RunEvent, Runtime};
 
+/// The day this program was built (`SOURCE_DATE_EPOCH` when set, for reproducible builds).
+pub const BUILD_DATE: &str = env!("CHANNELDESK_BUILD_DATE");
+
 /// Command-line help.
-pub const USAGE: &str = "usage: channeldesk [--data-dir DIR] [--demo [N]]
+pub const USAGE: &str = "usage: channeldesk [--data-dir DIR] [--demo [N]] [FILE.cdbundle]
   --data-dir DIR  use DIR for the database instead of the per-user data folder
                   (also CHANNELDESK_DATA_DIR)
   --demo [N]      fill an empty register with N generated partners (default 500) when
-                  an administrator signs in";
+                  an administrator signs in
+  FILE.cdbundle   open the import preview of this bundle after sign-in
+  --version       print the version and the folders the program uses
+  help            the command-line tasks (setup, export, import, backup, verify)";
 
 /// What the program was started with.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LaunchOptions {
     pub data_dir: Option<PathBuf>,
     pub demo: Option<usize>,
+    /// A bundle double-clicked in the file manager (the `.cdbundle` association).
+    pub open: Option<PathBuf>,
 }
 
 impl LaunchOptions {
@@ -51,13 +61,20 @@ impl LaunchOptions {
                     opts.demo = Some(n);
                 }
                 "-h" | "--help" => return Err(String::new()),
+                file if !file.starts_with('-') && opts.open.is_none() => {
+                    opts.open = Some(PathBuf::from(file))
+                }
                 other => return Err(format!("unknown option: {other}")),
             }
         }
-        if opts.data_dir.is_none() {
-            opts.data_dir = std::env::var_os("CHANNELDESK_DATA_DIR").map(PathBuf::from);
-        }
         Ok(opts)
+    }
+
+    /// The bundle among a second start's arguments (the program name first), made absolute
+    /// against the folder that start was made in.
+    pub fn bundle_in(argv: &[String], cwd: &str) -> Option<PathBuf> {
+        let opts = Self::parse(argv.iter().skip(1).cloned()).ok()?;
+        opts.open.map(|p| if p.is_absolute() { p } else { std::path::Path::new(cwd).join(p) })
     }
 }
 
@@ -279,6 +296,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         share::share_save_copy,
         share::share_inbox,
         share::share_pick,
+        share::share_take_opened,
         share::share_open,
         share::share_apply,
         share::share_conflicts,
@@ -300,17 +318,48 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
+/// Hands a bundle opened from the file manager to the running window: kept for the import
+/// preview, the window brought forward and told.
+fn bundle_opened<R: Runtime>(app: &tauri::AppHandle<R>, path: Option<PathBuf>) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+    let (Some(path), Some(shell)) = (path, app.try_state::<Shell>()) else { return };
+    tracing::info!("bundle opened from the file manager");
+    shell.set_opened(path);
+    let _ = tauri::Emitter::emit(app, "bundle-opened", ());
+}
+
 /// Runs the desktop program until its window closes.
 pub fn run(opts: LaunchOptions) {
-    let app = with_commands(tauri::Builder::default())
+    let Some(dir) = paths::data_dir(opts.data_dir.clone()) else {
+        fatal("ChannelDesk could not find the user's data folder; start it with --data-dir DIR.");
+    };
+    let _log = logging::init(&paths::log_dir(&dir));
+    tracing::info!(
+        version = env!("CARGO_PKG_VERSION"),
+        built = BUILD_DATE,
+        os = std::env::consts::OS,
+        "start"
+    );
+    if let Err(message) = webview_available() {
+        fatal(&message);
+    }
+    // One window per user and data folder: a second start hands its bundle to the first.
+    let single = tauri_plugin_single_instance::Builder::new()
+        .dbus_id(instance_id(&dir))
+        .callback(|app, argv, cwd| bundle_opened(app, LaunchOptions::bundle_in(&argv, &cwd)))
+        .build();
+    let app = with_commands(tauri::Builder::default().plugin(single))
         .setup(move |app| {
-            let dir = match opts.data_dir.clone() {
-                Some(d) => d,
-                None => app.path().app_data_dir()?,
-            };
             // Without an OS store the window still opens, to say why the data cannot.
             let keychain = Keychain::native().unwrap_or_else(|e| Keychain::unavailable(&e.to_string()));
             let shell = tauri::async_runtime::block_on(Shell::open(dir.clone(), keychain, opts.demo));
+            if let Some(file) = opts.open.clone() {
+                shell.set_opened(file);
+            }
             app.manage(shell);
             // The web view's own storage lives with the data it belongs to.
             let mut window = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
@@ -332,18 +381,73 @@ pub fn run(opts: LaunchOptions) {
         .build(context());
     let app = match app {
         Ok(app) => app,
-        Err(e) => {
-            eprintln!("ChannelDesk could not start: {e}");
-            std::process::exit(1);
-        }
+        Err(e) => fatal(&format!("ChannelDesk could not start: {e}")),
     };
-    app.run(|handle, event| {
-        if let RunEvent::Exit = event
-            && let Some(shell) = handle.try_state::<Shell>()
-        {
-            tauri::async_runtime::block_on(shell.close());
+    app.run(|handle, event| match event {
+        RunEvent::Exit => {
+            if let Some(shell) = handle.try_state::<Shell>() {
+                tauri::async_runtime::block_on(shell.close());
+            }
+            tracing::info!("exit");
         }
+        #[cfg(any(target_os = "macos", target_os = "ios"))]
+        RunEvent::Opened { urls } => {
+            let file = urls.into_iter().find_map(|u| u.to_file_path().ok());
+            bundle_opened(handle, file);
+        }
+        _ => {}
     });
+}
+
+/// The single-instance name of a data folder: the app identifier plus a short hash of the
+/// folder, so that a second data folder (`--data-dir`) runs beside the first.
+fn instance_id(dir: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    dir.hash(&mut h);
+    format!("{}.d{:016x}", paths::IDENTIFIER, h.finish())
+}
+
+/// The web view the window needs is there (on Windows: the WebView2 runtime), or what to
+/// tell the person.
+fn webview_available() -> Result<(), String> {
+    if !cfg!(windows) {
+        return Ok(());
+    }
+    match tauri::webview_version() {
+        Ok(v) => {
+            tracing::info!(webview = %v, "web view found");
+            Ok(())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "no WebView2 runtime");
+            Err(WEBVIEW2_MISSING.to_string())
+        }
+    }
+}
+
+/// What a person on Windows without the WebView2 runtime is told.
+pub const WEBVIEW2_MISSING: &str = "渠道商务台需要 Microsoft Edge WebView2 运行时，但这台电脑上没有找到。\n\
+请从 https://go.microsoft.com/fwlink/p/?LinkId=2124703 下载并安装（或请 IT 部门安装），然后重新打开渠道商务台。\n\n\
+ChannelDesk needs the Microsoft Edge WebView2 Runtime, which was not found on this computer.\n\
+Install it from https://go.microsoft.com/fwlink/p/?LinkId=2124703 (or ask your IT department), \
+then start ChannelDesk again.";
+
+/// Says why the program cannot start (a message box on Windows, where a window program has
+/// no console; standard error and the log everywhere) and ends it.
+fn fatal(message: &str) -> ! {
+    tracing::error!("{message}");
+    eprintln!("{message}");
+    // CHANNELDESK_NO_DIALOG: for the installer check under wine, which waits for the exit.
+    #[cfg(windows)]
+    if std::env::var_os("CHANNELDESK_NO_DIALOG").is_none() {
+        use windows_sys::Win32::UI::WindowsAndMessaging::{MB_ICONERROR, MB_OK, MessageBoxW};
+        let wide = |s: &str| s.encode_utf16().chain(std::iter::once(0)).collect::<Vec<u16>>();
+        let (text, title) = (wide(message), wide("渠道商务台 ChannelDesk"));
+        // SAFETY: both strings are NUL-terminated UTF-16 buffers that outlive the call.
+        unsafe { MessageBoxW(std::ptr::null_mut(), text.as_ptr(), title.as_ptr(), MB_OK | MB_ICONERROR) };
+    }
+    std::process::exit(1);
 }
 
 #[cfg(test)]
@@ -362,5 +466,30 @@ mod tests {
         assert_eq!(LaunchOptions::parse(args("--demo")).unwrap().demo, Some(500));
         assert!(LaunchOptions::parse(args("--data-dir")).is_err());
         assert!(LaunchOptions::parse(args("--wipe")).is_err());
+        let o = LaunchOptions::parse(args("/tmp/leads.cdbundle")).unwrap();
+        assert_eq!(o.open, Some(PathBuf::from("/tmp/leads.cdbundle")));
+        assert!(LaunchOptions::parse(args("a.cdbundle b.cdbundle")).is_err());
+    }
+
+    #[test]
+    fn a_second_start_hands_over_its_bundle_as_an_absolute_path() {
+        let argv = args("channeldesk --data-dir /d leads.cdbundle");
+        assert_eq!(
+            LaunchOptions::bundle_in(&argv, "/home/u/Downloads"),
+            Some(PathBuf::from("/home/u/Downloads/leads.cdbundle"))
+        );
+        assert_eq!(LaunchOptions::bundle_in(&args("channeldesk"), "/x"), None);
+        assert_eq!(
+            LaunchOptions::bundle_in(&args("channeldesk /abs/x.cdbundle"), "/x"),
+            Some(PathBuf::from("/abs/x.cdbundle"))
+        );
+    }
+
+    #[test]
+    fn each_data_folder_has_its_own_instance() {
+        let a = instance_id(std::path::Path::new("/a"));
+        assert_ne!(a, instance_id(std::path::Path::new("/b")));
+        assert!(a.starts_with("com.channeldesk.desk.d"));
+        assert_eq!(a, instance_id(std::path::Path::new("/a")));
     }
 }

@@ -31,6 +31,8 @@ pub struct Shell {
     pub sheet: tokio::sync::Mutex<Option<Arc<channeldesk::sheets::Sheet>>>,
     /// The integrity check run in the background at start.
     pub integrity: Arc<Mutex<Option<channeldesk::backup::IntegrityReport>>>,
+    /// A bundle opened from the file manager, waiting for its import preview.
+    opened: Mutex<Option<PathBuf>>,
 }
 
 impl Shell {
@@ -48,6 +50,7 @@ impl Shell {
             staged: tokio::sync::Mutex::new(None),
             sheet: tokio::sync::Mutex::new(None),
             integrity: Arc::new(Mutex::new(None)),
+            opened: Mutex::new(None),
         };
         shell.retry().await;
         shell
@@ -71,6 +74,22 @@ impl Shell {
         };
         *self.recovery.lock().unwrap_or_else(|p| p.into_inner()) = recovery;
         *self.failure.lock().unwrap_or_else(|p| p.into_inner()) = failure;
+    }
+
+    /// Keeps a bundle opened from the file manager for the import preview.
+    pub fn set_opened(&self, path: PathBuf) {
+        *self.opened.lock().unwrap_or_else(|p| p.into_inner()) = Some(path);
+    }
+
+    /// The name of the bundle waiting for its import preview, if any.
+    pub fn opened_name(&self) -> Option<String> {
+        let slot = self.opened.lock().unwrap_or_else(|p| p.into_inner());
+        slot.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned())
+    }
+
+    /// Takes the bundle waiting for its import preview.
+    pub fn take_opened(&self) -> Option<PathBuf> {
+        self.opened.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
     /// Why the data folder could not be opened, when it could not.
@@ -120,7 +139,7 @@ impl Shell {
         let integrity = self.integrity.clone();
         tauri::async_runtime::spawn(async move {
             if let Err(e) = channeldesk::backup::daily_if_due(&desk).await {
-                eprintln!("ChannelDesk: daily backup failed: {e}");
+                tracing::error!(error = %e, "daily backup failed");
             }
             if let Ok(report) = channeldesk::backup::check(&desk).await {
                 *integrity.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
@@ -132,7 +151,7 @@ impl Shell {
     pub async fn close(&self) {
         if let Some(d) = self.desk.read().await.clone() {
             if let Err(e) = channeldesk::backup::backup(&d, "exit").await {
-                eprintln!("ChannelDesk: backup on exit failed: {e}");
+                tracing::error!(error = %e, "backup on exit failed");
             }
             d.close().await;
         }

@@ -57,6 +57,12 @@ impl Drop for Session {
     }
 }
 
+/// The program under test: this build, or an installed one (`CHANNELDESK_APP`, set by
+/// `cargo xtask dist --check` to run the smoke tests against the installed package).
+fn app_binary() -> String {
+    std::env::var("CHANNELDESK_APP").unwrap_or_else(|_| env!("CARGO_BIN_EXE_channeldesk").to_string())
+}
+
 fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("e2e");
     std::fs::create_dir_all(&dir).expect("artifacts dir");
@@ -67,6 +73,15 @@ fn artifacts() -> PathBuf {
 /// `prepare` (which runs before the program starts); waits for `first` (a CSS selector) to
 /// show. `None` when the tools are not here.
 async fn start<F, Fut>(prepare: F, first: &str) -> Option<(Session, Duration)>
+where
+    F: FnOnce(PathBuf) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    start_with(prepare, first, &[]).await
+}
+
+/// [`start`] with extra environment for the program (through tauri-driver, which starts it).
+async fn start_with<F, Fut>(prepare: F, first: &str, env: &[(&str, &str)]) -> Option<(Session, Duration)>
 where
     F: FnOnce(PathBuf) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -92,6 +107,7 @@ where
     let native_port = free_port();
     let driver = Command::new(driver_bin)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -106,7 +122,7 @@ where
     caps.insert(
         "tauri:options".into(),
         json!({
-            "application": env!("CARGO_BIN_EXE_channeldesk"),
+            "application": app_binary(),
             "args": ["--data-dir", data_dir.to_str().expect("utf-8 path")],
         }),
     );
@@ -2110,4 +2126,109 @@ async fn a_risk_is_mapped_and_a_credit_downgrade_raises_an_alert() {
     let n: i64 = sqlx::query_scalar("SELECT count(*) FROM risk").fetch_one(desk.pool()).await.unwrap();
     assert_eq!(n, 1, "the refused save wrote nothing");
     desk.close().await;
+}
+
+/// A D-Bus session bus of a test's own (the single-instance handover runs over it on Linux),
+/// ended with the test.
+struct SessionBus {
+    daemon: Child,
+    address: String,
+}
+
+impl SessionBus {
+    fn start() -> Option<SessionBus> {
+        use std::io::BufRead as _;
+        let mut daemon = Command::new(which("dbus-daemon")?)
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let mut line = String::new();
+        std::io::BufReader::new(daemon.stdout.take()?).read_line(&mut line).ok()?;
+        Some(SessionBus { daemon, address: line.trim().to_string() })
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+/// A bundle double-clicked in the file manager while the program runs: the second start hands
+/// it to the running window (one instance per user and data folder) and ends at once; the
+/// window comes forward on the import preview of that bundle.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bundle_opened_from_the_file_manager_reaches_the_running_window() {
+    let Some(bus) = SessionBus::start() else {
+        assert!(std::env::var("CHANNELDESK_E2E").as_deref() != Ok("required"), "dbus-daemon is missing");
+        eprintln!("skipping: no dbus-daemon");
+        return;
+    };
+    // Laptop B's bundle, made by the core in a data folder of its own.
+    let files = tempfile::tempdir().expect("temp");
+    let bundle = files.path().join("九龙江线索.cdbundle");
+    {
+        let desk = open_desk(&files.path().join("laptop-b")).await;
+        channeldesk::users::setup_owner(&desk, "赵漳州", "zhao", OWNER_PASSWORD).await.expect("owner");
+        let input = channeldesk::partners::PartnerInput {
+            name: "漳州九龙江电子有限公司".into(),
+            source_kind: "offline_event".into(),
+            status: "prospect".into(),
+            ..Default::default()
+        };
+        channeldesk::partners::create(&desk, &input, false).await.expect("partner");
+        let ex = channeldesk::share::export(
+            &desk,
+            &channeldesk::share::ExportScope::All,
+            None,
+            &channeldesk::share::Progress::silent(),
+        )
+        .await
+        .expect("export");
+        desk.close().await;
+        std::fs::write(&bundle, &ex.bytes).expect("bundle");
+    }
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        desk.close().await;
+    };
+    let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())];
+    let Some((s, _)) = start_with(prepare, "#sign-in-form", &env).await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("[data-nav=data]").await;
+    let started = Instant::now();
+    let mut second = Command::new(app_binary())
+        .arg("--data-dir")
+        .arg(&s.data_dir)
+        .arg(bundle.file_name().expect("name"))
+        .current_dir(files.path())
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("second start");
+    let code = loop {
+        if let Some(st) = second.try_wait().expect("wait") {
+            break st.code();
+        }
+        if started.elapsed() > WAIT {
+            let _ = second.kill();
+            let _ = second.wait();
+            panic!("the second start did not hand over and end");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(code, Some(0), "the second start ends quietly after handing over");
+    s.wait_text("#share-inbox", "九龙江线索.cdbundle").await;
+    s.wait_text("#share-kinds tr[data-kind=partner]", "合作伙伴").await;
+    assert_eq!(s.text("#share-kinds tr[data-kind=partner] td:nth-child(2)").await.trim(), "1");
+    assert!(
+        s.data_dir.join("exchange").join("九龙江线索.cdbundle").is_file(),
+        "copied into the exchange folder"
+    );
+    s.close().await;
 }

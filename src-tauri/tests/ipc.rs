@@ -341,9 +341,9 @@ fn guard(cmd: &str) -> Option<&'static str> {
         "users_accounts" | "users_create" | "users_update" => "user_manage",
         "settings_set_idle_minutes" => "settings_manage",
         "recovery_kit_save" => "recovery_kit",
-        "share_export" | "share_save_copy" | "share_inbox" | "share_pick" | "share_open" | "share_apply"
-        | "share_conflicts" | "share_resolve" | "share_peers" | "backup_page" | "backup_now"
-        | "backup_check" => "data_exchange",
+        "share_export" | "share_save_copy" | "share_inbox" | "share_pick" | "share_take_opened"
+        | "share_open" | "share_apply" | "share_conflicts" | "share_resolve" | "share_peers"
+        | "backup_page" | "backup_now" | "backup_check" => "data_exchange",
         "backup_keep_set" => "settings_manage",
         "sheet_export" => "partner_read",
         "sheet_read" | "sheet_import" => "partner_write",

@@ -295,6 +295,9 @@ async function importTab(box, onConflicts) {
     progress.el,
     preview);
   await loadInbox();
+  // A bundle double-clicked in the file manager goes straight to its preview.
+  const opened = await api.shareTakeOpened();
+  if (opened) { await loadInbox(); await open(opened, null); }
 }
 
 /** A stored value as people read it. @param {unknown} v */

@@ -19,7 +19,7 @@ import { toast } from '../components/toast.js';
 export function field(name, label, attrs = {}) {
   return h('div', { class: 'field' },
     h('label', { for: `g-${name}` }, label),
-    h('input', { id: `g-${name}`, name, dataset: { field: name }, autocomplete: 'off', ...attrs }),
+    h('input', { id: `g-${name}`, name, autocomplete: 'off', ...attrs, dataset: { field: name, ...(attrs.dataset || {}) } }),
     h('div', { class: 'field-error', dataset: { for: name }, 'aria-live': 'polite' }));
 }
 
@@ -76,7 +76,7 @@ export async function gateView(box, state, status) {
       h('p', { class: 'muted small' }, t('recovery.where', { dir: status?.data_dir || '' })),
       h('details', { class: 'small' }, h('summary', null, t('failure.details')), h('pre', { class: 'mono' }, failure.message)),
       error,
-      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'failure-retry', autofocus: true }, t('failure.retry'))));
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'failure-retry', dataset: { autofocus: '1' } }, t('failure.retry'))));
   } else if (state === 'recovery') {
     const reason = status?.recovery || 'missing_key';
     form = h('form', { id: 'recovery-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
@@ -90,7 +90,7 @@ export async function gateView(box, state, status) {
       h('p', null, t(`recovery.reason.${reason}`)),
       h('p', { class: 'muted small' }, t('recovery.where', { dir: status?.data_dir || '' })),
       error,
-      field('recovery_key', t('field.recovery_key'), { class: 'mono', placeholder: 'XXXXX-XXXXX-…', autofocus: true }),
+      field('recovery_key', t('field.recovery_key'), { class: 'mono', placeholder: 'XXXXX-XXXXX-…', dataset: { autofocus: '1' } }),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'recovery-open' }, t('recovery.open'))),
       h('p', { class: 'muted small' }, t('recovery.untouched')));
   } else if (state === 'setup') {
@@ -111,7 +111,7 @@ export async function gateView(box, state, status) {
       h('h1', null, t('setup.title')),
       h('p', null, t('setup.intro')),
       error,
-      field('display_name', t('field.display_name'), { autofocus: true }),
+      field('display_name', t('field.display_name'), { dataset: { autofocus: '1' } }),
       field('login', t('field.login'), { autocapitalize: 'off', spellcheck: 'false' }),
       field('password', t('field.password'), { type: 'password', autocomplete: 'new-password' }),
       field('password_again', t('field.password_again'), { type: 'password', autocomplete: 'new-password' }),
@@ -131,7 +131,7 @@ export async function gateView(box, state, status) {
     } },
       h('h1', null, t('sign_in.title')),
       error,
-      field('login', t('field.login'), { autofocus: true, autocapitalize: 'off', spellcheck: 'false' }),
+      field('login', t('field.login'), { dataset: { autofocus: '1' }, autocapitalize: 'off', spellcheck: 'false' }),
       field('password', t('field.password'), { type: 'password', autocomplete: 'current-password' }),
       h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'sign-in' }, t('sign_in.submit'))));
   }
@@ -141,7 +141,7 @@ export async function gateView(box, state, status) {
         t('app.name') !== 'ChannelDesk' && h('span', { class: 'muted' }, ' ChannelDesk')),
       languageSwitch()),
     form));
-  /** @type {HTMLInputElement | null} */ (form.querySelector('[autofocus]'))?.focus();
+  /** @type {HTMLInputElement | null} */ (form.querySelector('[data-autofocus]'))?.focus();
   return {};
 }
 

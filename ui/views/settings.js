@@ -114,7 +114,10 @@ export async function settingsView(main) {
           ...row('settings.device_code', status.device?.short_code || ''),
           ...row('settings.device_id', status.device?.id || ''),
           ...row('settings.data_dir', status.data_dir),
+          ...row('settings.log_dir', status.log_dir),
           ...row('settings.encryption', t('settings.encryption_on')),
-          ...row('settings.version', status.version)))));
+          ...row('settings.version', status.version),
+          ...row('settings.build_date', status.build_date),
+          ...row('settings.platform', status.platform)))));
   return {};
 }

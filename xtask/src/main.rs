@@ -6,9 +6,12 @@
 //!   `docs/benchmarks.md` (with `--report-only`, from the last run's figures).
 //! - `screenshots`: the end-to-end run, writing its screenshots into `docs/screenshots/`.
 //! - `setup`: only install what the others need (Linux packages, tauri-driver, TypeScript).
+//! - `dist [--windows] [--linux] [--check]`: the installers into `dist/` (see `dist.rs`).
 //!
 //! On Linux the set-up installs missing Debian packages with apt-get (printing the command)
 //! and tools into `~/.cache/channeldesk/tools`; nothing is installed into the clone.
+
+mod dist;
 
 use std::env;
 use std::path::{Path, PathBuf};
@@ -45,9 +48,11 @@ fn main() -> ExitCode {
         Some("bench") => bench(args.iter().any(|a| a == "--report-only")),
         Some("screenshots") => screenshots(),
         Some("setup") => setup(true).map(|_| ()),
-        _ => {
-            Err("usage: cargo xtask run [--demo [N]] [--release] | test | bench | screenshots | setup".into())
-        }
+        Some("dist") => dist::dist(&args[1..]),
+        _ => Err(
+            "usage: cargo xtask run [--demo [N]] [--release] | test | bench | screenshots | setup | dist [--windows] [--linux] [--check]"
+                .into(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -60,7 +65,7 @@ fn main() -> ExitCode {
 
 /// The workspace root, found from the current folder at run time (a build cache shared by
 /// several clones may hand one clone's xtask binary to another).
-fn root() -> PathBuf {
+pub(crate) fn root() -> PathBuf {
     let start = env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     for dir in start.ancestors() {
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
@@ -76,7 +81,7 @@ fn cache_dir() -> PathBuf {
     PathBuf::from(home).join(".cache").join("channeldesk")
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
     c
@@ -86,7 +91,7 @@ fn cargo() -> Command {
 /// its database key in the kernel keyring (keyutils); a login session usually has a usable
 /// session keyring, but sandboxes and CI runners often do not. Keys are linked to the user's
 /// persistent keyring, so a key stored in one run is found by the next.
-fn cargo_with_keyring() -> Command {
+pub(crate) fn cargo_with_keyring() -> Command {
     if cfg!(target_os = "linux") && have("keyctl", "--version") {
         let mut c = Command::new("keyctl");
         c.args(["session", "-"]).arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
@@ -97,24 +102,24 @@ fn cargo_with_keyring() -> Command {
     }
 }
 
-fn status(mut cmd: Command, what: &str) -> Result {
+pub(crate) fn status(mut cmd: Command, what: &str) -> Result {
     eprintln!("xtask: {what}");
     let st = cmd.status().map_err(|e| format!("{what}: {e}"))?;
     if st.success() { Ok(()) } else { Err(format!("{what} failed ({st})")) }
 }
 
-fn have(cmd: &str, arg: &str) -> bool {
+pub(crate) fn have(cmd: &str, arg: &str) -> bool {
     Command::new(cmd).arg(arg).stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success())
 }
 
 /// What the set-up found or installed.
-struct Tools {
+pub(crate) struct Tools {
     tauri_driver: Option<PathBuf>,
     tsc: Option<PathBuf>,
 }
 
 /// Installs what is missing. `full` also installs the test tools.
-fn setup(full: bool) -> Result<Tools> {
+pub(crate) fn setup(full: bool) -> Result<Tools> {
     if cfg!(target_os = "linux") {
         install_debian_packages(full)?;
     }
@@ -159,8 +164,14 @@ fn install_debian_packages(full: bool) -> Result {
         .copied()
         .filter(|p| full || !matches!(*p, "webkit2gtk-driver" | "poppler-utils" | "qpdf" | "xvfb" | "xauth"))
         .collect();
+    install_packages(&wanted)
+}
+
+/// Installs the Debian packages of `wanted` that are missing (printing the apt-get command).
+pub(crate) fn install_packages(wanted: &[&str]) -> Result {
     let missing: Vec<&str> = wanted
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|p| {
             let out = Command::new("dpkg-query").args(["-W", "-f=${Status}", p]).output();
             !out.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
@@ -208,7 +219,7 @@ fn run(args: &[String]) -> Result {
 }
 
 /// A virtual display for the window tests when there is none (Linux without a desktop).
-struct Display(Option<Child>);
+pub(crate) struct Display(Option<Child>);
 
 impl Drop for Display {
     fn drop(&mut self) {
@@ -219,7 +230,7 @@ impl Drop for Display {
     }
 }
 
-fn virtual_display() -> Result<(Display, Option<String>)> {
+pub(crate) fn virtual_display() -> Result<(Display, Option<String>)> {
     if !cfg!(target_os = "linux") || env::var_os("DISPLAY").is_some() {
         return Ok((Display(None), None));
     }
@@ -264,7 +275,7 @@ fn virtual_display() -> Result<(Display, Option<String>)> {
 
 /// Environment for test runs: the tools on PATH, a display, end-to-end tests made mandatory
 /// where the set-up installed their tools.
-fn test_env(c: &mut Command, tools: &Tools, display: &Option<String>) {
+pub(crate) fn test_env(c: &mut Command, tools: &Tools, display: &Option<String>) {
     if let Some(driver) = &tools.tauri_driver {
         c.env("CHANNELDESK_TAURI_DRIVER", driver);
         if cfg!(target_os = "linux") {
@@ -284,6 +295,7 @@ fn test() -> Result {
     let mut c = cargo();
     c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
     status(c, "cargo clippy -D warnings")?;
+    windows_check()?;
 
     let (_display, display) = virtual_display()?;
     let mut c = cargo_with_keyring();
@@ -308,6 +320,29 @@ fn test() -> Result {
     status(c, "tsc --noEmit over ui/")?;
     eprintln!("xtask: all checks passed");
     Ok(())
+}
+
+/// Keeps the Windows program compiling: `cargo clippy` of the workspace for
+/// x86_64-pc-windows-gnu with mingw-w64 (Linux only; the target and the cross compiler are
+/// installed when missing).
+fn windows_check() -> Result {
+    if !cfg!(target_os = "linux") {
+        eprintln!("xtask: skipping the Windows cross-check (it runs on Linux, with mingw-w64)");
+        return Ok(());
+    }
+    install_packages(&["gcc-mingw-w64-x86-64"])?;
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("x86_64-pc-windows-gnu"));
+    if !installed {
+        let mut c = Command::new("rustup");
+        c.args(["target", "add", "x86_64-pc-windows-gnu"]);
+        status(c, "rustup target add x86_64-pc-windows-gnu")?;
+    }
+    let mut c = cargo();
+    c.args(["clippy", "--workspace", "--target", "x86_64-pc-windows-gnu", "--", "-D", "warnings"]);
+    status(c, "cargo clippy --target x86_64-pc-windows-gnu (the Windows program compiles)")
 }
 
 fn screenshots() -> Result {

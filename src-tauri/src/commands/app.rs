@@ -16,7 +16,15 @@ use tauri::{AppHandle, Runtime, State};
 #[derive(Debug, Serialize)]
 pub struct AppStatus {
     pub version: &'static str,
+    /// The day the program was built.
+    pub build_date: &'static str,
+    /// The operating system and processor it was built for (`windows x86_64`).
+    pub platform: String,
     pub data_dir: String,
+    /// Where the log is written (`logs/` in the data folder).
+    pub log_dir: String,
+    /// The file name of a bundle opened from the file manager, waiting for its preview.
+    pub opened_bundle: Option<String>,
     /// Set when the recovery key is needed to open the data.
     pub recovery: Option<RecoveryReason>,
     /// Set when the data folder could not be opened at all (`{code, message}`).
@@ -35,7 +43,11 @@ pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus> {
     };
     Ok(AppStatus {
         version: env!("CARGO_PKG_VERSION"),
+        build_date: crate::BUILD_DATE,
+        platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
         data_dir: shell.dir.display().to_string(),
+        log_dir: crate::paths::log_dir(&shell.dir).display().to_string(),
+        opened_bundle: shell.opened_name(),
         recovery: shell.recovery(),
         failure: shell.failure(),
         device: desk.as_ref().map(|d| d.device().clone()),

@@ -163,6 +163,25 @@ pub async fn share_pick<R: Runtime>(app: AppHandle<R>, shell: State<'_, Shell>) 
     Ok(Some(name))
 }
 
+/// Brings the bundle opened from the file manager (double-click, or a second start with a
+/// file) into the exchange folder; its name, or `None` when there is none waiting.
+#[tauri::command]
+pub async fn share_take_opened(shell: State<'_, Shell>) -> Result<Option<String>> {
+    let desk = shell.desk().await?;
+    desk.require(channeldesk::access::Action::DataExchange)?;
+    let Some(path) = shell.take_opened() else { return Ok(None) };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .ok_or_else(|| Error::field("file", "unknown"))?;
+    let dir = exchange_dir(&desk);
+    std::fs::create_dir_all(&dir)?;
+    if path.parent() != Some(dir.as_path()) {
+        std::fs::copy(&path, dir.join(&name))?;
+    }
+    Ok(Some(name))
+}
+
 /// Reads and checks a bundle of the exchange folder and previews its import (nothing is
 /// written); the bundle stays staged for [`share_apply`].
 #[tauri::command]
