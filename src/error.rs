@@ -72,6 +72,11 @@ pub enum Error {
     /// entry, row or value for logs and for the person who sent the file.
     #[error("import ({reason}): {detail}")]
     Import { reason: &'static str, detail: String },
+    /// An update package refused before anything was replaced: `reason` is `signature`
+    /// (missing, malformed or not matching the package), `untrusted_key`, `not_newer`,
+    /// `wrong_platform`, `manifest` or `download`.
+    #[error("update ({reason}): {detail}")]
+    Update { reason: &'static str, detail: String },
     /// The person cancelled a long operation; nothing was written.
     #[error("cancelled")]
     Cancelled,
@@ -96,6 +101,7 @@ impl Error {
             Error::Storage(_) => "storage",
             Error::Document(_) => "document",
             Error::Import { .. } => "import",
+            Error::Update { .. } => "update",
             Error::Cancelled => "cancelled",
             Error::Gate { .. } => "gate",
         }
@@ -166,6 +172,7 @@ impl From<&Error> for ErrorPayload {
             Error::Import { reason, detail } => {
                 (vec![FieldError::new(detail.clone(), reason)], vec![], Some(reason.to_string()))
             }
+            Error::Update { reason, .. } => (vec![], vec![], Some(reason.to_string())),
             _ => (vec![], vec![], None),
         };
         let retry_after = match e {

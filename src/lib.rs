@@ -34,6 +34,7 @@ pub mod secrets;
 pub mod settings;
 pub mod share;
 pub mod sheets;
+pub mod updates;
 pub mod users;
 pub mod validate;
 pub mod vault;

@@ -528,6 +528,18 @@ export const shareSaveCopy = (fileName) => call('share_save_copy', { fileName })
 export const shareInbox = () => call('share_inbox');
 /** Brings a chosen bundle into the exchange folder. @returns {Promise<string | null>} */
 export const sharePick = () => call('share_pick');
+/**
+ * A verified update package kept for installing (`commands/updates.rs` StagedUpdate).
+ * @typedef {import('./bindings/VerifiedUpdate').VerifiedUpdate & { file_name: string }} StagedUpdate
+ */
+/** @param {string} source @returns {Promise<Settings>} */
+export const updateSourceSet = (source) => call('update_source_set', { source });
+/** @returns {Promise<StagedUpdate | null>} */
+export const updateCheck = () => call('update_check');
+/** @returns {Promise<StagedUpdate | null>} */
+export const updateFromFile = () => call('update_from_file');
+/** @param {string} fileName @returns {Promise<void>} */
+export const updateInstall = (fileName) => call('update_install', { fileName });
 /** The bundle opened from the file manager, brought into the exchange folder. @returns {Promise<string | null>} */
 export const shareTakeOpened = () => call('share_take_opened');
 /** @param {string} fileName @param {string | null} passphrase @param {(m: ProgressMsg) => void} onProgress @returns {Promise<SharePreview>} */

@@ -344,7 +344,9 @@ fn guard(cmd: &str) -> Option<&'static str> {
         "share_export" | "share_save_copy" | "share_inbox" | "share_pick" | "share_take_opened"
         | "share_open" | "share_apply" | "share_conflicts" | "share_resolve" | "share_peers"
         | "backup_page" | "backup_now" | "backup_check" => "data_exchange",
-        "backup_keep_set" => "settings_manage",
+        "backup_keep_set" | "update_source_set" | "update_check" | "update_from_file" | "update_install" => {
+            "settings_manage"
+        }
         "sheet_export" => "partner_read",
         "sheet_read" | "sheet_import" => "partner_write",
         "backup_restore" => "backup_restore",
@@ -393,6 +395,8 @@ fn args(cmd: &str) -> Value {
     let p = json!({ "name": "角色测试公司", "source_kind": "online", "status": "prospect" });
     match cmd {
         "partners_list" => json!({ "query": {} }),
+        "update_source_set" => json!({ "source": "" }),
+        "update_install" => json!({ "fileName": "none.exe" }),
         "partners_get"
         | "partners_delete"
         | "partners_restore"
@@ -588,6 +592,7 @@ fn every_command_against_every_role() {
                         | "kiosk_start"
                         | "agreement_save_pdf"
                         | "share_pick"
+                        | "update_from_file"
                 )
             {
                 skipped += 1; // would open a dialog or leave the session; allowed paths are tested elsewhere
@@ -791,4 +796,61 @@ fn a_pdf_to_verify_travels_as_raw_bytes() {
     let found = verify(ours.into_bytes()).expect("verified");
     assert_eq!(found["number"], a["number"]);
     assert_eq!((found["version_no"].as_i64(), found["is_signed_version"].as_bool()), (Some(1), Some(false)));
+}
+
+/// Updates from the company's update source (issue 19): a package whose signature does not
+/// come from the release key this program trusts, or whose bytes were changed after signing,
+/// is refused by its reason and nothing is kept; an empty source and bad addresses are named.
+#[test]
+fn updates_are_refused_unless_signed_by_the_release_key() {
+    let s = shell();
+    let err = call(&s.main, "update_check", json!({})).expect_err("no source yet");
+    assert_eq!(err["fields"][0]["field"], "update_source");
+    let err =
+        call(&s.main, "update_source_set", json!({ "source": "updates.example" })).expect_err("not a URL");
+    assert_eq!(err["fields"][0]["rule"], "url_or_path");
+
+    let dir = tempfile::tempdir().expect("temp");
+    let package = vec![0x4d, 0x5a, 1, 2, 3, 4, 5, 6, 7, 8];
+    let platform = channeldesk::updates::platform();
+    let someone = minisign::KeyPair::generate_unencrypted_keypair().expect("key");
+    let signed = |bytes: &[u8]| {
+        minisign::sign(
+            Some(&someone.pk),
+            &someone.sk,
+            std::io::Cursor::new(bytes.to_vec()),
+            Some(&channeldesk::updates::trusted_comment("99.0.0", &platform)),
+            None,
+        )
+        .expect("sign")
+        .to_string()
+    };
+    std::fs::write(dir.path().join("ChannelDesk-99.0.0-setup.bin"), &package).expect("package");
+    let manifest = |sig: &str| {
+        json!({ "version": "99.0.0", "notes": "", "platforms": { platform.clone(): {
+            "url": "ChannelDesk-99.0.0-setup.bin", "signature": sig } } })
+    };
+    let latest = dir.path().join("latest.json");
+    std::fs::write(&latest, manifest(&signed(&package)).to_string()).expect("manifest");
+    let settings = call(&s.main, "update_source_set", json!({ "source": latest.display().to_string() }))
+        .expect("source");
+    assert_eq!(settings["update_source"], latest.display().to_string());
+    let err = call(&s.main, "update_check", json!({})).expect_err("foreign key");
+    assert_eq!((err["code"].as_str(), err["kind"].as_str()), (Some("update"), Some("untrusted_key")));
+    // Signed, then changed: the signature does not hold.
+    std::fs::write(dir.path().join("ChannelDesk-99.0.0-setup.bin"), b"MZ tampered").expect("tamper");
+    let err = call(&s.main, "update_check", json!({})).expect_err("tampered");
+    assert_eq!(err["code"], "update");
+    assert!(matches!(err["kind"].as_str(), Some("signature" | "untrusted_key")), "{err}");
+    std::fs::write(&latest, manifest("garbage").to_string()).expect("manifest");
+    let err = call(&s.main, "update_check", json!({})).expect_err("garbage signature");
+    assert_eq!(err["kind"], "signature");
+    std::fs::write(&latest, "{ not json").expect("manifest");
+    assert_eq!(call(&s.main, "update_check", json!({})).expect_err("bad manifest")["kind"], "manifest");
+    let kept = s._dir.path().join("updates");
+    assert!(!kept.exists() || std::fs::read_dir(&kept).expect("dir").next().is_none(), "nothing kept");
+    // Only kept, verified packages can be started, by name inside updates/.
+    let err =
+        call(&s.main, "update_install", json!({ "fileName": "../channeldesk.sqlite3" })).expect_err("path");
+    assert_eq!(err["fields"][0]["field"], "file_name");
 }

@@ -9,7 +9,8 @@
 ; - Checks for the Microsoft Edge WebView2 runtime the window needs and says how to get it.
 ; - The uninstaller keeps the data folder (%LOCALAPPDATA%\com.channeldesk.desk) unless the
 ;   person ticks "delete my data" (silently: /DELETEDATA).
-; - Silent install and uninstall with /S, for IT departments.
+; - Silent install and uninstall with /S, for IT departments; /S /RESTART is how the program
+;   installs a verified update (waits for the program to close, then starts it again).
 ;
 ; Defines given by the xtask: VERSION (x.y.z), STAGE (folder with the files to install),
 ; OUTFILE (the installer to write), and WEBVIEW2_DLL when WebView2Loader.dll ships beside the
@@ -88,6 +89,7 @@ LangString Running ${LANG_SIMPCHINESE} "渠道商务台正在运行。请先关�
 LangString Running ${LANG_ENGLISH} "ChannelDesk is running. Close it, then choose Retry."
 
 Var DeleteData
+Var Tries
 
 Function .onInit
   ${IfNot} ${RunningX64}
@@ -135,10 +137,18 @@ FunctionEnd
 Section "!$(SecProgram)" SecProgram
   SectionIn RO
   SetOutPath "$INSTDIR"
+  StrCpy $Tries 0
   retry:
   ClearErrors
   File "${STAGE}\channeldesk.exe"
   ${If} ${Errors}
+    ; An update started by the program itself: give it up to 30 s to close.
+    ${If} ${Silent}
+    ${AndIf} $Tries < 60
+      IntOp $Tries $Tries + 1
+      Sleep 500
+      Goto retry
+    ${EndIf}
     MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(Running)" /SD IDCANCEL IDRETRY retry
     Abort
   ${EndIf}
@@ -179,6 +189,14 @@ Section "!$(SecProgram)" SecProgram
   WriteRegDWORD HKCU "${UNINSTALL_KEY}" "EstimatedSize" $0
 
   Call CheckWebView2
+
+  ; An update installed from inside the program (/S /RESTART) starts it again.
+  ${GetParameters} $R0
+  ClearErrors
+  ${GetOptions} $R0 "/RESTART" $R1
+  ${IfNot} ${Errors}
+    Exec '"$INSTDIR\channeldesk.exe"'
+  ${EndIf}
 SectionEnd
 
 Section "$(SecDesktop)" SecDesktop

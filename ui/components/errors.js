@@ -47,6 +47,7 @@ export function errorText(e) {
     if (e.code === 'conflict' && e.kind) return t(`conflict.${e.kind}`);
     if (e.code === 'gate') return gateText(e);
     if (e.code === 'import' && e.kind) return t(`import.${e.kind}`, { detail: e.fields[0]?.field || '' });
+    if (e.code === 'update' && e.kind) return t(`update.refused.${e.kind}`);
     return t(`error.${e.code}`);
   }
   return t('error.storage');

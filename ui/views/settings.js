@@ -61,6 +61,40 @@ export async function settingsView(main) {
     field('award_categories', t('field.award_categories'), { value: awardCategories.join(', ') }),
     h('button', { type: 'submit' }, t('action.save')));
 
+  const updateOut = h('div', { id: 'update-result', role: 'status' });
+  /** @param {api.StagedUpdate | null} u */
+  const showUpdate = (u) => replace(updateOut, u
+    ? h('div', { class: 'notice' },
+        h('p', null, t('update.verified', { version: u.version })),
+        u.notes ? h('p', { class: 'small' }, u.notes) : null,
+        h('p', { class: 'mono small' }, `SHA-256 ${u.sha256}`),
+        h('button', { type: 'button', class: 'primary', id: 'update-install', onClick: async () => {
+          try { await api.updateInstall(u.file_name); } catch (e) { toast(errorText(e), { kind: 'error' }); }
+        } }, t('update.install')))
+    : h('p', { class: 'muted' }, t('update.newest', { version: status?.version || '' })));
+  const updateError = h('div', { class: 'error-box', role: 'alert', hidden: true });
+  const updateForm = h('form', { id: 'update-form', class: 'inline-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
+    e.preventDefault();
+    clearFieldErrors(updateForm);
+    updateError.hidden = true;
+    replace(updateOut);
+    try {
+      await api.updateSourceSet(value(updateForm, 'update_source'));
+      await refreshSession();
+      if (value(updateForm, 'update_source')) showUpdate(await api.updateCheck());
+    } catch (err) { showError(updateForm, updateError, err); }
+  } },
+    updateError,
+    field('update_source', t('field.update_source'), { value: session.status?.settings?.update_source || '', placeholder: 'https://… / \\\\server\\share\\latest.json' }),
+    h('button', { type: 'submit' }, t('update.check')),
+    h('button', { type: 'button', id: 'update-file', onClick: async () => {
+      updateError.hidden = true;
+      try {
+        const u = await api.updateFromFile();
+        if (u) showUpdate(u);
+      } catch (err) { showError(updateForm, updateError, err); }
+    } }, t('update.from_file')));
+
   const pwError = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const pwForm = h('form', { id: 'password-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
     e.preventDefault();
@@ -96,6 +130,11 @@ export async function settingsView(main) {
         h('h2', null, t('settings.awards')),
         h('p', { class: 'muted' }, t('settings.awards_hint')),
         awardForm),
+      can('settings_manage') && h('section', { class: 'card', id: 'update-card' },
+        h('h2', null, t('update.title')),
+        h('p', { class: 'muted' }, t('update.hint')),
+        updateForm,
+        updateOut),
       can('recovery_kit') && h('section', { class: 'card' },
         h('h2', null, t('kit.title')),
         h('p', { class: 'muted' }, t('kit.body')),

@@ -14,4 +14,5 @@ pub mod relationship;
 pub mod risk;
 pub mod session;
 pub mod share;
+pub mod updates;
 pub mod users;
