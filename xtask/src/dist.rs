@@ -14,6 +14,9 @@
 //!   `verify` run through the installed program, then the silent uninstaller (data kept, then
 //!   deleted with /DELETEDATA). What wine cannot do is printed.
 //!
+//! With `CHANNELDESK_UPDATE_KEY_FILE` (a minisign secret key) each installer is also signed for
+//! the program's updater and `latest.json` written beside them.
+//!
 //! Sizes go to `dist/sizes.md` (copied into docs/benchmarks.md by hand after a release run).
 
 use crate::{Result, cargo, have, root, status};
@@ -57,6 +60,9 @@ pub fn dist(args: &[String]) -> Result {
             check_windows(&setup)?;
         }
     }
+    if let Some(key) = std::env::var_os("CHANNELDESK_UPDATE_KEY_FILE") {
+        sign(&out, Path::new(&key), &version)?;
+    }
     let mut md = String::from("| package | file | installed |\n|---|---:|---:|\n");
     for (what, file, installed) in &sizes {
         md.push_str(&format!(
@@ -68,6 +74,39 @@ pub fn dist(args: &[String]) -> Result {
     std::fs::write(out.join("sizes.md"), &md).map_err(|e| e.to_string())?;
     eprintln!("xtask: dist/\n{md}");
     Ok(())
+}
+
+/// Signs each installer in `out` for the program's updater (`minisign -S`, the signed comment
+/// naming version and platform) and writes `latest.json` beside them: copy the folder to the
+/// company's update address.
+fn sign(out: &Path, key: &Path, version: &str) -> Result {
+    crate::install_packages(&["minisign"])?;
+    let mut platforms = serde_json::Map::new();
+    for (suffix, platform) in
+        [("-windows-x86_64-setup.exe", "windows-x86_64"), ("_amd64.deb", "linux-x86_64")]
+    {
+        let Some(file) = std::fs::read_dir(out)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().ends_with(suffix)))
+        else {
+            continue;
+        };
+        let mut c = Command::new("minisign");
+        c.args(["-S", "-W", "-s"])
+            .arg(key)
+            .arg("-m")
+            .arg(&file)
+            .args(["-t", &format!("channeldesk {version} {platform}")]);
+        status(c, &format!("minisign -S {}", file.display()))?;
+        let sig =
+            std::fs::read_to_string(format!("{}.minisig", file.display())).map_err(|e| e.to_string())?;
+        let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        platforms.insert(platform.into(), serde_json::json!({ "url": name, "signature": sig }));
+    }
+    let latest = serde_json::json!({ "version": version, "notes": "", "platforms": platforms });
+    write(&out.join("latest.json"), &serde_json::to_string_pretty(&latest).map_err(|e| e.to_string())?)
 }
 
 fn mib(bytes: u64) -> String {
