@@ -2230,5 +2230,19 @@ async fn a_bundle_opened_from_the_file_manager_reaches_the_running_window() {
         s.data_dir.join("exchange").join("九龙江线索.cdbundle").is_file(),
         "copied into the exchange folder"
     );
+    s.shot("data-import-opened-zh").await;
+
+    // Settings › About names the build and the folders; updates come only from a signed source.
+    s.click("[data-nav=settings]").await;
+    s.wait_text(".facts", "构建日期").await;
+    s.wait_text(".facts", &s.data_dir.join("logs").display().to_string()).await;
+    s.type_into("#update-form #g-update_source", "updates.example").await;
+    s.click("#update-form button[type=submit]").await;
+    s.wait_text("#update-form [data-for=update_source]", "网址").await;
+    let missing = files.path().join("no-such-folder").join("latest.json");
+    s.type_into("#update-form #g-update_source", &missing.display().to_string()).await;
+    s.click("#update-form button[type=submit]").await;
+    s.wait_text("#update-form .error-box", "无法取得更新").await;
+    s.shot("settings-updates-zh").await;
     s.close().await;
 }
