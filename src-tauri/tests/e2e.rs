@@ -179,6 +179,18 @@ impl Session {
         }
     }
 
+    /// Waits until the script `test` returns true.
+    async fn wait_js(&self, test: &str) {
+        let deadline = Instant::now() + WAIT;
+        while self.js(test).await != json!(true) {
+            if Instant::now() > deadline {
+                self.shot("failure").await;
+                panic!("never true: {test}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn type_into(&self, css: &str, text: &str) {
         let el = self.find(css).await;
         if let Err(e) = el.clear().await {
@@ -1339,7 +1351,8 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
         .await;
     s.click("#agreement-save").await;
     s.wait_text("#toasts", "已保存为第 2 版").await;
-    assert_eq!(s.js("return document.querySelector('#agreement-missing') === null").await, json!(true));
+    // The toast can come before the page is drawn again (a release build is that fast).
+    s.wait_js("return document.querySelector('#agreement-missing') === null").await;
     s.find("#agreement-submit").await;
     s.shot("agreement-amendment-zh").await;
     s.click(".agreement-page .facts a[href^='#/agreements/']").await;
