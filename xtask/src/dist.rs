@@ -72,6 +72,9 @@ pub fn dist(args: &[String]) -> Result {
         ));
     }
     std::fs::write(out.join("sizes.md"), &md).map_err(|e| e.to_string())?;
+    if windows && linux {
+        record_sizes(&md)?;
+    }
     eprintln!("xtask: dist/\n{md}");
     Ok(())
 }
@@ -685,4 +688,26 @@ fn wait_gone(p: &Path) -> Result {
 
 fn channeldesk_db_file() -> &'static str {
     "channeldesk.sqlite3"
+}
+
+/// Start and end of the package sizes in docs/benchmarks.md (kept by `cargo xtask bench`).
+pub const SIZES_BEGIN: &str = "<!-- package sizes: cargo xtask dist -->";
+pub const SIZES_END: &str = "<!-- /package sizes -->";
+
+/// Writes the sizes of a full `dist` run into docs/benchmarks.md.
+fn record_sizes(table: &str) -> Result {
+    let path = root().join("docs/benchmarks.md");
+    let doc = std::fs::read_to_string(&path).unwrap_or_default();
+    let block = format!(
+        "{SIZES_BEGIN}\n## Installers (`cargo xtask dist`, release profile: strip, fat LTO, one codegen unit)\n\n\
+         Measured {}. Aim: Windows installer ≤ 15 MB.\n\n{table}{SIZES_END}\n",
+        crate::today()
+    );
+    let doc = match (doc.find(SIZES_BEGIN), doc.find(SIZES_END)) {
+        (Some(a), Some(b)) if b > a => {
+            format!("{}{block}{}", &doc[..a], doc[b + SIZES_END.len()..].trim_start_matches('\n'))
+        }
+        _ => format!("{}\n{block}", doc.trim_end()),
+    };
+    write(&path, &doc)
 }

@@ -396,7 +396,14 @@ fn bench(report_only: bool) -> Result {
     );
     let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
     let leads = std::fs::read_to_string(target.join("tmp/e2e/lead-save-ms.json")).ok();
-    let doc = render_benchmarks(&figures, &criterion_medians(&target), e2e.as_deref(), leads.as_deref());
+    let mut doc = render_benchmarks(&figures, &criterion_medians(&target), e2e.as_deref(), leads.as_deref());
+    // The installer sizes come from `cargo xtask dist`; kept as they are.
+    let old = std::fs::read_to_string(root().join("docs/benchmarks.md")).unwrap_or_default();
+    if let (Some(a), Some(b)) = (old.find(dist::SIZES_BEGIN), old.find(dist::SIZES_END)) {
+        doc.push('\n');
+        doc.push_str(&old[a..b + dist::SIZES_END.len()]);
+        doc.push('\n');
+    }
     std::fs::write(root().join("docs/benchmarks.md"), doc).map_err(|e| e.to_string())?;
     eprintln!("xtask: wrote docs/benchmarks.md");
     Ok(())
@@ -505,4 +512,13 @@ fn render_benchmarks(
         ));
     }
     s
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, from `date`.
+pub(crate) fn today() -> String {
+    Command::new("date")
+        .args(["-u", "+%Y-%m-%d"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default()
 }
