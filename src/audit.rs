@@ -513,8 +513,9 @@ async fn write_csv(
     let mut n = 0u64;
     let mut rows = qb.build_query_as::<ChainRow>().fetch(desk.pool());
     while let Some(r) = rows.try_next().await? {
-        csv.write_record([
-            r.seq.to_string().as_str(),
+        let seq = r.seq.to_string();
+        let cells = [
+            seq.as_str(),
             &r.at,
             &r.user_id,
             &r.user_name,
@@ -525,8 +526,8 @@ async fn write_csv(
             &r.changes,
             r.prev_hash.as_deref().unwrap_or(""),
             r.hash.as_deref().unwrap_or(""),
-        ])
-        .map_err(csv_err)?;
+        ];
+        csv.write_record(cells.iter().map(|c| crate::csvfile::neutralise(c.as_bytes()))).map_err(csv_err)?;
         n += 1;
     }
     csv.flush()?;

@@ -301,30 +301,49 @@ async fn wait_for(desk: &Desk, login: &str) -> Result<u64> {
     Ok(wait.saturating_sub(passed))
 }
 
-async fn note_failure(desk: &Desk, login: &str) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO sign_in_failure (login, failures, last_at) VALUES (?, 1, ?)
-         ON CONFLICT(login) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at",
+/// Reserves an attempt for `login` before its password is hashed: counted as a failure until
+/// it succeeds, in one statement (atomic across the window, the command line and parallel
+/// calls), and refused without counting while the login must wait. `false` when throttled.
+async fn reserve_attempt(desk: &Desk, login: &str) -> Result<bool> {
+    let reserved: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO sign_in_failure (login, failures, last_at) VALUES (?1, 1, ?2)
+         ON CONFLICT(login) DO UPDATE SET failures = failures + 1, last_at = excluded.last_at
+         WHERE sign_in_failure.failures < ?3
+            OR unixepoch(excluded.last_at, 'subsec') - unixepoch(sign_in_failure.last_at, 'subsec') + 0.001
+               >= min(?4, 1 << min(sign_in_failure.failures - ?3, 20))
+         RETURNING failures",
     )
     .bind(login)
     .bind(rfc3339(desk.now()))
-    .execute(desk.pool())
+    .bind(FREE_ATTEMPTS)
+    .bind(MAX_WAIT_SECONDS as i64)
+    .fetch_optional(desk.pool())
     .await?;
-    Ok(())
+    Ok(reserved.is_some())
 }
 
 /// Checks `login`'s password with throttling; the user on success. A wrong login and a wrong
 /// password give the same `password` field error.
 async fn verify(desk: &Desk, login: &str, password: &str) -> Result<UserRow> {
+    verify_where(desk, login, password, |_| true).await
+}
+
+/// [`verify`], where a user `allowed` refuses is answered exactly as a wrong password (the
+/// kiosk exit must not tell a right password of a user who may not leave it).
+async fn verify_where(
+    desk: &Desk,
+    login: &str,
+    password: &str,
+    allowed: impl Fn(&UserRow) -> bool,
+) -> Result<UserRow> {
     let login = login.trim();
-    let wait = wait_for(desk, login).await?;
-    if wait > 0 {
-        return Err(Error::Throttled { retry_after: wait });
+    if !reserve_attempt(desk, login).await? {
+        return Err(Error::Throttled { retry_after: wait_for(desk, login).await?.max(1) });
     }
     let row = find_row(desk.pool(), login).await?;
     let ok = match &row {
         Some(r) if r.disabled == 0 => {
-            r.password_hash.as_deref().is_some_and(|h| password_matches(password, h))
+            r.password_hash.as_deref().is_some_and(|h| password_matches(password, h)) && allowed(r)
         }
         _ => {
             // Same work as a real check, so a missing login is not told apart by its speed.
@@ -333,7 +352,7 @@ async fn verify(desk: &Desk, login: &str, password: &str) -> Result<UserRow> {
         }
     };
     if !ok {
-        note_failure(desk, login).await?;
+        // The reserved attempt stays counted.
         return Err(Error::field("password", "wrong"));
     }
     sqlx::query("DELETE FROM sign_in_failure WHERE login = ?").bind(login).execute(desk.pool()).await?;
@@ -422,11 +441,11 @@ pub async fn kiosk_exit(desk: &Desk, login: &str, password: &str) -> Result<Sess
     if !matches!(desk.session(), Session::Kiosk { .. }) {
         return Err(Error::Forbidden("not_kiosk".into()));
     }
-    let row = verify(desk, login, password).await?;
+    let row = verify_where(desk, login, password, |r| {
+        crate::access::any_allows(&r.session_user().roles, Action::KioskStart)
+    })
+    .await?;
     let user = row.session_user();
-    if !crate::access::any_allows(&user.roles, Action::KioskStart) {
-        return Err(Error::Forbidden(Action::KioskStart.as_str().into()));
-    }
     desk.set_session(Session::Active(user));
     record_session(desk, "kiosk_exit", &row.id).await?;
     Ok(desk.session_info())

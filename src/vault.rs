@@ -102,6 +102,7 @@ pub async fn open(dir: &Path, keychain: &Keychain) -> Result<Unlock> {
 /// [`open`] with a chosen clock.
 pub async fn open_with_clock(dir: &Path, keychain: &Keychain, clock: Arc<dyn Clock>) -> Result<Unlock> {
     std::fs::create_dir_all(dir)?;
+    make_private(dir)?;
     let files = Files { dir: dir.to_path_buf() };
     finish_interrupted_conversion(&files)?;
     let restored = crate::backup::apply_pending(dir, clock.now())?;
@@ -293,5 +294,21 @@ async fn convert(files: &Files, keychain: &Keychain) -> Result<()> {
     }
     std::fs::rename(&target, files.db())?;
     remove_with_sidecars(&files.plain_old())?;
+    Ok(())
+}
+
+/// Keeps the data folder to its owner: mode 0700 on Unix, so no other account of the
+/// computer can list or read anything in it (the database, backups, prints, the recovery kit
+/// and the log alike). On Windows the per-user profile folder's ACL already does this.
+pub fn make_private(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
+        if mode != 0o700 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+    }
+    let _ = dir;
     Ok(())
 }

@@ -238,6 +238,13 @@ pub fn read(bytes: &[u8], passphrase: Option<&str>, limits: &Limits) -> Result<C
     if zip.len() > limits.max_entries {
         return Err(Error::import("too_large", format!("{} entries", zip.len())));
     }
+    // The reader keeps one entry per name: a central directory listing more entries than it
+    // kept names one twice (a second copy could hide behind the first in other tools).
+    if let Some(declared) = declared_entries(archive_bytes)
+        && declared != zip.len() as u64
+    {
+        return Err(Error::import("bad_name", format!("{declared} entries, {} names", zip.len())));
+    }
     let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let mut total = 0u64;
     for i in 0..zip.len() {
@@ -300,6 +307,16 @@ pub fn read(bytes: &[u8], passphrase: Option<&str>, limits: &Limits) -> Result<C
 }
 
 /// Whether the ZIP end-of-central-directory record is present (a cut file has lost it).
+/// The entry count the end-of-central-directory record declares (`None` for ZIP64 counts).
+fn declared_entries(bytes: &[u8]) -> Option<u64> {
+    let start = bytes.len().saturating_sub(65_557);
+    let tail = &bytes[start..];
+    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let rec = tail.get(at..at + 22)?;
+    let total = u16::from_le_bytes([rec[10], rec[11]]);
+    (total != 0xFFFF).then_some(u64::from(total))
+}
+
 fn has_end_record(bytes: &[u8]) -> bool {
     let tail = &bytes[bytes.len().saturating_sub(65_557)..];
     tail.windows(4).any(|w| w == b"PK\x05\x06")
