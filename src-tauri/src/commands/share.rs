@@ -151,16 +151,21 @@ pub async fn share_pick<R: Runtime>(app: AppHandle<R>, shell: State<'_, Shell>) 
     let Some(path) = crate::files::ask_open_path(&app, "ChannelDesk", &[EXTENSION]).await? else {
         return Ok(None);
     };
+    into_exchange(&desk, &path).map(Some)
+}
+
+/// Copies a bundle from elsewhere into the exchange folder; its name there.
+fn into_exchange(desk: &Desk, path: &std::path::Path) -> Result<String> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .ok_or_else(|| Error::field("file", "unknown"))?;
-    let dir = exchange_dir(&desk);
+    let dir = exchange_dir(desk);
     std::fs::create_dir_all(&dir)?;
     if path.parent() != Some(dir.as_path()) {
-        std::fs::copy(&path, dir.join(&name))?;
+        std::fs::copy(path, dir.join(&name))?;
     }
-    Ok(Some(name))
+    Ok(name)
 }
 
 /// Brings the bundle opened from the file manager (double-click, or a second start with a
@@ -170,16 +175,7 @@ pub async fn share_take_opened(shell: State<'_, Shell>) -> Result<Option<String>
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::DataExchange)?;
     let Some(path) = shell.take_opened() else { return Ok(None) };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .ok_or_else(|| Error::field("file", "unknown"))?;
-    let dir = exchange_dir(&desk);
-    std::fs::create_dir_all(&dir)?;
-    if path.parent() != Some(dir.as_path()) {
-        std::fs::copy(&path, dir.join(&name))?;
-    }
-    Ok(Some(name))
+    into_exchange(&desk, &path).map(Some)
 }
 
 /// Reads and checks a bundle of the exchange folder and previews its import (nothing is
