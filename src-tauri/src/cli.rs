@@ -81,15 +81,15 @@ fn parse(args: &[String]) -> Result<Args, String> {
 
 /// What `--version` prints: the program, its build, and the folders it uses on this computer.
 pub fn version_text() -> String {
-    let data = crate::paths::data_dir(None).map(|d| d.display().to_string()).unwrap_or_default();
-    let logs = crate::paths::data_dir(None).map(|d| crate::paths::log_dir(&d).display().to_string());
+    let dir = crate::paths::data_dir(None);
+    let data = dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default();
+    let logs = dir.as_ref().map(|d| crate::paths::log_dir(d).display().to_string()).unwrap_or_default();
     format!(
-        "ChannelDesk 渠道商务台 {} (built {}, {} {})\ndata folder: {data}\nlog folder: {}",
+        "ChannelDesk 渠道商务台 {} (built {}, {} {})\ndata folder: {data}\nlog folder: {logs}",
         env!("CARGO_PKG_VERSION"),
         crate::BUILD_DATE,
         std::env::consts::OS,
         std::env::consts::ARCH,
-        logs.unwrap_or_default()
     )
 }
 
@@ -215,7 +215,6 @@ async fn setup(a: &Args) -> Result<(), Failure> {
     let password = std::env::var("CHANNELDESK_PASSWORD")
         .map_err(|_| Failure::Usage("set CHANNELDESK_PASSWORD to the new administrator's password".into()))?;
     let dir = data_dir(a)?;
-    std::fs::create_dir_all(&dir).map_err(|e| Failure::Refused(Error::from(e)))?;
     let keychain = Keychain::native()?;
     let desk = match vault::open(&dir, &keychain).await? {
         Unlock::Ready(d) => *d,
@@ -228,9 +227,7 @@ async fn setup(a: &Args) -> Result<(), Failure> {
         }
         println!("data folder {} ready; administrator {login} created", dir.display());
         if let Some(file) = &a.import {
-            let bytes = read_file(file)?;
-            let pass = passphrase(a)?;
-            let incoming = share::open(&bytes, pass.as_deref(), &Limits::default())?;
+            let incoming = open_bundle(a, file)?;
             let preview = share::preview(&desk, &incoming, &printed()).await?;
             let out = share::apply(
                 &desk,
@@ -273,9 +270,7 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
         "import" => {
             sign_in(desk, a).await?;
             let file = a.file.clone().ok_or_else(|| Failure::Usage("the bundle FILE is needed".into()))?;
-            let bytes = read_file(&file)?;
-            let pass = passphrase(a)?;
-            let incoming = share::open(&bytes, pass.as_deref(), &Limits::default())?;
+            let incoming = open_bundle(a, &file)?;
             let preview = share::preview(desk, &incoming, &printed()).await?;
             println!(
                 "bundle from {} ({}) exported {}",
@@ -326,9 +321,7 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
             sign_in(desk, a).await?;
             match &a.file {
                 Some(file) => {
-                    let bytes = read_file(file)?;
-                    let pass = passphrase(a)?;
-                    let incoming = share::open(&bytes, pass.as_deref(), &Limits::default())?;
+                    let incoming = open_bundle(a, file)?;
                     let records: u64 = incoming.manifest.counts.values().sum();
                     println!(
                         "bundle ok: format {}, {} records from {}, every entry matches its SHA-256",
@@ -356,6 +349,13 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
         other => return Err(Failure::Usage(format!("unknown command: {other}"))),
     }
     Ok(())
+}
+
+/// Reads and checks a bundle file (with `--passphrase-env` when it is sealed).
+fn open_bundle(a: &Args, file: &Path) -> Result<share::Incoming, Failure> {
+    let bytes = read_file(file)?;
+    let pass = passphrase(a)?;
+    Ok(share::open(&bytes, pass.as_deref(), &Limits::default())?)
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Failure> {

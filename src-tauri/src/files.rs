@@ -1,7 +1,8 @@
-//! Native save dialogs, asked for by Rust commands (the web view has no file access).
+//! Native save dialogs, asked for by Rust commands (the web view has no file access), and the
+//! lookup of a file the window names inside one of the data folder's folders.
 
 use channeldesk::{Error, Result};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_dialog::DialogExt;
 
@@ -40,4 +41,12 @@ pub async fn ask_open_path<R: Runtime>(
         None => Ok(None),
         Some(p) => p.into_path().map(Some).map_err(|e| Error::Storage(e.to_string())),
     }
+}
+
+/// The file `name` directly inside `dir`, when `name` is a plain file name (no folder part,
+/// not hidden) and such a file exists: the window can name nothing outside `dir`.
+pub fn file_in(dir: &Path, name: &str) -> Option<PathBuf> {
+    let plain = !name.is_empty() && !name.contains(['/', '\\']) && !name.starts_with('.');
+    let path = dir.join(name);
+    (plain && path.is_file()).then_some(path)
 }

@@ -549,23 +549,20 @@ fn check_windows(setup: &Path) -> Result {
         return Err("no desktop shortcut after a default silent install".into());
     }
     report.push("desktop shortcut: yes".into());
-    let (_, assoc) = run(
-        wine(&["reg", "query", "HKCU\\Software\\Classes\\ChannelDesk.Bundle\\shell\\open\\command"]),
-        "reg query .cdbundle",
-    )?;
+    // What `reg query` prints for a key of the installed user's registry.
+    let reg = |key: &str| {
+        run(wine(&["reg", "query", &format!("HKCU\\{key}")]), &format!("reg query {key}")).map(|(_, t)| t)
+    };
+    let assoc = reg("Software\\Classes\\ChannelDesk.Bundle\\shell\\open\\command")?;
     if !assoc.contains("channeldesk.exe") {
         return Err(format!(".cdbundle association missing: {assoc}"));
     }
-    let (_, ext) =
-        run(wine(&["reg", "query", "HKCU\\Software\\Classes\\.cdbundle"]), "reg query .cdbundle class")?;
+    let ext = reg("Software\\Classes\\.cdbundle")?;
     if !ext.contains("ChannelDesk.Bundle") {
         return Err(format!(".cdbundle extension not registered: {ext}"));
     }
     report.push(".cdbundle → ChannelDesk.Bundle → channeldesk.exe \"%1\"".into());
-    let (_, uninst) = run(
-        wine(&["reg", "query", "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\ChannelDesk"]),
-        "reg query uninstall",
-    )?;
+    let uninst = reg("Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\ChannelDesk")?;
     if !uninst.contains("DisplayVersion") {
         return Err(format!("no Apps & features entry: {uninst}"));
     }
@@ -656,9 +653,7 @@ fn check_windows(setup: &Path) -> Result {
     if !data.join(channeldesk_db_file()).is_file() {
         return Err("the uninstaller deleted the data folder without being asked".into());
     }
-    let (_, assoc) =
-        run(wine(&["reg", "query", "HKCU\\Software\\Classes\\.cdbundle"]), "reg query after uninstall")?;
-    if assoc.contains("ChannelDesk.Bundle") {
+    if reg("Software\\Classes\\.cdbundle")?.contains("ChannelDesk.Bundle") {
         return Err("the uninstaller left the .cdbundle association".into());
     }
     report.push("uninstall /S: program, shortcuts, association removed; data folder kept".into());

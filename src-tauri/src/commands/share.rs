@@ -41,15 +41,9 @@ fn exchange_dir(desk: &Desk) -> PathBuf {
 
 /// A bundle file in the exchange folder, by its plain name (nothing outside the folder).
 fn exchange_file(desk: &Desk, name: &str) -> Result<PathBuf> {
-    let plain = !name.is_empty()
-        && !name.contains(['/', '\\'])
-        && !name.starts_with('.')
-        && name.ends_with(&format!(".{EXTENSION}"));
-    let path = exchange_dir(desk).join(name);
-    if !plain || !path.is_file() {
-        return Err(Error::field("file", "unknown"));
-    }
-    Ok(path)
+    crate::files::file_in(&exchange_dir(desk), name)
+        .filter(|_| name.ends_with(&format!(".{EXTENSION}")))
+        .ok_or_else(|| Error::field("file", "unknown"))
 }
 
 /// A bundle written by [`share_export`].

@@ -169,10 +169,7 @@ pub async fn update_install<R: Runtime>(
     let desk = shell.desk().await?;
     desk.require(Action::SettingsManage)?;
     let dir = updates_dir(&shell);
-    if file_name.contains(['/', '\\']) || file_name.starts_with('.') {
-        return Err(Error::field("file_name", "unknown"));
-    }
-    let path = dir.join(&file_name);
+    let path = crate::files::file_in(&dir, &file_name).ok_or_else(|| Error::field("file_name", "unknown"))?;
     let bytes = std::fs::read(&path).map_err(|_| Error::field("file_name", "unknown"))?;
     let sig = std::fs::read_to_string(dir.join(format!("{file_name}.minisig"))).map_err(|_| {
         Error::Update { reason: "signature", detail: "the kept package has no signature".into() }
