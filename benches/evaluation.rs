@@ -7,7 +7,7 @@ mod common;
 
 use channeldesk::evaluation::report::{self, PeriodInput};
 use channeldesk::evaluation::{self, EvaluationQuery, ScoreInput};
-use channeldesk::partners::{self, PartnerInput};
+use channeldesk::partners::{self};
 use channeldesk::secrets::DatabaseKey;
 use channeldesk::{Desk, demo, users};
 use std::fmt::Write as _;
@@ -21,12 +21,12 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let desk: Desk = rt.block_on(Desk::open(dir.path(), &DatabaseKey::generate())).expect("open");
     rt.block_on(users::setup_owner(&desk, "基准", "bench", "bench-password")).expect("owner");
-    let inputs: Vec<PartnerInput> = demo::generate(PARTNERS, 6)
+    let inputs: Vec<partners::MigrationRow> = demo::generate(PARTNERS, 6)
         .into_iter()
-        .map(|p| PartnerInput { status: "active".into(), ..p })
+        .map(|p| partners::MigrationRow { partner: p, class: String::new() })
         .collect();
     for chunk in inputs.chunks(1_000) {
-        rt.block_on(partners::create_many(&desk, chunk)).expect("insert");
+        rt.block_on(partners::migrate(&desk, chunk)).expect("insert");
     }
     let year: i32 = desk.today()[..4].parse().expect("year");
 

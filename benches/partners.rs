@@ -197,7 +197,12 @@ fn main() {
 
     // Recruitment at the booth (R2.1.3, R2.1.4): a new lead checked against every partner and
     // prospect on the laptop, saved, and the pipeline board over all prospects.
-    let prospects = inputs.iter().filter(|p| p.status == "prospect").count();
+    let prospects: i64 = rt
+        .block_on(
+            sqlx::query_scalar("SELECT count(*) FROM partner WHERE status = 'prospect'")
+                .fetch_one(desk.pool()),
+        )
+        .expect("count");
     let event = rt
         .block_on(events::create(
             &desk,

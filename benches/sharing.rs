@@ -26,15 +26,17 @@ fn main() {
     let b: Desk = rt.block_on(Desk::open(dir_b.path(), &DatabaseKey::generate())).expect("open");
     rt.block_on(users::setup_owner(&a, "基准甲", "bench-a", "bench-password")).expect("owner");
     rt.block_on(users::setup_owner(&b, "基准乙", "bench-b", "bench-password")).expect("owner");
-    let inputs: Vec<PartnerInput> = demo::generate(PARTNERS, 7)
-        .into_iter()
-        .enumerate()
-        .map(|(i, p)| PartnerInput {
-            status: if i % 4 == 0 { "prospect".into() } else { "active".into() },
-            ..p
-        })
-        .collect();
-    for chunk in inputs.chunks(1_000) {
+    // Three in four come from the existing base (migrated as active), one in four prospects.
+    type Numbered = Vec<(usize, PartnerInput)>;
+    let (prospects, base): (Numbered, Numbered) =
+        demo::generate(PARTNERS, 7).into_iter().enumerate().partition(|(i, _)| i % 4 == 0);
+    let base: Vec<partners::MigrationRow> =
+        base.into_iter().map(|(_, p)| partners::MigrationRow { partner: p, class: String::new() }).collect();
+    let prospects: Vec<PartnerInput> = prospects.into_iter().map(|(_, p)| p).collect();
+    for chunk in base.chunks(1_000) {
+        rt.block_on(partners::migrate(&a, chunk)).expect("insert");
+    }
+    for chunk in prospects.chunks(1_000) {
         rt.block_on(partners::create_many(&a, chunk)).expect("insert");
     }
     let year: i32 = a.today()[..4].parse().expect("year");

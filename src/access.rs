@@ -133,10 +133,16 @@ pub enum Action {
     CooperationSuspend,
     /// Keep the operational procedures and staff trainings (R6.2.4).
     ControlsManage,
+    /// Import an existing partner base as active partners, audited as a migration (the
+    /// administrator; nobody else creates an active partner without an agreement).
+    PartnerMigrate,
+    /// Approve an agreement signed on paper outside the program, with its scan and a reason,
+    /// in place of the two reviews (R3.1.2).
+    PaperAgreementApprove,
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -173,6 +179,8 @@ impl Action {
         Action::CreditSchemeManage,
         Action::CooperationSuspend,
         Action::ControlsManage,
+        Action::PartnerMigrate,
+        Action::PaperAgreementApprove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -213,6 +221,8 @@ impl Action {
             Action::CreditSchemeManage => "credit_scheme_manage",
             Action::CooperationSuspend => "cooperation_suspend",
             Action::ControlsManage => "controls_manage",
+            Action::PartnerMigrate => "partner_migrate",
+            Action::PaperAgreementApprove => "paper_agreement_approve",
         }
     }
 }
@@ -251,6 +261,8 @@ pub fn allows(role: Role, action: Action) -> bool {
         RiskManage => matches!(role, Channel | Legal | Business | Finance | Manager | Admin),
         CreditRate => matches!(role, Finance | Manager | Admin),
         CreditSchemeManage | CooperationSuspend | ControlsManage => matches!(role, Manager | Admin),
+        PartnerMigrate => role == Admin,
+        PaperAgreementApprove => role == Manager,
     }
 }
 

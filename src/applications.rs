@@ -75,7 +75,6 @@ fn to_partner(a: &ApplicationInput, event: &str) -> PartnerInput {
         website: a.website.clone(),
         source_kind: "offline_event".into(),
         source_detail: event.to_string(),
-        status: "prospect".into(),
         notes: a.message.clone(),
         contacts: vec![ContactInput {
             name: a.contact_name.clone(),
@@ -137,16 +136,18 @@ pub async fn submit(desk: &Desk, input: &ApplicationInput) -> Result<Application
     let payload = serde_json::to_string(&partner).map_err(|e| Error::Storage(e.to_string()))?;
     let mut w = desk.write().await?;
     let s = w.stamp.clone();
+    let new = crate::machines::APPLICATION.start(&w, crate::machines::ApplicationStatus::New, false)?;
     sqlx::query(
         "INSERT INTO application (id, payload, company_name, event, event_id, status, submitted_at, created_at,
             updated_at, updated_by, hlc)
-         VALUES (?, ?, ?, ?, ?, 'new', ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&id)
     .bind(&payload)
     .bind(&company)
     .bind(&event)
     .bind(desk.kiosk_event_id())
+    .bind(new.as_str())
     .bind(&s.now)
     .bind(&s.now)
     .bind(&s.now)
@@ -213,20 +214,9 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Application> {
 }
 
 async fn close(w: &mut crate::desk::Write, id: &str, status: &str, partner_id: Option<&str>) -> Result<()> {
-    let s = w.stamp.clone();
-    let done = sqlx::query(
-        "UPDATE application SET status = ?, partner_id = ?, updated_at = ?, updated_by = ?, hlc = ?
-         WHERE id = ? AND status = 'new' AND deleted_at IS NULL",
-    )
-    .bind(status)
-    .bind(partner_id)
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(id)
-    .execute(&mut *w.tx)
-    .await?;
-    if done.rows_affected() == 0 {
+    use crate::machines::{APPLICATION, ApplicationStatus};
+    let step = if status == "registered" { "register" } else { "discard" };
+    if APPLICATION.state(&mut w.tx, id).await? != ApplicationStatus::New {
         return Err(Error::Conflict {
             kind: "stale",
             with: vec![crate::error::ConflictRef {
@@ -236,8 +226,11 @@ async fn close(w: &mut crate::desk::Write, id: &str, status: &str, partner_id: O
             }],
         });
     }
+    let moved = APPLICATION.take(w, id, step, None).await?;
+    crate::records::set_columns(w, "application", id, &[("partner_id", partner_id.map(String::from))])
+        .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &"new", &status);
+    moved.note("status", &mut ch);
     if let Some(p) = partner_id {
         ch.set("partner_id", &p);
     }

@@ -20,6 +20,7 @@ pub mod error;
 pub mod evaluation;
 pub mod files;
 pub mod hlc;
+pub mod machines;
 pub mod orders;
 pub mod partners;
 pub mod promotion;

@@ -23,29 +23,7 @@ use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use ts_rs::TS;
 
-/// Where a partner is in its relationship with the company.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PartnerStatus {
-    Prospect,
-    Active,
-    Suspended,
-    Terminated,
-}
-
-impl PartnerStatus {
-    pub const ALL: [PartnerStatus; 4] = [Self::Prospect, Self::Active, Self::Suspended, Self::Terminated];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Prospect => "prospect",
-            Self::Active => "active",
-            Self::Suspended => "suspended",
-            Self::Terminated => "terminated",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
-}
+pub use crate::machines::PartnerStatus;
 
 /// How the company came to know the partner (R2.1.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,8 +100,6 @@ pub struct PartnerInput {
     /// `online` | `offline_event` | `referral` | `other`.
     pub source_kind: String,
     pub source_detail: String,
-    /// `prospect` | `active` | `suspended` | `terminated`.
-    pub status: String,
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_contact_id: Option<String>,
@@ -162,7 +138,9 @@ pub struct Partner {
     pub website: String,
     pub source_kind: String,
     pub source_detail: String,
-    pub status: String,
+    pub status: PartnerStatus,
+    /// What the signed-in person may do to its status now (`suspend`, `resume`).
+    pub actions: Vec<&'static str>,
     /// A, B or C; none until evaluated.
     pub class: Option<String>,
     pub channel_contact_id: Option<String>,
@@ -188,7 +166,7 @@ pub struct PartnerRow {
     pub credit_code: Option<String>,
     pub province: String,
     pub city: String,
-    pub status: String,
+    pub status: PartnerStatus,
     pub class: Option<String>,
     pub source_kind: String,
     pub channel_contact_name: Option<String>,
@@ -279,7 +257,7 @@ const MAX_TAGS: usize = 20;
 const MAX_CONTACTS: usize = 50;
 
 /// Stored scalar columns, in a fixed order, as they are compared and written.
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 15] = [
     "name",
     "short_name",
     "credit_code",
@@ -292,7 +270,6 @@ const COLUMNS: [&str; 16] = [
     "website",
     "source_kind",
     "source_detail",
-    "status",
     "channel_contact_id",
     "tags",
     "notes",
@@ -301,7 +278,11 @@ const COLUMNS: [&str; 16] = [
 /// A checked input, in stored form.
 #[derive(Debug, Clone)]
 pub(crate) struct Clean {
-    values: [Option<String>; 16],
+    values: [Option<String>; 15],
+    /// The status it is created in: a prospect, or active in an administrator's migration.
+    start: PartnerStatus,
+    /// The class a migrated partner brings with it.
+    class: Option<String>,
     name_norm: String,
     tags: Vec<String>,
     contacts: Vec<CleanContact>,
@@ -324,7 +305,7 @@ impl Clean {
         COLUMNS.iter().position(|c| *c == col).and_then(|i| self.values[i].as_deref())
     }
     pub(crate) fn is_prospect(&self) -> bool {
-        self.get("status") == Some(PartnerStatus::Prospect.as_str())
+        self.start == PartnerStatus::Prospect
     }
 }
 
@@ -348,10 +329,6 @@ pub(crate) fn check_input(input: &PartnerInput) -> Result<Clean> {
         c.push("source_kind", if source_kind.is_empty() { "required" } else { "unknown" });
     }
     let source_detail = c.text("source_detail", &input.source_detail, false, 200, false);
-    let status = input.status.trim();
-    if PartnerStatus::parse(status).is_none() {
-        c.push("status", if status.is_empty() { "required" } else { "unknown" });
-    }
     let channel_contact_id =
         input.channel_contact_id.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
     let notes = c.text("notes", &input.notes, false, 5000, true);
@@ -406,12 +383,11 @@ pub(crate) fn check_input(input: &PartnerInput) -> Result<Clean> {
         Some(website),
         Some(source_kind.to_string()),
         Some(source_detail),
-        Some(status.to_string()),
         channel_contact_id,
         Some(serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into())),
         Some(notes),
     ];
-    Ok(Clean { values, name_norm, tags, contacts })
+    Ok(Clean { values, start: PartnerStatus::Prospect, class: None, name_norm, tags, contacts })
 }
 
 async fn check_channel_contact(conn: &mut SqliteConnection, clean: &Clean) -> Result<()> {
@@ -697,18 +673,28 @@ const ROWS_PER_STATEMENT: usize = 100;
 /// Inserts checked partners with their contacts, tags, search entries and audit entries, a
 /// few multi-row statements per hundred partners. Returns the new ids in input order.
 async fn insert_batch(w: &mut Write, cleans: &[&Clean]) -> Result<Vec<String>> {
+    // The partner machine decides who may create a partner in which status.
+    for start in [PartnerStatus::Prospect, PartnerStatus::Active] {
+        if cleans.iter().any(|c| c.start == start) {
+            crate::machines::PARTNER.start(w, start, false)?;
+        }
+    }
     let s = w.stamp.clone();
     // Every field of a new row carries the creation clock: stored once, as the default.
     let field_hlc = serde_json::json!({ "*": s.hlc }).to_string();
     let ids: Vec<String> = cleans.iter().map(|_| new_id()).collect();
     for (chunk_ids, chunk) in ids.chunks(ROWS_PER_STATEMENT).zip(cleans.chunks(ROWS_PER_STATEMENT)) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new("INSERT INTO partner (id, name_norm, ");
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("INSERT INTO partner (id, name_norm, status, class, ");
         for col in COLUMNS {
             qb.push(col).push(", ");
         }
         qb.push("created_at, updated_at, updated_by, hlc, field_hlc) ");
         qb.push_values(chunk_ids.iter().zip(chunk), |mut b, (id, clean)| {
-            b.push_bind(id.as_str()).push_bind(clean.name_norm.as_str());
+            b.push_bind(id.as_str())
+                .push_bind(clean.name_norm.as_str())
+                .push_bind(clean.start.as_str())
+                .push_bind(clean.class.as_deref());
             for v in &clean.values {
                 b.push_bind(v.as_deref());
             }
@@ -750,7 +736,10 @@ async fn insert_batch(w: &mut Write, cleans: &[&Clean]) -> Result<Vec<String>> {
         let audits: Vec<(&str, &str, &str, Changes)> = chunk_ids
             .iter()
             .zip(chunk)
-            .map(|(id, c)| ("create", "partner", id.as_str(), creation_changes(c)))
+            .map(|(id, c)| {
+                let op = if c.start == PartnerStatus::Active { "migrate" } else { "create" };
+                (op, "partner", id.as_str(), creation_changes(c))
+            })
             .collect();
         audit::record_many(w, &audits).await?;
 
@@ -809,6 +798,10 @@ async fn insert_tags(w: &mut Write, rows: &[(&str, &str)]) -> Result<()> {
 /// The audit record of a new partner: every field set.
 fn creation_changes(clean: &Clean) -> Changes {
     let mut changes = Changes::new();
+    changes.set("status", &clean.start.as_str());
+    if let Some(class) = &clean.class {
+        changes.set("class", class);
+    }
     for (col, v) in COLUMNS.iter().zip(&clean.values) {
         if *col == "tags" && clean.tags.is_empty() {
             continue; // stored as "[]": nothing was set
@@ -911,10 +904,6 @@ pub(crate) async fn update_in(
     write_tags(w, id, &clean.tags).await?;
     reindex(&mut w.tx, rid, id).await?;
     audit::record(w, "update", "partner", id, &changes).await?;
-    if clean.is_prospect() {
-        // Back to (or first time) a prospect: it has a place in the pipeline.
-        crate::recruitment::enter_many(w, &[id]).await?;
-    }
     Ok(true)
 }
 
@@ -1398,7 +1387,7 @@ struct PartnerDb {
     website: String,
     source_kind: String,
     source_detail: String,
-    status: String,
+    status: PartnerStatus,
     class: Option<String>,
     channel_contact_id: Option<String>,
     channel_contact_name: Option<String>,
@@ -1413,9 +1402,11 @@ struct PartnerDb {
 
 /// One partner with its contacts (deleted ones too, so that undo can show them).
 pub async fn get(desk: &Desk, id: &str) -> Result<Partner> {
-    desk.require(Action::PartnerRead)?;
+    let me = desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
-    load(&mut conn, id).await
+    let mut p = load(&mut conn, id).await?;
+    p.actions = crate::machines::PARTNER.offers(&me.roles, p.status);
+    Ok(p)
 }
 
 /// Reads partner `id` (live or not) on `conn`, e.g. inside a write.
@@ -1450,6 +1441,7 @@ pub(crate) async fn load(conn: &mut SqliteConnection, id: &str) -> Result<Partne
         source_kind: p.source_kind,
         source_detail: p.source_detail,
         status: p.status,
+        actions: Vec::new(),
         class: p.class,
         channel_contact_id: p.channel_contact_id,
         channel_contact_name: p.channel_contact_name,
@@ -1667,16 +1659,10 @@ async fn hint_for(
     Ok(None)
 }
 
-/// Sets a partner's class (used by generated data now, by evaluations later).
-pub(crate) async fn set_class(w: &mut Write, id: &str, class: Option<&str>) -> Result<()> {
-    set_column(w, id, Column::Class, class, "set_class").await
-}
-
 /// The partner columns other areas set directly (each with its own audit operation).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Column {
     Class,
-    Status,
     MergedInto,
 }
 
@@ -1691,7 +1677,6 @@ pub(crate) async fn set_column(
 ) -> Result<()> {
     let col = match column {
         Column::Class => "class",
-        Column::Status => "status",
         Column::MergedInto => "merged_into",
     };
     let before: Option<String> =
@@ -1769,7 +1754,6 @@ impl Partner {
             website: self.website.clone(),
             source_kind: self.source_kind.clone(),
             source_detail: self.source_detail.clone(),
-            status: self.status.clone(),
             channel_contact_id: self.channel_contact_id.clone(),
             tags: self.tags.clone(),
             notes: self.notes.clone(),
@@ -1856,4 +1840,129 @@ pub(crate) async fn merge_in(w: &mut Write, keep: &str, other: &str) -> Result<(
     let mut ch = Changes::new();
     ch.set("merged", &other);
     audit::record(w, "merge", "partner", keep, &ch).await
+}
+
+/// Suspends (`suspend`) or resumes (`resume`) partner `id`'s cooperation with a reason: a
+/// manager's decision (R6.2.2); a suspended partner's orders are held and cannot be confirmed.
+pub async fn change_standing(desk: &Desk, id: &str, action: &str, reason: &str) -> Result<Partner> {
+    desk.require(Action::CooperationSuspend)?;
+    let mut c = Checker::new();
+    let reason = c.text("reason", reason, true, 2000, true);
+    c.finish()?;
+    if !matches!(action, "suspend" | "resume") {
+        return Err(Error::field("action", "unknown"));
+    }
+    let mut w = desk.write().await?;
+    set_standing(&mut w, id, action, &reason, "standing").await?;
+    w.commit().await?;
+    get(desk, id).await
+}
+
+/// Takes the partner machine's `suspend` or `resume` step on `id` inside `w`, audited as
+/// `operation` with the reason (the credit responses use it too).
+pub(crate) async fn set_standing(
+    w: &mut Write,
+    id: &str,
+    action: &str,
+    reason: &str,
+    operation: &str,
+) -> Result<()> {
+    let moved = crate::machines::PARTNER.take(w, id, action, Some(("reason", reason))).await?;
+    let mut ch = Changes::new();
+    moved.note("status", &mut ch);
+    ch.set("reason", &reason);
+    audit::record(w, operation, "partner", id, &ch).await
+}
+
+/// A partner of an existing base brought in by an administrator's migration import.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
+pub struct MigrationRow {
+    pub partner: PartnerInput,
+    /// `A`, `B`, `C` or empty.
+    pub class: String,
+}
+
+/// Imports an existing partner base as active partners with their class and channel contact,
+/// in one transaction audited as a migration: the only way to an active partner without an
+/// agreement, and the administrator's alone. Rows are checked as [`create_many`] checks them.
+pub async fn migrate(desk: &Desk, rows: &[MigrationRow]) -> Result<Vec<String>> {
+    desk.require(Action::PartnerMigrate)?;
+    let mut cleans = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let class = row.class.trim().to_uppercase();
+        if !class.is_empty() && !["A", "B", "C"].contains(&class.as_str()) {
+            errors.push(crate::error::FieldError::new(format!("rows.{i}.class"), "unknown"));
+        }
+        match check_input(&row.partner) {
+            Ok(mut c) => {
+                c.start = PartnerStatus::Active;
+                c.class = (!class.is_empty()).then_some(class);
+                cleans.push(c);
+            }
+            Err(Error::Validation(fs)) => errors.extend(fs.into_iter().map(|mut f| {
+                f.field = format!("rows.{i}.{}", f.field);
+                f
+            })),
+            Err(e) => return Err(e),
+        }
+    }
+    let mut codes = HashSet::new();
+    for (i, c) in cleans.iter().enumerate() {
+        if let Some(code) = c.get("credit_code")
+            && !codes.insert(code.to_string())
+        {
+            errors.push(crate::error::FieldError::new(format!("rows.{i}.credit_code"), "duplicate"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Validation(errors));
+    }
+    let mut w = desk.write().await?;
+    check_batch_against_register(&mut w.tx, &cleans).await?;
+    let refs: Vec<&Clean> = cleans.iter().collect();
+    let ids = insert_batch(&mut w, &refs).await?;
+    w.commit().await?;
+    Ok(ids)
+}
+
+/// Makes partner `id` active because agreement `number` was signed (the partner machine's
+/// `sign` step, caused by the signing; R2.1.4, R3.1.3). Nothing happens to a partner that is
+/// already active or suspended (a renewal or a second agreement).
+pub(crate) async fn activate(w: &mut Write, id: &str, number: &str) -> Result<()> {
+    let machine = &crate::machines::PARTNER;
+    if !matches!(machine.state(&mut w.tx, id).await?, PartnerStatus::Prospect | PartnerStatus::Terminated) {
+        return Ok(());
+    }
+    let moved = machine.cause(w, id, "sign").await?;
+    let mut ch = Changes::new();
+    moved.note("status", &mut ch);
+    ch.set("agreement", &number);
+    audit::record(w, "activate", "partner", id, &ch).await
+}
+
+/// Ends partner `id` when agreement `number` ended, was terminated or closed and no other
+/// master agreement of it is still signed (the partner machine's caused `end` step, R3.3).
+pub(crate) async fn end_if_last(w: &mut Write, id: &str, number: &str) -> Result<()> {
+    let machine = &crate::machines::PARTNER;
+    if !matches!(machine.state(&mut w.tx, id).await?, PartnerStatus::Active | PartnerStatus::Suspended) {
+        return Ok(());
+    }
+    let in_effect: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM agreement WHERE partner_id = ? AND kind <> 'amendment' AND status = 'signed'
+            AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut *w.tx)
+    .await?;
+    if in_effect > 0 {
+        return Ok(());
+    }
+    let moved = machine.cause(w, id, "end").await?;
+    let mut ch = Changes::new();
+    moved.note("status", &mut ch);
+    ch.set("agreement", &number);
+    audit::record(w, "end", "partner", id, &ch).await
 }

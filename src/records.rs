@@ -117,15 +117,13 @@ pub(crate) async fn set_values(
     id: &str,
     sets: &[(&str, Val)],
 ) -> Result<()> {
+    guard_states(table, sets)?;
     let s = w.stamp.clone();
     let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!("UPDATE {table} SET "));
     let mut clocks = String::from("field_hlc");
     for (col, value) in sets {
         qb.push(*col).push(" = ");
-        match value {
-            Val::Text(t) => qb.push_bind(t.clone()),
-            Val::Int(i) => qb.push_bind(*i),
-        };
+        push_val(&mut qb, value);
         qb.push(", ");
         clocks = format!("json_set({clocks}, '$.{col}', '{}')", s.hlc);
     }
@@ -143,6 +141,26 @@ pub(crate) async fn set_values(
 pub(crate) enum Val {
     Text(Option<String>),
     Int(Option<i64>),
+    /// A status made by its machine (the only value a status column takes).
+    State(crate::machines::StateVal),
+}
+
+/// Refuses a status column of `table` written with a value no machine made.
+fn guard_states(table: &str, cols: &[(&str, Val)]) -> Result<()> {
+    for (col, v) in cols {
+        if !matches!(v, Val::State(_)) && crate::machines::is_state_column(table, col) {
+            return Err(Error::Storage(format!("{table}.{col} written outside its state machine")));
+        }
+    }
+    Ok(())
+}
+
+fn push_val(qb: &mut sqlx::QueryBuilder<sqlx::Sqlite>, v: &Val) {
+    match v {
+        Val::Text(t) => qb.push_bind(t.clone()),
+        Val::Int(i) => qb.push_bind(*i),
+        Val::State(s) => qb.push_bind(s.as_str()),
+    };
 }
 
 impl From<&str> for Val {
@@ -178,6 +196,7 @@ impl From<Option<i64>> for Val {
 /// Inserts a new merge-ready row into `table` with `cols` and the stamp's tail (created,
 /// updated, by, clock, field clocks) inside `w`; its new id.
 pub(crate) async fn insert(w: &mut Write, table: &'static str, cols: &[(&str, Val)]) -> Result<String> {
+    guard_states(table, cols)?;
     let id = crate::desk::new_id();
     let s = w.stamp.clone();
     let names: Vec<&str> = cols.iter().map(|(c, _)| *c).collect();
@@ -188,10 +207,7 @@ pub(crate) async fn insert(w: &mut Write, table: &'static str, cols: &[(&str, Va
     qb.push_bind(id.clone());
     for (_, v) in cols {
         qb.push(", ");
-        match v {
-            Val::Text(t) => qb.push_bind(t.clone()),
-            Val::Int(i) => qb.push_bind(*i),
-        };
+        push_val(&mut qb, v);
     }
     qb.push(", ").push_bind(s.now.clone());
     qb.push(", ").push_bind(s.now.clone());

@@ -115,6 +115,16 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
         "SELECT 'evaluation' AS entity, e.id, p.name || ' · ' || m.action AS label, m.due_on AS since {late} ORDER BY m.due_on"
     );
     push_group(desk, &mut groups, "measure_overdue", "R2.2.2", &late, &items).await?;
+    // R2.2.3: the improvement plans of class C partners, open and not yet late, until done.
+    let plans = format!(
+        "FROM evaluation_measure m JOIN evaluation e ON e.id = m.evaluation_id JOIN partner p ON p.id = e.partner_id
+         WHERE m.done_on IS NULL AND m.deleted_at IS NULL AND e.deleted_at IS NULL AND m.due_on >= '{today}'
+            AND e.kind = 'periodic' AND e.class = 'C' AND p.deleted_at IS NULL"
+    );
+    let items = format!(
+        "SELECT 'evaluation' AS entity, e.id, p.name || ' · ' || m.action AS label, m.due_on AS since {plans} ORDER BY m.due_on"
+    );
+    push_group(desk, &mut groups, "improvement_plan", "R2.2.3", &plans, &items).await?;
     relationship_groups(desk, &me.roles, &mut groups).await?;
     crate::risk::warning::groups(desk, &me.roles, &mut groups).await?;
     Ok(groups)

@@ -392,12 +392,8 @@ fn province_code(v: &str) -> String {
 
 /// The partner a row describes under `mapping` (one field name or none per column).
 fn row_input(row: &[String], mapping: &[Option<String>], source: (&str, &str)) -> PartnerInput {
-    let mut p = PartnerInput {
-        source_kind: source.0.into(),
-        source_detail: source.1.into(),
-        status: "prospect".into(),
-        ..Default::default()
-    };
+    let mut p =
+        PartnerInput { source_kind: source.0.into(), source_detail: source.1.into(), ..Default::default() };
     let mut c = ContactInput { is_primary: true, ..Default::default() };
     for (i, field) in mapping.iter().enumerate() {
         let (Some(field), Some(v)) = (field, row.get(i)) else { continue };

@@ -58,6 +58,10 @@ fn expected(action: Action) -> &'static [Role] {
         Action::RiskManage => &[Channel, Legal, Business, Finance, Manager, Admin],
         // R6.2.2: finance rates credit; the scheme and suspending cooperation are managers'.
         Action::CreditRate => &[Finance, Manager, Admin],
+        // Migrating an existing partner base as active partners is the administrator's; a
+        // paper agreement approved in place of the two reviews is a manager's (R3.1.2).
+        Action::PartnerMigrate => &[Admin],
+        Action::PaperAgreementApprove => &[Manager],
         Action::CreditSchemeManage | Action::CooperationSuspend => &[Manager, Admin],
         // R6.2.4: internal controls.
         Action::ControlsManage => &[Manager, Admin],

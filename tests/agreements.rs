@@ -24,10 +24,9 @@ async fn staff(t: &TestDesk) {
 /// An active partner with a credit code.
 async fn active_partner(t: &TestDesk) -> String {
     let mut p = partner("广州市南方智联科技有限公司");
-    p.status = "active".into();
     p.credit_code = "91350100M000100Y43".into();
     p.address = "广州市天河区体育西路 101 号".into();
-    partners::create(&t.desk, &p, false).await.unwrap().id
+    common::migrated(t, p.clone()).await
 }
 
 fn filled(a: &Agreement, start: &str, end: &str) -> DraftInput {

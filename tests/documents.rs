@@ -116,7 +116,7 @@ use channeldesk::access::Role;
 use channeldesk::agreements::signing::{self, SignInput};
 use channeldesk::agreements::{self, ClauseText, DraftInput, NewAgreement, ReviewInput, library};
 use channeldesk::documents::layout::{self, Block, Frame, Table};
-use channeldesk::{partners, users};
+use channeldesk::users;
 
 /// Characters that must never start a line (Chinese typesetting).
 const NO_LINE_START: &str = "，。、；：？！）》」』】〕”’…";
@@ -189,10 +189,9 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
     common::add_user(&t, "legal", Role::Legal).await;
     common::add_user(&t, "biz", Role::Business).await;
     let mut p = common::partner("深圳市前海星河数字科技有限公司");
-    p.status = "active".into();
     p.credit_code = "91350100M000100Y43".into();
     p.address = "深圳市南山区科技园南区 18 栋".into();
-    let pid = partners::create(&t.desk, &p, false).await.unwrap().id;
+    let pid = common::migrated(&t, p.clone()).await;
     let tpl = library::templates(&t.desk).await.unwrap().remove(0);
     let a = agreements::create(
         &t.desk,
@@ -443,9 +442,8 @@ async fn evaluation_and_portfolio_reports_read_back() {
     for (name, band) in [("宁波云辰电子有限公司", 0usize), ("温州新诚数据服务有限公司", 9)]
     {
         let mut p = common::partner(name);
-        p.status = "active".into();
         p.credit_code = if band == 0 { "91350100M000100Y43".into() } else { String::new() };
-        ids.push(partners::create(&t.desk, &p, false).await.unwrap().id);
+        ids.push(common::migrated(&t, p.clone()).await);
     }
     evaluation::start_round(&t.desk, 2026).await.unwrap();
     let rows = evaluation::list(&t.desk, &Default::default()).await.unwrap().rows;
@@ -468,6 +466,16 @@ async fn evaluation_and_portfolio_reports_read_back() {
             })
             .collect();
         evaluation::score(&t.desk, &id, &scores).await.unwrap();
+        if i == 1 {
+            // Class C: an improvement plan before the result stands (R2.2.3).
+            let me = t.desk.actor().unwrap().id;
+            let plan = evaluation::MeasureInput {
+                action: "每月跟进改进计划".into(),
+                owner_id: me,
+                due_on: "2026-12-31".into(),
+            };
+            evaluation::add_measure(&t.desk, &id, &plan).await.unwrap();
+        }
         evaluation::finish(&t.desk, &id).await.unwrap();
     }
     let first = evaluation::list(&t.desk, &Default::default())
@@ -533,9 +541,8 @@ async fn review_minutes_and_the_honour_certificate_read_back() {
     use channeldesk::relationship::incentives::{self, NominationInput};
     use channeldesk::relationship::{self, FollowUpInput, LogInput};
     let t = desk().await;
-    let mut p = common::partner("青岛智泽商贸股份有限公司");
-    p.status = "active".into();
-    let pid = partners::create(&t.desk, &p, false).await.unwrap().id;
+    let p = common::partner("青岛智泽商贸股份有限公司");
+    let pid = common::migrated(&t, p.clone()).await;
     let me = t.desk.actor().unwrap().id;
     let input = LogInput {
         kind: "meeting".into(),

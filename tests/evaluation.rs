@@ -21,9 +21,8 @@ async fn staff(t: &TestDesk) {
 }
 
 async fn active(t: &TestDesk, name: &str) -> String {
-    let mut p = partner(name);
-    p.status = "active".into();
-    partners::create(&t.desk, &p, false).await.unwrap().id
+    let p = partner(name);
+    common::migrated(t, p.clone()).await
 }
 
 /// Every indicator of the seeded scheme scored: bands at `band` (their first, highest level
@@ -248,8 +247,24 @@ async fn an_annual_round_scored_finished_and_classified() {
         .id
         .clone();
     evaluation::score(&t.desk, &other, &all_scores(&s, 9, 1_000_000)).await.unwrap();
+    // R2.2.3: class C needs an improvement plan before the result stands; nothing is written.
+    let f = fields_of(evaluation::finish(&t.desk, &other).await.unwrap_err());
+    assert_eq!(f, vec![("measures".to_string(), "improvement_plan".to_string())]);
+    assert_eq!(evaluation::get(&t.desk, &other).await.unwrap().row.status, "open");
+    let chan = t.desk.actor().unwrap().id;
+    let plan = evaluation::MeasureInput {
+        action: "每月经营辅导".into(),
+        owner_id: chan,
+        due_on: "2026-06-30".into(),
+    };
+    evaluation::add_measure(&t.desk, &other, &plan).await.unwrap();
     let c = evaluation::finish(&t.desk, &other).await.unwrap();
     assert_eq!(c.row.class.as_deref(), Some("C"));
+    // The plan is tracked on the home page until done.
+    let open_measures = reminders::due(&t.desk).await.unwrap();
+    let plan =
+        open_measures.iter().find(|g| g.kind == "improvement_plan").expect("the plan on the home page");
+    assert_eq!((plan.requirement.as_str(), plan.count), ("R2.2.3", 1));
     assert_eq!(due(&reminders::due(&t.desk).await.unwrap()), 0);
     later(&t, 366).await;
     assert_eq!(due(&reminders::due(&t.desk).await.unwrap()), 2);

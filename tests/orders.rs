@@ -6,6 +6,7 @@
 
 mod common;
 
+use channeldesk::Error;
 use channeldesk::access::Role;
 use channeldesk::orders::catalogue::{self, PriceInput, PriceListInput, ProductInput, ProductQuery};
 use channeldesk::orders::delivery::{self, CaseInput, CaseUpdate, ShipLine, ShipmentInput};
@@ -13,7 +14,6 @@ use channeldesk::orders::finance::{self, CreditNoteInput, PayoutInput, ReceiptIn
 use channeldesk::orders::settlement::{self, IssueInput};
 use channeldesk::orders::terms::{self, TermsInput};
 use channeldesk::orders::{self, LineInput, Order, OrderInput, OrderQuery};
-use channeldesk::{Error, partners};
 use common::*;
 use proptest::prelude::*;
 use std::process::Command;
@@ -48,9 +48,8 @@ async fn priced(t: &TestDesk, p: ProductInput, prices: &[(&str, i64)]) -> String
 
 async fn active_partner(t: &TestDesk, name: &str, code: &str) -> String {
     let mut p = partner(name);
-    p.status = "active".into();
     p.credit_code = code.into();
-    partners::create(&t.desk, &p, false).await.unwrap().id
+    common::migrated(t, p.clone()).await
 }
 
 /// Sets a partner's class as an evaluation would (the review reads it).

@@ -54,7 +54,6 @@ async fn validation_names_each_field_and_changes_nothing() {
     let mut input = partner("   ");
     input.credit_code = "91350100M000100Y44".into();
     input.website = "javascript:alert(1)".into();
-    input.status = "vip".into();
     input.source_kind = String::new();
     input.province = "99".into();
     input.notes = "长".repeat(10_000);
@@ -66,7 +65,6 @@ async fn validation_names_each_field_and_changes_nothing() {
         ("name", "required"),
         ("credit_code", "credit_code_check"),
         ("website", "url"),
-        ("status", "unknown"),
         ("source_kind", "required"),
         ("province", "unknown"),
         ("notes", "too_long"),
@@ -160,7 +158,6 @@ async fn update_records_changed_fields_and_refuses_stale_versions() {
     t.clock.advance(chrono::Duration::seconds(5));
 
     input.city = "成都".into();
-    input.status = "active".into();
     input.contacts[0].id = Some(p.contacts[0].id.clone());
     input.contacts.push(contact("赵强", "", "zq@qiming.cn"));
     let p2 = partners::update(&t.desk, &p.id, &p.hlc, &input, false).await.unwrap();
@@ -171,7 +168,7 @@ async fn update_records_changed_fields_and_refuses_stale_versions() {
     let hist = audit::partner_history(&t.desk, &p.id).await.unwrap();
     assert_eq!(hist.len(), 2);
     let ch: serde_json::Value = serde_json::from_str(&hist[1].changes).unwrap();
-    assert_eq!(ch["status"], serde_json::json!(["prospect", "active"]));
+    assert!(ch.get("status").is_none(), "the form does not change the status (R2.1.4)");
     assert_eq!(ch["city"], serde_json::json!(["", "成都"]));
     assert!(ch.get("name").is_none(), "unchanged fields are not recorded");
     assert!(ch.get("contacts").is_some());

@@ -5,6 +5,7 @@
 
 mod common;
 
+use channeldesk::Error;
 use channeldesk::access::Role;
 use channeldesk::orders::catalogue::{self, PriceInput, ProductInput};
 use channeldesk::orders::{self, LineInput, OrderInput};
@@ -12,7 +13,6 @@ use channeldesk::promotion::{
     self, ActivityInput, ActivityQuery, EffectInput, GoalInput, LogInput, StrategyInput,
 };
 use channeldesk::recruitment::research::{self, NoteInput, NoteQuery};
-use channeldesk::{Error, partners};
 use common::*;
 use std::process::Command;
 
@@ -112,10 +112,9 @@ async fn confirmed_order(t: &TestDesk, partner_id: &str, product_id: &str, on: &
 #[tokio::test]
 async fn a_campaign_is_planned_run_evaluated_and_summarised() {
     let t = desk().await;
-    let mut p = partner("广州市南方智联科技有限公司");
-    p.status = "active".into();
-    let partner_id = partners::create(&t.desk, &p, false).await.unwrap().id;
-    let other = partners::create(&t.desk, &partner("不参加活动的渠道商有限公司"), false).await.unwrap().id;
+    let p = partner("广州市南方智联科技有限公司");
+    let partner_id = common::migrated(&t, p.clone()).await;
+    let other = common::migrated(&t, partner("不参加活动的渠道商有限公司")).await;
     let product = catalogue::create_product(
         &t.desk,
         &ProductInput {

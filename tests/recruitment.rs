@@ -9,7 +9,7 @@ use channeldesk::recruitment::leads::{self, LeadInput};
 use channeldesk::recruitment::referrals::{self, ReferralInput};
 use channeldesk::recruitment::research::{self, NoteInput, NoteQuery};
 use channeldesk::recruitment::screening::{self, Criterion, SchemeInput, ScorecardInput};
-use channeldesk::recruitment::{self, BoardQuery, InspectionInput, NegotiationInput, SigningInput, Stage};
+use channeldesk::recruitment::{self, BoardQuery, InspectionInput, NegotiationInput, Stage};
 use channeldesk::users::{self, NewUser};
 use channeldesk::{Error, attachments, audit, partners, reminders};
 use common::{OWNER_PASSWORD, TestDesk, contact, desk, partner};
@@ -31,11 +31,6 @@ fn fields_of(e: Error) -> Vec<(String, String)> {
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
     items.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
-}
-
-/// The partner's form input with another status.
-fn with_status(p: &partners::Partner, status: &str) -> partners::PartnerInput {
-    partners::PartnerInput { status: status.into(), ..p.to_input() }
 }
 
 /// Moves the clock on; the idle lock that follows is opened again by the owner.
@@ -158,26 +153,14 @@ async fn each_gate_refuses_the_move_until_its_record_is_there() {
     let file = recruitment::move_to(&t.desk, &id, Stage::Signing, "").await.unwrap();
     assert_eq!(file.next_gate, vec![channeldesk::error::FieldError::new("agreement", "missing")]);
 
-    // Signing only through the signing record, which must be complete and not in the future.
+    // Signing only through an agreement drafted, reviewed and signed (R2.1.4, R3.1.2).
     let e = recruitment::move_to(&t.desk, &id, Stage::Signed, "").await.unwrap_err();
-    assert_eq!(fields_of(e), pairs(&[("stage", "use_sign")]));
-    let e = recruitment::sign(
-        &t.desk,
-        &id,
-        &SigningInput { agreement_no: "".into(), signed_on: "2026-03-02".into() },
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(fields_of(e), pairs(&[("agreement_no", "required"), ("signed_on", "future")]));
-    let file = recruitment::sign(
-        &t.desk,
-        &id,
-        &SigningInput { agreement_no: "HT-2026-0007".into(), signed_on: "2026-03-01".into() },
-    )
-    .await
-    .unwrap();
+    assert_eq!(fields_of(e), pairs(&[("stage", "use_agreement")]));
+    assert_eq!(partners::get(&t.desk, &id).await.unwrap().status, partners::PartnerStatus::Prospect);
+    common::signed_agreement(&t, &id).await;
+    let file = recruitment::prospect_file(&t.desk, &id).await.unwrap().unwrap();
     assert_eq!((file.stage, file.outcome.as_str()), (Stage::Signed, "signed"));
-    assert_eq!(partners::get(&t.desk, &id).await.unwrap().status, "active");
+    assert_eq!(partners::get(&t.desk, &id).await.unwrap().status, partners::PartnerStatus::Active);
 
     // The whole way is in the history, with who.
     let moves: Vec<(String, String)> =
@@ -193,7 +176,7 @@ async fn each_gate_refuses_the_move_until_its_record_is_there() {
             ("sign", "signed"),
         ])
     );
-    assert!(file.history.iter().all(|m| m.user_name == "测试员"));
+    assert!(file.history.iter().filter(|m| m.action != "sign").all(|m| m.user_name == "测试员"));
     // A signed prospect no longer moves; the audit trail holds each step.
     let e = recruitment::move_to(&t.desk, &id, Stage::Signing, "").await.unwrap_err();
     assert_eq!(fields_of(e), pairs(&[("outcome", "signed")]));
@@ -283,14 +266,6 @@ async fn the_board_counts_ages_and_conversion() {
         pairs(&[("source_kind", "unknown")])
     );
 
-    // A prospect made active by hand (not through signing) leaves the board; made a prospect
-    // again, it is back where it was.
-    let p3 = partners::get(&t.desk, &ids[3]).await.unwrap();
-    let active =
-        partners::update(&t.desk, &ids[3], &p3.hlc, &with_status(&p3, "active"), false).await.unwrap();
-    assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 1);
-    partners::update(&t.desk, &ids[3], &active.hlc, &with_status(&active, "prospect"), false).await.unwrap();
-    assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 2);
     // A deleted partner leaves it too, and comes back with Undo.
     partners::delete(&t.desk, &ids[2]).await.unwrap();
     assert_eq!(recruitment::board(&t.desk, &BoardQuery::default()).await.unwrap().columns[0].count, 1);
@@ -491,13 +466,9 @@ async fn only_managers_change_the_scheme_and_only_finance_settles_rewards() {
     recruitment::move_to(&t.desk, &id, Stage::Negotiation, "").await.unwrap();
     recruitment::record_negotiation(&t.desk, &id, &negotiation(true)).await.unwrap();
     recruitment::move_to(&t.desk, &id, Stage::Signing, "").await.unwrap();
-    recruitment::sign(
-        &t.desk,
-        &id,
-        &SigningInput { agreement_no: "HT-1".into(), signed_on: "2026-03-01".into() },
-    )
-    .await
-    .unwrap();
+    common::signed_agreement(&t, &id).await;
+    users::sign_out(&t.desk).await.unwrap();
+    users::sign_in(&t.desk, "staff", "password-1").await.unwrap();
     // R2.1.3: the reward is due once the referred prospect signs.
     let due = referrals::due(&t.desk).await.unwrap();
     assert_eq!((due.len(), due[0].reward_status.as_str(), due[0].reward_amount), (1, "due", 200_000));

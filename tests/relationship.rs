@@ -14,9 +14,8 @@ use channeldesk::{Error, reminders, users};
 use common::{TestDesk, add_user, as_user, desk, fields_of, has, later, partner};
 
 async fn active(t: &TestDesk, name: &str) -> String {
-    let mut p = partner(name);
-    p.status = "active".into();
-    partners::create(&t.desk, &p, false).await.unwrap().id
+    let p = partner(name);
+    common::migrated(t, p.clone()).await
 }
 
 fn review(on: &str) -> LogInput {

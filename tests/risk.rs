@@ -14,7 +14,7 @@ use channeldesk::orders::{self, LineInput, OrderInput};
 use channeldesk::risk::controls::{self, ProcedureInput, StaffTrainingInput};
 use channeldesk::risk::credit::{self, Criterion, RatingInput, ResponseInput, SchemeInput};
 use channeldesk::risk::{self, MeasureInput, ReviewInput as RiskReview, RiskInput, RiskQuery};
-use channeldesk::{Error, audit, partners, reminders, users};
+use channeldesk::{Error, audit, reminders, users};
 use common::*;
 use std::collections::BTreeMap;
 
@@ -27,9 +27,7 @@ async fn user_id(t: &TestDesk, login: &str) -> String {
 }
 
 async fn active_partner(t: &TestDesk, name: &str) -> String {
-    let mut p = partner(name);
-    p.status = "active".into();
-    partners::create(&t.desk, &p, false).await.unwrap().id
+    common::migrated(t, partner(name)).await
 }
 
 fn risk_input(owner: &str, l: i64, i: i64) -> RiskInput {

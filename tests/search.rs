@@ -20,11 +20,10 @@ async fn seeded() -> common::TestDesk {
     a.short_name = "华信".into();
     a.province = "44".into();
     a.city = "深圳".into();
-    a.status = "active".into();
     a.tags = vec!["重点客户".into()];
     a.notes = "希望获得华南区域独家代理权".into();
     a.contacts = vec![contact("张伟", "138-0013-8000", "zhang.wei@huaxin.cn")];
-    partners::create(&t.desk, &a, false).await.unwrap();
+    common::migrated(&t, a).await;
 
     let mut b = partner("成都启明软件有限公司");
     b.province = "51".into();
@@ -36,8 +35,8 @@ async fn seeded() -> common::TestDesk {
     let mut c = partner("Acme Trading Co., Ltd.");
     c.short_name = "ACME".into();
     c.province = "31".into();
-    c.status = "suspended".into();
-    partners::create(&t.desk, &c, false).await.unwrap();
+    let c = common::migrated(&t, c).await;
+    partners::change_standing(&t.desk, &c, "suspend", "逾期未付").await.unwrap();
     t
 }
 
@@ -131,7 +130,6 @@ async fn edits_refresh_the_index() {
     let mut input = partners::PartnerInput {
         name: "成都北斗导航有限公司".into(),
         source_kind: p.source_kind.clone(),
-        status: p.status.clone(),
         ..Default::default()
     };
     input.contacts = vec![];

@@ -89,9 +89,6 @@ async fn reminders_list_partners_without_channel_contact() {
     let mut with = partner("有对接人公司");
     with.channel_contact_id = Some(t.desk.actor().unwrap().id);
     partners::create(&t.desk, &with, false).await.unwrap();
-    let mut ended = partner("已终止公司");
-    ended.status = "terminated".into();
-    partners::create(&t.desk, &ended, false).await.unwrap();
 
     let due = reminders::due(&t.desk).await.unwrap();
     assert_eq!(due.len(), 1);
@@ -122,7 +119,7 @@ async fn generated_demo_data_goes_through_the_rules() {
     let page = partners::list(&t.desk, &partners::ListQuery::default()).await.unwrap();
     assert_eq!(page.total, 300);
     let audits: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM audit_log WHERE entity = 'partner' AND operation = 'create'",
+        "SELECT count(*) FROM audit_log WHERE entity = 'partner' AND operation IN ('create', 'migrate')",
     )
     .fetch_one(t.desk.pool())
     .await
@@ -200,16 +197,21 @@ async fn duplicate_lookups_use_indexes() {
 async fn status_counts_leave_out_deleted_partners() {
     let t = desk().await;
     assert!(partners::status_counts(&t.desk).await.unwrap().is_empty());
-    for (name, status) in [("甲", "active"), ("乙", "active"), ("丙", "prospect"), ("丁", "terminated")] {
-        let mut p = partner(name);
-        p.status = status.into();
-        partners::create(&t.desk, &p, false).await.unwrap();
+    for (name, status) in [("甲", "active"), ("乙", "active"), ("丙", "prospect"), ("丁", "suspended")] {
+        if status == "prospect" {
+            partners::create(&t.desk, &partner(name), false).await.unwrap();
+        } else {
+            let id = common::migrated(&t, partner(name)).await;
+            if status == "suspended" {
+                partners::change_standing(&t.desk, &id, "suspend", "逾期").await.unwrap();
+            }
+        }
     }
     let gone =
         partners::list(&t.desk, &partners::ListQuery { q: "乙".into(), ..Default::default() }).await.unwrap();
     partners::delete(&t.desk, &gone.rows[0].id).await.unwrap();
     let counts: Vec<(String, i64)> =
         partners::status_counts(&t.desk).await.unwrap().into_iter().map(|c| (c.status, c.count)).collect();
-    assert_eq!(counts, vec![("prospect".into(), 1), ("active".into(), 1), ("terminated".into(), 1)]);
+    assert_eq!(counts, vec![("prospect".into(), 1), ("active".into(), 1), ("suspended".into(), 1)]);
     t.desk.close().await;
 }

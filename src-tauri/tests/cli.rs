@@ -61,7 +61,6 @@ async fn command_line_tasks_and_a_killed_import_that_leaves_nothing_behind() {
             &partners::PartnerInput {
                 name: "乙方本地公司".into(),
                 source_kind: "online".into(),
-                status: "prospect".into(),
                 ..Default::default()
             },
             false,

@@ -806,11 +806,15 @@ async fn recovery_key_opens_data_on_a_new_computer() {
         let mut p = channeldesk::partners::PartnerInput {
             name: "宁波恢复测试贸易有限公司".into(),
             source_kind: "online".into(),
-            status: "active".into(),
             ..Default::default()
         };
         p.tags = vec!["恢复".into()];
-        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        channeldesk::partners::migrate(
+            &desk,
+            &[channeldesk::partners::MigrationRow { partner: p.clone(), class: String::new() }],
+        )
+        .await
+        .expect("partner");
         let kc = Keychain::native().expect("keychain");
         *kept.lock().expect("lock") = vault::recovery_code(&desk, &kc).await.expect("code");
         desk.close().await;
@@ -1202,13 +1206,17 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
         let mut p = channeldesk::partners::PartnerInput {
             name: "深圳市前海星河数字科技有限公司".into(),
             source_kind: "offline_event".into(),
-            status: "active".into(),
             credit_code: "91350100M000100Y43".into(),
             address: "深圳市南山区科技园南区 18 栋".into(),
             ..Default::default()
         };
         p.contacts = vec![];
-        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        channeldesk::partners::migrate(
+            &desk,
+            &[channeldesk::partners::MigrationRow { partner: p.clone(), class: String::new() }],
+        )
+        .await
+        .expect("partner");
         desk.close().await;
     };
     let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
@@ -1405,11 +1413,15 @@ async fn a_partner_is_evaluated_classified_and_reported() {
         let p = channeldesk::partners::PartnerInput {
             name: "杭州云帆网络有限公司".into(),
             source_kind: "online".into(),
-            status: "active".into(),
             credit_code: "91350100M000100Y43".into(),
             ..Default::default()
         };
-        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        channeldesk::partners::migrate(
+            &desk,
+            &[channeldesk::partners::MigrationRow { partner: p.clone(), class: String::new() }],
+        )
+        .await
+        .expect("partner");
         desk.close().await;
     };
     let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
@@ -1534,10 +1546,14 @@ async fn relationship_reviews_training_rewards_and_a_certificate() {
         let p = channeldesk::partners::PartnerInput {
             name: "江苏恒远智能科技有限公司".into(),
             source_kind: "referral".into(),
-            status: "active".into(),
             ..Default::default()
         };
-        channeldesk::partners::create(&desk, &p, false).await.expect("partner");
+        channeldesk::partners::migrate(
+            &desk,
+            &[channeldesk::partners::MigrationRow { partner: p.clone(), class: String::new() }],
+        )
+        .await
+        .expect("partner");
         desk.close().await;
     };
     let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
@@ -1650,7 +1666,6 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
         name: name.into(),
         credit_code: code.into(),
         source_kind: "offline_event".into(),
-        status: "prospect".into(),
         ..Default::default()
     };
     let prepare_a = move |dir: PathBuf| async move {
@@ -1917,10 +1932,15 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
         let p = channeldesk::partners::PartnerInput {
             name: "广州市南方智联科技有限公司".into(),
             source_kind: "referral".into(),
-            status: "active".into(),
             ..Default::default()
         };
-        let partner = channeldesk::partners::create(&desk, &p, false).await.expect("partner").id;
+        let partner = channeldesk::partners::migrate(
+            &desk,
+            &[channeldesk::partners::MigrationRow { partner: p.clone(), class: String::new() }],
+        )
+        .await
+        .expect("partner")
+        .remove(0);
         use channeldesk::orders::catalogue::{self, PriceInput, ProductInput};
         let d = catalogue::create_product(
             &desk,
@@ -2072,10 +2092,15 @@ async fn a_risk_is_mapped_and_a_credit_downgrade_raises_an_alert() {
         let p = channeldesk::partners::PartnerInput {
             name: "佛山顺德安居科技有限公司".into(),
             source_kind: "referral".into(),
-            status: "active".into(),
             ..Default::default()
         };
-        let partner = channeldesk::partners::create(&desk, &p, false).await.expect("partner").id;
+        let partner = channeldesk::partners::migrate(
+            &desk,
+            &[channeldesk::partners::MigrationRow { partner: p.clone(), class: String::new() }],
+        )
+        .await
+        .expect("partner")
+        .remove(0);
         let good = [("payment_history", 95), ("overdue", 90), ("financial", 85), ("legal", 100)];
         let input = channeldesk::risk::credit::RatingInput {
             rated_on: "2026-06-01".into(),
@@ -2189,7 +2214,6 @@ async fn a_bundle_opened_from_the_file_manager_reaches_the_running_window() {
         let input = channeldesk::partners::PartnerInput {
             name: "漳州九龙江电子有限公司".into(),
             source_kind: "offline_event".into(),
-            status: "prospect".into(),
             ..Default::default()
         };
         channeldesk::partners::create(&desk, &input, false).await.expect("partner");

@@ -103,6 +103,59 @@ fn partner_commands_round_trip() {
     assert_eq!(ops, ["create", "update", "delete", "restore"]);
 }
 
+/// The old ways around the partner's life cycle are gone (R2.1.4, R3.1.2, R6.2.2): the
+/// form's status is ignored, 登记签约 without an agreement is no longer a command, and a
+/// suspension needs a reason and a manager's (here the owner's) role.
+#[test]
+fn a_partner_status_moves_only_through_its_machine() {
+    let s = shell();
+    let mut input = partner("无锡捷越物联网科技有限公司");
+    input["status"] = json!("active");
+    let created =
+        call(&s.main, "partners_create", json!({ "input": input, "confirmSimilar": false })).expect("create");
+    assert_eq!(created["status"], "prospect");
+    assert_eq!(created["actions"], json!([]), "nothing to do to a prospect's status by hand");
+    let id = created["id"].as_str().expect("id").to_string();
+    let hlc = created["hlc"].as_str().expect("hlc").to_string();
+    let edited = call(
+        &s.main,
+        "partners_update",
+        json!({ "id": id, "expectedHlc": hlc, "input": input, "confirmSimilar": false }),
+    );
+    assert_eq!(edited.expect("update")["status"], "prospect");
+    let sign = call(
+        &s.main,
+        "prospect_sign",
+        json!({ "partnerId": id, "input": { "agreement_no": "HT-1", "signed_on": "2026-01-01" } }),
+    );
+    assert!(sign.is_err(), "prospect_sign is gone");
+    let suspend =
+        call(&s.main, "partner_cooperation", json!({ "id": id, "action": "suspend", "reason": "逾期" }))
+            .expect_err("a prospect is not suspended");
+    assert_eq!(
+        (suspend["code"].as_str(), suspend["fields"][0]["rule"].as_str()),
+        (Some("validation"), Some("not_active"))
+    );
+    let migrated = call(
+        &s.main,
+        "partners_migrate",
+        json!({ "rows": [{ "partner": partner("常州老客户贸易有限公司"), "class": "B" }] }),
+    )
+    .expect("migrate");
+    let old = migrated[0].as_str().expect("id").to_string();
+    let p = call(&s.main, "partners_get", json!({ "id": old })).expect("get");
+    assert_eq!((p["status"].as_str(), p["class"].as_str()), (Some("active"), Some("B")));
+    assert_eq!(p["actions"], json!(["suspend"]));
+    let no_reason =
+        call(&s.main, "partner_cooperation", json!({ "id": old, "action": "suspend", "reason": " " }))
+            .expect_err("a reason is needed");
+    assert_eq!(no_reason["fields"][0]["field"], "reason");
+    let p =
+        call(&s.main, "partner_cooperation", json!({ "id": old, "action": "suspend", "reason": "逾期未付" }))
+            .expect("suspend");
+    assert_eq!((p["status"].as_str(), p["actions"].clone()), (Some("suspended"), json!(["resume"])));
+}
+
 #[test]
 fn errors_reach_the_ui_as_code_and_fields() {
     let s = shell();
@@ -272,6 +325,9 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "risk_close" => "risk_manage",
         "credit_rate" | "credit_respond" => "credit_rate",
         "credit_scheme_save" => "credit_scheme_manage",
+        "partner_cooperation" => "cooperation_suspend",
+        "partners_migrate" => "partner_migrate",
+        "agreement_approve_paper" => "paper_agreement_approve",
         "procedure_save" | "staff_training_record" => "controls_manage",
         "product_create" | "product_update" | "price_set" | "price_remove" => "catalogue_manage",
         "trade_terms_set" | "order_create" | "order_update" | "order_confirm" | "order_cancel"
@@ -317,7 +373,6 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "prospect_move"
         | "prospect_reject"
         | "prospect_reopen"
-        | "prospect_sign"
         | "inspection_record"
         | "negotiation_record"
         | "scorecard_record"
@@ -385,7 +440,9 @@ fn holders(guard: &str) -> &'static [&'static str] {
         "promotion_manage" => &["channel", "business", "manager", "admin"],
         "risk_manage" => &["channel", "legal", "business", "finance", "manager", "admin"],
         "credit_rate" => &["finance", "manager", "admin"],
-        "credit_scheme_manage" | "controls_manage" => &["manager", "admin"],
+        "credit_scheme_manage" | "controls_manage" | "cooperation_suspend" => &["manager", "admin"],
+        "partner_migrate" => &["admin"],
+        "paper_agreement_approve" => &["manager"],
         other => panic!("{other}"),
     }
 }
@@ -425,9 +482,6 @@ fn args(cmd: &str) -> Value {
         "prospect_file" => json!({ "partnerId": "no-such-id" }),
         "prospect_move" => json!({ "partnerId": "no-such-id", "to": "screening", "reason": "" }),
         "prospect_reject" | "prospect_reopen" => json!({ "partnerId": "no-such-id", "reason": "x" }),
-        "prospect_sign" => {
-            json!({ "partnerId": "no-such-id", "input": { "agreement_no": "HT-1", "signed_on": "2026-01-01" } })
-        }
         "prospect_merge" => json!({ "keepId": "no-such-id", "otherId": "other-id" }),
         "inspection_record" | "negotiation_record" | "scorecard_record" | "referral_set" => {
             json!({ "partnerId": "no-such-id", "input": {} })
@@ -556,6 +610,11 @@ fn args(cmd: &str) -> Value {
         "risk_heat_map" => json!({ "category": "" }),
         "partner_credit" => json!({ "partnerId": "no-such-id" }),
         "credit_rate" | "credit_respond" => json!({ "partnerId": "no-such-id", "input": {} }),
+        "partner_cooperation" => json!({ "id": "no-such-id", "action": "suspend", "reason": "逾期" }),
+        "partners_migrate" => json!({ "rows": [] }),
+        "agreement_approve_paper" => {
+            json!({ "id": "no-such-id", "input": { "scan_id": "x", "reason": "纸质签署" } })
+        }
         _ => json!({}),
     }
 }

@@ -9,11 +9,12 @@
 //! Term arithmetic follows the calendar: a term ends the day before the same day N months
 //! later, or on the last day of the month when that day does not exist.
 
-use super::{ClauseText, head, require_status, version};
+use super::{AgreementStatus, ClauseText, head, require_status, version};
 use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, new_id};
 use crate::error::{Error, Result};
+use crate::machines::AGREEMENT;
 use crate::validate::Checker;
 use chrono::{Datelike, Duration, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -332,7 +333,7 @@ pub async fn record_notice(desk: &Desk, id: &str, input: &NoticeInput) -> Result
     c.finish()?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["signed"])?;
+    require_status(&h, &[AgreementStatus::Signed])?;
     let sets = [
         ("notice_on", Some(notice_on.clone())),
         ("notice_ref", Some(notice_ref.clone())),
@@ -367,7 +368,7 @@ pub async fn terminate(desk: &Desk, id: &str, input: &TerminateInput) -> Result<
     c.finish()?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["signed"])?;
+    AGREEMENT.check(&w, "end", h.status)?;
     let (effective, correct_by): (Option<String>, Option<String>) =
         sqlx::query_as("SELECT effective_on, correct_by FROM agreement WHERE id = ?")
             .bind(id)
@@ -384,15 +385,17 @@ pub async fn terminate(desk: &Desk, id: &str, input: &TerminateInput) -> Result<
         }
     }
     let sets = [
-        ("status", Some("ended".to_string())),
         ("end_kind", Some("early".to_string())),
         ("end_cause", Some(input.cause.clone())),
         ("ended_on", Some(ended_on.clone())),
         ("end_note", Some(note.clone())),
     ];
     let mut ch = Changes::new();
-    ch.diff("status", &h.status, &"ended".to_string());
+    AGREEMENT.take(&mut w, id, "end", Some(("note", &note))).await?.note("status", &mut ch);
     super::write_fields(&mut w, id, "terminate", &sets, ch).await?;
+    if h.master_id.is_none() {
+        crate::partners::end_if_last(&mut w, &h.partner_id, &h.number).await?;
+    }
     w.commit().await?;
     super::get(desk, id).await
 }
@@ -417,8 +420,9 @@ pub async fn handover(desk: &Desk, id: &str, item: &str, done_on: &str) -> Resul
             .bind(id)
             .fetch_one(&mut *w.tx)
             .await?;
-    let expired = h.status == "signed" && expires.as_deref().is_some_and(|x| x < desk.today().as_str());
-    if h.status != "ended" && !expired {
+    let expired =
+        h.status == AgreementStatus::Signed && expires.as_deref().is_some_and(|x| x < desk.today().as_str());
+    if h.status != AgreementStatus::Ended && !expired {
         return Err(Error::field("status", "not_ended"));
     }
     let after = (!on.is_empty()).then_some(on);
@@ -446,10 +450,11 @@ pub async fn close(desk: &Desk, id: &str) -> Result<super::Agreement> {
     .bind(id)
     .fetch_one(&mut *w.tx)
     .await?;
-    let expired = h.status == "signed" && row.0.as_deref().is_some_and(|x| x < today.as_str());
-    if h.status != "ended" && !expired {
+    let expired = h.status == AgreementStatus::Signed && row.0.as_deref().is_some_and(|x| x < today.as_str());
+    if h.status != AgreementStatus::Ended && !expired {
         return Err(Error::field("status", "not_ended"));
     }
+    AGREEMENT.check(&w, "close", h.status)?;
     let missing: Vec<crate::error::FieldError> =
         [(&row.1, HANDOVER[0]), (&row.2, HANDOVER[1]), (&row.3, HANDOVER[2])]
             .into_iter()
@@ -459,14 +464,17 @@ pub async fn close(desk: &Desk, id: &str) -> Result<super::Agreement> {
     if !missing.is_empty() {
         return Err(Error::Validation(missing));
     }
-    let mut sets = vec![("status", Some("closed".to_string())), ("closed_on", Some(today.clone()))];
+    let mut sets = vec![("closed_on", Some(today.clone()))];
     if expired {
         sets.push(("end_kind", Some("expiry".into())));
         sets.push(("ended_on", row.0.clone()));
     }
     let mut ch = Changes::new();
-    ch.diff("status", &h.status, &"closed".to_string());
+    AGREEMENT.take(&mut w, id, "close", None).await?.note("status", &mut ch);
     super::write_fields(&mut w, id, "close", &sets, ch).await?;
+    if h.master_id.is_none() {
+        crate::partners::end_if_last(&mut w, &h.partner_id, &h.number).await?;
+    }
     w.commit().await?;
     super::get(desk, id).await
 }
@@ -484,7 +492,7 @@ pub async fn set_intent(desk: &Desk, id: &str, intent: &str, note: &str) -> Resu
     c.finish()?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["signed"])?;
+    require_status(&h, &[AgreementStatus::Signed])?;
     let before: String = sqlx::query_scalar("SELECT renewal_intent FROM agreement WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *w.tx)
@@ -521,7 +529,7 @@ pub async fn renew(desk: &Desk, id: &str) -> Result<super::Agreement> {
             )],
         });
     }
-    require_status(&h, &["signed"])?;
+    require_status(&h, &[AgreementStatus::Signed])?;
     if h.kind == "amendment" {
         return Err(Error::field("kind", "amendment"));
     }

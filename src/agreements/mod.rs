@@ -17,6 +17,7 @@
 pub mod diff;
 pub mod library;
 pub mod lifecycle;
+pub mod paper;
 pub mod pdf;
 pub mod signing;
 
@@ -24,6 +25,8 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{Error, FieldError, Result};
+use crate::machines::AGREEMENT;
+pub use crate::machines::AgreementStatus;
 use crate::records::insert as insert_row;
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -254,7 +257,7 @@ pub struct AgreementRow {
     pub partner_name: String,
     pub kind: String,
     pub title: String,
-    pub status: String,
+    pub status: AgreementStatus,
     /// `status`, with `signed` read against today: `signed` (not yet in effect), `active`, `expired`.
     pub state: String,
     #[ts(type = "number")]
@@ -300,6 +303,9 @@ pub struct Agreement {
     #[ts(type = "number | null")]
     pub days_to_expiry: Option<i64>,
     pub hlc: String,
+    /// The steps of its life cycle the signed-in person may take now (`submit`, `revise`,
+    /// `review`, `approve_paper`, `sign`, `end`, `close`…).
+    pub actions: Vec<&'static str>,
 }
 
 /// The agreement's `state` from its status and dates, `today` as `YYYY-MM-DD`.
@@ -392,7 +398,7 @@ struct AgreementDb {
 
 /// The agreement `id` with its current version, reviews, comments, copies and amendments.
 pub async fn get(desk: &Desk, id: &str) -> Result<Agreement> {
-    desk.require(Action::PartnerRead)?;
+    let me = desk.require(Action::PartnerRead)?;
     let today = desk.today();
     let mut conn = desk.pool().acquire().await?;
     let db: Option<AgreementDb> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -466,6 +472,7 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Agreement> {
         _ => None,
     };
     Ok(Agreement {
+        actions: AGREEMENT.offers(&me.roles, db.row.status),
         template_id: db.template_id,
         master_number: db.master_number,
         renewal_of: db.renewal_of,
@@ -597,6 +604,7 @@ async fn insert(
     clauses: &[ClauseText],
     note: &str,
 ) -> Result<()> {
+    AGREEMENT.start(w, AgreementStatus::Drafting, false)?;
     let s = w.stamp.clone();
     sqlx::query(
         "INSERT INTO agreement (id, number, partner_id, kind, template_id, master_id, renewal_of, title, status,
@@ -773,7 +781,7 @@ pub(crate) struct Head {
     pub number: String,
     pub partner_id: String,
     pub kind: String,
-    pub status: String,
+    pub status: AgreementStatus,
     pub version_no: i64,
     pub master_id: Option<String>,
     pub title: String,
@@ -800,7 +808,9 @@ pub(crate) async fn write_fields(
     sets: &[(&str, Option<String>)],
     mut ch: Changes,
 ) -> Result<()> {
-    crate::records::set_columns(w, "agreement", id, sets).await?;
+    if !sets.is_empty() {
+        crate::records::set_columns(w, "agreement", id, sets).await?;
+    }
     for (col, value) in sets {
         if !ch.contains(col) {
             ch.set(col, value);
@@ -809,12 +819,13 @@ pub(crate) async fn write_fields(
     audit::record(w, op, "agreement", id, &ch).await
 }
 
-/// Refuses unless the agreement's status is one of `allowed` (`status: not_<first allowed>`).
-pub(crate) fn require_status(h: &Head, allowed: &[&str]) -> Result<()> {
-    if allowed.contains(&h.status.as_str()) {
+/// Refuses unless the agreement's status is one of `allowed` (`status: not_<first allowed>`):
+/// for operations on an agreement that leave its status as it is.
+pub(crate) fn require_status(h: &Head, allowed: &[AgreementStatus]) -> Result<()> {
+    if allowed.contains(&h.status) {
         Ok(())
     } else {
-        Err(Error::field("status", &format!("not_{}", allowed[0])))
+        Err(Error::field("status", &format!("not_{}", allowed[0].as_str())))
     }
 }
 
@@ -831,7 +842,7 @@ pub async fn save_draft(
     let (title, variables, clauses, note) = check_draft(input)?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["drafting", "in_review", "approved"])?;
+    AGREEMENT.check(&w, "revise", h.status)?;
     if h.version_no != expected_version {
         return Err(Error::stale(id, h.number.clone()));
     }
@@ -852,10 +863,7 @@ pub async fn save_draft(
         insert_version(&mut w, id, &h.number, next, &variables, &clauses, &note).await?;
         sets.push(("version_no", Some(next.to_string())));
         ch.diff("version_no", &h.version_no, &next);
-        if h.status != "drafting" {
-            sets.push(("status", Some("drafting".into())));
-            ch.diff("status", &h.status, &"drafting".to_string());
-        }
+        AGREEMENT.take(&mut w, id, "revise", None).await?.note("status", &mut ch);
     }
     if sets.is_empty() {
         w.tx.rollback().await?;
@@ -873,16 +881,16 @@ pub async fn submit(desk: &Desk, id: &str) -> Result<Agreement> {
     desk.require(Action::AgreementDraft)?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["drafting"])?;
+    AGREEMENT.check(&w, "submit", h.status)?;
     let v = version(&mut w.tx, id, h.version_no).await?;
     let missing = readiness(&h.kind, &v);
     if !missing.is_empty() {
         return Err(Error::Validation(missing));
     }
     let mut ch = Changes::new();
-    ch.diff("status", &h.status, &"in_review".to_string());
+    AGREEMENT.take(&mut w, id, "submit", None).await?.note("status", &mut ch);
     ch.set("fingerprint", &v.fingerprint);
-    write_fields(&mut w, id, "submit_review", &[("status", Some("in_review".into()))], ch).await?;
+    write_fields(&mut w, id, "submit_review", &[], ch).await?;
     w.commit().await?;
     get(desk, id).await
 }
@@ -919,7 +927,7 @@ pub async fn review(desk: &Desk, id: &str, input: &ReviewInput) -> Result<Agreem
     c.finish()?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["in_review", "approved"])?;
+    AGREEMENT.check(&w, "review", h.status)?;
     let v = version(&mut w.tx, id, h.version_no).await?;
     if v.fingerprint != input.fingerprint.trim() {
         return Err(Error::stale(id, format!("{} v{}", h.number, v.number)));
@@ -947,12 +955,12 @@ pub async fn review(desk: &Desk, id: &str, input: &ReviewInput) -> Result<Agreem
     .await?;
     let latest =
         |side: &str| reviews.iter().find(|(s, _)| s == side).map(|(_, d)| d == "approve").unwrap_or(false);
-    let status = if input.decision == "changes" {
-        "drafting"
+    let step = if input.decision == "changes" {
+        "request_changes"
     } else if latest("legal") && latest("business") {
-        "approved"
+        "approve"
     } else {
-        "in_review"
+        "review"
     };
     let mut ch = Changes::new();
     ch.set("side", &input.side);
@@ -961,10 +969,7 @@ pub async fn review(desk: &Desk, id: &str, input: &ReviewInput) -> Result<Agreem
     if !comment.is_empty() {
         ch.set("comment", &comment);
     }
-    if status != h.status {
-        crate::records::set_columns(&mut w, "agreement", id, &[("status", Some(status.into()))]).await?;
-        ch.diff("status", &h.status, &status.to_string());
-    }
+    AGREEMENT.take(&mut w, id, step, Some(("comment", &comment))).await?.note("status", &mut ch);
     audit::record(&mut w, "review", "agreement", id, &ch).await?;
     w.commit().await?;
     get(desk, id).await
@@ -1025,7 +1030,7 @@ pub async fn create_amendment(desk: &Desk, master_id: &str) -> Result<Agreement>
     if m.kind == "amendment" {
         return Err(Error::field("master_id", "amendment"));
     }
-    require_status(&m, &["signed"])?;
+    require_status(&m, &[AgreementStatus::Signed])?;
     let number = crate::records::next_number(&mut w, "agreement", &format!("{}-S", m.number), 1).await?;
     let mut variables = starting_variables(&mut w, &m.partner_id).await?;
     let master = version(&mut w.tx, master_id, m.version_no).await?;

@@ -7,12 +7,13 @@
 //! version that is not approved carries the 草稿 DRAFT watermark. A PDF is written to a
 //! temporary name and renamed.
 
-use super::{Head, head, require_status, version};
+use super::{AgreementStatus, Head, head, require_status, version};
 use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::Desk;
 use crate::documents::layout;
 use crate::error::{Error, FieldError, Result};
+use crate::machines::AGREEMENT;
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
@@ -100,7 +101,7 @@ pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agr
     let today = desk.today();
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["approved"])?;
+    AGREEMENT.check(&w, "sign", h.status)?;
     let v = version(&mut w.tx, id, h.version_no).await?;
     let mut c = Checker::new();
     let signed_on = c.date_until("signed_on", &input.signed_on, true, &today);
@@ -127,25 +128,40 @@ pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agr
     let ours = side("our", &input.our_signatory, &input.our_capacity, &input.our_authorisation);
     let theirs = side("their", &input.their_signatory, &input.their_capacity, &input.their_authorisation);
     c.finish()?;
-    // Both approvals of this exact version must still stand.
+    // Both approvals of this exact version must still stand (or a manager's approval of
+    // this version signed on paper).
     let (legal, business) = current_approvals(&mut w.tx, id, &v.fingerprint).await?;
-    if !(legal && business) {
+    let reviewed = legal && business;
+    if !reviewed && !super::paper::approved(&mut w.tx, id, &v.fingerprint).await? {
         return Err(Error::field("status", "not_approved"));
     }
     if let Some(master) = &h.master_id {
         let m = head(&mut w.tx, master).await?;
-        require_status(&m, &["signed"]).map_err(|_| Error::field("master_id", "not_signed"))?;
-    } else if let Some(stage) = crate::recruitment::open_stage(&mut w.tx, &h.partner_id).await? {
-        if stage != crate::recruitment::Stage::Signing {
-            return Err(Error::Gate {
-                to: crate::recruitment::Stage::Signed.as_str().into(),
-                missing: vec![FieldError::new("stage", "not_signing")],
-            });
+        require_status(&m, &[AgreementStatus::Signed])
+            .map_err(|_| Error::field("master_id", "not_signed"))?;
+    } else {
+        use crate::partners::PartnerStatus;
+        match crate::machines::PARTNER.state(&mut w.tx, &h.partner_id).await? {
+            // R2.1.4 ends where R3.1.3 begins: a prospect signs from the signing stage.
+            PartnerStatus::Prospect => {
+                match crate::recruitment::open_stage(&mut w.tx, &h.partner_id).await? {
+                    Some(crate::recruitment::Stage::Signing) => {
+                        crate::recruitment::sign_in(&mut w, &h.partner_id, &h.number, &signed_on).await?
+                    }
+                    _ => {
+                        return Err(Error::Gate {
+                            to: crate::recruitment::Stage::Signed.as_str().into(),
+                            missing: vec![FieldError::new("stage", "not_signing")],
+                        });
+                    }
+                }
+            }
+            // A new signing reactivates a terminated partner.
+            PartnerStatus::Terminated => crate::partners::activate(&mut w, &h.partner_id, &h.number).await?,
+            PartnerStatus::Active | PartnerStatus::Suspended => {}
         }
-        crate::recruitment::sign_in(&mut w, &h.partner_id, &h.number, &signed_on).await?;
     }
     let sets: Vec<(&str, Option<String>)> = vec![
-        ("status", Some("signed".into())),
         ("signed_version_id", Some(v.id.clone())),
         ("signed_on", Some(signed_on.clone())),
         ("signed_place", Some(place)),
@@ -159,7 +175,7 @@ pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agr
         ("their_authorisation", Some(theirs.2)),
     ];
     let mut ch = Changes::new();
-    ch.diff("status", &h.status, &"signed".to_string());
+    AGREEMENT.take(&mut w, id, "sign", None).await?.note("status", &mut ch);
     ch.set("fingerprint", &v.fingerprint);
     super::write_fields(&mut w, id, "sign", &sets, ch).await?;
     w.commit().await?;
@@ -206,7 +222,7 @@ pub async fn archive(desk: &Desk, id: &str, input: &ArchiveInput) -> Result<supe
     c.finish()?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["signed", "ended", "closed"])?;
+    require_status(&h, &[AgreementStatus::Signed, AgreementStatus::Ended, AgreementStatus::Closed])?;
     let scan: Option<(String, String)> = if input.scan_id.trim().is_empty() {
         None
     } else {
@@ -297,7 +313,7 @@ pub async fn print_copies(desk: &Desk, id: &str, recipients: &[String]) -> Resul
     c.finish()?;
     let mut w = desk.write().await?;
     let h = head(&mut w.tx, id).await?;
-    require_status(&h, &["signed", "ended", "closed"])?;
+    require_status(&h, &[AgreementStatus::Signed, AgreementStatus::Ended, AgreementStatus::Closed])?;
     let (signed_id, already): (String, i64) = sqlx::query_as(
         "SELECT a.signed_version_id, (SELECT COALESCE(max(copy_no), 0) FROM agreement_copy
             WHERE agreement_id = a.id AND deleted_at IS NULL) FROM agreement a WHERE a.id = ?",

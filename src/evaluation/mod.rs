@@ -565,7 +565,10 @@ pub async fn finish(desk: &Desk, id: &str) -> Result<Evaluation> {
     let result = compute(&scheme, &scores, &BTreeMap::new());
     let mut missing: Vec<FieldError> =
         result.unscored.iter().map(|k| FieldError::new(format!("indicator.{k}"), "unscored")).collect();
-    if r.kind == "special" {
+    // R2.2.2 after a special evaluation, R2.2.3 for class C: measures with an owner and a
+    // due date (the improvement plan) before the result stands.
+    let class_c = result.unscored.is_empty() && result.class.as_deref() == Some("C");
+    if r.kind == "special" || class_c {
         let measures: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM evaluation_measure WHERE evaluation_id = ? AND deleted_at IS NULL",
         )
@@ -573,7 +576,10 @@ pub async fn finish(desk: &Desk, id: &str) -> Result<Evaluation> {
         .fetch_one(&mut *w.tx)
         .await?;
         if measures == 0 {
-            missing.push(FieldError::new("measures", "required"));
+            missing.push(FieldError::new(
+                "measures",
+                if r.kind == "special" { "required" } else { "improvement_plan" },
+            ));
         }
     }
     if !missing.is_empty() {
@@ -585,8 +591,8 @@ pub async fn finish(desk: &Desk, id: &str) -> Result<Evaluation> {
         .fetch_one(&mut *w.tx)
         .await?;
     let now = w.stamp.now.clone();
+    let moved = crate::machines::EVALUATION.take(&mut w, id, "finish", None).await?;
     let sets = [
-        ("status", Some("finished".to_string())),
         ("total_x100", Some(result.total_x100.to_string())),
         ("class", Some(class.clone())),
         ("previous_class", before.clone()),
@@ -624,7 +630,7 @@ pub async fn finish(desk: &Desk, id: &str) -> Result<Evaluation> {
     )
     .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &r.status, &"finished".to_string());
+    moved.note("status", &mut ch);
     ch.set("total", &points(result.total_x100));
     ch.diff("class", &before, &Some(class));
     audit::record(&mut w, "finish", "evaluation", id, &ch).await?;

@@ -416,15 +416,33 @@ pub async fn update_case(desk: &Desk, id: &str, expected_hlc: &str, input: &Case
     if let Some(o) = &owner {
         crate::records::require_live(&mut w.tx, "app_user", o, "owner_id").await?;
     }
+    // The status moves only along the after-sales machine (R4.2.2).
+    let machine = &crate::machines::AFTERSALES;
+    let from = machine.state(&mut w.tx, id).await?;
+    let to = crate::machines::CaseStatus::parse(&input.status).unwrap_or(from);
+    let step = if to == from {
+        None
+    } else {
+        Some(machine.step_to(from, to).ok_or_else(|| Error::field("status", &format!("from_{from}")))?)
+    };
+    if let Some(step) = step {
+        machine.check(&w, step.action, from)?;
+    }
     let mut ch = crate::records::update_texts(
         &mut w,
         "aftersales_case",
         id,
         expected_hlc,
-        &["status", "resolution", "feedback"],
-        &[input.status.clone(), resolution, feedback],
+        &["resolution", "feedback"],
+        &[resolution.clone(), feedback],
     )
     .await?;
+    if let Some(step) = step {
+        machine
+            .take(&mut w, id, step.action, Some(("resolution", &resolution)))
+            .await?
+            .note("status", &mut ch);
+    }
     let resolved = done.then_some(resolved_on);
     let mut sets: Vec<(&str, Option<String>)> = Vec::new();
     if ch.diff("owner_id", &owner_before, &owner) {

@@ -201,6 +201,7 @@ pub async fn record_receipt(desk: &Desk, input: &ReceiptInput) -> Result<Payment
     let mut w = desk.write().await?;
     crate::records::require_live(&mut w.tx, "partner", &input.partner_id, "partner_id").await?;
     let order = check_order(&mut w.tx, &input.partner_id, &input.order_id, &input.currency).await?;
+    let received = crate::machines::PAYMENT.start(&w, crate::machines::PaymentStatus::Received, false)?;
     let id = insert(
         &mut w,
         "payment",
@@ -211,7 +212,7 @@ pub async fn record_receipt(desk: &Desk, input: &ReceiptInput) -> Result<Payment
             ("kind", "collection".into()),
             ("amount_minor", a.into()),
             ("currency", input.currency.as_str().into()),
-            ("status", "received".into()),
+            ("status", received.into()),
             ("paid_on", paid_on.clone().into()),
             ("reference", reference.clone().into()),
             ("note", note.into()),
@@ -293,6 +294,7 @@ pub async fn propose_payout(desk: &Desk, input: &PayoutInput) -> Result<Payment>
     c.finish()?;
     let mut w = desk.write().await?;
     crate::records::require_live(&mut w.tx, "partner", &input.partner_id, "partner_id").await?;
+    let proposed = crate::machines::PAYMENT.start(&w, crate::machines::PaymentStatus::Proposed, false)?;
     let id = insert(
         &mut w,
         "payment",
@@ -302,7 +304,7 @@ pub async fn propose_payout(desk: &Desk, input: &PayoutInput) -> Result<Payment>
             ("kind", input.kind.as_str().into()),
             ("amount_minor", a.into()),
             ("currency", input.currency.as_str().into()),
-            ("status", "proposed".into()),
+            ("status", proposed.into()),
             ("note", note.clone().into()),
             ("proposed_by", user.id.as_str().into()),
         ],
@@ -340,22 +342,17 @@ pub async fn decide_payout(desk: &Desk, id: &str, approve: bool, note: &str) -> 
     if proposer.as_deref() == Some(user.id.as_str()) {
         return Err(Error::field("decided_by", "own_proposal"));
     }
-    let after = if approve { "approved" } else { "rejected" };
     let (now, uid) = (w.stamp.now.clone(), w.stamp.user.id.clone());
     crate::records::set_columns(
         &mut w,
         "payment",
         id,
-        &[
-            ("status", Some(after.into())),
-            ("decided_by", Some(uid)),
-            ("decided_at", Some(now)),
-            ("decision_note", Some(note.clone())),
-        ],
+        &[("decided_by", Some(uid)), ("decided_at", Some(now)), ("decision_note", Some(note.clone()))],
     )
     .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &after.to_string());
+    let step = if approve { "approve" } else { "reject" };
+    crate::machines::PAYMENT.take(&mut w, id, step, None).await?.note("status", &mut ch);
     ch.set("decision_note", &note);
     audit::record(&mut w, if approve { "approve" } else { "reject" }, "payment", id, &ch).await?;
     w.commit().await?;
@@ -384,15 +381,11 @@ pub async fn mark_paid(desk: &Desk, id: &str, paid_on: &str, reference: &str) ->
         &mut w,
         "payment",
         id,
-        &[
-            ("status", Some("paid".into())),
-            ("paid_on", Some(paid_on.clone())),
-            ("reference", Some(reference.clone())),
-        ],
+        &[("paid_on", Some(paid_on.clone())), ("reference", Some(reference.clone()))],
     )
     .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &"paid".to_string());
+    crate::machines::PAYMENT.take(&mut w, id, "pay", None).await?.note("status", &mut ch);
     ch.set("paid_on", &paid_on);
     ch.set("reference", &reference);
     audit::record(&mut w, "pay", "payment", id, &ch).await?;

@@ -22,6 +22,8 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write};
 use crate::error::{Error, Result};
+use crate::machines::ORDER;
+pub use crate::machines::OrderStatus;
 use crate::records::insert;
 use crate::validate::Checker;
 use review::{AgreementFacts, Facts, LineFacts, RuleResult};
@@ -130,7 +132,7 @@ pub struct OrderRow {
     pub currency: String,
     #[ts(type = "number")]
     pub total_minor: i64,
-    pub status: String,
+    pub status: OrderStatus,
     /// `none`, `partial`, `shipped` or `delivered`.
     pub delivery: String,
     #[ts(type = "number")]
@@ -180,6 +182,9 @@ pub struct Order {
     pub shipments: Vec<delivery::Shipment>,
     pub cases: Vec<delivery::Case>,
     pub payments: Vec<finance::Payment>,
+    /// The steps of its life cycle the signed-in person may take now (`edit`, `pass`, `hold`,
+    /// `override`, `confirm`, `cancel`).
+    pub actions: Vec<&'static str>,
     /// What the customer's side still owes on this order (total less money received).
     #[ts(type = "number")]
     pub outstanding_minor: i64,
@@ -262,7 +267,7 @@ struct Head {
 
 /// One order with its lines, review, steps, shipments, cases and payments.
 pub async fn get(desk: &Desk, id: &str) -> Result<Order> {
-    desk.require(Action::PartnerRead)?;
+    let me = desk.require(Action::PartnerRead)?;
     let row: OrderRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{} WHERE o.id = ? AND o.deleted_at IS NULL",
         row_select()
@@ -292,6 +297,7 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Order> {
     let payments = finance::payments_of_order(desk, id).await?;
     Ok(Order {
         outstanding_minor: (row.total_minor - row.received_minor).max(0),
+        actions: ORDER.offers(&me.roles, row.status),
         row,
         agreement_id: head.agreement_id,
         agreement_number: head.agreement_number,
@@ -555,6 +561,7 @@ pub async fn create(desk: &Desk, input: &OrderInput) -> Result<Order> {
     crate::records::require_live(&mut w.tx, "partner", &input.partner_id, "partner_id").await?;
     let prefix = format!("SO-{}-{}-", &desk.today()[..4], desk.device().short_code);
     let number = crate::records::next_number(&mut w, "sales_order", &prefix, 4).await?;
+    let entered = ORDER.start(&w, OrderStatus::Entered, false)?;
     let id = insert(
         &mut w,
         "sales_order",
@@ -569,7 +576,7 @@ pub async fn create(desk: &Desk, input: &OrderInput) -> Result<Order> {
             ("ordered_on", c.ordered_on.clone().into()),
             ("requested_on", c.requested_on.clone().into()),
             ("note", c.note.clone().into()),
-            ("status", "entered".into()),
+            ("status", entered.into()),
         ],
     )
     .await?;
@@ -594,7 +601,7 @@ pub async fn create(desk: &Desk, input: &OrderInput) -> Result<Order> {
     get(desk, &id).await
 }
 
-async fn status_of(w: &mut Write, id: &str) -> Result<(String, String)> {
+async fn status_of(w: &mut Write, id: &str) -> Result<(OrderStatus, String)> {
     sqlx::query_as("SELECT status, hlc FROM sales_order WHERE id = ? AND deleted_at IS NULL")
         .bind(id)
         .fetch_optional(&mut *w.tx)
@@ -612,9 +619,7 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &OrderInpu
     if hlc != expected_hlc {
         return Err(Error::stale(id, ""));
     }
-    if matches!(status.as_str(), "confirmed" | "cancelled") {
-        return Err(Error::field("status", &status));
-    }
+    ORDER.check(&w, "edit", status).map_err(|_| Error::field("status", status.as_str()))?;
     let partner: String = sqlx::query_scalar("SELECT partner_id FROM sales_order WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *w.tx)
@@ -660,16 +665,13 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &OrderInpu
     let total = write_lines(&mut w, id, input, &c.ordered_on).await?;
     ch.set("lines", &line_changes(input));
     ch.set("total_minor", &total);
-    if status != "entered" {
-        ch.diff("status", &status, &"entered".to_string());
-    }
+    ORDER.take(&mut w, id, "edit", None).await?.note("status", &mut ch);
     crate::records::set_columns(
         &mut w,
         "sales_order",
         id,
         &[
             ("total_minor", Some(total.to_string())),
-            ("status", Some("entered".into())),
             ("review", Some("[]".into())),
             ("reviewed_by", None),
             ("reviewed_at", None),
@@ -776,12 +778,10 @@ pub async fn review(desk: &Desk, id: &str) -> Result<Order> {
     desk.require(Action::OrderReview)?;
     let mut w = desk.write().await?;
     let (status, _) = status_of(&mut w, id).await?;
-    if !matches!(status.as_str(), "entered" | "held") {
-        return Err(Error::field("status", "not_reviewable"));
-    }
+    ORDER.check(&w, "pass", status)?;
     let (facts, agreement_id) = facts(&mut w.tx, id, &desk.today()).await?;
     let results = review::evaluate(&facts);
-    let after = if review::passed(&results) { "approved" } else { "held" };
+    let step = if review::passed(&results) { "pass" } else { "hold" };
     let json = serde_json::to_string(&results).map_err(|e| Error::Storage(e.to_string()))?;
     let (now, user) = (w.stamp.now.clone(), w.stamp.user.id.clone());
     crate::records::set_columns(
@@ -789,7 +789,6 @@ pub async fn review(desk: &Desk, id: &str) -> Result<Order> {
         "sales_order",
         id,
         &[
-            ("status", Some(after.into())),
             ("review", Some(json)),
             ("agreement_id", agreement_id.clone()),
             ("reviewed_by", Some(user)),
@@ -798,7 +797,7 @@ pub async fn review(desk: &Desk, id: &str) -> Result<Order> {
     )
     .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &after.to_string());
+    ORDER.take(&mut w, id, step, None).await?.note("status", &mut ch);
     ch.set("agreement_id", &agreement_id);
     let failed: Vec<&str> =
         results.iter().filter(|r| r.outcome != "passed").map(|r| r.rule.as_str()).collect();
@@ -819,24 +818,15 @@ pub async fn override_review(desk: &Desk, id: &str, reason: &str) -> Result<Orde
     c.finish()?;
     let mut w = desk.write().await?;
     let (status, _) = status_of(&mut w, id).await?;
-    if status != "held" {
-        return Err(Error::field("status", "not_held"));
-    }
-    // R6.2.2: a partner suspended on credit grounds gets no orders until cooperation resumes.
-    let partner_id: String = sqlx::query_scalar("SELECT partner_id FROM sales_order WHERE id = ?")
-        .bind(id)
-        .fetch_one(&mut *w.tx)
-        .await?;
-    if crate::risk::credit::suspended_on(&mut w.tx, &partner_id).await?.is_some() {
-        return Err(Error::field("status", "partner_suspended"));
-    }
+    ORDER.check(&w, "override", status)?;
+    // R6.2.2: a suspended partner gets no orders until cooperation resumes, nor an ended one.
+    require_partner_active(&mut w, id).await?;
     let (now, user) = (w.stamp.now.clone(), w.stamp.user.id.clone());
     crate::records::set_columns(
         &mut w,
         "sales_order",
         id,
         &[
-            ("status", Some("approved".into())),
             ("override_reason", Some(reason.clone())),
             ("overridden_by", Some(user)),
             ("overridden_at", Some(now)),
@@ -844,7 +834,7 @@ pub async fn override_review(desk: &Desk, id: &str, reason: &str) -> Result<Orde
     )
     .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &"approved".to_string());
+    ORDER.take(&mut w, id, "override", Some(("override_reason", &reason))).await?.note("status", &mut ch);
     ch.set("override_reason", &reason);
     audit::record(&mut w, "override", "sales_order", id, &ch).await?;
     w.commit().await?;
@@ -859,16 +849,14 @@ pub async fn confirm(desk: &Desk, id: &str, contract_ref: &str) -> Result<Order>
     c.finish()?;
     let mut w = desk.write().await?;
     let (status, _) = status_of(&mut w, id).await?;
-    if status != "approved" {
-        return Err(Error::field("status", "not_approved_order"));
-    }
+    ORDER.check(&w, "confirm", status)?;
+    require_partner_active(&mut w, id).await?;
     let (now, user) = (w.stamp.now.clone(), w.stamp.user.id.clone());
     crate::records::set_columns(
         &mut w,
         "sales_order",
         id,
         &[
-            ("status", Some("confirmed".into())),
             ("contract_ref", Some(contract_ref.clone())),
             ("confirmed_by", Some(user)),
             ("confirmed_at", Some(now)),
@@ -876,11 +864,25 @@ pub async fn confirm(desk: &Desk, id: &str, contract_ref: &str) -> Result<Order>
     )
     .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &"confirmed".to_string());
+    ORDER.take(&mut w, id, "confirm", None).await?.note("status", &mut ch);
     ch.set("contract_ref", &contract_ref);
     audit::record(&mut w, "confirm", "sales_order", id, &ch).await?;
     w.commit().await?;
     get(desk, id).await
+}
+
+/// Refuses (`status: partner_suspended`, or `partner_not_active` for a prospect or an ended
+/// partner) unless the partner of order `id` is active (R6.2.2, R4.1.2).
+async fn require_partner_active(w: &mut Write, id: &str) -> Result<()> {
+    let partner_id: String = sqlx::query_scalar("SELECT partner_id FROM sales_order WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *w.tx)
+        .await?;
+    match crate::machines::PARTNER.state(&mut w.tx, &partner_id).await? {
+        crate::partners::PartnerStatus::Active => Ok(()),
+        crate::partners::PartnerStatus::Suspended => Err(Error::field("status", "partner_suspended")),
+        _ => Err(Error::field("status", "partner_not_active")),
+    }
 }
 
 /// Cancels an order that has not shipped, with a reason.
@@ -891,9 +893,7 @@ pub async fn cancel(desk: &Desk, id: &str, reason: &str) -> Result<Order> {
     c.finish()?;
     let mut w = desk.write().await?;
     let (status, _) = status_of(&mut w, id).await?;
-    if status == "cancelled" {
-        return Err(Error::field("status", &status));
-    }
+    ORDER.check(&w, "cancel", status).map_err(|_| Error::field("status", status.as_str()))?;
     let shipped: i64 =
         sqlx::query_scalar("SELECT count(*) FROM shipment WHERE order_id = ? AND deleted_at IS NULL")
             .bind(id)
@@ -902,15 +902,10 @@ pub async fn cancel(desk: &Desk, id: &str, reason: &str) -> Result<Order> {
     if shipped > 0 {
         return Err(Error::field("status", "shipped"));
     }
-    crate::records::set_columns(
-        &mut w,
-        "sales_order",
-        id,
-        &[("status", Some("cancelled".into())), ("cancel_reason", Some(reason.clone()))],
-    )
-    .await?;
+    crate::records::set_columns(&mut w, "sales_order", id, &[("cancel_reason", Some(reason.clone()))])
+        .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &"cancelled".to_string());
+    ORDER.take(&mut w, id, "cancel", Some(("cancel_reason", &reason))).await?.note("status", &mut ch);
     ch.set("cancel_reason", &reason);
     audit::record(&mut w, "cancel", "sales_order", id, &ch).await?;
     w.commit().await?;

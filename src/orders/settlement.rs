@@ -22,6 +22,7 @@ use crate::desk::Desk;
 use crate::documents::Printed;
 use crate::documents::layout::{Block, Frame, Table};
 use crate::error::{Error, Result};
+use crate::machines::{DISPUTE, DisputeStatus, STATEMENT};
 use crate::records::insert;
 use crate::validate::Checker;
 use chrono::{Datelike, NaiveDate};
@@ -603,17 +604,16 @@ pub async fn issue(desk: &Desk, input: &IssueInput) -> Result<Statement> {
             w.commit().await?;
             return read(desk, &id, Some(comp)).await;
         }
-        Some((id, _, status)) => {
+        Some((id, _, _)) => {
             let mut sets: Vec<(&str, Option<String>)> =
                 figures.iter().map(|(k, v)| (*k, Some(v.to_string()))).collect();
             sets.push(("line_count", Some(comp.lines.len().to_string())));
             sets.push(("fingerprint", Some(comp.fingerprint.clone())));
             sets.push(("agreement_id", Some(comp.agreement.id.clone())));
-            sets.push(("status", Some("issued".into())));
             sets.push(("confirmed_on", None));
             sets.push(("confirmed_by", Some(String::new())));
             crate::records::set_columns(&mut w, "statement", &id, &sets).await?;
-            ch.diff("status", &status, &"issued".to_string());
+            STATEMENT.take(&mut w, &id, "reissue", None).await?.note("status", &mut ch);
             audit::record(&mut w, "reissue", "statement", &id, &ch).await?;
             id
         }
@@ -694,15 +694,11 @@ pub async fn confirm(desk: &Desk, id: &str, confirmed_on: &str, confirmed_by: &s
         &mut w,
         "statement",
         id,
-        &[
-            ("status", Some("confirmed".into())),
-            ("confirmed_on", Some(on.clone())),
-            ("confirmed_by", Some(by.clone())),
-        ],
+        &[("confirmed_on", Some(on.clone())), ("confirmed_by", Some(by.clone()))],
     )
     .await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &"confirmed".to_string());
+    STATEMENT.take(&mut w, id, "confirm", None).await?.note("status", &mut ch);
     ch.set("confirmed_on", &on);
     ch.set("confirmed_by", &by);
     audit::record(&mut w, "confirm", "statement", id, &ch).await?;
@@ -722,19 +718,19 @@ pub async fn dispute(desk: &Desk, id: &str, line_ref: &str, reason: &str) -> Res
     if status == "confirmed" {
         return Err(Error::field("status", &status));
     }
+    let open = DISPUTE.start(&w, DisputeStatus::Open, false)?;
     let dispute_id = insert(
         &mut w,
         "statement_dispute",
         &[
+            ("status", open.into()),
             ("statement_id", id.into()),
             ("line_ref", line_ref.clone().into()),
             ("reason", reason.clone().into()),
         ],
     )
     .await?;
-    if status != "disputed" {
-        crate::records::set_columns(&mut w, "statement", id, &[("status", Some("disputed".into()))]).await?;
-    }
+    STATEMENT.take(&mut w, id, "dispute", Some(("reason", &reason))).await?;
     let mut ch = Changes::new();
     ch.set("statement_id", &id);
     ch.set("line_ref", &line_ref);
@@ -762,15 +758,12 @@ pub async fn resolve_dispute(desk: &Desk, dispute_id: &str, resolution: &str) ->
         return Err(Error::field("status", "resolved"));
     }
     let today = desk.today();
+    let moved = DISPUTE.take(&mut w, dispute_id, "resolve", Some(("resolution", &resolution))).await?;
     crate::records::set_columns(
         &mut w,
         "statement_dispute",
         dispute_id,
-        &[
-            ("status", Some("resolved".into())),
-            ("resolution", Some(resolution.clone())),
-            ("resolved_on", Some(today)),
-        ],
+        &[("resolution", Some(resolution.clone())), ("resolved_on", Some(today))],
     )
     .await?;
     let open: i64 = sqlx::query_scalar(
@@ -780,11 +773,10 @@ pub async fn resolve_dispute(desk: &Desk, dispute_id: &str, resolution: &str) ->
     .fetch_one(&mut *w.tx)
     .await?;
     if open == 0 {
-        crate::records::set_columns(&mut w, "statement", &statement_id, &[("status", Some("issued".into()))])
-            .await?;
+        STATEMENT.cause(&mut w, &statement_id, "settle_dispute").await?;
     }
     let mut ch = Changes::new();
-    ch.diff("status", &status, &"resolved".to_string());
+    moved.note("status", &mut ch);
     ch.set("resolution", &resolution);
     audit::record(&mut w, "resolve", "statement_dispute", dispute_id, &ch).await?;
     w.commit().await?;

@@ -16,6 +16,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write};
 use crate::error::{Error, FieldError, Result};
+use crate::machines::{ACTIVITY, ActivityStatus};
 use crate::orders::{CURRENCIES, MAX_MINOR};
 use crate::records::{Val, insert, require_live, set_columns, set_values};
 use crate::recruitment::events::StaffRef;
@@ -724,8 +725,8 @@ pub async fn save_activity(desk: &Desk, id: Option<(&str, &str)>, input: &Activi
         ("partner_ids", json(&partner_ids)),
         ("staff_ids", json(&staff_ids)),
         ("currency", input.currency.clone()),
-        ("status", status),
     ];
+    let state = ActivityStatus::parse(&status).unwrap_or(ActivityStatus::Planned);
     let strategy = (!strategy_id.is_empty()).then_some(strategy_id);
     let id = match id {
         None => {
@@ -733,11 +734,16 @@ pub async fn save_activity(desk: &Desk, id: Option<(&str, &str)>, input: &Activi
             cols.push(("strategy_id", strategy.clone().into()));
             cols.push(("budget_minor", budget.into()));
             cols.push(("spent_minor", spent.into()));
+            cols.push((
+                "status",
+                ACTIVITY.start(&w, state, false).map_err(|_| Error::field("status", "not_a_start"))?.into(),
+            ));
             let id = insert(&mut w, "promotion_activity", &cols).await?;
             let mut ch = Changes::new();
             for (c, v) in &texts[..6] {
                 ch.set(c, v);
             }
+            ch.set("status", &state.as_str());
             ch.set("budget_minor", &budget);
             audit::record(&mut w, "create", "promotion_activity", &id, &ch).await?;
             id
@@ -752,8 +758,19 @@ pub async fn save_activity(desk: &Desk, id: Option<(&str, &str)>, input: &Activi
             .ok_or_else(|| Error::NotFound { entity: "promotion_activity", id: id.into() })?;
             let cols: Vec<&str> = texts.iter().map(|(c, _)| *c).collect();
             let after: Vec<String> = texts.iter().map(|(_, v)| v.clone()).collect();
+            let from = ACTIVITY.state(&mut w.tx, id).await?;
             let mut ch =
                 crate::records::update_texts(&mut w, "promotion_activity", id, hlc, &cols, &after).await?;
+            let step = if from == state {
+                None
+            } else {
+                let step =
+                    ACTIVITY.step_to(from, state).ok_or_else(|| Error::field("status", from.as_str()))?;
+                Some(ACTIVITY.check(&w, step.action, from)?)
+            };
+            if let Some(step) = step {
+                ACTIVITY.take(&mut w, id, step.action, None).await?.note("status", &mut ch);
+            }
             let mut sets: Vec<(&str, Val)> = Vec::new();
             if ch.diff("strategy_id", &before.0, &strategy) {
                 sets.push(("strategy_id", strategy.clone().into()));
@@ -881,8 +898,8 @@ pub async fn evaluate(desk: &Desk, id: &str, input: &EffectInput) -> Result<Acti
     if evaluated_on < starts {
         return Err(Error::field("evaluated_on", "not_started"));
     }
+    let moved = ACTIVITY.take(&mut w, id, "evaluate", None).await?;
     let sets = [
-        ("status", "done".into()),
         ("result_label", label.clone().into()),
         ("lessons", lessons.clone().into()),
         ("evaluated_on", evaluated_on.clone().into()),
@@ -895,6 +912,7 @@ pub async fn evaluate(desk: &Desk, id: &str, input: &EffectInput) -> Result<Acti
     ];
     set_values(&mut w, "promotion_activity", id, &sets).await?;
     let mut ch = Changes::new();
+    moved.note("status", &mut ch);
     ch.set("evaluated_on", &evaluated_on);
     ch.set("participants", &participants);
     ch.set("results", &results);

@@ -314,7 +314,7 @@ pub async fn summary(desk: &Desk, id: &str) -> Result<EventSummary> {
     .fetch_all(desk.pool())
     .await?;
     let leads = rows.len() as i64;
-    let stages = super::Stage::ALL.into_iter().map(|st| stage_count(&rows, st)).collect::<Vec<_>>();
+    let stages = super::Stage::ALL.iter().copied().map(|st| stage_count(&rows, st)).collect::<Vec<_>>();
     let signed = rows.iter().filter(|r| r.row.outcome == "signed").count() as i64;
     let rejected = rows.iter().filter(|r| r.row.outcome == "rejected").count() as i64;
     let scores: Vec<i64> = rows.iter().filter_map(|r| r.row.score_x100).collect();

@@ -51,7 +51,6 @@ fn to_partner(input: &LeadInput, event_name: &str) -> PartnerInput {
         credit_code: input.credit_code.clone(),
         source_kind: "offline_event".into(),
         source_detail: event_name.to_string(),
-        status: "prospect".into(),
         contacts: vec![ContactInput {
             name: input.contact_name.clone(),
             title: input.contact_title.clone(),
@@ -124,7 +123,8 @@ pub async fn capture(
             .bind(target)
             .fetch_optional(&mut *w.tx)
             .await?;
-            if existing.status == "prospect" && first_event.flatten().is_none() {
+            if existing.status == crate::partners::PartnerStatus::Prospect && first_event.flatten().is_none()
+            {
                 super::set_origin(&mut w, target, Some(&input.event_id), Some(&staff.id), &interest).await?;
             }
             let mut ch = Changes::new();

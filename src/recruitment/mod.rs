@@ -24,51 +24,20 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{Error, FieldError, Result};
-use crate::partners::{self, Column};
+use crate::partners;
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 use ts_rs::TS;
 
 /// The stages of R2.1.4, in order; `Signed` is where a prospect ends as a partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum Stage {
-    Application,
-    Screening,
-    Inspection,
-    Negotiation,
-    Signing,
-    Signed,
-}
+pub use crate::machines::Stage;
 
 impl Stage {
-    pub const ALL: [Stage; 6] = [
-        Self::Application,
-        Self::Screening,
-        Self::Inspection,
-        Self::Negotiation,
-        Self::Signing,
-        Self::Signed,
-    ];
     /// The columns of the board (open prospects are in one of these).
     pub const BOARD: [Stage; 5] =
         [Self::Application, Self::Screening, Self::Inspection, Self::Negotiation, Self::Signing];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Application => "application",
-            Self::Screening => "screening",
-            Self::Inspection => "inspection",
-            Self::Negotiation => "negotiation",
-            Self::Signing => "signing",
-            Self::Signed => "signed",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Stage> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s)
-    }
     pub fn index(self) -> i64 {
         Self::ALL.iter().position(|s| *s == self).unwrap_or(0) as i64
     }
@@ -315,10 +284,13 @@ pub async fn move_to(desk: &Desk, partner_id: &str, to: Stage, reason: &str) -> 
         w.tx.rollback().await?;
         return file_or_missing(desk, partner_id).await;
     }
+    if to == Stage::Signed {
+        return Err(Error::field("stage", "use_agreement"));
+    }
+    let machine = &crate::machines::PROSPECT_STAGE;
+    let action = machine.step_to(from, to).map(|s| s.action).ok_or_else(|| Error::field("stage", "skip"))?;
+    machine.check(&w, action, from)?;
     if to > from {
-        if Some(to) != from.next() || to == Stage::Signed {
-            return Err(Error::field("stage", if to == Stage::Signed { "use_sign" } else { "skip" }));
-        }
         let missing = gate(&mut w.tx, partner_id, from).await?;
         if !missing.is_empty() {
             return Err(Error::Gate { to: to.as_str().into(), missing });
@@ -326,17 +298,9 @@ pub async fn move_to(desk: &Desk, partner_id: &str, to: Stage, reason: &str) -> 
     }
     let reached = row.reached.max(to.index());
     let now = w.stamp.now.clone();
-    update_prospect(
-        &mut w,
-        &row.id,
-        &[
-            ("stage", Some(to.as_str().into())),
-            ("stage_since", Some(now)),
-            ("reached", Some(reached.to_string())),
-        ],
-    )
-    .await?;
-    let action = if to > from { "advance" } else { "back" };
+    take_stage(&mut w, &row.id, to).await?;
+    update_prospect(&mut w, &row.id, &[("stage_since", Some(now)), ("reached", Some(reached.to_string()))])
+        .await?;
     record_move(&mut w, partner_id, from.as_str(), to.as_str(), action, &reason).await?;
     w.commit().await?;
     file_or_missing(desk, partner_id).await
@@ -363,17 +327,12 @@ async fn set_outcome(desk: &Desk, partner_id: &str, reject: bool, reason: &str) 
     let row = ensure_prospect(&mut w, partner_id).await?;
     let sets = if reject {
         require_open(&row)?;
-        vec![("outcome", Some("rejected".to_string())), ("reject_reason", Some(reason.clone()))]
+        crate::machines::PROSPECT_OUTCOME.take(&mut w, &row.id, "reject", Some(("reason", &reason))).await?;
+        vec![("reject_reason", Some(reason.clone()))]
     } else {
-        if row.outcome != "rejected" {
-            return Err(Error::field("outcome", "not_rejected"));
-        }
+        crate::machines::PROSPECT_OUTCOME.take(&mut w, &row.id, "reopen", None).await?;
         let now = w.stamp.now.clone();
-        vec![
-            ("outcome", Some("open".to_string())),
-            ("reject_reason", Some(String::new())),
-            ("stage_since", Some(now)),
-        ]
+        vec![("reject_reason", Some(String::new())), ("stage_since", Some(now))]
     };
     update_prospect(&mut w, &row.id, &sets).await?;
     record_move(
@@ -389,48 +348,16 @@ async fn set_outcome(desk: &Desk, partner_id: &str, reject: bool, reason: &str) 
     file_or_missing(desk, partner_id).await
 }
 
-/// The signing record (until agreements are kept in the program: their number and date).
-#[derive(Debug, Clone, Default, Deserialize, TS)]
-#[ts(export)]
-#[serde(default)]
-pub struct SigningInput {
-    pub agreement_no: String,
-    /// `YYYY-MM-DD`, not in the future.
-    pub signed_on: String,
-}
-
-/// Signs prospect `partner_id` (at the signing stage): it becomes an active partner, and a
-/// pending referral reward becomes due (R2.1.3, R2.1.4).
-pub async fn sign(desk: &Desk, partner_id: &str, input: &SigningInput) -> Result<ProspectFile> {
-    desk.require(Action::PartnerWrite)?;
-    let mut c = Checker::new();
-    let no = c.text("agreement_no", &input.agreement_no, true, 40, false);
-    let on = c.date_until("signed_on", &input.signed_on, true, &desk.today());
-    c.finish()?;
-    let mut w = desk.write().await?;
-    let row = ensure_prospect(&mut w, partner_id).await?;
-    require_open(&row)?;
-    if row.stage() != Stage::Signing {
-        return Err(Error::Gate {
-            to: Stage::Signed.as_str().into(),
-            missing: vec![FieldError::new("stage", "not_signing")],
-        });
-    }
-    sign_row(&mut w, partner_id, &row.id, &no, &on).await?;
-    w.commit().await?;
-    file_or_missing(desk, partner_id).await
-}
-
 /// Marks prospect row `prospect_id` of `partner_id` signed with agreement `no` on `on`: the
 /// move, the partner made active and any referral reward falling due.
 async fn sign_row(w: &mut Write, partner_id: &str, prospect_id: &str, no: &str, on: &str) -> Result<()> {
     let now = w.stamp.now.clone();
+    crate::machines::PROSPECT_STAGE.cause(w, prospect_id, "sign").await?;
+    crate::machines::PROSPECT_OUTCOME.cause(w, prospect_id, "sign").await?;
     update_prospect(
         w,
         prospect_id,
         &[
-            ("stage", Some("signed".into())),
-            ("outcome", Some("signed".into())),
             ("reached", Some(Stage::Signed.index().to_string())),
             ("stage_since", Some(now)),
             ("agreement_no", Some(no.to_string())),
@@ -439,8 +366,17 @@ async fn sign_row(w: &mut Write, partner_id: &str, prospect_id: &str, no: &str, 
     )
     .await?;
     record_move(w, partner_id, "signing", "signed", "sign", &format!("{no} {on}")).await?;
-    partners::set_column(w, partner_id, Column::Status, Some("active"), "activate").await?;
+    partners::activate(w, partner_id, no).await?;
     referrals::fall_due(w, partner_id).await
+}
+
+/// Writes prospect row `id`'s stage `to` through the pipeline machine (the step was checked).
+async fn take_stage(w: &mut Write, id: &str, to: Stage) -> Result<()> {
+    let machine = &crate::machines::PROSPECT_STAGE;
+    let from = machine.state(&mut w.tx, id).await?;
+    let action = machine.step_to(from, to).map(|s| s.action).ok_or_else(|| Error::field("stage", "skip"))?;
+    machine.take(w, id, action, None).await?;
+    Ok(())
 }
 
 /// The stage of `partner_id`'s open prospect, if it has one (agreements signing, R3.1.3).

@@ -115,7 +115,10 @@ pub async fn set(desk: &Desk, partner_id: &str, input: &ReferralInput) -> Result
         crate::records::require_live(&mut w.tx, "partner", p, "referrer_partner_id").await?;
     }
     let row = super::ensure_prospect(&mut w, partner_id).await?;
-    let status = if row.outcome == "signed" { "due" } else { "pending" };
+    use crate::machines::{REFERRAL, ReferralReward};
+    let state = if row.outcome == "signed" { ReferralReward::Due } else { ReferralReward::Pending };
+    REFERRAL.start(&w, state, false)?;
+    let status = state.as_str();
     let s = w.stamp.clone();
     let existing: Option<(String, String)> =
         sqlx::query_as("SELECT id, reward_status FROM referral WHERE partner_id = ? AND deleted_at IS NULL")
@@ -169,21 +172,18 @@ pub async fn set(desk: &Desk, partner_id: &str, input: &ReferralInput) -> Result
 
 /// Makes the pending reward of `partner_id`'s referral due (inside the signing write).
 pub(crate) async fn fall_due(w: &mut Write, partner_id: &str) -> Result<()> {
-    let s = w.stamp.clone();
-    let done = sqlx::query(
-        "UPDATE referral SET reward_status = 'due', due_since = ?1, updated_at = ?1, updated_by = ?2, hlc = ?3,
-            field_hlc = json_set(field_hlc, '$.reward_status', ?3)
-         WHERE partner_id = ?4 AND reward_status = 'pending' AND deleted_at IS NULL",
+    let pending: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM referral WHERE partner_id = ? AND reward_status = 'pending' AND deleted_at IS NULL",
     )
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
     .bind(partner_id)
-    .execute(&mut *w.tx)
+    .fetch_optional(&mut *w.tx)
     .await?;
-    if done.rows_affected() > 0 {
+    if let Some(id) = pending {
+        let moved = crate::machines::REFERRAL.cause(w, &id, "fall_due").await?;
+        let now = w.stamp.now.clone();
+        crate::records::set_columns(w, "referral", &id, &[("due_since", Some(now))]).await?;
         let mut ch = Changes::new();
-        ch.diff("reward_status", &"pending", &"due");
+        moved.note("reward_status", &mut ch);
         audit::record(w, "referral_due", "partner", partner_id, &ch).await?;
     }
     Ok(())
@@ -196,34 +196,18 @@ pub async fn settle(desk: &Desk, partner_id: &str, paid: bool, paid_on: &str) ->
     let on = c.date("paid_on", paid_on, paid);
     c.finish()?;
     let mut w = desk.write().await?;
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT reward_status FROM referral WHERE partner_id = ? AND deleted_at IS NULL")
+    let id: Option<String> =
+        sqlx::query_scalar("SELECT id FROM referral WHERE partner_id = ? AND deleted_at IS NULL")
             .bind(partner_id)
             .fetch_optional(&mut *w.tx)
             .await?;
-    let status = status.ok_or_else(|| Error::NotFound { entity: "referral", id: partner_id.into() })?;
+    let id = id.ok_or_else(|| Error::NotFound { entity: "referral", id: partner_id.into() })?;
     // A due reward is paid or voided; a pending one (not signed yet) can only be voided.
-    let settleable = status == "due" || (status == "pending" && !paid);
-    if !settleable {
-        return Err(Error::field("reward_status", "not_due"));
-    }
-    let to = if paid { "paid" } else { "void" };
-    let s = w.stamp.clone();
-    sqlx::query(
-        "UPDATE referral SET reward_status = ?1, paid_on = ?2, updated_at = ?3, updated_by = ?4, hlc = ?5,
-            field_hlc = json_set(field_hlc, '$.reward_status', ?5, '$.paid_on', ?5)
-         WHERE partner_id = ?6 AND deleted_at IS NULL",
-    )
-    .bind(to)
-    .bind(if paid { Some(on) } else { None })
-    .bind(&s.now)
-    .bind(&s.user.id)
-    .bind(&s.hlc)
-    .bind(partner_id)
-    .execute(&mut *w.tx)
-    .await?;
+    let moved = crate::machines::REFERRAL.take(&mut w, &id, if paid { "pay" } else { "void" }, None).await?;
+    crate::records::set_columns(&mut w, "referral", &id, &[("paid_on", if paid { Some(on) } else { None })])
+        .await?;
     let mut ch = Changes::new();
-    ch.diff("reward_status", &status.as_str(), &to);
+    moved.note("reward_status", &mut ch);
     audit::record(&mut w, "referral_settle", "partner", partner_id, &ch).await?;
     w.commit().await?;
     let mut conn = desk.pool().acquire().await?;

@@ -140,20 +140,17 @@ pub async fn decide(desk: &Desk, id: &str, approve: bool, note: &str) -> Result<
             .bind(id)
             .fetch_optional(&mut *w.tx)
             .await?;
-    let (partner_id, status) = row.ok_or_else(|| Error::NotFound { entity: "reward", id: id.into() })?;
-    if status != "proposed" {
-        return Err(Error::field("status", "decided"));
-    }
-    let after = if approve { "approved" } else { "rejected" };
+    let (partner_id, _) = row.ok_or_else(|| Error::NotFound { entity: "reward", id: id.into() })?;
+    let step = if approve { "approve" } else { "reject" };
+    let moved = crate::machines::REWARD.take(&mut w, id, step, Some(("decision_note", &note))).await?;
     let sets = [
-        ("status", Some(after.to_string())),
         ("decided_by", Some(w.stamp.user.id.clone())),
         ("decided_at", Some(w.stamp.now.clone())),
         ("decision_note", Some(note.clone())),
     ];
     crate::records::set_columns(&mut w, "reward", id, &sets).await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &after.to_string());
+    moved.note("status", &mut ch);
     ch.set("decision_note", &note);
     audit::record(&mut w, "decide", "reward", id, &ch).await?;
     w.commit().await?;
@@ -359,10 +356,10 @@ pub async fn confer(desk: &Desk, id: &str) -> Result<AwardYear> {
             .bind(id)
             .fetch_optional(&mut *w.tx)
             .await?;
-    let (year, category, status) = row.ok_or_else(|| Error::NotFound { entity: "award", id: id.into() })?;
-    if status != "nominated" {
-        return Err(Error::field("status", "decided"));
-    }
+    let (year, category, _) = row.ok_or_else(|| Error::NotFound { entity: "award", id: id.into() })?;
+    let machine = &crate::machines::AWARD;
+    let from = machine.state(&mut w.tx, id).await?;
+    machine.check(&w, "confer", from)?;
     let others: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, status FROM award WHERE year = ? AND category = ? AND id <> ? AND deleted_at IS NULL",
     )
@@ -376,18 +373,16 @@ pub async fn confer(desk: &Desk, id: &str) -> Result<AwardYear> {
     }
     let now = w.stamp.now.clone();
     let me = w.stamp.user.id.clone();
-    for (other, _) in &others {
-        let sets = [
-            ("status", Some("not_awarded".to_string())),
-            ("decided_by", Some(me.clone())),
-            ("decided_at", Some(now.clone())),
-        ];
+    for (other, _) in others.iter().filter(|(_, s)| s == "nominated") {
+        machine.cause(&mut w, other, "pass_over").await?;
+        let sets = [("decided_by", Some(me.clone())), ("decided_at", Some(now.clone()))];
         crate::records::set_columns(&mut w, "award", other, &sets).await?;
     }
-    let sets = [("status", Some("awarded".to_string())), ("decided_by", Some(me)), ("decided_at", Some(now))];
+    let moved = machine.take(&mut w, id, "confer", None).await?;
+    let sets = [("decided_by", Some(me)), ("decided_at", Some(now))];
     crate::records::set_columns(&mut w, "award", id, &sets).await?;
     let mut ch = Changes::new();
-    ch.diff("status", &status, &"awarded".to_string());
+    moved.note("status", &mut ch);
     audit::record(&mut w, "confer", "award", id, &ch).await?;
     w.commit().await?;
     award_year(desk, year).await

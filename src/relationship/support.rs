@@ -238,22 +238,18 @@ pub async fn move_request(
     .await?;
     let (partner_id, before, owner, first) =
         row.ok_or_else(|| Error::NotFound { entity: "support_request", id: id.into() })?;
-    let allowed = matches!(
-        (before.as_str(), status),
-        ("open", "in_progress")
-            | ("open", "resolved")
-            | ("in_progress", "resolved")
-            | ("resolved", "closed")
-            | ("resolved", "in_progress")
-    );
-    if !allowed {
-        return Err(Error::field("status", &format!("from_{before}")));
-    }
+    // The support machine decides which move is allowed from here (R2.3.2).
+    let machine = &crate::machines::SUPPORT;
+    let step = crate::machines::SupportStatus::parse(&before)
+        .zip(crate::machines::SupportStatus::parse(status))
+        .and_then(|(from, to)| machine.step_to(from, to))
+        .ok_or_else(|| Error::field("status", &format!("from_{before}")))?;
     let mut c = Checker::new();
     let resolution = c.text("resolution", resolution, status == "resolved", 4000, true);
     c.finish()?;
+    let moved = machine.take(&mut w, id, step.action, Some(("resolution", &resolution))).await?;
     let now = w.stamp.now.clone();
-    let mut sets: Vec<(&str, Option<String>)> = vec![("status", Some(status.to_string()))];
+    let mut sets: Vec<(&str, Option<String>)> = Vec::new();
     if first.is_none() {
         sets.push(("first_response_at", Some(now.clone())));
     }
@@ -268,9 +264,11 @@ pub async fn move_request(
         "in_progress" if before == "resolved" => sets.push(("resolved_at", None)),
         _ => {}
     }
-    crate::records::set_columns(&mut w, "support_request", id, &sets).await?;
+    if !sets.is_empty() {
+        crate::records::set_columns(&mut w, "support_request", id, &sets).await?;
+    }
     let mut ch = Changes::new();
-    ch.diff("support_status", &before, &status.to_string());
+    moved.note("support_status", &mut ch);
     if !resolution.is_empty() {
         ch.set("resolution", &resolution);
     }

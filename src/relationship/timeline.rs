@@ -38,7 +38,7 @@ pub async fn timeline(desk: &Desk, partner_id: &str, kinds: &[String]) -> Result
     let sql = "SELECT * FROM (
         SELECT 'record' AS kind, a.at, a.operation AS what, '' AS text, NULL AS state, a.user_name AS by_name, NULL AS link
             FROM audit_log a WHERE a.entity = 'partner' AND a.entity_id = ?1
-            AND a.operation IN ('create', 'update', 'delete', 'restore', 'merge', 'activate', 'set_class', 'evaluate')
+            AND a.operation IN ('create', 'migrate', 'update', 'delete', 'restore', 'merge', 'activate', 'end', 'standing', 'set_class', 'evaluate')
         UNION ALL SELECT 'pipeline', m.at, m.action, m.reason, m.to_stage, m.user_name, NULL FROM stage_move m WHERE m.partner_id = ?1
         UNION ALL SELECT 'contact', l.held_on, CASE WHEN l.quarterly_review = 1 THEN 'quarterly_review' ELSE l.kind END, l.summary,
             NULL, u.display_name, NULL FROM contact_log l LEFT JOIN app_user u ON u.id = l.updated_by WHERE l.partner_id = ?1 AND l.deleted_at IS NULL

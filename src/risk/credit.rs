@@ -14,7 +14,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::Desk;
 use crate::error::{Error, FieldError, Result};
-use crate::records::{insert, require_live, set_columns};
+use crate::records::{insert, require_live};
 use crate::validate::Checker;
 use chrono::{Months, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -389,18 +389,18 @@ pub async fn respond(desk: &Desk, partner_id: &str, input: &ResponseInput) -> Re
         return Err(Error::Forbidden(Action::CooperationSuspend.as_str().into()));
     }
     let mut w = desk.write().await?;
-    let status: String = sqlx::query_scalar("SELECT status FROM partner WHERE id = ? AND deleted_at IS NULL")
-        .bind(partner_id)
-        .fetch_optional(&mut *w.tx)
-        .await?
-        .ok_or_else(|| Error::field("partner_id", "unknown"))?;
-    let new_status = match (input.kind.as_str(), status.as_str()) {
-        ("suspend", "active") => Some("suspended"),
-        ("suspend", _) => return Err(Error::field("kind", "not_active")),
-        ("resume", "suspended") => Some("active"),
-        ("resume", _) => return Err(Error::field("kind", "not_suspended")),
-        _ => None,
-    };
+    crate::records::require_live(&mut w.tx, "partner", partner_id, "partner_id").await?;
+    if suspends {
+        // The partner machine's suspend / resume step, with the note as its reason (R6.2.2).
+        crate::partners::set_standing(&mut w, partner_id, &input.kind, &note, "standing").await.map_err(
+            |e| match e {
+                Error::Validation(f) if f.iter().any(|f| f.field == "status") => {
+                    Error::field("kind", if input.kind == "suspend" { "not_active" } else { "not_suspended" })
+                }
+                e => e,
+            },
+        )?;
+    }
     insert(
         &mut w,
         "credit_response",
@@ -416,10 +416,6 @@ pub async fn respond(desk: &Desk, partner_id: &str, input: &ResponseInput) -> Re
     ch.set("response", &input.kind);
     ch.set("decided_on", &decided_on);
     ch.set("note", &note);
-    if let Some(s) = new_status {
-        set_columns(&mut w, "partner", partner_id, &[("status", Some(s.to_string()))]).await?;
-        ch.diff("status", &status, &s.to_string());
-    }
     audit::record(&mut w, "credit_response", "partner", partner_id, &ch).await?;
     w.commit().await?;
     partner_credit(desk, partner_id).await

@@ -578,15 +578,10 @@ pub async fn close(desk: &Desk, id: &str, note: &str) -> Result<Risk> {
     c.finish()?;
     let mut w = desk.write().await?;
     require_open(&mut w, id).await?;
-    set_columns(
-        &mut w,
-        "risk",
-        id,
-        &[("status", Some("closed".into())), ("closed_note", Some(note.clone()))],
-    )
-    .await?;
+    let moved = crate::machines::RISK.take(&mut w, id, "close", Some(("closed_note", &note))).await?;
+    set_columns(&mut w, "risk", id, &[("closed_note", Some(note.clone()))]).await?;
     let mut ch = Changes::new();
-    ch.set("status", &"closed");
+    moved.note("status", &mut ch);
     ch.set("closed_note", &note);
     audit::record(&mut w, "close", "risk", id, &ch).await?;
     w.commit().await?;

@@ -95,12 +95,7 @@ pub fn has(errors: &[(String, String)], field: &str, rule: &str) -> bool {
 
 /// A valid minimal partner.
 pub fn partner(name: &str) -> PartnerInput {
-    PartnerInput {
-        name: name.into(),
-        source_kind: "online".into(),
-        status: "prospect".into(),
-        ..Default::default()
-    }
+    PartnerInput { name: name.into(), source_kind: "online".into(), ..Default::default() }
 }
 
 pub fn contact(name: &str, mobile: &str, email: &str) -> ContactInput {
@@ -196,4 +191,11 @@ pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
         ..Default::default()
     };
     signing::sign(&t.desk, &a.row.id, &sign).await.unwrap().row.id
+}
+
+/// An active partner brought in by the administrator's migration import (the owner is
+/// signed in); its id.
+pub async fn migrated(t: &TestDesk, input: PartnerInput) -> String {
+    let row = channeldesk::partners::MigrationRow { partner: input, class: String::new() };
+    channeldesk::partners::migrate(&t.desk, &[row]).await.unwrap().remove(0)
 }

@@ -16,8 +16,4 @@ province: string, city: string, industry: string, business_scope: string, websit
 /**
  * `online` | `offline_event` | `referral` | `other`.
  */
-source_kind: string, source_detail: string, 
-/**
- * `prospect` | `active` | `suspended` | `terminated`.
- */
-status: string, channel_contact_id?: string, tags: Array<string>, notes: string, contacts: Array<ContactInput>, };
+source_kind: string, source_detail: string, channel_contact_id?: string, tags: Array<string>, notes: string, contacts: Array<ContactInput>, };

@@ -13,6 +13,7 @@ use channeldesk::agreements::library::{self, ClauseInput, LibraryClause, Templat
 use channeldesk::agreements::lifecycle::{
     self, CurrentClause, NoticeInput, ReportInput, ReportPeriod, TerminateInput,
 };
+use channeldesk::agreements::paper::{self, PaperApproval};
 use channeldesk::agreements::signing::{self, ArchiveInput, Printed, SignInput, Verification};
 use channeldesk::agreements::{
     self, Agreement, AgreementQuery, AgreementRow, CommentInput, DraftInput, NewAgreement, ReviewInput,
@@ -272,4 +273,13 @@ pub async fn renewal_days_get(shell: State<'_, Shell>) -> Result<Vec<u32>> {
 #[tauri::command]
 pub async fn renewal_days_set(shell: State<'_, Shell>, days: Vec<u32>) -> Result<Vec<u32>> {
     lifecycle::set_renewal_days(&*shell.desk().await?, &days).await
+}
+
+#[tauri::command]
+pub async fn agreement_approve_paper(
+    shell: State<'_, Shell>,
+    id: String,
+    input: PaperApproval,
+) -> Result<Agreement> {
+    paper::approve(&*shell.desk().await?, &id, &input).await
 }

@@ -3,7 +3,9 @@
 use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::audit::{self, AuditEntry};
-use channeldesk::partners::{self, DuplicateReport, ListPage, ListQuery, Partner, PartnerInput, StatusCount};
+use channeldesk::partners::{
+    self, DuplicateReport, ListPage, ListQuery, MigrationRow, Partner, PartnerInput, StatusCount,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -68,4 +70,19 @@ pub async fn partners_history(shell: State<'_, Shell>, id: String) -> Result<Vec
 #[tauri::command]
 pub async fn partners_status_counts(shell: State<'_, Shell>) -> Result<Vec<StatusCount>> {
     partners::status_counts(&*shell.desk().await?).await
+}
+
+#[tauri::command]
+pub async fn partner_cooperation(
+    shell: State<'_, Shell>,
+    id: String,
+    action: String,
+    reason: String,
+) -> Result<Partner> {
+    partners::change_standing(&*shell.desk().await?, &id, &action, &reason).await
+}
+
+#[tauri::command]
+pub async fn partners_migrate(shell: State<'_, Shell>, rows: Vec<MigrationRow>) -> Result<Vec<String>> {
+    partners::migrate(&*shell.desk().await?, &rows).await
 }

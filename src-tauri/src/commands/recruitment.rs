@@ -16,8 +16,7 @@ use channeldesk::recruitment::referrals::{self, Referral, ReferralInput};
 use channeldesk::recruitment::research::{self, Note, NoteInput, NoteQuery, NoteRow};
 use channeldesk::recruitment::screening::{self, Scheme, SchemeInput, Scorecard, ScorecardInput};
 use channeldesk::recruitment::{
-    self, Board, BoardQuery, InspectionInput, NegotiationInput, ProspectCard, ProspectFile, SigningInput,
-    Stage,
+    self, Board, BoardQuery, InspectionInput, NegotiationInput, ProspectCard, ProspectFile, Stage,
 };
 use tauri::ipc::{InvokeBody, Request, Response};
 use tauri::{AppHandle, Runtime, State};
@@ -63,15 +62,6 @@ pub async fn prospect_reopen(
     reason: String,
 ) -> Result<ProspectFile> {
     recruitment::reopen(&*shell.desk().await?, &partner_id, &reason).await
-}
-
-#[tauri::command]
-pub async fn prospect_sign(
-    shell: State<'_, Shell>,
-    partner_id: String,
-    input: SigningInput,
-) -> Result<ProspectFile> {
-    recruitment::sign(&*shell.desk().await?, &partner_id, &input).await
 }
 
 #[tauri::command]
