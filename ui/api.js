@@ -65,7 +65,6 @@
 /** @typedef {import('./bindings/Scorecard').Scorecard} Scorecard */
 /** @typedef {import('./bindings/ScorecardInput').ScorecardInput} ScorecardInput */
 /** @typedef {import('./bindings/ScoreLine').ScoreLine} ScoreLine */
-/** @typedef {import('./bindings/SigningInput').SigningInput} SigningInput */
 /** @typedef {import('./bindings/Stage').Stage} Stage */
 /** @typedef {import('./bindings/StageMove').StageMove} StageMove */
 /** @typedef {import('./bindings/TradeEvent').TradeEvent} TradeEvent */
@@ -277,6 +276,9 @@ export const partnersCheckDuplicates = (input, excludeId) => call('partners_chec
 export const partnersTags = () => call('partners_tags');
 /** @returns {Promise<StatusCount[]>} */
 export const partnersStatusCounts = () => call('partners_status_counts');
+/** Suspends or resumes a partner's cooperation with a reason (managers, R6.2.2).
+ * @param {string} id @param {'suspend' | 'resume'} action @param {string} reason @returns {Promise<Partner>} */
+export const partnerCooperation = (id, action, reason) => call('partner_cooperation', { id, action, reason });
 /** @param {string} id @returns {Promise<AuditEntry[]>} */
 export const partnersHistory = (id) => call('partners_history', { id });
 
@@ -293,8 +295,6 @@ export const prospectMove = (partnerId, to, reason) => call('prospect_move', { p
 export const prospectReject = (partnerId, reason) => call('prospect_reject', { partnerId, reason });
 /** @param {string} partnerId @param {string} reason @returns {Promise<ProspectFile>} */
 export const prospectReopen = (partnerId, reason) => call('prospect_reopen', { partnerId, reason });
-/** @param {string} partnerId @param {SigningInput} input @returns {Promise<ProspectFile>} */
-export const prospectSign = (partnerId, input) => call('prospect_sign', { partnerId, input });
 /** @param {string} keepId @param {string} otherId @returns {Promise<Partner>} */
 export const prospectMerge = (keepId, otherId) => call('prospect_merge', { keepId, otherId });
 /** @param {string} partnerId @param {InspectionInput} input @returns {Promise<string>} */
@@ -416,6 +416,9 @@ export const agreementTerminate = (id, input) => call('agreement_terminate', { i
 export const agreementHandover = (id, item, doneOn) => call('agreement_handover', { id, item, doneOn });
 /** @param {string} id @returns {Promise<Agreement>} */
 export const agreementClose = (id) => call('agreement_close', { id });
+/** A manager approves a draft signed on paper, with the scan and a reason (R3.1.2).
+ * @param {string} id @param {{ scan_id: string, reason: string }} input @returns {Promise<Agreement>} */
+export const agreementApprovePaper = (id, input) => call('agreement_approve_paper', { id, input });
 /** @param {string} id @param {string} intent @param {string} note @returns {Promise<Agreement>} */
 export const agreementIntent = (id, intent, note) => call('agreement_intent', { id, intent, note });
 /** @param {string} id @returns {Promise<Agreement>} */

@@ -2283,3 +2283,58 @@ async fn a_bundle_opened_from_the_file_manager_reaches_the_running_window() {
     s.shot("settings-updates-zh").await;
     s.close().await;
 }
+
+/// R6.2.2 through the window: a manager suspends a partner's cooperation (a reason is asked
+/// for, by field), the page shows 暂停 and offers only 恢复合作, and resumes it; the partner
+/// form has no status to pick (the status follows the business).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_manager_suspends_and_resumes_cooperation_with_a_reason() {
+    let id = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let kept = id.clone();
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        let boss = channeldesk::users::NewUser {
+            login: "boss".into(),
+            display_name: "李经理".into(),
+            password: "password-1".into(),
+            roles: vec![channeldesk::access::Role::Manager],
+        };
+        channeldesk::users::create(&desk, &boss).await.expect("manager");
+        let p = channeldesk::partners::PartnerInput {
+            name: "佛山顺联智能设备有限公司".into(),
+            source_kind: "online".into(),
+            ..Default::default()
+        };
+        let row = channeldesk::partners::MigrationRow { partner: p, class: "B".into() };
+        *kept.lock().expect("lock") =
+            channeldesk::partners::migrate(&desk, &[row]).await.expect("partner").remove(0);
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("boss", "password-1").await;
+    s.find("#home-summary").await;
+    let pid = id.lock().expect("lock").clone();
+    s.js(&format!("location.hash = '#/partners/{pid}'; return 1")).await;
+    s.wait_text("#partner-title", "佛山顺联智能设备有限公司").await;
+    s.click("#partner-suspend").await;
+    s.click("#cooperation-form-submit").await;
+    s.find("#cooperation-form .field-error[data-for=reason]").await;
+    s.type_into("#cooperation-form #f-reason", "连续两期逾期未付").await;
+    s.shot("cooperation-suspend-zh").await;
+    s.click("#cooperation-form-submit").await;
+    s.wait_text(".page-head .badge.status-suspended", "暂停").await;
+    s.find("#partner-resume").await;
+    let offered = s.js("return document.querySelector('#partner-suspend') === null").await;
+    assert_eq!(offered, serde_json::json!(true), "a suspended partner is not offered another suspension");
+    s.click("#partner-resume").await;
+    s.type_into("#cooperation-form #f-reason", "欠款已结清").await;
+    s.click("#cooperation-form-submit").await;
+    s.wait_text(".page-head .badge.status-active", "合作").await;
+    // The form has no status to pick.
+    s.js(&format!("location.hash = '#/partners/{pid}/edit'; return 1")).await;
+    s.find("#partner-form").await;
+    let status_field = s.js("return document.querySelector('#partner-form [name=status]') === null").await;
+    assert_eq!(status_field, serde_json::json!(true));
+    s.close().await;
+}

@@ -59,9 +59,10 @@ export async function agreementView(main, id) {
   const actions = h('div', { class: 'actions' },
     h('button', { type: 'button', id: 'agreement-print', onClick: () => print(null) }, approvedOrSigned ? t('agreement.print') : t('agreement.print_draft'), h('kbd', null, 'Ctrl+P')),
     h('button', { type: 'button', id: 'agreement-save-pdf', onClick: savePdf }, t('agreement.save_pdf')),
-    status === 'drafting' && can('agreement_draft') && h('button', { type: 'button', class: 'primary', id: 'agreement-submit',
+    a.actions.includes('submit') && h('button', { type: 'button', class: 'primary', id: 'agreement-submit',
       onClick: () => act(() => api.agreementSubmit(id), t('agreement.submitted')) }, t('agreement.submit')),
-    status === 'approved' && can('agreement_draft') && h('button', { type: 'button', class: 'primary', id: 'agreement-sign', onClick: () => signDialog(a) }, t('agreement.sign')),
+    a.actions.includes('approve_paper') && h('button', { type: 'button', id: 'agreement-paper', onClick: () => paperDialog(a, act) }, t('paper.approve')),
+    a.actions.includes('sign') && h('button', { type: 'button', class: 'primary', id: 'agreement-sign', onClick: () => signDialog(a) }, t('agreement.sign')),
     signedLike && can('agreement_draft') && h('button', { type: 'button', class: 'primary', id: 'agreement-copies', onClick: () => copiesDialog(a) }, t('agreement.print_copies')));
 
   // ---- where it stands
@@ -618,3 +619,31 @@ function historyCard(history) {
       h('div', null, h('strong', null, t(`op.${e.operation}`)), ' · ', e.user_name, ' · ', h('span', { class: 'muted' }, formatTime(e.at)))))));
 }
 
+
+/**
+ * A manager approves a draft signed on paper outside the program: the scan of the original
+ * and a reason, in place of the two reviews (R3.1.2).
+ * @param {api.Agreement} a @param {(fn: () => Promise<unknown>, done: string) => void} act
+ */
+async function paperDialog(a, act) {
+  const ok = await formDialog({
+    id: 'paper-form', title: t('paper.title', { number: a.number }), intro: t('paper.intro'),
+    body: [
+      h('div', { class: 'field wide' }, h('label', { for: 'paper-scan' }, t('paper.scan')),
+        h('input', { type: 'file', id: 'paper-scan', name: 'scan_file', accept: 'application/pdf,image/*', required: true }),
+        h('div', { class: 'field-error', dataset: { for: 'scan_id' } })),
+      formField({ name: 'reason', label: t('paper.reason'), required: true, rows: 3, wide: true }),
+    ],
+    submitLabel: t('paper.submit'),
+    submit: async (v, form) => {
+      const file = /** @type {HTMLInputElement} */ (form.querySelector('#paper-scan')).files?.[0];
+      let scanId = '';
+      if (file) {
+        const info = await api.attachmentAdd('partner', a.partner_id, new File([file], `${a.number} ${file.name}`, { type: file.type }));
+        scanId = info.id;
+      }
+      await api.agreementApprovePaper(a.id, { scan_id: scanId, reason: v.reason });
+    },
+  });
+  if (ok) act(async () => {}, t('paper.done'));
+}

@@ -12,6 +12,7 @@ import { confirmDialog } from '../components/dialog.js';
 import { errorText, fieldLabel } from '../components/errors.js';
 import { provinceName, statusBadge, classBadge } from './partners.js';
 import { toInput } from './partner_form.js';
+import { formDialog, formField } from '../components/form.js';
 import { prospectSection } from './prospect.js';
 import { stateBadge, agreementHref, newAgreementDialog } from './agreements.js';
 import { standingSection } from './evaluations.js';
@@ -122,6 +123,8 @@ export async function partnerView(main, id) {
             ? can('partner_delete') && h('button', { type: 'button', class: 'primary', onClick: () => restorePartner(p) }, t('action.restore'))
             : [
                 can('partner_write') && h('a', { class: 'button primary', id: 'partner-edit', href: `#/partners/${encodeURIComponent(p.id)}/edit` }, t('action.edit'), h('kbd', null, 'E')),
+                ...p.actions.map((action) => h('button', { type: 'button', class: action === 'suspend' ? 'danger' : '', id: `partner-${action}`,
+                  onClick: () => cooperationDialog(p, /** @type {'suspend' | 'resume'} */ (action)) }, t(`partner.cooperation.${action}`))),
                 can('partner_delete') && h('button', { type: 'button', class: 'danger', id: 'partner-delete', onClick: () => deletePartner(p) }, t('action.delete')),
               ])),
       deleted && h('div', { class: 'error-box' }, t('partner.is_deleted', { time: formatTime(p.deleted_at || '') })),
@@ -186,4 +189,22 @@ export async function partnerView(main, id) {
       return false;
     },
   };
+}
+
+/**
+ * A manager suspends or resumes the partner's cooperation with a reason (R6.2.2): the core's
+ * partner machine offers the step (`p.actions`); suspended partners' orders are held.
+ * @param {api.Partner} p @param {'suspend' | 'resume'} action
+ */
+async function cooperationDialog(p, action) {
+  const ok = await formDialog({
+    id: 'cooperation-form', title: t(`partner.cooperation.${action}_title`, { name: p.name }), intro: t(`partner.cooperation.${action}_intro`),
+    body: [formField({ name: 'reason', label: t('partner.cooperation.reason'), required: true, rows: 3, wide: true })],
+    submitLabel: t(`partner.cooperation.${action}`),
+    submit: async (v) => { await api.partnerCooperation(p.id, action, v.reason); },
+  });
+  if (ok) {
+    toast(t(`partner.cooperation.${action}_done`, { name: p.name }));
+    navigate(`#/partners/${encodeURIComponent(p.id)}`);
+  }
 }

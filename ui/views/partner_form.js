@@ -19,7 +19,7 @@ import { provinceName } from './partners.js';
 function blankInput() {
   return {
     name: '', short_name: '', credit_code: '', legal_rep: '', address: '', province: '', city: '', industry: '',
-    business_scope: '', website: '', source_kind: 'online', source_detail: '', status: 'prospect',
+    business_scope: '', website: '', source_kind: 'online', source_detail: '',
     channel_contact_id: session.info?.user?.id, tags: [], notes: '', contacts: [],
   };
 }
@@ -29,7 +29,7 @@ export function toInput(p) {
   return {
     name: p.name, short_name: p.short_name, credit_code: p.credit_code || '', legal_rep: p.legal_rep, address: p.address,
     province: p.province, city: p.city, industry: p.industry, business_scope: p.business_scope, website: p.website,
-    source_kind: p.source_kind, source_detail: p.source_detail, status: p.status,
+    source_kind: p.source_kind, source_detail: p.source_detail,
     channel_contact_id: p.channel_contact_id || undefined, tags: p.tags, notes: p.notes,
     contacts: p.contacts.map((c) => ({ id: c.id, name: c.name, title: c.title, mobile: c.mobile, email: c.email, wechat: c.wechat, is_primary: c.is_primary })),
   };
@@ -139,7 +139,6 @@ export async function partnerFormView(main, id, opts = {}) {
       h('div', { class: 'field-grid' },
         row('source_kind', [choice('source_kind', ref.source_kinds.map((s) => [s, t(`source.${s}`)]))], { required: true }),
         row('source_detail', [text('source_detail')], { hint: t('form.source_detail_hint') }),
-        row('status', [choice('status', ref.statuses.map((s) => [s, t(`status.${s}`)]))], { required: true }),
         row('channel_contact_id', [h('select', { id: 'f-channel_contact_id', dataset: { field: 'channel_contact_id' } },
           h('option', { value: '' }, t('form.no_channel_contact')),
           ...users.map((u) => h('option', { value: u.id, selected: input.channel_contact_id === u.id }, u.display_name)))], { hint: t('form.channel_contact_hint') }),
@@ -160,7 +159,7 @@ export async function partnerFormView(main, id, opts = {}) {
       name: v('name'), short_name: v('short_name'), credit_code: v('credit_code'), legal_rep: v('legal_rep'),
       address: v('address'), province: v('province'), city: v('city'), industry: v('industry'),
       business_scope: v('business_scope'), website: v('website'), source_kind: v('source_kind'),
-      source_detail: v('source_detail'), status: v('status'), channel_contact_id: v('channel_contact_id') || undefined,
+      source_detail: v('source_detail'), channel_contact_id: v('channel_contact_id') || undefined,
       tags: v('tags').split(/[,，、;；]/).map((x) => x.trim()).filter(Boolean), notes: v('notes'),
       contacts: contacts.map((c) => ({ ...c })),
     };

@@ -16,6 +16,7 @@ import { errorText } from '../components/errors.js';
 import { formDialog, formField, today } from '../components/form.js';
 import { ALL_STAGES, BOARD_STAGES, moveProspect, points } from './pipeline.js';
 import { DIMENSIONS } from './scheme.js';
+import { newAgreementDialog } from './agreements.js';
 
 /** The record that opens each stage's gate, and how to add it. */
 const RECORD_OF = /** @type {Record<string, 'scorecard' | 'inspection' | 'negotiation' | 'sign' | 'edit'>} */ ({
@@ -46,7 +47,9 @@ export function prospectSection(p, file, users) {
     if (kind === 'scorecard') return scorecardDialog(p, reload);
     if (kind === 'inspection') return inspectionDialog(p, reload);
     if (kind === 'negotiation') return negotiationDialog(p, reload);
-    if (kind === 'sign') return signDialog(p, reload);
+    // R2.1.4 ends where R3.1.3 begins: the partner signs through an agreement drafted,
+    // reviewed and signed in 协议; it becomes 合作中 when that agreement is signed.
+    if (kind === 'sign') { newAgreementDialog({ id: p.id, name: p.name }); return Promise.resolve(false); }
     navigate(`#/partners/${encodeURIComponent(p.id)}/edit`);
     return Promise.resolve(false);
   };
@@ -225,20 +228,6 @@ async function negotiationDialog(p, reload) {
     submit: async (v) => { await api.negotiationRecord(p.id, /** @type {api.NegotiationInput} */ (v)); },
   });
   if (ok) { toast(t('negotiation.saved')); reload(); }
-}
-
-/** @param {api.Partner} p @param {() => void} reload */
-async function signDialog(p, reload) {
-  const ok = await formDialog({
-    id: 'sign-form', title: t('sign.title', { name: p.name }), intro: t('sign.intro'),
-    body: [
-      formField({ name: 'agreement_no', label: t('sign.agreement_no'), required: true }),
-      formField({ name: 'signed_on', label: t('sign.signed_on'), type: 'date', value: today(), required: true }),
-    ],
-    submitLabel: t('sign.submit'),
-    submit: async (v) => { await api.prospectSign(p.id, /** @type {api.SigningInput} */ (v)); },
-  });
-  if (ok) { toast(t('sign.done', { name: p.name })); reload(); }
 }
 
 /**
