@@ -459,10 +459,10 @@ async fn run(t: &TestDesk, w: &World, n: u64, active: bool, cmds: &[(Role, Cmd)]
         // Invariants.
         let partner_state = after.get(&("partner".to_string(), pid.clone())).cloned().unwrap_or_default();
         for (key, to) in &after {
-            if key.0 == "order" && to == "confirmed" && before.get(key).is_some_and(|f| f != "confirmed") {
-                if partner_state != "active" {
-                    return Err(format!("{c:?}: an order was confirmed for a {partner_state} partner"));
-                }
+            let newly_confirmed =
+                key.0 == "order" && to == "confirmed" && before.get(key).is_some_and(|f| f != "confirmed");
+            if newly_confirmed && partner_state != "active" {
+                return Err(format!("{c:?}: an order was confirmed for a {partner_state} partner"));
             }
             // An approved agreement's text never changes (a new version returns to drafting).
             if key.0 == "agreement" {

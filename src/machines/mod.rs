@@ -376,8 +376,9 @@ pub(crate) fn is_state_column(table: &str, column: &str) -> bool {
 pub fn markdown() -> String {
     use std::fmt::Write as _;
     let mut out = String::from(
-        "# Life cycles\n\n<!-- Generated from src/machines/tables.rs by `cargo xtask docs`; \
-         tests/machines.rs fails when it drifts. Do not edit by hand. -->\n\n\
+        "# Life cycles\n\n<!-- Generated from src/machines/tables.rs; tests/machines.rs fails when it \
+         drifts (`CHANNELDESK_BLESS=1 cargo test --test machines the_documentation` rewrites it). \
+         Do not edit by hand. -->\n\n\
          Every record with a status has one state machine. Nothing else writes a status column \
          (`records::insert` and `records::set_values` refuse one that no machine made). A step \
          with no roles is *caused* by another step in the core and never offered to a person. \
