@@ -1036,17 +1036,18 @@ async fn trade_show_leads_to_a_signed_partner() {
     s.wait_text("#prospect-negotiations", "达成意向").await;
     s.click("#prospect-advance").await;
     s.wait_text("#prospect-stage", "签约").await;
+    // R2.1.4 ends where R3.1.3 begins: at the signing stage the next record is the agreement
+    // itself (新建协议), signed through its reviews; nothing turns the prospect active here.
     s.click("#prospect-record").await;
-    s.type_into("#sign-form #f-agreement_no", "HT-2026-0001").await;
-    s.click("#sign-form-submit").await;
-    s.wait_text("#prospect-stage", "已签约").await;
-    s.wait_text(".page-head", "合作中").await;
-    s.shot("prospect-signed-zh").await;
+    s.find("#agreement-new").await;
+    s.shot("prospect-signing-agreement-zh").await;
+    s.js("document.querySelector('dialog[open]')?.close(); return 1").await;
+    s.wait_text(".page-head", "潜在").await;
 
     // The event summary counts it all; the board in English.
     s.click("#prospect a[href^='#/events/']").await;
     s.wait_text("#event-stats [data-stat=leads]", "6").await;
-    s.wait_text("#event-stats [data-stat=signed]", "1").await;
+    s.wait_text("#event-stats [data-stat=signed]", "0").await;
     s.shot("event-summary-zh").await;
     s.click("[data-nav=pipeline]").await;
     s.find("#pipeline-board").await;
