@@ -279,6 +279,8 @@ pub const FIELDS: &[&str] = &[
     "contact_mobile",
     "contact_email",
     "contact_wechat",
+    "class",
+    "channel_contact",
 ];
 
 /// Header words that mean a field (Chinese and English, as people title their sheets).
@@ -311,6 +313,8 @@ fn synonyms(field: &str) -> &'static [&'static str] {
         "contact_mobile" => &["手机", "手机号", "电话", "联系电话", "mobile", "phone"],
         "contact_email" => &["邮箱", "电子邮件", "email", "e-mail"],
         "contact_wechat" => &["微信", "wechat"],
+        "class" => &["分级", "等级", "分类", "class", "tier"],
+        "channel_contact" => &["渠道对接人", "对接人", "负责人", "channel contact", "account manager"],
         _ => &[],
     }
 }
@@ -374,6 +378,10 @@ pub enum SheetTarget {
     Partners,
     /// Leads of a trade-show event: prospects captured there.
     Leads { event_id: String },
+    /// The company's existing partner base, brought in as active partners with their class and
+    /// channel contact (the administrator's audited migration; nobody else creates an active
+    /// partner without an agreement).
+    Migration,
 }
 
 fn province_code(v: &str) -> String {
@@ -441,7 +449,11 @@ pub async fn import(
     target: &SheetTarget,
     dry_run: bool,
 ) -> Result<SheetReport> {
-    desk.require(Action::PartnerWrite)?;
+    desk.require(if matches!(target, SheetTarget::Migration) {
+        Action::PartnerMigrate
+    } else {
+        Action::PartnerWrite
+    })?;
     let mut seen = HashSet::new();
     for f in mapping.iter().flatten() {
         if !FIELDS.contains(&f.as_str()) {
@@ -455,7 +467,7 @@ pub async fn import(
         return Err(Error::field("mapping", "required"));
     }
     let (event_id, source) = match target {
-        SheetTarget::Partners => (None, ("other".to_string(), String::new())),
+        SheetTarget::Partners | SheetTarget::Migration => (None, ("other".to_string(), String::new())),
         SheetTarget::Leads { event_id } => {
             let name: Option<String> =
                 sqlx::query_scalar("SELECT name FROM trade_event WHERE id = ? AND deleted_at IS NULL")
@@ -466,13 +478,35 @@ pub async fn import(
             (Some(event_id.as_str()), ("offline_event".to_string(), name))
         }
     };
+    let users = crate::users::list(desk).await.unwrap_or_default();
     let mut rows = Vec::new();
     let mut good: Vec<PartnerInput> = Vec::new();
+    let mut classes: Vec<String> = Vec::new();
     let mut codes: HashMap<String, u32> = HashMap::new();
     let mut names: HashMap<String, u32> = HashMap::new();
     for (i, cells) in sheet.rows.iter().enumerate() {
         let row_no = i as u32 + 2;
-        let input = row_input(cells, mapping, (&source.0, &source.1));
+        let mut input = row_input(cells, mapping, (&source.0, &source.1));
+        let cell = |field: &str| {
+            mapping
+                .iter()
+                .position(|m| m.as_deref() == Some(field))
+                .and_then(|i| cells.get(i))
+                .map(|v| v.trim().to_string())
+        };
+        let mut extra = Vec::new();
+        let class = cell("class").unwrap_or_default().to_uppercase();
+        if matches!(target, SheetTarget::Migration) {
+            if !class.is_empty() && !["A", "B", "C"].contains(&class.as_str()) {
+                extra.push(FieldError::new("class", "unknown"));
+            }
+            if let Some(who) = cell("channel_contact").filter(|w| !w.is_empty()) {
+                match users.iter().find(|u| u.login == who || u.display_name == who) {
+                    Some(u) => input.channel_contact_id = Some(u.id.clone()),
+                    None => extra.push(FieldError::new("channel_contact", "unknown")),
+                }
+            }
+        }
         let mut report = RowReport {
             row: row_no,
             name: input.name.clone(),
@@ -480,9 +514,14 @@ pub async fn import(
             errors: vec![],
             duplicate_of: String::new(),
         };
-        if let Err(Error::Validation(fs)) = partners::validate_input(&input) {
+        let checked = partners::validate_input(&input);
+        if checked.is_err() || !extra.is_empty() {
             report.status = "invalid".into();
-            report.errors = fs;
+            report.errors = match checked {
+                Err(Error::Validation(fs)) => fs,
+                _ => Vec::new(),
+            };
+            report.errors.extend(extra);
             rows.push(report);
             continue;
         }
@@ -510,11 +549,19 @@ pub async fn import(
         }
         names.insert(norm, row_no);
         good.push(input);
+        classes.push(class);
         rows.push(report);
     }
     let valid = good.len() as u64;
     let imported = if dry_run || good.is_empty() {
         0
+    } else if matches!(target, SheetTarget::Migration) {
+        let rows: Vec<partners::MigrationRow> = good
+            .into_iter()
+            .zip(classes)
+            .map(|(partner, class)| partners::MigrationRow { partner, class })
+            .collect();
+        partners::migrate(desk, &rows).await?.len() as u64
     } else {
         partners::create_many_at(desk, &good, event_id).await?.len() as u64
     };

@@ -581,3 +581,30 @@ fn the_known_ways_around_the_rules_stay_closed() {
     }
     rt.block_on(t.desk.close());
 }
+
+/// Data from before the life cycles (here written straight into the file, as an older version
+/// or a hand edit would have left it) is listed for the administrator, never changed.
+#[tokio::test]
+async fn records_the_rules_would_not_have_allowed_are_listed_not_changed() {
+    let t = desk().await;
+    let old = partners::create(&t.desk, &partner("旧数据渠道商有限公司"), false).await.unwrap().id;
+    let fine = common::migrated(&t, partner("迁移渠道商有限公司")).await;
+    sqlx::query("UPDATE partner SET status = 'active' WHERE id = ?")
+        .bind(&old)
+        .execute(t.desk.pool())
+        .await
+        .unwrap();
+    let found = machines::review::findings(&t.desk).await.unwrap();
+    let kinds: Vec<(&str, &str)> = found.iter().map(|f| (f.kind.as_str(), f.id.as_str())).collect();
+    assert_eq!(kinds, [("active_without_agreement", old.as_str())], "the migrated partner is not listed");
+    assert_eq!(
+        partners::get(&t.desk, &old).await.unwrap().status,
+        partners::PartnerStatus::Active,
+        "nothing changed"
+    );
+    assert!(!kinds.iter().any(|(_, id)| *id == fine));
+    common::add_user(&t, "boss", Role::Manager).await;
+    as_user(&t, "boss").await;
+    assert_eq!(machines::review::findings(&t.desk).await.unwrap_err().code(), "forbidden");
+    t.desk.close().await;
+}

@@ -148,3 +148,45 @@ async fn a_lead_sheet_is_checked_row_by_row_and_only_valid_rows_are_written() {
     assert_eq!(sheets::read(b"PK\x03\x04 not really", "x.xlsx").unwrap_err().code(), "import");
     t.desk.close().await;
 }
+
+/// The company's existing partner base comes in as active partners with their class and
+/// channel contact, only by an administrator's import audited as a migration; a bad class or
+/// an unknown contact is named on its row and nothing of it is written (R2.1.4, R2.2.3).
+#[tokio::test]
+async fn an_administrator_migrates_the_existing_base_as_active_partners() {
+    let t = desk().await;
+    common::add_user(&t, "chan", channeldesk::access::Role::Channel).await;
+    let text = "公司名称,分级,渠道对接人,联系人,手机\r\n\
+                南京钟山软件有限公司,A,chan,周先生,13812345678\r\n\
+                无锡太湖电子有限公司,D,chan,,\r\n\
+                常州龙城贸易有限公司,b,不存在的人,,\r\n";
+    let sheet = sheets::read(text.as_bytes(), "base.csv").unwrap();
+    let mapping = sheets::suggest(&sheet.headers);
+    assert_eq!(
+        mapping.iter().map(|m| m.as_deref().unwrap_or("")).collect::<Vec<_>>(),
+        vec!["name", "class", "channel_contact", "contact_name", "contact_mobile"]
+    );
+    let report = sheets::import(&t.desk, &sheet, &mapping, &SheetTarget::Migration, false).await.unwrap();
+    let status: Vec<&str> = report.rows.iter().map(|r| r.status.as_str()).collect();
+    assert_eq!(status, ["ok", "invalid", "invalid"]);
+    assert!(report.rows[1].errors.iter().any(|e| e.field == "class" && e.rule == "unknown"));
+    assert!(report.rows[2].errors.iter().any(|e| e.field == "channel_contact" && e.rule == "unknown"));
+    assert_eq!(report.imported, 1);
+    let page = partners::list(&t.desk, &Default::default()).await.unwrap();
+    assert_eq!(page.total, 1);
+    let p = partners::get(&t.desk, &page.rows[0].id).await.unwrap();
+    assert_eq!((p.status, p.class.as_deref()), (partners::PartnerStatus::Active, Some("A")));
+    assert!(p.channel_contact_name.as_deref() == Some("chan"));
+    let ops: Vec<String> = channeldesk::audit::partner_history(&t.desk, &p.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.operation)
+        .collect();
+    assert_eq!(ops, ["migrate"]);
+    // Channel staff import prospects, never a migration.
+    common::as_user(&t, "chan").await;
+    let e = sheets::import(&t.desk, &sheet, &mapping, &SheetTarget::Migration, true).await.unwrap_err();
+    assert_eq!(e.code(), "forbidden");
+    t.desk.close().await;
+}

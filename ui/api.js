@@ -276,6 +276,10 @@ export const partnersCheckDuplicates = (input, excludeId) => call('partners_chec
 export const partnersTags = () => call('partners_tags');
 /** @returns {Promise<StatusCount[]>} */
 export const partnersStatusCounts = () => call('partners_status_counts');
+/** @typedef {import('./bindings/LifeCycleFinding').LifeCycleFinding} LifeCycleFinding */
+/** Records whose state the life cycles would not have allowed (administrators).
+ * @returns {Promise<LifeCycleFinding[]>} */
+export const lifecycleFindings = () => call('lifecycle_findings');
 /** Suspends or resumes a partner's cooperation with a reason (managers, R6.2.2).
  * @param {string} id @param {'suspend' | 'resume'} action @param {string} reason @returns {Promise<Partner>} */
 export const partnerCooperation = (id, action, reason) => call('partner_cooperation', { id, action, reason });

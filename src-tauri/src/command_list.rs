@@ -41,6 +41,7 @@ pub const COMMANDS: &[&str] = &[
     "partners_status_counts",
     "partner_cooperation",
     "partners_migrate",
+    "lifecycle_findings",
     "partners_history",
     "pipeline_board",
     "pipeline_list",

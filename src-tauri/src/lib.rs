@@ -121,6 +121,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         partners::partners_status_counts,
         partners::partner_cooperation,
         partners::partners_migrate,
+        partners::lifecycle_findings,
         partners::partners_history,
         recruitment::pipeline_board,
         recruitment::pipeline_list,

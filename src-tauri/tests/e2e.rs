@@ -866,7 +866,7 @@ async fn an_unusable_data_folder_is_explained() {
 /// application that cannot leave the kiosk without a password, and one prospect taken
 /// through every gate, a gate without its record refused with the reason.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn trade_show_leads_to_a_signed_partner() {
+async fn trade_show_leads_to_a_prospect_at_the_signing_stage() {
     let Some((s, _)) = start(|_| async {}, "#setup-form").await else { return };
     s.set_up_owner().await;
 
@@ -1069,11 +1069,11 @@ async fn trade_show_leads_to_a_signed_partner() {
     channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("owner signs in");
     let events = channeldesk::recruitment::events::list(&desk).await.expect("events");
     let summary = channeldesk::recruitment::events::summary(&desk, &events[0].id).await.expect("summary");
-    assert_eq!((summary.leads, summary.signed), (6, 1));
+    assert_eq!((summary.leads, summary.signed), (6, 0), "no signing without an agreement");
     let merged = summary.rows.iter().find(|r| r.name == "深圳市启明科技有限公司").expect("lead 1");
     let p = channeldesk::partners::get(&desk, &merged.partner_id).await.expect("partner");
     assert_eq!(p.contacts.len(), 2, "the look-alike's contact was added, no second company");
-    assert_eq!(p.status, "active");
+    assert_eq!(p.status, "prospect");
     assert!(channeldesk::audit::verify(&desk).await.expect("verify").intact);
     desk.close().await;
     forget_key(&dir);
@@ -2337,5 +2337,136 @@ async fn a_manager_suspends_and_resumes_cooperation_with_a_reason() {
     s.find("#partner-form").await;
     let status_field = s.js("return document.querySelector('#partner-form [name=status]') === null").await;
     assert_eq!(status_field, serde_json::json!(true));
+    s.close().await;
+}
+
+/// R2.1.4 → R3.1.2 → R3.1.3 through the window: a prospect waiting at the signing stage gets
+/// its agreement from the pipeline's 新建协议, the legal and the business reviewer approve it
+/// under their own names, the channel staff member signs it, and the partner becomes 合作中
+/// with its pipeline at 已签约 — no status was picked by hand anywhere.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_prospect_at_the_signing_stage_signs_through_its_agreement() {
+    use channeldesk::recruitment::{self, InspectionInput, NegotiationInput, Stage, screening};
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        for (login, name, role) in [("legal", "李律师", Role::Legal), ("biz", "赵经理", Role::Business)]
+        {
+            let u = channeldesk::users::NewUser {
+                login: login.into(),
+                display_name: name.into(),
+                password: format!("{login}-pass-2026"),
+                roles: vec![role],
+            };
+            channeldesk::users::create(&desk, &u).await.expect("user");
+        }
+        // A prospect walked through every gate to the signing stage (as the pipeline tests do).
+        let p = channeldesk::partners::PartnerInput {
+            name: "东莞市鼎信智能科技有限公司".into(),
+            source_kind: "offline_event".into(),
+            credit_code: "91350100M000100Y43".into(),
+            business_scope: "智能门禁设备销售与安装".into(),
+            address: "东莞市南城区鸿福路 99 号".into(),
+            contacts: vec![channeldesk::partners::ContactInput {
+                name: "刘强".into(),
+                mobile: "13800138000".into(),
+                is_primary: true,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let id = channeldesk::partners::create(&desk, &p, false).await.expect("prospect").id;
+        recruitment::move_to(&desk, &id, Stage::Screening, "").await.expect("screening");
+        let scheme = screening::current(&desk).await.expect("scheme");
+        let scores = scheme.criteria.iter().map(|k| (k.key.clone(), 5)).collect();
+        let card = screening::ScorecardInput { scheme_id: scheme.id, scores, comment: String::new() };
+        screening::score(&desk, &id, &card).await.expect("score");
+        recruitment::move_to(&desk, &id, Stage::Inspection, "").await.expect("inspection");
+        let visit = InspectionInput {
+            inspected_on: "2026-02-20".into(),
+            inspectors: "张伟".into(),
+            operations: "门店两家".into(),
+            team: "销售 8 人".into(),
+            capability: "可独立安装调试".into(),
+            resources: "本地客户 40 余家".into(),
+            conclusion: "经营规范".into(),
+            passed: true,
+        };
+        recruitment::record_inspection(&desk, &id, &visit).await.expect("visit");
+        recruitment::move_to(&desk, &id, Stage::Negotiation, "").await.expect("negotiation");
+        let talk = NegotiationInput {
+            negotiated_on: "2026-02-25".into(),
+            cooperation_model: "区域经销".into(),
+            rights_obligations: "东莞区域经销".into(),
+            profit_sharing: "毛利 18%".into(),
+            promotion_commitments: "每季度一场推广会".into(),
+            notes: String::new(),
+            intent_reached: true,
+        };
+        recruitment::record_negotiation(&desk, &id, &talk).await.expect("talk");
+        recruitment::move_to(&desk, &id, Stage::Signing, "").await.expect("signing");
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    open_partners(&s).await;
+    s.click("#partner-table .partner-link").await;
+    s.wait_text("#partner-title", "鼎信智能").await;
+    s.wait_text("#prospect-stage", "签约").await;
+    s.wait_text(".page-head", "潜在").await;
+    // The signing stage's next record is the agreement itself.
+    s.click("#prospect-record").await;
+    s.choose("#agreement-new #f-template_id", "00000000-0000-7000-8000-000000000200").await;
+    s.type_into("#agreement-new #f-title", "东莞区域经销协议").await;
+    s.click("#agreement-new-submit").await;
+    s.wait_text("#agreement-title", "东莞区域经销协议").await;
+    for (var, value) in [
+        ("company_name", "渠道科技股份有限公司"),
+        ("company_credit_code", "91110000100000000X"),
+        ("territory", "广东省东莞市"),
+        ("products", "智能门禁系统"),
+        ("price_terms", "按渠道价目表 B 类价格执行"),
+        ("settlement_cycle", "月度"),
+        ("payment_days", "30"),
+        ("annual_target", "人民币 300 万元"),
+    ] {
+        s.type_into(&format!("#var-{var}"), value).await;
+    }
+    let year = s.js("return new Date().getFullYear()").await.as_i64().expect("year");
+    for (var, date) in [("start_on", format!("{year}-01-01")), ("end_on", format!("{}-12-31", year + 1))] {
+        s.js(&format!("const i = document.querySelector('#var-{var}'); i.value = '{date}'; i.dispatchEvent(new Event('change')); return 1")).await;
+    }
+    s.active().await.send_keys(&(Key::Control + "s")).await.expect("Ctrl+S");
+    s.wait_text("#toasts", "已保存为第 2 版").await;
+    s.click("#agreement-submit").await;
+    s.wait_text("#agreement-steps .current", "审核").await;
+    // Only the reviewers approve; the drafter is not offered signing before that.
+    assert_eq!(s.js("return document.querySelector('#agreement-sign') === null").await, json!(true));
+    for (login, side) in [("legal", "legal"), ("biz", "business")] {
+        s.click("#sign-out").await;
+        s.sign_in(login, &format!("{login}-pass-2026")).await;
+        s.click(&format!("[data-kind=agreement_review_{side}] a")).await;
+        s.wait_text("#agreement-title", "东莞区域经销协议").await;
+        s.click(&format!("#review-{side}-approve")).await;
+        s.wait_text(&format!(".review-side[data-side={side}]"), "已批准").await;
+    }
+    s.click("#sign-out").await;
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    s.click("[data-nav=agreements]").await;
+    s.click("#agreements-table .partner-link").await;
+    s.click("#agreement-sign").await;
+    s.type_into("#sign-form #f-signed_place", "东莞").await;
+    s.type_into("#sign-form #f-our_signatory", "陈建国").await;
+    s.type_into("#sign-form #f-their_signatory", "刘强").await;
+    s.click("#sign-form-submit").await;
+    s.wait_text("#agreement-steps .current", "生效").await;
+    // The partner followed its agreement.
+    open_partners(&s).await;
+    s.click("#partner-table .partner-link").await;
+    s.wait_text(".page-head", "合作中").await;
+    s.wait_text("#prospect-stage", "已签约").await;
+    s.shot("prospect-signed-through-agreement-zh").await;
     s.close().await;
 }

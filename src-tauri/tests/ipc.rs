@@ -326,7 +326,7 @@ fn guard(cmd: &str) -> Option<&'static str> {
         "credit_rate" | "credit_respond" => "credit_rate",
         "credit_scheme_save" => "credit_scheme_manage",
         "partner_cooperation" => "cooperation_suspend",
-        "partners_migrate" => "partner_migrate",
+        "partners_migrate" | "lifecycle_findings" => "partner_migrate",
         "agreement_approve_paper" => "paper_agreement_approve",
         "procedure_save" | "staff_training_record" => "controls_manage",
         "product_create" | "product_update" | "price_set" | "price_remove" => "catalogue_manage",
@@ -612,6 +612,7 @@ fn args(cmd: &str) -> Value {
         "credit_rate" | "credit_respond" => json!({ "partnerId": "no-such-id", "input": {} }),
         "partner_cooperation" => json!({ "id": "no-such-id", "action": "suspend", "reason": "逾期" }),
         "partners_migrate" => json!({ "rows": [] }),
+        "lifecycle_findings" => json!({}),
         "agreement_approve_paper" => {
             json!({ "id": "no-such-id", "input": { "scan_id": "x", "reason": "纸质签署" } })
         }

@@ -15,6 +15,7 @@
 //! - what the UI offers for a record is [`Machine::offers`] of its current state and the
 //!   person's roles, never a list repeated in a view.
 
+pub mod review;
 pub mod tables;
 
 use crate::access::{self, Action, Role};

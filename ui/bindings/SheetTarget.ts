@@ -3,4 +3,4 @@
 /**
  * Where imported rows go.
  */
-export type SheetTarget = { "kind": "partners" } | { "kind": "leads", event_id: string, };
+export type SheetTarget = { "kind": "partners" } | { "kind": "leads", event_id: string, } | { "kind": "migration" };

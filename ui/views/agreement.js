@@ -471,7 +471,7 @@ async function signDialog(a) {
       await api.agreementSign(a.id, /** @type {api.SignInput} */ (/** @type {unknown} */ (v)));
     },
   });
-  if (ok) { toast(t('sign.done')); navigate(agreementHref(a.id)); }
+  if (ok) { toast(t('sign.done', { number: a.number })); navigate(agreementHref(a.id)); }
 }
 
 /**

@@ -448,12 +448,14 @@ async function sheetsTab(box) {
       ...fields.map((f) => h('option', { value: f, selected: opened.mapping[i] === f }, t(`sheet.field.${f}`))))));
     const targetSelect = h('select', { id: 'sheet-target' },
       h('option', { value: 'partners' }, t('sheet.target.partners')),
+      can('partner_migrate') && h('option', { value: 'migration' }, t('sheet.target.migration')),
       ...events.map((e) => h('option', { value: e.id }, t('sheet.target.leads', { event: `${e.number} ${e.name}` }))));
     const report = h('div', { id: 'sheet-report' });
     const mapping = () => selects.map((s) => s.value || null);
     const target = () => {
       const v = /** @type {HTMLSelectElement} */ (targetSelect).value;
-      return /** @type {api.SheetTarget} */ (v === 'partners' ? { kind: 'partners' } : { kind: 'leads', event_id: v });
+      if (v === 'partners' || v === 'migration') return /** @type {api.SheetTarget} */ ({ kind: v });
+      return /** @type {api.SheetTarget} */ ({ kind: 'leads', event_id: v });
     };
     const run = async (/** @type {boolean} */ dryRun) => {
       try {

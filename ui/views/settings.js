@@ -135,6 +135,7 @@ export async function settingsView(main) {
         h('p', { class: 'muted' }, t('update.hint')),
         updateForm,
         updateOut),
+      can('partner_migrate') && findingsCard(),
       can('recovery_kit') && h('section', { class: 'card' },
         h('h2', null, t('kit.title')),
         h('p', { class: 'muted' }, t('kit.body')),
@@ -159,4 +160,28 @@ export async function settingsView(main) {
           ...row('settings.build_date', status.build_date),
           ...row('settings.platform', status.platform)))));
   return {};
+}
+
+/**
+ * The administrator's check of records whose state the life cycles would not have allowed
+ * (data from before them): listed with a link each, never changed.
+ */
+function findingsCard() {
+  const out = h('div', { id: 'findings-out' });
+  const href = (/** @type {api.LifeCycleFinding} */ f) => f.entity === 'partner' ? `#/partners/${encodeURIComponent(f.id)}`
+    : f.entity === 'agreement' ? `#/agreements/${encodeURIComponent(f.id)}` : `#/evaluations/${encodeURIComponent(f.id)}`;
+  const run = async () => {
+    try {
+      const found = await api.lifecycleFindings();
+      replace(out, found.length === 0
+        ? h('p', { class: 'ok-box' }, t('findings.none'))
+        : h('ul', { class: 'plain', id: 'findings-list' }, ...found.map((f) => h('li', { dataset: { kind: f.kind } },
+            h('span', { class: 'badge status-suspended' }, t(`findings.kind.${f.kind}`)), ' ', h('a', { href: href(f) }, f.label)))));
+    } catch (e) { toast(errorText(e), { kind: 'error' }); }
+  };
+  return h('section', { class: 'card', id: 'findings-card' },
+    h('h2', null, t('findings.title')),
+    h('p', { class: 'muted' }, t('findings.hint')),
+    h('button', { type: 'button', id: 'findings-run', onClick: run }, t('findings.run')),
+    out);
 }

@@ -86,3 +86,10 @@ pub async fn partner_cooperation(
 pub async fn partners_migrate(shell: State<'_, Shell>, rows: Vec<MigrationRow>) -> Result<Vec<String>> {
     partners::migrate(&*shell.desk().await?, &rows).await
 }
+
+#[tauri::command]
+pub async fn lifecycle_findings(
+    shell: State<'_, Shell>,
+) -> Result<Vec<channeldesk::machines::review::Finding>> {
+    channeldesk::machines::review::findings(&*shell.desk().await?).await
+}
