@@ -866,3 +866,90 @@ async fn the_clause_library_keeps_every_version() {
     assert_eq!(b.current.variables.get("company_name"), a.current.variables.get("company_name"));
     t.desk.close().await;
 }
+
+/// R3.1.2 for an agreement signed on paper outside the program: a manager approves the draft
+/// with the scan of the original and a reason in place of the two reviews; channel staff then
+/// record the signing; nobody else approves that way, and a new version voids the approval.
+#[tokio::test]
+async fn a_paper_agreement_is_approved_by_a_manager_with_its_scan() {
+    use channeldesk::agreements::paper::{self, PaperApproval};
+    let t = desk().await;
+    staff(&t).await;
+    let pid = active_partner(&t).await;
+    as_user(&t, "chan").await;
+    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
+    let new =
+        NewAgreement { partner_id: pid.clone(), template_id: tpl.id, title: "纸质经销协议".into() };
+    let a = agreements::create(&t.desk, &new).await.unwrap();
+    let a =
+        agreements::save_draft(&t.desk, &a.row.id, 1, &filled(&a, "2026-01-01", "2027-12-31")).await.unwrap();
+    let scan =
+        attachments::add(&t.desk, "partner", &pid, "纸质原件.pdf", b"%PDF-1.4\n% paper\n").await.unwrap();
+    let input = PaperApproval {
+        scan_id: scan.id.clone(), reason: "客户坚持在其总部以纸质文本签署".into()
+    };
+    // Channel staff may not approve; a manager must give the scan and the reason.
+    assert_eq!(paper::approve(&t.desk, &a.row.id, &input).await.unwrap_err().code(), "forbidden");
+    as_user(&t, "boss").await;
+    let e = fields_of(paper::approve(&t.desk, &a.row.id, &PaperApproval::default()).await.unwrap_err());
+    assert!(has(&e, "reason", "required") && has(&e, "scan_id", "required"), "{e:?}");
+    assert_eq!(agreements::get(&t.desk, &a.row.id).await.unwrap().row.status, "drafting", "nothing written");
+    let approved = paper::approve(&t.desk, &a.row.id, &input).await.unwrap();
+    assert_eq!(approved.row.status, "approved");
+    assert_eq!(approved.paper.as_ref().map(|p| p.scan_name.as_str()), Some("纸质原件.pdf"));
+    // A new version voids it: back to drafting, and signing is refused.
+    as_user(&t, "chan").await;
+    let v3 = agreements::save_draft(&t.desk, &a.row.id, 2, &filled(&approved, "2026-01-01", "2028-12-31"))
+        .await
+        .unwrap();
+    assert_eq!(v3.row.status, "drafting");
+    as_user(&t, "boss").await;
+    paper::approve(&t.desk, &a.row.id, &input).await.unwrap();
+    as_user(&t, "chan").await;
+    let sign = SignInput {
+        signed_on: "2026-01-01".into(),
+        signed_place: "广州".into(),
+        our_signatory: "陈建国".into(),
+        our_capacity: "legal_rep".into(),
+        their_signatory: "王海".into(),
+        their_capacity: "legal_rep".into(),
+        ..Default::default()
+    };
+    let signed = signing::sign(&t.desk, &a.row.id, &sign).await.unwrap();
+    assert_eq!(signed.row.status, "signed");
+    let ops: Vec<String> =
+        audit::partner_history(&t.desk, &pid).await.unwrap().into_iter().map(|e| e.operation).collect();
+    assert!(ops.contains(&"migrate".to_string()));
+    t.desk.close().await;
+}
+
+/// R3.3: when the last signed master agreement is terminated the partner is terminated (its
+/// orders can no longer be confirmed); a new agreement signed later makes it active again.
+#[tokio::test]
+async fn the_partner_follows_its_last_agreement() {
+    let t = desk().await;
+    let pid = common::migrated(&t, partner("佛山市禅城区顺达贸易有限公司")).await;
+    let first = common::signed_agreement(&t, &pid).await;
+    let second = common::signed_agreement(&t, &pid).await;
+    let end = TerminateInput {
+        cause: "deterioration".into(),
+        ended_on: t.desk.today(),
+        note: "经营状况恶化".into(),
+    };
+    lifecycle::terminate(&t.desk, &first, &end).await.unwrap();
+    assert_eq!(
+        partners::get(&t.desk, &pid).await.unwrap().status,
+        "active",
+        "another agreement is in effect"
+    );
+    lifecycle::terminate(&t.desk, &second, &end).await.unwrap();
+    let p = partners::get(&t.desk, &pid).await.unwrap();
+    assert_eq!(p.status, "terminated");
+    assert!(p.actions.is_empty(), "no suspension of a terminated partner");
+    let ops: Vec<String> =
+        audit::partner_history(&t.desk, &pid).await.unwrap().into_iter().map(|e| e.operation).collect();
+    assert!(ops.contains(&"end".to_string()), "{ops:?}");
+    common::signed_agreement(&t, &pid).await;
+    assert_eq!(partners::get(&t.desk, &pid).await.unwrap().status, "active", "a new signing reactivates");
+    t.desk.close().await;
+}

@@ -268,6 +268,14 @@ pub struct AgreementRow {
     pub updated_at: String,
 }
 
+/// A manager's approval of an agreement signed on paper: the reason and the scan's file name.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PaperApproved {
+    pub reason: String,
+    pub scan_name: String,
+}
+
 /// Everything about one agreement, for its page.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -275,6 +283,8 @@ pub struct Agreement {
     #[serde(flatten)]
     #[ts(flatten)]
     pub row: AgreementRow,
+    /// A manager's approval of a paper original, in place of the reviews (R3.1.2).
+    pub paper: Option<PaperApproved>,
     pub template_id: Option<String>,
     pub master_number: Option<String>,
     pub renewal_of: Option<String>,
@@ -379,6 +389,8 @@ pub async fn list(desk: &Desk, q: &AgreementQuery) -> Result<Vec<AgreementRow>> 
 struct AgreementDb {
     #[sqlx(flatten)]
     row: AgreementRow,
+    paper_reason: Option<String>,
+    paper_scan_name: Option<String>,
     template_id: Option<String>,
     master_number: Option<String>,
     renewal_of: Option<String>,
@@ -410,7 +422,8 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Agreement> {
             (SELECT name FROM attachment WHERE id = a.scan_id) AS scan_name,
             a.notice_on, a.notice_ref, a.correct_by, a.end_kind, a.end_cause, a.ended_on, a.end_note,
             a.customers_handed_on, a.materials_returned_on, a.payments_settled_on, a.closed_on,
-            a.renewal_intent AS intent, a.intent_on, a.intent_note
+            a.renewal_intent AS intent, a.intent_on, a.intent_note,
+            a.paper_reason, (SELECT name FROM attachment WHERE id = a.paper_scan_id) AS paper_scan_name
          FROM ({}) r JOIN agreement a ON a.id = r.id
          LEFT JOIN agreement m ON m.id = a.master_id
          LEFT JOIN agreement o ON o.id = a.renewal_of
@@ -473,6 +486,9 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Agreement> {
     };
     Ok(Agreement {
         actions: AGREEMENT.offers(&me.roles, db.row.status),
+        paper: db
+            .paper_reason
+            .map(|reason| PaperApproved { reason, scan_name: db.paper_scan_name.unwrap_or_default() }),
         template_id: db.template_id,
         master_number: db.master_number,
         renewal_of: db.renewal_of,

@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub const CASE_KINDS: [&str; 4] = ["installation", "training", "maintenance", "troubleshooting"];
-pub const CASE_STATUSES: [&str; 4] = ["open", "in_progress", "resolved", "closed"];
 
 /// A quantity of one order line to ship.
 #[derive(Debug, Clone, Default, Deserialize, TS)]
@@ -279,7 +278,11 @@ pub struct Case {
     pub kind: String,
     pub subject: String,
     pub detail: String,
-    pub status: String,
+    pub status: crate::machines::CaseStatus,
+    /// The states the signed-in person may move it to, the current one first (the case
+    /// form's choice; R4.2.2).
+    #[sqlx(skip)]
+    pub next: Vec<crate::machines::CaseStatus>,
     pub owner_id: Option<String>,
     pub owner_name: Option<String>,
     pub opened_on: String,
@@ -298,12 +301,17 @@ const CASE_SELECT: &str = "SELECT c.id, c.order_id, o.number AS order_number, c.
      LEFT JOIN app_user u ON u.id = c.owner_id";
 
 pub(crate) async fn cases_of(desk: &Desk, order_id: &str) -> Result<Vec<Case>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let me = desk.require(Action::PartnerRead)?;
+    let mut cases: Vec<Case> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{CASE_SELECT} WHERE c.order_id = ? AND c.deleted_at IS NULL ORDER BY c.opened_on, c.created_at"
     )))
     .bind(order_id)
     .fetch_all(desk.pool())
-    .await?)
+    .await?;
+    for c in &mut cases {
+        c.next = crate::machines::AFTERSALES.next_states(&me.roles, c.status);
+    }
+    Ok(cases)
 }
 
 /// After-sales cases across orders: the open ones (open and in progress) or all, the latest first.
@@ -372,7 +380,8 @@ struct CaseState {
 pub async fn update_case(desk: &Desk, id: &str, expected_hlc: &str, input: &CaseUpdate) -> Result<Order> {
     desk.require(Action::OrderWrite)?;
     let mut c = Checker::new();
-    c.one_of("status", &input.status, &CASE_STATUSES);
+    let states: Vec<&str> = crate::machines::CaseStatus::ALL.iter().map(|s| s.as_str()).collect();
+    c.one_of("status", &input.status, &states);
     let resolution = c.text("resolution", &input.resolution, false, 4000, true);
     let feedback = c.text("feedback", &input.feedback, false, 4000, true);
     let done = matches!(input.status.as_str(), "resolved" | "closed");

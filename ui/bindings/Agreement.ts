@@ -6,6 +6,7 @@ import type { ClauseComment } from "./ClauseComment";
 import type { CopyLog } from "./CopyLog";
 import type { Ending } from "./Ending";
 import type { FieldError } from "./FieldError";
+import type { PaperApproved } from "./PaperApproved";
 import type { RenewalIntent } from "./RenewalIntent";
 import type { Review } from "./Review";
 import type { Signing } from "./Signing";
@@ -14,7 +15,11 @@ import type { Version } from "./Version";
 /**
  * Everything about one agreement, for its page.
  */
-export type Agreement = { template_id: string | null, master_number: string | null, renewal_of: string | null, renewal_of_number: string | null, 
+export type Agreement = { 
+/**
+ * A manager's approval of a paper original, in place of the reviews (R3.1.2).
+ */
+paper: PaperApproved | null, template_id: string | null, master_number: string | null, renewal_of: string | null, renewal_of_number: string | null, 
 /**
  * The agreement renewing this one, if any.
  */

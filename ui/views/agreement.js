@@ -141,10 +141,18 @@ function missingText(f) {
  * @param {api.Agreement} a @param {(fn: () => Promise<unknown>, done: string) => Promise<void>} act
  */
 function reviewCard(a, act) {
+  // Signed on paper: a manager's approval stands in for the two reviews (R3.1.2).
+  if (a.paper) {
+    return h('section', { class: 'card', id: 'agreement-paper-approval' },
+      h('h2', null, t('paper.approved_title')),
+      h('dl', { class: 'facts' },
+        h('dt', null, t('paper.reason')), h('dd', null, a.paper.reason),
+        h('dt', null, t('paper.scan')), h('dd', null, a.paper.scan_name)));
+  }
   if (a.status === 'drafting' && !a.reviews.length) return null;
   const side = (/** @type {'legal' | 'business'} */ s, /** @type {boolean} */ ok) => {
     const latest = a.reviews.find((r) => r.side === s && r.fingerprint === a.current.fingerprint);
-    const mine = can(s === 'legal' ? 'agreement_review_legal' : 'agreement_review_business') && ['in_review', 'approved'].includes(a.status);
+    const mine = can(s === 'legal' ? 'agreement_review_legal' : 'agreement_review_business') && a.actions.includes('review');
     const decide = async (/** @type {'approve' | 'changes'} */ decision) => {
       if (decision === 'approve') {
         await act(() => api.agreementReview(a.id, { side: s, decision, comment: '', fingerprint: a.current.fingerprint }), t('review.approved_toast'));

@@ -17,7 +17,6 @@ import { money, moneyInput, parseMoney, CURRENCIES } from '../components/money.j
 
 export const STATUSES = ['entered', 'held', 'approved', 'confirmed', 'cancelled'];
 const CASE_KINDS = ['installation', 'training', 'maintenance', 'troubleshooting'];
-const CASE_STATUSES = ['open', 'in_progress', 'resolved', 'closed'];
 
 /** @param {string} id */
 export const orderHref = (id) => `#/orders/${encodeURIComponent(id)}`;
@@ -271,7 +270,7 @@ async function orderView(main, id) {
       if (await formDialog({ id: 'case-form', wide: true, title: c ? t('case.edit_title') : t('case.new_title'),
         body: c
           ? [
-              formField({ name: 'status', label: t('case.status'), value: c.status, options: CASE_STATUSES.map((s) => [s, t(`case.status.${s}`)]) }),
+              formField({ name: 'status', label: t('case.status'), value: c.status, options: c.next.map((s) => [s, t(`case.status.${s}`)]) }),
               formField({ name: 'owner_id', label: t('case.owner'), value: c.owner_id || '', options: userOptions }),
               formField({ name: 'resolved_on', label: t('case.resolved_on'), type: 'date', value: c.resolved_on || today() }),
               formField({ name: 'resolution', label: t('case.resolution'), rows: 2, value: c.resolution }),
