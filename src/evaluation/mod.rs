@@ -39,6 +39,9 @@ pub struct EvaluationRow {
     pub period: String,
     pub trigger: Option<String>,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
     #[ts(type = "number | null")]
     pub total_x100: Option<i64>,
     pub class: Option<String>,
@@ -223,7 +226,8 @@ async fn row(conn: &mut SqliteConnection, id: &str) -> Result<EvaluationRow> {
 pub async fn get(desk: &Desk, id: &str) -> Result<Evaluation> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
-    let r = row(&mut conn, id).await?;
+    let mut r = row(&mut conn, id).await?;
+    r.actions = crate::machines::offers_now(desk, &crate::machines::EVALUATION, &r.status);
     let (scheme_id, reason, result, hlc): (String, String, Option<String>, String) =
         sqlx::query_as("SELECT scheme_id, reason, result, hlc FROM evaluation WHERE id = ?")
             .bind(id)

@@ -363,6 +363,13 @@ impl<S: State> Described for Machine<S> {
     }
 }
 
+/// The actions the signed-in person may take now on a record of machine `m` in `state` (none
+/// when nobody is signed in): what a read returns for the UI to show.
+pub fn offers_now(desk: &crate::Desk, m: &dyn Described, state: &str) -> Vec<&'static str> {
+    let roles = desk.session_info().user.map(|u| u.roles).unwrap_or_default();
+    m.offers_text(&roles, state)
+}
+
 /// The machine named `name`.
 pub fn by_name(name: &str) -> Option<&'static dyn Described> {
     ALL.iter().copied().find(|m| m.name() == name)

@@ -76,6 +76,9 @@ pub struct Payment {
     pub amount_minor: i64,
     pub currency: String,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
     pub paid_on: Option<String>,
     pub reference: String,
     pub note: String,
@@ -122,7 +125,7 @@ pub struct PaymentQuery {
 /// Payments, the latest first (at most 500).
 pub async fn payments(desk: &Desk, q: &PaymentQuery) -> Result<Vec<Payment>> {
     desk.require(Action::PartnerRead)?;
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{PAYMENT_SELECT} WHERE y.deleted_at IS NULL AND (?1 = '' OR y.partner_id = ?1)
             AND (?2 = '' OR y.direction = ?2) AND (?3 = '' OR y.status = ?3)
          ORDER BY y.created_at DESC LIMIT 500"
@@ -131,24 +134,35 @@ pub async fn payments(desk: &Desk, q: &PaymentQuery) -> Result<Vec<Payment>> {
     .bind(&q.direction)
     .bind(&q.status)
     .fetch_all(desk.pool())
-    .await?)
+    .await?;
+    Ok(with_actions(desk, rows))
+}
+
+/// The payments with what the signed-in person may do to each now.
+fn with_actions(desk: &Desk, mut rows: Vec<Payment>) -> Vec<Payment> {
+    for p in &mut rows {
+        p.actions = crate::machines::offers_now(desk, &crate::machines::PAYMENT, &p.status);
+    }
+    rows
 }
 
 pub(crate) async fn payments_of_order(desk: &Desk, order_id: &str) -> Result<Vec<Payment>> {
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{PAYMENT_SELECT} WHERE y.order_id = ? AND y.deleted_at IS NULL ORDER BY y.paid_on, y.created_at"
     )))
     .bind(order_id)
     .fetch_all(desk.pool())
-    .await?)
+    .await?;
+    Ok(with_actions(desk, rows))
 }
 
 async fn one(desk: &Desk, id: &str) -> Result<Payment> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("{PAYMENT_SELECT} WHERE y.id = ?")))
+    let p: Payment = sqlx::query_as(sqlx::AssertSqlSafe(format!("{PAYMENT_SELECT} WHERE y.id = ?")))
         .bind(id)
         .fetch_optional(desk.pool())
         .await?
-        .ok_or_else(|| Error::NotFound { entity: "payment", id: id.into() })
+        .ok_or_else(|| Error::NotFound { entity: "payment", id: id.into() })?;
+    Ok(with_actions(desk, vec![p]).remove(0))
 }
 
 fn amount(c: &mut Checker, v: Option<i64>) -> i64 {

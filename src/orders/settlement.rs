@@ -367,6 +367,9 @@ pub struct Dispute {
     pub line_ref: String,
     pub reason: String,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
     pub resolution: String,
     pub resolved_on: Option<String>,
     pub created_at: String,
@@ -398,6 +401,8 @@ pub struct Statement {
     /// Whether the records changed since it was issued (issue it again before confirming or printing).
     pub changed: bool,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    pub actions: Vec<&'static str>,
     pub confirmed_on: Option<String>,
     pub confirmed_by: String,
     pub disputes: Vec<Dispute>,
@@ -492,14 +497,18 @@ async fn read(desk: &Desk, id: &str, now: Option<Computed>) -> Result<Statement>
         Some(now) => now,
         None => compute(&mut conn, &s.partner_id, &s.currency, &s.period_from, &s.period_to).await?,
     };
-    let disputes: Vec<Dispute> = sqlx::query_as(
+    let mut disputes: Vec<Dispute> = sqlx::query_as(
         "SELECT id, line_ref, reason, status, resolution, resolved_on, created_at FROM statement_dispute
          WHERE statement_id = ? AND deleted_at IS NULL ORDER BY created_at",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    for d in &mut disputes {
+        d.actions = crate::machines::offers_now(desk, &DISPUTE, &d.status);
+    }
     Ok(Statement {
+        actions: crate::machines::offers_now(desk, &STATEMENT, &s.status),
         changed: now.fingerprint != s.fingerprint,
         id: s.id,
         number: s.number,

@@ -588,6 +588,9 @@ pub struct ActivityRow {
     pub ends_on: String,
     pub place: String,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
     pub currency: String,
     #[ts(type = "number")]
     pub budget_minor: i64,
@@ -950,11 +953,12 @@ struct ActivityDb {
 pub async fn activity(desk: &Desk, id: &str) -> Result<Activity> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
-    let row: ActivityRow = sqlx::query_as(sqlx::AssertSqlSafe(format!("{ROW_SELECT} AND a.id = ?")))
+    let mut row: ActivityRow = sqlx::query_as(sqlx::AssertSqlSafe(format!("{ROW_SELECT} AND a.id = ?")))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| Error::NotFound { entity: "promotion_activity", id: id.into() })?;
+    row.actions = crate::machines::offers_now(desk, &ACTIVITY, &row.status);
     let d: ActivityDb = sqlx::query_as(
         "SELECT a.strategy_id, a.content, a.channels, a.partner_ids,
             (SELECT json_group_array(json_object('id', p.id, 'name', p.name)) FROM json_each(a.partner_ids) j

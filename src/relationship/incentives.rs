@@ -54,6 +54,9 @@ pub struct Reward {
     pub description: String,
     pub reason: String,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
     pub proposed_by: Option<String>,
     pub decided_by_name: Option<String>,
     pub decided_at: Option<String>,
@@ -73,12 +76,16 @@ const REWARD_SELECT: &str =
 /// A partner's rewards, the latest first.
 pub async fn rewards(desk: &Desk, partner_id: &str) -> Result<Vec<Reward>> {
     desk.require(Action::PartnerRead)?;
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let mut rows: Vec<Reward> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{REWARD_SELECT} WHERE r.partner_id = ? AND r.deleted_at IS NULL ORDER BY r.created_at DESC"
     )))
     .bind(partner_id)
     .fetch_all(desk.pool())
-    .await?)
+    .await?;
+    for r in &mut rows {
+        r.actions = crate::machines::offers_now(desk, &crate::machines::REWARD, &r.status);
+    }
+    Ok(rows)
 }
 
 /// Proposes a reward for a partner (R2.3.3); a manager decides.
@@ -208,6 +215,9 @@ pub struct Nomination {
     pub partner_name: String,
     pub reason: String,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
     pub decided_at: Option<String>,
 }
 
@@ -246,7 +256,7 @@ fn dimension_of(category: &str) -> Option<&'static str> {
 pub async fn award_year(desk: &Desk, year: i64) -> Result<AwardYear> {
     desk.require(Action::PartnerRead)?;
     let categories = categories(desk).await?;
-    let nominations: Vec<Nomination> = sqlx::query_as(
+    let mut nominations: Vec<Nomination> = sqlx::query_as(
         "SELECT a.id, a.year, a.category, a.partner_id, p.name AS partner_name, a.reason, a.status, a.decided_at
          FROM award a JOIN partner p ON p.id = a.partner_id WHERE a.year = ? AND a.deleted_at IS NULL
          ORDER BY a.category, a.status = 'awarded' DESC, a.created_at",
@@ -254,6 +264,9 @@ pub async fn award_year(desk: &Desk, year: i64) -> Result<AwardYear> {
     .bind(year)
     .fetch_all(desk.pool())
     .await?;
+    for n in &mut nominations {
+        n.actions = crate::machines::offers_now(desk, &crate::machines::AWARD, &n.status);
+    }
     let finished: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT e.partner_id, p.name, e.class, e.result FROM evaluation e JOIN partner p ON p.id = e.partner_id
          WHERE e.status = 'finished' AND e.kind = 'periodic' AND e.period = ? AND e.deleted_at IS NULL AND p.deleted_at IS NULL",

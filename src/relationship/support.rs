@@ -121,6 +121,12 @@ pub struct SupportRequest {
     pub subject: String,
     pub detail: String,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
+    /// The statuses the signed-in person may move it to now (its machine's steps).
+    #[sqlx(skip)]
+    pub next: Vec<&'static str>,
     pub owner_id: Option<String>,
     pub owner_name: Option<String>,
     pub opened_at: String,
@@ -147,6 +153,18 @@ pub(crate) fn late_sql(now: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 fn annotate(desk: &Desk, mut r: SupportRequest) -> SupportRequest {
+    r.actions = crate::machines::offers_now(desk, &crate::machines::SUPPORT, &r.status);
+    let roles = desk.session_info().user.map(|u| u.roles).unwrap_or_default();
+    r.next = crate::machines::SupportStatus::parse(&r.status)
+        .map(|from| {
+            crate::machines::SUPPORT
+                .next_states(&roles, from)
+                .into_iter()
+                .skip(1)
+                .map(|s| s.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
     let now = desk.now();
     let parse = |s: &str| chrono::DateTime::parse_from_rfc3339(s).ok().map(|d| d.with_timezone(&chrono::Utc));
     let opened = parse(&r.opened_at);

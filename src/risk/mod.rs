@@ -164,6 +164,9 @@ pub struct RiskRow {
     pub grade: String,
     pub owner_name: String,
     pub status: String,
+    /// The steps of its life cycle the signed-in person may take now (src/machines).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
     pub review_on: String,
     /// Open measures past their date.
     #[ts(type = "number")]
@@ -615,7 +618,9 @@ fn row_sql(today: &str) -> String {
 pub async fn get(desk: &Desk, id: &str) -> Result<Risk> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
-    read(&mut conn, &desk.today(), id).await
+    let mut r = read(&mut conn, &desk.today(), id).await?;
+    r.row.actions = crate::machines::offers_now(desk, &crate::machines::RISK, &r.row.status);
+    Ok(r)
 }
 
 async fn get_in(w: &mut Write, id: &str) -> Result<Risk> {

@@ -3,4 +3,8 @@
 /**
  * An activity in a list or the calendar.
  */
-export type ActivityRow = { id: string, theme: string, form: string, starts_on: string, ends_on: string, place: string, status: string, currency: string, budget_minor: number, spent_minor: number, partner_count: number, strategy_title: string | null, means: string | null, evaluated_on: string | null, };
+export type ActivityRow = { id: string, theme: string, form: string, starts_on: string, ends_on: string, place: string, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, currency: string, budget_minor: number, spent_minor: number, partner_count: number, strategy_title: string | null, means: string | null, evaluated_on: string | null, };

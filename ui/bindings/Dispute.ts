@@ -3,4 +3,8 @@
 /**
  * A dispute of one line.
  */
-export type Dispute = { id: string, line_ref: string, reason: string, status: string, resolution: string, resolved_on: string | null, created_at: string, };
+export type Dispute = { id: string, line_ref: string, reason: string, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, resolution: string, resolved_on: string | null, created_at: string, };

@@ -16,4 +16,8 @@ result: EvalResult, measures: Array<Measure>,
 /**
  * The partner's previous finished evaluation, for the change since.
  */
-previous: EvaluationRow | null, hlc: string, id: string, partner_id: string, partner_name: string, kind: string, period: string, trigger: string | null, status: string, total_x100: number | null, class: string | null, previous_class: string | null, finished_at: string | null, scheme_version: number, evaluators: number, created_at: string, };
+previous: EvaluationRow | null, hlc: string, id: string, partner_id: string, partner_name: string, kind: string, period: string, trigger: string | null, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, total_x100: number | null, class: string | null, previous_class: string | null, finished_at: string | null, scheme_version: number, evaluators: number, created_at: string, };

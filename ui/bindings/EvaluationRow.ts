@@ -3,4 +3,8 @@
 /**
  * One row of the evaluation list.
  */
-export type EvaluationRow = { id: string, partner_id: string, partner_name: string, kind: string, period: string, trigger: string | null, status: string, total_x100: number | null, class: string | null, previous_class: string | null, finished_at: string | null, scheme_version: number, evaluators: number, created_at: string, };
+export type EvaluationRow = { id: string, partner_id: string, partner_name: string, kind: string, period: string, trigger: string | null, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, total_x100: number | null, class: string | null, previous_class: string | null, finished_at: string | null, scheme_version: number, evaluators: number, created_at: string, };

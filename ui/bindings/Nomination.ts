@@ -3,4 +3,8 @@
 /**
  * A nomination for an award.
  */
-export type Nomination = { id: string, year: number, category: string, partner_id: string, partner_name: string, reason: string, status: string, decided_at: string | null, };
+export type Nomination = { id: string, year: number, category: string, partner_id: string, partner_name: string, reason: string, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, decided_at: string | null, };

@@ -3,4 +3,8 @@
 /**
  * A payment in either direction.
  */
-export type Payment = { id: string, partner_id: string, partner_name: string, order_id: string | null, order_number: string | null, direction: string, kind: string, amount_minor: number, currency: string, status: string, paid_on: string | null, reference: string, note: string, proposed_by: string | null, proposed_by_name: string | null, decided_by_name: string | null, decided_at: string | null, decision_note: string, created_at: string, };
+export type Payment = { id: string, partner_id: string, partner_name: string, order_id: string | null, order_number: string | null, direction: string, kind: string, amount_minor: number, currency: string, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, paid_on: string | null, reference: string, note: string, proposed_by: string | null, proposed_by_name: string | null, decided_by_name: string | null, decided_at: string | null, decision_note: string, created_at: string, };

@@ -3,4 +3,8 @@
 /**
  * A reward and its decision.
  */
-export type Reward = { id: string, partner_id: string, partner_name: string, kind: string, amount_minor: number | null, currency: string | null, description: string, reason: string, status: string, proposed_by: string | null, decided_by_name: string | null, decided_at: string | null, decision_note: string, created_at: string, };
+export type Reward = { id: string, partner_id: string, partner_name: string, kind: string, amount_minor: number | null, currency: string | null, description: string, reason: string, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, proposed_by: string | null, decided_by_name: string | null, decided_at: string | null, decision_note: string, created_at: string, };

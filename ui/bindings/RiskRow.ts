@@ -3,7 +3,11 @@
 /**
  * A risk in a list.
  */
-export type RiskRow = { id: string, number: string, category: string, title: string, partner_name: string | null, likelihood: number, impact: number, grade: string, owner_name: string, status: string, review_on: string, 
+export type RiskRow = { id: string, number: string, category: string, title: string, partner_name: string | null, likelihood: number, impact: number, grade: string, owner_name: string, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, review_on: string, 
 /**
  * Open measures past their date.
  */

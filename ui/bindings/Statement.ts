@@ -18,7 +18,11 @@ lines: Array<StatementLine>,
 /**
  * Whether the records changed since it was issued (issue it again before confirming or printing).
  */
-changed: boolean, status: string, confirmed_on: string | null, confirmed_by: string, disputes: Array<Dispute>, 
+changed: boolean, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, confirmed_on: string | null, confirmed_by: string, disputes: Array<Dispute>, 
 /**
  * When and by whom it was last issued (a confirmation recorded later does not change them).
  */

@@ -3,7 +3,15 @@
 /**
  * A support request and where it stands.
  */
-export type SupportRequest = { id: string, partner_id: string, partner_name: string, kind: string, subject: string, detail: string, status: string, owner_id: string | null, owner_name: string | null, opened_at: string, first_response_at: string | null, resolved_at: string | null, resolution: string, 
+export type SupportRequest = { id: string, partner_id: string, partner_name: string, kind: string, subject: string, detail: string, status: string, 
+/**
+ * The steps of its life cycle the signed-in person may take now (src/machines).
+ */
+actions: Array<string>, 
+/**
+ * The statuses the signed-in person may move it to now (its machine's steps).
+ */
+next: Array<string>, owner_id: string | null, owner_name: string | null, opened_at: string, first_response_at: string | null, resolved_at: string | null, resolution: string, 
 /**
  * No response within the response time, or not resolved within the resolution time.
  */

@@ -139,7 +139,8 @@ export async function evaluationView(main, id) {
   const [e, users] = await Promise.all([api.evaluationGet(id), api.usersList()]);
   const me = session.info?.user;
   const open = e.status === 'open';
-  const mayScore = open && can('evaluation_run');
+  // Scoring and finishing while its life cycle offers finishing (src/machines).
+  const mayScore = e.actions.includes('finish');
   const r = e.result;
   const reload = () => navigate(evaluationHref(id));
   const act = async (/** @type {() => Promise<unknown>} */ fn, /** @type {string} */ done) => {
@@ -242,7 +243,7 @@ export async function evaluationView(main, id) {
       h('span', { class: `badge evaluation-${e.status}` }, t(`evaluation.status.${e.status}`)),
       h('div', { class: 'actions' },
         h('button', { type: 'button', id: 'evaluation-print', onClick: () => print(() => api.evaluationPrint(id)) }, t('evaluation.print')),
-        open && can('evaluation_run') && h('button', { type: 'button', class: 'primary', id: 'evaluation-finish', onClick: finish }, t('evaluation.finish')))),
+        mayScore && h('button', { type: 'button', class: 'primary', id: 'evaluation-finish', onClick: finish }, t('evaluation.finish')))),
     e.reason && h('p', { class: 'muted' }, t('evaluation.reason_line', { reason: e.reason })),
     h('section', { class: 'card result-card', id: 'evaluation-result' },
       h('div', { class: 'stats' },

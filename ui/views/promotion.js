@@ -277,7 +277,7 @@ async function activityPage(main, id) {
       h('div', { class: 'actions' },
         write && h('button', { type: 'button', id: 'activity-edit', onClick: async () => { if (await activityDialog(a, await api.promotionStrategies('', ''))) reload(); } }, t('action.edit')),
         write && h('button', { type: 'button', id: 'activity-log-add', onClick: () => logDialog().then((ok) => { if (ok) reload(); }) }, t('activity.log_add')),
-        write && a.row.status !== 'cancelled' && h('button', { type: 'button', class: 'primary', id: 'activity-evaluate', onClick: () => effectDialog().then((ok) => { if (ok) reload(); }) }, t('activity.evaluate')))),
+        a.row.actions.includes('evaluate') && h('button', { type: 'button', class: 'primary', id: 'activity-evaluate', onClick: () => effectDialog().then((ok) => { if (ok) reload(); }) }, t('activity.evaluate')))),
     h('section', { class: 'card' },
       h('dl', { class: 'facts' },
         ...fact('activity.form', t(`activity.form.${a.row.form}`)),

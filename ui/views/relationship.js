@@ -21,8 +21,6 @@ const OUTCOMES = ['attended', 'completed', 'certified'];
 const SUPPORT_KINDS = ['technical', 'marketing', 'presales', 'aftersales'];
 const REWARD_KINDS = ['cash', 'goods', 'certificate', 'commission', 'marketing_support', 'priority_supply'];
 const TIMELINE_KINDS = ['record', 'pipeline', 'contact', 'training', 'support', 'reward', 'award', 'evaluation', 'agreement'];
-const NEXT = /** @type {Record<string, string[]>} */ ({ open: ['in_progress', 'resolved'], in_progress: ['resolved'], resolved: ['closed', 'in_progress'], closed: [] });
-
 
 /** `5000000` fen → `50,000.00`. @param {number | null} minor */
 const money = (minor) => (minor === null ? '' : (minor / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 }));
@@ -157,7 +155,7 @@ export function relationshipSection(p, users) {
               h('td', null, r.owner_name || '—'),
               h('td', null, h('span', { class: `badge support-${r.status}` }, t(`support.status.${r.status}`)), r.late && h('span', { class: 'badge warn' }, t('support.late'))),
               h('td', null, r.response_minutes === null ? '—' : t('support.minutes', { n: r.response_minutes })),
-              h('td', null, can('partner_write') && NEXT[r.status].map((to) => h('button', { type: 'button', class: 'small', onClick: () => move(r, to) }, t(`support.to.${to}`))))))))
+              h('td', null, r.next.map((to) => h('button', { type: 'button', class: 'small', onClick: () => move(r, to) }, t(`support.to.${to}`))))))))
         : h('p', { class: 'muted' }, t('support.none')),
     ];
   };
@@ -206,7 +204,7 @@ export function relationshipSection(p, users) {
               h('td', null, r.amount_minor !== null ? `${money(r.amount_minor)} ${r.currency || ''}` : r.description),
               h('td', null, r.reason, h('div', { class: 'muted small' }, [r.proposed_by, r.decided_by_name && `${t('reward.decided_by')} ${r.decided_by_name}`, r.decision_note].filter(Boolean).join(' · '))),
               h('td', null, h('span', { class: `badge reward-${r.status}` }, t(`reward.status.${r.status}`))),
-              h('td', null, r.status === 'proposed' && can('incentive_approve') && [
+              h('td', null, r.actions.includes('approve') && [
                 h('button', { type: 'button', class: 'small primary', onClick: () => decide(r, true) }, t('reward.approve')),
                 h('button', { type: 'button', class: 'small', onClick: () => decide(r, false) }, t('reward.reject'))])))))
         : h('p', { class: 'muted' }, t('reward.none')),
@@ -296,7 +294,7 @@ export async function awardsView(main, yearParam) {
           ? h('ul', { class: 'plain award-list' }, ...noms.map((n) => h('li', { dataset: { status: n.status } },
               h('a', { href: `#/partners/${encodeURIComponent(n.partner_id)}` }, n.partner_name), ' ',
               h('span', { class: `badge award-${n.status}` }, t(`award.status.${n.status}`)), ' ', h('span', { class: 'muted small' }, n.reason), ' ',
-              n.status === 'nominated' && !decided && can('incentive_approve') && h('button', { type: 'button', class: 'small primary', onClick: async () => {
+              n.actions.includes('confer') && !decided && h('button', { type: 'button', class: 'small primary', onClick: async () => {
                 try { await api.awardConfer(n.id); toast(t('award.conferred')); navigate(`#/awards/${year}`); } catch (e) { toast(errorText(e), { kind: 'error' }); }
               } }, t('award.confer')),
               n.status === 'awarded' && h('button', { type: 'button', class: 'small', onClick: () => certificate(n) }, t('award.print_certificate')))))

@@ -339,7 +339,8 @@ async function controlsTab(slot) {
 async function riskPage(main, id) {
   const r = await api.risk(id);
   const users = await userOptions();
-  const open = r.row.status === 'open' && can('risk_manage');
+  // An open risk the person may manage: its life cycle still offers closing it (src/machines).
+  const open = r.row.actions.includes('close');
   const reload = () => riskPage(main, id);
   const fields = [
     ['risk.category', t(`risk.category.${r.row.category}`)],

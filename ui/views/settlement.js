@@ -163,10 +163,10 @@ export async function settlementView(main, id) {
             h('td', null, [p.proposed_by_name && t('payout.proposed_by', { who: p.proposed_by_name }), p.decided_by_name && t('payout.decided_by', { who: p.decided_by_name })].filter(Boolean).join(' · ')),
             h('td', null, [p.paid_on, p.reference].filter(Boolean).join(' · '), p.note && h('div', { class: 'muted small' }, p.note)),
             h('td', { class: 'nowrap' },
-              p.status === 'proposed' && can('payment_approve') && [
+              p.actions.includes('approve') && [
                 h('button', { type: 'button', class: 'small primary payout-approve', onClick: decide(p, true) }, t('payout.approve')),
                 h('button', { type: 'button', class: 'small payout-reject', onClick: decide(p, false) }, t('payout.reject'))],
-              p.status === 'approved' && can('finance_record') && h('button', { type: 'button', class: 'small payout-paid', onClick: paid(p) }, t('payout.mark_paid')))))))
+              p.actions.includes('pay') && h('button', { type: 'button', class: 'small payout-paid', onClick: paid(p) }, t('payout.mark_paid')))))))
       : h('div', { class: 'empty card' }, h('p', null, t('payment.none'))));
   } else {
     const rows = await api.creditNotes('');
@@ -251,8 +251,8 @@ async function statementView(main, id) {
               toast(t(f.opened ? 'statement.xlsx_opened' : 'statement.xlsx_at', { path: f.path }));
             } catch (e) { toast(errorText(e), { kind: 'error' }); }
           } }, t('statement.xlsx')),
-          can('settlement_manage') && s.status === 'issued' && !s.changed && h('button', { type: 'button', class: 'primary', id: 'statement-confirm', onClick: confirmDialog }, t('statement.confirm')),
-          can('settlement_manage') && s.status !== 'confirmed' && h('button', { type: 'button', id: 'statement-dispute', onClick: disputeDialog }, t('statement.dispute')),
+          s.actions.includes('confirm') && !s.changed && h('button', { type: 'button', class: 'primary', id: 'statement-confirm', onClick: confirmDialog }, t('statement.confirm')),
+          s.actions.includes('dispute') && h('button', { type: 'button', id: 'statement-dispute', onClick: disputeDialog }, t('statement.dispute')),
           payoutDue && h('button', { type: 'button', id: 'statement-payout', onClick: act(proposePayout) }, t('payout.propose_amount', { amount: money(-f.closing, cur) })))),
       s.changed && h('div', { class: 'warn-box', id: 'statement-changed' }, t('statement.changed'), ' ',
         can('settlement_manage') && h('button', { type: 'button', class: 'primary', id: 'statement-reissue',
@@ -285,7 +285,7 @@ async function statementView(main, id) {
             h('td', null, d.reason),
             h('td', null, t(`statement.dispute_status.${d.status}`)),
             h('td', null, d.resolution),
-            h('td', null, d.status === 'open' && can('settlement_manage') && h('button', { type: 'button', class: 'small dispute-resolve', onClick: resolveDialog(d) }, t('statement.resolve')))))))),
+            h('td', null, d.actions.includes('resolve') && h('button', { type: 'button', class: 'small dispute-resolve', onClick: resolveDialog(d) }, t('statement.resolve')))))))),
       h('section', { class: 'card' },
         h('h2', null, t('statement.lines', { n: s.lines.length })),
         s.lines.length
