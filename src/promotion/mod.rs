@@ -591,6 +591,9 @@ pub struct ActivityRow {
     /// The steps of its life cycle the signed-in person may take now (src/machines).
     #[sqlx(skip)]
     pub actions: Vec<&'static str>,
+    /// The statuses the activity form may pick now (the current one first).
+    #[sqlx(skip)]
+    pub next: Vec<&'static str>,
     pub currency: String,
     #[ts(type = "number")]
     pub budget_minor: i64,
@@ -959,6 +962,10 @@ pub async fn activity(desk: &Desk, id: &str) -> Result<Activity> {
         .await?
         .ok_or_else(|| Error::NotFound { entity: "promotion_activity", id: id.into() })?;
     row.actions = crate::machines::offers_now(desk, &ACTIVITY, &row.status);
+    let roles = desk.session_info().user.map(|u| u.roles).unwrap_or_default();
+    row.next = ActivityStatus::parse(&row.status)
+        .map(|from| ACTIVITY.next_states(&roles, from).into_iter().map(|s| s.as_str()).collect())
+        .unwrap_or_default();
     let d: ActivityDb = sqlx::query_as(
         "SELECT a.strategy_id, a.content, a.channels, a.partner_ids,
             (SELECT json_group_array(json_object('id', p.id, 'name', p.name)) FROM json_each(a.partner_ids) j

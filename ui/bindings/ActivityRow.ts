@@ -7,4 +7,8 @@ export type ActivityRow = { id: string, theme: string, form: string, starts_on: 
 /**
  * The steps of its life cycle the signed-in person may take now (src/machines).
  */
-actions: Array<string>, currency: string, budget_minor: number, spent_minor: number, partner_count: number, strategy_title: string | null, means: string | null, evaluated_on: string | null, };
+actions: Array<string>, 
+/**
+ * The statuses the activity form may pick now (the current one first).
+ */
+next: Array<string>, currency: string, budget_minor: number, spent_minor: number, partner_count: number, strategy_title: string | null, means: string | null, evaluated_on: string | null, };

@@ -19,7 +19,6 @@ const GOAL_KINDS = ['market_share', 'sales_growth', 'brand_awareness'];
 const MEANS = ['advertising', 'sales_promotion', 'public_relations', 'online', 'offline_event'];
 const FORMS = ['seminar', 'exhibition', 'launch', 'in_store', 'online', 'training', 'other'];
 const CHANNELS = ['print', 'outdoor', 'tv_radio', 'website', 'social_media', 'email_sms', 'partner_network', 'industry_media'];
-const STATUSES = ['planned', 'running', 'done', 'cancelled'];
 
 /** Hundredths of a percent as text, signed. @param {number | null | undefined} bp */
 export const pct = (bp) => (bp === null || bp === undefined ? '—' : `${bp < 0 ? '-' : ''}${Math.floor(Math.abs(bp) / 100)}.${String(Math.abs(bp) % 100).padStart(2, '0')}%`);
@@ -72,7 +71,8 @@ async function activityDialog(a, strategies) {
       formField({ name: 'currency', label: t('order.currency'), options: CURRENCIES.map((c) => [c, c]), value: a?.row.currency || 'CNY' }),
       formField({ name: 'budget_minor', label: t('activity.budget'), required: true, value: a ? moneyInput(a.row.budget_minor) : '', attrs: { inputmode: 'decimal' } }),
       formField({ name: 'spent_minor', label: t('activity.spent'), value: a ? moneyInput(a.row.spent_minor) : '', attrs: { inputmode: 'decimal' } }),
-      formField({ name: 'status', label: t('activity.status'), options: STATUSES.map((s) => [s, t(`activity.status.${s}`)]), value: a?.row.status || 'planned' }),
+      // A new activity starts planned; an existing one may move as its life cycle allows.
+      a && formField({ name: 'status', label: t('activity.status'), options: a.row.next.map((s) => [s, t(`activity.status.${s}`)]), value: a.row.status }),
     ],
     submitLabel: t('action.save'),
     submit: async (v, form) => {
