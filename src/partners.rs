@@ -564,26 +564,8 @@ pub async fn create_many_at(
     event_id: Option<&str>,
 ) -> Result<Vec<String>> {
     desk.require(Action::PartnerWrite)?;
-    let mut cleans = Vec::with_capacity(inputs.len());
-    let mut errors = Vec::new();
-    let mut codes = HashSet::new();
-    for (i, input) in inputs.iter().enumerate() {
-        match check_input(input) {
-            Ok(c) => {
-                if let Some(code) = c.get("credit_code")
-                    && !codes.insert(code.to_string())
-                {
-                    errors.push(crate::error::FieldError::new(format!("rows.{i}.credit_code"), "duplicate"));
-                }
-                cleans.push(c);
-            }
-            Err(Error::Validation(fs)) => errors.extend(fs.into_iter().map(|mut f| {
-                f.field = format!("rows.{i}.{}", f.field);
-                f
-            })),
-            Err(e) => return Err(e),
-        }
-    }
+    let (rows, errors) = check_rows(inputs)?;
+    let cleans: Vec<Clean> = rows.into_iter().map(|(_, c)| c).collect();
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }
@@ -616,6 +598,36 @@ pub async fn create_many_at(
     }
     w.commit().await?;
     Ok(ids)
+}
+
+/// The rows of a batch that passed the checks (with their index) and the errors of the others.
+type CheckedRows = (Vec<(usize, Clean)>, Vec<crate::error::FieldError>);
+
+/// Checks each of `inputs` as the partner form does, the errors named `rows.<i>.<field>`; a
+/// credit code used twice in the batch is refused on its later row. The checked rows with
+/// their index, and the errors.
+fn check_rows<'a>(inputs: impl IntoIterator<Item = &'a PartnerInput>) -> Result<CheckedRows> {
+    let mut cleans = Vec::new();
+    let mut errors = Vec::new();
+    let mut codes = HashSet::new();
+    for (i, input) in inputs.into_iter().enumerate() {
+        match check_input(input) {
+            Ok(c) => {
+                if let Some(code) = c.get("credit_code")
+                    && !codes.insert(code.to_string())
+                {
+                    errors.push(crate::error::FieldError::new(format!("rows.{i}.credit_code"), "duplicate"));
+                }
+                cleans.push((i, c));
+            }
+            Err(Error::Validation(fs)) => errors.extend(fs.into_iter().map(|mut f| {
+                f.field = format!("rows.{i}.{}", f.field);
+                f
+            })),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((cleans, errors))
 }
 
 /// For a batch: credit codes already used by live partners (refused, naming the row) and
@@ -1889,34 +1901,23 @@ pub struct MigrationRow {
 /// agreement, and the administrator's alone. Rows are checked as [`create_many`] checks them.
 pub async fn migrate(desk: &Desk, rows: &[MigrationRow]) -> Result<Vec<String>> {
     desk.require(Action::PartnerMigrate)?;
-    let mut cleans = Vec::with_capacity(rows.len());
-    let mut errors = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let class = row.class.trim().to_uppercase();
-        if !class.is_empty() && !["A", "B", "C"].contains(&class.as_str()) {
-            errors.push(crate::error::FieldError::new(format!("rows.{i}.class"), "unknown"));
-        }
-        match check_input(&row.partner) {
-            Ok(mut c) => {
-                c.start = PartnerStatus::Active;
-                c.class = (!class.is_empty()).then_some(class);
-                cleans.push(c);
-            }
-            Err(Error::Validation(fs)) => errors.extend(fs.into_iter().map(|mut f| {
-                f.field = format!("rows.{i}.{}", f.field);
-                f
-            })),
-            Err(e) => return Err(e),
-        }
-    }
-    let mut codes = HashSet::new();
-    for (i, c) in cleans.iter().enumerate() {
-        if let Some(code) = c.get("credit_code")
-            && !codes.insert(code.to_string())
-        {
-            errors.push(crate::error::FieldError::new(format!("rows.{i}.credit_code"), "duplicate"));
-        }
-    }
+    let classes: Vec<String> = rows.iter().map(|r| r.class.trim().to_uppercase()).collect();
+    let mut errors: Vec<crate::error::FieldError> = classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty() && !["A", "B", "C"].contains(&c.as_str()))
+        .map(|(i, _)| crate::error::FieldError::new(format!("rows.{i}.class"), "unknown"))
+        .collect();
+    let (checked, row_errors) = check_rows(rows.iter().map(|r| &r.partner))?;
+    errors.extend(row_errors);
+    let cleans: Vec<Clean> = checked
+        .into_iter()
+        .map(|(i, mut c)| {
+            c.start = PartnerStatus::Active;
+            c.class = Some(classes[i].clone()).filter(|c| !c.is_empty());
+            c
+        })
+        .collect();
     if !errors.is_empty() {
         return Err(Error::Validation(errors));
     }

@@ -252,41 +252,6 @@ fn login(role: Role) -> &'static str {
     }
 }
 
-/// Fills every variable of draft `id` as staff would before sending it to review.
-async fn fill(d: &channeldesk::Desk, id: &str) -> channeldesk::Result<()> {
-    let a = agreements::get(d, id).await?;
-    let mut variables = a.current.variables.clone();
-    for v in variables.values_mut() {
-        if v.is_empty() {
-            *v = "已填写".into();
-        }
-    }
-    for k in [
-        "company_name",
-        "company_credit_code",
-        "partner_credit_code",
-        "partner_address",
-        "territory",
-        "products",
-        "price_terms",
-        "settlement_cycle",
-        "annual_target",
-    ] {
-        variables.entry(k.into()).or_insert_with(|| "已填写".into());
-    }
-    for (k, v) in [("start_on", "2026-01-01"), ("end_on", "2027-12-31"), ("payment_days", "30")] {
-        variables.insert(k.into(), v.into());
-    }
-    let input = agreements::DraftInput {
-        title: a.row.title.clone(),
-        variables,
-        clauses: a.current.clauses.clone(),
-        note: String::new(),
-        report_cycle: "none".into(),
-    };
-    agreements::save_draft(d, id, a.row.version_no, &input).await.map(|_| ())
-}
-
 /// Runs one sequence on a partner of its own (half of them migrated active, half prospects
 /// walked to the signing stage is too slow here: prospects stay where they were created) and
 /// checks every step against the tables and the invariants.
@@ -326,7 +291,7 @@ async fn run(t: &TestDesk, w: &World, n: u64, active: bool, cmds: &[(Role, Cmd)]
                 match made {
                     Ok(a) => {
                         agreements_of.push(a.row.id.clone());
-                        fill(d, &a.row.id).await
+                        common::fill_draft(d, &a.row.id, "2026-01-01", "2027-12-31").await.map(|_| ())
                     }
                     Err(e) => Err(e),
                 }

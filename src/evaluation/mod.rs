@@ -227,7 +227,7 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Evaluation> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
     let mut r = row(&mut conn, id).await?;
-    r.actions = crate::machines::offers_now(desk, &crate::machines::EVALUATION, &r.status);
+    r.actions = crate::machines::EVALUATION.offers_text(&crate::machines::session_roles(desk), &r.status);
     let (scheme_id, reason, result, hlc): (String, String, Option<String>, String) =
         sqlx::query_as("SELECT scheme_id, reason, result, hlc FROM evaluation WHERE id = ?")
             .bind(id)

@@ -281,6 +281,11 @@ impl<S: State> Machine<S> {
         out
     }
 
+    /// [`Machine::offers`] of a stored status text (none for a text no state has).
+    pub fn offers_text(&self, roles: &[Role], state: &str) -> Vec<&'static str> {
+        S::parse(state).map(|s| self.offers(roles, s)).unwrap_or_default()
+    }
+
     /// The states a form may pick next from `state` for `roles` (the current one first).
     pub fn next_states(&self, roles: &[Role], state: S) -> Vec<S> {
         let mut out = vec![state];
@@ -359,15 +364,14 @@ impl<S: State> Described for Machine<S> {
             .collect()
     }
     fn offers_text(&self, roles: &[Role], state: &str) -> Vec<&'static str> {
-        S::parse(state).map(|s| self.offers(roles, s)).unwrap_or_default()
+        Machine::offers_text(self, roles, state)
     }
 }
 
-/// The actions the signed-in person may take now on a record of machine `m` in `state` (none
-/// when nobody is signed in): what a read returns for the UI to show.
-pub fn offers_now(desk: &crate::Desk, m: &dyn Described, state: &str) -> Vec<&'static str> {
-    let roles = desk.session_info().user.map(|u| u.roles).unwrap_or_default();
-    m.offers_text(&roles, state)
+/// The roles of the signed-in person (none when nobody is): what a read offers them is
+/// `Described::offers_text(&roles, state)`, read once per list.
+pub fn session_roles(desk: &crate::Desk) -> Vec<Role> {
+    desk.session_info().user.map(|u| u.roles).unwrap_or_default()
 }
 
 /// The machine named `name`.

@@ -140,8 +140,9 @@ pub async fn payments(desk: &Desk, q: &PaymentQuery) -> Result<Vec<Payment>> {
 
 /// The payments with what the signed-in person may do to each now.
 fn with_actions(desk: &Desk, mut rows: Vec<Payment>) -> Vec<Payment> {
+    let roles = crate::machines::session_roles(desk);
     for p in &mut rows {
-        p.actions = crate::machines::offers_now(desk, &crate::machines::PAYMENT, &p.status);
+        p.actions = crate::machines::PAYMENT.offers_text(&roles, &p.status);
     }
     rows
 }

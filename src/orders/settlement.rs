@@ -504,11 +504,12 @@ async fn read(desk: &Desk, id: &str, now: Option<Computed>) -> Result<Statement>
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    let roles = crate::machines::session_roles(desk);
     for d in &mut disputes {
-        d.actions = crate::machines::offers_now(desk, &DISPUTE, &d.status);
+        d.actions = DISPUTE.offers_text(&roles, &d.status);
     }
     Ok(Statement {
-        actions: crate::machines::offers_now(desk, &STATEMENT, &s.status),
+        actions: STATEMENT.offers_text(&roles, &s.status),
         changed: now.fingerprint != s.fingerprint,
         id: s.id,
         number: s.number,

@@ -961,8 +961,8 @@ pub async fn activity(desk: &Desk, id: &str) -> Result<Activity> {
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| Error::NotFound { entity: "promotion_activity", id: id.into() })?;
-    row.actions = crate::machines::offers_now(desk, &ACTIVITY, &row.status);
-    let roles = desk.session_info().user.map(|u| u.roles).unwrap_or_default();
+    let roles = crate::machines::session_roles(desk);
+    row.actions = ACTIVITY.offers_text(&roles, &row.status);
     row.next = ActivityStatus::parse(&row.status)
         .map(|from| ACTIVITY.next_states(&roles, from).into_iter().map(|s| s.as_str()).collect())
         .unwrap_or_default();

@@ -82,8 +82,9 @@ pub async fn rewards(desk: &Desk, partner_id: &str) -> Result<Vec<Reward>> {
     .bind(partner_id)
     .fetch_all(desk.pool())
     .await?;
+    let roles = crate::machines::session_roles(desk);
     for r in &mut rows {
-        r.actions = crate::machines::offers_now(desk, &crate::machines::REWARD, &r.status);
+        r.actions = crate::machines::REWARD.offers_text(&roles, &r.status);
     }
     Ok(rows)
 }
@@ -264,8 +265,9 @@ pub async fn award_year(desk: &Desk, year: i64) -> Result<AwardYear> {
     .bind(year)
     .fetch_all(desk.pool())
     .await?;
+    let roles = crate::machines::session_roles(desk);
     for n in &mut nominations {
-        n.actions = crate::machines::offers_now(desk, &crate::machines::AWARD, &n.status);
+        n.actions = crate::machines::AWARD.offers_text(&roles, &n.status);
     }
     let finished: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT e.partner_id, p.name, e.class, e.result FROM evaluation e JOIN partner p ON p.id = e.partner_id

@@ -153,8 +153,8 @@ pub(crate) fn late_sql(now: chrono::DateTime<chrono::Utc>) -> String {
 }
 
 fn annotate(desk: &Desk, mut r: SupportRequest) -> SupportRequest {
-    r.actions = crate::machines::offers_now(desk, &crate::machines::SUPPORT, &r.status);
-    let roles = desk.session_info().user.map(|u| u.roles).unwrap_or_default();
+    let roles = crate::machines::session_roles(desk);
+    r.actions = crate::machines::SUPPORT.offers_text(&roles, &r.status);
     r.next = crate::machines::SupportStatus::parse(&r.status)
         .map(|from| {
             crate::machines::SUPPORT

@@ -619,7 +619,7 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Risk> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
     let mut r = read(&mut conn, &desk.today(), id).await?;
-    r.row.actions = crate::machines::offers_now(desk, &crate::machines::RISK, &r.row.status);
+    r.row.actions = crate::machines::RISK.offers_text(&crate::machines::session_roles(desk), &r.row.status);
     Ok(r)
 }
 

@@ -105,7 +105,7 @@ pub fn contact(name: &str, mobile: &str, email: &str) -> ContactInput {
 /// An agreement for `partner_id` from the first template, every variable filled, in effect
 /// 2026-01-01 to 2026-12-31, submitted for review by whoever is signed in.
 pub async fn submitted_agreement(t: &TestDesk, partner_id: &str) -> channeldesk::agreements::Agreement {
-    use channeldesk::agreements::{self, DraftInput, NewAgreement, library};
+    use channeldesk::agreements::{self, NewAgreement, library};
     let tpl = library::templates(&t.desk).await.unwrap().remove(0);
     let a = agreements::create(
         &t.desk,
@@ -113,38 +113,7 @@ pub async fn submitted_agreement(t: &TestDesk, partner_id: &str) -> channeldesk:
     )
     .await
     .unwrap();
-    let mut variables = a.current.variables.clone();
-    for k in [
-        "company_name",
-        "company_credit_code",
-        "partner_credit_code",
-        "partner_address",
-        "territory",
-        "products",
-        "price_terms",
-        "settlement_cycle",
-        "payment_days",
-        "annual_target",
-    ] {
-        variables
-            .entry(k.to_string())
-            .and_modify(|v| {
-                if v.is_empty() {
-                    *v = format!("{k} 值")
-                }
-            })
-            .or_insert_with(|| format!("{k} 值"));
-    }
-    variables.insert("start_on".into(), "2026-01-01".into());
-    variables.insert("end_on".into(), "2026-12-31".into());
-    let input = DraftInput {
-        title: a.row.title.clone(),
-        variables,
-        clauses: a.current.clauses.clone(),
-        note: String::new(),
-        report_cycle: "none".into(),
-    };
-    let a = agreements::save_draft(&t.desk, &a.row.id, 1, &input).await.unwrap();
+    let a = fill_draft(&t.desk, &a.row.id, "2026-01-01", "2026-12-31").await.unwrap();
     agreements::submit(&t.desk, &a.row.id).await.unwrap()
 }
 
@@ -198,4 +167,48 @@ pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
 pub async fn migrated(t: &TestDesk, input: PartnerInput) -> String {
     let row = channeldesk::partners::MigrationRow { partner: input, class: String::new() };
     channeldesk::partners::migrate(&t.desk, &[row]).await.unwrap().remove(0)
+}
+
+/// Fills every variable of draft `id` that review needs (in effect `start` to `end`) and
+/// saves it as the next version, as staff would before sending it to review.
+pub async fn fill_draft(
+    desk: &channeldesk::Desk,
+    id: &str,
+    start: &str,
+    end: &str,
+) -> channeldesk::Result<channeldesk::agreements::Agreement> {
+    use channeldesk::agreements::{self, DraftInput};
+    let a = agreements::get(desk, id).await?;
+    let mut variables = a.current.variables.clone();
+    for k in [
+        "company_name",
+        "company_credit_code",
+        "partner_credit_code",
+        "partner_address",
+        "territory",
+        "products",
+        "price_terms",
+        "settlement_cycle",
+        "payment_days",
+        "annual_target",
+    ] {
+        variables
+            .entry(k.to_string())
+            .and_modify(|v| {
+                if v.is_empty() {
+                    *v = format!("{k} 值")
+                }
+            })
+            .or_insert_with(|| format!("{k} 值"));
+    }
+    variables.insert("start_on".into(), start.into());
+    variables.insert("end_on".into(), end.into());
+    let input = DraftInput {
+        title: a.row.title.clone(),
+        variables,
+        clauses: a.current.clauses.clone(),
+        note: String::new(),
+        report_cycle: "none".into(),
+    };
+    agreements::save_draft(desk, id, a.row.version_no, &input).await
 }
