@@ -147,7 +147,7 @@ pub async fn submit(desk: &Desk, input: &ApplicationInput) -> Result<Application
     .bind(&company)
     .bind(&event)
     .bind(desk.kiosk_event_id())
-    .bind(new.as_str())
+    .bind(new.value())
     .bind(&s.now)
     .bind(&s.now)
     .bind(&s.now)

@@ -159,7 +159,7 @@ fn push_val(qb: &mut sqlx::QueryBuilder<sqlx::Sqlite>, v: &Val) {
     match v {
         Val::Text(t) => qb.push_bind(t.clone()),
         Val::Int(i) => qb.push_bind(*i),
-        Val::State(s) => qb.push_bind(s.as_str()),
+        Val::State(s) => qb.push_bind(s.value()),
     };
 }
 

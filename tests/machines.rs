@@ -7,10 +7,12 @@ mod common;
 
 use channeldesk::access::{self, Action, Role};
 use channeldesk::agreements::{self, ReviewInput, lifecycle, signing};
+use channeldesk::evaluation::{self, MeasureInput, ScoreInput, SpecialInput};
 use channeldesk::machines::{self, Described};
 use channeldesk::orders::catalogue::{self, PriceInput, ProductInput};
-use channeldesk::orders::{self, LineInput, OrderInput};
+use channeldesk::orders::{self, LineInput, OrderInput, delivery};
 use channeldesk::partners;
+use channeldesk::users;
 use common::{TestDesk, as_user, desk, partner};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, FileFailurePersistence, TestCaseError, TestRunner};
@@ -69,7 +71,7 @@ fn every_table_is_well_formed() {
 #[test]
 fn no_status_column_is_written_outside_the_machines() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let cols = ["status", "stage", "outcome", "reward_status"];
+    let cols = ["status", "stage", "outcome", "reward_status", "delivered_on", "done_on"];
     let mut found = Vec::new();
     let mut stack = vec![root.clone()];
     while let Some(dir) = stack.pop() {
@@ -129,6 +131,13 @@ enum Cmd {
     Override(usize),
     Confirm(usize),
     Cancel(usize),
+    Ship(usize),
+    Deliver(usize),
+    Evaluate,
+    Score(usize),
+    Measure(usize),
+    Finish(usize),
+    MeasureDone(usize, bool),
 }
 
 /// The roles the tables let take `c` (a sequence picks one of them three times in four,
@@ -142,7 +151,12 @@ fn holders(c: &Cmd) -> &'static [Role] {
         Cmd::Review(_, true, _) => &[Legal],
         Cmd::Review(_, false, _) => &[Business],
         Cmd::Terminate(_) | Cmd::Suspend | Cmd::Resume | Cmd::Override(_) => &[Manager, Admin],
-        Cmd::Order | Cmd::Confirm(_) | Cmd::Cancel(_) => &[Channel, Business, Manager, Admin],
+        Cmd::Order | Cmd::Confirm(_) | Cmd::Cancel(_) | Cmd::Ship(_) | Cmd::Deliver(_) => {
+            &[Channel, Business, Manager, Admin]
+        }
+        Cmd::Evaluate | Cmd::Score(_) | Cmd::Measure(_) | Cmd::Finish(_) | Cmd::MeasureDone(..) => {
+            &[Channel, Manager, Admin]
+        }
     }
 }
 
@@ -161,7 +175,14 @@ fn cmd() -> impl Strategy<Value = (Role, Cmd)> {
         3 => i.clone().prop_map(Cmd::ReviewOrder),
         3 => i.clone().prop_map(Cmd::Override),
         3 => i.clone().prop_map(Cmd::Confirm),
-        1 => i.prop_map(Cmd::Cancel),
+        1 => i.clone().prop_map(Cmd::Cancel),
+        2 => i.clone().prop_map(Cmd::Ship),
+        2 => i.clone().prop_map(Cmd::Deliver),
+        1 => Just(Cmd::Evaluate),
+        2 => i.clone().prop_map(Cmd::Score),
+        2 => i.clone().prop_map(Cmd::Measure),
+        2 => i.clone().prop_map(Cmd::Finish),
+        2 => (i, any::<bool>()).prop_map(|(m, done)| Cmd::MeasureDone(m, done)),
     ];
     (c, prop::bool::weighted(0.75), 0usize..6).prop_map(|(c, fitting, k)| {
         let role = if fitting { holders(&c)[k % holders(&c).len()] } else { Role::ALL[k] };
@@ -189,6 +210,26 @@ async fn snapshot(t: &TestDesk, partner_id: &str) -> Snapshot {
         "order",
         q("SELECT id, status FROM sales_order WHERE partner_id = ?").fetch_all(t.desk.pool()).await.unwrap(),
     );
+    add(
+        "shipment",
+        q("SELECT id, CASE WHEN delivered_on IS NULL THEN 'recorded' ELSE 'delivered' END FROM shipment
+           WHERE partner_id = ?")
+        .fetch_all(t.desk.pool())
+        .await
+        .unwrap(),
+    );
+    add(
+        "evaluation",
+        q("SELECT id, status FROM evaluation WHERE partner_id = ?").fetch_all(t.desk.pool()).await.unwrap(),
+    );
+    add(
+        "evaluation_measure",
+        q("SELECT m.id, CASE WHEN m.done_on IS NULL THEN 'open' ELSE 'done' END FROM evaluation_measure m
+           JOIN evaluation e ON e.id = m.evaluation_id WHERE e.partner_id = ?")
+        .fetch_all(t.desk.pool())
+        .await
+        .unwrap(),
+    );
     out
 }
 
@@ -201,6 +242,18 @@ fn allowed(machine: &str, from: &str, to: &str, role: Role) -> bool {
             && s.to == to
             && (s.by.is_empty() || s.by.iter().any(|a| access::allows(role, *a)))
     })
+}
+
+/// Whether the table of `machine` lets `role` (or another step) create a record in `state`.
+fn may_start(machine: &str, state: &str, role: Role) -> bool {
+    let m: &dyn Described = machines::by_name(machine).unwrap();
+    m.starts().iter().any(|(s, by, _)| {
+        *s == state && (by.is_empty() || by.iter().any(|a| access::allows(role, action(a))))
+    })
+}
+
+fn action(name: &str) -> Action {
+    *Action::ALL.iter().find(|a| a.as_str() == name).unwrap()
 }
 
 struct World {
@@ -265,6 +318,9 @@ async fn run(t: &TestDesk, w: &World, n: u64, active: bool, cmds: &[(Role, Cmd)]
     };
     let mut agreements_of: Vec<String> = Vec::new();
     let mut orders_of: Vec<String> = Vec::new();
+    let mut shipments_of: Vec<String> = Vec::new();
+    let mut evaluations_of: Vec<String> = Vec::new();
+    let mut measures_of: Vec<String> = Vec::new();
     let mut approved_text: BTreeMap<String, String> = BTreeMap::new();
     let mut before = snapshot(t, &pid).await;
     let mut current = Role::Admin;
@@ -394,6 +450,92 @@ async fn run(t: &TestDesk, w: &World, n: u64, active: bool, cmds: &[(Role, Cmd)]
                 Some(id) => orders::cancel(d, &id, "客户取消").await.map(|_| ()),
                 None => Ok(()),
             },
+            Cmd::Ship(i) => match pick(&orders_of, *i) {
+                Some(id) => match orders::get(d, &id).await {
+                    Ok(o) => {
+                        let input = delivery::ShipmentInput {
+                            shipped_on: "2026-03-02".into(),
+                            expected_on: "2026-03-05".into(),
+                            lines: vec![delivery::ShipLine {
+                                order_line_id: o.lines[0].id.clone(),
+                                quantity: 1,
+                            }],
+                            ..Default::default()
+                        };
+                        delivery::ship(d, &id, &input).await.map(|o| {
+                            if let Some(s) = o.shipments.last()
+                                && !shipments_of.contains(&s.id)
+                            {
+                                shipments_of.push(s.id.clone());
+                            }
+                        })
+                    }
+                    Err(e) => Err(e),
+                },
+                None => Ok(()),
+            },
+            Cmd::Deliver(i) => match pick(&shipments_of, *i) {
+                Some(id) => delivery::deliver(d, &id, "2026-03-04").await.map(|_| ()),
+                None => Ok(()),
+            },
+            Cmd::Evaluate => {
+                let input = SpecialInput {
+                    partner_id: pid.clone(),
+                    trigger: "breach".into(),
+                    reason: "客户投诉跨区域低价".into(),
+                };
+                evaluation::start_special(d, &input).await.map(|e| evaluations_of.push(e.row.id))
+            }
+            Cmd::Score(i) => match pick(&evaluations_of, *i) {
+                Some(id) => match evaluation::get(d, &id).await {
+                    Ok(e) => {
+                        let low: Vec<ScoreInput> = e
+                            .scheme
+                            .indicators
+                            .iter()
+                            .map(|x| ScoreInput {
+                                indicator: x.key.clone(),
+                                score: x.bands.last().map(|b| b.score),
+                                actual: (x.kind == "ratio").then_some(1),
+                                target: (x.kind == "ratio").then_some(100),
+                                evidence: "季度报告".into(),
+                            })
+                            .collect();
+                        evaluation::score(d, &id, &low).await.map(|_| ())
+                    }
+                    Err(e) => Err(e),
+                },
+                None => Ok(()),
+            },
+            Cmd::Measure(i) => match pick(&evaluations_of, *i) {
+                Some(id) => {
+                    let owner = users::list(d).await.map(|u| u[0].id.clone()).unwrap_or_default();
+                    let m = MeasureInput {
+                        action: "限期整改".into(),
+                        owner_id: owner,
+                        due_on: "2026-06-30".into(),
+                    };
+                    evaluation::add_measure(d, &id, &m).await.map(|e| {
+                        for m in e.measures {
+                            if !measures_of.contains(&m.id) {
+                                measures_of.push(m.id);
+                            }
+                        }
+                    })
+                }
+                None => Ok(()),
+            },
+            Cmd::Finish(i) => match pick(&evaluations_of, *i) {
+                Some(id) => evaluation::finish(d, &id).await.map(|_| ()),
+                None => Ok(()),
+            },
+            Cmd::MeasureDone(i, done) => match pick(&measures_of, *i) {
+                Some(id) => {
+                    let on = if *done { t.desk.today() } else { String::new() };
+                    evaluation::complete_measure(d, &id, &on).await.map(|_| ())
+                }
+                None => Ok(()),
+            },
         };
         if std::env::var_os("MODEL_DEBUG").is_some() {
             eprintln!("{role:?} {c:?} -> {outcome:?}");
@@ -411,14 +553,17 @@ async fn run(t: &TestDesk, w: &World, n: u64, active: bool, cmds: &[(Role, Cmd)]
                 ));
             }
         }
-        // Every change is a transition the table allows this role (or a caused one).
+        // Every change is a transition the table allows this role (or a caused one), and
+        // every new record starts in a state its table lets this role create it in.
         for (key, to) in &after {
-            let from = before.get(key);
-            if let Some(from) = from
-                && from != to
-                && !allowed(&key.0, from, to, *role)
-            {
-                return Err(format!("{c:?} by {role:?}: {} {from} → {to} is not in the table", key.0));
+            match before.get(key) {
+                Some(from) if from != to && !allowed(&key.0, from, to, *role) => {
+                    return Err(format!("{c:?} by {role:?}: {} {from} → {to} is not in the table", key.0));
+                }
+                None if !may_start(&key.0, to, *role) => {
+                    return Err(format!("{c:?} by {role:?}: a {} was created {to}", key.0));
+                }
+                _ => {}
             }
         }
         // Invariants.
@@ -444,6 +589,31 @@ async fn run(t: &TestDesk, w: &World, n: u64, active: bool, cmds: &[(Role, Cmd)]
                     approved_text.remove(&key.1);
                 }
             }
+        }
+        // Every finished special or class C evaluation has a plan (R2.2.2, R2.2.3).
+        let bare: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM evaluation e WHERE e.partner_id = ? AND e.status = 'finished'
+                AND (e.class = 'C' OR e.kind = 'special') AND NOT EXISTS
+                (SELECT 1 FROM evaluation_measure m WHERE m.evaluation_id = e.id AND m.deleted_at IS NULL)",
+        )
+        .bind(&pid)
+        .fetch_one(t.desk.pool())
+        .await
+        .unwrap();
+        if bare > 0 {
+            return Err(format!("{c:?}: a finished evaluation needing a plan has none"));
+        }
+        // No shipment of an order that was never confirmed.
+        let unconfirmed: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM shipment s JOIN sales_order o ON o.id = s.order_id
+             WHERE s.partner_id = ? AND o.confirmed_at IS NULL",
+        )
+        .bind(&pid)
+        .fetch_one(t.desk.pool())
+        .await
+        .unwrap();
+        if unconfirmed > 0 {
+            return Err(format!("{c:?}: a shipment of an order never confirmed"));
         }
         if partner_state == "active" || partner_state == "suspended" {
             let signed: i64 = sqlx::query_scalar(

@@ -17,6 +17,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, new_id};
 use crate::error::{Error, FieldError, Result};
+use crate::machines::EVALUATION_MEASURE;
 use crate::records::insert;
 use crate::validate::Checker;
 use scheme::{EvaluationScheme, Indicator};
@@ -123,6 +124,9 @@ pub struct Measure {
     pub owner_name: Option<String>,
     pub due_on: String,
     pub done_on: Option<String>,
+    /// What the signed-in person may do with it now (its life cycle's steps).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
 }
 
 /// An evaluation with its scheme, scores, result and measures.
@@ -227,7 +231,8 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Evaluation> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
     let mut r = row(&mut conn, id).await?;
-    r.actions = crate::machines::EVALUATION.offers_text(&crate::machines::session_roles(desk), &r.status);
+    let roles = crate::machines::session_roles(desk);
+    r.actions = crate::machines::EVALUATION.offers_text(&roles, &r.status);
     let (scheme_id, reason, result, hlc): (String, String, Option<String>, String) =
         sqlx::query_as("SELECT scheme_id, reason, result, hlc FROM evaluation WHERE id = ?")
             .bind(id)
@@ -239,7 +244,7 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Evaluation> {
         Some(frozen) => frozen,
         None => compute(&scheme, &scores, &BTreeMap::new()),
     };
-    let measures = sqlx::query_as(
+    let mut measures: Vec<Measure> = sqlx::query_as(
         "SELECT m.id, m.action, m.owner_id, u.display_name AS owner_name, m.due_on, m.done_on
          FROM evaluation_measure m LEFT JOIN app_user u ON u.id = m.owner_id
          WHERE m.evaluation_id = ? AND m.deleted_at IS NULL ORDER BY m.due_on, m.id",
@@ -247,6 +252,9 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Evaluation> {
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    for m in &mut measures {
+        m.actions = EVALUATION_MEASURE.offers_dated(&roles, &m.done_on);
+    }
     let previous: Option<EvaluationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{ROW_SELECT} WHERE e.partner_id = ? AND e.status = 'finished' AND e.deleted_at IS NULL AND e.id <> ?
             AND (?3 IS NULL OR e.finished_at < ?3)
@@ -708,7 +716,8 @@ pub async fn complete_measure(desk: &Desk, measure_id: &str, done_on: &str) -> R
     let after = (!on.is_empty()).then_some(on);
     let mut ch = Changes::new();
     if ch.diff("done_on", &before, &after) {
-        crate::records::set_columns(&mut w, "evaluation_measure", measure_id, &[("done_on", after)]).await?;
+        let step = if after.is_some() { "done" } else { "reopen" };
+        EVALUATION_MEASURE.take_on(&mut w, measure_id, step, after.as_deref().unwrap_or("")).await?;
         ch.set("measure", &action);
         audit::record(&mut w, "measure_done", "evaluation", &id, &ch).await?;
         w.commit().await?;

@@ -103,6 +103,17 @@ pub struct Start<S: 'static> {
     pub how: &'static str,
 }
 
+/// How a machine keeps its state in its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// The state's text.
+    Text,
+    /// A two-state life cycle kept as the date of its second state: NULL is the first state
+    /// (`recorded`, `open`), a date the second (`delivered`, `done`); a step into the second
+    /// state writes its date, a step back clears it.
+    Date,
+}
+
 /// One record's life cycle.
 #[derive(Debug)]
 pub struct Machine<S: 'static> {
@@ -110,19 +121,21 @@ pub struct Machine<S: 'static> {
     pub name: &'static str,
     pub table: &'static str,
     pub column: &'static str,
+    pub kept: Kept,
     /// Which requirements it serves and what it means, for the documentation.
     pub about: &'static str,
     pub starts: &'static [Start<S>],
     pub steps: &'static [Step<S>],
 }
 
-/// A status value made by a machine: the only value a status column accepts.
+/// A status value made by a machine: the only value a status column accepts (the state's
+/// text, or for a [`Kept::Date`] machine the date of its second state or NULL).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateVal(&'static str);
+pub struct StateVal(Option<String>);
 
 impl StateVal {
-    pub(crate) fn as_str(&self) -> &'static str {
-        self.0
+    pub(crate) fn value(&self) -> Option<String> {
+        self.0.clone()
     }
 }
 
@@ -159,9 +172,18 @@ fn permits(by: &[Action], roles: &[Role], kiosk: bool) -> bool {
 impl<S: State> Machine<S> {
     /// The stored state of live row `id`.
     pub async fn state(&self, conn: &mut sqlx::SqliteConnection, id: &str) -> Result<S> {
+        let read = match self.kept {
+            Kept::Text => self.column.to_string(),
+            Kept::Date => format!(
+                "CASE WHEN {} IS NULL THEN '{}' ELSE '{}' END",
+                self.column,
+                S::ALL[0].as_str(),
+                S::ALL[1].as_str()
+            ),
+        };
         let text: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT {} FROM {} WHERE id = ? AND deleted_at IS NULL",
-            self.column, self.table
+            "SELECT {read} FROM {} WHERE id = ? AND deleted_at IS NULL",
+            self.table
         )))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -225,6 +247,20 @@ impl<S: State> Machine<S> {
         self.write(w, id, from, step).await
     }
 
+    /// Takes step `action` of a [`Kept::Date`] machine on row `id` on date `on` (checked by
+    /// the caller): the state and the role as [`Machine::take`], then the column holds `on`,
+    /// or NULL when the step leads back to the first state.
+    pub(crate) async fn take_on(&self, w: &mut Write, id: &str, action: &str, on: &str) -> Result<Moved<S>> {
+        if self.kept != Kept::Date {
+            return Err(Error::Storage(format!("{} does not keep a date", self.name)));
+        }
+        let from = self.state(&mut w.tx, id).await?;
+        let step = self.check(w, action, from)?;
+        let value = (step.to != S::ALL[0]).then(|| on.to_string());
+        crate::records::set_values(w, self.table, id, &[(self.column, Val::State(StateVal(value)))]).await?;
+        Ok(Moved { from, to: step.to })
+    }
+
     /// Takes a step that another step causes (no person's role is checked: the causing
     /// step was). Refused like [`Machine::take`] when the record is not in a `from` state.
     pub(crate) async fn cause(&self, w: &mut Write, id: &str, action: &str) -> Result<Moved<S>> {
@@ -237,12 +273,15 @@ impl<S: State> Machine<S> {
     }
 
     async fn write(&self, w: &mut Write, id: &str, from: S, step: &'static Step<S>) -> Result<Moved<S>> {
+        if self.kept == Kept::Date {
+            return Err(Error::Storage(format!("{} keeps a date: take_on", self.name)));
+        }
         if from != step.to {
             crate::records::set_values(
                 w,
                 self.table,
                 id,
-                &[(self.column, Val::State(StateVal(step.to.as_str())))],
+                &[(self.column, Val::State(StateVal(Some(step.to.as_str().to_string()))))],
             )
             .await?;
         }
@@ -263,7 +302,11 @@ impl<S: State> Machine<S> {
                 return Err(Error::Forbidden(start.by.first().map_or("caused", |a| a.as_str()).to_string()));
             }
         }
-        Ok(StateVal(state.as_str()))
+        Ok(StateVal(match self.kept {
+            Kept::Text => Some(state.as_str().to_string()),
+            Kept::Date if state == S::ALL[0] => None,
+            Kept::Date => return Err(Error::field(self.column, "not_a_start")),
+        }))
     }
 
     /// The actions `roles` may take now on a record in `state`, in table order.
@@ -279,6 +322,11 @@ impl<S: State> Machine<S> {
             }
         }
         out
+    }
+
+    /// [`Machine::offers`] of a [`Kept::Date`] record whose column holds `date`.
+    pub fn offers_dated(&self, roles: &[Role], date: &Option<String>) -> Vec<&'static str> {
+        self.offers(roles, S::ALL[usize::from(date.is_some())])
     }
 
     /// [`Machine::offers`] of a stored status text (none for a text no state has).

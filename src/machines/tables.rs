@@ -2,7 +2,7 @@
 //! over. A step's `by` names [`Action`]s (the roles are in `access::allows`); an empty `by`
 //! means another step in the core causes it. Requirement IDs are in each machine's `about`.
 
-use super::{Described, Machine, Needs, Start, Step, states};
+use super::{Described, Kept, Machine, Needs, Start, Step, states};
 use crate::access::Action::{self, *};
 
 const NONE: &[Action] = &[];
@@ -22,6 +22,7 @@ pub static PARTNER: Machine<PartnerStatus> = Machine {
     name: "partner",
     table: "partner",
     column: "status",
+    kept: Kept::Text,
     about: "A partner's standing follows the business (R2.1.4, R3.1.2, R6.2.2): a prospect becomes \
             active when its first agreement is signed through the agreements flow, a manager may \
             suspend and resume cooperation with a reason (credit suspension is the same step), and \
@@ -102,6 +103,7 @@ pub static PROSPECT_STAGE: Machine<Stage> = Machine {
     name: "prospect_stage",
     table: "prospect",
     column: "stage",
+    kept: Kept::Text,
     about: "The recruitment pipeline (R2.1.4): forward one stage at a time through its gate, back \
             to any earlier stage; the signing stage ends only with an agreement signed through the \
             agreements flow.",
@@ -205,6 +207,7 @@ pub static PROSPECT_OUTCOME: Machine<Outcome> = Machine {
     name: "prospect_outcome",
     table: "prospect",
     column: "outcome",
+    kept: Kept::Text,
     about: "A prospect is open until it is rejected with a reason (it may be reopened) or its first \
             agreement is signed (R2.1.4).",
     starts: &[Start { state: Outcome::Open, by: NONE, how: "when a prospect enters the register" }],
@@ -256,6 +259,7 @@ pub static AGREEMENT: Machine<AgreementStatus> = Machine {
     name: "agreement",
     table: "agreement",
     column: "status",
+    kept: Kept::Text,
     about: "Agreements and amendments (R3.1.1–R3.3.2): drafted, reviewed by the legal and the \
             business department (R3.1.2), signed (R3.1.3), ended early or at expiry and closed after \
             the handover (R3.3). A paper agreement signed outside the program is recorded as an \
@@ -364,6 +368,7 @@ pub static EVALUATION: Machine<EvaluationStatus> = Machine {
     name: "evaluation",
     table: "evaluation",
     column: "status",
+    kept: Kept::Text,
     about: "Evaluations (R2.2.1–R2.2.3): scored while open, finished once; a class C result needs an \
             improvement plan (at least one measure with an owner and a due date) before it can be \
             finished (R2.2.3).",
@@ -401,6 +406,7 @@ pub static ORDER: Machine<OrderStatus> = Machine {
     name: "order",
     table: "sales_order",
     column: "status",
+    kept: Kept::Text,
     about: "Orders (R4.1.2): reviewed against the business rules and the agreement, held when a rule \
             is broken (a manager may let it through with a reason, never for a suspended partner), \
             confirmed with the contract only while the partner is active, cancelled with a reason \
@@ -479,6 +485,7 @@ pub static AFTERSALES: Machine<CaseStatus> = Machine {
     name: "aftersales_case",
     table: "aftersales_case",
     column: "status",
+    kept: Kept::Text,
     about: "After-sales cases (R4.2.2): worked on, resolved with a resolution and a date, closed; a \
             resolved case may be taken up again.",
     starts: &[Start { state: CaseStatus::Open, by: &[OrderWrite], how: "opened for a confirmed order" }],
@@ -537,6 +544,7 @@ pub static SUPPORT: Machine<SupportStatus> = Machine {
     name: "support_request",
     table: "support_request",
     column: "status",
+    kept: Kept::Text,
     about: "Partners' support requests (R2.3.2): taken up, resolved with a resolution, closed; a \
             resolved request may be taken up again.",
     starts: &[Start { state: SupportStatus::Open, by: &[PartnerWrite], how: "recorded for a partner" }],
@@ -594,6 +602,7 @@ pub static REWARD: Machine<RewardStatus> = Machine {
     name: "reward",
     table: "reward",
     column: "status",
+    kept: Kept::Text,
     about: "Rewards proposed for partners, decided once by a manager (R2.3.3).",
     starts: &[Start { state: RewardStatus::Proposed, by: &[PartnerWrite], how: "proposed by channel staff" }],
     steps: &[
@@ -632,6 +641,7 @@ pub static AWARD: Machine<AwardStatus> = Machine {
     name: "award",
     table: "award",
     column: "status",
+    kept: Kept::Text,
     about: "Annual award nominations, decided once (R2.3.3): conferring one award of a category \
             and year causes the other nominations of it not to be awarded.",
     starts: &[Start {
@@ -676,6 +686,7 @@ pub static REFERRAL: Machine<ReferralReward> = Machine {
     name: "referral",
     table: "referral",
     column: "reward_status",
+    kept: Kept::Text,
     about: "A referrer's reward (R2.1.3): pending until the referred prospect signs, then due and \
             paid; a pending reward may be voided.",
     starts: &[
@@ -731,6 +742,7 @@ pub static APPLICATION: Machine<ApplicationStatus> = Machine {
     name: "application",
     table: "application",
     column: "status",
+    kept: Kept::Text,
     about: "Applications a prospect types in at the kiosk (R2.1.1): registered as a prospect or \
             discarded by channel staff.",
     starts: &[Start {
@@ -776,6 +788,7 @@ pub static PAYMENT: Machine<PaymentStatus> = Machine {
     name: "payment",
     table: "payment",
     column: "status",
+    kept: Kept::Text,
     about: "Money received is recorded by finance; a payment to a partner is proposed, approved or \
             rejected by a finance user other than the proposer, then marked paid (R4.3.2).",
     starts: &[
@@ -835,6 +848,7 @@ pub static STATEMENT: Machine<StatementStatus> = Machine {
     name: "statement",
     table: "statement",
     column: "status",
+    kept: Kept::Text,
     about: "Statements of account (R4.3.1): issued, confirmed by the partner or disputed; a dispute \
             resolved (the last one open) puts the statement back to issued; when the period's \
             figures change it is issued again and must be confirmed again.",
@@ -896,6 +910,7 @@ pub static DISPUTE: Machine<DisputeStatus> = Machine {
     name: "statement_dispute",
     table: "statement_dispute",
     column: "status",
+    kept: Kept::Text,
     about: "A disputed line of a statement, resolved once with a resolution (R4.3.1).",
     starts: &[Start {
         state: DisputeStatus::Open,
@@ -928,6 +943,7 @@ pub static ACTIVITY: Machine<ActivityStatus> = Machine {
     name: "promotion_activity",
     table: "promotion_activity",
     column: "status",
+    kept: Kept::Text,
     about: "Promotion activities (R5.2.1–R5.2.3): planned, running, done once its effect is \
             evaluated (not before it starts), or cancelled.",
     starts: &[
@@ -987,6 +1003,7 @@ pub static RISK: Machine<RiskStatus> = Machine {
     name: "risk",
     table: "risk",
     column: "status",
+    kept: Kept::Text,
     about: "Risks (R6.1.1, R6.1.2): measured, reviewed and closed with a note; a closed risk takes \
             no measure or review.",
     starts: &[Start { state: RiskStatus::Open, by: &[RiskManage], how: "identified" }],
@@ -1001,8 +1018,132 @@ pub static RISK: Machine<RiskStatus> = Machine {
     }],
 };
 
+states! {
+    /// Where a shipment is (R4.2.1): kept as its delivery date.
+    pub enum ShipmentStatus {
+        Recorded = "recorded",
+        Delivered = "delivered",
+    }
+}
+
+/// A shipment of a confirmed order, until it arrives.
+pub static SHIPMENT: Machine<ShipmentStatus> = Machine {
+    name: "shipment",
+    table: "shipment",
+    column: "delivered_on",
+    kept: Kept::Date,
+    about: "Shipments of confirmed orders (R4.2.1), kept as their delivery date: recorded when \
+            they leave, delivered on the date they arrive (never before they shipped); a wrong \
+            delivery date is corrected by entering the right one.",
+    starts: &[Start {
+        state: ShipmentStatus::Recorded,
+        by: &[OrderWrite],
+        how: "shipped from a confirmed order",
+    }],
+    steps: &[Step {
+        action: "deliver",
+        from: &[ShipmentStatus::Recorded, ShipmentStatus::Delivered],
+        to: ShipmentStatus::Delivered,
+        by: &[OrderWrite],
+        needs: Needs::Nothing,
+        causes: "",
+        refused: "not_shipped",
+    }],
+};
+
+states! {
+    /// Whether an agreed measure or follow-up is done: kept as the date it was done.
+    pub enum MeasureStatus {
+        Open = "open",
+        Done = "done",
+    }
+}
+
+/// A measure of an evaluation's improvement plan (R2.2.2, R2.2.3).
+pub static EVALUATION_MEASURE: Machine<MeasureStatus> = Machine {
+    name: "evaluation_measure",
+    table: "evaluation_measure",
+    column: "done_on",
+    kept: Kept::Date,
+    about: "Measures of a special evaluation or of a class C result's improvement plan (R2.2.2, \
+            R2.2.3), kept as the date they were done: open on the home page until done, and \
+            reopened when they turn out not to be.",
+    starts: &[Start { state: MeasureStatus::Open, by: &[EvaluationRun], how: "agreed in the evaluation" }],
+    steps: &[
+        Step {
+            action: "done",
+            from: &[MeasureStatus::Open, MeasureStatus::Done],
+            to: MeasureStatus::Done,
+            by: &[EvaluationRun],
+            needs: Needs::Nothing,
+            causes: "leaves the home page's improvement plans and overdue measures",
+            refused: "not_open",
+        },
+        Step {
+            action: "reopen",
+            from: &[MeasureStatus::Done],
+            to: MeasureStatus::Open,
+            by: &[EvaluationRun],
+            needs: Needs::Nothing,
+            causes: "back on the home page",
+            refused: "not_done",
+        },
+    ],
+};
+
+/// A measure taken against a risk (R6.1.2).
+pub static RISK_MEASURE: Machine<MeasureStatus> = Machine {
+    name: "risk_measure",
+    table: "risk_measure",
+    column: "done_on",
+    kept: Kept::Date,
+    about: "Measures against a risk (R6.1.2), kept as the date they were done; a done measure \
+            stays done (the risk's reviews record what followed).",
+    starts: &[Start { state: MeasureStatus::Open, by: &[RiskManage], how: "decided for an open risk" }],
+    steps: &[Step {
+        action: "done",
+        from: &[MeasureStatus::Open],
+        to: MeasureStatus::Done,
+        by: &[RiskManage],
+        needs: Needs::Nothing,
+        causes: "leaves the overdue measures of the early warning",
+        refused: "already_done",
+    }],
+};
+
+/// A follow-up agreed in a relationship log entry (R2.3.1).
+pub static FOLLOW_UP: Machine<MeasureStatus> = Machine {
+    name: "follow_up",
+    table: "follow_up",
+    column: "done_on",
+    kept: Kept::Date,
+    about: "Follow-ups agreed with a partner in a visit or call (R2.3.1), kept as the date they \
+            were done; reopened when they turn out not to be.",
+    starts: &[Start { state: MeasureStatus::Open, by: &[PartnerWrite], how: "agreed in a log entry" }],
+    steps: &[
+        Step {
+            action: "done",
+            from: &[MeasureStatus::Open, MeasureStatus::Done],
+            to: MeasureStatus::Done,
+            by: &[PartnerWrite],
+            needs: Needs::Nothing,
+            causes: "leaves the home page's follow-ups",
+            refused: "not_open",
+        },
+        Step {
+            action: "reopen",
+            from: &[MeasureStatus::Done],
+            to: MeasureStatus::Open,
+            by: &[PartnerWrite],
+            needs: Needs::Nothing,
+            causes: "back on the home page",
+            refused: "not_done",
+        },
+    ],
+};
+
 /// Every machine, in the order of the documentation.
-pub static ALL: [&dyn Described; 17] = [
+pub static ALL: [&dyn Described; 21] = [
     &PARTNER,
     &PROSPECT_STAGE,
     &PROSPECT_OUTCOME,
@@ -1020,4 +1161,8 @@ pub static ALL: [&dyn Described; 17] = [
     &DISPUTE,
     &ACTIVITY,
     &RISK,
+    &RISK_MEASURE,
+    &SHIPMENT,
+    &EVALUATION_MEASURE,
+    &FOLLOW_UP,
 ];

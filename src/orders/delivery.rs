@@ -13,6 +13,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::Desk;
 use crate::error::{Error, FieldError, Result};
+use crate::machines::SHIPMENT;
 use crate::records::{Val, insert};
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,8 @@ pub struct Shipment {
     pub note: String,
     pub lines: Vec<ShippedLine>,
     pub recorded_by: Option<String>,
+    /// What the signed-in person may do with it now (its life cycle's steps).
+    pub actions: Vec<&'static str>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -96,9 +99,11 @@ pub(crate) async fn shipments_of(desk: &Desk, order_id: &str) -> Result<Vec<Ship
     .bind(order_id)
     .fetch_all(desk.pool())
     .await?;
+    let roles = crate::machines::session_roles(desk);
     Ok(rows
         .into_iter()
         .map(|r| Shipment {
+            actions: SHIPMENT.offers_dated(&roles, &r.delivered_on),
             id: r.id,
             shipped_on: r.shipped_on,
             carrier: r.carrier,
@@ -232,7 +237,7 @@ pub async fn deliver(desk: &Desk, shipment_id: &str, delivered_on: &str) -> Resu
     }
     let mut ch = Changes::new();
     if ch.diff("delivered_on", &before, &Some(on.clone())) {
-        crate::records::set_columns(&mut w, "shipment", shipment_id, &[("delivered_on", Some(on))]).await?;
+        SHIPMENT.take_on(&mut w, shipment_id, "deliver", &on).await?;
         audit::record(&mut w, "deliver", "shipment", shipment_id, &ch).await?;
     }
     w.commit().await?;

@@ -18,6 +18,7 @@ use crate::desk::Desk;
 use crate::documents::Printed;
 use crate::documents::layout::{self, Block, Frame};
 use crate::error::{Error, Result};
+use crate::machines::FOLLOW_UP;
 use crate::records::{Val, insert};
 use crate::validate::Checker;
 use chrono::{Datelike, NaiveDate};
@@ -113,6 +114,9 @@ pub struct FollowUp {
     pub owner_name: Option<String>,
     pub due_on: String,
     pub done_on: Option<String>,
+    /// What the signed-in person may do with it now (its life cycle's steps).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
 }
 
 /// Records a meeting, call, visit, e-mail or message with its follow-ups (R2.3.1).
@@ -204,7 +208,8 @@ pub async fn logs(desk: &Desk, partner_id: &str) -> Result<Vec<LogEntry>> {
     .bind(partner_id)
     .fetch_all(desk.pool())
     .await?;
-    let follow_ups: Vec<FollowUp> = sqlx::query_as(
+    let roles = crate::machines::session_roles(desk);
+    let mut follow_ups: Vec<FollowUp> = sqlx::query_as(
         "SELECT f.id, f.log_id, f.action, f.owner_id, u.display_name AS owner_name, f.due_on, f.done_on
          FROM follow_up f LEFT JOIN app_user u ON u.id = f.owner_id
          WHERE f.partner_id = ? AND f.deleted_at IS NULL ORDER BY f.due_on, f.id",
@@ -212,6 +217,9 @@ pub async fn logs(desk: &Desk, partner_id: &str) -> Result<Vec<LogEntry>> {
     .bind(partner_id)
     .fetch_all(desk.pool())
     .await?;
+    for f in &mut follow_ups {
+        f.actions = FOLLOW_UP.offers_dated(&roles, &f.done_on);
+    }
     for e in &mut entries {
         e.follow_ups = follow_ups.iter().filter(|f| f.log_id == e.id).cloned().collect();
     }
@@ -236,7 +244,8 @@ pub async fn follow_up_done(desk: &Desk, id: &str, done_on: &str) -> Result<Vec<
     let after = (!on.is_empty()).then_some(on);
     let mut ch = Changes::new();
     if ch.diff("done_on", &before, &after) {
-        crate::records::set_columns(&mut w, "follow_up", id, &[("done_on", after)]).await?;
+        let step = if after.is_some() { "done" } else { "reopen" };
+        FOLLOW_UP.take_on(&mut w, id, step, after.as_deref().unwrap_or("")).await?;
         ch.set("follow_up", &action);
         audit::record(&mut w, "follow_up", "partner", &partner_id, &ch).await?;
         w.commit().await?;

@@ -17,6 +17,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write};
 use crate::error::{Error, FieldError, Result};
+use crate::machines::RISK_MEASURE;
 use crate::records::{Val, insert, require_live, set_columns, set_values};
 use crate::validate::Checker;
 use chrono::NaiveDate;
@@ -110,6 +111,9 @@ pub struct Measure {
     pub owner_name: String,
     pub due_on: String,
     pub done_on: Option<String>,
+    /// What the signed-in person may do with it now (its life cycle's steps).
+    #[sqlx(skip)]
+    pub actions: Vec<&'static str>,
 }
 
 /// A review of a risk.
@@ -493,17 +497,13 @@ pub async fn measure_done(desk: &Desk, id: &str, done_on: &str) -> Result<Risk> 
     let done_on = c.date_until("done_on", done_on, true, &desk.today());
     c.finish()?;
     let mut w = desk.write().await?;
-    let (risk_id, action, done): (String, String, Option<String>) = sqlx::query_as(
-        "SELECT risk_id, action, done_on FROM risk_measure WHERE id = ? AND deleted_at IS NULL",
-    )
-    .bind(id)
-    .fetch_optional(&mut *w.tx)
-    .await?
-    .ok_or_else(|| Error::NotFound { entity: "risk_measure", id: id.into() })?;
-    if done.is_some() {
-        return Err(Error::field("done_on", "already_done"));
-    }
-    set_columns(&mut w, "risk_measure", id, &[("done_on", Some(done_on.clone()))]).await?;
+    let (risk_id, action): (String, String) =
+        sqlx::query_as("SELECT risk_id, action FROM risk_measure WHERE id = ? AND deleted_at IS NULL")
+            .bind(id)
+            .fetch_optional(&mut *w.tx)
+            .await?
+            .ok_or_else(|| Error::NotFound { entity: "risk_measure", id: id.into() })?;
+    RISK_MEASURE.take_on(&mut w, id, "done", &done_on).await?;
     let mut ch = Changes::new();
     ch.set("measure", &action);
     ch.set("done_on", &done_on);
@@ -619,7 +619,11 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Risk> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
     let mut r = read(&mut conn, &desk.today(), id).await?;
-    r.row.actions = crate::machines::RISK.offers_text(&crate::machines::session_roles(desk), &r.row.status);
+    let roles = crate::machines::session_roles(desk);
+    r.row.actions = crate::machines::RISK.offers_text(&roles, &r.row.status);
+    for m in &mut r.measures {
+        m.actions = RISK_MEASURE.offers_dated(&roles, &m.done_on);
+    }
     Ok(r)
 }
 
@@ -662,7 +666,7 @@ async fn read(conn: &mut sqlx::SqliteConnection, today: &str, id: &str) -> Resul
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    let measures = sqlx::query_as(
+    let measures: Vec<Measure> = sqlx::query_as(
         "SELECT m.id, m.risk_id, m.action, m.owner_id, COALESCE(u.display_name, '') AS owner_name, m.due_on, m.done_on
          FROM risk_measure m LEFT JOIN app_user u ON u.id = m.owner_id
          WHERE m.risk_id = ? AND m.deleted_at IS NULL ORDER BY m.done_on IS NOT NULL, m.due_on",

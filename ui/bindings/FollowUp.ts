@@ -3,4 +3,8 @@
 /**
  * A follow-up and whether it is done.
  */
-export type FollowUp = { id: string, log_id: string, action: string, owner_id: string, owner_name: string | null, due_on: string, done_on: string | null, };
+export type FollowUp = { id: string, log_id: string, action: string, owner_id: string, owner_name: string | null, due_on: string, done_on: string | null, 
+/**
+ * What the signed-in person may do with it now (its life cycle's steps).
+ */
+actions: Array<string>, };

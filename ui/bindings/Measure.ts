@@ -3,4 +3,8 @@
 /**
  * A measure after a special evaluation.
  */
-export type Measure = { id: string, action: string, owner_id: string, owner_name: string | null, due_on: string, done_on: string | null, };
+export type Measure = { id: string, action: string, owner_id: string, owner_name: string | null, due_on: string, done_on: string | null, 
+/**
+ * What the signed-in person may do with it now (its life cycle's steps).
+ */
+actions: Array<string>, };

@@ -3,4 +3,8 @@
 /**
  * A response measure.
  */
-export type RiskMeasure = { id: string, risk_id: string, action: string, owner_id: string, owner_name: string, due_on: string, done_on: string | null, };
+export type RiskMeasure = { id: string, risk_id: string, action: string, owner_id: string, owner_name: string, due_on: string, done_on: string | null, 
+/**
+ * What the signed-in person may do with it now (its life cycle's steps).
+ */
+actions: Array<string>, };

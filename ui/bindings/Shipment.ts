@@ -4,4 +4,8 @@ import type { ShippedLine } from "./ShippedLine";
 /**
  * A shipment and where it is.
  */
-export type Shipment = { id: string, shipped_on: string, carrier: string, tracking_no: string, expected_on: string, delivered_on: string | null, note: string, lines: Array<ShippedLine>, recorded_by: string | null, };
+export type Shipment = { id: string, shipped_on: string, carrier: string, tracking_no: string, expected_on: string, delivered_on: string | null, note: string, lines: Array<ShippedLine>, recorded_by: string | null, 
+/**
+ * What the signed-in person may do with it now (its life cycle's steps).
+ */
+actions: Array<string>, };

@@ -267,7 +267,7 @@ export async function evaluationView(main, id) {
       e.measures.length
         ? h('ul', { class: 'checklist' }, ...e.measures.map((m) => h('li', { dataset: { done: String(Boolean(m.done_on)) } },
             h('label', { class: 'check' },
-              h('input', { type: 'checkbox', checked: Boolean(m.done_on), disabled: !can('evaluation_run'),
+              h('input', { type: 'checkbox', checked: Boolean(m.done_on), disabled: !m.actions.includes(m.done_on ? 'reopen' : 'done'),
                 onChange: (/** @type {Event} */ ev) => act(() => api.evaluationMeasureDone(m.id, /** @type {HTMLInputElement} */ (ev.target).checked ? today() : ''), '') }),
               m.action),
             h('span', { class: 'muted small' }, t('measure.line', { owner: m.owner_name || '', due: m.due_on, done: m.done_on || '—' })))))

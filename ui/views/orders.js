@@ -359,7 +359,7 @@ async function orderView(main, id) {
                 h('td', null, x.lines.map((l) => `${l.line_no}. ${l.product_name} × ${l.quantity}`).join('；')),
                 h('td', null, [x.carrier, x.tracking_no].filter(Boolean).join(' ')),
                 h('td', { class: 'nowrap' }, x.expected_on),
-                h('td', { class: 'nowrap' }, x.delivered_on || (can('order_write')
+                h('td', { class: 'nowrap' }, x.delivered_on || (x.actions.includes('deliver')
                   ? h('button', { type: 'button', class: 'small ship-delivered', onClick: () => deliveredDialog(x.id) }, t('ship.delivered'))
                   : t('ship.in_transit'))),
                 h('td', null, x.recorded_by || '')))))

@@ -82,7 +82,7 @@ export function relationshipSection(p, users) {
             l.quarterly_review && h('p', { class: 'muted small' }, `${t('log.progress')}：${l.progress} · ${t('log.market')}：${l.market}`),
             l.problems && h('p', { class: 'muted small' }, `${t('log.problems')}：${l.problems} → ${l.solutions}`),
             ...l.follow_ups.map((f) => h('label', { class: 'check small', dataset: { followUp: f.id } },
-              h('input', { type: 'checkbox', checked: Boolean(f.done_on), disabled: !can('partner_write'),
+              h('input', { type: 'checkbox', checked: Boolean(f.done_on), disabled: !f.actions.includes(f.done_on ? 'reopen' : 'done'),
                 onChange: (/** @type {Event} */ e) => guard(() => api.followUpDone(f.id, /** @type {HTMLInputElement} */ (e.target).checked ? today() : '')) }),
               `${f.action} · ${f.owner_name || ''} · ${t('log.follow_up_due')} ${f.due_on}${f.done_on ? ` ✓ ${f.done_on}` : ''}`)))))
         : h('p', { class: 'muted' }, t('log.none')),

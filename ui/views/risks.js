@@ -400,7 +400,7 @@ async function riskPage(main, id) {
             m.action, ' · ', m.owner_name, ' · ',
             m.done_on ? h('span', { class: 'ok' }, t('risk.measure.done_on', { on: m.done_on }))
               : h('span', { class: m.due_on < today() ? 'late' : '' }, t('risk.measure.due', { on: m.due_on })),
-            !m.done_on && open && h('button', { type: 'button', class: 'small', onClick: async () => {
+            m.actions.includes('done') && open && h('button', { type: 'button', class: 'small', onClick: async () => {
               try { await api.riskMeasureDone(m.id, today()); reload(); } catch (e) { toast(errorText(e), { kind: 'error' }); }
             } }, t('risk.measure.mark_done')))))
         : h('p', { class: 'muted' }, t('risk.measure.none'))),
