@@ -2332,6 +2332,14 @@ async fn a_manager_suspends_and_resumes_cooperation_with_a_reason() {
     s.type_into("#cooperation-form #f-reason", "欠款已结清").await;
     s.click("#cooperation-form-submit").await;
     s.wait_text(".page-head .badge.status-active", "合作").await;
+    // The same in English: the button, the dialog and its refusal are translated.
+    s.set_language("en", "Partners").await;
+    s.click("#partner-suspend").await;
+    s.click("#cooperation-form-submit").await;
+    s.find("#cooperation-form .field-error[data-for=reason]").await;
+    s.shot("cooperation-suspend-en").await;
+    s.find("#cooperation-form #f-reason").await.send_keys(&Key::Escape.to_string()).await.expect("esc");
+    s.set_language("zh-CN", "合作伙伴").await;
     // The form has no status to pick.
     s.js(&format!("location.hash = '#/partners/{pid}/edit'; return 1")).await;
     s.find("#partner-form").await;
@@ -2353,6 +2361,11 @@ async fn a_manager_suspends_and_resumes_cooperation_with_a_reason() {
     s.wait_text("#findings-out", "没有发现").await;
     s.js("document.querySelector('#findings-card').scrollIntoView(); return 1").await;
     s.shot("settings-findings-zh").await;
+    s.set_language("en", "Partners").await;
+    s.click("#findings-run").await;
+    s.wait_text("#findings-out", "No record breaks the rules").await;
+    s.js("document.querySelector('#findings-card').scrollIntoView(); return 1").await;
+    s.shot("settings-findings-en").await;
     s.close().await;
 }
 
