@@ -7,15 +7,25 @@
 //! - entries form a hash chain in `seq` order: `hash = SHA-256(canonical(prev_hash, fields))`
 //!   and `prev_hash` is the hash of the entry before (empty for the first), so [`verify`]
 //!   finds an entry edited, inserted or removed through plain SQL; the chain is written inside
-//!   the change's IMMEDIATE transaction, so two writers never fork it.
+//!   the change's IMMEDIATE transaction, so two writers never fork it;
+//! - every entry is signed by the laptop that made it (`sig`, Ed25519 over its content, see
+//!   [`crate::signing`]); entries travel between laptops with their signatures and are
+//!   re-chained, never re-signed, by the laptop that imports them;
+//! - the chain's newest `(seq, hash)` is also kept beside the database in [`HEAD_FILE`],
+//!   signed, rewritten after every commit that appended entries; at every open and every
+//!   [`verify`] the database must still hold that entry, and `seq` must have no gap, so
+//!   cutting the newest entries or rebuilding the chain with the database key alone is
+//!   found. What an open found wrong is kept in [`ALARM_FILE`] and reported by [`verify`].
 
 use crate::access::Action;
 use crate::desk::{Desk, Write, new_id};
 use crate::error::{Error, Result};
+use crate::signing::{self, DeviceKey, Purpose};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
+use std::collections::HashMap;
 use ts_rs::TS;
 
 /// Field-level difference: `{field: [before, after]}`.
@@ -74,6 +84,24 @@ struct Sealed<'a> {
 }
 
 impl Sealed<'_> {
+    /// What the laptop that made the entry signs: the JSON array `[id, at, …, changes]`.
+    fn content(&self) -> String {
+        serde_json::json!([
+            self.id,
+            self.at,
+            self.hlc,
+            self.device_id,
+            self.user_id,
+            self.user_name,
+            self.role,
+            self.operation,
+            self.entity,
+            self.entity_id,
+            self.changes
+        ])
+        .to_string()
+    }
+
     /// SHA-256 (hex) of the JSON array `[prev, id, at, …, changes]`.
     fn hash(&self, prev: &str) -> String {
         let canonical = serde_json::json!([
@@ -119,12 +147,12 @@ pub async fn record_many(w: &mut Write, entries: &[(&str, &str, &str, Changes)])
     let mut prev = last_hash(&mut w.tx).await?;
     for part in entries.chunks(100) {
         let s = &w.stamp;
-        let rows: Vec<[String; 4]> = part
+        let rows: Vec<[String; 5]> = part
             .iter()
             .map(|(op, entity, id, changes)| {
                 let entry_id = new_id();
                 let changes = changes.to_json();
-                let hash = Sealed {
+                let sealed = Sealed {
                     id: &entry_id,
                     at: &s.now,
                     hlc: &s.hlc,
@@ -136,19 +164,20 @@ pub async fn record_many(w: &mut Write, entries: &[(&str, &str, &str, Changes)])
                     entity,
                     entity_id: id,
                     changes: &changes,
-                }
-                .hash(&prev);
-                let row = [entry_id, changes, std::mem::take(&mut prev), hash.clone()];
+                };
+                let hash = sealed.hash(&prev);
+                let sig = w.signer.sign(Purpose::Audit, sealed.content().as_bytes());
+                let row = [entry_id, changes, std::mem::take(&mut prev), hash.clone(), sig];
                 prev = hash;
                 row
             })
             .collect();
         let mut qb: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
-            "INSERT INTO audit_log (id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes, prev_hash, hash) ",
+            "INSERT INTO audit_log (id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes, prev_hash, hash, sig) ",
         );
         qb.push_values(
             part.iter().zip(&rows),
-            |mut b, ((op, entity, id, _), [entry_id, changes, prev, hash])| {
+            |mut b, ((op, entity, id, _), [entry_id, changes, prev, hash, sig])| {
                 b.push_bind(entry_id.as_str())
                     .push_bind(s.now.as_str())
                     .push_bind(s.hlc.as_str())
@@ -161,12 +190,192 @@ pub async fn record_many(w: &mut Write, entries: &[(&str, &str, &str, Changes)])
                     .push_bind(*id)
                     .push_bind(changes.as_str())
                     .push_bind(prev.as_str())
-                    .push_bind(hash.as_str());
+                    .push_bind(hash.as_str())
+                    .push_bind(sig.as_str());
             },
         );
         qb.build().execute(&mut *w.tx).await?;
     }
+    note_head(w).await
+}
+
+/// Notes the chain's newest entry in `w`, to be kept beside the database after the commit.
+pub(crate) async fn note_head(w: &mut Write) -> Result<()> {
+    let head: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *w.tx)
+            .await?;
+    w.head = head.and_then(|(seq, hash)| hash.map(|h| (seq, h)));
     Ok(())
+}
+
+/// Next to the database: the chain's newest `(seq, hash)`, signed by this laptop.
+pub const HEAD_FILE: &str = "audit-head.json";
+/// Next to the database: what opening the file found wrong with the chain (JSON lines).
+pub const ALARM_FILE: &str = "audit-alarms.jsonl";
+
+/// The chain head as kept beside the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Head {
+    pub device_id: String,
+    #[ts(type = "number")]
+    pub seq: i64,
+    pub hash: String,
+    pub public_key: String,
+    pub sig: String,
+}
+
+impl Head {
+    fn body(device_id: &str, seq: i64, hash: &str) -> String {
+        format!("{device_id}\n{seq}\n{hash}")
+    }
+
+    /// The head of `(seq, hash)` signed by `signer` for `device_id`.
+    pub fn signed(signer: &DeviceKey, device_id: &str, seq: i64, hash: &str) -> Head {
+        Head {
+            device_id: device_id.to_string(),
+            seq,
+            hash: hash.to_string(),
+            public_key: signer.public_hex(),
+            sig: signer.sign(Purpose::Head, Self::body(device_id, seq, hash).as_bytes()),
+        }
+    }
+
+    /// Whether the signature is its key's.
+    pub fn holds(&self) -> bool {
+        signing::verify(
+            &self.public_key,
+            Purpose::Head,
+            Self::body(&self.device_id, self.seq, &self.hash).as_bytes(),
+            &self.sig,
+        )
+    }
+}
+
+/// Writes the signed head `(seq, hash)` to `file` (a new file renamed over the old one).
+pub(crate) fn write_head(
+    file: &std::path::Path,
+    signer: &DeviceKey,
+    device_id: &str,
+    seq: i64,
+    hash: &str,
+) -> Result<()> {
+    let head = Head::signed(signer, device_id, seq, hash);
+    let bytes = serde_json::to_vec(&head).map_err(|e| Error::Storage(e.to_string()))?;
+    crate::files::write_atomic(file, &bytes)?;
+    crate::files::make_private_file(file)?;
+    Ok(())
+}
+
+fn read_head(dir: &std::path::Path) -> Option<std::result::Result<Head, String>> {
+    let text = std::fs::read(dir.join(HEAD_FILE)).ok()?;
+    Some(serde_json::from_slice::<Head>(&text).map_err(|e| e.to_string()))
+}
+
+/// Records `signer`'s public key as one of this laptop's own.
+pub(crate) async fn own_key(
+    pool: &sqlx::SqlitePool,
+    device: &crate::desk::DeviceInfo,
+    signer: &DeviceKey,
+    now: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO device_key (public_key, device_id, device_code, source, added_at) VALUES (?, ?, ?, 'own', ?)
+         ON CONFLICT(public_key) DO NOTHING",
+    )
+    .bind(signer.public_hex())
+    .bind(&device.id)
+    .bind(&device.short_code)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The public keys this laptop trusts for `device_id` (own, paired or vouched for).
+pub(crate) async fn keys_of(conn: &mut SqliteConnection, device_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT public_key FROM device_key WHERE device_id = ?")
+        .bind(device_id)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// What is wrong with the kept head against the database, if anything.
+async fn head_problem(
+    conn: &mut SqliteConnection,
+    dir: &std::path::Path,
+    device_id: &str,
+) -> Result<Option<String>> {
+    let signed: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM audit_log WHERE sig <> '' AND device_id = ?)")
+            .bind(device_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let head = match read_head(dir) {
+        None if signed => return Ok(Some("head_missing".into())),
+        None => return Ok(None),
+        Some(Err(_)) => return Ok(Some("head_unreadable".into())),
+        Some(Ok(h)) => h,
+    };
+    let own = keys_of(conn, device_id).await?;
+    if head.device_id != device_id || !own.contains(&head.public_key) || !head.holds() {
+        return Ok(Some("head_signature".into()));
+    }
+    let at: Option<Option<String>> = sqlx::query_scalar("SELECT hash FROM audit_log WHERE seq = ?")
+        .bind(head.seq)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(match at {
+        None => Some(format!("head_cut:{}", head.seq)),
+        Some(h) if h.as_deref() != Some(head.hash.as_str()) => Some(format!("head_rewritten:{}", head.seq)),
+        Some(_) => None,
+    })
+}
+
+/// At open, before anything is written: checks the kept head; a problem is kept in
+/// [`ALARM_FILE`] (with the old head) and the head is taken anew from the database, so the
+/// finding is reported by every later [`verify`] and not raised again at every start.
+pub(crate) async fn check_head(
+    pool: &sqlx::SqlitePool,
+    dir: &std::path::Path,
+    device_id: &str,
+    signer: &DeviceKey,
+    now: &str,
+) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    let Some(problem) = head_problem(&mut conn, dir, device_id).await? else {
+        return Ok(());
+    };
+    let old = std::fs::read_to_string(dir.join(HEAD_FILE)).unwrap_or_default();
+    let line = serde_json::json!({ "at": now, "problem": problem, "kept_head": old }).to_string();
+    {
+        use std::io::Write as _;
+        let path = dir.join(ALARM_FILE);
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path)?;
+        writeln!(f, "{line}")?;
+        crate::files::make_private_file(&path)?;
+    }
+    let tail: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((seq, Some(hash))) = tail {
+        write_head(&dir.join(HEAD_FILE), signer, device_id, seq, &hash)?;
+    }
+    Ok(())
+}
+
+/// The findings kept in [`ALARM_FILE`]: `(when, what)`.
+fn alarms(dir: &std::path::Path) -> Vec<(String, String)> {
+    std::fs::read_to_string(dir.join(ALARM_FILE))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .map(|v| {
+            (v["at"].as_str().unwrap_or("").to_string(), v["problem"].as_str().unwrap_or("").to_string())
+        })
+        .collect()
 }
 
 #[derive(sqlx::FromRow)]
@@ -185,6 +394,7 @@ struct ChainRow {
     changes: String,
     prev_hash: Option<String>,
     hash: Option<String>,
+    sig: String,
 }
 
 impl ChainRow {
@@ -205,7 +415,7 @@ impl ChainRow {
     }
 }
 
-const CHAIN_COLUMNS: &str = "seq, id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes, prev_hash, hash";
+const CHAIN_COLUMNS: &str = "seq, id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes, prev_hash, hash, sig";
 
 /// Seals, in order, entries written before the chain existed (an earlier version's file).
 /// Runs at open; does nothing when every entry has its hash.
@@ -264,8 +474,32 @@ pub struct ChainReport {
     pub intact: bool,
     /// The first entry where it breaks.
     pub broken_at: Option<BrokenLink>,
-    /// Hash of the last entry (write it down to detect later removal of the newest entries).
+    /// Hash of the last entry.
     pub head: String,
+    /// Entries whose signature holds for a key of the laptop that made them.
+    #[ts(type = "number")]
+    pub signed: i64,
+    /// Entries from before this program signed them (the oldest ones of an earlier version).
+    #[ts(type = "number")]
+    pub unsigned_before: i64,
+    /// Laptops whose signatures were checked.
+    #[ts(type = "number")]
+    pub devices: i64,
+    /// The head kept beside the database that the chain was checked against (its `seq`).
+    #[ts(type = "number | null")]
+    pub kept_head: Option<i64>,
+    /// What opening the file found wrong earlier (kept beside the database).
+    pub alarms: Vec<Alarm>,
+}
+
+/// A finding kept from an earlier open.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Alarm {
+    pub at: String,
+    /// `head_missing`, `head_unreadable`, `head_signature`, `head_cut:<seq>`,
+    /// `head_rewritten:<seq>`.
+    pub problem: String,
 }
 
 /// Where and how the chain breaks.
@@ -277,7 +511,9 @@ pub struct BrokenLink {
     pub id: String,
     /// `altered` (the entry's content no longer matches its hash), `unsealed` (no hash),
     /// `link` (it does not follow the entry before it: one was removed or inserted),
-    /// `tail` (the newest entries were removed).
+    /// `gap` (numbers are missing before it), `tail` (the newest entries were removed),
+    /// `signature` (not signed by a key of the laptop it names), `unsigned` (no signature
+    /// after signing began), or one of [`Alarm::problem`] (the kept head does not match).
     pub reason: String,
 }
 
@@ -286,25 +522,48 @@ pub async fn verify(desk: &Desk) -> Result<ChainReport> {
     desk.require(Action::AuditRead)?;
     use futures_util::TryStreamExt;
     let mut conn = desk.pool().acquire().await?;
+    let mut keys: HashMap<String, Vec<String>> = HashMap::new();
+    for (device, key) in sqlx::query_as::<_, (String, String)>("SELECT device_id, public_key FROM device_key")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        keys.entry(device).or_default().push(key);
+    }
     let mut prev = String::new();
-    let mut entries = 0i64;
+    let (mut entries, mut signed, mut unsigned_before) = (0i64, 0i64, 0i64);
     let mut last_seq = 0i64;
     let mut broken = None;
+    let mut signers: std::collections::HashSet<String> = Default::default();
     {
         let sql = format!("SELECT {CHAIN_COLUMNS} FROM audit_log ORDER BY seq");
         let mut rows = sqlx::query_as::<_, ChainRow>(sqlx::AssertSqlSafe(sql)).fetch(&mut *conn);
         while let Some(r) = rows.try_next().await? {
             entries += 1;
+            let gap = entries > 1 && r.seq != last_seq + 1;
             last_seq = r.seq;
             if broken.is_some() {
                 continue;
             }
+            let sealed = r.sealed();
+            let sig_holds = !r.sig.is_empty()
+                && keys.get(&r.device_id).is_some_and(|ks| {
+                    ks.iter().any(|k| signing::verify(k, Purpose::Audit, sealed.content().as_bytes(), &r.sig))
+                });
             let reason = match (&r.hash, &r.prev_hash) {
                 (None, _) | (_, None) => Some("unsealed"),
-                (Some(h), Some(p)) if *h != r.sealed().hash(p) => Some("altered"),
+                (Some(h), Some(p)) if *h != sealed.hash(p) => Some("altered"),
                 (_, Some(p)) if *p != prev => Some("link"),
+                _ if gap => Some("gap"),
+                _ if r.sig.is_empty() && signed > 0 => Some("unsigned"),
+                _ if !r.sig.is_empty() && !sig_holds => Some("signature"),
                 _ => None,
             };
+            if r.sig.is_empty() {
+                unsigned_before += 1;
+            } else if sig_holds {
+                signed += 1;
+                signers.insert(r.device_id.clone());
+            }
             if let Some(reason) = reason {
                 broken = Some(BrokenLink { seq: r.seq, id: r.id.clone(), reason: reason.to_string() });
             }
@@ -318,7 +577,31 @@ pub async fn verify(desk: &Desk) -> Result<ChainReport> {
     if broken.is_none() && high.is_some_and(|h| h > last_seq) {
         broken = Some(BrokenLink { seq: last_seq + 1, id: String::new(), reason: "tail".into() });
     }
-    Ok(ChainReport { entries, intact: broken.is_none(), broken_at: broken, head: prev })
+    // The head kept beside the database, and what earlier opens found.
+    let dir = desk.data_dir();
+    if broken.is_none()
+        && let Some(problem) = head_problem(&mut conn, dir, &desk.device().id).await?
+    {
+        broken = Some(BrokenLink { seq: last_seq, id: String::new(), reason: problem });
+    }
+    let kept_head = read_head(dir).and_then(|h| h.ok()).map(|h| h.seq);
+    let alarms: Vec<Alarm> = alarms(dir).into_iter().map(|(at, problem)| Alarm { at, problem }).collect();
+    if broken.is_none()
+        && let Some(a) = alarms.last()
+    {
+        broken = Some(BrokenLink { seq: 0, id: String::new(), reason: a.problem.clone() });
+    }
+    Ok(ChainReport {
+        entries,
+        intact: broken.is_none(),
+        broken_at: broken,
+        head: prev,
+        signed,
+        unsigned_before,
+        devices: signers.len() as i64,
+        kept_head,
+        alarms,
+    })
 }
 
 /// One audit entry as shown to a person.

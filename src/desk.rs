@@ -16,6 +16,7 @@ use crate::db;
 use crate::error::{Error, Result};
 use crate::hlc::{Clock, Hlc, HlcState, SystemClock};
 use crate::secrets::DatabaseKey;
+use crate::signing::DeviceKey;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::{Sqlite, SqlitePool, Transaction};
@@ -85,12 +86,21 @@ impl<O> BindStamp for sqlx::query::QueryScalar<'_, Sqlite, O, SqliteArgs> {
 pub struct Write {
     pub tx: Transaction<'static, Sqlite>,
     pub stamp: Stamp,
+    /// Signs the audit entries of this write (this laptop's key).
+    pub(crate) signer: DeviceKey,
+    /// The chain's newest `(seq, hash)` once this write appended audit entries: kept beside
+    /// the database, signed, after the commit.
+    pub(crate) head: Option<(i64, String)>,
+    head_file: PathBuf,
 }
 
 impl Write {
     /// Commits the transaction (the HLC high-water mark was already written in it).
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        if let Some((seq, hash)) = &self.head {
+            crate::audit::write_head(&self.head_file, &self.signer, &self.stamp.device_id, *seq, hash)?;
+        }
         Ok(())
     }
 }
@@ -179,6 +189,7 @@ pub struct Desk {
     session: Mutex<SessionSlot>,
     data_dir: PathBuf,
     key: DatabaseKey,
+    signer: DeviceKey,
 }
 
 impl Desk {
@@ -190,10 +201,24 @@ impl Desk {
 
     /// Same as [`Desk::open`] with a chosen clock (tests, generated data).
     pub async fn open_with_clock(data_dir: &Path, key: &DatabaseKey, clock: Arc<dyn Clock>) -> Result<Desk> {
+        Self::open_signed(data_dir, key, &DeviceKey::generate(), clock).await
+    }
+
+    /// Opens the database with `key` and signs as this laptop with `signer` (the keychain's,
+    /// through [`crate::vault::open`]). The chain head kept beside the database is checked
+    /// before anything is written.
+    pub async fn open_signed(
+        data_dir: &Path,
+        key: &DatabaseKey,
+        signer: &DeviceKey,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Desk> {
         let pool = db::open_pool(&data_dir.join(db::DB_FILE), key).await?;
         let prepared = async {
             crate::audit::seal_unsealed(&pool).await?;
             let device = ensure_device(&pool, clock.now()).await?;
+            crate::audit::own_key(&pool, &device.0, signer, &rfc3339(clock.now())).await?;
+            crate::audit::check_head(&pool, data_dir, &device.0.id, signer, &rfc3339(clock.now())).await?;
             let can_sign_in = crate::users::any_can_sign_in(&pool).await?;
             let idle_minutes = crate::settings::idle_minutes(&pool).await?;
             Ok::<_, Error>((device, can_sign_in, idle_minutes))
@@ -218,6 +243,7 @@ impl Desk {
             session: Mutex::new(SessionSlot { session, last_activity: now, idle_minutes }),
             data_dir: data_dir.to_path_buf(),
             key: key.clone(),
+            signer: signer.clone(),
         })
     }
 
@@ -229,6 +255,11 @@ impl Desk {
     /// The key of the open database (backups are encrypted with it).
     pub(crate) fn key(&self) -> &DatabaseKey {
         &self.key
+    }
+
+    /// This laptop's signing key (audit entries, the chain head, bundles).
+    pub(crate) fn signer(&self) -> &DeviceKey {
+        &self.signer
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -368,6 +399,9 @@ impl Desk {
         Ok(Write {
             tx,
             stamp: Stamp { now: rfc3339(now), hlc, user, role, device_id: self.device.id.clone() },
+            signer: self.signer.clone(),
+            head: None,
+            head_file: self.data_dir.join(crate::audit::HEAD_FILE),
         })
     }
 

@@ -3,6 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
+/// Keeps a file to its owner: mode 0600 on Unix (on Windows the per-user profile's ACL does).
+pub fn make_private_file(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    let _ = path;
+    Ok(())
+}
+
 /// Writes `bytes` to `path` through `<file name>.part` and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut tmp: PathBuf = path.to_path_buf();

@@ -35,6 +35,7 @@ pub mod secrets;
 pub mod settings;
 pub mod share;
 pub mod sheets;
+pub mod signing;
 pub mod updates;
 pub mod users;
 pub mod validate;

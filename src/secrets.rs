@@ -173,8 +173,33 @@ impl Keychain {
     }
 
     fn entry(&self, key_id: &str) -> Result<Entry> {
-        Entry::new_in_store(&self.store, SERVICE, &format!("database-key:{key_id}"))
-            .map_err(|e| Error::Keychain(e.to_string()))
+        self.named(&format!("database-key:{key_id}"))
+    }
+
+    fn named(&self, name: &str) -> Result<Entry> {
+        Entry::new_in_store(&self.store, SERVICE, name).map_err(|e| Error::Keychain(e.to_string()))
+    }
+
+    /// This laptop's signing key for the data folder `key_id`, made and kept at first use.
+    pub fn device_key(&self, key_id: &str) -> Result<crate::signing::DeviceKey> {
+        let entry = self.named(&format!("device-key:{key_id}"))?;
+        match entry.get_secret() {
+            Ok(bytes) => crate::signing::DeviceKey::from_bytes(&Zeroizing::new(bytes)),
+            Err(keyring_core::Error::NoEntry) => {
+                let key = crate::signing::DeviceKey::generate();
+                entry.set_secret(&*key.to_bytes()).map_err(|e| Error::Keychain(e.to_string()))?;
+                Ok(key)
+            }
+            Err(e) => Err(Error::Keychain(e.to_string())),
+        }
+    }
+
+    /// Removes the signing key of `key_id` (tests of a lost keychain).
+    pub fn forget_device_key(&self, key_id: &str) -> Result<()> {
+        match self.named(&format!("device-key:{key_id}"))?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(Error::Keychain(e.to_string())),
+        }
     }
 
     /// The key stored for `key_id`, or `None` when the keychain has no such entry.

@@ -125,8 +125,9 @@ async fn open_existing(
         let key = DatabaseKey::generate();
         let key_id = uuid::Uuid::new_v4().to_string();
         keychain.save(&key_id, &key)?;
+        let signer = keychain.device_key(&key_id)?;
         files.write_key_id(&key_id)?;
-        let desk = Desk::open_with_clock(dir, &key, clock).await?;
+        let desk = Desk::open_signed(dir, &key, &signer, clock).await?;
         return Ok(Unlock::Ready(Box::new(desk)));
     }
     if db::is_plaintext(&files.db())? {
@@ -138,7 +139,8 @@ async fn open_existing(
     let Some(key) = keychain.load(&key_id)? else {
         return Ok(Unlock::NeedsRecoveryKey(RecoveryReason::MissingKey));
     };
-    match Desk::open_with_clock(dir, &key, clock).await {
+    let signer = keychain.device_key(&key_id)?;
+    match Desk::open_signed(dir, &key, &signer, clock).await {
         Ok(desk) => Ok(Unlock::Ready(Box::new(desk))),
         Err(Error::KeyRejected) => Ok(Unlock::NeedsRecoveryKey(RecoveryReason::WrongKey)),
         Err(e) => Err(e),
@@ -168,7 +170,6 @@ pub async fn recover_with_clock(
     if !key_opens(&files.db(), &key).await? {
         return Err(Error::field("recovery_key", "wrong_key"));
     }
-    let desk = Desk::open_with_clock(dir, &key, clock).await?;
     let key_id = match files.read_key_id()? {
         Some(id) => id,
         None => {
@@ -177,6 +178,10 @@ pub async fn recover_with_clock(
             id
         }
     };
+    // A laptop that lost its keychain also lost its signing key: a new one is made (other
+    // laptops see a new key and must pair it again, see docs/threat-model.md).
+    let signer = keychain.device_key(&key_id)?;
+    let desk = Desk::open_signed(dir, &key, &signer, clock).await?;
     keychain.save(&key_id, &key)?;
     Ok(desk)
 }

@@ -1,9 +1,11 @@
 //! Findings of the security pass (issue 21), each reproduced and now refused: parallel
-//! password guessing, formulas in CSV exports, a data folder other accounts can read, and a
-//! bundle whose archive names an entry twice.
+//! password guessing, formulas in CSV exports, a data folder other accounts can read, a
+//! bundle whose archive names an entry twice, the newest audit entries cut (the sequence
+//! reset and a sign-in written after them), and a chain rebuilt with the database key alone.
 
 mod common;
 
+use channeldesk::audit;
 use channeldesk::sheets::{self, Labels, ListKind};
 use channeldesk::{Error, partners, users};
 use common::{OWNER_PASSWORD, desk, partner};
@@ -169,4 +171,108 @@ fn crc32(data: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+/// Finding 2: with the database key, drop the delete trigger, remove the 5 newest entries and
+/// reset the sequence so the numbers run on without a gap; restart and sign in (which writes
+/// a new entry after the cut). Before, `verify` said intact; now the head kept beside the
+/// database names the cut, at the next start and in every verification after.
+#[tokio::test]
+async fn cutting_the_newest_audit_entries_is_found_after_a_restart_and_a_sign_in() {
+    let t = desk().await;
+    for i in 0..8 {
+        partners::create(&t.desk, &partner(&format!("截尾测试{i}有限公司")), false).await.unwrap();
+    }
+    let ok = audit::verify(&t.desk).await.unwrap();
+    assert!(ok.intact, "{ok:?}");
+    assert_eq!(ok.signed, ok.entries, "every entry is signed by this laptop");
+    assert_eq!((ok.unsigned_before, ok.devices), (0, 1));
+    let last: i64 =
+        sqlx::query_scalar("SELECT max(seq) FROM audit_log").fetch_one(t.desk.pool()).await.unwrap();
+    assert_eq!(ok.kept_head, Some(last), "the head beside the database is the newest entry");
+    let head: audit::Head =
+        serde_json::from_slice(&std::fs::read(t.dir.path().join(audit::HEAD_FILE)).unwrap()).unwrap();
+    assert!(head.holds());
+
+    let pool = t.desk.pool().clone();
+    sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE seq > ?").bind(last - 5).execute(&pool).await.unwrap();
+    sqlx::query("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_log'")
+        .bind(last - 5)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // Found at once…
+    let r = audit::verify(&t.desk).await.unwrap();
+    assert!(!r.intact);
+    assert_eq!(r.broken_at.unwrap().reason, format!("head_cut:{last}"));
+    // …and after a restart whose sign-in wrote a new entry linked to the cut tail.
+    let t = t.reopen().await;
+    let r = audit::verify(&t.desk).await.unwrap();
+    assert!(!r.intact, "{r:?}");
+    assert_eq!(r.alarms.len(), 1);
+    assert_eq!(r.alarms[0].problem, format!("head_cut:{last}"));
+    assert_eq!(r.broken_at.unwrap().reason, format!("head_cut:{last}"));
+    // A file whose chain was never cut opens without an alarm.
+    let clean = desk().await;
+    let clean = clean.reopen().await;
+    assert!(audit::verify(&clean.desk).await.unwrap().alarms.is_empty());
+    t.desk.close().await;
+    clean.desk.close().await;
+}
+
+/// With the database key alone, an entry's content is edited and the whole hash chain after
+/// it recomputed (the formula is public): the hashes all hold again, but the entry's
+/// signature does not, and the edit is named.
+#[tokio::test]
+async fn a_chain_rebuilt_with_the_database_key_alone_fails_its_signatures() {
+    use sha2::{Digest, Sha256};
+    let t = desk().await;
+    for i in 0..4 {
+        partners::create(&t.desk, &partner(&format!("重算测试{i}有限公司")), false).await.unwrap();
+    }
+    let pool = t.desk.pool().clone();
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.unwrap();
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    )> = sqlx::query_as(
+        "SELECT seq, id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes
+             FROM audit_log ORDER BY seq",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let target = rows[rows.len() - 2].0;
+    let mut prev = String::new();
+    for r in &rows {
+        let changes =
+            if r.0 == target { "{\"name\":[null,\"改过的公司\"]}".to_string() } else { r.11.clone() };
+        let canonical = serde_json::json!([prev, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, changes]);
+        let hash = hex::encode(Sha256::digest(canonical.to_string().as_bytes()));
+        sqlx::query("UPDATE audit_log SET changes = ?, prev_hash = ?, hash = ? WHERE seq = ?")
+            .bind(&changes)
+            .bind(&prev)
+            .bind(&hash)
+            .bind(r.0)
+            .execute(&pool)
+            .await
+            .unwrap();
+        prev = hash;
+    }
+    let r = audit::verify(&t.desk).await.unwrap();
+    assert!(!r.intact);
+    let b = r.broken_at.unwrap();
+    assert_eq!((b.seq, b.reason.as_str()), (target, "signature"));
+    t.desk.close().await;
 }

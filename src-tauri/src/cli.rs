@@ -338,8 +338,22 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
                     println!(
                         "audit chain: {} entries, {}",
                         chain.entries,
-                        if chain.intact { "intact" } else { "BROKEN" }
+                        match &chain.broken_at {
+                            None => "intact".to_string(),
+                            Some(b) => format!("BROKEN at entry {}: {}", b.seq, b.reason),
+                        }
                     );
+                    println!(
+                        "signatures: {} entries signed by {} computers hold; {} from before signing",
+                        chain.signed, chain.devices, chain.unsigned_before
+                    );
+                    match chain.kept_head {
+                        Some(seq) => println!("kept head: entry {seq}, signed by this computer"),
+                        None => println!("kept head: none yet"),
+                    }
+                    for a in &chain.alarms {
+                        println!("found at open {}: {}", a.at, a.problem);
+                    }
                     if !report.ok || !chain.intact {
                         return Err(Failure::Refused(Error::Storage("verification failed".into())));
                     }

@@ -7,6 +7,8 @@ export type BrokenLink = { seq: number, id: string,
 /**
  * `altered` (the entry's content no longer matches its hash), `unsealed` (no hash),
  * `link` (it does not follow the entry before it: one was removed or inserted),
- * `tail` (the newest entries were removed).
+ * `gap` (numbers are missing before it), `tail` (the newest entries were removed),
+ * `signature` (not signed by a key of the laptop it names), `unsigned` (no signature
+ * after signing began), or one of [`Alarm::problem`] (the kept head does not match).
  */
 reason: string, };

@@ -102,9 +102,17 @@ export async function auditView(main, entityId = '') {
       const r = await api.auditVerify();
       verifyBox.hidden = false;
       verifyBox.className = r.intact ? 'ok-box' : 'error-box';
-      replace(verifyBox, r.intact
-        ? t('audit.intact', { n: r.entries, head: r.head.slice(0, 16) })
-        : t(`audit.broken.${r.broken_at?.reason || 'altered'}`, { seq: r.broken_at?.seq ?? 0, n: r.entries }));
+      const [reason, at] = (r.broken_at?.reason || 'altered').split(':');
+      replace(verifyBox,
+        h('p', null, r.intact
+          ? t('audit.intact', { n: r.entries, head: r.head.slice(0, 16) })
+          : t(`audit.broken.${reason}`, { seq: at ?? r.broken_at?.seq ?? 0, n: r.entries })),
+        h('p', { class: 'small' }, t('audit.checked', { signed: r.signed, devices: r.devices, before: r.unsigned_before })),
+        h('p', { class: 'small' }, r.kept_head == null ? t('audit.no_kept_head') : t('audit.kept_head', { seq: r.kept_head })),
+        ...r.alarms.map((a) => {
+          const [kind, seq] = a.problem.split(':');
+          return h('p', { class: 'small' }, t('audit.alarm', { at: a.at.slice(0, 16).replace('T', ' '), what: t(`audit.broken.${kind}`, { seq: seq ?? '', n: r.entries }) }));
+        }));
     } catch (e) { toast(errorText(e), { kind: 'error' }); }
   }
 
