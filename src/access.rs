@@ -139,10 +139,12 @@ pub enum Action {
     /// Approve an agreement signed on paper outside the program, with its scan and a reason,
     /// in place of the two reviews (R3.1.2).
     PaperAgreementApprove,
+    /// Pairing another laptop (its key becomes trusted for imports).
+    DevicePair,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -181,6 +183,7 @@ impl Action {
         Action::ControlsManage,
         Action::PartnerMigrate,
         Action::PaperAgreementApprove,
+        Action::DevicePair,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -223,6 +226,7 @@ impl Action {
             Action::ControlsManage => "controls_manage",
             Action::PartnerMigrate => "partner_migrate",
             Action::PaperAgreementApprove => "paper_agreement_approve",
+            Action::DevicePair => "device_pair",
         }
     }
 }
@@ -261,7 +265,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         RiskManage => matches!(role, Channel | Legal | Business | Finance | Manager | Admin),
         CreditRate => matches!(role, Finance | Manager | Admin),
         CreditSchemeManage | CooperationSuspend | ControlsManage => matches!(role, Manager | Admin),
-        PartnerMigrate => role == Admin,
+        PartnerMigrate | DevicePair => role == Admin,
         PaperAgreementApprove => role == Manager,
     }
 }

@@ -209,6 +209,28 @@ pub(crate) async fn note_head(w: &mut Write) -> Result<()> {
     Ok(())
 }
 
+/// Whether an entry as a bundle carries it (a JSON object of its columns) is signed by one
+/// of `keys` (the laptop it names).
+pub(crate) fn signature_holds(row: &Map<String, Value>, keys: &[String]) -> bool {
+    let text = |k: &str| row.get(k).and_then(|v| v.as_str()).unwrap_or("");
+    let sealed = Sealed {
+        id: text("id"),
+        at: text("at"),
+        hlc: text("hlc"),
+        device_id: text("device_id"),
+        user_id: text("user_id"),
+        user_name: text("user_name"),
+        role: text("role"),
+        operation: text("operation"),
+        entity: text("entity"),
+        entity_id: text("entity_id"),
+        changes: text("changes"),
+    };
+    let sig = text("sig");
+    !sig.is_empty()
+        && keys.iter().any(|k| signing::verify(k, Purpose::Audit, sealed.content().as_bytes(), sig))
+}
+
 /// Next to the database: the chain's newest `(seq, hash)`, signed by this laptop.
 pub const HEAD_FILE: &str = "audit-head.json";
 /// Next to the database: what opening the file found wrong with the chain (JSON lines).
@@ -266,6 +288,11 @@ pub(crate) fn write_head(
     crate::files::write_atomic(file, &bytes)?;
     crate::files::make_private_file(file)?;
     Ok(())
+}
+
+/// The signed head kept beside the database of `dir`, when there is a readable one.
+pub fn kept_head(dir: &std::path::Path) -> Option<Head> {
+    read_head(dir).and_then(|h| h.ok())
 }
 
 fn read_head(dir: &std::path::Path) -> Option<std::result::Result<Head, String>> {

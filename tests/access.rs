@@ -61,6 +61,8 @@ fn expected(action: Action) -> &'static [Role] {
         // Migrating an existing partner base as active partners is the administrator's; a
         // paper agreement approved in place of the two reviews is a manager's (R3.1.2).
         Action::PartnerMigrate => &[Admin],
+        // Trusting another laptop's key is the administrator's, after comparing fingerprints.
+        Action::DevicePair => &[Admin],
         Action::PaperAgreementApprove => &[Manager],
         Action::CreditSchemeManage | Action::CooperationSuspend => &[Manager, Admin],
         // R6.2.4: internal controls.

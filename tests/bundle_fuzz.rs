@@ -68,9 +68,15 @@ fn mutate_bytes(rng: &mut StdRng, data: &mut Vec<u8>) {
     }
 }
 
-/// Rewrites one row entry with mangled text and re-signs the manifest, so the reader gets past
-/// its checksums to the rows themselves.
-fn mutate_rows(rng: &mut StdRng, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+/// Rewrites one row entry with mangled text and recomputes the manifest's checksums, as a hand
+/// edit would. With `signer` the manifest is signed again by that key (a paired laptop gone
+/// rogue), so the reader gets past the signature to the rows themselves; without, the old
+/// signature stays and must fail.
+fn mutate_rows(
+    rng: &mut StdRng,
+    entries: &[(String, Vec<u8>)],
+    signer: Option<&channeldesk::signing::DeviceKey>,
+) -> Vec<u8> {
     let mut entries = entries.to_vec();
     let rows: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].0.starts_with("rows/")).collect();
     let i = rows[rng.random_range(0..rows.len())];
@@ -98,11 +104,19 @@ fn mutate_rows(rng: &mut StdRng, entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut m: serde_json::Value = serde_json::from_slice(&entries[manifest_at].1).unwrap();
     let sums: Vec<serde_json::Value> = entries
         .iter()
-        .filter(|(n, _)| n != "manifest.json")
+        .filter(|(n, _)| n != "manifest.json" && n != "manifest.sig")
         .map(|(n, b)| serde_json::json!({ "name": n, "size": b.len(), "sha256": share::bundle::sha256_hex(b) }))
         .collect();
     m["entries"] = serde_json::Value::Array(sums);
+    if let Some(k) = signer {
+        m["public_key"] = serde_json::Value::String(k.public_hex());
+    }
     entries[manifest_at].1 = serde_json::to_vec(&m).unwrap();
+    if let Some(k) = signer {
+        let sig = k.sign(channeldesk::signing::Purpose::Bundle, &entries[manifest_at].1);
+        let at = entries.iter().position(|(n, _)| n == "manifest.sig").unwrap();
+        entries[at].1 = sig.into_bytes();
+    }
     zip_of(&entries)
 }
 
@@ -130,6 +144,13 @@ async fn the_bundle_reader_survives_mutated_files() {
         .bytes;
     let entries = entries_of(&plain);
     let target = common::desk().await;
+    common::pair(&[&source, &target]).await;
+    // A laptop paired with the target that re-signs what it mangles.
+    let rogue = channeldesk::signing::DeviceKey::generate();
+    let mut as_source = share::trust::identity(&source.desk);
+    as_source.public_key = rogue.public_hex();
+    as_source.fingerprint = channeldesk::signing::fingerprint(&rogue.public_hex());
+    share::trust::pair(&target.desk, &as_source).await.unwrap();
     partners::create(&target.desk, &common::partner("目标本地有限公司"), false).await.unwrap();
     let before = fingerprint(&target).await;
 
@@ -140,7 +161,7 @@ async fn the_bundle_reader_survives_mutated_files() {
     eprintln!("fuzzing the bundle reader: {cases} cases, seed {seed}");
     let mut rng = StdRng::seed_from_u64(seed);
     let limits = Limits { max_file: 4 << 20, max_total: 16 << 20, max_entry: 8 << 20, ..Limits::default() };
-    let (mut opened, mut previewed) = (0, 0);
+    let (mut opened, mut previewed, mut unsigned_edits) = (0, 0, 0);
     for case in 0..cases {
         let bytes = match rng.random_range(0..50) {
             0..=24 => {
@@ -156,7 +177,16 @@ async fn the_bundle_reader_survives_mutated_files() {
                 mutate_bytes(&mut rng, &mut b);
                 b
             }
-            _ => mutate_rows(&mut rng, &entries),
+            // Hand edits under the old signature: refused as such, before any row is read.
+            26..=30 => {
+                let b = mutate_rows(&mut rng, &entries, None);
+                match share::open(&b, None, &limits) {
+                    Err(Error::Import { reason: "signature", .. }) => unsigned_edits += 1,
+                    other => panic!("case {case}: a hand edit was not refused by its signature: {other:?}"),
+                }
+                continue;
+            }
+            _ => mutate_rows(&mut rng, &entries, Some(&rogue)),
         };
         let pass = if rng.random_bool(0.5) { Some("fuzz-passphrase") } else { None };
         let incoming = match share::open(&bytes, pass, &limits) {
@@ -171,7 +201,8 @@ async fn the_bundle_reader_survives_mutated_files() {
             Err(e) => panic!("case {case}: preview failed with {e:?}"),
         }
     }
-    eprintln!("{opened} opened, {previewed} previewed of {cases}");
+    eprintln!("{opened} opened, {previewed} previewed, {unsigned_edits} hand edits refused of {cases}");
+    assert!(unsigned_edits > 0);
     assert!(opened > cases / 10, "the row mutations reach the rows ({opened} of {cases})");
     assert_eq!(fingerprint(&target).await, before, "no preview wrote anything");
     source.desk.close().await;

@@ -665,8 +665,42 @@ fn random_commands_by_random_roles_keep_every_record_in_its_table() {
         let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         rt.block_on(run(&t, &w, n, active, &cmds)).map_err(TestCaseError::fail)
     });
+    if result.is_ok() {
+        rt.block_on(every_change_travels(&t));
+    }
     rt.block_on(t.desk.close());
     result.unwrap();
+}
+
+/// Everything the sequences did, exported to a laptop paired with this one: every change
+/// (each status among them) is covered by a signed entry whose role may make it, so the whole
+/// file imports, and the other laptop ends with the same states.
+async fn every_change_travels(t: &TestDesk) {
+    use channeldesk::share::{self, ApplyChoices, ExportScope, Limits, Progress};
+    as_user(t, "owner").await;
+    let other = desk().await;
+    common::pair(&[t, &other]).await;
+    let bytes = share::export(&t.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
+    let incoming = share::open(&bytes, None, &Limits::default()).unwrap();
+    let choices = ApplyChoices { token: incoming.token.clone(), merge: vec![] };
+    share::apply(&other.desk, &incoming, &choices, &Progress::silent())
+        .await
+        .expect("the whole file imports");
+    let states = |d: &channeldesk::Desk| {
+        let pool = d.pool().clone();
+        async move {
+            sqlx::query_as::<_, (String, String)>(
+                "SELECT id, status FROM agreement UNION ALL SELECT id, status FROM sales_order
+                 UNION ALL SELECT id, status FROM partner UNION ALL SELECT id, status FROM evaluation
+                 UNION ALL SELECT id, coalesce(delivered_on, '') FROM shipment ORDER BY 1",
+            )
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(states(&t.desk).await, states(&other.desk).await);
+    other.desk.close().await;
 }
 
 /// The ways around the rules found by hand, replayed through the same checks as the random

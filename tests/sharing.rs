@@ -100,6 +100,7 @@ fn reason(e: Error) -> &'static str {
 async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
     let a = desk().await;
     let b = desk().await;
+    common::pair(&[&a, &b]).await;
     let mut p = partner("华南智联科技有限公司");
     p.city = "广州".into();
     p.contacts = vec![common::contact("陈经理", "13800138000", "chen@example.com")];
@@ -181,6 +182,7 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
 async fn later_changes_win_field_by_field_and_an_older_bundle_changes_nothing() {
     let a = desk().await;
     let b = desk().await;
+    common::pair(&[&a, &b]).await;
     let id = partners::create(&a.desk, &partner("北辰渠道有限公司"), false).await.unwrap().id;
     let old = export(&a).await;
     import(&b, &old).await;
@@ -219,6 +221,7 @@ async fn later_changes_win_field_by_field_and_an_older_bundle_changes_nothing() 
 async fn the_same_field_changed_on_both_laptops_waits_in_the_queue() {
     let a = desk().await;
     let b = desk().await;
+    common::pair(&[&a, &b]).await;
     let id = partners::create(&a.desk, &partner("东海商贸有限公司"), false).await.unwrap().id;
     import(&b, &export(&a).await).await;
     import(&a, &export(&b).await).await;
@@ -263,6 +266,7 @@ async fn the_same_field_changed_on_both_laptops_waits_in_the_queue() {
 async fn one_company_entered_on_two_laptops_is_found_and_merged() {
     let a = desk().await;
     let b = desk().await;
+    common::pair(&[&a, &b]).await;
     let code = "91350100M000100Y43";
     let mut pa = partner("星河电子有限公司");
     pa.credit_code = code.into();
@@ -317,6 +321,7 @@ async fn one_company_entered_on_two_laptops_is_found_and_merged() {
 async fn a_selection_takes_the_chosen_partners_with_their_records() {
     let a = desk().await;
     let b = desk().await;
+    common::pair(&[&a, &b]).await;
     let one = partners::create(&a.desk, &partner("甲一科技有限公司"), false).await.unwrap();
     partners::create(&a.desk, &partner("乙二科技有限公司"), false).await.unwrap();
     let ex = share::export(
@@ -381,6 +386,14 @@ fn set_entry(entries: &mut [(String, Vec<u8>)], name: &str, f: impl FnOnce(&mut 
 async fn bad_files_are_refused_and_change_nothing() {
     let a = desk().await;
     let b = desk().await;
+    common::pair(&[&a, &b]).await;
+    // Past the signature: the files below are signed by a key paired here as laptop A's (a
+    // paired laptop gone rogue), so what they carry is checked row by row.
+    let rogue = channeldesk::signing::DeviceKey::generate();
+    let mut as_a = share::trust::identity(&a.desk);
+    as_a.public_key = rogue.public_hex();
+    as_a.fingerprint = channeldesk::signing::fingerprint(&rogue.public_hex());
+    share::trust::pair(&b.desk, &as_a).await.unwrap();
     partners::create(&a.desk, &partner("完好数据有限公司"), false).await.unwrap();
     partners::create(&b.desk, &partner("本机数据有限公司"), false).await.unwrap();
     let good = export(&a).await;
@@ -444,6 +457,7 @@ async fn bad_files_are_refused_and_change_nothing() {
                 .into_bytes(),
         )],
         None,
+        &rogue,
     )
     .unwrap();
     assert_eq!(refuse(&oversized), "oversized_field");
@@ -460,6 +474,7 @@ async fn bad_files_are_refused_and_change_nothing() {
             .into_bytes(),
         )],
         None,
+        &rogue,
     )
     .unwrap();
     let incoming = share::open(&crafted, None, &limits).unwrap();
@@ -475,6 +490,7 @@ async fn bad_files_are_refused_and_change_nothing() {
             b"{\"id\":\"x\",\"hlc\":\"\",\"field_hlc\":\"{}\",\"drop_table\":1}\n".to_vec(),
         )],
         None,
+        &rogue,
     )
     .unwrap();
     let incoming = share::open(&unknown, None, &limits).unwrap();
@@ -539,6 +555,7 @@ async fn live_ids(t: &TestDesk) -> Vec<String> {
 
 async fn run_history(steps: Vec<Step>, rotation: usize) {
     let laptops = [desk().await, desk().await, desk().await];
+    common::pair(&[&laptops[0], &laptops[1], &laptops[2]]).await;
     let values = ["北京", "上海", "广州", "深圳", "成都"];
     let mut made = 0;
     for s in steps {
@@ -621,6 +638,7 @@ async fn colleagues_renamed_alike_get_names_of_their_own() {
     let a = code(desk().await).await;
     let x = code(desk().await).await;
     let c = desk().await;
+    common::pair(&[&a, &x, &c]).await;
     import(&x, &export(&a).await).await;
     let incoming = share::open(&export(&x).await, None, &Limits::default()).expect("open");
     let choices = ApplyChoices { token: incoming.token.clone(), merge: vec![] };

@@ -233,38 +233,31 @@ async fn a_chain_rebuilt_with_the_database_key_alone_fails_its_signatures() {
     }
     let pool = t.desk.pool().clone();
     sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.unwrap();
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    )> = sqlx::query_as(
-        "SELECT seq, id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id, changes
-             FROM audit_log ORDER BY seq",
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT seq, json_array(id, at, hlc, device_id, user_id, user_name, role, operation, entity, entity_id),
+            changes FROM audit_log ORDER BY seq",
     )
     .fetch_all(&pool)
     .await
     .unwrap();
     let target = rows[rows.len() - 2].0;
     let mut prev = String::new();
-    for r in &rows {
-        let changes =
-            if r.0 == target { "{\"name\":[null,\"改过的公司\"]}".to_string() } else { r.11.clone() };
-        let canonical = serde_json::json!([prev, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, changes]);
+    for (seq, fields, changes) in &rows {
+        let changes = if *seq == target {
+            "{\"name\":[null,\"改过的公司\"]}".to_string()
+        } else {
+            changes.clone()
+        };
+        let mut canonical = vec![serde_json::Value::String(prev.clone())];
+        canonical.extend(serde_json::from_str::<Vec<serde_json::Value>>(fields).unwrap());
+        canonical.push(changes.clone().into());
+        let canonical = serde_json::Value::Array(canonical);
         let hash = hex::encode(Sha256::digest(canonical.to_string().as_bytes()));
         sqlx::query("UPDATE audit_log SET changes = ?, prev_hash = ?, hash = ? WHERE seq = ?")
             .bind(&changes)
             .bind(&prev)
             .bind(&hash)
-            .bind(r.0)
+            .bind(seq)
             .execute(&pool)
             .await
             .unwrap();
@@ -275,4 +268,281 @@ async fn a_chain_rebuilt_with_the_database_key_alone_fails_its_signatures() {
     let b = r.broken_at.unwrap();
     assert_eq!((b.seq, b.reason.as_str()), (target, "signature"));
     t.desk.close().await;
+}
+
+/// The bundle's entries, in archive order.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let name = f.name().unwrap().to_string();
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut buf).unwrap();
+            (name, buf)
+        })
+        .collect()
+}
+
+/// Packs `entries` again with the manifest's sizes and SHA-256 recomputed, signed by `key`
+/// (the manifest then names `key`) or keeping the old signature.
+fn repack(mut entries: Vec<(String, Vec<u8>)>, key: Option<&channeldesk::signing::DeviceKey>) -> Vec<u8> {
+    use std::io::Write as _;
+    let at = entries.iter().position(|(n, _)| n == "manifest.json").unwrap();
+    let mut m: serde_json::Value = serde_json::from_slice(&entries[at].1).unwrap();
+    m["entries"] = entries
+        .iter()
+        .filter(|(n, _)| n != "manifest.json" && n != "manifest.sig")
+        .map(|(n, b)| serde_json::json!({"name": n, "size": b.len(), "sha256": channeldesk::share::bundle::sha256_hex(b)}))
+        .collect();
+    if let Some(k) = key {
+        m["public_key"] = k.public_hex().into();
+    }
+    entries[at].1 = serde_json::to_vec_pretty(&m).unwrap();
+    if let Some(k) = key {
+        let sig = k.sign(channeldesk::signing::Purpose::Bundle, &entries[at].1);
+        entries.iter_mut().find(|(n, _)| n == "manifest.sig").unwrap().1 = sig.into_bytes();
+    }
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, data) in &entries {
+        w.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// Changes the JSON line of `table` whose id is `id` in `entries`.
+fn edit_row(
+    entries: &mut [(String, Vec<u8>)],
+    table: &str,
+    id: &str,
+    mut f: impl FnMut(&mut serde_json::Value),
+) {
+    let e = entries.iter_mut().find(|(n, _)| *n == format!("rows/{table}.jsonl")).unwrap();
+    let text = String::from_utf8(e.1.clone()).unwrap();
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            if v["id"] == id {
+                f(&mut v);
+            }
+            v.to_string()
+        })
+        .collect();
+    e.1 = (lines.join("\n") + "\n").into_bytes();
+}
+
+fn import_reason(b: &common::TestDesk, bytes: &[u8]) -> String {
+    use channeldesk::share::{self, ApplyChoices, Limits, Progress};
+    let incoming = match share::open(bytes, None, &Limits::default()) {
+        Ok(i) => i,
+        Err(Error::Import { reason, .. }) => return reason.to_string(),
+        Err(e) => panic!("{e:?}"),
+    };
+    let choices = ApplyChoices { token: incoming.token.clone(), merge: vec![] };
+    let rt = tokio::runtime::Handle::current();
+    match tokio::task::block_in_place(|| {
+        rt.block_on(share::apply(&b.desk, &incoming, &choices, &Progress::silent()))
+    }) {
+        Ok(_) => "applied".into(),
+        Err(Error::Import { reason, .. }) => reason.to_string(),
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+/// Finding 1: an agreement in review on laptop A; its bundle is unzipped, the agreement set to
+/// approved with a later clock, an audit entry naming the legal reviewer appended, the
+/// manifest's checksums recomputed and the file zipped again. Before: the channel staff's
+/// import on B approved it. Now it is refused whichever way it is made (the old signature, an
+/// unpaired key, a paired laptop that re-signs it, the clock of a real entry borrowed), and
+/// B's agreement stays in review.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_edited_bundle_cannot_forge_an_approval() {
+    use channeldesk::access::Role;
+    use channeldesk::share::{self, ExportScope, Progress};
+    let a = desk().await;
+    let b = desk().await;
+    common::pair(&[&a, &b]).await;
+    common::add_user(&a, "legal", Role::Legal).await;
+    let pid = partners::create(&a.desk, &partner("伪造审批测试有限公司"), false).await.unwrap().id;
+    let ag = common::submitted_agreement(&a, &pid).await;
+    // The drafter comments on the agreement in review: a real entry about it, signed by A.
+    let note = channeldesk::agreements::CommentInput {
+        clause_key: "term".into(),
+        text: "期限请再确认".into(),
+    };
+    channeldesk::agreements::comment(&a.desk, &ag.row.id, &note).await.unwrap();
+    let bundle = share::export(&a.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
+    assert_eq!(import_reason(&b, &bundle), "applied", "the honest bundle imports");
+    let status = |t: &common::TestDesk| {
+        let pool = t.desk.pool().clone();
+        let id = ag.row.id.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT status FROM agreement WHERE id = ?")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(status(&b).await, "in_review");
+    let audit_before: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(b.desk.pool()).await.unwrap();
+
+    // The forgery: status approved at a later clock, and an entry naming the legal reviewer.
+    let legal_id: String = sqlx::query_scalar("SELECT id FROM app_user WHERE login = 'legal'")
+        .fetch_one(a.desk.pool())
+        .await
+        .unwrap();
+    let later = |h: &str| format!("{}z", h);
+    let mut forged = unzip(&bundle);
+    let mut forged_clock = String::new();
+    edit_row(&mut forged, "agreement", &ag.row.id, |v| {
+        let h = later(v["hlc"].as_str().unwrap());
+        forged_clock = h.clone();
+        v["status"] = "approved".into();
+        v["hlc"] = h.clone().into();
+        let mut clocks: serde_json::Value = serde_json::from_str(v["field_hlc"].as_str().unwrap()).unwrap();
+        clocks["status"] = h.into();
+        v["field_hlc"] = clocks.to_string().into();
+    });
+    let entry = serde_json::json!({
+        "id": "forged-entry", "at": "2026-03-01T10:00:00.000Z", "hlc": forged_clock,
+        "device_id": a.desk.device().id, "user_id": legal_id, "user_name": "legal", "role": "legal",
+        "operation": "review", "entity": "agreement", "entity_id": ag.row.id,
+        "changes": "{\"status\":[\"in_review\",\"approved\"]}", "sig": "00"
+    });
+    let e = forged.iter_mut().find(|(n, _)| n == "rows/audit_log.jsonl").unwrap();
+    e.1.extend_from_slice(format!("{entry}\n").as_bytes());
+
+    // 1. Checksums recomputed, the exporter's signature kept: the signature fails.
+    assert_eq!(import_reason(&b, &repack(forged.clone(), None)), "signature");
+    // 2. Signed by a key of the forger's own: an unpaired laptop, nothing compared.
+    let own = channeldesk::signing::DeviceKey::generate();
+    let unpaired = repack(forged.clone(), Some(&own));
+    let incoming = share::open(&unpaired, None, &share::Limits::default()).unwrap();
+    let pv = share::preview(&b.desk, &incoming, &Progress::silent()).await.unwrap();
+    let p = pv.pairing.expect("the preview asks for pairing");
+    assert_eq!(p.fingerprint, channeldesk::signing::fingerprint(&own.public_hex()));
+    assert!(p.key_changed, "laptop A was paired with another key");
+    assert!(pv.kinds.is_empty() && !pv.changes);
+    assert_eq!(import_reason(&b, &unpaired), "unpaired");
+    // 3. A paired laptop re-signs it: the forged entry's own signature fails.
+    let rogue = channeldesk::signing::DeviceKey::generate();
+    let mut as_a = share::trust::identity(&a.desk);
+    as_a.public_key = rogue.public_hex();
+    as_a.fingerprint = channeldesk::signing::fingerprint(&rogue.public_hex());
+    share::trust::pair(&b.desk, &as_a).await.unwrap();
+    let audit_before = audit_before + 1; // the pairing
+    assert_eq!(import_reason(&b, &repack(forged.clone(), Some(&rogue))), "signature");
+    // 4. No forged entry; the status's clock a new one no entry has, then one borrowed from a
+    // real entry about the agreement (the drafter's comment, signed by A): the drafter may
+    // not approve.
+    let mut borrowed = unzip(&bundle);
+    let real_clock: String = sqlx::query_scalar(
+        "SELECT hlc FROM audit_log WHERE entity = 'agreement' AND entity_id = ? AND operation = 'comment'",
+    )
+    .bind(&ag.row.id)
+    .fetch_one(a.desk.pool())
+    .await
+    .unwrap();
+    edit_row(&mut borrowed, "agreement", &ag.row.id, |v| {
+        v["status"] = "approved".into();
+        let mut clocks: serde_json::Value = serde_json::from_str(v["field_hlc"].as_str().unwrap()).unwrap();
+        clocks["status"] = later(&real_clock).into();
+        v["field_hlc"] = clocks.to_string().into();
+        v["hlc"] = later(&real_clock).into();
+    });
+    assert_eq!(import_reason(&b, &repack(borrowed.clone(), Some(&rogue))), "uncovered");
+    edit_row(&mut borrowed, "agreement", &ag.row.id, |v| {
+        let mut clocks: serde_json::Value = serde_json::from_str(v["field_hlc"].as_str().unwrap()).unwrap();
+        clocks["status"] = real_clock.clone().into();
+        v["field_hlc"] = clocks.to_string().into();
+        v["hlc"] = later(&real_clock).into();
+    });
+    assert_eq!(import_reason(&b, &repack(borrowed, Some(&rogue))), "state");
+    // Nothing of it landed.
+    assert_eq!(status(&b).await, "in_review");
+    let audit_after: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log").fetch_one(b.desk.pool()).await.unwrap();
+    assert_eq!(audit_after, audit_before);
+    assert!(channeldesk::audit::verify(&b.desk).await.unwrap().intact);
+    a.desk.close().await;
+    b.desk.close().await;
+}
+
+/// Pairing: a bundle from a laptop never paired is not compared, and the preview shows the
+/// fingerprint that laptop shows; only an administrator pairs, only with that fingerprint;
+/// then it imports. A later bundle whose chain head is behind the one seen is reported.
+#[tokio::test(flavor = "multi_thread")]
+async fn laptops_are_paired_by_fingerprint_and_a_rewound_trail_is_witnessed() {
+    use channeldesk::access::Role;
+    use channeldesk::share::{self, ExportScope, Progress, trust};
+    let a = desk().await;
+    let b = desk().await;
+    for i in 0..4 {
+        partners::create(&a.desk, &partner(&format!("配对测试{i}有限公司")), false).await.unwrap();
+    }
+    let bundle = share::export(&a.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
+    let incoming = share::open(&bundle, None, &share::Limits::default()).unwrap();
+    let pv = share::preview(&b.desk, &incoming, &Progress::silent()).await.unwrap();
+    let p = pv.pairing.expect("unpaired");
+    let shown_on_a = trust::identity(&a.desk);
+    assert_eq!(p.fingerprint, shown_on_a.fingerprint);
+    assert!(!p.key_changed);
+    assert_eq!(import_reason(&b, &bundle), "unpaired");
+    // A wrong fingerprint, and a colleague who is not an administrator.
+    let mut wrong = trust::PairInput {
+        device_id: p.device_id.clone(),
+        device_code: p.device_code.clone(),
+        public_key: p.public_key.clone(),
+        fingerprint: "AAAAA-AAAAA-AAAAA-AAAAA".into(),
+    };
+    assert!(matches!(trust::pair(&b.desk, &wrong).await, Err(Error::Validation(_))));
+    common::add_user(&b, "chan", Role::Channel).await;
+    common::as_user(&b, "chan").await;
+    wrong.fingerprint = p.fingerprint.to_lowercase().replace('-', " ");
+    assert_eq!(trust::pair(&b.desk, &wrong).await.unwrap_err().code(), "forbidden");
+    common::as_user(&b, "owner").await;
+    let keys = trust::pair(&b.desk, &wrong).await.unwrap();
+    assert!(keys.iter().any(|k| k.source == "paired" && k.fingerprint == p.fingerprint));
+    assert_eq!(import_reason(&b, &bundle), "applied");
+    // Laptop A's newest entries are cut (and the head beside its database with them); its
+    // next bundle shows a head behind the one B witnessed.
+    let seen: i64 = sqlx::query_scalar("SELECT head_seq FROM sync_peer WHERE device_id = ?")
+        .bind(&a.desk.device().id)
+        .fetch_one(b.desk.pool())
+        .await
+        .unwrap();
+    assert!(seen > 0);
+    let pool = a.desk.pool().clone();
+    sqlx::query("DROP TRIGGER audit_log_no_delete").execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE seq > ?").bind(seen - 4).execute(&pool).await.unwrap();
+    sqlx::query("UPDATE sqlite_sequence SET seq = ? WHERE name = 'audit_log'")
+        .bind(seen - 4)
+        .execute(&pool)
+        .await
+        .unwrap();
+    std::fs::remove_file(a.dir.path().join(channeldesk::audit::HEAD_FILE)).unwrap();
+    let a = a.reopen().await;
+    let cut = share::export(&a.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
+    let incoming = share::open(&cut, None, &share::Limits::default()).unwrap();
+    let pv = share::preview(&b.desk, &incoming, &Progress::silent()).await.unwrap();
+    let (was, now) = pv.rewound.expect("the rewind is reported");
+    assert_eq!(was, seen);
+    assert!(now < seen, "{now} < {seen}");
+    assert_eq!(import_reason(&b, &cut), "applied");
+    let noted: String = sqlx::query_scalar(
+        "SELECT changes FROM audit_log WHERE operation = 'import' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(b.desk.pool())
+    .await
+    .unwrap();
+    assert!(noted.contains("trail_rewound"), "{noted}");
+    // A itself found its head missing at the restart.
+    let r = channeldesk::audit::verify(&a.desk).await.unwrap();
+    assert_eq!(r.alarms[0].problem, "head_missing");
+    a.desk.close().await;
+    b.desk.close().await;
 }

@@ -363,6 +363,20 @@ pub trait Described: Sync {
     fn steps(&self) -> Vec<StepDoc>;
     /// The actions `roles` may take on row `id` now, read from the database.
     fn offers_text(&self, roles: &[Role], state: &str) -> Vec<&'static str>;
+    /// The state a stored value of the column means (`None`: no state has it).
+    fn state_of(&self, value: Option<&str>) -> Option<&'static str>;
+    /// Whether `roles` (or another step, for a caused one) may bring a record into `state`:
+    /// by a step or by creating it so. What an import checks a status change against.
+    fn may_enter(&self, state: &str, roles: &[Role], kiosk: bool) -> bool {
+        self.steps().iter().any(|s| s.to == state && (s.by.is_empty() || permits(&s.by, roles, kiosk)))
+            || self.starts().iter().any(|(s, by, _)| {
+                *s == state
+                    && (by.is_empty()
+                        || Action::ALL
+                            .iter()
+                            .any(|a| by.contains(&a.as_str()) && permits(&[*a], roles, kiosk)))
+            })
+    }
 }
 
 /// One step as the documentation and the model test read it.
@@ -413,6 +427,12 @@ impl<S: State> Described for Machine<S> {
     }
     fn offers_text(&self, roles: &[Role], state: &str) -> Vec<&'static str> {
         Machine::offers_text(self, roles, state)
+    }
+    fn state_of(&self, value: Option<&str>) -> Option<&'static str> {
+        match self.kept {
+            Kept::Text => value.and_then(S::parse).map(|s| s.as_str()),
+            Kept::Date => Some(S::ALL[usize::from(value.is_some_and(|v| !v.is_empty()))].as_str()),
+        }
     }
 }
 

@@ -1,12 +1,17 @@
 //! The bundle file colleagues exchange (format described in `docs/bundle-format.md`): a ZIP
-//! archive of `manifest.json`, `rows/<table>.jsonl` and `files/<attachment id>`, optionally
-//! sealed whole with an age passphrase (scrypt + ChaCha20-Poly1305).
+//! archive of `manifest.json`, its signature `manifest.sig`, `rows/<table>.jsonl` and
+//! `files/<attachment id>`, optionally sealed whole with an age passphrase (scrypt +
+//! ChaCha20-Poly1305). The exporting laptop signs the manifest's exact bytes with its device
+//! key ([`crate::signing`]); the manifest lists every other entry's SHA-256, so the signature
+//! covers the whole bundle.
 //!
 //! Invariants of [`read`]: nothing is trusted before it is checked. The file size, the number
 //! of entries, every entry's declared and actual size, the compression ratio and the total are
 //! bounded (archive bombs); entry names must be plain relative names under `rows/` or `files/`
 //! (no `..`, no absolute paths, no duplicates); every entry must be listed in the manifest with
-//! the SHA-256 it has, and every listed entry must be there. It reads no database.
+//! the SHA-256 it has, and every listed entry must be there; the manifest's signature must
+//! hold for the public key it names. It reads no database: whether that key is one this
+//! laptop trusts is the import's question (`share::merge`).
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -16,7 +21,7 @@ use std::io::{Cursor, Read, Write};
 use ts_rs::TS;
 
 /// The format version this program writes and reads.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// What an age-sealed file starts with.
 const SEALED_MAGIC: &[u8] = b"age-encryption.org/v1\n";
 /// scrypt work factor for sealing (2^17: about 0.3 s on the laptops measured).
@@ -95,6 +100,22 @@ pub struct Manifest {
     #[ts(type = "Record<string, number>")]
     pub counts: BTreeMap<String, u64>,
     pub entries: Vec<EntrySum>,
+    /// The exporting laptop's public key (hex); `manifest.sig` is its signature.
+    pub public_key: String,
+    /// The exporting laptop's audit chain head, signed by it (witnessed by the importer).
+    pub head: Option<crate::audit::Head>,
+    /// The laptops whose keys the exporting laptop trusts (its own, paired, vouched): what the
+    /// importer needs to check the signatures of entries those laptops made.
+    pub keys: Vec<KnownKey>,
+}
+
+/// A laptop's public key as a bundle carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct KnownKey {
+    pub device_id: String,
+    pub device_code: String,
+    pub public_key: String,
 }
 
 /// A bundle read and checked.
@@ -117,7 +138,9 @@ pub fn write(
     mut manifest: Manifest,
     entries: &[(String, Vec<u8>)],
     passphrase: Option<&str>,
+    signer: &crate::signing::DeviceKey,
 ) -> Result<Vec<u8>> {
+    manifest.public_key = signer.public_hex();
     manifest.entries = entries
         .iter()
         .map(|(name, bytes)| EntrySum {
@@ -133,8 +156,11 @@ pub fn write(
         .compression_level(Some(1))
         .large_file(false);
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Storage(e.to_string()))?;
     zip.start_file("manifest.json", deflated).map_err(zerr)?;
-    zip.write_all(&serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Storage(e.to_string()))?)?;
+    zip.write_all(&manifest_bytes)?;
+    zip.start_file("manifest.sig", stored).map_err(zerr)?;
+    zip.write_all(signer.sign(crate::signing::Purpose::Bundle, &manifest_bytes).as_bytes())?;
     for (name, bytes) in entries {
         // Files (photos, scans) are mostly compressed already.
         let opts = if name.starts_with("files/") { stored } else { deflated };
@@ -205,6 +231,7 @@ fn allowed_name(name: &str) -> bool {
         !s.is_empty() && s.len() <= 80 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
     name == "manifest.json"
+        || name == "manifest.sig"
         || name.strip_prefix("rows/").and_then(|r| r.strip_suffix(".jsonl")).is_some_and(plain)
         || name.strip_prefix("files/").is_some_and(plain)
 }
@@ -282,8 +309,16 @@ pub fn read(bytes: &[u8], passphrase: Option<&str>, limits: &Limits) -> Result<C
         .map_err(|e| Error::import("corrupt", format!("manifest.json: {e}")))?;
     match probe.get("format").and_then(|v| v.as_u64()) {
         Some(f) if f == FORMAT as u64 => {}
+        // Format 1 had no signature: nothing in it can be told apart from a hand edit.
+        Some(1) => return Err(Error::import("unsigned", "manifest.sig")),
         Some(f) => return Err(Error::import("version", format!("format {f}"))),
         None => return Err(Error::import("corrupt", "manifest.json: format")),
+    }
+    let sig = entries.remove("manifest.sig").ok_or_else(|| Error::import("unsigned", "manifest.sig"))?;
+    let public_key = probe.get("public_key").and_then(|v| v.as_str()).unwrap_or_default();
+    let sig = std::str::from_utf8(&sig).unwrap_or_default();
+    if !crate::signing::verify(public_key, crate::signing::Purpose::Bundle, &manifest_bytes, sig) {
+        return Err(Error::import("signature", "manifest.json"));
     }
     let manifest: Manifest =
         serde_json::from_value(probe).map_err(|e| Error::import("corrupt", format!("manifest.json: {e}")))?;
@@ -339,6 +374,9 @@ mod tests {
             knows: BTreeMap::new(),
             counts: BTreeMap::new(),
             entries: vec![],
+            public_key: String::new(),
+            head: None,
+            keys: vec![],
         }
     }
 
@@ -363,7 +401,8 @@ mod tests {
     #[test]
     fn a_sealed_bundle_needs_its_passphrase() {
         let entries = vec![("rows/partner.jsonl".to_string(), "{\"id\":\"x\"}\n".as_bytes().to_vec())];
-        let bytes = write(manifest(), &entries, Some("春天的花")).unwrap();
+        let bytes =
+            write(manifest(), &entries, Some("春天的花"), &crate::signing::DeviceKey::generate()).unwrap();
         assert!(is_sealed(&bytes));
         let limits = Limits::default();
         assert_eq!(read(&bytes, None, &limits).unwrap_err().code(), "import");
@@ -374,5 +413,55 @@ mod tests {
         let c = read(&bytes, Some("春天的花"), &limits).unwrap();
         assert!(c.sealed);
         assert_eq!(c.entries["rows/partner.jsonl"], entries[0].1);
+    }
+
+    /// Any change to the manifest (here: its checksums recomputed for an edited entry, as a
+    /// hand edit would) or a signature by another key is refused as `signature`.
+    #[test]
+    fn the_manifest_is_signed_by_the_key_it_names() {
+        let key = crate::signing::DeviceKey::generate();
+        let entries = vec![("rows/partner.jsonl".to_string(), b"{\"id\":\"x\"}\n".to_vec())];
+        let bytes = write(manifest(), &entries, None, &key).unwrap();
+        let c = read(&bytes, None, &Limits::default()).unwrap();
+        assert_eq!(c.manifest.public_key, key.public_hex());
+        let reason = |bytes: &[u8]| match read(bytes, None, &Limits::default()) {
+            Err(Error::Import { reason, .. }) => reason,
+            other => panic!("{other:?}"),
+        };
+        // The entry edited and the manifest's checksum recomputed, old signature kept.
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+        let mut sig = String::new();
+        zip.by_name("manifest.sig").unwrap().read_to_string(&mut sig).unwrap();
+        let edited = b"{\"id\":\"y\"}\n".to_vec();
+        let mut m = c.manifest.clone();
+        m.entries[0].sha256 = sha256_hex(&edited);
+        m.entries[0].size = edited.len() as u64;
+        let forged = pack(&[
+            ("manifest.json", serde_json::to_vec_pretty(&m).unwrap()),
+            ("manifest.sig", sig.into_bytes()),
+            ("rows/partner.jsonl", edited.clone()),
+        ]);
+        assert_eq!(reason(&forged), "signature");
+        // Re-signed with another key but still naming the original one.
+        let other = crate::signing::DeviceKey::generate();
+        let mjson = serde_json::to_vec_pretty(&m).unwrap();
+        let resigned = pack(&[
+            ("manifest.sig", other.sign(crate::signing::Purpose::Bundle, &mjson).into_bytes()),
+            ("manifest.json", mjson),
+            ("rows/partner.jsonl", edited),
+        ]);
+        assert_eq!(reason(&resigned), "signature");
+        // No signature at all.
+        let unsigned = pack(&[("manifest.json", serde_json::to_vec_pretty(&c.manifest).unwrap())]);
+        assert_eq!(reason(&unsigned), "unsigned");
+    }
+
+    fn pack(entries: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for (name, data) in entries {
+            w.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            w.write_all(data).unwrap();
+        }
+        w.finish().unwrap().into_inner()
     }
 }

@@ -64,6 +64,13 @@ pub struct Preview {
     pub renamed_logins: Vec<(String, String)>,
     /// Whether anything at all would change.
     pub changes: bool,
+    /// Set when the exporting laptop is not paired with this one: nothing was compared, an
+    /// administrator may pair it after comparing this fingerprint with that laptop's.
+    pub pairing: Option<super::trust::Pairing>,
+    /// Set when the exporting laptop's audit trail is behind what it showed before (entries
+    /// were cut there since): `(seen before, now)`.
+    #[ts(type = "[number, number] | null")]
+    pub rewound: Option<(i64, i64)>,
 }
 
 /// What the person chose in the preview.
@@ -155,6 +162,11 @@ struct Work<'a> {
     /// Research notes inserted or changed (their search entries are rebuilt).
     touched_notes: Vec<String>,
     max_clock: String,
+    /// The changes that must be covered by signed entries (`super::trust`).
+    claims: Vec<super::trust::Claim>,
+    /// Audit entries new to this file, and those it holds already.
+    new_entries: Vec<&'a Row>,
+    known_entries: Vec<&'a Row>,
 }
 
 const META: &[&str] = &["id", "created_at", "updated_at", "updated_by", "hlc", "field_hlc"];
@@ -258,6 +270,9 @@ async fn compute<'a>(
         fresh_partners: HashSet::new(),
         touched_notes: Vec::new(),
         max_clock: String::new(),
+        claims: Vec::new(),
+        new_entries: Vec::new(),
+        known_entries: Vec::new(),
     };
     let total = catalogue::TABLES.len() as u64;
     let mut merges: HashMap<String, String> = HashMap::new();
@@ -319,12 +334,13 @@ async fn compute<'a>(
             }
             match local.get(&id) {
                 None => {
-                    let mut row = Cow::Borrowed(row);
                     if shared.name == "audit_log" {
                         tw.count.new += 1;
-                        tw.inserts.push(row);
+                        work.new_entries.push(row);
+                        tw.inserts.push(Cow::Borrowed(row));
                         continue;
                     }
+                    let mut row = Cow::Borrowed(row);
                     let closed_by_merge = !merges.is_empty()
                         && redirect(conn, shared.name, row.to_mut(), &merges, stamp).await?;
                     if shared.name == "app_user" {
@@ -360,9 +376,13 @@ async fn compute<'a>(
                     if shared.name == "research_note" {
                         work.touched_notes.push(id.clone());
                     }
+                    super::trust::claims_of(shared.name, &row, None, stamp.1, &mut work.claims);
                     tw.inserts.push(row);
                 }
-                Some(_) if shared.name == "audit_log" => tw.count.unchanged += 1,
+                Some(_) if shared.name == "audit_log" => {
+                    tw.count.unchanged += 1;
+                    work.known_entries.push(row);
+                }
                 Some(mine)
                     if text(mine.get("hlc")) == text(row.get("hlc"))
                         && text(mine.get("field_hlc")) == text(row.get("field_hlc")) =>
@@ -382,6 +402,14 @@ async fn compute<'a>(
                                 tw.count.unchanged += 1;
                             }
                             if changed {
+                                let cols: Vec<String> = update.sets.iter().map(|(c, _)| c.clone()).collect();
+                                super::trust::claims_of(
+                                    shared.name,
+                                    row,
+                                    Some(&cols),
+                                    stamp.1,
+                                    &mut work.claims,
+                                );
                                 if shared.name == "research_note" {
                                     work.touched_notes.push(id.clone());
                                 }
@@ -400,6 +428,7 @@ async fn compute<'a>(
         work.tables.push((shared.name, tw));
     }
     progress.step("compare", total, total)?;
+    super::trust::check(conn, incoming, &work.new_entries, &work.known_entries, &work.claims).await?;
     Ok(work)
 }
 
@@ -710,6 +739,20 @@ fn kinds(work: &Work) -> Vec<KindCount> {
 pub async fn preview(desk: &Desk, incoming: &Incoming, progress: &Progress) -> Result<Preview> {
     desk.require(Action::DataExchange)?;
     let mut conn = desk.pool().acquire().await?;
+    if let Some(pairing) = super::trust::exporter(&mut conn, incoming).await? {
+        return Ok(Preview {
+            token: incoming.token.clone(),
+            sealed: incoming.sealed,
+            manifest: incoming.manifest.clone(),
+            kinds: vec![],
+            duplicates: vec![],
+            renamed_logins: vec![],
+            changes: false,
+            pairing: Some(pairing),
+            rewound: None,
+        });
+    }
+    let rewound = super::trust::witness(&mut conn, incoming).await?;
     let k = knowledge(&mut conn, desk, incoming).await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let placeholder = crate::desk::rfc3339(desk.now());
@@ -732,6 +775,8 @@ pub async fn preview(desk: &Desk, incoming: &Incoming, progress: &Progress) -> R
         duplicates: work.duplicates,
         renamed_logins: work.renamed,
         changes,
+        pairing: None,
+        rewound,
     })
 }
 
@@ -749,6 +794,10 @@ pub async fn apply(
         return Err(Error::stale(incoming.token.clone(), "bundle"));
     }
     let mut w = desk.write().await?;
+    if super::trust::exporter(&mut w.tx, incoming).await?.is_some() {
+        return Err(Error::import("unpaired", incoming.manifest.device_code.clone()));
+    }
+    let rewound = super::trust::witness(&mut w.tx, incoming).await?;
     // A bundle whose preview found nothing to write has nothing to write later either: local
     // changes only move clocks forward, and records are never removed.
     let settled = incoming
@@ -770,6 +819,9 @@ pub async fn apply(
         kinds.iter().map(|c| (c.table.as_str(), [c.new, c.updated, c.deleted])).collect();
     ch.set("counts", &summary);
     ch.set("conflicts", &conflicts);
+    if let Some((seen, now)) = rewound {
+        ch.set("trail_rewound", &[seen, now]);
+    }
     let mut entries: Vec<(&str, &str, &str, Changes)> =
         vec![("import", "bundle", &incoming.manifest.device_id, ch)];
     for d in &merged {
@@ -781,6 +833,8 @@ pub async fn apply(
     }
     audit::record_many(&mut w, &entries).await?;
     record_peer(&mut w, incoming).await?;
+    super::trust::keep_vouched(&mut w, incoming).await?;
+    super::trust::keep_head(&mut w.tx, incoming).await?;
     w.commit().await.map_err(|e| constraint(e, "bundle"))?;
     if let Some(h) = Hlc::decode(&max_clock) {
         desk.observe(&h);

@@ -16,6 +16,7 @@
 pub mod bundle;
 mod catalogue;
 mod merge;
+pub mod trust;
 
 pub use bundle::{Limits, Manifest, Scope};
 pub use catalogue::TABLES;
@@ -126,6 +127,14 @@ pub async fn export(
     let _ = sqlx::query("DELETE FROM temp.share_partner").execute(&mut *conn).await;
     drop(conn);
     let (entries, counts, knows) = result?;
+    let keys: Vec<bundle::KnownKey> = sqlx::query_as::<_, (String, String, String)>(
+        "SELECT device_id, device_code, public_key FROM device_key ORDER BY device_id, public_key",
+    )
+    .fetch_all(desk.pool())
+    .await?
+    .into_iter()
+    .map(|(device_id, device_code, public_key)| bundle::KnownKey { device_id, device_code, public_key })
+    .collect();
     let now = desk.now();
     let manifest = Manifest {
         format: bundle::FORMAT,
@@ -139,12 +148,16 @@ pub async fn export(
         knows,
         counts: counts.clone(),
         entries: vec![],
+        public_key: desk.signer().public_hex(),
+        head: crate::audit::kept_head(desk.data_dir()),
+        keys,
     };
     progress.step("pack", 0, 1)?;
     let pass = passphrase.map(str::to_owned);
+    let signer = desk.signer().clone();
     let (bytes, manifest) = tokio::task::spawn_blocking(move || {
         let m = manifest.clone();
-        bundle::write(manifest, &entries, pass.as_deref()).map(|b| (b, m))
+        bundle::write(manifest, &entries, pass.as_deref(), &signer).map(|b| (b, m))
     })
     .await
     .map_err(|e| Error::Storage(e.to_string()))??;
@@ -205,6 +218,15 @@ async fn read_snapshot(
         .execute(&mut *tx)
         .await?;
     }
+    // A selection carries the entries that cover its rows' changes (every clock of every row
+    // it takes), so that the laptop importing it can check each change's signature.
+    let partial = !matches!(scope, Scope::All);
+    if partial {
+        sqlx::query("CREATE TEMP TABLE IF NOT EXISTS share_clock (c TEXT PRIMARY KEY)")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM temp.share_clock").execute(&mut *tx).await?;
+    }
     let mut entries = Vec::new();
     let mut counts = BTreeMap::new();
     let total = catalogue::TABLES.len() as u64;
@@ -229,6 +251,19 @@ async fn read_snapshot(
             }
             (None, _) => (shared.name.to_string(), String::new()),
         };
+        let filter_sql = if partial && shared.name == "audit_log" {
+            format!("{filter_sql} OR hlc IN (SELECT c FROM temp.share_clock)")
+        } else {
+            filter_sql
+        };
+        if partial && shared.name != "audit_log" {
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT OR IGNORE INTO temp.share_clock (c) SELECT hlc FROM {from}{filter_sql}
+                 UNION SELECT j.value FROM (SELECT field_hlc FROM {from}{filter_sql}) t, json_each(t.field_hlc) j"
+            )))
+            .execute(&mut *tx)
+            .await?;
+        }
         let order = if shared.name == "audit_log" { "seq" } else { "id" };
         // One value per table: rows handed over one by one cost more than building them.
         let (n, body): (i64, Option<String>) = sqlx::query_as(sqlx::AssertSqlSafe(format!(

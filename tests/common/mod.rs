@@ -212,3 +212,17 @@ pub async fn fill_draft(
     };
     agreements::save_draft(desk, id, a.row.version_no, &input).await
 }
+
+/// Pairs the laptops with each other, as their administrators do after comparing
+/// fingerprints (each must have its owner signed in).
+pub async fn pair(laptops: &[&TestDesk]) {
+    for a in laptops {
+        for b in laptops {
+            if a.desk.device().id != b.desk.device().id {
+                channeldesk::share::trust::pair(&b.desk, &channeldesk::share::trust::identity(&a.desk))
+                    .await
+                    .expect("pair");
+            }
+        }
+    }
+}

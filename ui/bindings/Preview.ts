@@ -2,6 +2,7 @@
 import type { Duplicate } from "./Duplicate";
 import type { KindCount } from "./KindCount";
 import type { Manifest } from "./Manifest";
+import type { Pairing } from "./Pairing";
 
 /**
  * The dry run of an import.
@@ -18,4 +19,14 @@ renamed_logins: Array<[string, string]>,
 /**
  * Whether anything at all would change.
  */
-changes: boolean, };
+changes: boolean, 
+/**
+ * Set when the exporting laptop is not paired with this one: nothing was compared, an
+ * administrator may pair it after comparing this fingerprint with that laptop's.
+ */
+pairing: Pairing | null, 
+/**
+ * Set when the exporting laptop's audit trail is behind what it showed before (entries
+ * were cut there since): `(seen before, now)`.
+ */
+rewound: [number, number] | null, };
