@@ -26,6 +26,7 @@ fn main() {
     let b: Desk = rt.block_on(Desk::open(dir_b.path(), &DatabaseKey::generate())).expect("open");
     rt.block_on(users::setup_owner(&a, "基准甲", "bench-a", "bench-password")).expect("owner");
     rt.block_on(users::setup_owner(&b, "基准乙", "bench-b", "bench-password")).expect("owner");
+    rt.block_on(share::trust::pair(&b, &share::trust::identity(&a))).expect("pair");
     // Three in four come from the existing base (migrated as active), one in four prospects.
     type Numbered = Vec<(usize, PartnerInput)>;
     let (prospects, base): (Numbered, Numbered) =

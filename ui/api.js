@@ -559,6 +559,10 @@ export const shareConflicts = () => call('share_conflicts');
 export const shareResolve = (id, choice) => call('share_resolve', { id, choice });
 /** @returns {Promise<Peer[]>} */
 export const sharePeers = () => call('share_peers');
+/** @returns {Promise<import('./bindings/PairingCard').PairingCard>} */
+export const sharePairing = () => call('share_pairing');
+/** @param {import('./bindings/PairInput').PairInput} input @returns {Promise<import('./bindings/TrustedKey').TrustedKey[]>} */
+export const sharePair = (input) => call('share_pair', { input });
 /** @returns {Promise<BackupPage>} */
 export const backupPage = () => call('backup_page');
 /** @returns {Promise<BackupInfo>} */

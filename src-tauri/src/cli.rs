@@ -15,14 +15,17 @@ use std::path::{Path, PathBuf};
 
 /// What `channeldesk help` and a usage error print.
 pub const USAGE: &str = "usage:
-  channeldesk setup --owner-name NAME --user LOGIN [--language zh-CN|en] [--import FILE [--passphrase-env VAR]]
+  channeldesk setup --owner-name NAME --user LOGIN [--language zh-CN|en] [--import FILE [--passphrase-env VAR] [--pair FINGERPRINT]]
   channeldesk export --user LOGIN --out FILE [--partners ID,ID… | --event ID] [--passphrase-env VAR]
-  channeldesk import --user LOGIN FILE [--passphrase-env VAR] [--apply] [--merge-similar]
+  channeldesk import --user LOGIN FILE [--passphrase-env VAR] [--apply] [--merge-similar] [--pair FINGERPRINT]
   channeldesk backup
   channeldesk verify --user LOGIN [FILE]
 options for all: --data-dir DIR (also CHANNELDESK_DATA_DIR; default: the program's data folder)
 The password of --user is read from CHANNELDESK_PASSWORD. import without --apply is a dry run.
 verify without FILE checks the data file (integrity, audit chain); with FILE, a bundle.
+A bundle from a laptop not paired here is refused and its fingerprint printed: compare it with
+the one that laptop shows (Data exchange › Export, or its `verify`), then add --pair with it
+(an administrator's task).
 setup creates the data folder, its key in the keychain and the first administrator (refused
 when the folder already has one), and optionally imports a bundle as that administrator.
 channeldesk --version prints the version, build date and the folders the program uses.";
@@ -50,6 +53,7 @@ struct Args {
     owner_name: Option<String>,
     language: Option<String>,
     import: Option<PathBuf>,
+    pair: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -72,6 +76,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--owner-name" => a.owner_name = Some(value("--owner-name")?),
             "--language" => a.language = Some(value("--language")?),
             "--import" => a.import = Some(value("--import")?.into()),
+            "--pair" => a.pair = Some(value("--pair")?),
             s if !s.starts_with('-') && a.file.is_none() => a.file = Some(s.into()),
             other => return Err(format!("unknown option: {other}")),
         }
@@ -228,7 +233,7 @@ async fn setup(a: &Args) -> Result<(), Failure> {
         println!("data folder {} ready; administrator {login} created", dir.display());
         if let Some(file) = &a.import {
             let incoming = open_bundle(a, file)?;
-            let preview = share::preview(&desk, &incoming, &printed()).await?;
+            let preview = paired_preview(&desk, a, &incoming).await?;
             let out = share::apply(
                 &desk,
                 &incoming,
@@ -271,7 +276,7 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
             sign_in(desk, a).await?;
             let file = a.file.clone().ok_or_else(|| Failure::Usage("the bundle FILE is needed".into()))?;
             let incoming = open_bundle(a, &file)?;
-            let preview = share::preview(desk, &incoming, &printed()).await?;
+            let preview = paired_preview(desk, a, &incoming).await?;
             println!(
                 "bundle from {} ({}) exported {}",
                 preview.manifest.device_code, preview.manifest.user_name, preview.manifest.exported_at
@@ -347,6 +352,7 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
                         "signatures: {} entries signed by {} computers hold; {} from before signing",
                         chain.signed, chain.devices, chain.unsigned_before
                     );
+                    println!("this laptop's fingerprint: {}", share::trust::identity(desk).fingerprint);
                     match chain.kept_head {
                         Some(seq) => println!("kept head: entry {seq}, signed by this computer"),
                         None => println!("kept head: none yet"),
@@ -363,6 +369,34 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
         other => return Err(Failure::Usage(format!("unknown command: {other}"))),
     }
     Ok(())
+}
+
+/// The preview of `incoming`; a laptop not paired here is paired first when `--pair` gives
+/// its fingerprint, otherwise refused with the fingerprint printed for comparison.
+async fn paired_preview(
+    desk: &Desk,
+    a: &Args,
+    incoming: &share::Incoming,
+) -> Result<share::Preview, Failure> {
+    let preview = share::preview(desk, incoming, &printed()).await?;
+    let Some(p) = &preview.pairing else { return Ok(preview) };
+    println!(
+        "laptop {} ({}) is not paired with this one; its fingerprint: {}",
+        p.device_code, p.user_name, p.fingerprint
+    );
+    let Some(typed) = &a.pair else {
+        println!("compare it with the fingerprint that laptop shows, then run again with --pair FINGERPRINT");
+        return Err(Failure::Refused(Error::import("unpaired", p.device_code.clone())));
+    };
+    let input = share::trust::PairInput {
+        device_id: p.device_id.clone(),
+        device_code: p.device_code.clone(),
+        public_key: p.public_key.clone(),
+        fingerprint: typed.clone(),
+    };
+    share::trust::pair(desk, &input).await?;
+    println!("paired with laptop {}", p.device_code);
+    Ok(share::preview(desk, incoming, &printed()).await?)
 }
 
 /// Reads and checks a bundle file (with `--passphrase-env` when it is sealed).

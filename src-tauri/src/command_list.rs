@@ -229,6 +229,8 @@ pub const COMMANDS: &[&str] = &[
     "share_conflicts",
     "share_resolve",
     "share_peers",
+    "share_pairing",
+    "share_pair",
     "backup_page",
     "backup_now",
     "backup_keep_set",

@@ -309,6 +309,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         share::share_conflicts,
         share::share_resolve,
         share::share_peers,
+        share::share_pairing,
+        share::share_pair,
         share::backup_page,
         share::backup_now,
         share::backup_keep_set,

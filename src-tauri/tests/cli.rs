@@ -83,6 +83,42 @@ async fn command_line_tasks_and_a_killed_import_that_leaves_nothing_behind() {
         .unwrap();
     assert_eq!(wrong.status.code(), Some(1));
 
+    // Laptop B was never paired with A: refused, A's fingerprint printed, nothing written.
+    let untouched = snapshot(&b).await;
+    let unpaired = cli(&["import", "--data-dir", db, "--user", "owner-b", bundle.to_str().unwrap()]);
+    assert_eq!(unpaired.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&unpaired.stdout).to_string();
+    let verify_a = cli(&["verify", "--data-dir", da, "--user", "owner-a"]);
+    let shown_on_a = String::from_utf8_lossy(&verify_a.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("this laptop's fingerprint: ").map(str::to_string))
+        .expect("verify prints the fingerprint");
+    assert!(text.contains(&shown_on_a), "{text}");
+    let wrong = cli(&[
+        "import",
+        "--data-dir",
+        db,
+        "--user",
+        "owner-b",
+        "--pair",
+        "AAAAA-AAAAA-AAAAA-AAAAA",
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert_eq!(snapshot(&b).await, untouched);
+    // Compared and paired by B's administrator; the dry run follows.
+    let dry = cli(&[
+        "import",
+        "--data-dir",
+        db,
+        "--user",
+        "owner-b",
+        "--pair",
+        &shown_on_a,
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(String::from_utf8_lossy(&dry.stdout).contains("paired with laptop"));
     let before = snapshot(&b).await;
     let dry = cli(&["import", "--data-dir", db, "--user", "owner-b", bundle.to_str().unwrap()]);
     assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));

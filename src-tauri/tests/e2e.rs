@@ -1702,6 +1702,12 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     let path = PathBuf::from(a.text("#share-export-path").await.trim());
     assert!(path.is_file(), "{path:?}");
     a.shot("data-export-zh").await;
+    // The fingerprint laptop A shows for pairing (text and QR code).
+    let fingerprint_a = a.text("#own-fingerprint").await.trim().to_string();
+    assert_eq!(fingerprint_a.len(), 23, "{fingerprint_a}");
+    a.find("#share-pairing-card svg.qr path").await;
+    a.js("document.querySelector('#share-pairing-card').scrollIntoView(); return 1").await;
+    a.shot("data-pairing-card-zh").await;
     let a_dir = a.close().await;
     // Later on laptop A, before the next exchange: the same company's city changes.
     let second = {
@@ -1745,6 +1751,15 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     b.wait_text("#share-preview", "口令不正确").await;
     b.type_into("#share-open-passphrase", "展会交换口令2026").await;
     b.click("#share-preview button[type=submit]").await;
+    // Laptop B was never paired with A: nothing is compared until its administrator has
+    // checked A's fingerprint and paired it.
+    b.wait_text("#share-pairing", "还没有与设备").await;
+    assert_eq!(b.text("#pair-fingerprint").await.trim(), fingerprint_a);
+    b.click("#pair-accept").await;
+    b.wait_text("#share-pairing .error-box", "请先").await;
+    b.shot("data-pairing-zh").await;
+    b.click("#pair-compared").await;
+    b.click("#pair-accept").await;
     b.wait_text("#share-kinds tr[data-kind=partner]", "合作伙伴").await;
     // One new, one merged into the company already here (same credit code).
     assert_eq!(b.text("#share-kinds tr[data-kind=partner] td:nth-child(2)").await.trim(), "1");
@@ -2209,6 +2224,7 @@ async fn a_bundle_opened_from_the_file_manager_reaches_the_running_window() {
     // Laptop B's bundle, made by the core in a data folder of its own.
     let files = tempfile::tempdir().expect("temp");
     let bundle = files.path().join("九龙江线索.cdbundle");
+    let source = std::sync::Mutex::new(None);
     {
         let desk = open_desk(&files.path().join("laptop-b")).await;
         channeldesk::users::setup_owner(&desk, "赵漳州", "zhao", OWNER_PASSWORD).await.expect("owner");
@@ -2218,6 +2234,7 @@ async fn a_bundle_opened_from_the_file_manager_reaches_the_running_window() {
             ..Default::default()
         };
         channeldesk::partners::create(&desk, &input, false).await.expect("partner");
+        *source.lock().expect("lock") = Some(channeldesk::share::trust::identity(&desk));
         let ex = channeldesk::share::export(
             &desk,
             &channeldesk::share::ExportScope::All,
@@ -2229,9 +2246,12 @@ async fn a_bundle_opened_from_the_file_manager_reaches_the_running_window() {
         desk.close().await;
         std::fs::write(&bundle, &ex.bytes).expect("bundle");
     }
+    let laptop_b = source.lock().expect("lock").clone().expect("identity");
     let prepare = |dir: PathBuf| async move {
         let desk = open_desk(&dir).await;
         channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        // Paired with the laptop the bundle comes from earlier (see the exchange test).
+        channeldesk::share::trust::pair(&desk, &laptop_b).await.expect("pair");
         desk.close().await;
     };
     let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())];

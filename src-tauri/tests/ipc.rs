@@ -398,7 +398,8 @@ fn guard(cmd: &str) -> Option<&'static str> {
         "recovery_kit_save" => "recovery_kit",
         "share_export" | "share_save_copy" | "share_inbox" | "share_pick" | "share_take_opened"
         | "share_open" | "share_apply" | "share_conflicts" | "share_resolve" | "share_peers"
-        | "backup_page" | "backup_now" | "backup_check" => "data_exchange",
+        | "share_pairing" | "backup_page" | "backup_now" | "backup_check" => "data_exchange",
+        "share_pair" => "device_pair",
         "backup_keep_set" | "update_source_set" | "update_check" | "update_from_file" | "update_install" => {
             "settings_manage"
         }
@@ -441,7 +442,7 @@ fn holders(guard: &str) -> &'static [&'static str] {
         "risk_manage" => &["channel", "legal", "business", "finance", "manager", "admin"],
         "credit_rate" => &["finance", "manager", "admin"],
         "credit_scheme_manage" | "controls_manage" | "cooperation_suspend" => &["manager", "admin"],
-        "partner_migrate" => &["admin"],
+        "partner_migrate" | "device_pair" => &["admin"],
         "paper_agreement_approve" => &["manager"],
         other => panic!("{other}"),
     }
@@ -560,6 +561,7 @@ fn args(cmd: &str) -> Value {
         "share_apply" => json!({ "choices": { "token": "x" }, "onProgress": "__CHANNEL__:1" }),
         "share_save_copy" => json!({ "fileName": "none.cdbundle" }),
         "share_resolve" => json!({ "id": "no-such-id", "choice": "kept" }),
+        "share_pair" => json!({ "input": { "device_id": "x", "public_key": "00", "fingerprint": "x" } }),
         "backup_keep_set" => json!({ "keep": 10 }),
         "backup_restore" => json!({ "name": "no-such-backup" }),
         // An unknown format is refused before the save dialog.

@@ -155,6 +155,44 @@ pub async fn pair(desk: &Desk, input: &PairInput) -> Result<Vec<TrustedKey>> {
     keys(desk).await
 }
 
+/// The pairing card of the settings page: this laptop's fingerprint as text and as a QR code
+/// (an SVG path of its dark modules, `size` modules square), and the laptops it trusts.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct PairingCard {
+    pub device_code: String,
+    pub fingerprint: String,
+    pub qr_path: String,
+    pub qr_size: u32,
+    pub keys: Vec<TrustedKey>,
+}
+
+/// See [`PairingCard`].
+pub async fn card(desk: &Desk) -> Result<PairingCard> {
+    let keys = keys(desk).await?;
+    let me = identity(desk);
+    let text = format!("CHANNELDESK-LAPTOP {} {}", me.device_code, me.fingerprint);
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|e| Error::Storage(format!("QR code: {e}")))?;
+    let n = code.width();
+    let colors = code.to_colors();
+    let mut path = String::new();
+    for row in 0..n {
+        for col in 0..n {
+            if colors[row * n + col] == qrcode::Color::Dark {
+                path.push_str(&format!("M{} {}h1v1h-1z", col + 4, row + 4));
+            }
+        }
+    }
+    Ok(PairingCard {
+        device_code: me.device_code,
+        fingerprint: me.fingerprint,
+        qr_path: path,
+        qr_size: (n + 8) as u32,
+        keys,
+    })
+}
+
 /// The laptops this one trusts, its own first.
 pub async fn keys(desk: &Desk) -> Result<Vec<TrustedKey>> {
     desk.require(Action::DataExchange)?;

@@ -107,6 +107,8 @@ async function exportTab(box) {
     events.length ? h('label', null, t('share.export.event'), eventSelect) : h('p', { class: 'muted' }, t('share.export.no_events')));
   const pass = h('input', { type: 'password', id: 'share-passphrase', name: 'passphrase', autocomplete: 'new-password' });
   const pass2 = h('input', { type: 'password', id: 'share-passphrase2', name: 'passphrase2', autocomplete: 'new-password' });
+  // Sealed unless the person says plainly that anyone holding the file may read it.
+  const unsealed = h('input', { type: 'checkbox', id: 'share-unsealed', name: 'unsealed' });
   const error = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const result = h('div', { id: 'share-export-result', role: 'status' });
   const progress = progressBar();
@@ -118,6 +120,7 @@ async function exportTab(box) {
       h('label', null, t('share.export.passphrase'), pass),
       h('label', null, t('share.export.passphrase2'), pass2)),
     h('p', { class: 'muted small' }, t('share.export.passphrase_hint')),
+    h('label', { class: 'check small' }, unsealed, t('share.export.unsealed')),
     error,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'share-export' }, t('share.export.run'))),
     progress.el, result);
@@ -136,6 +139,12 @@ async function exportTab(box) {
     if (p1 !== /** @type {HTMLInputElement} */ (pass2).value) {
       replace(error, t('share.export.mismatch'));
       error.hidden = false;
+      return;
+    }
+    if (!p1 && !/** @type {HTMLInputElement} */ (unsealed).checked) {
+      replace(error, t('share.export.passphrase_needed'));
+      error.hidden = false;
+      /** @type {HTMLInputElement} */ (pass).focus();
       return;
     }
     const s = scope();
@@ -168,8 +177,8 @@ async function exportTab(box) {
     }
   }
 
-  const peers = await api.sharePeers();
-  replace(box, form,
+  const [peers, card] = await Promise.all([api.sharePeers(), api.sharePairing()]);
+  replace(box, form, pairingCard(card),
     h('section', { class: 'card', id: 'share-peers' },
       h('h2', null, t('share.peers.title')),
       peers.length
@@ -177,6 +186,39 @@ async function exportTab(box) {
             h('thead', null, h('tr', null, ...['device', 'user', 'when'].map((k) => h('th', { scope: 'col' }, t(`share.peers.${k}`))))),
             h('tbody', null, ...peers.map((p) => h('tr', null, h('td', { class: 'mono' }, p.device_code), h('td', null, p.last_user), h('td', null, formatTime(p.last_import))))))
         : h('p', { class: 'muted' }, t('share.peers.none'))));
+}
+
+/**
+ * This laptop's fingerprint (text and QR code) for a colleague's administrator to compare when
+ * pairing, and the laptops this one trusts.
+ * @param {import('../bindings/PairingCard').PairingCard} card
+ */
+function pairingCard(card) {
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', `0 0 ${card.qr_size} ${card.qr_size}`);
+  svg.setAttribute('class', 'qr');
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', card.fingerprint);
+  const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+  bg.setAttribute('width', '100%'); bg.setAttribute('height', '100%'); bg.setAttribute('fill', '#fff');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', card.qr_path); path.setAttribute('fill', '#000');
+  svg.append(bg, path);
+  return h('section', { class: 'card', id: 'share-pairing-card' },
+    h('h2', null, t('pair.title')),
+    h('div', { class: 'pairing' },
+      svg,
+      h('div', null,
+        h('p', null, t('pair.own', { code: card.device_code })),
+        h('p', { class: 'fingerprint mono', id: 'own-fingerprint' }, card.fingerprint),
+        h('p', { class: 'muted small' }, t('pair.hint')))),
+    h('table', { class: 'grid', id: 'trusted-laptops' },
+      h('thead', null, h('tr', null, ...['device', 'source', 'fingerprint', 'when'].map((k) => h('th', { scope: 'col' }, t(`pair.col.${k}`))))),
+      h('tbody', null, ...card.keys.map((k) => h('tr', null,
+        h('td', { class: 'mono' }, k.device_code),
+        h('td', null, k.source === 'vouched' ? t('pair.source.vouched', { via: k.via_code }) : t(`pair.source.${k.source}`)),
+        h('td', { class: 'mono small' }, k.fingerprint),
+        h('td', null, k.added_by_name ? `${formatTime(k.added_at)} · ${k.added_by_name}` : formatTime(k.added_at)))))));
 }
 
 /** @param {HTMLElement} box @param {(n: number) => void} onConflicts */
@@ -204,7 +246,8 @@ async function importTab(box, onConflicts) {
     progress.start();
     try {
       const pv = await api.shareOpen(fileName, passphrase, progress.update);
-      showPreview(fileName, pv);
+      if (pv.pairing) showPairing(fileName, passphrase, pv.pairing);
+      else showPreview(fileName, pv);
     } catch (e) {
       const err = /** @type {api.ApiError} */ (e);
       if (err.code === 'import' && (err.kind === 'passphrase_needed' || err.kind === 'passphrase_wrong')) askPassphrase(fileName, err);
@@ -223,6 +266,43 @@ async function importTab(box, onConflicts) {
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('share.inbox.preview'))));
     replace(preview, form);
     /** @type {HTMLInputElement} */ (input).focus();
+  }
+
+  /**
+   * A bundle from a laptop not paired with this one: nothing was compared. An administrator
+   * compares the fingerprint with the one that laptop shows and pairs it; then the preview.
+   * @param {string} fileName @param {string | null} passphrase
+   * @param {import('../bindings/Pairing').Pairing} p
+   */
+  function showPairing(fileName, passphrase, p) {
+    const checked = h('input', { type: 'checkbox', id: 'pair-compared' });
+    const error = h('div', { class: 'error-box', role: 'alert', hidden: true });
+    const pair = h('button', { type: 'button', class: 'primary', id: 'pair-accept', onClick: async () => {
+      if (!/** @type {HTMLInputElement} */ (checked).checked) {
+        replace(error, t('pair.compare_first'));
+        error.hidden = false;
+        return;
+      }
+      try {
+        await api.sharePair({ device_id: p.device_id, device_code: p.device_code, public_key: p.public_key, fingerprint: p.fingerprint });
+        toast(t('pair.done', { code: p.device_code }));
+        await open(fileName, passphrase);
+      } catch (e) {
+        replace(error, errorText(e));
+        error.hidden = false;
+      }
+    } }, t('pair.accept'));
+    replace(preview, h('section', { class: 'card', id: 'share-pairing' },
+      h('h2', null, t('pair.unpaired_title', { code: p.device_code })),
+      p.key_changed ? h('div', { class: 'error-box', role: 'alert' }, t('pair.key_changed', { code: p.device_code })) : null,
+      h('p', null, t('pair.unpaired', { code: p.device_code, user: p.user_name })),
+      h('p', { class: 'fingerprint mono', id: 'pair-fingerprint' }, p.fingerprint),
+      can('device_pair')
+        ? h('div', null,
+            h('label', { class: 'check' }, checked, t('pair.compared', { code: p.device_code })),
+            error,
+            h('div', { class: 'actions' }, pair))
+        : h('p', { class: 'muted', id: 'pair-ask-admin' }, t('pair.ask_admin'))));
   }
 
   /** @param {string} fileName @param {api.SharePreview} pv */
@@ -263,6 +343,7 @@ async function importTab(box, onConflicts) {
     } }, t('share.import.apply'));
     replace(preview, h('section', { class: 'card', id: 'share-preview-card' },
       h('h2', null, t('share.import.preview_title', { file: fileName })),
+      pv.rewound ? h('div', { class: 'error-box', role: 'alert', id: 'share-rewound' }, t('share.import.rewound', { code: m.device_code, was: pv.rewound[0], now: pv.rewound[1] })) : null,
       h('dl', { class: 'facts' },
         h('dt', null, t('share.import.from')), h('dd', null, `${m.device_code} · ${m.user_name}`),
         h('dt', null, t('share.import.exported')), h('dd', null, formatTime(m.exported_at)),

@@ -230,6 +230,19 @@ pub async fn share_peers(shell: State<'_, Shell>) -> Result<Vec<Peer>> {
     share::peers(&*shell.desk().await?).await
 }
 
+#[tauri::command]
+pub async fn share_pairing(shell: State<'_, Shell>) -> Result<share::trust::PairingCard> {
+    share::trust::card(&*shell.desk().await?).await
+}
+
+#[tauri::command]
+pub async fn share_pair(
+    shell: State<'_, Shell>,
+    input: share::trust::PairInput,
+) -> Result<Vec<share::trust::TrustedKey>> {
+    share::trust::pair(&*shell.desk().await?, &input).await
+}
+
 /// The backups screen.
 #[derive(Debug, Serialize)]
 pub struct BackupPage {
