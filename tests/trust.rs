@@ -80,6 +80,32 @@ async fn the_data_folder_is_private_to_its_owner() {
     assert_eq!(std::fs::metadata(t.dir.path()).unwrap().permissions().mode() & 0o777, 0o700);
 }
 
+/// Finding 5: printed agreements were kept for good, unencrypted, in the data folder's
+/// `prints/`. Now a print goes to a private temporary folder of its own (0700, the file 0600)
+/// and is removed at the next start or exit, with what an earlier version left in `prints/`.
+#[cfg(unix)]
+#[tokio::test]
+async fn printed_copies_are_private_and_do_not_stay() {
+    use channeldesk::documents::{self, Printed};
+    use std::os::unix::fs::PermissionsExt;
+    let t = desk().await;
+    let printed = Printed { bytes: b"%PDF-1.7 test".to_vec(), file_name: "HT-2026-0001.pdf".into() };
+    let path = documents::write_to_prints(&t.desk, &printed).unwrap();
+    assert!(!path.starts_with(t.dir.path()), "not beside the database: {path:?}");
+    assert_eq!(path.parent().unwrap(), documents::prints_dir(t.dir.path()));
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!((mode(path.parent().unwrap()), mode(&path)), (0o700, 0o600));
+    // Another data folder has a folder of its own.
+    let other = desk().await;
+    assert_ne!(documents::prints_dir(other.dir.path()), documents::prints_dir(t.dir.path()));
+    // What an earlier version kept in the data folder goes too.
+    std::fs::create_dir_all(t.dir.path().join("prints")).unwrap();
+    std::fs::write(t.dir.path().join("prints").join("old.pdf"), b"%PDF").unwrap();
+    assert_eq!(documents::clear_prints(t.dir.path()), 2);
+    assert!(!path.exists() && !t.dir.path().join("prints").exists());
+    assert_eq!(documents::clear_prints(t.dir.path()), 0);
+}
+
 /// A bundle whose archive holds two entries of one name is refused (the reader keeps one per
 /// name, so the second could hide from the check).
 #[tokio::test]

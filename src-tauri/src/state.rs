@@ -39,6 +39,11 @@ impl Shell {
     /// Opens the data folder `dir`: the Desk when the keychain has its key, a shell waiting
     /// for the recovery key, or a shell reporting why the folder cannot be opened.
     pub async fn open(dir: PathBuf, keychain: Keychain, demo: Option<usize>) -> Shell {
+        // Printed copies of the last session (a viewer has had them since).
+        let cleared = channeldesk::documents::clear_prints(&dir);
+        if cleared > 0 {
+            tracing::info!(files = cleared, "printed copies of the last session removed");
+        }
         let shell = Shell {
             dir,
             keychain,
@@ -155,5 +160,6 @@ impl Shell {
             }
             d.close().await;
         }
+        channeldesk::documents::clear_prints(&self.dir);
     }
 }

@@ -1261,7 +1261,8 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     );
     s.click("#agreement-submit").await;
     s.wait_text("#agreement-steps .current", "审核").await;
-    let draft_pdf_count = std::fs::read_dir(s.data_dir.join("prints")).map(|d| d.count()).unwrap_or(0);
+    let draft_pdf_count =
+        std::fs::read_dir(channeldesk::documents::prints_dir(&s.data_dir)).map(|d| d.count()).unwrap_or(0);
     assert_eq!(draft_pdf_count, 0);
 
     // Legal asks for a change; the drafter edits (version 3); legal and business approve.
@@ -1324,7 +1325,7 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.js("document.querySelector('#agreement-signing').scrollIntoView(); return 1").await;
     s.shot("agreement-signing-zh").await;
     let number = s.text("#agreement-number").await;
-    let pdf = s.data_dir.join("prints").join(format!("{number}-copies-1-2.pdf"));
+    let pdf = channeldesk::documents::prints_dir(&s.data_dir).join(format!("{number}-copies-1-2.pdf"));
     assert!(pdf.is_file(), "{} written", pdf.display());
     let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
@@ -1458,7 +1459,7 @@ async fn a_partner_is_evaluated_classified_and_reported() {
     s.wait_text(".page-head", "已完成").await;
     s.click("#evaluation-print").await;
     s.wait_text("#toasts", "EVAL-").await;
-    let prints = s.data_dir.join("prints");
+    let prints = channeldesk::documents::prints_dir(&s.data_dir);
     let pdf = std::fs::read_dir(&prints)
         .expect("prints")
         .flatten()
@@ -1620,7 +1621,7 @@ async fn relationship_reviews_training_rewards_and_a_certificate() {
     s.click("#certificate-form-submit").await;
     s.wait_text("#toasts", "AWARD-").await;
     s.shot("awards-zh").await;
-    let prints = s.data_dir.join("prints");
+    let prints = channeldesk::documents::prints_dir(&s.data_dir);
     let pdf = std::fs::read_dir(&prints)
         .expect("prints")
         .flatten()

@@ -2,8 +2,13 @@
 //!
 //! The recovery kit of the database key, and the flow engine ([`layout`]) that agreements and
 //! evaluation reports are printed with; a printed document is written to a temporary name and
-//! renamed, into the data folder's `prints/` (to open in the system viewer) or where the user
-//! chose.
+//! renamed, into a private temporary folder of its data folder ([`prints_dir`], to open in the
+//! system viewer) or where the user chose to save it.
+//!
+//! Printed copies are plain PDFs beside an encrypted database: they are kept only as long as a
+//! viewer needs them. [`clear_prints`] empties the temporary folder (and the `prints/` folder
+//! earlier versions kept in the data folder) at every start and exit; a copy stays only where
+//! the user saved it on purpose.
 //!
 //! Invariants: no font file ships with the program: a CJK font is found on the system (or
 //! named in `CHANNELDESK_FONT`), and without one a clear `document` error is returned; every
@@ -30,14 +35,44 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     crate::files::write_atomic(path, bytes).map_err(|e| Error::Document(format!("{}: {e}", path.display())))
 }
 
-/// Writes a printed document into the data folder's `prints` folder (to open in the system
-/// viewer for printing); its path.
+/// The private temporary folder printed documents of the data folder `data_dir` go to: in the
+/// OS temporary folder (per user on Windows and macOS), named after the data folder so two
+/// data folders never share it, mode 0700 on Unix.
+pub fn prints_dir(data_dir: &Path) -> PathBuf {
+    use sha2::Digest;
+    let key = data_dir.canonicalize().unwrap_or_else(|_| data_dir.to_path_buf());
+    let tag = hex::encode(&sha2::Sha256::digest(key.to_string_lossy().as_bytes())[..6]);
+    std::env::temp_dir().join(format!("channeldesk-prints-{tag}"))
+}
+
+/// Writes a printed document into [`prints_dir`] (to open in the system viewer for printing);
+/// its path.
 pub fn write_to_prints(desk: &Desk, printed: &Printed) -> Result<PathBuf> {
-    let dir = desk.data_dir().join("prints");
-    std::fs::create_dir_all(&dir).map_err(|e| Error::Document(format!("{}: {e}", dir.display())))?;
+    let dir = prints_dir(desk.data_dir());
+    let io = |e: std::io::Error| Error::Document(format!("{}: {e}", dir.display()));
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    crate::vault::make_private(&dir).map_err(|e| Error::Document(e.to_string()))?;
     let path = dir.join(&printed.file_name);
     write_file(&path, &printed.bytes)?;
+    crate::files::make_private_file(&path).map_err(io)?;
     Ok(path)
+}
+
+/// Removes the printed copies of `data_dir` (its temporary folder, and the `prints/` folder an
+/// earlier version kept inside the data folder). A file a viewer still holds open (Windows)
+/// stays until the next time. Returns how many files were removed.
+pub fn clear_prints(data_dir: &Path) -> usize {
+    let mut removed = 0;
+    for dir in [prints_dir(data_dir), data_dir.join("prints")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        for e in entries.flatten() {
+            if e.path().is_file() && std::fs::remove_file(e.path()).is_ok() {
+                removed += 1;
+            }
+        }
+        let _ = std::fs::remove_dir(&dir);
+    }
+    removed
 }
 
 /// The fingerprint (SHA-256, hex) printed on a document made from `parts` (ids, clocks,
