@@ -128,6 +128,7 @@ async fn open_existing(
         let signer = keychain.device_key(&key_id)?;
         files.write_key_id(&key_id)?;
         let desk = Desk::open_signed(dir, &key, &signer, clock).await?;
+        make_private(dir)?;
         return Ok(Unlock::Ready(Box::new(desk)));
     }
     if db::is_plaintext(&files.db())? {
@@ -141,7 +142,11 @@ async fn open_existing(
     };
     let signer = keychain.device_key(&key_id)?;
     match Desk::open_signed(dir, &key, &signer, clock).await {
-        Ok(desk) => Ok(Unlock::Ready(Box::new(desk))),
+        Ok(desk) => {
+            // The files SQLite made since (its journal) are the owner's alone too.
+            make_private(dir)?;
+            Ok(Unlock::Ready(Box::new(desk)))
+        }
         Err(Error::KeyRejected) => Ok(Unlock::NeedsRecoveryKey(RecoveryReason::WrongKey)),
         Err(e) => Err(e),
     }
@@ -302,16 +307,33 @@ async fn convert(files: &Files, keychain: &Keychain) -> Result<()> {
     Ok(())
 }
 
-/// Keeps the data folder to its owner: mode 0700 on Unix, so no other account of the
-/// computer can list or read anything in it (the database, backups, prints, the recovery kit
-/// and the log alike). On Windows the per-user profile folder's ACL already does this.
+/// Keeps the data folder to its owner: mode 0700 on Unix for it and the folders in it and
+/// 0600 for every file, so no other account of the computer can list or read anything in it
+/// (the database, backups, the chain head, the exchange folder and the log alike). On Windows
+/// the per-user profile folder's ACL already does this.
 pub fn make_private(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(dir)?.permissions().mode() & 0o777;
-        if mode != 0o700 {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        let set = |p: &Path, want: u32| -> std::io::Result<()> {
+            let meta = std::fs::symlink_metadata(p)?;
+            if !meta.file_type().is_symlink() && meta.permissions().mode() & 0o777 != want {
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(want))?;
+            }
+            Ok(())
+        };
+        set(dir, 0o700)?;
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d)?.flatten() {
+                let Ok(kind) = e.file_type() else { continue };
+                if kind.is_dir() {
+                    set(&e.path(), 0o700)?;
+                    stack.push(e.path());
+                } else if kind.is_file() {
+                    set(&e.path(), 0o600)?;
+                }
+            }
         }
     }
     let _ = dir;

@@ -78,6 +78,15 @@ async fn the_data_folder_is_private_to_its_owner() {
     std::fs::set_permissions(t.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     let t = t.reopen().await;
     assert_eq!(std::fs::metadata(t.dir.path()).unwrap().permissions().mode() & 0o777, 0o700);
+    // Every file in it is the owner's alone: the database, its key id, the chain head.
+    for name in ["channeldesk.sqlite3", "channeldesk.keyid", channeldesk::audit::HEAD_FILE] {
+        let m = std::fs::metadata(t.dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(m, 0o600, "{name} mode {m:o}");
+    }
+    // The recovery kit holds the key: saved 0600 wherever it goes.
+    let kit = t.dir.path().join("kit.pdf");
+    channeldesk::documents::recovery_kit::save(&t.desk, &t.keychain, &kit).await.unwrap();
+    assert_eq!(std::fs::metadata(&kit).unwrap().permissions().mode() & 0o777, 0o600);
 }
 
 /// Finding 5: printed agreements were kept for good, unencrypted, in the data folder's

@@ -136,6 +136,8 @@ pub async fn save(desk: &Desk, keychain: &Keychain, path: &Path) -> Result<()> {
         .await
         .map_err(|e| Error::Document(e.to_string()))??;
     super::write_file(path, &bytes)?;
+    // It holds the database key: readable by its owner only, wherever it was saved.
+    crate::files::make_private_file(path).map_err(|e| Error::Document(format!("{}: {e}", path.display())))?;
     let mut w = desk.write().await?;
     crate::audit::record(
         &mut w,

@@ -92,14 +92,22 @@ pub(crate) fn cargo() -> Command {
 /// session keyring, but sandboxes and CI runners often do not. Keys are linked to the user's
 /// persistent keyring, so a key stored in one run is found by the next.
 pub(crate) fn cargo_with_keyring() -> Command {
-    if cfg!(target_os = "linux") && have("keyctl", "--version") {
+    let cargo_bin = env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut c = if cfg!(target_os = "linux") && have("keyctl", "--version") {
         let mut c = Command::new("keyctl");
-        c.args(["session", "-"]).arg(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-        c.current_dir(root());
+        c.args(["session", "-"]);
         c
+    } else if cfg!(unix) {
+        Command::new("env")
     } else {
-        cargo()
-    }
+        return cargo();
+    };
+    // No core dump of a crashing test process lands in the work tree (core files hold test
+    // keys in plain text, and the kernel writes them to the process's folder): the limit is 0
+    // for cargo and everything it starts.
+    c.args(["sh", "-c", "ulimit -c 0 && exec \"$0\" \"$@\""]).arg(cargo_bin);
+    c.current_dir(root());
+    c
 }
 
 pub(crate) fn status(mut cmd: Command, what: &str) -> Result {
