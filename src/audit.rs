@@ -235,6 +235,8 @@ pub(crate) fn signature_holds(row: &Map<String, Value>, keys: &[String]) -> bool
 pub const HEAD_FILE: &str = "audit-head.json";
 /// Next to the database: what opening the file found wrong with the chain (JSON lines).
 pub const ALARM_FILE: &str = "audit-alarms.jsonl";
+/// The head of the file a backup restore replaced, set aside until the next open notes it.
+pub const RESTORED_HEAD_FILE: &str = "audit-head.restored.json";
 
 /// The chain head as kept beside the database.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -371,7 +373,16 @@ pub(crate) async fn check_head(
     now: &str,
 ) -> Result<()> {
     let mut conn = pool.acquire().await?;
-    let Some(problem) = head_problem(&mut conn, dir, device_id).await? else {
+    let restored = dir.join(RESTORED_HEAD_FILE);
+    let problem = if restored.exists() && !dir.join(HEAD_FILE).exists() {
+        // A backup was restored on purpose (an administrator's step): noted, not a finding.
+        let old: Option<Head> = std::fs::read(&restored).ok().and_then(|b| serde_json::from_slice(&b).ok());
+        std::fs::rename(&restored, dir.join(HEAD_FILE))?;
+        Some(format!("restored:{}", old.map_or(0, |h| h.seq)))
+    } else {
+        head_problem(&mut conn, dir, device_id).await?
+    };
+    let Some(problem) = problem else {
         return Ok(());
     };
     let old = std::fs::read_to_string(dir.join(HEAD_FILE)).unwrap_or_default();
@@ -525,7 +536,8 @@ pub struct ChainReport {
 pub struct Alarm {
     pub at: String,
     /// `head_missing`, `head_unreadable`, `head_signature`, `head_cut:<seq>`,
-    /// `head_rewritten:<seq>`.
+    /// `head_rewritten:<seq>`; or `restored:<seq>`, a backup restored on purpose (the trail
+    /// before it went to entry `seq`), which breaks nothing.
     pub problem: String,
 }
 
@@ -614,7 +626,7 @@ pub async fn verify(desk: &Desk) -> Result<ChainReport> {
     let kept_head = read_head(dir).and_then(|h| h.ok()).map(|h| h.seq);
     let alarms: Vec<Alarm> = alarms(dir).into_iter().map(|(at, problem)| Alarm { at, problem }).collect();
     if broken.is_none()
-        && let Some(a) = alarms.last()
+        && let Some(a) = alarms.iter().rev().find(|a| !a.problem.starts_with("restored"))
     {
         broken = Some(BrokenLink { seq: 0, id: String::new(), reason: a.problem.clone() });
     }

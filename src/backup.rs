@@ -307,6 +307,12 @@ pub fn apply_pending(data_dir: &Path, now: chrono::DateTime<chrono::Utc>) -> Res
         }
     }
     std::fs::rename(&pending, &current)?;
+    // The chain head kept beside the database is the replaced file's: set aside, so the next
+    // open records the restore (and the head it replaced) instead of reporting a cut trail.
+    let head = data_dir.join(crate::audit::HEAD_FILE);
+    if head.exists() {
+        std::fs::rename(&head, data_dir.join(crate::audit::RESTORED_HEAD_FILE))?;
+    }
     Ok(Some(kept))
 }
 
@@ -320,6 +326,10 @@ pub fn undo_restore(data_dir: &Path, kept: &Path) -> Result<()> {
         if from.exists() {
             std::fs::rename(&from, PathBuf::from(format!("{}{side}", current.display())))?;
         }
+    }
+    let set_aside = data_dir.join(crate::audit::RESTORED_HEAD_FILE);
+    if set_aside.exists() {
+        std::fs::rename(&set_aside, data_dir.join(crate::audit::HEAD_FILE))?;
     }
     Ok(())
 }

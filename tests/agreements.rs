@@ -579,6 +579,7 @@ async fn an_amendment_goes_through_review_and_signing_and_the_current_terms_cons
     assert!(!scope.amended && scope.clause.body.contains("广东省"));
     let m = agreements::get(&t.desk, &master.row.id).await.unwrap();
     assert_eq!(m.amendments.len(), 1);
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -674,6 +675,7 @@ async fn early_termination_needs_a_cause_and_for_a_breach_the_notice_first() {
     as_user(&t, "boss").await;
     let e = lifecycle::terminate(&t.desk, &b.row.id, &end("force_majeure", "2026-04-05")).await.unwrap();
     assert_eq!(e.row.status, "ended");
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -920,6 +922,7 @@ async fn a_paper_agreement_is_approved_by_a_manager_with_its_scan() {
     let ops: Vec<String> =
         audit::partner_history(&t.desk, &pid).await.unwrap().into_iter().map(|e| e.operation).collect();
     assert!(ops.contains(&"migrate".to_string()));
+    common::travels(&t).await;
     t.desk.close().await;
 }
 

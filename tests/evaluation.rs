@@ -279,6 +279,7 @@ async fn an_annual_round_scored_finished_and_classified() {
     for op in ["start_round", "score", "finish", "evaluate"] {
         assert!(ops.contains(&op.to_string()), "{op}");
     }
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -349,6 +350,7 @@ async fn a_special_evaluation_ends_with_measures_tracked_until_done() {
     let closed = evaluation::complete_measure(&t.desk, &measure, "2026-03-16").await.unwrap();
     assert_eq!(closed.measures[0].done_on.as_deref(), Some("2026-03-16"));
     assert_eq!(late(&reminders::due(&t.desk).await.unwrap()), 0);
+    common::travels(&t).await;
     t.desk.close().await;
 }
 

@@ -440,6 +440,7 @@ async fn a_manager_overrides_then_the_order_is_confirmed_shipped_in_parts_and_se
     .unwrap();
     let ops: Vec<(&str, &str)> = ops.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     assert_eq!(ops, [("create", "chan"), ("review", "chan"), ("override", "boss"), ("confirm", "chan")]);
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -785,6 +786,7 @@ async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
         settlement::issue(&t.desk, &issue("2026-01-01", "2026-01-31")).await,
         Err(Error::Forbidden(_))
     ));
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -886,6 +888,7 @@ async fn commissions_accrue_to_the_partner_and_payments_to_it_need_a_finance_app
     .unwrap();
     assert_eq!((q2.figures.opening, q2.figures.paid_out, q2.figures.closing), (-16_000, 16_000, 0));
     assert_eq!(finance::payments(&t.desk, &Default::default()).await.unwrap().len(), 2);
+    common::travels(&t).await;
     t.desk.close().await;
 }
 

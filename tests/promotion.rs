@@ -339,5 +339,6 @@ async fn a_campaign_is_planned_run_evaluated_and_summarised() {
     ] {
         assert!(text.contains(needle), "{needle} not in:\n{text}");
     }
+    common::travels(&t).await;
     t.desk.close().await;
 }

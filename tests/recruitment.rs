@@ -488,6 +488,7 @@ async fn only_managers_change_the_scheme_and_only_finance_settles_rewards() {
     assert_eq!(fields_of(e), pairs(&[("reward_status", "not_due")]));
     users::sign_out(&t.desk).await.unwrap();
     users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -718,6 +719,7 @@ async fn the_event_summary_counts_leads_stages_scores_and_conversions() {
     assert!(text.contains("一号公司,甲,13800000001,,application,open,80.00"), "{text}");
     assert!(text.contains("三号公司,丙,,c@c.cn,application,rejected,40.00"), "{text}");
     assert!(!t.dir.path().join("summary.csv.part").exists());
+    common::travels(&t).await;
     t.desk.close().await;
 }
 

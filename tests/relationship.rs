@@ -142,6 +142,7 @@ async fn follow_ups_and_my_partners() {
     // Open again.
     relationship::follow_up_done(&t.desk, &f.id, "").await.unwrap();
     assert_eq!(count(&reminders::due(&t.desk).await.unwrap(), "follow_up_overdue"), 1);
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -199,6 +200,7 @@ async fn training_and_the_support_status_flow() {
     let closed = support::move_request(&t.desk, &r.id, "closed", "").await.unwrap().remove(0);
     assert_eq!(closed.status, "closed");
     assert_eq!(count(&reminders::due(&t.desk).await.unwrap(), "support_late"), 0);
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -314,5 +316,6 @@ async fn rewards_are_decided_by_managers_and_awards_once_a_year() {
     }
     let only = timeline::timeline(&t.desk, &a, &["reward".into()]).await.unwrap();
     assert!(!only.is_empty() && only.iter().all(|i| i.kind == "reward"));
+    common::travels(&t).await;
     t.desk.close().await;
 }

@@ -209,6 +209,7 @@ async fn a_risk_is_graded_mapped_reviewed_and_swept() {
             .unwrap();
     let ops: Vec<&str> = page.entries.iter().rev().map(|e| e.operation.as_str()).collect();
     assert_eq!(ops, ["create", "measure_done", "review", "close"]);
+    common::travels(&t).await;
     t.desk.close().await;
 }
 
@@ -511,6 +512,7 @@ async fn every_warning_sign_raises_an_alert_and_responses_are_kept() {
     let due = credit::due(&t.desk).await.unwrap();
     assert!(due.iter().any(|d| d.partner_id == late && d.last_rated_on.is_none()));
     assert!(!due.iter().any(|d| d.partner_id == fine));
+    common::travels(&t).await;
     t.desk.close().await;
 }
 

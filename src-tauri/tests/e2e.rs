@@ -2077,8 +2077,8 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     s.click("#orders-table tbody a").await;
     s.wait_text("[data-rule=territory]", "outside the territory").await;
     s.shot("orders-order-en").await;
-    let dir = s.close().await;
-    let prints = dir.path().join("data/prints");
+    // Printed copies live in a private temporary folder while the program runs (removed at exit).
+    let prints = channeldesk::documents::prints_dir(&s.data_dir);
     let pdf = std::fs::read_dir(&prints)
         .unwrap()
         .flatten()
@@ -2091,6 +2091,7 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
         .find(|e| e.file_name().to_string_lossy().ends_with(".xlsx"))
         .expect("statement .xlsx");
     assert!(xlsx.metadata().unwrap().len() > 1000);
+    let dir = s.close().await;
     let desk = open_desk(&dir.path().join("data")).await;
     let (status, overridden_by): (String, Option<String>) =
         sqlx::query_as("SELECT status, overridden_by FROM sales_order").fetch_one(desk.pool()).await.unwrap();

@@ -690,6 +690,24 @@ fn every_command_against_every_role() {
     assert_eq!(back["state"], "active");
 }
 
+/// Printed copies are plain PDFs: those of the last session are removed when the program
+/// starts, and this session's when it exits (issue 21, finding 5).
+#[test]
+fn printed_copies_are_removed_at_start_and_at_exit() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let prints = channeldesk::documents::prints_dir(dir.path());
+    let leave = |name: &str| {
+        std::fs::create_dir_all(&prints).expect("prints");
+        std::fs::write(prints.join(name), b"%PDF-1.7").expect("pdf");
+    };
+    leave("HT-2026-0001.pdf");
+    let shell = tauri::async_runtime::block_on(Shell::open(dir.path().to_path_buf(), Keychain::mock(), None));
+    assert!(!prints.exists(), "the last session's copies are gone at start");
+    leave("ST-2026-03.pdf");
+    tauri::async_runtime::block_on(shell.close());
+    assert!(!prints.exists(), "this session's copies are gone at exit");
+}
+
 /// A keychain that refuses access: the window is told why (code `keychain`), every business
 /// command answers `locked`, and retrying keeps reporting it; nothing is created.
 #[test]

@@ -783,7 +783,10 @@ pub async fn resolve_dispute(desk: &Desk, dispute_id: &str, resolution: &str) ->
     .fetch_one(&mut *w.tx)
     .await?;
     if open == 0 {
-        STATEMENT.cause(&mut w, &statement_id, "settle_dispute").await?;
+        let settled = STATEMENT.cause(&mut w, &statement_id, "settle_dispute").await?;
+        let mut sc = Changes::new();
+        settled.note("status", &mut sc);
+        audit::record(&mut w, "settle_dispute", "statement", &statement_id, &sc).await?;
     }
     let mut ch = Changes::new();
     moved.note("status", &mut ch);

@@ -389,9 +389,12 @@ pub async fn confer(desk: &Desk, id: &str) -> Result<AwardYear> {
     let now = w.stamp.now.clone();
     let me = w.stamp.user.id.clone();
     for (other, _) in others.iter().filter(|(_, s)| s == "nominated") {
-        machine.cause(&mut w, other, "pass_over").await?;
+        let passed = machine.cause(&mut w, other, "pass_over").await?;
         let sets = [("decided_by", Some(me.clone())), ("decided_at", Some(now.clone()))];
         crate::records::set_columns(&mut w, "award", other, &sets).await?;
+        let mut pc = Changes::new();
+        passed.note("status", &mut pc);
+        audit::record(&mut w, "pass_over", "award", other, &pc).await?;
     }
     let moved = machine.take(&mut w, id, "confer", None).await?;
     let sets = [("decided_by", Some(me)), ("decided_at", Some(now))];

@@ -226,3 +226,21 @@ pub async fn pair(laptops: &[&TestDesk]) {
         }
     }
 }
+
+/// Everything in `t`'s file, exported and imported by a laptop paired with it: every change is
+/// covered by a signed entry whose role may make it (docs/threat-model.md), so the whole file
+/// travels. The other laptop is closed again.
+pub async fn travels(t: &TestDesk) {
+    use channeldesk::share::{self, ApplyChoices, ExportScope, Limits, Progress};
+    as_user(t, "owner").await;
+    let other = desk().await;
+    pair(&[t, &other]).await;
+    let bytes =
+        share::export(&t.desk, &ExportScope::All, None, &Progress::silent()).await.expect("export").bytes;
+    let incoming = share::open(&bytes, None, &Limits::default()).expect("open");
+    let choices = ApplyChoices { token: incoming.token.clone(), merge: vec![] };
+    share::apply(&other.desk, &incoming, &choices, &Progress::silent())
+        .await
+        .expect("the whole file imports");
+    other.desk.close().await;
+}
