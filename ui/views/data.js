@@ -60,15 +60,18 @@ export async function dataView(main, tab) {
 
   async function show() {
     renderTabs();
-    replace(body);
+    // Each tab renders into a box of its own: a tab still loading when another is chosen
+    // finishes into a detached box instead of over the tab now shown.
+    const box = h('div');
+    replace(body, box);
     try {
-      if (current === 'export') await exportTab(body);
-      else if (current === 'import') await importTab(body, (n) => { conflictCount = n; renderTabs(); });
-      else if (current === 'conflicts') await conflictsTab(body, (n) => { conflictCount = n; renderTabs(); });
-      else if (current === 'sheets') await sheetsTab(body);
-      else await backupsTab(body);
+      if (current === 'export') await exportTab(box);
+      else if (current === 'import') await importTab(box, (n) => { conflictCount = n; renderTabs(); });
+      else if (current === 'conflicts') await conflictsTab(box, (n) => { conflictCount = n; renderTabs(); });
+      else if (current === 'sheets') await sheetsTab(box);
+      else await backupsTab(box);
     } catch (e) {
-      replace(body, h('div', { class: 'error-box', role: 'alert' }, errorText(e)));
+      replace(box, h('div', { class: 'error-box', role: 'alert' }, errorText(e)));
     }
   }
 
