@@ -6,6 +6,7 @@
 export type Alarm = { at: string, 
 /**
  * `head_missing`, `head_unreadable`, `head_signature`, `head_cut:<seq>`,
- * `head_rewritten:<seq>`.
+ * `head_rewritten:<seq>`; or `restored:<seq>`, a backup restored on purpose (the trail
+ * before it went to entry `seq`), which breaks nothing.
  */
 problem: string, };
