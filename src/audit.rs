@@ -84,9 +84,9 @@ struct Sealed<'a> {
 }
 
 impl Sealed<'_> {
-    /// What the laptop that made the entry signs: the JSON array `[id, at, …, changes]`.
-    fn content(&self) -> String {
-        serde_json::json!([
+    /// The JSON array `[before…, id, at, …, changes]` of the entry's fields after `before`.
+    fn canonical(&self, before: Option<&str>) -> String {
+        let fields = [
             self.id,
             self.at,
             self.hlc,
@@ -97,28 +97,20 @@ impl Sealed<'_> {
             self.operation,
             self.entity,
             self.entity_id,
-            self.changes
-        ])
-        .to_string()
+            self.changes,
+        ];
+        Value::Array(before.into_iter().chain(fields).map(|f| Value::String(f.to_string())).collect())
+            .to_string()
+    }
+
+    /// What the laptop that made the entry signs: the JSON array `[id, at, …, changes]`.
+    fn content(&self) -> String {
+        self.canonical(None)
     }
 
     /// SHA-256 (hex) of the JSON array `[prev, id, at, …, changes]`.
     fn hash(&self, prev: &str) -> String {
-        let canonical = serde_json::json!([
-            prev,
-            self.id,
-            self.at,
-            self.hlc,
-            self.device_id,
-            self.user_id,
-            self.user_name,
-            self.role,
-            self.operation,
-            self.entity,
-            self.entity_id,
-            self.changes
-        ]);
-        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+        hex::encode(Sha256::digest(self.canonical(Some(prev)).as_bytes()))
     }
 }
 

@@ -12,19 +12,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::io::Write as _;
 
-fn entries_of(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let name = f.name().unwrap().to_string();
-            let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut f, &mut buf).unwrap();
-            (name, buf)
-        })
-        .collect()
-}
-
 fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, data) in entries {
@@ -142,7 +129,7 @@ async fn the_bundle_reader_survives_mutated_files() {
         .await
         .unwrap()
         .bytes;
-    let entries = entries_of(&plain);
+    let entries = common::bundle_entries(&plain);
     let target = common::desk().await;
     common::pair(&[&source, &target]).await;
     // A laptop paired with the target that re-signs what it mangles.

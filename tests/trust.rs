@@ -305,20 +305,6 @@ async fn a_chain_rebuilt_with_the_database_key_alone_fails_its_signatures() {
     t.desk.close().await;
 }
 
-/// The bundle's entries, in archive order.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    (0..zip.len())
-        .map(|i| {
-            let mut f = zip.by_index(i).unwrap();
-            let name = f.name().unwrap().to_string();
-            let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut f, &mut buf).unwrap();
-            (name, buf)
-        })
-        .collect()
-}
-
 /// Packs `entries` again with the manifest's sizes and SHA-256 recomputed, signed by `key`
 /// (the manifest then names `key`) or keeping the old signature.
 fn repack(mut entries: Vec<(String, Vec<u8>)>, key: Option<&channeldesk::signing::DeviceKey>) -> Vec<u8> {
@@ -431,7 +417,7 @@ async fn a_hand_edited_bundle_cannot_forge_an_approval() {
         .await
         .unwrap();
     let later = |h: &str| format!("{}z", h);
-    let mut forged = unzip(&bundle);
+    let mut forged = common::bundle_entries(&bundle);
     let mut forged_clock = String::new();
     edit_row(&mut forged, "agreement", &ag.row.id, |v| {
         let h = later(v["hlc"].as_str().unwrap());
@@ -474,7 +460,7 @@ async fn a_hand_edited_bundle_cannot_forge_an_approval() {
     // 4. No forged entry; the status's clock a new one no entry has, then one borrowed from a
     // real entry about the agreement (the drafter's comment, signed by A): the drafter may
     // not approve.
-    let mut borrowed = unzip(&bundle);
+    let mut borrowed = common::bundle_entries(&bundle);
     let real_clock: String = sqlx::query_scalar(
         "SELECT hlc FROM audit_log WHERE entity = 'agreement' AND entity_id = ? AND operation = 'comment'",
     )

@@ -244,3 +244,17 @@ pub async fn travels(t: &TestDesk) {
         .expect("the whole file imports");
     other.desk.close().await;
 }
+
+/// The entries of a bundle's archive, in archive order (tests that take a bundle apart).
+pub fn bundle_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("zip");
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).expect("entry");
+            let name = f.name().expect("name").to_string();
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut buf).expect("read");
+            (name, buf)
+        })
+        .collect()
+}
