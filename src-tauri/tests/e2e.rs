@@ -1837,6 +1837,11 @@ async fn data_moves_between_two_laptops_through_a_bundle() {
     b.click("#data-tab-backups").await;
     b.wait_text("#backup-list", "by hand").await;
     b.shot("data-backups-en").await;
+    // The pairing card in English: this laptop and the one it paired with.
+    b.click("#data-tab-export").await;
+    b.wait_text("#trusted-laptops", "Paired").await;
+    b.js("document.querySelector('#share-pairing-card').scrollIntoView(); return 1").await;
+    b.shot("data-pairing-card-en").await;
     let dir = b.close().await;
     let desk = open_desk(&dir.path().join("data")).await;
     let live: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE deleted_at IS NULL")
