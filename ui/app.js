@@ -13,7 +13,7 @@
 import { h, replace } from './components/dom.js';
 import { t, setLanguage, language, onLanguageChange } from './i18n.js';
 import * as api from './api.js';
-import { runToastAction, toast } from './components/toast.js';
+import { runToastAction, toast, dismiss } from './components/toast.js';
 import { errorText } from './components/errors.js';
 import { homeView } from './views/home.js';
 import { dataView } from './views/data.js';
@@ -324,6 +324,8 @@ async function start() {
   select.addEventListener('change', () => chooseLanguage(select.value));
   onLanguageChange(() => {
     select.value = language();
+    // A message in the language just left would stay up in it.
+    dismiss();
     if (mode === 'app' && session.info?.state === 'active') render();
     else applySession(session.info, true);
   });
