@@ -397,3 +397,47 @@ async fn a_class_c_partner_is_renewed_only_by_a_manager() {
     lifecycle::renew(&t.desk, &id).await.unwrap();
     t.desk.close().await;
 }
+
+/// R1.1: scores saved again unchanged write nothing (before: the rows were rewritten with a new
+/// clock and no audit entry, a change no signed entry covered, which a paired laptop refused);
+/// evidence changed alone is written and audited by name.
+#[tokio::test]
+async fn scores_saved_again_write_only_what_changed_and_audit_all_of_it() {
+    let t = desk().await;
+    staff(&t).await;
+    let a = active(&t, "杭州钱江网络有限公司").await;
+    as_user(&t, "chan").await;
+    let input =
+        SpecialInput { partner_id: a.clone(), trigger: "breach".into(), reason: "区域窜货".into() };
+    let e = evaluation::start_special(&t.desk, &input).await.unwrap();
+    let scores = all_scores(&e.scheme, 1, 4_000_000);
+    evaluation::score(&t.desk, &e.row.id, &scores).await.unwrap();
+    let state = || async {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT id || hlc || evidence FROM evaluation_score ORDER BY id")
+                .fetch_all(t.desk.pool())
+                .await
+                .unwrap();
+        let entries: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE operation = 'score'")
+            .fetch_one(t.desk.pool())
+            .await
+            .unwrap();
+        (rows, entries)
+    };
+    let before = state().await;
+    evaluation::score(&t.desk, &e.row.id, &scores).await.unwrap();
+    assert_eq!(state().await, before, "nothing written, nothing audited");
+    let mut edited = scores.clone();
+    edited[0].evidence = "见第二季度报告（修订）".into();
+    evaluation::score(&t.desk, &e.row.id, &edited).await.unwrap();
+    let changes: String = sqlx::query_scalar(
+        "SELECT changes FROM audit_log WHERE operation = 'score' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(t.desk.pool())
+    .await
+    .unwrap();
+    assert!(changes.contains(&format!("{}.evidence", edited[0].indicator)), "{changes}");
+    assert_eq!(state().await.1, before.1 + 1);
+    common::travels(&t).await;
+    t.desk.close().await;
+}

@@ -521,9 +521,10 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
     c.finish()?;
     let mut ch = Changes::new();
     for (key, score, actual, target, evidence) in &clean {
-        let existing: Option<(String, i64)> = sqlx::query_as(
-            "SELECT id, score FROM evaluation_score WHERE evaluation_id = ? AND evaluator_id = ? AND indicator = ?
-             AND deleted_at IS NULL",
+        type Kept = (String, i64, Option<i64>, Option<i64>, String);
+        let existing: Option<Kept> = sqlx::query_as(
+            "SELECT id, score, actual, target, evidence FROM evaluation_score
+             WHERE evaluation_id = ? AND evaluator_id = ? AND indicator = ? AND deleted_at IS NULL",
         )
         .bind(id)
         .bind(&me.id)
@@ -531,15 +532,25 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
         .fetch_optional(&mut *w.tx)
         .await?;
         match existing {
-            Some((sid, before)) => {
-                let sets = [
-                    ("score", Some(score.to_string())),
-                    ("actual", actual.map(|v| v.to_string())),
-                    ("target", target.map(|v| v.to_string())),
-                    ("evidence", Some(evidence.clone())),
-                ];
-                crate::records::set_columns(&mut w, "evaluation_score", &sid, &sets).await?;
-                ch.diff(key, &before, &i64::from(*score));
+            // Only what changed is written, and all of it is in the audit entry (R1.1): a
+            // score saved again unchanged writes nothing.
+            Some((sid, before, b_actual, b_target, b_evidence)) => {
+                let mut sets: Vec<(&str, Option<String>)> = Vec::new();
+                if ch.diff(key, &before, &i64::from(*score)) {
+                    sets.push(("score", Some(score.to_string())));
+                }
+                if ch.diff(&format!("{key}.actual"), &b_actual, actual) {
+                    sets.push(("actual", actual.map(|v| v.to_string())));
+                }
+                if ch.diff(&format!("{key}.target"), &b_target, target) {
+                    sets.push(("target", target.map(|v| v.to_string())));
+                }
+                if ch.diff(&format!("{key}.evidence"), &b_evidence, evidence) {
+                    sets.push(("evidence", Some(evidence.clone())));
+                }
+                if !sets.is_empty() {
+                    crate::records::set_columns(&mut w, "evaluation_score", &sid, &sets).await?;
+                }
             }
             None => {
                 insert(
