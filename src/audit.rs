@@ -191,13 +191,18 @@ pub async fn record_many(w: &mut Write, entries: &[(&str, &str, &str, Changes)])
     note_head(w).await
 }
 
-/// Notes the chain's newest entry in `w`, to be kept beside the database after the commit.
-pub(crate) async fn note_head(w: &mut Write) -> Result<()> {
+/// The chain's newest sealed entry: `(seq, hash)`.
+async fn tail(conn: &mut SqliteConnection) -> Result<Option<(i64, String)>> {
     let head: Option<(i64, Option<String>)> =
         sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *w.tx)
+            .fetch_optional(conn)
             .await?;
-    w.head = head.and_then(|(seq, hash)| hash.map(|h| (seq, h)));
+    Ok(head.and_then(|(seq, hash)| hash.map(|h| (seq, h))))
+}
+
+/// Notes the chain's newest entry in `w`, to be kept beside the database after the commit.
+pub(crate) async fn note_head(w: &mut Write) -> Result<()> {
+    w.head = tail(&mut w.tx).await?;
     Ok(())
 }
 
@@ -314,6 +319,18 @@ pub(crate) async fn own_key(
     Ok(())
 }
 
+/// Every public key this laptop trusts (own, paired or vouched for), by laptop.
+pub(crate) async fn trusted_keys(conn: &mut SqliteConnection) -> Result<HashMap<String, Vec<String>>> {
+    let mut keys: HashMap<String, Vec<String>> = HashMap::new();
+    for (device, key) in sqlx::query_as::<_, (String, String)>("SELECT device_id, public_key FROM device_key")
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        keys.entry(device).or_default().push(key);
+    }
+    Ok(keys)
+}
+
 /// The public keys this laptop trusts for `device_id` (own, paired or vouched for).
 pub(crate) async fn keys_of(conn: &mut SqliteConnection, device_id: &str) -> Result<Vec<String>> {
     Ok(sqlx::query_scalar("SELECT public_key FROM device_key WHERE device_id = ?")
@@ -386,11 +403,7 @@ pub(crate) async fn check_head(
         writeln!(f, "{line}")?;
         crate::files::make_private_file(&path)?;
     }
-    let tail: Option<(i64, Option<String>)> =
-        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some((seq, Some(hash))) = tail {
+    if let Some((seq, hash)) = tail(&mut conn).await? {
         write_head(&dir.join(HEAD_FILE), signer, device_id, seq, &hash)?;
     }
     Ok(())
@@ -553,13 +566,7 @@ pub async fn verify(desk: &Desk) -> Result<ChainReport> {
     desk.require(Action::AuditRead)?;
     use futures_util::TryStreamExt;
     let mut conn = desk.pool().acquire().await?;
-    let mut keys: HashMap<String, Vec<String>> = HashMap::new();
-    for (device, key) in sqlx::query_as::<_, (String, String)>("SELECT device_id, public_key FROM device_key")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        keys.entry(device).or_default().push(key);
-    }
+    let keys = trusted_keys(&mut conn).await?;
     let mut prev = String::new();
     let (mut entries, mut signed, mut unsigned_before) = (0i64, 0i64, 0i64);
     let mut last_seq = 0i64;

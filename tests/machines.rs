@@ -676,16 +676,7 @@ fn random_commands_by_random_roles_keep_every_record_in_its_table() {
 /// (each status among them) is covered by a signed entry whose role may make it, so the whole
 /// file imports, and the other laptop ends with the same states.
 async fn every_change_travels(t: &TestDesk) {
-    use channeldesk::share::{self, ApplyChoices, ExportScope, Limits, Progress};
-    as_user(t, "owner").await;
-    let other = desk().await;
-    common::pair(&[t, &other]).await;
-    let bytes = share::export(&t.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
-    let incoming = share::open(&bytes, None, &Limits::default()).unwrap();
-    let choices = ApplyChoices { token: incoming.token.clone(), merge: vec![] };
-    share::apply(&other.desk, &incoming, &choices, &Progress::silent())
-        .await
-        .expect("the whole file imports");
+    let other = common::imported_by_a_paired_laptop(t).await;
     let states = |d: &channeldesk::Desk| {
         let pool = d.pool().clone();
         async move {

@@ -188,8 +188,8 @@ fn clock<'a>(clocks: &'a BTreeMap<String, String>, table: &str, col: &str, hlc: 
     clocks.get(key).or_else(|| clocks.get("*")).map(String::as_str).unwrap_or(hlc)
 }
 
-/// `ids` into `temp.share_ids`.
-async fn stage_ids(conn: &mut SqliteConnection, ids: &[&str]) -> Result<()> {
+/// `ids` (record ids, or clocks) into `temp.share_ids`, replacing what it held.
+pub(super) async fn stage_ids(conn: &mut SqliteConnection, ids: &[&str]) -> Result<()> {
     sqlx::query("CREATE TEMP TABLE IF NOT EXISTS share_ids (id TEXT PRIMARY KEY)")
         .execute(&mut *conn)
         .await?;

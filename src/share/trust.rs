@@ -226,13 +226,7 @@ async fn trusted_keys(
     conn: &mut SqliteConnection,
     incoming: &Incoming,
 ) -> Result<HashMap<String, Vec<String>>> {
-    let mut out: HashMap<String, Vec<String>> = HashMap::new();
-    for (device, key) in sqlx::query_as::<_, (String, String)>("SELECT device_id, public_key FROM device_key")
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        out.entry(device).or_default().push(key);
-    }
+    let mut out = audit::trusted_keys(conn).await?;
     for k in &incoming.manifest.keys {
         if signing::is_public_key(&k.public_key) {
             let v = out.entry(k.device_id.clone()).or_default();
@@ -383,24 +377,12 @@ pub(crate) async fn check(
         .into_iter()
         .collect();
     if !missing.is_empty() {
-        sqlx::query("CREATE TEMP TABLE IF NOT EXISTS share_clock (c TEXT PRIMARY KEY)")
-            .execute(&mut *conn)
-            .await?;
-        sqlx::query("DELETE FROM temp.share_clock").execute(&mut *conn).await?;
-        for chunk in missing.chunks(500) {
-            let mut qb =
-                sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT OR IGNORE INTO temp.share_clock (c) ");
-            qb.push_values(chunk, |mut b, c| {
-                b.push_bind(c.to_string());
-            });
-            qb.build().execute(&mut *conn).await?;
-        }
+        super::merge::stage_ids(conn, &missing).await?;
         let local: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT hlc, entity_id, role FROM audit_log WHERE hlc IN (SELECT c FROM temp.share_clock)",
+            "SELECT hlc, entity_id, role FROM audit_log WHERE hlc IN (SELECT id FROM temp.share_ids)",
         )
         .fetch_all(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM temp.share_clock").execute(&mut *conn).await?;
         for (clock, entity_id, role) in local {
             let s = Signed {
                 entity_id,

@@ -231,6 +231,12 @@ pub async fn pair(laptops: &[&TestDesk]) {
 /// covered by a signed entry whose role may make it (docs/threat-model.md), so the whole file
 /// travels. The other laptop is closed again.
 pub async fn travels(t: &TestDesk) {
+    imported_by_a_paired_laptop(t).await.desk.close().await;
+}
+
+/// A new laptop, paired with `t`, that imported `t`'s whole file (the caller compares and
+/// closes it).
+pub async fn imported_by_a_paired_laptop(t: &TestDesk) -> TestDesk {
     use channeldesk::share::{self, ApplyChoices, ExportScope, Limits, Progress};
     as_user(t, "owner").await;
     let other = desk().await;
@@ -242,7 +248,7 @@ pub async fn travels(t: &TestDesk) {
     share::apply(&other.desk, &incoming, &choices, &Progress::silent())
         .await
         .expect("the whole file imports");
-    other.desk.close().await;
+    other
 }
 
 /// The entries of a bundle's archive, in archive order (tests that take a bundle apart).
