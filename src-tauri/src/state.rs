@@ -33,6 +33,9 @@ pub struct Shell {
     pub integrity: Arc<Mutex<Option<channeldesk::backup::IntegrityReport>>>,
     /// A bundle opened from the file manager, waiting for its import preview.
     opened: Mutex<Option<PathBuf>>,
+    /// The background work started after the data opened (backup, integrity check); ended
+    /// by [`Shell::close`] before the pool closes.
+    background: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 impl Shell {
@@ -56,6 +59,7 @@ impl Shell {
             sheet: tokio::sync::Mutex::new(None),
             integrity: Arc::new(Mutex::new(None)),
             opened: Mutex::new(None),
+            background: Mutex::new(Vec::new()),
         };
         shell.retry().await;
         shell
@@ -142,7 +146,7 @@ impl Shell {
     /// in the background (a large file takes seconds to check).
     fn start_background(&self, desk: Arc<Desk>) {
         let integrity = self.integrity.clone();
-        tauri::async_runtime::spawn(async move {
+        let task = tauri::async_runtime::spawn(async move {
             if let Err(e) = channeldesk::backup::daily_if_due(&desk).await {
                 tracing::error!(error = %e, "daily backup failed");
             }
@@ -150,10 +154,20 @@ impl Shell {
                 *integrity.lock().unwrap_or_else(|p| p.into_inner()) = Some(report);
             }
         });
+        self.background.lock().unwrap_or_else(|p| p.into_inner()).push(task);
     }
 
-    /// Makes the backup on exit and closes the Desk's pool.
+    /// Ends the background work, makes the backup on exit and closes the Desk's pool.
+    ///
+    /// Must run before the process ends: SQLCipher frees its global state when the process
+    /// exits, and a connection still reading then crashes it (`tests/exit.rs` in the core);
+    /// closing the pool waits for every connection thread to finish.
     pub async fn close(&self) {
+        let tasks = std::mem::take(&mut *self.background.lock().unwrap_or_else(|p| p.into_inner()));
+        for task in tasks {
+            task.abort();
+            let _ = task.await;
+        }
         if let Some(d) = self.desk.read().await.clone() {
             if let Err(e) = channeldesk::backup::backup(&d, "exit").await {
                 tracing::error!(error = %e, "backup on exit failed");

@@ -307,9 +307,9 @@ fn test() -> Result {
 
     let (_display, display) = virtual_display()?;
     let mut c = cargo_with_keyring();
-    c.args(["nextest", "run", "--workspace", "--no-fail-fast"]);
+    c.args(["nextest", "run", "--workspace", "--no-fail-fast", "--retries", "0"]);
     test_env(&mut c, &tools, &display);
-    status(c, "core, shell (IPC) and end-to-end tests")?;
+    run_tests(c, "core, shell (IPC) and end-to-end tests")?;
 
     // The test run regenerates ui/bindings from the Rust types; they must be committed as is.
     let out = Command::new("git")
@@ -353,13 +353,81 @@ fn windows_check() -> Result {
     status(c, "cargo clippy --target x86_64-pc-windows-gnu (the Windows program compiles)")
 }
 
+/// Processes the tests start (directly or through the programs they drive) that must all be
+/// gone when the run ends.
+const TEST_PROCESSES: &[&str] =
+    &["tauri-driver", "WebKitWebDriver", "channeldesk", "WebKitWebProces", "WebKitNetworkPr", "dbus-daemon"];
+
+/// The processes of [`TEST_PROCESSES`] running now: pid and name (Linux; empty elsewhere).
+fn test_processes() -> Vec<(u32, String)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return vec![] };
+    dir.flatten()
+        .filter_map(|e| {
+            let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+            let comm = std::fs::read_to_string(e.path().join("comm")).ok()?;
+            let comm = comm.trim();
+            // `pid (comm) state …`: an exited process waiting to be reaped (Z) is gone.
+            let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+            let state = stat.rsplit_once(')')?.1.split_whitespace().next()?;
+            (TEST_PROCESSES.contains(&comm) && state != "Z").then(|| (pid, comm.to_string()))
+        })
+        .collect()
+}
+
+/// Runs a nextest command: its output passed through, every test that died by a signal named
+/// at the end (a crash fails the run, never retried), and every process the tests started and
+/// left running reported, ended and counted as a failure.
+fn run_tests(mut c: Command, what: &str) -> Result {
+    use std::io::{BufRead, BufReader};
+    eprintln!("xtask: {what}");
+    let before: std::collections::HashSet<u32> = test_processes().into_iter().map(|(p, _)| p).collect();
+    c.stderr(Stdio::piped());
+    let mut child = c.spawn().map_err(|e| format!("{what}: {e}"))?;
+    let mut signalled = Vec::new();
+    if let Some(err) = child.stderr.take() {
+        for line in BufReader::new(err).lines().map_while(std::result::Result::ok) {
+            eprintln!("{line}");
+            // nextest's status column: `SIGSEGV [   0.362s] ( 4/12) crate::binary test`.
+            let t = line.trim_start();
+            if t.starts_with("SIG") && t.contains('[') && !signalled.contains(&t.to_string()) {
+                signalled.push(t.to_string());
+            }
+        }
+    }
+    let st = child.wait().map_err(|e| format!("{what}: {e}"))?;
+    // A process ended by the last test may take a moment to go.
+    let mut left = Vec::new();
+    for _ in 0..20 {
+        left = test_processes().into_iter().filter(|(p, _)| !before.contains(p)).collect();
+        if left.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    for (pid, _) in &left {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    let mut problems = Vec::new();
+    if !signalled.is_empty() {
+        problems.push(format!("tests died by a signal:\n  {}", signalled.join("\n  ")));
+    }
+    if !left.is_empty() {
+        let names: Vec<String> = left.iter().map(|(p, n)| format!("{n} ({p})")).collect();
+        problems.push(format!("processes left running by the tests (now ended): {}", names.join(", ")));
+    }
+    if !st.success() {
+        problems.push(format!("{what} failed ({st})"));
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+}
+
 fn screenshots() -> Result {
     let tools = setup(true)?;
     let (_display, display) = virtual_display()?;
     let mut c = cargo_with_keyring();
     c.args(["nextest", "run", "-p", "channeldesk-app", "--test", "e2e"]).env("CHANNELDESK_UPDATE_DOCS", "1");
     test_env(&mut c, &tools, &display);
-    status(c, "end-to-end run writing docs/screenshots")
+    run_tests(c, "end-to-end run writing docs/screenshots")
 }
 
 /// Runs the benchmarks (unless `report_only`) and writes `docs/benchmarks.md` from their
