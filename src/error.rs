@@ -63,8 +63,18 @@ pub enum Error {
     /// Too many failed sign-ins: wait before the next attempt.
     #[error("too many failed attempts; retry in {retry_after} s")]
     Throttled { retry_after: u64 },
+    /// A storage failure described by the program (a newer schema, a failed check).
     #[error("storage: {0}")]
     Storage(String),
+    /// The database refused or failed a statement; the sqlx error is kept as the source.
+    #[error("storage: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A file or folder could not be read or written; the I/O error is kept as the source.
+    #[error("storage: {0}")]
+    Io(#[from] std::io::Error),
+    /// The schema could not be brought to the newest migration.
+    #[error("storage: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
     #[error("document: {0}")]
     Document(String),
     /// A bundle or spreadsheet that cannot be read: `reason` is a stable id the UI translates
@@ -98,7 +108,7 @@ impl Error {
             Error::KeyRejected => "key_rejected",
             Error::Keychain(_) => "keychain",
             Error::Throttled { .. } => "throttled",
-            Error::Storage(_) => "storage",
+            Error::Storage(_) | Error::Database(_) | Error::Io(_) | Error::Migration(_) => "storage",
             Error::Document(_) => "document",
             Error::Import { .. } => "import",
             Error::Update { .. } => "update",
@@ -120,27 +130,24 @@ impl Error {
         }
     }
 
+    /// The message and every cause below it that adds something (`a: b: c`), for the log.
+    pub fn chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            let more = s.to_string();
+            if !text.contains(&more) {
+                text.push_str(": ");
+                text.push_str(&more);
+            }
+            source = s.source();
+        }
+        text
+    }
+
     /// Validation error for a single field.
     pub fn field(field: &str, rule: &str) -> Self {
         Error::Validation(vec![FieldError::new(field, rule)])
-    }
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Storage(e.to_string())
-    }
-}
-
-impl From<sqlx::migrate::MigrateError> for Error {
-    fn from(e: sqlx::migrate::MigrateError) -> Self {
-        Error::Storage(e.to_string())
-    }
-}
-
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Self {
-        Error::Storage(e.to_string())
     }
 }
 
@@ -179,14 +186,7 @@ impl From<&Error> for ErrorPayload {
             Error::Throttled { retry_after } => Some(*retry_after),
             _ => None,
         };
-        ErrorPayload {
-            code: e.code().to_string(),
-            message: e.to_string(),
-            fields,
-            conflicts,
-            kind,
-            retry_after,
-        }
+        ErrorPayload { code: e.code().to_string(), message: e.chain(), fields, conflicts, kind, retry_after }
     }
 }
 

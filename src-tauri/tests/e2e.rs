@@ -52,9 +52,41 @@ struct Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        end_tree(&mut self.driver);
     }
+}
+
+/// Ends `child` and every process below it (tauri-driver starts WebKitWebDriver, which
+/// starts the program, which starts its web processes): the whole tree is listed first, so
+/// a process whose parent is already gone is not missed, then killed. A test that fails
+/// ends its session this way too (on unwinding); one that times out is ended with its
+/// process group by the test runner.
+fn end_tree(child: &mut Child) {
+    let mut tree = vec![child.id()];
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| {
+                    let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
+                    let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
+                    // `pid (comm) state ppid …`: the name may hold spaces, so read after ')'.
+                    let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
+                    Some((pid, ppid))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        i += 1;
+    }
+    for pid in tree.iter().skip(1).rev() {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// The program under test: this build, or an installed one (`CHANNELDESK_APP`, set by
@@ -326,8 +358,7 @@ impl Session {
         if let Some(c) = self.client.take() {
             c.close().await.expect("delete session");
         }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        end_tree(&mut self.driver);
         std::mem::replace(&mut self.data, tempfile::tempdir().expect("temp dir"))
     }
 
@@ -1076,7 +1107,37 @@ async fn trade_show_leads_to_a_prospect_at_the_signing_stage() {
     assert_eq!(p.status, "prospect");
     assert!(channeldesk::audit::verify(&desk).await.expect("verify").intact);
     desk.close().await;
+    // The log says what was done (one line per command) and holds nothing that was typed.
+    let log = log_text(&dir);
+    for command in ["session_setup_owner", "lead_capture", "kiosk_submit", "kiosk_exit", "event_summary"] {
+        assert!(log.contains(&format!("command=\"{command}\"")), "no log line for {command}:\n{log}");
+    }
+    assert!(log.contains("outcome=\"throttled\"") || log.contains("outcome=\"forbidden\""), "{log}");
+    for typed in [
+        OWNER_PASSWORD,
+        "not the password",
+        "深圳市启明科技有限公司",
+        "东莞新安防科技有限公司",
+        "陈明",
+        "吴女士",
+        "13800000001",
+        "13600000003",
+        "sunli@lanhai.cn",
+        "2026 深圳安博会",
+    ] {
+        assert!(!log.contains(typed), "the log holds {typed:?}");
+    }
     forget_key(&dir);
+}
+
+/// Every log file of a data folder, concatenated.
+fn log_text(data_dir: &Path) -> String {
+    let dir = data_dir.join("logs");
+    let mut text = String::new();
+    for e in std::fs::read_dir(&dir).expect("log folder").flatten() {
+        text.push_str(&std::fs::read_to_string(e.path()).expect("log file"));
+    }
+    text
 }
 
 /// The screening scheme refused when its weights do not total 100 and saved as version 2

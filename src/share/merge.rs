@@ -903,18 +903,17 @@ async fn merge_in(
 
 /// A constraint the bundle breaks, as an import error naming it; other errors as they are.
 fn constraint(e: Error, table: &str) -> Error {
-    match e {
-        Error::Storage(msg) if msg.contains("UNIQUE constraint failed") => {
+    use sqlx::error::ErrorKind;
+    let Error::Database(sqlx::Error::Database(d)) = &e else { return e };
+    let msg = d.message();
+    match d.kind() {
+        ErrorKind::UniqueViolation => {
             let what = msg.rsplit("failed: ").next().unwrap_or(table).trim().to_string();
             Error::import("duplicate_key", what)
         }
-        Error::Storage(msg) if msg.contains("FOREIGN KEY") => {
-            Error::import("missing_reference", table.to_string())
-        }
-        Error::Storage(msg) if msg.contains("constraint failed") => {
-            Error::import("bad_row", format!("{table}: {msg}"))
-        }
-        other => other,
+        ErrorKind::ForeignKeyViolation => Error::import("missing_reference", table.to_string()),
+        _ if msg.contains("constraint failed") => Error::import("bad_row", format!("{table}: {msg}")),
+        _ => e,
     }
 }
 

@@ -20,66 +20,67 @@ use channeldesk::agreements::{
     Version,
 };
 use channeldesk::audit::{self, AuditEntry};
+use channeldesk_macros::command;
 use serde::Serialize;
 use tauri::ipc::{InvokeBody, Request};
 use tauri::{AppHandle, Runtime, State};
 
-#[tauri::command]
+#[command]
 pub async fn agreement_templates(shell: State<'_, Shell>) -> Result<Vec<Template>> {
     library::templates(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn clause_library(shell: State<'_, Shell>) -> Result<Vec<LibraryClause>> {
     library::clauses(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn clause_history(shell: State<'_, Shell>, key: String) -> Result<Vec<LibraryClause>> {
     library::clause_history(&*shell.desk().await?, &key).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn clause_save(shell: State<'_, Shell>, input: ClauseInput) -> Result<LibraryClause> {
     library::save_clause(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_list(shell: State<'_, Shell>, query: AgreementQuery) -> Result<Vec<AgreementRow>> {
     agreements::list(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_get(shell: State<'_, Shell>, id: String) -> Result<Agreement> {
     agreements::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_versions(shell: State<'_, Shell>, id: String) -> Result<Vec<Version>> {
     agreements::versions(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_diff(shell: State<'_, Shell>, id: String, from: i64, to: i64) -> Result<VersionDiff> {
     diff::versions(&*shell.desk().await?, &id, from, to).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_history(shell: State<'_, Shell>, id: String) -> Result<Vec<AuditEntry>> {
     audit::agreement_history(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_create(shell: State<'_, Shell>, input: NewAgreement) -> Result<Agreement> {
     agreements::create(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_amend(shell: State<'_, Shell>, master_id: String) -> Result<Agreement> {
     agreements::create_amendment(&*shell.desk().await?, &master_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_save(
     shell: State<'_, Shell>,
     id: String,
@@ -89,17 +90,17 @@ pub async fn agreement_save(
     agreements::save_draft(&*shell.desk().await?, &id, expected_version, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_submit(shell: State<'_, Shell>, id: String) -> Result<Agreement> {
     agreements::submit(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_review(shell: State<'_, Shell>, id: String, input: ReviewInput) -> Result<Agreement> {
     agreements::review(&*shell.desk().await?, &id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_comment(
     shell: State<'_, Shell>,
     id: String,
@@ -108,12 +109,12 @@ pub async fn agreement_comment(
     agreements::comment(&*shell.desk().await?, &id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_sign(shell: State<'_, Shell>, id: String, input: SignInput) -> Result<Agreement> {
     signing::sign(&*shell.desk().await?, &id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_archive(
     shell: State<'_, Shell>,
     id: String,
@@ -139,7 +140,7 @@ pub(crate) fn open_printed(desk: &channeldesk::Desk, printed: &Printed) -> Resul
 
 /// Prints version `version` (the current one when absent): the PDF is written to the data
 /// folder's `prints` folder and opened in the system viewer.
-#[tauri::command]
+#[command]
 pub async fn agreement_print(
     shell: State<'_, Shell>,
     id: String,
@@ -151,7 +152,7 @@ pub async fn agreement_print(
 }
 
 /// Numbered copies of the signed version, one per recipient, logged, in one file.
-#[tauri::command]
+#[command]
 pub async fn agreement_copies(
     shell: State<'_, Shell>,
     id: String,
@@ -163,7 +164,7 @@ pub async fn agreement_copies(
 }
 
 /// Asks where to save the PDF of version `version`; the path, or `None` when cancelled.
-#[tauri::command]
+#[command]
 pub async fn agreement_save_pdf<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
@@ -179,7 +180,7 @@ pub async fn agreement_save_pdf<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_verify_text(
     shell: State<'_, Shell>,
     fingerprint: String,
@@ -188,7 +189,7 @@ pub async fn agreement_verify_text(
 }
 
 /// A PDF in the raw body: which agreement version it shows.
-#[tauri::command]
+#[command]
 pub async fn agreement_verify_file(
     shell: State<'_, Shell>,
     request: Request<'_>,
@@ -200,12 +201,12 @@ pub async fn agreement_verify_file(
     signing::verify_pdf(&*shell.desk().await?, bytes).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_reports(shell: State<'_, Shell>, id: String) -> Result<Vec<ReportPeriod>> {
     lifecycle::reports(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_report_save(
     shell: State<'_, Shell>,
     id: String,
@@ -214,12 +215,12 @@ pub async fn agreement_report_save(
     lifecycle::record_report(&*shell.desk().await?, &id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_notice(shell: State<'_, Shell>, id: String, input: NoticeInput) -> Result<Agreement> {
     lifecycle::record_notice(&*shell.desk().await?, &id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_terminate(
     shell: State<'_, Shell>,
     id: String,
@@ -228,7 +229,7 @@ pub async fn agreement_terminate(
     lifecycle::terminate(&*shell.desk().await?, &id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_handover(
     shell: State<'_, Shell>,
     id: String,
@@ -238,12 +239,12 @@ pub async fn agreement_handover(
     lifecycle::handover(&*shell.desk().await?, &id, &item, &done_on).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_close(shell: State<'_, Shell>, id: String) -> Result<Agreement> {
     lifecycle::close(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_intent(
     shell: State<'_, Shell>,
     id: String,
@@ -253,29 +254,29 @@ pub async fn agreement_intent(
     lifecycle::set_intent(&*shell.desk().await?, &id, &intent, &note).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_renew(shell: State<'_, Shell>, id: String) -> Result<Agreement> {
     lifecycle::renew(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_terms(shell: State<'_, Shell>, id: String) -> Result<Vec<CurrentClause>> {
     lifecycle::current_terms(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn renewal_days_get(shell: State<'_, Shell>) -> Result<Vec<u32>> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::PartnerRead)?;
     lifecycle::renewal_days(desk.pool()).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn renewal_days_set(shell: State<'_, Shell>, days: Vec<u32>) -> Result<Vec<u32>> {
     lifecycle::set_renewal_days(&*shell.desk().await?, &days).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn agreement_approve_paper(
     shell: State<'_, Shell>,
     id: String,

@@ -9,6 +9,7 @@ use channeldesk::reminders::ReminderGroup;
 use channeldesk::settings::Settings;
 use channeldesk::vault::RecoveryReason;
 use channeldesk::{Error, Result, SessionInfo, reference, reminders, settings};
+use channeldesk_macros::command;
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
@@ -34,7 +35,7 @@ pub struct AppStatus {
     pub settings: Option<Settings>,
 }
 
-#[tauri::command]
+#[command]
 pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus> {
     let desk = shell.desk().await.ok();
     let settings = match &desk {
@@ -56,41 +57,41 @@ pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus> {
     })
 }
 
-#[tauri::command]
+#[command]
 pub async fn vault_recover(shell: State<'_, Shell>, recovery_key: String) -> Result<AppStatus> {
     shell.recover(&recovery_key).await?;
     app_status(shell).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn vault_retry(shell: State<'_, Shell>) -> Result<AppStatus> {
     shell.retry().await;
     app_status(shell).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn reference_data() -> Result<ReferenceData> {
     Ok(reference::reference_data())
 }
 
-#[tauri::command]
+#[command]
 pub async fn settings_set_language(shell: State<'_, Shell>, language: String) -> Result<Settings> {
     settings::set_language(&*shell.desk().await?, &language).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn settings_set_idle_minutes(shell: State<'_, Shell>, minutes: u32) -> Result<Settings> {
     settings::set_idle_minutes(&*shell.desk().await?, minutes).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn reminders_due(shell: State<'_, Shell>) -> Result<Vec<ReminderGroup>> {
     reminders::due(&*shell.desk().await?).await
 }
 
 /// Asks where to save the recovery kit, writes it and opens it in the system PDF viewer
 /// for printing. `None` when the dialog was cancelled.
-#[tauri::command]
+#[command]
 pub async fn recovery_kit_save<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,

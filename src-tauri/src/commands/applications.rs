@@ -4,14 +4,15 @@ use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::applications::{self, Application};
 use channeldesk::partners::{Partner, PartnerInput};
+use channeldesk_macros::command;
 use tauri::State;
 
-#[tauri::command]
+#[command]
 pub async fn applications_get(shell: State<'_, Shell>, id: String) -> Result<Application> {
     applications::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn applications_register(
     shell: State<'_, Shell>,
     id: String,
@@ -21,7 +22,7 @@ pub async fn applications_register(
     applications::register(&*shell.desk().await?, &id, &input, confirm_similar).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn applications_discard(shell: State<'_, Shell>, id: String) -> Result<()> {
     applications::discard(&*shell.desk().await?, &id).await
 }

@@ -3,21 +3,22 @@
 use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::audit::{self, AuditPage, AuditQuery, ChainReport};
+use channeldesk_macros::command;
 use tauri::{AppHandle, Runtime, State};
 
-#[tauri::command]
+#[command]
 pub async fn audit_list(shell: State<'_, Shell>, query: AuditQuery) -> Result<AuditPage> {
     audit::list(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn audit_verify(shell: State<'_, Shell>) -> Result<ChainReport> {
     audit::verify(&*shell.desk().await?).await
 }
 
 /// Asks where to save, then writes the matching entries as CSV; the count, or `None` when
 /// the dialog was cancelled.
-#[tauri::command]
+#[command]
 pub async fn audit_export_csv<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,

@@ -12,14 +12,15 @@ use channeldesk::evaluation::{
     self, Evaluation, EvaluationPage, EvaluationQuery, MeasureInput, PartnerStanding, RoundSummary,
     ScoreInput, SpecialInput,
 };
+use channeldesk_macros::command;
 use tauri::{AppHandle, Runtime, State};
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_scheme_versions(shell: State<'_, Shell>) -> Result<Vec<EvaluationScheme>> {
     scheme::versions(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_scheme_save(
     shell: State<'_, Shell>,
     input: EvaluationSchemeInput,
@@ -27,27 +28,27 @@ pub async fn evaluation_scheme_save(
     scheme::save(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_list(shell: State<'_, Shell>, query: EvaluationQuery) -> Result<EvaluationPage> {
     evaluation::list(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_get(shell: State<'_, Shell>, id: String) -> Result<Evaluation> {
     evaluation::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_round(shell: State<'_, Shell>, year: i32) -> Result<RoundSummary> {
     evaluation::start_round(&*shell.desk().await?, year).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_special(shell: State<'_, Shell>, input: SpecialInput) -> Result<Evaluation> {
     evaluation::start_special(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_score(
     shell: State<'_, Shell>,
     id: String,
@@ -56,12 +57,12 @@ pub async fn evaluation_score(
     evaluation::score(&*shell.desk().await?, &id, &scores).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_finish(shell: State<'_, Shell>, id: String) -> Result<Evaluation> {
     evaluation::finish(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_measure_add(
     shell: State<'_, Shell>,
     id: String,
@@ -70,7 +71,7 @@ pub async fn evaluation_measure_add(
     evaluation::add_measure(&*shell.desk().await?, &id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn evaluation_measure_done(
     shell: State<'_, Shell>,
     measure_id: String,
@@ -79,26 +80,26 @@ pub async fn evaluation_measure_done(
     evaluation::complete_measure(&*shell.desk().await?, &measure_id, &done_on).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partner_standing(shell: State<'_, Shell>, partner_id: String) -> Result<PartnerStanding> {
     evaluation::standing(&*shell.desk().await?, &partner_id).await
 }
 
 /// The evaluation report written into the data folder and opened in the system viewer.
-#[tauri::command]
+#[command]
 pub async fn evaluation_print(shell: State<'_, Shell>, id: String) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
     let printed = report::evaluation_pdf(&desk, &id).await?;
     super::agreements::open_printed(&desk, &printed)
 }
 
-#[tauri::command]
+#[command]
 pub async fn portfolio(shell: State<'_, Shell>, period: PeriodInput) -> Result<Portfolio> {
     report::portfolio(&*shell.desk().await?, &period).await
 }
 
 /// The portfolio report written into the data folder and opened in the system viewer.
-#[tauri::command]
+#[command]
 pub async fn portfolio_print(shell: State<'_, Shell>, period: PeriodInput) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
     let printed = report::portfolio_pdf(&desk, &period).await?;
@@ -107,7 +108,7 @@ pub async fn portfolio_print(shell: State<'_, Shell>, period: PeriodInput) -> Re
 
 /// Asks where to save, then writes the portfolio as CSV; the row count, or `None` when
 /// cancelled.
-#[tauri::command]
+#[command]
 pub async fn portfolio_csv<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,

@@ -15,29 +15,30 @@ use channeldesk::orders::finance::{
 use channeldesk::orders::settlement::{self, IssueInput, Period, Statement, StatementRow};
 use channeldesk::orders::terms::{self, TermsInput, TradeTerms};
 use channeldesk::orders::{self, Order, OrderInput, OrderQuery, OrderRow};
+use channeldesk_macros::command;
 use tauri::State;
 
-#[tauri::command]
+#[command]
 pub async fn products(shell: State<'_, Shell>, query: ProductQuery) -> Result<Vec<Product>> {
     catalogue::products(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn product(shell: State<'_, Shell>, id: String) -> Result<ProductDetail> {
     catalogue::product(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn product_categories(shell: State<'_, Shell>) -> Result<Vec<String>> {
     catalogue::categories(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn product_create(shell: State<'_, Shell>, input: ProductInput) -> Result<ProductDetail> {
     catalogue::create_product(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn product_update(
     shell: State<'_, Shell>,
     id: String,
@@ -47,7 +48,7 @@ pub async fn product_update(
     catalogue::update_product(&*shell.desk().await?, &id, &expected_hlc, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn price_set(
     shell: State<'_, Shell>,
     product_id: String,
@@ -56,25 +57,25 @@ pub async fn price_set(
     catalogue::set_price(&*shell.desk().await?, &product_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn price_remove(shell: State<'_, Shell>, id: String) -> Result<ProductDetail> {
     catalogue::remove_price(&*shell.desk().await?, &id).await
 }
 
 /// The price list for a tier, written into the data folder and opened.
-#[tauri::command]
+#[command]
 pub async fn price_list_print(shell: State<'_, Shell>, input: PriceListInput) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
     let printed = catalogue::price_list_pdf(&desk, &input).await?;
     open_printed(&desk, &printed)
 }
 
-#[tauri::command]
+#[command]
 pub async fn trade_terms(shell: State<'_, Shell>, agreement_id: String) -> Result<TradeTerms> {
     terms::terms(&*shell.desk().await?, &agreement_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn trade_terms_set(
     shell: State<'_, Shell>,
     agreement_id: String,
@@ -84,17 +85,17 @@ pub async fn trade_terms_set(
     terms::set_terms(&*shell.desk().await?, &agreement_id, &expected_hlc, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn orders(shell: State<'_, Shell>, query: OrderQuery) -> Result<Vec<OrderRow>> {
     orders::list(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order(shell: State<'_, Shell>, id: String) -> Result<Order> {
     orders::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order_prices(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -104,12 +105,12 @@ pub async fn order_prices(
     orders::partner_prices(&*shell.desk().await?, &partner_id, &on, &product_ids).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order_create(shell: State<'_, Shell>, input: OrderInput) -> Result<Order> {
     orders::create(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order_update(
     shell: State<'_, Shell>,
     id: String,
@@ -119,27 +120,27 @@ pub async fn order_update(
     orders::update(&*shell.desk().await?, &id, &expected_hlc, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order_review(shell: State<'_, Shell>, id: String) -> Result<Order> {
     orders::review(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order_override(shell: State<'_, Shell>, id: String, reason: String) -> Result<Order> {
     orders::override_review(&*shell.desk().await?, &id, &reason).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order_confirm(shell: State<'_, Shell>, id: String, contract_ref: String) -> Result<Order> {
     orders::confirm(&*shell.desk().await?, &id, &contract_ref).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn order_cancel(shell: State<'_, Shell>, id: String, reason: String) -> Result<Order> {
     orders::cancel(&*shell.desk().await?, &id, &reason).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn shipment_record(
     shell: State<'_, Shell>,
     order_id: String,
@@ -148,22 +149,22 @@ pub async fn shipment_record(
     delivery::ship(&*shell.desk().await?, &order_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn shipment_delivered(shell: State<'_, Shell>, id: String, delivered_on: String) -> Result<Order> {
     delivery::deliver(&*shell.desk().await?, &id, &delivered_on).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn aftersales_cases(shell: State<'_, Shell>, open_only: bool) -> Result<Vec<Case>> {
     delivery::cases(&*shell.desk().await?, open_only).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn aftersales_open(shell: State<'_, Shell>, order_id: String, input: CaseInput) -> Result<Order> {
     delivery::open_case(&*shell.desk().await?, &order_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn aftersales_update(
     shell: State<'_, Shell>,
     id: String,
@@ -173,22 +174,22 @@ pub async fn aftersales_update(
     delivery::update_case(&*shell.desk().await?, &id, &expected_hlc, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn payments(shell: State<'_, Shell>, query: PaymentQuery) -> Result<Vec<Payment>> {
     finance::payments(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn payment_receive(shell: State<'_, Shell>, input: ReceiptInput) -> Result<Payment> {
     finance::record_receipt(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn payout_propose(shell: State<'_, Shell>, input: PayoutInput) -> Result<Payment> {
     finance::propose_payout(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn payout_decide(
     shell: State<'_, Shell>,
     id: String,
@@ -198,7 +199,7 @@ pub async fn payout_decide(
     finance::decide_payout(&*shell.desk().await?, &id, approve, &note).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn payout_paid(
     shell: State<'_, Shell>,
     id: String,
@@ -208,37 +209,37 @@ pub async fn payout_paid(
     finance::mark_paid(&*shell.desk().await?, &id, &paid_on, &reference).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_notes(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<CreditNote>> {
     finance::credit_notes(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_note_issue(shell: State<'_, Shell>, input: CreditNoteInput) -> Result<CreditNote> {
     finance::issue_credit_note(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn statements(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<StatementRow>> {
     settlement::list(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn statement_periods(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<Period>> {
     settlement::periods(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn statement(shell: State<'_, Shell>, id: String) -> Result<Statement> {
     settlement::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn statement_issue(shell: State<'_, Shell>, input: IssueInput) -> Result<Statement> {
     settlement::issue(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn statement_confirm(
     shell: State<'_, Shell>,
     id: String,
@@ -248,7 +249,7 @@ pub async fn statement_confirm(
     settlement::confirm(&*shell.desk().await?, &id, &confirmed_on, &confirmed_by).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn statement_dispute(
     shell: State<'_, Shell>,
     id: String,
@@ -258,7 +259,7 @@ pub async fn statement_dispute(
     settlement::dispute(&*shell.desk().await?, &id, &line_ref, &reason).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn statement_resolve(
     shell: State<'_, Shell>,
     dispute_id: String,
@@ -268,7 +269,7 @@ pub async fn statement_resolve(
 }
 
 /// The statement as a PDF, written into the data folder and opened.
-#[tauri::command]
+#[command]
 pub async fn statement_print(shell: State<'_, Shell>, id: String) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
     let printed = settlement::pdf(&desk, &id).await?;
@@ -276,7 +277,7 @@ pub async fn statement_print(shell: State<'_, Shell>, id: String) -> Result<Prin
 }
 
 /// The statement as .xlsx, written into the data folder's `prints/` and opened.
-#[tauri::command]
+#[command]
 pub async fn statement_xlsx(shell: State<'_, Shell>, id: String) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
     let file = settlement::xlsx(&desk, &id).await?;

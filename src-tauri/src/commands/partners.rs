@@ -6,19 +6,20 @@ use channeldesk::audit::{self, AuditEntry};
 use channeldesk::partners::{
     self, DuplicateReport, ListPage, ListQuery, MigrationRow, Partner, PartnerInput, StatusCount,
 };
+use channeldesk_macros::command;
 use tauri::State;
 
-#[tauri::command]
+#[command]
 pub async fn partners_list(shell: State<'_, Shell>, query: ListQuery) -> Result<ListPage> {
     partners::list(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_get(shell: State<'_, Shell>, id: String) -> Result<Partner> {
     partners::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_create(
     shell: State<'_, Shell>,
     input: PartnerInput,
@@ -27,7 +28,7 @@ pub async fn partners_create(
     partners::create(&*shell.desk().await?, &input, confirm_similar).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_update(
     shell: State<'_, Shell>,
     id: String,
@@ -38,17 +39,17 @@ pub async fn partners_update(
     partners::update(&*shell.desk().await?, &id, &expected_hlc, &input, confirm_similar).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_delete(shell: State<'_, Shell>, id: String) -> Result<()> {
     partners::delete(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_restore(shell: State<'_, Shell>, id: String) -> Result<Partner> {
     partners::restore(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_check_duplicates(
     shell: State<'_, Shell>,
     input: PartnerInput,
@@ -57,22 +58,22 @@ pub async fn partners_check_duplicates(
     partners::check_duplicates(&*shell.desk().await?, &input, exclude_id.as_deref()).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_tags(shell: State<'_, Shell>) -> Result<Vec<String>> {
     partners::tags(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_history(shell: State<'_, Shell>, id: String) -> Result<Vec<AuditEntry>> {
     audit::partner_history(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_status_counts(shell: State<'_, Shell>) -> Result<Vec<StatusCount>> {
     partners::status_counts(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partner_cooperation(
     shell: State<'_, Shell>,
     id: String,
@@ -82,12 +83,12 @@ pub async fn partner_cooperation(
     partners::change_standing(&*shell.desk().await?, &id, &action, &reason).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partners_migrate(shell: State<'_, Shell>, rows: Vec<MigrationRow>) -> Result<Vec<String>> {
     partners::migrate(&*shell.desk().await?, &rows).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn lifecycle_findings(
     shell: State<'_, Shell>,
 ) -> Result<Vec<channeldesk::machines::review::Finding>> {

@@ -9,6 +9,7 @@ use channeldesk::promotion::{
     self, Activity, ActivityInput, ActivityQuery, ActivityRow, EffectInput, Goal, GoalInput, LogInput,
     Strategy, StrategyInput,
 };
+use channeldesk_macros::command;
 use tauri::State;
 
 /// The record being changed and the version it was read at (none: a new record).
@@ -16,12 +17,12 @@ fn target<'a>(id: &'a Option<String>, expected_hlc: &'a Option<String>) -> Optio
     id.as_deref().map(|id| (id, expected_hlc.as_deref().unwrap_or_default()))
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_goals(shell: State<'_, Shell>, from: String, to: String) -> Result<Vec<Goal>> {
     promotion::goals(&*shell.desk().await?, &from, &to).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_goal_save(
     shell: State<'_, Shell>,
     id: Option<String>,
@@ -31,7 +32,7 @@ pub async fn promotion_goal_save(
     promotion::save_goal(&*shell.desk().await?, target(&id, &expected_hlc), &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_strategies(
     shell: State<'_, Shell>,
     from: String,
@@ -40,7 +41,7 @@ pub async fn promotion_strategies(
     promotion::strategies(&*shell.desk().await?, &from, &to).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_strategy_save(
     shell: State<'_, Shell>,
     id: Option<String>,
@@ -50,17 +51,17 @@ pub async fn promotion_strategy_save(
     promotion::save_strategy(&*shell.desk().await?, target(&id, &expected_hlc), &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_activities(shell: State<'_, Shell>, query: ActivityQuery) -> Result<Vec<ActivityRow>> {
     promotion::activities(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_activity(shell: State<'_, Shell>, id: String) -> Result<Activity> {
     promotion::activity(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_activity_save(
     shell: State<'_, Shell>,
     id: Option<String>,
@@ -70,7 +71,7 @@ pub async fn promotion_activity_save(
     promotion::save_activity(&*shell.desk().await?, target(&id, &expected_hlc), &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_log_add(
     shell: State<'_, Shell>,
     activity_id: String,
@@ -79,13 +80,13 @@ pub async fn promotion_log_add(
     promotion::add_log(&*shell.desk().await?, &activity_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn promotion_evaluate(shell: State<'_, Shell>, id: String, input: EffectInput) -> Result<Activity> {
     promotion::evaluate(&*shell.desk().await?, &id, &input).await
 }
 
 /// Prints the summary of `from`–`to` to the data folder's `prints` folder and opens it.
-#[tauri::command]
+#[command]
 pub async fn promotion_summary_print(
     shell: State<'_, Shell>,
     from: String,

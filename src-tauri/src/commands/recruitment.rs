@@ -18,25 +18,26 @@ use channeldesk::recruitment::screening::{self, Scheme, SchemeInput, Scorecard, 
 use channeldesk::recruitment::{
     self, Board, BoardQuery, InspectionInput, NegotiationInput, ProspectCard, ProspectFile, Stage,
 };
+use channeldesk_macros::command;
 use tauri::ipc::{InvokeBody, Request, Response};
 use tauri::{AppHandle, Runtime, State};
 
-#[tauri::command]
+#[command]
 pub async fn pipeline_board(shell: State<'_, Shell>, query: BoardQuery) -> Result<Board> {
     recruitment::board(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn pipeline_list(shell: State<'_, Shell>, query: BoardQuery) -> Result<Vec<ProspectCard>> {
     recruitment::prospects(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn prospect_file(shell: State<'_, Shell>, partner_id: String) -> Result<Option<ProspectFile>> {
     recruitment::prospect_file(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn prospect_move(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -46,7 +47,7 @@ pub async fn prospect_move(
     recruitment::move_to(&*shell.desk().await?, &partner_id, to, &reason).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn prospect_reject(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -55,7 +56,7 @@ pub async fn prospect_reject(
     recruitment::reject(&*shell.desk().await?, &partner_id, &reason).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn prospect_reopen(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -64,12 +65,12 @@ pub async fn prospect_reopen(
     recruitment::reopen(&*shell.desk().await?, &partner_id, &reason).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn prospect_merge(shell: State<'_, Shell>, keep_id: String, other_id: String) -> Result<Partner> {
     recruitment::merge(&*shell.desk().await?, &keep_id, &other_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn inspection_record(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -78,7 +79,7 @@ pub async fn inspection_record(
     recruitment::record_inspection(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn negotiation_record(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -87,22 +88,22 @@ pub async fn negotiation_record(
     recruitment::record_negotiation(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn scheme_current(shell: State<'_, Shell>) -> Result<Scheme> {
     screening::current(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn scheme_versions(shell: State<'_, Shell>) -> Result<Vec<Scheme>> {
     screening::versions(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn scheme_save(shell: State<'_, Shell>, input: SchemeInput) -> Result<Scheme> {
     screening::save(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn scorecard_record(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -111,7 +112,7 @@ pub async fn scorecard_record(
     screening::score(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn referral_set(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -120,7 +121,7 @@ pub async fn referral_set(
     referrals::set(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn referral_settle(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -130,22 +131,22 @@ pub async fn referral_settle(
     referrals::settle(&*shell.desk().await?, &partner_id, paid, &paid_on).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn events_list(shell: State<'_, Shell>) -> Result<Vec<TradeEvent>> {
     events::list(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn event_get(shell: State<'_, Shell>, id: String) -> Result<TradeEvent> {
     events::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn event_create(shell: State<'_, Shell>, input: EventInput) -> Result<TradeEvent> {
     events::create(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn event_update(
     shell: State<'_, Shell>,
     id: String,
@@ -155,14 +156,14 @@ pub async fn event_update(
     events::update(&*shell.desk().await?, &id, &expected_hlc, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn event_summary(shell: State<'_, Shell>, id: String) -> Result<EventSummary> {
     events::summary(&*shell.desk().await?, &id).await
 }
 
 /// Asks where to save, then writes the event's leads as CSV; the count, or `None` when the
 /// dialog was cancelled.
-#[tauri::command]
+#[command]
 pub async fn event_summary_csv<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
@@ -178,12 +179,12 @@ pub async fn event_summary_csv<R: Runtime>(
     events::summary_csv(&desk, &id, &path, &labels).await.map(Some)
 }
 
-#[tauri::command]
+#[command]
 pub async fn lead_check(shell: State<'_, Shell>, input: LeadInput) -> Result<DuplicateReport> {
     leads::check(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn lead_capture(
     shell: State<'_, Shell>,
     input: LeadInput,
@@ -193,22 +194,22 @@ pub async fn lead_capture(
     leads::capture(&*shell.desk().await?, &input, confirm_similar, merge_into.as_deref()).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn notes_list(shell: State<'_, Shell>, query: NoteQuery) -> Result<Vec<NoteRow>> {
     research::list(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn note_get(shell: State<'_, Shell>, id: String) -> Result<Note> {
     research::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn note_create(shell: State<'_, Shell>, input: NoteInput) -> Result<Note> {
     research::create(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn note_update(
     shell: State<'_, Shell>,
     id: String,
@@ -218,12 +219,12 @@ pub async fn note_update(
     research::update(&*shell.desk().await?, &id, &expected_hlc, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn note_delete(shell: State<'_, Shell>, id: String) -> Result<()> {
     research::delete(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn card_parse(shell: State<'_, Shell>, text: String) -> Result<Vec<CardContact>> {
     shell.desk().await?.require(channeldesk::access::Action::PartnerWrite)?;
     cards::parse(&text)
@@ -231,7 +232,7 @@ pub async fn card_parse(shell: State<'_, Shell>, text: String) -> Result<Vec<Car
 
 /// A file in the raw body; `x-owner-kind`, `x-owner-id` and `x-name` (percent-encoded)
 /// headers say where it belongs.
-#[tauri::command]
+#[command]
 pub async fn attachment_add(shell: State<'_, Shell>, request: Request<'_>) -> Result<AttachmentInfo> {
     let header = |name: &str| -> String {
         let raw = request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
@@ -247,14 +248,14 @@ pub async fn attachment_add(shell: State<'_, Shell>, request: Request<'_>) -> Re
 }
 
 /// The file's bytes as a raw response (the window shows pictures from them).
-#[tauri::command]
+#[command]
 pub async fn attachment_bytes(shell: State<'_, Shell>, id: String) -> Result<Response> {
     let (_, bytes) = attachments::read(&*shell.desk().await?, &id).await?;
     Ok(Response::new(bytes))
 }
 
 /// Asks where to save a copy of an attachment; whether it was saved.
-#[tauri::command]
+#[command]
 pub async fn attachment_save<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
@@ -270,7 +271,7 @@ pub async fn attachment_save<R: Runtime>(
     Ok(true)
 }
 
-#[tauri::command]
+#[command]
 pub async fn attachment_remove(shell: State<'_, Shell>, id: String) -> Result<()> {
     attachments::remove(&*shell.desk().await?, &id).await
 }

@@ -9,14 +9,15 @@ use channeldesk::relationship::incentives::{self, AwardYear, NominationInput, Re
 use channeldesk::relationship::support::{self, SupportInput, SupportRequest, Training, TrainingInput};
 use channeldesk::relationship::timeline::{self, TimelineItem};
 use channeldesk::relationship::{self, LogEntry, LogInput};
+use channeldesk_macros::command;
 use tauri::State;
 
-#[tauri::command]
+#[command]
 pub async fn relationship_logs(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<LogEntry>> {
     relationship::logs(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn relationship_log(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -25,25 +26,25 @@ pub async fn relationship_log(
     relationship::log(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn follow_up_done(shell: State<'_, Shell>, id: String, done_on: String) -> Result<Vec<LogEntry>> {
     relationship::follow_up_done(&*shell.desk().await?, &id, &done_on).await
 }
 
 /// The minutes of a quarterly review, written into the data folder and opened.
-#[tauri::command]
+#[command]
 pub async fn minutes_print(shell: State<'_, Shell>, log_id: String) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
     let printed = relationship::minutes_pdf(&desk, &log_id).await?;
     super::agreements::open_printed(&desk, &printed)
 }
 
-#[tauri::command]
+#[command]
 pub async fn trainings(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<Training>> {
     support::trainings(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn training_record(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -52,12 +53,12 @@ pub async fn training_record(
     support::record_training(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn support_requests(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<SupportRequest>> {
     support::requests(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn support_open(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -66,7 +67,7 @@ pub async fn support_open(
     support::open_request(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn support_move(
     shell: State<'_, Shell>,
     id: String,
@@ -76,12 +77,12 @@ pub async fn support_move(
     support::move_request(&*shell.desk().await?, &id, &status, &resolution).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn rewards(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<Reward>> {
     incentives::rewards(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn reward_propose(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -90,7 +91,7 @@ pub async fn reward_propose(
     incentives::propose(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn reward_decide(
     shell: State<'_, Shell>,
     id: String,
@@ -100,35 +101,35 @@ pub async fn reward_decide(
     incentives::decide(&*shell.desk().await?, &id, approve, &note).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn awards(shell: State<'_, Shell>, year: i64) -> Result<AwardYear> {
     incentives::award_year(&*shell.desk().await?, year).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn award_nominate(shell: State<'_, Shell>, input: NominationInput) -> Result<AwardYear> {
     incentives::nominate(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn award_confer(shell: State<'_, Shell>, id: String) -> Result<AwardYear> {
     incentives::confer(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn award_categories_set(shell: State<'_, Shell>, names: Vec<String>) -> Result<Vec<String>> {
     incentives::set_categories(&*shell.desk().await?, &names).await
 }
 
 /// The honour certificate, written into the data folder and opened.
-#[tauri::command]
+#[command]
 pub async fn award_certificate(shell: State<'_, Shell>, id: String, company: String) -> Result<PrintedFile> {
     let desk = shell.desk().await?;
     let printed = incentives::certificate_pdf(&desk, &id, &company).await?;
     super::agreements::open_printed(&desk, &printed)
 }
 
-#[tauri::command]
+#[command]
 pub async fn partner_timeline(
     shell: State<'_, Shell>,
     partner_id: String,

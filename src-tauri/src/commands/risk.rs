@@ -10,24 +10,25 @@ use channeldesk::risk::credit::{
 use channeldesk::risk::{
     self, HeatCell, MeasureInput, ReviewInput, Risk, RiskInput, RiskQuery, RiskRow, Sweep,
 };
+use channeldesk_macros::command;
 use tauri::State;
 
-#[tauri::command]
+#[command]
 pub async fn risks(shell: State<'_, Shell>, query: RiskQuery) -> Result<Vec<RiskRow>> {
     risk::list(&*shell.desk().await?, &query).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk(shell: State<'_, Shell>, id: String) -> Result<Risk> {
     risk::get(&*shell.desk().await?, &id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_create(shell: State<'_, Shell>, input: RiskInput) -> Result<Risk> {
     risk::create(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_update(
     shell: State<'_, Shell>,
     id: String,
@@ -37,57 +38,57 @@ pub async fn risk_update(
     risk::update(&*shell.desk().await?, &id, &expected_hlc, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_measure_add(shell: State<'_, Shell>, risk_id: String, input: MeasureInput) -> Result<Risk> {
     risk::add_measure(&*shell.desk().await?, &risk_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_measure_done(shell: State<'_, Shell>, id: String, done_on: String) -> Result<Risk> {
     risk::measure_done(&*shell.desk().await?, &id, &done_on).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_review(shell: State<'_, Shell>, risk_id: String, input: ReviewInput) -> Result<Risk> {
     risk::review(&*shell.desk().await?, &risk_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_close(shell: State<'_, Shell>, id: String, note: String) -> Result<Risk> {
     risk::close(&*shell.desk().await?, &id, &note).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_heat_map(shell: State<'_, Shell>, category: String) -> Result<Vec<HeatCell>> {
     risk::heat_map(&*shell.desk().await?, &category).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn risk_sweep(shell: State<'_, Shell>) -> Result<Sweep> {
     risk::sweep(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_scheme(shell: State<'_, Shell>) -> Result<CreditScheme> {
     credit::scheme(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_schemes(shell: State<'_, Shell>) -> Result<Vec<CreditScheme>> {
     credit::schemes(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_scheme_save(shell: State<'_, Shell>, input: SchemeInput) -> Result<CreditScheme> {
     credit::save_scheme(&*shell.desk().await?, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn partner_credit(shell: State<'_, Shell>, partner_id: String) -> Result<PartnerCredit> {
     credit::partner_credit(&*shell.desk().await?, &partner_id).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_rate(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -96,7 +97,7 @@ pub async fn credit_rate(
     credit::rate(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_respond(
     shell: State<'_, Shell>,
     partner_id: String,
@@ -105,17 +106,17 @@ pub async fn credit_respond(
     credit::respond(&*shell.desk().await?, &partner_id, &input).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn credit_alerts(shell: State<'_, Shell>) -> Result<Vec<Alert>> {
     credit::alerts(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn procedures(shell: State<'_, Shell>) -> Result<Vec<Procedure>> {
     controls::procedures(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn procedure_save(
     shell: State<'_, Shell>,
     id: Option<String>,
@@ -129,12 +130,12 @@ pub async fn procedure_save(
     }
 }
 
-#[tauri::command]
+#[command]
 pub async fn staff_trainings(shell: State<'_, Shell>) -> Result<Vec<StaffTraining>> {
     controls::trainings(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn staff_training_record(
     shell: State<'_, Shell>,
     input: StaffTrainingInput,

@@ -3,9 +3,10 @@
 use crate::state::Shell;
 use channeldesk::applications::{self, ApplicationInput, ApplicationReceipt};
 use channeldesk::{Result, SessionInfo, users};
+use channeldesk_macros::command;
 use tauri::State;
 
-#[tauri::command]
+#[command]
 pub async fn session_setup_owner(
     shell: State<'_, Shell>,
     display_name: String,
@@ -18,7 +19,7 @@ pub async fn session_setup_owner(
     Ok(desk.session_info())
 }
 
-#[tauri::command]
+#[command]
 pub async fn session_sign_in(
     shell: State<'_, Shell>,
     login: String,
@@ -30,27 +31,27 @@ pub async fn session_sign_in(
     Ok(desk.session_info())
 }
 
-#[tauri::command]
+#[command]
 pub async fn session_unlock(shell: State<'_, Shell>, password: String) -> Result<SessionInfo> {
     users::unlock(&*shell.desk().await?, &password).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn session_lock(shell: State<'_, Shell>) -> Result<SessionInfo> {
     Ok(shell.desk().await?.lock())
 }
 
-#[tauri::command]
+#[command]
 pub async fn session_touch(shell: State<'_, Shell>) -> Result<SessionInfo> {
     shell.desk().await?.touch()
 }
 
-#[tauri::command]
+#[command]
 pub async fn session_sign_out(shell: State<'_, Shell>) -> Result<SessionInfo> {
     users::sign_out(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn session_change_password(
     shell: State<'_, Shell>,
     current: String,
@@ -59,7 +60,7 @@ pub async fn session_change_password(
     users::change_own_password(&*shell.desk().await?, &current, &new_password).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn kiosk_start(
     shell: State<'_, Shell>,
     event: String,
@@ -68,12 +69,12 @@ pub async fn kiosk_start(
     users::kiosk_start(&*shell.desk().await?, &event, event_id.as_deref()).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn kiosk_exit(shell: State<'_, Shell>, login: String, password: String) -> Result<SessionInfo> {
     users::kiosk_exit(&*shell.desk().await?, &login, &password).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn kiosk_submit(shell: State<'_, Shell>, input: ApplicationInput) -> Result<ApplicationReceipt> {
     applications::submit(&*shell.desk().await?, &input).await
 }

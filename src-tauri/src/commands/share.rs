@@ -8,6 +8,7 @@ use channeldesk::share::{
     self, ApplyChoices, ConflictItem, ExportScope, ImportOutcome, Limits, Peer, Preview, Progress,
 };
 use channeldesk::{Desk, Error, Result};
+use channeldesk_macros::command;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -56,7 +57,7 @@ pub struct ExportDone {
     pub sealed: bool,
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_export(
     shell: State<'_, Shell>,
     scope: ExportScope,
@@ -78,7 +79,7 @@ pub async fn share_export(
     })
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_cancel(shell: State<'_, Shell>) -> Result<()> {
     shell.cancel.store(true, Ordering::Relaxed);
     Ok(())
@@ -86,7 +87,7 @@ pub async fn share_cancel(shell: State<'_, Shell>) -> Result<()> {
 
 /// Copies a bundle of the exchange folder where the user chooses (a USB stick, a shared
 /// folder); the path, or `None` when cancelled.
-#[tauri::command]
+#[command]
 pub async fn share_save_copy<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
@@ -113,7 +114,7 @@ pub struct InboxFile {
     pub own: bool,
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_inbox(shell: State<'_, Shell>) -> Result<Vec<InboxFile>> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::DataExchange)?;
@@ -138,7 +139,7 @@ pub async fn share_inbox(shell: State<'_, Shell>) -> Result<Vec<InboxFile>> {
 }
 
 /// Brings a bundle chosen in the open dialog into the exchange folder; its name, or `None`.
-#[tauri::command]
+#[command]
 pub async fn share_pick<R: Runtime>(app: AppHandle<R>, shell: State<'_, Shell>) -> Result<Option<String>> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::DataExchange)?;
@@ -164,7 +165,7 @@ fn into_exchange(desk: &Desk, path: &std::path::Path) -> Result<String> {
 
 /// Brings the bundle opened from the file manager (double-click, or a second start with a
 /// file) into the exchange folder; its name, or `None` when there is none waiting.
-#[tauri::command]
+#[command]
 pub async fn share_take_opened(shell: State<'_, Shell>) -> Result<Option<String>> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::DataExchange)?;
@@ -174,7 +175,7 @@ pub async fn share_take_opened(shell: State<'_, Shell>) -> Result<Option<String>
 
 /// Reads and checks a bundle of the exchange folder and previews its import (nothing is
 /// written); the bundle stays staged for [`share_apply`].
-#[tauri::command]
+#[command]
 pub async fn share_open(
     shell: State<'_, Shell>,
     file_name: String,
@@ -201,7 +202,7 @@ pub async fn share_open(
     Ok(preview)
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_apply(
     shell: State<'_, Shell>,
     choices: ApplyChoices,
@@ -215,27 +216,27 @@ pub async fn share_apply(
     Ok(out)
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_conflicts(shell: State<'_, Shell>) -> Result<Vec<ConflictItem>> {
     share::conflicts(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_resolve(shell: State<'_, Shell>, id: String, choice: String) -> Result<()> {
     share::resolve(&*shell.desk().await?, &id, &choice).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_peers(shell: State<'_, Shell>) -> Result<Vec<Peer>> {
     share::peers(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_pairing(shell: State<'_, Shell>) -> Result<share::trust::PairingCard> {
     share::trust::card(&*shell.desk().await?).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn share_pair(
     shell: State<'_, Shell>,
     input: share::trust::PairInput,
@@ -253,7 +254,7 @@ pub struct BackupPage {
     pub integrity: Option<IntegrityReport>,
 }
 
-#[tauri::command]
+#[command]
 pub async fn backup_page(shell: State<'_, Shell>) -> Result<BackupPage> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::DataExchange)?;
@@ -265,19 +266,19 @@ pub async fn backup_page(shell: State<'_, Shell>) -> Result<BackupPage> {
     })
 }
 
-#[tauri::command]
+#[command]
 pub async fn backup_now(shell: State<'_, Shell>) -> Result<BackupInfo> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::DataExchange)?;
     backup::backup(&desk, "manual").await
 }
 
-#[tauri::command]
+#[command]
 pub async fn backup_keep_set(shell: State<'_, Shell>, keep: u32) -> Result<u32> {
     backup::set_keep(&*shell.desk().await?, keep).await
 }
 
-#[tauri::command]
+#[command]
 pub async fn backup_check(shell: State<'_, Shell>) -> Result<IntegrityReport> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::DataExchange)?;
@@ -287,7 +288,7 @@ pub async fn backup_check(shell: State<'_, Shell>) -> Result<IntegrityReport> {
 }
 
 /// Verifies and stages backup `name`, then restarts the program, which swaps it in.
-#[tauri::command]
+#[command]
 pub async fn backup_restore<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
@@ -301,7 +302,7 @@ pub async fn backup_restore<R: Runtime>(
 
 /// Asks where to save, then writes list `kind` as .xlsx or CSV (`format`); the row count, or
 /// `None` when the dialog was cancelled.
-#[tauri::command]
+#[command]
 pub async fn sheet_export<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
@@ -342,7 +343,7 @@ pub struct SheetOpened {
 
 /// Reads a spreadsheet sent as the raw body (its name in `x-file-name`, percent-encoded) and
 /// keeps it for [`sheet_import`].
-#[tauri::command]
+#[command]
 pub async fn sheet_read(shell: State<'_, Shell>, request: tauri::ipc::Request<'_>) -> Result<SheetOpened> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::PartnerWrite)?;
@@ -366,7 +367,7 @@ pub async fn sheet_read(shell: State<'_, Shell>, request: tauri::ipc::Request<'_
 }
 
 /// Checks (`dry_run`) or imports the spreadsheet read last, under `mapping`.
-#[tauri::command]
+#[command]
 pub async fn sheet_import(
     shell: State<'_, Shell>,
     mapping: Vec<Option<String>>,

@@ -9,6 +9,7 @@ use channeldesk::access::Action;
 use channeldesk::settings::{self, Settings};
 use channeldesk::updates::{self, Manifest, VerifiedUpdate};
 use channeldesk::{Error, Result};
+use channeldesk_macros::command;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Runtime, State};
@@ -81,14 +82,14 @@ fn stage(
 }
 
 /// Sets the company's update source.
-#[tauri::command]
+#[command]
 pub async fn update_source_set(shell: State<'_, Shell>, source: String) -> Result<Settings> {
     settings::set_update_source(&*shell.desk().await?, &source).await
 }
 
 /// Reads the update source's manifest; the verified package when a newer one is there,
 /// `None` when this is the newest.
-#[tauri::command]
+#[command]
 pub async fn update_check(shell: State<'_, Shell>) -> Result<Option<StagedUpdate>> {
     let desk = shell.desk().await?;
     desk.require(Action::SettingsManage)?;
@@ -120,7 +121,7 @@ pub async fn update_check(shell: State<'_, Shell>) -> Result<Option<StagedUpdate
 
 /// Checks an installer chosen in the open dialog (with its `.minisig` or `.sig` signature file
 /// beside it); the verified package, or `None` when the dialog was cancelled.
-#[tauri::command]
+#[command]
 pub async fn update_from_file<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
@@ -160,7 +161,7 @@ pub fn verify_file(shell: &Shell, path: &Path) -> Result<StagedUpdate> {
 /// Starts the kept installer (silently on Windows, restarting the program afterwards; the
 /// system's package installer on Linux, the disk image on macOS) and ends this program so
 /// its files can be replaced. The package is verified again first.
-#[tauri::command]
+#[command]
 pub async fn update_install<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
