@@ -21,6 +21,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
@@ -92,12 +93,15 @@ pub struct Write {
     /// the database, signed, after the commit.
     pub(crate) head: Option<(i64, String)>,
     head_file: PathBuf,
+    /// Counts committed writes for the background checkpointer.
+    commits: Arc<AtomicU64>,
 }
 
 impl Write {
     /// Commits the transaction (the HLC high-water mark was already written in it).
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        self.commits.fetch_add(1, Ordering::Relaxed);
         if let Some((seq, hash)) = &self.head {
             crate::audit::write_head(&self.head_file, &self.signer, &self.stamp.device_id, *seq, hash)?;
         }
@@ -190,6 +194,11 @@ pub struct Desk {
     data_dir: PathBuf,
     key: DatabaseKey,
     signer: DeviceKey,
+    /// Committed writes, read by the checkpointer.
+    commits: Arc<AtomicU64>,
+    /// Copies the write-ahead log into the database in the background (see [`checkpointer`]);
+    /// ended by [`Desk::close`].
+    checkpointer: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 impl Desk {
@@ -235,6 +244,8 @@ impl Desk {
         let hlc = HlcState::new(device.id.clone(), Hlc::decode(&last_hlc).as_ref());
         let session = if can_sign_in { Session::SignedOut } else { Session::Setup };
         let now = clock.now();
+        let commits = Arc::new(AtomicU64::new(0));
+        let task = tokio::spawn(checkpointer(pool.clone(), commits.clone()));
         Ok(Desk {
             pool,
             clock,
@@ -244,6 +255,8 @@ impl Desk {
             data_dir: data_dir.to_path_buf(),
             key: key.clone(),
             signer: signer.clone(),
+            commits,
+            checkpointer: Mutex::new(Some(task)),
         })
     }
 
@@ -402,13 +415,84 @@ impl Desk {
             signer: self.signer.clone(),
             head: None,
             head_file: self.data_dir.join(crate::audit::HEAD_FILE),
+            commits: self.commits.clone(),
         })
     }
 
-    /// Closes the pool (running `PRAGMA optimize`), waiting for connections to return.
+    /// Ends the checkpointer and closes the pool (running `PRAGMA optimize`), waiting for
+    /// every connection thread to finish.
     pub async fn close(&self) {
+        let task = self.checkpointer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            task.abort();
+            let _ = task.await;
+        }
         self.pool.close().await;
     }
+}
+
+/// How often the checkpointer looks for committed writes.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Upkeep of the database file off the typing path, measured in `docs/benchmarks.md` (lead
+/// capture at 100,000 partners): the copy of the write-ahead log into the file and the
+/// search indexes' segment merges. Both used to run inside whichever COMMIT crossed their
+/// threshold: SQLite checkpointed a thousand encrypted pages in about every 16th lead
+/// capture (~20 ms), FTS5 merged segments in every 16th and 64th write (20–75 ms).
+///
+/// The automatic checkpoint now waits for 10,000 pages (`db.rs`, a backstop) and automatic
+/// merging is off (migration `20261203140000_search_upkeep.sql`, with a crisis merge past 64
+/// segments as the backstop). Every half second after a commit this task runs a PASSIVE
+/// checkpoint (it never waits for, nor blocks, the writer); once no commit came for half a
+/// second it merges in steps (one per index, 12–30 ms holding the write lock at 30,000
+/// partners) for up to 200 ms a tick, until nothing is left: a person typing leads is never
+/// the one who waits for a merge, unless they save during the one step that is running. A failure (the file busy,
+/// the pool closing) is tried again at the next tick.
+async fn checkpointer(pool: SqlitePool, commits: Arc<AtomicU64>) {
+    let mut seen = 0;
+    let mut merging = false;
+    loop {
+        tokio::time::sleep(CHECKPOINT_EVERY).await;
+        if pool.is_closed() {
+            continue;
+        }
+        let now = commits.load(Ordering::Relaxed);
+        if now != seen {
+            seen = now;
+            merging = true;
+        } else if merging {
+            // Idle: merge steps for up to a fifth of a second, stopping when a commit comes.
+            let until = std::time::Instant::now() + MERGE_PER_TICK;
+            while merging && std::time::Instant::now() < until && commits.load(Ordering::Relaxed) == seen {
+                merging = merge_search_indexes(&pool).await.unwrap_or(true);
+            }
+        } else {
+            continue;
+        }
+        let _ = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await;
+    }
+}
+
+/// How long an idle tick merges (a backlog left by an import drains at ~40 % of one core).
+const MERGE_PER_TICK: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// The search indexes merged by FTS5 in the background (see [`checkpointer`]).
+const SEARCH_INDEXES: [&str; 2] = ["partner_fts", "research_fts"];
+
+/// One step of FTS5's segment merging in each search index; whether work is left.
+async fn merge_search_indexes(pool: &SqlitePool) -> Result<bool> {
+    let mut conn = pool.acquire().await?;
+    let mut left = false;
+    for table in SEARCH_INDEXES {
+        let before: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO {table}({table}, rank) VALUES ('merge', 64)")))
+            .execute(&mut *conn)
+            .await?;
+        let after: i64 = sqlx::query_scalar("SELECT total_changes()").fetch_one(&mut *conn).await?;
+        // FTS5: a merge step that changed fewer than two rows found nothing to merge.
+        left |= after - before >= 2;
+    }
+    Ok(left)
 }
 
 impl Drop for Desk {

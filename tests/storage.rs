@@ -215,3 +215,28 @@ async fn status_counts_leave_out_deleted_partners() {
     assert_eq!(counts, vec![("prospect".into(), 1), ("active".into(), 1), ("suspended".into(), 1)]);
     t.desk.close().await;
 }
+
+/// Checkpoints run off the typing path (issue 22): a commit leaves its pages in the
+/// write-ahead log (SQLite's own checkpoint inside a COMMIT only past 10,000 pages), and the
+/// Desk's background checkpointer copies them into the database file within a second, with
+/// nothing else written meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_is_copied_into_the_file_in_the_background() {
+    let t = desk().await;
+    let auto: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint").fetch_one(t.desk.pool()).await.unwrap();
+    assert_eq!(auto, 10_000, "the automatic checkpoint is only a backstop");
+    let file = t.dir.path().join(db::DB_FILE);
+    // Wait for the start-up writes to be copied, then write a batch.
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    let before = std::fs::metadata(&file).unwrap().len();
+    let batch: Vec<_> = (0..300).map(|i| partner(&format!("检查点测试{i:03}科技有限公司"))).collect();
+    partners::create_many(&t.desk, &batch).await.unwrap();
+    let right_after = std::fs::metadata(&file).unwrap().len();
+    assert_eq!(right_after, before, "the commit itself copied nothing into the file");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
+    while std::fs::metadata(&file).unwrap().len() == before {
+        assert!(std::time::Instant::now() < deadline, "the log was not copied in the background");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    t.desk.close().await;
+}
