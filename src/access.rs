@@ -141,10 +141,13 @@ pub enum Action {
     PaperAgreementApprove,
     /// Pairing another laptop (its key becomes trusted for imports).
     DevicePair,
+    /// Open the log folder and save a diagnostics bundle for IT support (any staff role;
+    /// never from the kiosk, whose visitor must not reach the file manager).
+    Diagnostics,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 40] = [
         Action::PartnerRead,
         Action::PartnerWrite,
         Action::PartnerDelete,
@@ -184,6 +187,7 @@ impl Action {
         Action::PartnerMigrate,
         Action::PaperAgreementApprove,
         Action::DevicePair,
+        Action::Diagnostics,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -227,6 +231,7 @@ impl Action {
             Action::PartnerMigrate => "partner_migrate",
             Action::PaperAgreementApprove => "paper_agreement_approve",
             Action::DevicePair => "device_pair",
+            Action::Diagnostics => "diagnostics",
         }
     }
 }
@@ -252,7 +257,7 @@ pub fn allows(role: Role, action: Action) -> bool {
         ClauseManage => matches!(role, Legal | Manager | Admin),
         EvaluationRun => matches!(role, Channel | Manager | Admin),
         EvaluationSchemeManage | RenewalApprove | IncentiveApprove => matches!(role, Manager | Admin),
-        DataExchange => true,
+        DataExchange | Diagnostics => true,
         BackupRestore => role == Admin,
         CatalogueManage => matches!(role, Business | Manager | Admin),
         OrderWrite => matches!(role, Channel | Business | Manager | Admin),

@@ -90,6 +90,10 @@ pub enum Error {
     /// The person cancelled a long operation; nothing was written.
     #[error("cancelled")]
     Cancelled,
+    /// A command panicked inside the program (the shell logs the panic with its backtrace);
+    /// its write, if any, was rolled back unless it had already committed.
+    #[error("internal error (see the log)")]
+    Internal,
     /// A pipeline gate (R2.1.4): the prospect cannot move to stage `to` without the records
     /// named in `missing` (`{field: record, rule: missing | failed}`).
     #[error("gate to {to}: {missing:?}")]
@@ -113,6 +117,7 @@ impl Error {
             Error::Import { .. } => "import",
             Error::Update { .. } => "update",
             Error::Cancelled => "cancelled",
+            Error::Internal => "internal",
             Error::Gate { .. } => "gate",
         }
     }

@@ -15,6 +15,7 @@ mod csvfile;
 pub mod db;
 pub mod demo;
 pub mod desk;
+pub mod diagnostics;
 pub mod documents;
 pub mod error;
 pub mod evaluation;

@@ -63,6 +63,7 @@ fn expected(action: Action) -> &'static [Role] {
         Action::PartnerMigrate => &[Admin],
         // Trusting another laptop's key is the administrator's, after comparing fingerprints.
         Action::DevicePair => &[Admin],
+        Action::Diagnostics => &[Channel, Legal, Business, Finance, Manager, Admin],
         Action::PaperAgreementApprove => &[Manager],
         Action::CreditSchemeManage | Action::CooperationSuspend => &[Manager, Admin],
         // R6.2.4: internal controls.

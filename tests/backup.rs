@@ -71,3 +71,43 @@ async fn backups_roll_and_a_restore_replaces_the_data_only_after_it_verifies() {
     assert!(channeldesk::audit::verify(&t.desk).await.unwrap().intact);
     t.desk.close().await;
 }
+
+/// The diagnostics bundle for IT support (issue 22): the logs and `about.txt` with the schema
+/// version and the integrity check, and nothing of the register, though it is full.
+#[tokio::test]
+async fn the_diagnostics_bundle_holds_logs_and_facts_but_no_business_data() {
+    let t = desk().await;
+    let mut input = partner("广州穗安智能科技有限公司");
+    input.contacts = vec![common::contact("黄穗安", "13912345678", "hs@suian.cn")];
+    partners::create(&t.desk, &input, false).await.unwrap();
+    let logs = t.dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(
+        logs.join("channeldesk.log.2026-12-03"),
+        "INFO command=\"partners_create\" ms=3.1 outcome=\"ok\"\n",
+    )
+    .unwrap();
+    let mut about = channeldesk::diagnostics::About {
+        facts: vec![("version".into(), "0.1.0".into())],
+        integrity: Some(backup::check(&t.desk).await.unwrap()),
+    };
+    about.facts.extend(channeldesk::diagnostics::schema_facts(&t.desk).await.unwrap());
+    about.facts.extend(channeldesk::diagnostics::folder_facts(t.dir.path()));
+    let out = t.dir.path().join("diag.zip");
+    assert_eq!(channeldesk::diagnostics::write(&out, &logs, &about).unwrap(), 1);
+    assert!(!t.dir.path().join("diag.zip.part").exists());
+    let entries = common::bundle_entries(&std::fs::read(&out).unwrap());
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["about.txt", "logs/channeldesk.log.2026-12-03"]);
+    let about_txt = String::from_utf8(entries[0].1.clone()).unwrap();
+    assert!(about_txt.contains("schema_version: 2026"), "{about_txt}");
+    assert!(about_txt.contains("integrity_check: ok"), "{about_txt}");
+    assert!(about_txt.contains("file channeldesk.sqlite3: "), "{about_txt}");
+    for (name, bytes) in &entries {
+        let text = String::from_utf8_lossy(bytes);
+        for secret in ["广州穗安", "黄穗安", "13912345678", "suian"] {
+            assert!(!text.contains(secret), "{name} holds {secret}");
+        }
+    }
+    t.desk.close().await;
+}

@@ -205,8 +205,12 @@ export const referenceData = () => call('reference_data');
 export const settingsSetLanguage = (language) => call('settings_set_language', { language });
 /** @param {number} minutes @returns {Promise<Settings>} */
 export const settingsSetIdleMinutes = (minutes) => call('settings_set_idle_minutes', { minutes });
-/** Saves the recovery kit where the user chooses and opens it; the path, or null when cancelled. @returns {Promise<string | null>} */
+/** Saves the recovery kit where the user chooses and opens it: where it went and whether a viewer opened, or null when cancelled. @returns {Promise<PrintedFile | null>} */
 export const recoveryKitSave = () => call('recovery_kit_save');
+/** Opens the log folder: where it is and whether the file manager opened. @returns {Promise<PrintedFile>} */
+export const diagnosticsOpenLogs = () => call('diagnostics_open_logs');
+/** Saves the diagnostics bundle (logs, versions, integrity check; no business data) where the user chooses; the path, or null when cancelled. @returns {Promise<string | null>} */
+export const diagnosticsSave = () => call('diagnostics_save');
 
 /** @param {string} displayName @param {string} login @param {string} password @returns {Promise<SessionInfo>} */
 export const sessionSetupOwner = (displayName, login, password) => call('session_setup_owner', { displayName, login, password });

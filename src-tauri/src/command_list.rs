@@ -10,6 +10,8 @@ pub const COMMANDS: &[&str] = &[
     "settings_set_idle_minutes",
     "reminders_due",
     "recovery_kit_save",
+    "diagnostics_open_logs",
+    "diagnostics_save",
     "session_setup_owner",
     "session_sign_in",
     "session_unlock",

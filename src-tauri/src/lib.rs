@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod command_list;
 pub mod commands;
+pub mod diagnostics;
 pub mod files;
 pub mod logging;
 pub mod paths;
@@ -90,6 +91,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         app::settings_set_idle_minutes,
         app::reminders_due,
         app::recovery_kit_save,
+        app::diagnostics_open_logs,
+        app::diagnostics_save,
         session::session_setup_owner,
         session::session_sign_in,
         session::session_unlock,

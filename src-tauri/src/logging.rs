@@ -53,10 +53,13 @@ pub fn init(dir: &Path) -> Option<WorkerGuard> {
     Some(guard)
 }
 
-/// Runs one command's body and logs it: `command name=… ms=… outcome=ok|<code>`.
+/// Runs one command's body and logs it: `command name=… ms=… outcome=ok|<code>`. A panic
+/// inside the body (logged with its backtrace by the panic hook) answers the window with
+/// `internal` instead of leaving its call unanswered.
 pub async fn command<T>(name: &'static str, body: impl Future<Output = Result<T>>) -> Result<T> {
+    use futures_util::FutureExt;
     let started = Instant::now();
-    let result = body.await;
+    let result = std::panic::AssertUnwindSafe(body).catch_unwind().await.unwrap_or(Err(Error::Internal));
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     let ms = (ms * 10.0).round() / 10.0;
     match &result {
@@ -77,7 +80,8 @@ fn failed(name: &'static str, ms: f64, e: &Error) {
         | Error::Io(_)
         | Error::Migration(_)
         | Error::Document(_)
-        | Error::Keychain(_) => {
+        | Error::Keychain(_)
+        | Error::Internal => {
             tracing::error!(command = name, ms, outcome = code, error = %e.chain())
         }
         Error::Update { reason, .. } => {
@@ -195,6 +199,24 @@ mod tests {
         assert!(!stale.contains("广州穗安"), "a conflict's record is not logged: {stale}");
         let import = logged::<()>(Err(Error::import("bad_row", "row 3: 13800000001")));
         assert!(import.contains("reason=\"bad_row\"") && !import.contains("13800000001"), "{import}");
+    }
+
+    #[test]
+    fn a_panicking_command_answers_internal() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber =
+            tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
+        let answer = tracing::subscriber::with_default(subscriber, || {
+            let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+            rt.block_on(command("partners_get", async {
+                let empty: Vec<u8> = vec![];
+                Ok::<u8, Error>(empty[std::hint::black_box(3)])
+            }))
+        });
+        assert_eq!(answer.map_err(|e| e.code()), Err("internal"));
+        let log = String::from_utf8(buffer.0.lock().expect("buffer").clone()).expect("utf-8");
+        assert!(log.contains("outcome=\"internal\""), "{log}");
     }
 
     #[test]

@@ -194,7 +194,7 @@ fn errors_reach_the_ui_as_code_and_fields() {
 fn every_command_is_registered_and_granted_to_the_main_window_only() {
     let s = shell();
     for cmd in COMMANDS {
-        if matches!(*cmd, "recovery_kit_save" | "audit_export_csv") {
+        if matches!(*cmd, "recovery_kit_save" | "audit_export_csv" | "diagnostics_save") {
             // These open a save dialog once allowed; the role walk below covers them.
             continue;
         }
@@ -406,6 +406,7 @@ fn guard(cmd: &str) -> Option<&'static str> {
         "users_accounts" | "users_create" | "users_update" => "user_manage",
         "settings_set_idle_minutes" => "settings_manage",
         "recovery_kit_save" => "recovery_kit",
+        "diagnostics_open_logs" | "diagnostics_save" => "diagnostics",
         "share_export" | "share_save_copy" | "share_inbox" | "share_pick" | "share_take_opened"
         | "share_open" | "share_apply" | "share_conflicts" | "share_resolve" | "share_peers"
         | "share_pairing" | "backup_page" | "backup_now" | "backup_check" => "data_exchange",
@@ -439,7 +440,7 @@ fn holders(guard: &str) -> &'static [&'static str] {
         "clause_manage" => &["legal", "manager", "admin"],
         "evaluation_run" => &["channel", "manager", "admin"],
         "evaluation_scheme_manage" | "incentive_approve" => &["manager", "admin"],
-        "data_exchange" => &["channel", "legal", "business", "finance", "manager", "admin"],
+        "data_exchange" | "diagnostics" => &["channel", "legal", "business", "finance", "manager", "admin"],
         "backup_restore" => &["admin"],
         "catalogue_manage" => &["business", "manager", "admin"],
         "order_write" => &["channel", "business", "manager", "admin"],
@@ -660,6 +661,7 @@ fn every_command_against_every_role() {
                 && matches!(
                     *cmd,
                     "recovery_kit_save"
+                        | "diagnostics_save"
                         | "audit_export_csv"
                         | "kiosk_start"
                         | "agreement_save_pdf"

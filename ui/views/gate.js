@@ -11,6 +11,7 @@ import { applySession, chooseLanguage, session } from '../app.js';
 import { confirmDialog } from '../components/dialog.js';
 import { clearFieldErrors, showFieldErrors, errorText } from '../components/errors.js';
 import { toast } from '../components/toast.js';
+import { diagnosticsButtons } from '../components/diagnostics.js';
 
 /**
  * A labelled input with its error slot.
@@ -76,7 +77,7 @@ export async function gateView(box, state, status) {
       h('p', { class: 'muted small' }, t('recovery.where', { dir: status?.data_dir || '' })),
       h('details', { class: 'small' }, h('summary', null, t('failure.details')), h('pre', { class: 'mono' }, failure.message)),
       error,
-      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'failure-retry', dataset: { autofocus: '1' } }, t('failure.retry'))));
+      h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'primary', id: 'failure-retry', dataset: { autofocus: '1' } }, t('failure.retry')), ...diagnosticsButtons()));
   } else if (state === 'recovery') {
     const reason = status?.recovery || 'missing_key';
     form = h('form', { id: 'recovery-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
@@ -154,8 +155,8 @@ async function offerRecoveryKit() {
   });
   if (!ok) return;
   try {
-    const path = await api.recoveryKitSave();
-    if (path) toast(t('kit.saved', { path }));
+    const saved = await api.recoveryKitSave();
+    if (saved) toast(t(saved.opened ? 'kit.saved_opened' : 'kit.saved_no_viewer', { path: saved.path }), { ms: saved.opened ? 6000 : 15000 });
   } catch (e) { toast(errorText(e), { kind: 'error' }); }
 }
 

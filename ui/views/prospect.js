@@ -310,7 +310,14 @@ function attachmentsBox(p, file, write) {
   const thumbs = h('ul', { class: 'attachments', id: 'prospect-attachments' }, ...file.attachments.map((a) => {
     const img = a.media_type.startsWith('image/') ? h('img', { alt: a.name, class: 'thumb' }) : h('span', { class: 'thumb file' }, 'PDF');
     if (img instanceof HTMLImageElement) {
-      api.attachmentBytes(a.id).then((buf) => { img.src = URL.createObjectURL(new Blob([buf], { type: a.media_type })); }).catch(() => {});
+      // The blob's URL is given back once the picture is decoded (it held the photo's bytes
+      // for as long as the page lived, one more copy at every visit).
+      api.attachmentBytes(a.id).then((buf) => {
+        const url = URL.createObjectURL(new Blob([buf], { type: a.media_type }));
+        img.addEventListener('load', () => URL.revokeObjectURL(url), { once: true });
+        img.addEventListener('error', () => URL.revokeObjectURL(url), { once: true });
+        img.src = url;
+      }).catch(() => {});
     }
     return h('li', { dataset: { id: a.id } },
       img,

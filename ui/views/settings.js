@@ -11,6 +11,7 @@ import { session, can, refreshSession } from '../app.js';
 import { toast } from '../components/toast.js';
 import { clearFieldErrors, errorText } from '../components/errors.js';
 import { field, value, showError } from './gate.js';
+import { diagnosticsButtons } from '../components/diagnostics.js';
 
 /** @param {HTMLElement} main */
 export async function settingsView(main) {
@@ -141,11 +142,15 @@ export async function settingsView(main) {
         h('p', { class: 'muted' }, t('kit.body')),
         h('button', { type: 'button', id: 'kit-print', onClick: async () => {
           try {
-            const path = await api.recoveryKitSave();
-            if (path) toast(t('kit.saved', { path }));
+            const saved = await api.recoveryKitSave();
+            if (saved) toast(t(saved.opened ? 'kit.saved_opened' : 'kit.saved_no_viewer', { path: saved.path }), { ms: saved.opened ? 6000 : 15000 });
           } catch (e) { toast(errorText(e), { kind: 'error' }); }
         } }, t('kit.print'))),
       h('section', { class: 'card' }, h('h2', null, t('settings.password')), pwForm),
+      h('section', { class: 'card', id: 'diagnostics-card' },
+        h('h2', null, t('diagnostics.title')),
+        h('p', { class: 'muted' }, t('diagnostics.hint')),
+        h('div', { class: 'actions' }, ...diagnosticsButtons())),
       status && h('section', { class: 'card' },
         h('h2', null, t('settings.about')),
         h('dl', { class: 'facts' },
@@ -185,3 +190,4 @@ function findingsCard() {
     h('button', { type: 'button', id: 'findings-run', onClick: run }, t('findings.run')),
     out);
 }
+

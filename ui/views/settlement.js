@@ -248,7 +248,7 @@ async function statementView(main, id) {
           !s.changed && h('button', { type: 'button', id: 'statement-xlsx', onClick: async () => {
             try {
               const f = await api.statementXlsx(id);
-              toast(t(f.opened ? 'statement.xlsx_opened' : 'statement.xlsx_at', { path: f.path }));
+              toast(t(f.opened ? 'statement.xlsx_opened' : 'statement.xlsx_at', { path: f.path }), { ms: f.opened ? 5000 : 15000 });
             } catch (e) { toast(errorText(e), { kind: 'error' }); }
           } }, t('statement.xlsx')),
           s.actions.includes('confirm') && !s.changed && h('button', { type: 'button', class: 'primary', id: 'statement-confirm', onClick: confirmDialog }, t('statement.confirm')),

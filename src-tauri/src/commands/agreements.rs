@@ -134,7 +134,7 @@ pub struct PrintedFile {
 /// Writes `printed` into the data folder's `prints/` and opens it in the system viewer.
 pub(crate) fn open_printed(desk: &channeldesk::Desk, printed: &Printed) -> Result<PrintedFile> {
     let path = signing::write_to_prints(desk, printed)?;
-    let opened = tauri_plugin_opener::open_path(&path, None::<&str>).is_ok();
+    let opened = crate::files::show(&path);
     Ok(PrintedFile { path: path.display().to_string(), opened })
 }
 

@@ -90,12 +90,13 @@ pub async fn reminders_due(shell: State<'_, Shell>) -> Result<Vec<ReminderGroup>
 }
 
 /// Asks where to save the recovery kit, writes it and opens it in the system PDF viewer
-/// for printing. `None` when the dialog was cancelled.
+/// for printing: where it was saved and whether a viewer could be started (the kit is saved
+/// either way). `None` when the dialog was cancelled.
 #[command]
 pub async fn recovery_kit_save<R: Runtime>(
     app: AppHandle<R>,
     shell: State<'_, Shell>,
-) -> Result<Option<String>> {
+) -> Result<Option<super::agreements::PrintedFile>> {
     let desk = shell.desk().await?;
     desk.require(channeldesk::access::Action::RecoveryKit)?;
     let Some(path) = crate::files::ask_save_path(&app, "ChannelDesk-recovery-kit.pdf", "PDF", "pdf").await?
@@ -103,6 +104,46 @@ pub async fn recovery_kit_save<R: Runtime>(
         return Ok(None);
     };
     channeldesk::documents::recovery_kit::save(&desk, &shell.keychain, &path).await?;
-    tauri_plugin_opener::open_path(&path, None::<&str>).map_err(|e| Error::Document(e.to_string()))?;
-    Ok(Some(path.display().to_string()))
+    let opened = crate::files::show(&path);
+    Ok(Some(super::agreements::PrintedFile { path: path.display().to_string(), opened }))
+}
+
+/// Who may reach the logs and the diagnostics: anyone while the data cannot be opened (the
+/// failure and recovery screens, where support needs them most), a signed-in person otherwise,
+/// never the kiosk.
+async fn may_diagnose(shell: &Shell) -> Result<()> {
+    match shell.desk().await {
+        Ok(desk) => desk.require(channeldesk::access::Action::Diagnostics).map(|_| ()),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Opens the log folder in the file manager: the folder, and whether it could be opened.
+#[command]
+pub async fn diagnostics_open_logs(shell: State<'_, Shell>) -> Result<super::agreements::PrintedFile> {
+    may_diagnose(&shell).await?;
+    let dir = crate::paths::log_dir(&shell.dir);
+    std::fs::create_dir_all(&dir)?;
+    Ok(super::agreements::PrintedFile { opened: crate::files::show(&dir), path: dir.display().to_string() })
+}
+
+/// Asks where to save the diagnostics bundle (logs, versions, OS, the integrity check; no
+/// business data) and writes it; the path, or `None` when cancelled.
+#[command]
+pub async fn diagnostics_save<R: Runtime>(
+    app: AppHandle<R>,
+    shell: State<'_, Shell>,
+) -> Result<Option<String>> {
+    may_diagnose(&shell).await?;
+    let name = format!("ChannelDesk-diagnostics-{}.zip", chrono::Local::now().format("%Y%m%d-%H%M"));
+    let Some(path) = crate::files::ask_save_path(&app, &name, "ZIP", "zip").await? else { return Ok(None) };
+    let about = crate::diagnostics::about(&shell).await;
+    let logs = crate::paths::log_dir(&shell.dir);
+    let count = tauri::async_runtime::spawn_blocking(move || {
+        channeldesk::diagnostics::write(&path, &logs, &about).map(|n| (n, path))
+    })
+    .await
+    .map_err(|e| Error::Storage(e.to_string()))??;
+    tracing::info!(log_files = count.0, "diagnostics bundle saved");
+    Ok(Some(count.1.display().to_string()))
 }
