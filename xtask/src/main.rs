@@ -5,6 +5,9 @@
 //! - `bench [--report-only]`: criterion benchmarks on generated data; writes
 //!   `docs/benchmarks.md` (with `--report-only`, from the last run's figures).
 //! - `screenshots`: the end-to-end run, writing its screenshots into `docs/screenshots/`.
+//! - `soak [--minutes N]`: drives the window over every area for N minutes (default 60),
+//!   recording memory each minute; writes the soak section of `docs/benchmarks.md` and
+//!   `docs/soak-memory.svg`.
 //! - `setup`: only install what the others need (Linux packages, tauri-driver, TypeScript).
 //! - `dist [--windows] [--linux] [--check]`: the installers into `dist/` (see `dist.rs`).
 //!
@@ -47,10 +50,11 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(args.iter().any(|a| a == "--report-only")),
         Some("screenshots") => screenshots(),
+        Some("soak") => soak(&args[1..]),
         Some("setup") => setup(true).map(|_| ()),
         Some("dist") => dist::dist(&args[1..]),
         _ => Err(
-            "usage: cargo xtask run [--demo [N]] [--release] | test | bench | screenshots | setup | dist [--windows] [--linux] [--check]"
+            "usage: cargo xtask run [--demo [N]] [--release] | test | bench | screenshots | soak [--minutes N] | setup | dist [--windows] [--linux] [--check]"
                 .into(),
         ),
     };
@@ -310,6 +314,7 @@ fn test() -> Result {
     c.args(["nextest", "run", "--workspace", "--no-fail-fast", "--retries", "0"]);
     test_env(&mut c, &tools, &display);
     run_tests(c, "core, shell (IPC) and end-to-end tests")?;
+    soak_run(&tools, &display, 3.0)?;
 
     // The test run regenerates ui/bindings from the Rust types; they must be committed as is.
     let out = Command::new("git")
@@ -421,6 +426,150 @@ fn run_tests(mut c: Command, what: &str) -> Result {
     if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
 }
 
+/// Runs the soak test for `minutes` (see `soak` in `src-tauri/tests/e2e.rs`); its report.
+fn soak_run(tools: &Tools, display: &Option<String>, minutes: f64) -> Result<serde_json::Value> {
+    let mut c = cargo_with_keyring();
+    c.args([
+        "nextest",
+        "run",
+        "-p",
+        "channeldesk-app",
+        "--test",
+        "e2e",
+        "--retries",
+        "0",
+        "--run-ignored",
+        "only",
+    ])
+    .args(["-E", "test(=soak)"])
+    .env("CHANNELDESK_SOAK_MINUTES", minutes.to_string());
+    test_env(&mut c, tools, display);
+    run_tests(c, &format!("soak run, {minutes} minutes"))?;
+    let text = std::fs::read_to_string(target_dir().join("channeldesk-soak.json"))
+        .map_err(|e| format!("soak report missing: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("soak report: {e}"))
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// `cargo xtask soak [--minutes N]`: the soak run, its memory curve drawn into
+/// `docs/soak-memory.svg` and summed up in `docs/benchmarks.md`.
+fn soak(args: &[String]) -> Result {
+    let minutes = match args {
+        [] => 60.0,
+        [flag, n] if flag == "--minutes" => {
+            n.parse::<f64>().map_err(|_| format!("--minutes {n}: not a number"))?
+        }
+        _ => return Err("usage: cargo xtask soak [--minutes N]".into()),
+    };
+    let tools = setup(true)?;
+    let (_display, display) = virtual_display()?;
+    let report = soak_run(&tools, &display, minutes)?;
+    let samples: Vec<(f64, f64)> = report["samples"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| (s["minute"].as_f64().unwrap_or(0.0), s["total_mib"].as_f64().unwrap_or(0.0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    std::fs::write(root().join("docs/soak-memory.svg"), memory_svg(&samples)).map_err(|e| e.to_string())?;
+    let section = soak_section(&report, &samples);
+    let path = root().join("docs/benchmarks.md");
+    let mut doc = std::fs::read_to_string(&path).unwrap_or_default();
+    if let (Some(a), Some(b)) = (doc.find(SOAK_BEGIN), doc.find(SOAK_END)) {
+        doc.replace_range(a..b + SOAK_END.len(), &section);
+    } else {
+        doc.push('\n');
+        doc.push_str(&section);
+        doc.push('\n');
+    }
+    std::fs::write(&path, doc).map_err(|e| e.to_string())?;
+    eprintln!("xtask: wrote docs/soak-memory.svg and the soak section of docs/benchmarks.md");
+    Ok(())
+}
+
+pub(crate) const SOAK_BEGIN: &str = "<!-- soak: cargo xtask soak -->";
+pub(crate) const SOAK_END: &str = "<!-- /soak -->";
+
+fn soak_section(report: &serde_json::Value, samples: &[(f64, f64)]) -> String {
+    let at = |m: f64| samples.iter().find(|(t, _)| *t >= m).map(|(_, v)| *v);
+    let first = samples.first().map(|(_, v)| *v).unwrap_or(0.0);
+    let last = samples.last().map(|(_, v)| *v).unwrap_or(0.0);
+    let growth = at(5.0)
+        .map(|v| format!("{:+.1} MiB", last - v))
+        .unwrap_or_else(|| "n/a (shorter than 5 minutes)".into());
+    let errors = report["errors"].as_array().map(Vec::len).unwrap_or(0);
+    let mut rows = String::new();
+    if let Some(last) = report["samples"].as_array().and_then(|a| a.last()) {
+        for p in last["processes"].as_array().into_iter().flatten() {
+            rows.push_str(&format!(
+                "| {} | {:.1} |\n",
+                p[0].as_str().unwrap_or(""),
+                p[1].as_f64().unwrap_or(0.0)
+            ));
+        }
+    }
+    format!(
+        "{SOAK_BEGIN}\n## Soak run (`cargo xtask soak`, debug build, 2,000 generated partners)\n\n\
+         The window driven at random over every area (lists, a record's page, the partner form \
+         opened and left, search, language switch, lock and unlock) for **{} minutes**, {} actions; \
+         errors in the log: **{errors}**. Memory (PSS of the program and its web processes \
+         together): {first:.0} MiB at the first minute, {last:.0} MiB at the end; growth after the \
+         fifth minute: **{growth}** (aim: under 20 MiB).\n\n\
+         ![memory over the soak run](soak-memory.svg)\n\n\
+         | process at the end | PSS MiB |\n|---|---:|\n{rows}{SOAK_END}",
+        report["minutes"].as_f64().unwrap_or(0.0),
+        report["actions"].as_u64().unwrap_or(0),
+    )
+}
+
+/// A small line chart of PSS over minutes, readable in print (black on white).
+fn memory_svg(samples: &[(f64, f64)]) -> String {
+    let (w, h, left, bottom) = (640.0, 240.0, 56.0, 32.0);
+    let max_t = samples.iter().map(|s| s.0).fold(1.0_f64, f64::max);
+    let max_v = samples.iter().map(|s| s.1).fold(100.0_f64, f64::max) * 1.1;
+    let x = |t: f64| left + t / max_t * (w - left - 16.0);
+    let y = |v: f64| h - bottom - v / max_v * (h - bottom - 16.0);
+    let points: Vec<String> = samples.iter().map(|(t, v)| format!("{:.1},{:.1}", x(*t), y(*v))).collect();
+    let mut svg = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" font-family=\"sans-serif\" font-size=\"11\">\n\
+         <rect width=\"{w}\" height=\"{h}\" fill=\"white\"/>\n\
+         <line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/>\n\
+         <line x1=\"{left}\" y1=\"16\" x2=\"{left}\" y2=\"{}\" stroke=\"black\"/>\n",
+        h - bottom,
+        w - 16.0,
+        h - bottom,
+        h - bottom
+    );
+    for i in 0..=4 {
+        let v = max_v * i as f64 / 4.0;
+        svg.push_str(&format!(
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{v:.0}</text>\n",
+            left - 6.0,
+            y(v) + 4.0
+        ));
+        let t = max_t * i as f64 / 4.0;
+        svg.push_str(&format!(
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{t:.0}</text>\n",
+            x(t),
+            h - bottom + 16.0
+        ));
+    }
+    svg.push_str(&format!(
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">minutes</text>\n<text x=\"12\" y=\"12\">PSS MiB</text>\n",
+        (left + w) / 2.0,
+        h - 2.0
+    ));
+    svg.push_str(&format!(
+        "<polyline fill=\"none\" stroke=\"black\" stroke-width=\"2\" points=\"{}\"/>\n</svg>\n",
+        points.join(" ")
+    ));
+    svg
+}
+
 fn screenshots() -> Result {
     let tools = setup(true)?;
     let (_display, display) = virtual_display()?;
@@ -473,12 +622,15 @@ fn bench(report_only: bool) -> Result {
     let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
     let leads = std::fs::read_to_string(target.join("tmp/e2e/lead-save-ms.json")).ok();
     let mut doc = render_benchmarks(&figures, &criterion_medians(&target), e2e.as_deref(), leads.as_deref());
-    // The installer sizes come from `cargo xtask dist`; kept as they are.
+    // The installer sizes (`cargo xtask dist`) and the soak run (`cargo xtask soak`) are
+    // measured elsewhere: kept as they are.
     let old = std::fs::read_to_string(root().join("docs/benchmarks.md")).unwrap_or_default();
-    if let (Some(a), Some(b)) = (old.find(dist::SIZES_BEGIN), old.find(dist::SIZES_END)) {
-        doc.push('\n');
-        doc.push_str(&old[a..b + dist::SIZES_END.len()]);
-        doc.push('\n');
+    for (begin, end) in [(dist::SIZES_BEGIN, dist::SIZES_END), (SOAK_BEGIN, SOAK_END)] {
+        if let (Some(a), Some(b)) = (old.find(begin), old.find(end)) {
+            doc.push('\n');
+            doc.push_str(&old[a..b + end.len()]);
+            doc.push('\n');
+        }
     }
     std::fs::write(root().join("docs/benchmarks.md"), doc).map_err(|e| e.to_string())?;
     eprintln!("xtask: wrote docs/benchmarks.md");
