@@ -385,6 +385,12 @@ fn test_processes() -> Vec<(u32, String)> {
 fn run_tests(mut c: Command, what: &str) -> Result {
     use std::io::{BufRead, BufReader};
     eprintln!("xtask: {what}");
+    // A session bus of the run's own: without one, every window the tests start autolaunches
+    // a dbus-daemon that outlives the run.
+    let bus = session_bus();
+    if let Some((_, address)) = &bus {
+        c.env("DBUS_SESSION_BUS_ADDRESS", address);
+    }
     let before: std::collections::HashSet<u32> = test_processes().into_iter().map(|(p, _)| p).collect();
     c.stderr(Stdio::piped());
     let mut child = c.spawn().map_err(|e| format!("{what}: {e}"))?;
@@ -400,6 +406,10 @@ fn run_tests(mut c: Command, what: &str) -> Result {
         }
     }
     let st = child.wait().map_err(|e| format!("{what}: {e}"))?;
+    if let Some((mut daemon, _)) = bus {
+        let _ = daemon.kill();
+        let _ = daemon.wait();
+    }
     // A process ended by the last test may take a moment to go.
     let mut left = Vec::new();
     for _ in 0..20 {
@@ -424,6 +434,24 @@ fn run_tests(mut c: Command, what: &str) -> Result {
         problems.push(format!("{what} failed ({st})"));
     }
     if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
+}
+
+/// A private session bus (`dbus-daemon --session`) and its address, when none is set and
+/// the daemon is installed (Linux).
+fn session_bus() -> Option<(Child, String)> {
+    use std::io::BufRead;
+    if !cfg!(target_os = "linux") || env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return None;
+    }
+    let mut daemon = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(daemon.stdout.take()?).read_line(&mut line).ok()?;
+    Some((daemon, line.trim().to_string()))
 }
 
 /// Runs the soak test for `minutes` (see `soak` in `src-tauri/tests/e2e.rs`); its report.
