@@ -446,15 +446,15 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(5
 /// checkpoint (it never waits for, nor blocks, the writer); once no commit came for half a
 /// second it merges in steps (one per index, 12–30 ms holding the write lock at 30,000
 /// partners) for up to 200 ms a tick, until nothing is left: a person typing leads is never
-/// the one who waits for a merge, unless they save during the one step that is running. A failure (the file busy,
-/// the pool closing) is tried again at the next tick.
+/// the one who waits for a merge, unless they save during the one step that is running. A
+/// failure (the file busy) is tried again at the next tick; the task ends with the pool.
 async fn checkpointer(pool: SqlitePool, commits: Arc<AtomicU64>) {
     let mut seen = 0;
     let mut merging = false;
     loop {
         tokio::time::sleep(CHECKPOINT_EVERY).await;
         if pool.is_closed() {
-            continue;
+            return;
         }
         let now = commits.load(Ordering::Relaxed);
         if now != seen {

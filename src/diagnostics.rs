@@ -42,10 +42,11 @@ pub async fn schema_facts(desk: &crate::Desk) -> Result<Vec<(String, String)>> {
 pub fn folder_facts(data_dir: &Path) -> Vec<(String, String)> {
     let size = |name: &str| std::fs::metadata(data_dir.join(name)).map(|m| m.len().to_string());
     let mut facts = vec![];
-    for name in [crate::db::DB_FILE, "channeldesk.sqlite3-wal"] {
-        facts.push((format!("file {name}"), size(name).unwrap_or_else(|_| "absent".into())));
+    for name in [crate::db::DB_FILE.to_string(), format!("{}-wal", crate::db::DB_FILE)] {
+        facts.push((format!("file {name}"), size(&name).unwrap_or_else(|_| "absent".into())));
     }
-    let backups = std::fs::read_dir(data_dir.join("backups")).map(|d| d.flatten().count()).unwrap_or(0);
+    let backups =
+        std::fs::read_dir(data_dir.join(crate::backup::DIR)).map(|d| d.flatten().count()).unwrap_or(0);
     facts.push(("backups".into(), backups.to_string()));
     facts
 }

@@ -10,7 +10,7 @@ pub async fn about(shell: &Shell) -> About {
     let mut facts: Vec<(String, String)> = vec![
         ("version".into(), env!("CARGO_PKG_VERSION").into()),
         ("built".into(), crate::BUILD_DATE.into()),
-        ("os".into(), format!("{} {}", std::env::consts::OS, std::env::consts::ARCH)),
+        ("os".into(), crate::platform()),
         ("web_view".into(), tauri::webview_version().unwrap_or_else(|e| format!("unknown ({e})"))),
         ("tauri".into(), tauri::VERSION.into()),
         ("saved_at".into(), chrono::Local::now().to_rfc3339()),

@@ -21,6 +21,11 @@ use tauri::{Manager, RunEvent, Runtime};
 /// The day this program was built (`SOURCE_DATE_EPOCH` when set, for reproducible builds).
 pub const BUILD_DATE: &str = env!("CHANNELDESK_BUILD_DATE");
 
+/// The operating system and processor this build runs on (`linux x86_64`).
+pub fn platform() -> String {
+    format!("{} {}", std::env::consts::OS, std::env::consts::ARCH)
+}
+
 /// Command-line help.
 pub const USAGE: &str = "usage: channeldesk [--data-dir DIR] [--demo [N]] [FILE.cdbundle]
   --data-dir DIR  use DIR for the database instead of the per-user data folder

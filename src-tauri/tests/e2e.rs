@@ -62,31 +62,41 @@ impl Drop for Session {
 /// ends its session this way too (on unwinding); one that times out is ended with its
 /// process group by the test runner.
 fn end_tree(child: &mut Child) {
-    let mut tree = vec![child.id()];
-    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+    for (pid, _) in process_tree(child.id()).iter().skip(1).rev() {
+        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// `root` and every process below it, parents before children: pid and name, listed from
+/// `/proc` at once (so a process whose parent is already gone is still found).
+fn process_tree(root: u32) -> Vec<(u32, String)> {
+    let all: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
         .map(|d| {
             d.flatten()
                 .filter_map(|e| {
                     let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
                     let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
                     // `pid (comm) state ppid …`: the name may hold spaces, so read after ')'.
-                    let ppid = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
-                    Some((pid, ppid))
+                    let (head, rest) = stat.rsplit_once(')')?;
+                    let name = head.split_once('(')?.1.to_string();
+                    let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
+                    Some((pid, ppid, name))
                 })
                 .collect()
         })
         .unwrap_or_default();
+    let name =
+        |pid: u32| all.iter().find(|(p, _, _)| *p == pid).map(|(_, _, n)| n.clone()).unwrap_or_default();
+    let mut tree = vec![(root, name(root))];
     let mut i = 0;
     while i < tree.len() {
-        let parent = tree[i];
-        tree.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        let parent = tree[i].0;
+        tree.extend(all.iter().filter(|(_, pp, _)| *pp == parent).map(|(p, _, n)| (*p, n.clone())));
         i += 1;
     }
-    for pid in tree.iter().skip(1).rev() {
-        let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status();
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    tree
 }
 
 /// The program under test: this build, or an installed one (`CHANNELDESK_APP`, set by
@@ -2621,38 +2631,16 @@ async fn a_prospect_at_the_signing_stage_signs_through_its_agreement() {
 /// PSS (KiB) of each of the program's processes (the program and its web processes, below
 /// the driver), by process name.
 fn program_pss(driver: u32) -> Vec<(String, u64)> {
-    let mut tree = vec![driver];
-    let all: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
-        .map(|d| {
-            d.flatten()
-                .filter_map(|e| {
-                    let pid = e.file_name().to_str()?.parse::<u32>().ok()?;
-                    let stat = std::fs::read_to_string(e.path().join("stat")).ok()?;
-                    let (head, rest) = stat.rsplit_once(')')?;
-                    let name = head.split_once('(')?.1.to_string();
-                    let ppid = rest.split_whitespace().nth(1)?.parse().ok()?;
-                    Some((pid, ppid, name))
-                })
-                .collect()
+    process_tree(driver)
+        .into_iter()
+        .filter(|(_, name)| {
+            (name == "channeldesk" || name.starts_with("WebKit")) && name != "WebKitWebDriver"
         })
-        .unwrap_or_default();
-    let mut i = 0;
-    while i < tree.len() {
-        let parent = tree[i];
-        tree.extend(all.iter().filter(|(_, pp, _)| *pp == parent).map(|(p, _, _)| *p));
-        i += 1;
-    }
-    all.iter()
-        .filter(|(p, _, name)| {
-            tree.contains(p)
-                && (name == "channeldesk" || name.starts_with("WebKit"))
-                && name != "WebKitWebDriver"
-        })
-        .filter_map(|(p, _, name)| {
+        .filter_map(|(p, name)| {
             let rollup = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).ok()?;
             let kib =
                 rollup.lines().find(|l| l.starts_with("Pss:"))?.split_whitespace().nth(1)?.parse().ok()?;
-            Some((name.clone(), kib))
+            Some((name, kib))
         })
         .collect()
 }

@@ -45,7 +45,7 @@ pub async fn app_status(shell: State<'_, Shell>) -> Result<AppStatus> {
     Ok(AppStatus {
         version: env!("CARGO_PKG_VERSION"),
         build_date: crate::BUILD_DATE,
-        platform: format!("{} {}", std::env::consts::OS, std::env::consts::ARCH),
+        platform: crate::platform(),
         data_dir: shell.dir.display().to_string(),
         log_dir: crate::paths::log_dir(&shell.dir).display().to_string(),
         opened_bundle: shell.opened_name(),
