@@ -118,6 +118,10 @@ pub(crate) fn check_visitor(partner: &PartnerInput) -> Result<partners::Clean> {
     }
     if contact.mobile.trim().is_empty() && contact.email.trim().is_empty() {
         errors.push(FieldError::new("contact_mobile", "mobile_or_email"));
+    } else if !contact.mobile.trim().is_empty() && crate::validate::mobile(&contact.mobile).is_err() {
+        // A visitor is asked for a mobile, and told so (not "a phone number").
+        errors.retain(|f| f.field != "contact_mobile");
+        errors.push(FieldError::new("contact_mobile", "mobile"));
     }
     match clean {
         Some(c) if errors.is_empty() => Ok(c),

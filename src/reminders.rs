@@ -11,10 +11,17 @@
 //! (R2.2.2), quarterly reviews due and overdue, follow-ups past their date (R2.3.1), late
 //! support requests (R2.3.2) and rewards waiting for a manager (R2.3.3); the legal early
 //! warning (R6.2.3), risks due for review and late risk measures (R6.1.1, R6.1.2) from
-//! [`crate::risk::warning`].
+//! [`crate::risk::warning`]; orders held for a manager's release (R4.1.2) and payouts
+//! waiting for finance (R4.3.2); new trade-show leads not yet followed up (R2.1.1).
+//!
+//! Whose work: every group says whether it is the signed-in user's own (`mine`): a task of
+//! their role (legal and business reviews, a manager's releases and approvals, finance's
+//! payouts), or the items about partners they are the channel contact of and risks they own.
+//! Such a group comes twice, the user's own items and everyone's; the home page shows the
+//! user's own first and the rest behind 全部 / All.
 
-use crate::access::Action;
-use crate::desk::Desk;
+use crate::access::{Action, Role};
+use crate::desk::{Desk, SessionUser};
 use crate::error::Result;
 use serde::Serialize;
 use ts_rs::TS;
@@ -47,23 +54,124 @@ pub struct ReminderGroup {
     #[ts(type = "number")]
     pub count: i64,
     pub items: Vec<ReminderItem>,
+    /// The signed-in user's own work; for groups about owned records, `count` and `items`
+    /// are then theirs only (the same kind comes again with everyone's).
+    pub mine: bool,
+}
+
+/// Whose work a group is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Owner<'a> {
+    /// A task of a role: all of it is the user's when `true`.
+    Role(bool),
+    /// Records with an owner column (`p.channel_contact_id`, `r.owner_id`): the rows the user
+    /// owns are theirs; all of them when the flag is `true` (a task of their role as well).
+    Column(&'a str, bool),
+}
+
+/// The groups being gathered for one user.
+pub(crate) struct Gather<'a> {
+    pub desk: &'a Desk,
+    pub me: SessionUser,
+    pub groups: Vec<ReminderGroup>,
+}
+
+impl Gather<'_> {
+    /// Whether the user holds `role`; an administrator has the manager's rights in the access
+    /// table and the manager's tasks here (the owner of a small company is both).
+    pub fn has(&self, role: Role) -> bool {
+        self.me.roles.contains(&role) || (role == Role::Manager && self.me.roles.contains(&Role::Admin))
+    }
+
+    /// Whether the user may do `action`.
+    pub fn may(&self, action: Action) -> bool {
+        crate::access::any_allows(&self.me.roles, action)
+    }
+
+    /// Adds a group counted by `SELECT count(*) <from>` with the first items of `items`
+    /// (which selects entity, id, label, since from `from`, repeated verbatim), when anything
+    /// is due; with [`Owner::Column`] also the user's own rows as a group of their own.
+    pub async fn push(
+        &mut self,
+        kind: &str,
+        requirement: &str,
+        owner: Owner<'_>,
+        from: &str,
+        items: &str,
+    ) -> Result<()> {
+        debug_assert!(items.contains(from), "{kind}: the items must select from `from`");
+        let (all_mine, column) = match owner {
+            Owner::Role(mine) => (mine, None),
+            Owner::Column(column, mine) => (mine, Some(column)),
+        };
+        let Some(all) = self.group(kind, requirement, from, items, None).await? else { return Ok(()) };
+        if let (false, Some(column)) = (all_mine, column) {
+            let own = format!("{from} AND {column} = ?");
+            let own_items = items.replacen(from, &own, 1);
+            if let Some(g) = self.group(kind, requirement, &own, &own_items, Some(self.me.id.clone())).await?
+            {
+                self.groups.push(ReminderGroup { mine: true, ..g });
+            }
+        }
+        self.groups.push(ReminderGroup { mine: all_mine, ..all });
+        Ok(())
+    }
+
+    async fn group(
+        &self,
+        kind: &str,
+        requirement: &str,
+        from: &str,
+        items: &str,
+        user: Option<String>,
+    ) -> Result<Option<ReminderGroup>> {
+        let mut counted = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) {from}")));
+        let mut listed = sqlx::query_as(sqlx::AssertSqlSafe(format!("{items} LIMIT {GROUP_ITEMS}")));
+        if let Some(user) = user {
+            counted = counted.bind(user.clone());
+            listed = listed.bind(user);
+        }
+        let count: i64 = counted.fetch_one(self.desk.pool()).await?;
+        if count == 0 {
+            return Ok(None);
+        }
+        let items = listed.fetch_all(self.desk.pool()).await?;
+        Ok(Some(ReminderGroup {
+            kind: kind.into(),
+            requirement: requirement.into(),
+            count,
+            items,
+            mine: false,
+        }))
+    }
 }
 
 /// Days a prospect may wait in one pipeline stage before it is reminded of.
 pub const STALLED_DAYS: i64 = 30;
 
-/// Everything due now, groups with nothing due left out.
+/// Everything due now for the signed-in user, groups with nothing due left out; the user's
+/// own groups first.
 pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
     let me = desk.require(Action::PartnerRead)?;
-    let mut groups = Vec::new();
-    if crate::access::any_allows(&me.roles, Action::ApplicationReview) {
+    let mut g = Gather { desk, me, groups: Vec::new() };
+    let contact = |role: bool| Owner::Column("p.channel_contact_id", role);
+    if g.may(Action::ApplicationReview) {
         let new = "FROM application WHERE status = 'new' AND deleted_at IS NULL";
         let items = format!(
             "SELECT 'application' AS entity, id, company_name AS label, submitted_at AS since {new}
              ORDER BY submitted_at"
         );
-        push_group(desk, &mut groups, "application_waiting", "R2.1.1", new, &items).await?;
+        let mine = g.has(Role::Channel) || g.has(Role::Manager);
+        g.push("application_waiting", "R2.1.1", Owner::Role(mine), new, &items).await?;
     }
+    // R2.1.1: leads captured at a trade show, still where they were captured.
+    let leads = "FROM prospect r JOIN partner p ON p.id = r.partner_id
+        WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL AND r.outcome = 'open' AND r.stage = 'application'
+          AND r.event_id IS NOT NULL";
+    let items = format!(
+        "SELECT 'partner' AS entity, p.id, p.name AS label, r.created_at AS since {leads} ORDER BY r.created_at"
+    );
+    g.push("lead_new", "R2.1.1", contact(false), leads, &items).await?;
     // R2.3.1: every partner in a live relationship has one designated channel contact.
     let live = "FROM partner WHERE deleted_at IS NULL AND channel_contact_id IS NULL
         AND status IN ('prospect', 'active', 'suspended')";
@@ -71,7 +179,8 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
         "SELECT 'partner' AS entity, id, name AS label, created_at AS since {live}
          ORDER BY (status = 'active') DESC, created_at"
     );
-    push_group(desk, &mut groups, "partner_without_contact", "R2.3.1", live, &items).await?;
+    let assigns = g.has(Role::Manager);
+    g.push("partner_without_contact", "R2.3.1", Owner::Role(assigns), live, &items).await?;
     // R2.1.4: open prospects that have not moved for a month.
     let cutoff = crate::desk::rfc3339(desk.now() - chrono::Duration::days(STALLED_DAYS));
     let stalled = format!(
@@ -81,17 +190,19 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
     let items = format!(
         "SELECT 'partner' AS entity, p.id, p.name AS label, r.stage_since AS since {stalled} ORDER BY r.stage_since"
     );
-    push_group(desk, &mut groups, "prospect_stalled", "R2.1.4", &stalled, &items).await?;
+    g.push("prospect_stalled", "R2.1.4", contact(false), &stalled, &items).await?;
     // R2.1.3: referral rewards owed since the referred prospect signed.
-    if crate::access::any_allows(&me.roles, Action::RewardSettle) {
+    if g.may(Action::RewardSettle) {
         let owed = "FROM referral f JOIN partner p ON p.id = f.partner_id
             WHERE f.reward_status = 'due' AND f.deleted_at IS NULL";
         let items = format!(
             "SELECT 'partner' AS entity, p.id, p.name AS label, f.due_since AS since {owed} ORDER BY f.due_since"
         );
-        push_group(desk, &mut groups, "referral_reward_due", "R2.1.3", owed, &items).await?;
+        let pays = g.has(Role::Finance);
+        g.push("referral_reward_due", "R2.1.3", Owner::Role(pays), owed, &items).await?;
     }
-    agreement_groups(desk, &me.roles, &mut groups).await?;
+    agreement_groups(&mut g).await?;
+    order_groups(&mut g).await?;
     // R2.2.1: every active partner is evaluated at least once a year.
     let year_ago = crate::desk::rfc3339(desk.now() - chrono::Duration::days(365));
     let unevaluated = format!(
@@ -104,7 +215,7 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
             COALESCE((SELECT max(finished_at) FROM evaluation WHERE partner_id = p.id AND status = 'finished'), p.created_at) AS since
          {unevaluated} ORDER BY since, p.name"
     );
-    push_group(desk, &mut groups, "evaluation_due", "R2.2.1", &unevaluated, &items).await?;
+    g.push("evaluation_due", "R2.2.1", contact(false), &unevaluated, &items).await?;
     // R2.2.2: measures after a special evaluation, past their date and not done.
     let today = desk.today();
     let late = format!(
@@ -114,8 +225,9 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
     let items = format!(
         "SELECT 'evaluation' AS entity, e.id, p.name || ' · ' || m.action AS label, m.due_on AS since {late} ORDER BY m.due_on"
     );
-    push_group(desk, &mut groups, "measure_overdue", "R2.2.2", &late, &items).await?;
-    // R2.2.3: the improvement plans of class C partners, open and not yet late, until done.
+    g.push("measure_overdue", "R2.2.2", contact(false), &late, &items).await?;
+    // R2.2.3: the improvement plans of class C partners, open and not yet late, until done;
+    // a manager follows every one.
     let plans = format!(
         "FROM evaluation_measure m JOIN evaluation e ON e.id = m.evaluation_id JOIN partner p ON p.id = e.partner_id
          WHERE m.done_on IS NULL AND m.deleted_at IS NULL AND e.deleted_at IS NULL AND m.due_on >= '{today}'
@@ -124,20 +236,59 @@ pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
     let items = format!(
         "SELECT 'evaluation' AS entity, e.id, p.name || ' · ' || m.action AS label, m.due_on AS since {plans} ORDER BY m.due_on"
     );
-    push_group(desk, &mut groups, "improvement_plan", "R2.2.3", &plans, &items).await?;
-    relationship_groups(desk, &me.roles, &mut groups).await?;
-    crate::risk::warning::groups(desk, &me.roles, &mut groups).await?;
+    let follows = g.has(Role::Manager);
+    g.push("improvement_plan", "R2.2.3", contact(follows), &plans, &items).await?;
+    relationship_groups(&mut g).await?;
+    crate::risk::warning::groups(&mut g).await?;
+    let mut groups = g.groups;
+    // The user's own first, each part in the order gathered.
+    groups.sort_by_key(|g| !g.mine);
     Ok(groups)
+}
+
+/// Orders held by a failed check, waiting for a manager's release (R4.1.2); payouts
+/// proposed and waiting for a second finance user's decision, and approved payouts not yet
+/// paid (R4.3.2).
+async fn order_groups(g: &mut Gather<'_>) -> Result<()> {
+    if g.may(Action::OrderOverride) {
+        let held = "FROM sales_order o JOIN partner p ON p.id = o.partner_id
+            WHERE o.status = 'held' AND o.deleted_at IS NULL";
+        let items = format!(
+            "SELECT 'order' AS entity, o.id, o.number || ' · ' || p.name AS label, o.updated_at AS since {held}
+             ORDER BY o.updated_at"
+        );
+        let releases = g.has(Role::Manager);
+        g.push("order_release_waiting", "R4.1.2", Owner::Role(releases), held, &items).await?;
+    }
+    if g.may(Action::PaymentApprove) {
+        // The proposer may not decide their own proposal.
+        let waiting = format!(
+            "FROM payment x JOIN partner p ON p.id = x.partner_id
+             WHERE x.status = 'proposed' AND x.deleted_at IS NULL AND COALESCE(x.proposed_by, '') <> '{}'",
+            g.me.id.replace('\'', "''")
+        );
+        let items = format!(
+            "SELECT 'payment' AS entity, x.id, p.name AS label, x.created_at AS since {waiting} ORDER BY x.created_at"
+        );
+        g.push("payment_waiting", "R4.3.2", Owner::Role(true), &waiting, &items).await?;
+    }
+    if g.may(Action::FinanceRecord) {
+        let unpaid = "FROM payment x JOIN partner p ON p.id = x.partner_id
+            WHERE x.status = 'approved' AND x.direction = 'out' AND x.deleted_at IS NULL";
+        let items = format!(
+            "SELECT 'payment' AS entity, x.id, p.name AS label, x.decided_at AS since {unpaid} ORDER BY x.decided_at"
+        );
+        let pays = g.has(Role::Finance);
+        g.push("payment_to_pay", "R4.3.2", Owner::Role(pays), unpaid, &items).await?;
+    }
+    Ok(())
 }
 
 /// Quarterly reviews due and overdue (R2.3.1), follow-ups past their date, late support
 /// requests (R2.3.2), rewards waiting for a manager (R2.3.3).
-async fn relationship_groups(
-    desk: &Desk,
-    roles: &[crate::access::Role],
-    groups: &mut Vec<ReminderGroup>,
-) -> Result<()> {
-    let today = desk.today();
+async fn relationship_groups(g: &mut Gather<'_>) -> Result<()> {
+    let today = g.desk.today();
+    let contact = Owner::Column("p.channel_contact_id", false);
     if let Some((due, overdue)) = crate::relationship::review_due_sql(&today) {
         let items = |from: &str| {
             format!(
@@ -146,8 +297,8 @@ async fn relationship_groups(
                         AND deleted_at IS NULL), p.created_at) AS since {from} ORDER BY since, p.name"
             )
         };
-        push_group(desk, groups, "review_overdue", "R2.3.1", &overdue, &items(&overdue)).await?;
-        push_group(desk, groups, "review_due", "R2.3.1", &due, &items(&due)).await?;
+        g.push("review_overdue", "R2.3.1", contact, &overdue, &items(&overdue)).await?;
+        g.push("review_due", "R2.3.1", contact, &due, &items(&due)).await?;
     }
     let late = format!(
         "FROM follow_up f JOIN partner p ON p.id = f.partner_id
@@ -156,40 +307,37 @@ async fn relationship_groups(
     let items = format!(
         "SELECT 'partner' AS entity, p.id, p.name || ' · ' || f.action AS label, f.due_on AS since {late} ORDER BY f.due_on"
     );
-    push_group(desk, groups, "follow_up_overdue", "R2.3.1", &late, &items).await?;
+    g.push("follow_up_overdue", "R2.3.1", contact, &late, &items).await?;
     let support = format!(
         "FROM support_request s JOIN partner p ON p.id = s.partner_id WHERE p.deleted_at IS NULL AND {}",
-        crate::relationship::support::late_sql(desk.now())
+        crate::relationship::support::late_sql(g.desk.now())
     );
     let items = format!(
         "SELECT 'partner' AS entity, p.id, p.name || ' · ' || s.subject AS label, s.opened_at AS since {support}
          ORDER BY s.opened_at"
     );
-    push_group(desk, groups, "support_late", "R2.3.2", &support, &items).await?;
-    if crate::access::any_allows(roles, Action::IncentiveApprove) {
+    g.push("support_late", "R2.3.2", contact, &support, &items).await?;
+    if g.may(Action::IncentiveApprove) {
         let waiting = "FROM reward r JOIN partner p ON p.id = r.partner_id
             WHERE r.status = 'proposed' AND r.deleted_at IS NULL AND p.deleted_at IS NULL";
         let items = format!(
             "SELECT 'partner' AS entity, p.id, p.name || ' · ' || r.reason AS label, r.created_at AS since {waiting}
              ORDER BY r.created_at"
         );
-        push_group(desk, groups, "reward_waiting", "R2.3.3", waiting, &items).await?;
+        let approves = g.has(Role::Manager);
+        g.push("reward_waiting", "R2.3.3", Owner::Role(approves), waiting, &items).await?;
     }
     Ok(())
 }
 
 /// The agreement reminders (R3.1.2, R3.2.1, R3.3.1, R3.3.2).
-async fn agreement_groups(
-    desk: &Desk,
-    roles: &[crate::access::Role],
-    groups: &mut Vec<ReminderGroup>,
-) -> Result<()> {
-    use crate::access::any_allows;
-    let today = desk.today();
+async fn agreement_groups(g: &mut Gather<'_>) -> Result<()> {
+    let today = g.desk.today();
+    let contact = Owner::Column("p.channel_contact_id", false);
     for (side, action) in
         [("legal", Action::AgreementReviewLegal), ("business", Action::AgreementReviewBusiness)]
     {
-        if !any_allows(roles, action) {
+        if !g.may(action) {
             continue;
         }
         // In review, and this side has not decided on the current version.
@@ -204,9 +352,9 @@ async fn agreement_groups(
                 a.updated_at AS since {waiting}
              ORDER BY a.updated_at"
         );
-        push_group(desk, groups, &format!("agreement_review_{side}"), "R3.1.2", &waiting, &items).await?;
+        g.push(&format!("agreement_review_{side}"), "R3.1.2", Owner::Role(true), &waiting, &items).await?;
     }
-    let days = crate::agreements::lifecycle::renewal_days(desk.pool()).await?;
+    let days = crate::agreements::lifecycle::renewal_days(g.desk.pool()).await?;
     let horizon = chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d")
         .map(|d| (d + chrono::Duration::days(i64::from(days[0]))).format("%Y-%m-%d").to_string())
         .unwrap_or_else(|_| today.clone());
@@ -221,10 +369,10 @@ async fn agreement_groups(
         "SELECT 'agreement' AS entity, a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label, a.expires_on AS since,
             a.expires_on AS due_on {expiring} ORDER BY a.expires_on"
     );
-    push_group(desk, groups, "agreement_expiring", "R3.3.2", &expiring, &items).await?;
+    g.push("agreement_expiring", "R3.3.2", contact, &expiring, &items).await?;
     // Since the latest threshold reached: 90, then 60, then 30 days before expiry.
-    if let Some(g) = groups.iter_mut().find(|g| g.kind == "agreement_expiring") {
-        for item in &mut g.items {
+    for group in g.groups.iter_mut().filter(|x| x.kind == "agreement_expiring") {
+        for item in &mut group.items {
             let Some(left) =
                 item.due_on.as_deref().and_then(|x| crate::agreements::lifecycle::days_between(&today, x))
             else {
@@ -238,14 +386,19 @@ async fn agreement_groups(
             }
         }
     }
-    let overdue = crate::agreements::lifecycle::overdue_reports(desk).await?;
-    if !overdue.is_empty() {
-        groups.push(ReminderGroup {
-            kind: "execution_report_overdue".into(),
-            requirement: "R3.2.1".into(),
-            count: overdue.len() as i64,
-            items: overdue.into_iter().take(GROUP_ITEMS as usize).collect(),
-        });
+    let overdue = crate::agreements::lifecycle::overdue_reports(g.desk).await?;
+    let own: Vec<ReminderItem> =
+        overdue.iter().filter(|(_, c)| c.as_deref() == Some(&g.me.id)).map(|(i, _)| i.clone()).collect();
+    for (mine, items) in [(true, own), (false, overdue.into_iter().map(|(i, _)| i).collect())] {
+        if !items.is_empty() {
+            g.groups.push(ReminderGroup {
+                kind: "execution_report_overdue".into(),
+                requirement: "R3.2.1".into(),
+                count: items.len() as i64,
+                items: items.into_iter().take(GROUP_ITEMS as usize).collect(),
+                mine,
+            });
+        }
     }
     let handover = format!(
         "FROM agreement a JOIN partner p ON p.id = a.partner_id
@@ -255,27 +408,5 @@ async fn agreement_groups(
         "SELECT 'agreement' AS entity, a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label,
             COALESCE(a.ended_on, a.expires_on) AS since {handover} ORDER BY since"
     );
-    push_group(desk, groups, "agreement_handover", "R3.3.1", &handover, &items).await
-}
-
-/// Adds a group counted by `SELECT count(*) <from>` with the first items of `items` (which
-/// selects entity, id, label, since), when anything is due.
-pub(crate) async fn push_group(
-    desk: &Desk,
-    groups: &mut Vec<ReminderGroup>,
-    kind: &str,
-    requirement: &str,
-    from: &str,
-    items: &str,
-) -> Result<()> {
-    let count: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) {from}")))
-        .fetch_one(desk.pool())
-        .await?;
-    if count > 0 {
-        let items = sqlx::query_as(sqlx::AssertSqlSafe(format!("{items} LIMIT {GROUP_ITEMS}")))
-            .fetch_all(desk.pool())
-            .await?;
-        groups.push(ReminderGroup { kind: kind.into(), requirement: requirement.into(), count, items });
-    }
-    Ok(())
+    g.push("agreement_handover", "R3.3.1", contact, &handover, &items).await
 }

@@ -57,7 +57,8 @@ pub fn phone_digits(raw: &str) -> String {
 }
 
 /// A phone number: digits with optional `+`, spaces, dashes and parentheses; 5 to 20 digits;
-/// an 11-digit number starting with 1 must be a mainland mobile (second digit 3–9).
+/// a number starting with 1 and no country code is a mainland mobile (11 digits, second digit
+/// 3–9): mainland landlines start with their 0 area code, service numbers with 4 or 8.
 pub fn phone(raw: &str) -> Result<String, &'static str> {
     let s: String = raw.nfkc().collect::<String>().trim().to_string();
     let ok_chars = s
@@ -68,13 +69,22 @@ pub fn phone(raw: &str) -> Result<String, &'static str> {
     if !ok_chars || !(5..=20).contains(&digits.len()) {
         return Err("phone");
     }
-    if digits.len() == 11 && digits.starts_with('1') && !s.starts_with('+') {
-        let second = digits.as_bytes()[1];
-        if !(b'3'..=b'9').contains(&second) {
-            return Err("phone");
-        }
+    if digits.starts_with('1') && !s.starts_with('+') && !is_mainland_mobile(&digits) {
+        return Err("phone");
     }
     Ok(s)
+}
+
+fn is_mainland_mobile(digits: &str) -> bool {
+    digits.len() == 11 && digits.starts_with('1') && (b'3'..=b'9').contains(&digits.as_bytes()[1])
+}
+
+/// A mobile number a visitor gives (R2.1.1): a mainland mobile (11 digits, `1[3-9]…`, with or
+/// without +86 / 0086), or another country's number written with its `+` code.
+pub fn mobile(raw: &str) -> Result<String, &'static str> {
+    let s = phone(raw).map_err(|_| "mobile")?;
+    let international = s.starts_with('+') && !s[1..].trim_start().starts_with("86");
+    if international || is_mainland_mobile(&phone_digits(&s)) { Ok(s) } else { Err("mobile") }
 }
 
 /// An e-mail address (`local@domain.tld`, no spaces, at most 254 characters), stored trimmed.

@@ -69,6 +69,7 @@ async fn validation_names_each_field_and_changes_nothing() {
         ("province", "unknown"),
         ("notes", "too_long"),
         ("contacts.0.name", "required"),
+        ("contacts.0.mobile", "phone"),
         ("contacts.0.email", "email"),
     ] {
         assert!(r.contains(&(expected.0.into(), expected.1.into())), "missing {expected:?} in {r:?}");

@@ -908,3 +908,69 @@ async fn board_pages_use_the_pipeline_index() {
     }
     t.desk.close().await;
 }
+
+/// Home by role (R2.1.1, R2.3.1): a lead belongs to whoever captured it, so it reaches their
+/// own list first and never counts as "no channel contact"; a manager sees everyone's, and a
+/// legal reviewer's only task comes before everything else.
+#[tokio::test]
+async fn each_person_sees_their_own_work_first() {
+    let t = desk().await;
+    let ev = show(&t).await;
+    for (login, role) in
+        [("chen", Role::Channel), ("li", Role::Channel), ("wang", Role::Manager), ("zhao", Role::Legal)]
+    {
+        common::add_user(&t, login, role).await;
+    }
+    common::as_user(&t, "chen").await;
+    for (i, company) in ["一号电子有限公司", "二号电子有限公司"].into_iter().enumerate() {
+        let mobile = format!("1380000000{i}");
+        leads::capture(&t.desk, &lead(&ev, company, "访客", &mobile, ""), false, None).await.unwrap();
+    }
+    let groups = reminders::due(&t.desk).await.unwrap();
+    assert!(groups.iter().all(|g| g.kind != "partner_without_contact"), "{groups:?}");
+    let (first, all) = (&groups[0], groups.iter().find(|g| g.kind == "lead_new" && !g.mine).unwrap());
+    assert_eq!((first.kind.as_str(), first.mine, first.count, all.count), ("lead_new", true, 2, 2));
+    common::as_user(&t, "li").await;
+    leads::capture(&t.desk, &lead(&ev, "三号电子有限公司", "访客", "13800000009", ""), false, None)
+        .await
+        .unwrap();
+    let groups = reminders::due(&t.desk).await.unwrap();
+    let counts: Vec<(bool, i64)> =
+        groups.iter().filter(|g| g.kind == "lead_new").map(|g| (g.mine, g.count)).collect();
+    assert_eq!(counts, [(true, 1), (false, 3)]);
+    assert_eq!(groups[0].items[0].label, "三号电子有限公司");
+    common::as_user(&t, "wang").await;
+    let groups = reminders::due(&t.desk).await.unwrap();
+    let counts: Vec<(bool, i64)> =
+        groups.iter().filter(|g| g.kind == "lead_new").map(|g| (g.mine, g.count)).collect();
+    assert_eq!(counts, [(false, 3)], "not captured by the manager: everyone's, behind All");
+    // A legal reviewer: the agreement waiting for review is theirs and comes first.
+    common::as_user(&t, "owner").await;
+    let p = partners::create(&t.desk, &partner("四号电子有限公司"), false).await.unwrap();
+    common::submitted_agreement(&t, &p.id).await;
+    common::as_user(&t, "zhao").await;
+    let groups = reminders::due(&t.desk).await.unwrap();
+    assert_eq!((groups[0].kind.as_str(), groups[0].mine), ("agreement_review_legal", true), "{groups:?}");
+    assert!(groups.iter().skip_while(|g| g.mine).all(|g| !g.mine), "own groups first: {groups:?}");
+    t.desk.close().await;
+}
+
+/// A visitor's mobile must be one (R2.1.1): a 7-digit fragment is refused by name, at the
+/// booth as at the kiosk.
+#[tokio::test]
+async fn a_lead_with_a_fragment_of_a_mobile_is_refused() {
+    let t = desk().await;
+    let ev = show(&t).await;
+    let e = leads::capture(&t.desk, &lead(&ev, "五号电子有限公司", "访客", "1380013", ""), false, None)
+        .await
+        .unwrap_err();
+    assert_eq!(fields_of(e), [("contact_mobile".to_string(), "mobile".to_string())]);
+    let e = leads::capture(&t.desk, &lead(&ev, "五号电子有限公司", "访客", "010-62345678", ""), false, None)
+        .await
+        .unwrap_err();
+    assert_eq!(fields_of(e), [("contact_mobile".to_string(), "mobile".to_string())]);
+    leads::capture(&t.desk, &lead(&ev, "五号电子有限公司", "访客", "+44 7700 900123", ""), false, None)
+        .await
+        .unwrap();
+    t.desk.close().await;
+}

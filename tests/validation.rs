@@ -1,7 +1,9 @@
 //! Input rules: unified social credit codes (GB 32100-2015), phones, e-mails, web addresses,
 //! and company name normalisation for duplicate detection.
 
-use channeldesk::validate::{credit_code, email, normalize_company_name, phone, phone_digits, website};
+use channeldesk::validate::{
+    credit_code, email, mobile, normalize_company_name, phone, phone_digits, website,
+};
 
 #[test]
 fn credit_codes() {
@@ -38,6 +40,16 @@ fn credit_codes() {
 }
 
 #[test]
+fn visitor_mobiles() {
+    for ok in ["13800138000", "+86 138 0013 8000", "0086 13800138000", "+44 7700 900123", "+1 555 0100"] {
+        assert!(mobile(ok).is_ok(), "{ok}");
+    }
+    for bad in ["1380013", "010-62345678", "(0755) 8888 6666", "+86 10 6234 5678", "12345678901", "电话"] {
+        assert_eq!(mobile(bad), Err("mobile"), "{bad}");
+    }
+}
+
+#[test]
 fn phones() {
     for ok in [
         "13800138000",
@@ -50,6 +62,10 @@ fn phones() {
         assert!(phone(ok).is_ok(), "{ok}");
     }
     for bad in ["12345678901", "1234", "13800138000x", "138 0013 8000 ext 1", "++8613800138000", "电话"] {
+        assert_eq!(phone(bad), Err("phone"), "{bad}");
+    }
+    // Starts like a mainland mobile but is not one: a digit short, or a 7-digit fragment.
+    for bad in ["1380013800", "1380013", "12345"] {
         assert_eq!(phone(bad), Err("phone"), "{bad}");
     }
     assert_eq!(phone_digits("+86 138-0013-8000"), "13800138000");

@@ -155,6 +155,9 @@ struct Schedule {
     ended_on: Option<String>,
     signed_on: Option<String>,
     status: String,
+    /// The partner's channel contact, whose reminder it is.
+    #[sqlx(default)]
+    channel_contact_id: Option<String>,
 }
 
 impl Schedule {
@@ -673,12 +676,14 @@ pub async fn current_terms(desk: &Desk, master_id: &str) -> Result<Vec<CurrentCl
 }
 
 /// Signed agreements with an execution report overdue: one item each, labelled with the
-/// oldest missing period, since its due date (R3.2.1).
-pub(crate) async fn overdue_reports(desk: &Desk) -> Result<Vec<crate::reminders::ReminderItem>> {
+/// oldest missing period, since its due date (R3.2.1), with the partner's channel contact.
+pub(crate) async fn overdue_reports(
+    desk: &Desk,
+) -> Result<Vec<(crate::reminders::ReminderItem, Option<String>)>> {
     let today = desk.today();
     let rows: Vec<Schedule> = sqlx::query_as(
         "SELECT a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label, a.report_cycle, a.effective_on, a.expires_on,
-            a.ended_on, a.signed_on, a.status
+            a.ended_on, a.signed_on, a.status, p.channel_contact_id
          FROM agreement a JOIN partner p ON p.id = a.partner_id
          WHERE a.status IN ('signed', 'ended') AND a.report_cycle <> 'none' AND a.deleted_at IS NULL
             AND a.effective_on <= ?",
@@ -694,23 +699,24 @@ pub(crate) async fn overdue_reports(desk: &Desk) -> Result<Vec<crate::reminders:
     let mut out = Vec::new();
     for row in rows {
         let from = row.owed_from().unwrap_or_default();
-        let Schedule { id, label, report_cycle, expires_on, ended_on, .. } = row;
+        let Schedule { id, label, report_cycle, expires_on, ended_on, channel_contact_id, .. } = row;
         let until = ended_on.or(expires_on).unwrap_or_else(|| today.clone());
         let missing = periods(&report_cycle, &from, &until).into_iter().find(|(period, _, end)| {
             ymd(*end + Duration::days(REPORT_GRACE_DAYS)) < today
                 && !received.contains(&(id.clone(), period.clone()))
         });
         if let Some((period, _, end)) = missing {
-            out.push(crate::reminders::ReminderItem {
+            let item = crate::reminders::ReminderItem {
                 entity: "agreement".into(),
                 label: format!("{label} · {period}"),
                 since: ymd(end + Duration::days(REPORT_GRACE_DAYS)),
                 due_on: None,
                 id,
-            });
+            };
+            out.push((item, channel_contact_id));
         }
     }
-    out.sort_by(|a, b| a.since.cmp(&b.since));
+    out.sort_by(|a, b| a.0.since.cmp(&b.0.since));
     Ok(out)
 }
 

@@ -45,8 +45,9 @@ pub struct LeadSaved {
     pub event_leads: i64,
 }
 
-fn to_partner(input: &LeadInput, event_name: &str) -> PartnerInput {
+fn to_partner(input: &LeadInput, event_name: &str, captured_by: Option<&str>) -> PartnerInput {
     PartnerInput {
+        channel_contact_id: captured_by.map(String::from),
         name: input.company_name.clone(),
         credit_code: input.credit_code.clone(),
         source_kind: "offline_event".into(),
@@ -67,7 +68,7 @@ fn to_partner(input: &LeadInput, event_name: &str) -> PartnerInput {
 /// Possible duplicates of a lead among everything on this laptop (while typing, and the
 /// benchmark's measure).
 pub async fn check(desk: &Desk, input: &LeadInput) -> Result<DuplicateReport> {
-    partners::check_duplicates(desk, &to_partner(input, ""), None).await
+    partners::check_duplicates(desk, &to_partner(input, "", None), None).await
 }
 
 /// Saves a lead for its event. `confirm_similar` saves it beside look-alikes;
@@ -92,7 +93,9 @@ pub async fn capture(
             .fetch_optional(&mut *w.tx)
             .await?;
     let event_name = event.ok_or_else(|| Error::field("event_id", "unknown"))?;
-    let partner = to_partner(input, &event_name);
+    // R2.3.1: whoever met the prospect at the booth is its channel contact until a manager
+    // assigns another.
+    let partner = to_partner(input, &event_name, Some(&staff.id));
     let clean = check_visitor(&partner)?;
     let (partner_id, merged, name) = match merge_into {
         None => {

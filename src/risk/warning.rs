@@ -8,16 +8,17 @@
 //! a legal risk closed).
 
 use crate::access::Role;
-use crate::desk::Desk;
 use crate::error::Result;
-use crate::reminders::{ReminderGroup, push_group};
+use crate::reminders::{Gather, Owner};
 
 /// Days before expiry an agreement with no legally reviewed renewal is warned of.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
 
-/// Adds the risk groups to the home page's reminders.
-pub(crate) async fn groups(desk: &Desk, _roles: &[Role], groups: &mut Vec<ReminderGroup>) -> Result<()> {
-    let today = desk.today();
+/// Adds the risk groups to the home page's reminders: the legal warnings are legal's work,
+/// a risk's review and measures its owner's.
+pub(crate) async fn groups(g: &mut Gather<'_>) -> Result<()> {
+    let today = g.desk.today();
+    let legal_work = Owner::Role(g.has(Role::Legal));
     let horizon = super::plus_days(&today, EXPIRY_WARNING_DAYS);
     // R6.2.3: expiring, and no renewal has been approved by legal.
     let expiring = format!(
@@ -32,7 +33,7 @@ pub(crate) async fn groups(desk: &Desk, _roles: &[Role], groups: &mut Vec<Remind
         "SELECT 'agreement' AS entity, a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label,
             a.expires_on AS since, a.expires_on AS due_on {expiring} ORDER BY a.expires_on"
     );
-    push_group(desk, groups, "legal_expiring_unreviewed", "R6.2.3", &expiring, &items).await?;
+    g.push("legal_expiring_unreviewed", "R6.2.3", legal_work, &expiring, &items).await?;
     // R6.2.3: the text changed after legal approved an earlier version, and legal has not
     // approved the current one.
     let changed = "FROM agreement a JOIN partner p ON p.id = a.partner_id
@@ -46,7 +47,7 @@ pub(crate) async fn groups(desk: &Desk, _roles: &[Role], groups: &mut Vec<Remind
         "SELECT 'agreement' AS entity, a.id, a.title || ' · ' || p.name || ' · ' || a.number AS label,
             a.updated_at AS since {changed} ORDER BY a.updated_at DESC"
     );
-    push_group(desk, groups, "legal_changed_after_approval", "R6.2.3", changed, &items).await?;
+    g.push("legal_changed_after_approval", "R6.2.3", legal_work, changed, &items).await?;
     // R6.2.3: partners with open legal risks.
     let legal = "FROM partner p WHERE p.deleted_at IS NULL AND EXISTS (SELECT 1 FROM risk k
         WHERE k.partner_id = p.id AND k.category = 'legal' AND k.status = 'open' AND k.deleted_at IS NULL)";
@@ -55,7 +56,7 @@ pub(crate) async fn groups(desk: &Desk, _roles: &[Role], groups: &mut Vec<Remind
             (SELECT min(identified_on) FROM risk k WHERE k.partner_id = p.id AND k.category = 'legal'
                 AND k.status = 'open' AND k.deleted_at IS NULL) AS since {legal} ORDER BY since"
     );
-    push_group(desk, groups, "legal_risk_partner", "R6.2.3", legal, &items).await?;
+    g.push("legal_risk_partner", "R6.2.3", legal_work, legal, &items).await?;
     // R6.1.1: risks whose review date has come.
     let review =
         format!("FROM risk r WHERE r.status = 'open' AND r.deleted_at IS NULL AND r.review_on <= '{today}'");
@@ -63,7 +64,7 @@ pub(crate) async fn groups(desk: &Desk, _roles: &[Role], groups: &mut Vec<Remind
         "SELECT 'risk' AS entity, r.id, r.number || ' · ' || r.title AS label, r.review_on AS since {review}
          ORDER BY r.review_on"
     );
-    push_group(desk, groups, "risk_review_due", "R6.1.1", &review, &items).await?;
+    g.push("risk_review_due", "R6.1.1", Owner::Column("r.owner_id", false), &review, &items).await?;
     let late = format!(
         "FROM risk_measure m JOIN risk r ON r.id = m.risk_id
          WHERE m.done_on IS NULL AND m.deleted_at IS NULL AND r.deleted_at IS NULL AND r.status = 'open'
@@ -73,5 +74,5 @@ pub(crate) async fn groups(desk: &Desk, _roles: &[Role], groups: &mut Vec<Remind
         "SELECT 'risk' AS entity, r.id, r.number || ' · ' || m.action AS label, m.due_on AS since {late}
          ORDER BY m.due_on"
     );
-    push_group(desk, groups, "risk_measure_overdue", "R6.1.2", &late, &items).await
+    g.push("risk_measure_overdue", "R6.1.2", Owner::Column("m.owner_id", false), &late, &items).await
 }

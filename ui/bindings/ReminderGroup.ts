@@ -12,4 +12,9 @@ kind: string,
 /**
  * The policy requirement it serves (`R2.3.1`).
  */
-requirement: string, count: number, items: Array<ReminderItem>, };
+requirement: string, count: number, items: Array<ReminderItem>, 
+/**
+ * The signed-in user's own work; for groups about owned records, `count` and `items`
+ * are then theirs only (the same kind comes again with everyone's).
+ */
+mine: boolean, };
