@@ -20,6 +20,7 @@
 /** @typedef {import('./bindings/PartnerRow').PartnerRow} PartnerRow */
 /** @typedef {import('./bindings/ReferenceData').ReferenceData} ReferenceData */
 /** @typedef {import('./bindings/ReminderGroup').ReminderGroup} ReminderGroup */
+/** @typedef {import('./bindings/ReminderItem').ReminderItem} ReminderItem */
 /** @typedef {import('./bindings/Settings').Settings} Settings */
 /** @typedef {import('./bindings/StatusCount').StatusCount} StatusCount */
 /** @typedef {import('./bindings/UserSummary').UserSummary} UserSummary */

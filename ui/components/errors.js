@@ -31,6 +31,11 @@ export function fieldLabel(field) {
  * @param {import('../api.js').FieldError} f
  */
 export function ruleMessage(f) {
+  // A visitor at the kiosk is addressed as one; staff get the plain rule.
+  if (document.body.dataset.mode === 'kiosk') {
+    const visitor = tOr(`rule.${f.rule}.visitor`, '');
+    if (visitor) return visitor;
+  }
   if (f.limit === undefined || f.limit === null) return tOr(`rule.${f.rule}.plain`, t(`rule.${f.rule}`, { limit: '' }));
   return t(`rule.${f.rule}`, { limit: f.limit });
 }
