@@ -106,17 +106,22 @@ function renderChrome() {
       href: `#/${n.route}`,
       class: area === n.route ? 'active' : '',
       'aria-current': area === n.route ? 'page' : null,
+      title: t(n.key),
       dataset: { nav: n.route },
-    }, h('span', { class: 'icon', 'aria-hidden': 'true' }, n.icon), t(n.key)))));
+    }, h('span', { class: 'icon', 'aria-hidden': 'true' }, n.icon), h('span', { class: 'label' }, t(n.key))))));
   replace(el('brand-name'), t('app.name'));
   replace(el('lang-label'), t('settings.language'));
   const u = session.info?.user;
   const device = session.status?.device?.short_code || '';
   replace(el('whoami'), u ? t('app.signed_in_as', { name: u.name, device }) : '');
+  /** A session button: its icon shows when the sidebar is narrow, its name otherwise. @param {string} id @param {string} icon @param {string} label @param {() => void} onClick @param {string} [keys] */
+  const sessionButton = (id, icon, label, onClick, keys) =>
+    h('button', { type: 'button', id, class: id === 'sign-out' ? 'small link' : 'small', onClick, title: keys ? `${label} (${keys})` : label },
+      h('span', { class: 'icon', 'aria-hidden': 'true' }, icon), h('span', { class: 'label' }, label));
   replace(el('session-actions'),
-    can('kiosk_start') && h('button', { type: 'button', id: 'kiosk-start', class: 'small', onClick: startKiosk }, t('kiosk.start')),
-    h('button', { type: 'button', id: 'lock-now', class: 'small', onClick: lockNow, title: 'Ctrl+L' }, t('session.lock')),
-    h('button', { type: 'button', id: 'sign-out', class: 'small link', onClick: signOut }, t('session.sign_out')));
+    can('kiosk_start') && sessionButton('kiosk-start', '⌨', t('kiosk.start'), startKiosk),
+    sessionButton('lock-now', '⚷', t('session.lock'), lockNow, 'Ctrl+L'),
+    sessionButton('sign-out', '⎋', t('session.sign_out'), signOut));
   document.title = `${t('app.name')} ChannelDesk`;
 }
 
@@ -127,7 +132,13 @@ async function render() {
   currentView?.unmount?.();
   currentView = null;
   renderChrome();
-  const main = el('view');
+  // Each render draws into a <main> of its own, swapped in at once (keeping what is on screen
+  // until the view replaces it): an older, slower render still running draws into the one it
+  // was given, which has left the window, instead of over the newer screen.
+  const shown = el('view');
+  const main = /** @type {HTMLElement} */ (shown.cloneNode(false));
+  main.append(...shown.childNodes);
+  shown.replaceWith(main);
   const [area, id, sub] = parseRoute();
   /** @type {View} */
   let view;

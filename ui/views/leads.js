@@ -91,7 +91,7 @@ export async function leadsView(main, eventId) {
       formField({ name: 'contact_title', label: t('field.contact.title') }),
       formField({ name: 'contact_mobile', label: t('field.contact.mobile'), type: 'tel', required: true }),
       formField({ name: 'contact_email', label: t('field.contact.email'), type: 'email' }),
-      formField({ name: 'interest', label: t('lead.interest'), wide: true }),
+      formField({ name: 'interest', label: t('lead.interest') }),
       formField({ name: 'credit_code', label: t('field.credit_code'), attrs: { class: 'mono' } }),
       formField({ name: 'contact_wechat', label: t('field.contact.wechat') })),
     h('p', { class: 'muted small' }, t('lead.required_note')),
@@ -231,30 +231,34 @@ export async function leadsView(main, eventId) {
     }
   }
 
-  replace(main, h('div', { class: 'page narrow capture' },
+  // The form first, with its duplicate warning and save button, on a laptop's first screen;
+  // the card reader, what was just saved and the last leads beside it (below it when narrow).
+  replace(main, h('div', { class: 'page capture' },
     h('nav', { class: 'crumbs' }, h('a', { href: '#/events' }, t('events.title')), ' / ',
       h('a', { href: `#/events/${encodeURIComponent(eventId)}` }, ev.name), ' / '),
     h('header', { class: 'page-head' },
       h('h1', null, t('lead.capture')),
       counter,
       h('span', { class: 'muted' }, t('lead.context', { event: ev.name, staff: me?.name || '' }))),
-    h('section', { class: 'card scan-card' },
-      h('label', { for: 'lead-scan' }, t('lead.scan'), h('kbd', null, 'F2')),
-      scan,
-      h('div', { class: 'inline-form' }, h('button', { type: 'button', class: 'small', id: 'lead-vcf', onClick: () => vcfInput.click() }, t('lead.open_vcf')))),
-    saved,
-    h('section', { class: 'card', id: 'lead-drop',
-      onDragover: (/** @type {DragEvent} */ e) => { e.preventDefault(); },
-      onDrop: async (/** @type {DragEvent} */ e) => {
-        e.preventDefault();
-        const files = [...(e.dataTransfer?.files || [])];
-        const vcf = files.find((f) => /\.vcf$/i.test(f.name));
-        if (vcf) await readCard(await vcf.text());
-        photos = [...photos, ...files.filter((f) => f.type.startsWith('image/'))];
-        showPhotos();
-      } }, form),
-    photoInput, vcfInput,
-    h('section', { class: 'card' }, h('h2', null, t('lead.recent')), recentList)));
+    h('div', { class: 'capture-grid' },
+      h('section', { class: 'card', id: 'lead-drop',
+        onDragover: (/** @type {DragEvent} */ e) => { e.preventDefault(); },
+        onDrop: async (/** @type {DragEvent} */ e) => {
+          e.preventDefault();
+          const files = [...(e.dataTransfer?.files || [])];
+          const vcf = files.find((f) => /\.vcf$/i.test(f.name));
+          if (vcf) await readCard(await vcf.text());
+          photos = [...photos, ...files.filter((f) => f.type.startsWith('image/'))];
+          showPhotos();
+        } }, form),
+      h('aside', { class: 'capture-side' },
+        saved,
+        h('section', { class: 'card scan-card' },
+          h('label', { for: 'lead-scan' }, t('lead.scan'), h('kbd', null, 'F2')),
+          scan,
+          h('div', { class: 'inline-form' }, h('button', { type: 'button', class: 'small', id: 'lead-vcf', onClick: () => vcfInput.click() }, t('lead.open_vcf')))),
+        h('section', { class: 'card' }, h('h2', null, t('lead.recent')), recentList))),
+    photoInput, vcfInput));
   showCount();
   input('company_name').focus();
 
