@@ -369,7 +369,18 @@ pub fn run(opts: LaunchOptions) {
         .dbus_id(instance_id(&dir))
         .callback(|app, argv, cwd| bundle_opened(app, LaunchOptions::bundle_in(&argv, &cwd)))
         .build();
-    let app = with_commands(tauri::Builder::default().plugin(single))
+    // Kept in the data folder (an absolute name replaces the plugin's config folder), so a
+    // second data folder has its own.
+    let window_state = tauri_plugin_window_state::Builder::new()
+        .with_filename(dir.join(WINDOW_STATE_FILE).to_string_lossy())
+        .with_state_flags(WINDOW_STATE)
+        .build();
+    let app = with_commands(tauri::Builder::default().plugin(single).plugin(window_state))
+        .on_window_event(|window, event| {
+            if matches!(event, tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)) {
+                keep_window_state(window.app_handle());
+            }
+        })
         .setup(move |app| {
             // Without an OS store the window still opens, to say why the data cannot.
             let keychain = Keychain::native().unwrap_or_else(|e| Keychain::unavailable(&e.to_string()));
@@ -379,10 +390,14 @@ pub fn run(opts: LaunchOptions) {
             }
             app.manage(shell);
             // The web view's own storage lives with the data it belongs to.
+            let remembered = dir.join(WINDOW_STATE_FILE).exists();
+            let room = work_area(app.primary_monitor().ok().flatten().as_ref());
+            let (width, height) = opening_size(room);
             let mut window = tauri::WebviewWindowBuilder::new(app, "main", tauri::WebviewUrl::default())
                 .title("渠道商务台 ChannelDesk")
-                .inner_size(1280.0, 820.0)
+                .inner_size(width, height)
                 .min_inner_size(960.0, 600.0)
+                .center()
                 // Files dropped on the window reach the page's drop zones (business cards,
                 // inspection photos) as files, not as paths on this machine.
                 .disable_drag_drop_handler();
@@ -392,7 +407,8 @@ pub fn run(opts: LaunchOptions) {
             if std::fs::create_dir_all(&webview_dir).is_ok() {
                 window = window.data_directory(webview_dir);
             }
-            window.build()?;
+            let window = window.build()?;
+            fit_to_screen(&window, remembered);
             Ok(())
         })
         .build(context());
@@ -414,6 +430,86 @@ pub fn run(opts: LaunchOptions) {
         }
         _ => {}
     });
+}
+
+/// Where the window's size and place are kept, in the data folder.
+const WINDOW_STATE_FILE: &str = "window-state.json";
+
+/// What of the window is kept between starts.
+const WINDOW_STATE: tauri_plugin_window_state::StateFlags = tauri_plugin_window_state::StateFlags::SIZE
+    .union(tauri_plugin_window_state::StateFlags::POSITION)
+    .union(tauri_plugin_window_state::StateFlags::MAXIMIZED);
+
+/// The size the window opens at on a screen with room for it (logical pixels).
+const WINDOW_SIZE: (f64, f64) = (1280.0, 820.0);
+
+/// Writes the window's size and place half a second after it last moved or was resized, so
+/// that they are kept even when the program does not end normally (the plugin itself writes
+/// them only at a normal exit).
+fn keep_window_state(app: &tauri::AppHandle) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tauri_plugin_window_state::AppHandleExt;
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    let this = LAST.fetch_add(1, Ordering::SeqCst) + 1;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        if LAST.load(Ordering::SeqCst) == this
+            && let Err(e) = app.save_window_state(WINDOW_STATE)
+        {
+            tracing::warn!(error = %e, "window: could not keep its size and place");
+        }
+    });
+}
+
+/// The work area of `monitor` (the screen less the task bar or dock) in logical pixels.
+fn work_area(monitor: Option<&tauri::Monitor>) -> Option<(f64, f64)> {
+    let m = monitor?;
+    let size = m.work_area().size.to_logical::<f64>(m.scale_factor());
+    Some((size.width, size.height))
+}
+
+/// Title bar and frame the system adds around the page, allowed for when fitting.
+const FRAME: (f64, f64) = (16.0, 40.0);
+
+/// The page size a first start opens at: [`WINDOW_SIZE`], or the work area less the window's
+/// frame where that is smaller (a 1366×768 laptop).
+fn opening_size(room: Option<(f64, f64)>) -> (f64, f64) {
+    match room {
+        Some((w, h)) => {
+            (WINDOW_SIZE.0.min(w - FRAME.0).max(960.0), WINDOW_SIZE.1.min(h - FRAME.1).max(600.0))
+        }
+        None => WINDOW_SIZE,
+    }
+}
+
+/// Keeps the window on the screen it is on. A first start opened at [`opening_size`] is
+/// maximised on a screen with less room than [`WINDOW_SIZE`]; a size remembered from a larger
+/// screen that does not fit this one is maximised too; one that fits is left alone.
+fn fit_to_screen(window: &tauri::WebviewWindow, remembered: bool) {
+    if window.is_maximized().unwrap_or(false) {
+        return;
+    }
+    let monitor = window.current_monitor().ok().flatten().or_else(|| window.primary_monitor().ok().flatten());
+    let (Some((room_w, room_h)), Ok(size), Some(scale)) =
+        (work_area(monitor.as_ref()), window.outer_size(), monitor.as_ref().map(|m| m.scale_factor()))
+    else {
+        return;
+    };
+    let outer = size.to_logical::<f64>(scale);
+    let small = room_w < WINDOW_SIZE.0 + FRAME.0 || room_h < WINDOW_SIZE.1 + FRAME.1;
+    let fits = outer.width <= room_w && outer.height <= room_h;
+    if ((small && !remembered) || !fits)
+        && let Err(e) = window.maximize()
+    {
+        tracing::warn!(error = %e, "window: could not maximise it");
+    }
+    tracing::info!(
+        work_area = %format!("{room_w}x{room_h}"),
+        scale,
+        maximized = window.is_maximized().unwrap_or(false),
+        "window"
+    );
 }
 
 /// The single-instance name of a data folder: the app identifier plus a short hash of the
