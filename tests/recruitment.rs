@@ -248,8 +248,8 @@ async fn the_board_counts_ages_and_conversion() {
         recruitment::prospects(&t.desk, &BoardQuery { outcome: "rejected".into(), ..Default::default() })
             .await
             .unwrap();
-    assert_eq!(rejected.len(), 1);
-    assert_eq!(rejected[0].stage, "screening");
+    assert_eq!((rejected.total, rejected.rows.len()), (1, 1));
+    assert_eq!(rejected.rows[0].stage, "screening");
     let bad = recruitment::prospects(&t.desk, &BoardQuery { outcome: "lost".into(), ..Default::default() })
         .await
         .unwrap_err();
@@ -972,5 +972,36 @@ async fn a_lead_with_a_fragment_of_a_mobile_is_refused() {
     leads::capture(&t.desk, &lead(&ev, "五号电子有限公司", "访客", "+44 7700 900123", ""), false, None)
         .await
         .unwrap();
+    t.desk.close().await;
+}
+
+/// The pipeline list pages through every prospect (issue 23: a column drew 200 of 546 and the
+/// list stopped at 1,000): one stage, 200 a page, with the count of all.
+#[tokio::test]
+async fn the_pipeline_list_pages_through_a_whole_stage() {
+    use channeldesk::recruitment::LIST_PAGE;
+    let t = desk().await;
+    let inputs: Vec<_> = (0..LIST_PAGE + 5).map(|i| partner(&format!("分页测试{i:03}有限公司"))).collect();
+    partners::create_many(&t.desk, &inputs).await.unwrap();
+    let q = |offset: u32| BoardQuery {
+        stage: Some("application".into()),
+        offset: Some(offset),
+        ..Default::default()
+    };
+    let first = recruitment::prospects(&t.desk, &q(0)).await.unwrap();
+    let second = recruitment::prospects(&t.desk, &q(LIST_PAGE as u32)).await.unwrap();
+    assert_eq!(
+        (first.total, first.rows.len(), second.total, second.rows.len()),
+        (LIST_PAGE + 5, 200, LIST_PAGE + 5, 5)
+    );
+    let mut seen: Vec<&str> = first.rows.iter().chain(&second.rows).map(|c| c.partner_id.as_str()).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len() as i64, LIST_PAGE + 5, "every prospect once");
+    let none = BoardQuery { stage: Some("screening".into()), ..Default::default() };
+    assert_eq!(recruitment::prospects(&t.desk, &none).await.unwrap().total, 0);
+    let bad = BoardQuery { stage: Some("won".into()), ..Default::default() };
+    let e = recruitment::prospects(&t.desk, &bad).await.unwrap_err();
+    assert_eq!(fields_of(e), pairs(&[("stage", "unknown")]));
     t.desk.close().await;
 }

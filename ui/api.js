@@ -58,6 +58,7 @@
 /** @typedef {import('./bindings/NoteQuery').NoteQuery} NoteQuery */
 /** @typedef {import('./bindings/NoteRow').NoteRow} NoteRow */
 /** @typedef {import('./bindings/ProspectCard').ProspectCard} ProspectCard */
+/** @typedef {import('./bindings/ProspectPage').ProspectPage} ProspectPage */
 /** @typedef {import('./bindings/ProspectFile').ProspectFile} ProspectFile */
 /** @typedef {import('./bindings/Referral').Referral} Referral */
 /** @typedef {import('./bindings/ReferralInput').ReferralInput} ReferralInput */
@@ -294,7 +295,7 @@ export const partnersHistory = (id) => call('partners_history', { id });
 // Recruitment (R2.1.1–R2.1.4)
 /** @param {Partial<BoardQuery>} query @returns {Promise<Board>} */
 export const pipelineBoard = (query) => call('pipeline_board', { query });
-/** @param {Partial<BoardQuery>} query @returns {Promise<ProspectCard[]>} */
+/** @param {Partial<BoardQuery>} query @returns {Promise<ProspectPage>} */
 export const pipelineList = (query) => call('pipeline_list', { query });
 /** @param {string} partnerId @returns {Promise<ProspectFile | null>} */
 export const prospectFile = (partnerId) => call('prospect_file', { partnerId });

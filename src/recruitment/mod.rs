@@ -435,6 +435,21 @@ pub struct BoardQuery {
     /// The partner's source (`online`, `offline_event`, `referral`, `other`).
     #[ts(optional)]
     pub source_kind: Option<String>,
+    /// The list only: one stage (a board column's "more").
+    #[ts(optional)]
+    pub stage: Option<String>,
+    /// The list only: how many rows to skip (a multiple of [`LIST_PAGE`]).
+    #[ts(optional)]
+    pub offset: Option<u32>,
+}
+
+/// One page of the pipeline list, and how many prospects match in all.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ProspectPage {
+    #[ts(type = "number")]
+    pub total: i64,
+    pub rows: Vec<ProspectCard>,
 }
 
 /// One column of the board with its figures.
@@ -549,12 +564,18 @@ fn outcome_of(q: &BoardQuery) -> Result<&'static str> {
     }
 }
 
-/// The most prospects the list shows (the longest waiting).
-pub const LIST_LIMIT: i64 = 1000;
+/// Prospects per page of the list (the longest waiting first).
+pub const LIST_PAGE: i64 = 200;
 
-async fn cards(desk: &Desk, outcome: &str, narrow: &Narrow, limit: i64) -> Result<Vec<ProspectCard>> {
+async fn cards(
+    desk: &Desk,
+    outcome: &str,
+    narrow: &Narrow,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ProspectCard>> {
     // The page is chosen first, then its columns computed for its rows only; `?1` is now.
-    let sql = format!("WITH page AS ({}) {CARD_COLUMNS}", page_sql(narrow, limit));
+    let sql = format!("WITH page AS ({} OFFSET {offset}) {CARD_COLUMNS}", page_sql(narrow, limit));
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(crate::desk::rfc3339(desk.now()))
         .bind(outcome.to_string());
@@ -564,13 +585,29 @@ async fn cards(desk: &Desk, outcome: &str, narrow: &Narrow, limit: i64) -> Resul
     Ok(q.fetch_all(desk.pool()).await?)
 }
 
-/// The list of prospects (one outcome, optionally one event), the longest waiting first, at
-/// most [`LIST_LIMIT`].
-pub async fn prospects(desk: &Desk, q: &BoardQuery) -> Result<Vec<ProspectCard>> {
+/// The list of prospects (one outcome, optionally one stage, event or source), the longest
+/// waiting first, a page of [`LIST_PAGE`] from `offset`, with the count of all that match.
+pub async fn prospects(desk: &Desk, q: &BoardQuery) -> Result<ProspectPage> {
     desk.require(Action::PartnerRead)?;
     let outcome = outcome_of(q)?;
     let source = source_of(q)?;
-    cards(desk, outcome, &Narrow::new(3, None, q.event_id.as_deref(), source), LIST_LIMIT).await
+    let stage = match q.stage.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(Stage::parse(s).ok_or_else(|| Error::field("stage", "unknown"))?),
+    };
+    let narrow = Narrow::new(3, stage, q.event_id.as_deref(), source);
+    let mut count = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM prospect r WHERE {IN_PIPELINE} AND r.outcome = ?2{}",
+        narrow.clause
+    )))
+    .bind(crate::desk::rfc3339(desk.now()))
+    .bind(outcome.to_string());
+    for v in &narrow.values {
+        count = count.bind(v.clone());
+    }
+    let total: i64 = count.fetch_one(desk.pool()).await?;
+    let rows = cards(desk, outcome, &narrow, LIST_PAGE, i64::from(q.offset.unwrap_or(0))).await?;
+    Ok(ProspectPage { total, rows })
 }
 
 /// The board: one column per stage with counts, ages and conversion.
@@ -618,6 +655,7 @@ pub async fn board(desk: &Desk, q: &BoardQuery) -> Result<Board> {
                 outcome,
                 &Narrow::new(3, Some(stage), q.event_id.as_deref(), source),
                 CARDS_PER_COLUMN,
+                0,
             )
             .await?,
         });

@@ -11,4 +11,12 @@ outcome: string, event_id?: string,
 /**
  * The partner's source (`online`, `offline_event`, `referral`, `other`).
  */
-source_kind?: string, };
+source_kind?: string, 
+/**
+ * The list only: one stage (a board column's "more").
+ */
+stage?: string, 
+/**
+ * The list only: how many rows to skip (a multiple of [`LIST_PAGE`]).
+ */
+offset?: number, };

@@ -14,9 +14,12 @@ import { errorText, showFieldErrors, clearFieldErrors, fieldLabel, ruleMessage }
 import { formDialog, formField, today } from '../components/form.js';
 import { print } from '../components/print.js';
 import { confirmDialog } from '../components/dialog.js';
+import { pager } from '../components/pager.js';
 
 export const DIMENSIONS = ['results', 'marketing', 'service', 'compliance', 'stability'];
 const TRIGGERS = ['major_problem', 'breach', 'market_change'];
+/** Rows per page of the list (the core's page, `evaluation::list`). */
+const EVALUATION_PAGE = 200;
 
 /** `8550` → `85.50`. @param {number | null | undefined} x100 */
 export const points = (x100) => (x100 === null || x100 === undefined ? '—' : (x100 / 100).toFixed(2));
@@ -83,7 +86,7 @@ export async function evaluationsView(main) {
     sessionStorage.setItem('evaluations-query', JSON.stringify(q));
     const page = await api.evaluationList(q);
     replace(slot,
-      h('p', { class: 'muted small', id: 'evaluations-count' }, t('evaluations.count', { n: page.total, shown: page.rows.length })),
+      h('p', { class: 'muted small', id: 'evaluations-count' }, t('evaluations.count', { n: page.total })),
       page.rows.length
         ? h('table', { class: 'grid', id: 'evaluations-table' },
             h('thead', null, h('tr', null, ...['partner', 'evaluation', 'status', 'evaluators', 'total', 'class', 'finished'].map((k) => h('th', { scope: 'col' }, t(`evaluation.col.${k}`))))),
@@ -95,10 +98,12 @@ export async function evaluationsView(main) {
               h('td', { class: 'num' }, points(r.total_x100)),
               h('td', null, r.class ? classBadge(r.class) : ''),
               h('td', { class: 'when' }, r.finished_at ? formatTime(r.finished_at) : '')))))
-        : h('div', { class: 'empty card' }, h('p', null, t('evaluations.none'))));
+        : h('div', { class: 'empty card' }, h('p', null, t('evaluations.none'))),
+      page.total > 0 && pager({ total: page.total, offset: q.offset || 0, size: EVALUATION_PAGE, shown: page.rows.length, id: 'evaluations-pager',
+        onGo: (offset) => { q.offset = offset; load(); } }));
   };
   const select = (/** @type {'status' | 'kind'} */ key, /** @type {string[]} */ values) => h('select', { id: `evaluations-${key}`, 'aria-label': t(`evaluation.col.${key === 'kind' ? 'evaluation' : key}`),
-    onChange: (/** @type {Event} */ e) => { q[key] = /** @type {HTMLSelectElement} */ (e.target).value; load(); } },
+    onChange: (/** @type {Event} */ e) => { q[key] = /** @type {HTMLSelectElement} */ (e.target).value; q.offset = 0; load(); } },
     h('option', { value: '' }, t(`evaluations.any_${key}`)),
     ...values.map((v) => h('option', { value: v, selected: q[key] === v }, t(`evaluation.${key}.${v}`))));
   const round = async () => {
@@ -127,7 +132,7 @@ export async function evaluationsView(main) {
         can('evaluation_run') && h('button', { type: 'button', class: 'primary', id: 'evaluation-round', onClick: round }, t('evaluation.round_title')))),
     h('div', { class: 'toolbar' },
       h('input', { type: 'search', class: 'search', id: 'evaluations-search', value: q.text, placeholder: t('evaluations.search'),
-        onInput: (/** @type {Event} */ e) => { q.text = /** @type {HTMLInputElement} */ (e.target).value; clearTimeout(timer); timer = window.setTimeout(load, 200); } }),
+        onInput: (/** @type {Event} */ e) => { q.text = /** @type {HTMLInputElement} */ (e.target).value; q.offset = 0; clearTimeout(timer); timer = window.setTimeout(load, 200); } }),
       h('div', { class: 'filters' }, select('status', ['open', 'finished']), select('kind', ['periodic', 'special']))),
     slot));
   await load();

@@ -9,6 +9,7 @@ import { t, tOr, formatTime } from '../i18n.js';
 import * as api from '../api.js';
 import { session, navigate, isTyping, can } from '../app.js';
 import { errorText, fieldLabel } from '../components/errors.js';
+import { pager } from '../components/pager.js';
 
 const STATE_KEY = 'partners-query';
 const PAGE = 50;
@@ -102,7 +103,7 @@ export async function partnersView(main) {
 
   const count = h('span', { class: 'muted', id: 'partner-count' });
   const tableBody = h('tbody');
-  const pager = h('div', { class: 'pager' });
+  const pagerSlot = h('div');
   const errorBox = h('div', { class: 'error-box', role: 'alert', hidden: true });
 
   /** @type {Array<[string, string]>} */
@@ -178,12 +179,10 @@ export async function partnersView(main) {
       replace(listArea, h('table', { class: 'grid', id: 'partner-table' }, h('thead', null, head), tableBody));
       select_(0);
     }
-    const from = page.total ? query.offset + 1 : 0;
-    const to = query.offset + rows.length;
-    replace(pager,
-      h('button', { type: 'button', disabled: query.offset === 0, onClick: () => { query.offset = Math.max(0, query.offset - PAGE); load(); } }, t('pager.prev')),
-      h('span', { class: 'muted small' }, t('pager.range', { from, to })),
-      h('button', { type: 'button', disabled: to >= page.total, onClick: () => { query.offset += PAGE; load(); } }, t('pager.next')));
+    // A capped search count ("1,000+") pages through what was counted.
+    const total = page.total_capped ? page.total - 1 : page.total;
+    replace(pagerSlot, pager({ total, offset: query.offset, size: PAGE, shown: rows.length, id: 'partners-pager',
+      onGo: (offset) => { query.offset = offset; load(); } }));
     document.body.dataset.listSeq = String(my);
     document.body.dataset.listAt = String(performance.now());
   }
@@ -195,7 +194,7 @@ export async function partnersView(main) {
         h('div', { class: 'actions' },
           can('partner_write') && h('a', { class: 'button primary', href: '#/partners/new', id: 'partner-new' }, t('partners.new'), h('kbd', null, 'Ctrl+N')))),
       h('div', { class: 'toolbar' }, search, filters),
-      errorBox, listArea, pager));
+      errorBox, listArea, pagerSlot));
   await load();
   if (sessionStorage.getItem('focus-search') || query.q) {
     sessionStorage.removeItem('focus-search');

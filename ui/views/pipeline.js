@@ -8,6 +8,7 @@
 import { h, replace } from '../components/dom.js';
 import { t } from '../i18n.js';
 import * as api from '../api.js';
+import { pager } from '../components/pager.js';
 import { navigate, can, isTyping } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText, gateText } from '../components/errors.js';
@@ -25,12 +26,12 @@ export const points = (x100) => (x100 === null || x100 === undefined ? '—' : (
 const percent = (pct) => (pct === null ? '—' : `${pct}%`);
 
 const QUERY_KEY = 'pipeline-query';
-/** The list shows at most this many prospects, the longest waiting (the core's `LIST_LIMIT`). */
-const LIST_LIMIT = 1000;
+/** Prospects per page of the list (the core's `LIST_PAGE`). */
+const LIST_PAGE = 200;
 
-/** @returns {{ outcome: string, event_id: string, source_kind: string }} */
+/** @returns {{ outcome: string, event_id: string, source_kind: string, stage: string, offset: number }} */
 function savedQuery() {
-  const blank = { outcome: 'open', event_id: '', source_kind: '' };
+  const blank = { outcome: 'open', event_id: '', source_kind: '', stage: '', offset: 0 };
   try { return { ...blank, ...JSON.parse(sessionStorage.getItem(QUERY_KEY) || '{}') }; } catch { return blank; }
 }
 
@@ -91,10 +92,11 @@ export async function pipelineView(main, sub) {
   const q = savedQuery();
   const events = await api.eventsList();
   const query = { outcome: q.outcome, event_id: q.event_id || undefined, source_kind: q.source_kind || undefined };
-  const [board, cards] = await Promise.all([
+  const [board, page] = await Promise.all([
     api.pipelineBoard(query),
-    asList ? api.pipelineList(query) : Promise.resolve(/** @type {api.ProspectCard[]} */ ([])),
+    asList ? api.pipelineList({ ...query, stage: q.stage || undefined, offset: q.offset }) : Promise.resolve(/** @type {api.ProspectPage} */ ({ total: 0, rows: [] })),
   ]);
+  const cards = page.rows;
   const movable = q.outcome === 'open' && can('partner_write');
   /** @type {string | null} */
   let focusId = sessionStorage.getItem('pipeline-focus');
@@ -104,8 +106,8 @@ export async function pipelineView(main, sub) {
     if (keep) sessionStorage.setItem('pipeline-focus', keep);
     navigate(asList ? '#/pipeline/list' : '#/pipeline');
   };
-  const setQuery = (/** @type {Partial<{ outcome: string, event_id: string, source_kind: string }>} */ patch) => {
-    sessionStorage.setItem(QUERY_KEY, JSON.stringify({ ...q, ...patch }));
+  const setQuery = (/** @type {Partial<{ outcome: string, event_id: string, source_kind: string, stage: string, offset: number }>} */ patch) => {
+    sessionStorage.setItem(QUERY_KEY, JSON.stringify({ ...q, offset: 0, ...patch }));
     reload(null);
   };
 
@@ -156,7 +158,9 @@ export async function pipelineView(main, sub) {
           h('div', { class: 'muted small' }, t('pipeline.ages', { avg: col.avg_days, max: col.max_days })),
           i < BOARD_STAGES.length && h('div', { class: 'small conv' }, t('pipeline.conversion', { pct: percent(col.conversion_pct) }))),
         list,
-        col.count > col.cards.length && h('p', { class: 'muted small' }, t('pipeline.more', { n: col.count - col.cards.length })));
+        col.count > col.cards.length && h('a', { class: 'small more', href: '#/pipeline/list', dataset: { more: col.stage },
+          onClick: (/** @type {Event} */ e) => { e.preventDefault(); sessionStorage.setItem(QUERY_KEY, JSON.stringify({ ...q, stage: col.stage, offset: 0 })); navigate('#/pipeline/list'); } },
+          t('pipeline.more', { n: col.count - col.cards.length })));
       return column;
     }));
 
@@ -177,6 +181,9 @@ export async function pipelineView(main, sub) {
   const sourceSelect = h('select', { id: 'pipeline-source', 'aria-label': t('field.source_kind'), onChange: () => setQuery({ source_kind: sourceSelect.value }) },
     h('option', { value: '' }, t('pipeline.all_source_kinds')),
     ...['online', 'offline_event', 'referral', 'other'].map((k) => h('option', { value: k, selected: k === q.source_kind }, t(`source.${k}`))));
+  const stageSelect = h('select', { id: 'pipeline-stage', 'aria-label': t('pipeline.col.stage'), onChange: () => setQuery({ stage: stageSelect.value }) },
+    h('option', { value: '' }, t('pipeline.all_stages')),
+    ...ALL_STAGES.map((st) => h('option', { value: st, selected: st === q.stage }, t(`stage.${st}`))));
   const outcomeSelect = h('select', { id: 'pipeline-outcome', 'aria-label': t('pipeline.outcome'), onChange: () => setQuery({ outcome: outcomeSelect.value }) },
     ...['open', 'rejected', 'signed'].map((o) => h('option', { value: o, selected: o === q.outcome }, t(`outcome.${o}`))));
 
@@ -189,12 +196,13 @@ export async function pipelineView(main, sub) {
       h('div', { class: 'actions' },
         h('a', { class: 'button', href: '#/pipeline/scheme', id: 'pipeline-scheme' }, t('scheme.title')),
         can('partner_write') && h('a', { class: 'button primary', href: '#/partners/new' }, t('partners.new')))),
-    h('div', { class: 'filters' }, eventSelect, sourceSelect, outcomeSelect,
+    h('div', { class: 'filters' }, eventSelect, sourceSelect, asList && stageSelect, outcomeSelect,
       h('span', { class: 'summary', id: 'pipeline-summary' },
         t('pipeline.summary', { signed: board.signed, rejected: board.rejected, pct: percent(board.overall_pct) }))),
     movable && !asList && h('p', { class: 'muted small' }, t('pipeline.keys')),
-    asList && cards.length >= LIST_LIMIT && h('p', { class: 'muted small' }, t('pipeline.list_limit', { n: LIST_LIMIT })),
-    asList ? listEl : boardEl));
+    asList ? listEl : boardEl,
+    asList && page.total > 0 && pager({ total: page.total, offset: q.offset, size: LIST_PAGE, shown: cards.length, id: 'pipeline-pager',
+      onGo: (offset) => setQuery({ stage: q.stage, offset }) })));
 
   const focusCard = (/** @type {string | null} */ id) => {
     const el = id ? /** @type {HTMLElement | null} */ (main.querySelector(`.pipe-card[data-id="${CSS.escape(id)}"]`)) : null;

@@ -16,7 +16,7 @@ use channeldesk::recruitment::referrals::{self, Referral, ReferralInput};
 use channeldesk::recruitment::research::{self, Note, NoteInput, NoteQuery, NoteRow};
 use channeldesk::recruitment::screening::{self, Scheme, SchemeInput, Scorecard, ScorecardInput};
 use channeldesk::recruitment::{
-    self, Board, BoardQuery, InspectionInput, NegotiationInput, ProspectCard, ProspectFile, Stage,
+    self, Board, BoardQuery, InspectionInput, NegotiationInput, ProspectFile, ProspectPage, Stage,
 };
 use channeldesk_macros::command;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -28,7 +28,7 @@ pub async fn pipeline_board(shell: State<'_, Shell>, query: BoardQuery) -> Resul
 }
 
 #[command]
-pub async fn pipeline_list(shell: State<'_, Shell>, query: BoardQuery) -> Result<Vec<ProspectCard>> {
+pub async fn pipeline_list(shell: State<'_, Shell>, query: BoardQuery) -> Result<ProspectPage> {
     recruitment::prospects(&*shell.desk().await?, &query).await
 }
 
