@@ -2789,6 +2789,29 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
     }
     s.set_language("zh-CN", "合作伙伴").await;
     s.c().set_window_size(1366, 700).await.expect("window size");
+    // Long lists page through every row: the evaluations past the first 200, the register by
+    // page number.
+    go(&s, "evaluations", "zh-CN").await;
+    s.choose("#evaluations-status", "").await;
+    s.wait_text("#evaluations-pager", "第 1–200 项").await;
+    s.click("#evaluations-pager [data-page='2']").await;
+    s.wait_text("#evaluations-pager", "第 201–").await;
+    s.wait_js(
+        "return document.querySelector('#evaluations-pager [aria-current=page]')?.dataset.page === '2'",
+    )
+    .await;
+    s.shot("evaluations-page-2-zh").await;
+    go(&s, "partners", "zh-CN").await;
+    s.click("#partners-pager [data-page='40']").await;
+    s.wait_text("#partners-pager", "第 1951–2000 项，共 2000 项").await;
+    // A board column's "more" opens the list of that stage, which pages on.
+    go(&s, "pipeline", "zh-CN").await;
+    s.click(".pipe-column[data-stage=application] [data-more]").await;
+    s.wait_text("#pipeline-pager", "第 1–200 项").await;
+    assert_eq!(s.js("return document.getElementById('pipeline-stage').value").await, json!("application"));
+    s.click("#pipeline-pager [data-page='2']").await;
+    s.wait_text("#pipeline-pager", "第 201–").await;
+    s.shot("pipeline-list-page-2-zh").await;
     // Each person's own work first: the first card of "my work" is on the first screen and
     // is theirs; the legal and business reviewers' reviews lead.
     let legal: &[&str] = &[
