@@ -109,6 +109,8 @@ function renderChrome() {
       title: t(n.key),
       dataset: { nav: n.route },
     }, h('span', { class: 'icon', 'aria-hidden': 'true' }, n.icon), h('span', { class: 'label' }, t(n.key))))));
+  // In a short window the list scrolls: the current area stays in sight.
+  el('nav').querySelector('a.active')?.scrollIntoView({ block: 'nearest' });
   replace(el('brand-name'), t('app.name'));
   replace(el('lang-label'), t('settings.language'));
   const u = session.info?.user;
