@@ -337,7 +337,8 @@ impl Session {
             .await;
         let png = self.c().screenshot().await.expect("screenshot");
         std::fs::write(artifacts().join(format!("{name}.png")), &png).expect("write screenshot");
-        if std::env::var("CHANNELDESK_UPDATE_DOCS").as_deref() == Ok("1") {
+        // Only the pictures the documents show are kept in docs/screenshots.
+        if std::env::var("CHANNELDESK_UPDATE_DOCS").as_deref() == Ok("1") && shown_in_docs(name) {
             let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
             std::fs::create_dir_all(&docs).expect("docs dir");
             std::fs::write(docs.join(format!("{name}.png")), &png).expect("write docs screenshot");
@@ -420,6 +421,16 @@ async fn lead_saved(s: &Session, want: &str) {
     s.wait_text("#lead-saved", want).await;
     let company = s.js("return document.activeElement.name").await;
     assert_eq!(company, json!("company_name"), "focus is back on the company for the next visitor");
+}
+
+/// Whether a document in docs/ or the README shows the screenshot `name`.
+fn shown_in_docs(name: &str) -> bool {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let wanted = format!("screenshots/{name}.png");
+    let docs = std::fs::read_dir(root.join("docs")).into_iter().flatten().flatten().map(|e| e.path());
+    docs.chain([root.join("README.md")])
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .any(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains(&wanted)))
 }
 
 /// Removes the keychain entry of a data folder the program created.
