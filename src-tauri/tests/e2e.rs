@@ -2857,6 +2857,13 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
         assert_eq!(codes, json!(0), "{login}: requirement codes only as tooltips");
         s.shot(&format!("home-{login}-zh")).await;
     }
+    // A new password is typed twice; a mismatch is named on the second field and changes nothing.
+    go(&s, "settings", "zh-CN").await;
+    s.type_into("#password-form #g-current_password", "password-1").await;
+    s.type_into("#password-form #g-new_password", "password-2026").await;
+    s.type_into("#password-form #g-new_password_again", "password-2062").await;
+    s.click("#password-form button[type=submit]").await;
+    s.wait_text(".field-error[data-for=new_password_again]", "两次输入的密码不一致").await;
     // The size the person left the window at is where it opens next time.
     s.c().set_window_size(1100, 640).await.expect("window size");
     s.wait_js("return innerWidth <= 1100 && innerWidth > 1000").await;

@@ -9,7 +9,7 @@ import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { session, can, refreshSession } from '../app.js';
 import { toast } from '../components/toast.js';
-import { clearFieldErrors, errorText } from '../components/errors.js';
+import { clearFieldErrors, errorText, showFieldErrors } from '../components/errors.js';
 import { field, value, showError } from './gate.js';
 import { diagnosticsButtons } from '../components/diagnostics.js';
 
@@ -101,6 +101,10 @@ export async function settingsView(main) {
     e.preventDefault();
     clearFieldErrors(pwForm);
     pwError.hidden = true;
+    if (value(pwForm, 'new_password') !== value(pwForm, 'new_password_again')) {
+      showFieldErrors(pwForm, [{ field: 'new_password_again', rule: 'password_mismatch' }]);
+      return;
+    }
     try {
       await api.sessionChangePassword(value(pwForm, 'current_password'), value(pwForm, 'new_password'));
       pwForm.reset();
@@ -110,7 +114,8 @@ export async function settingsView(main) {
     pwError,
     h('div', { class: 'field-grid' },
       field('current_password', t('field.current_password'), { type: 'password', autocomplete: 'current-password' }),
-      field('new_password', t('field.new_password'), { type: 'password', autocomplete: 'new-password' })),
+      field('new_password', t('field.new_password'), { type: 'password', autocomplete: 'new-password' }),
+      field('new_password_again', t('field.new_password_again'), { type: 'password', autocomplete: 'new-password' })),
     h('div', { class: 'form-actions' }, h('button', { type: 'submit' }, t('settings.change_password'))));
 
   replace(main,
