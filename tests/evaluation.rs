@@ -165,6 +165,8 @@ async fn an_annual_round_scored_finished_and_classified() {
     let id = page.rows.iter().find(|r| r.partner_id == a).unwrap().id.clone();
     let e = evaluation::get(&t.desk, &id).await.unwrap();
     let s = e.scheme.clone();
+    // Nothing scored yet: no class (a total of 0 is no finding).
+    assert_eq!((e.result.total_x100, e.result.class.as_deref()), (0, None));
 
     // Bad scores are refused by field and nothing is recorded.
     let mut bad = all_scores(&s, 0, 4_200_000);

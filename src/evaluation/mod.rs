@@ -196,11 +196,14 @@ pub fn compute(
             evaluators.push(n);
         }
     }
+    // No class before anything is scored: a total of 0 is no finding (an open evaluation
+    // showed a large "C" the moment it was created).
+    let scored = indicators.iter().any(|i| i.score_x100.is_some());
     EvalResult {
         unscored: indicators.iter().filter(|i| i.score_x100.is_none()).map(|i| i.key.clone()).collect(),
         indicators,
         dimensions,
-        class: scheme::class_of(&scheme.class_bands, total),
+        class: if scored { scheme::class_of(&scheme.class_bands, total) } else { None },
         total_x100: total,
         evaluators,
     }
