@@ -61,7 +61,8 @@ export async function newAgreementDialog(partner) {
     body: [
       picker.field,
       formField({ name: 'template_id', label: t('agreement.template'), required: true, wide: true,
-        options: templates.map((x) => [x.id, `${t(`agreement.kind.${x.kind}`)} · ${x.name}`]) }),
+        // The kind only where the template's name does not already say it (分销协议 · 分销协议).
+        options: templates.map((x) => { const kind = t(`agreement.kind.${x.kind}`); return [x.id, x.name.includes(kind) ? x.name : `${kind} · ${x.name}`]; }) }),
       formField({ name: 'title', label: t('agreement.title_field'), wide: true, attrs: { placeholder: t('agreement.title_placeholder') } }),
     ],
     submitLabel: t('agreement.create'),
