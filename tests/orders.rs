@@ -202,6 +202,7 @@ async fn every_review_rule_names_what_it_found() {
     let o = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 1, Some(100_000))])).await;
     assert_eq!(failed(&o), ["prices", "credit_standing"]);
     assert_eq!(param(&o, "credit_standing", "class"), "C");
+    assert_eq!(param(&o, "credit_standing", "failing"), "class", "the part that failed is named");
     set_class(&t, &w.partner, "B").await;
 
     // No agreement: every agreement rule is not checked.
@@ -254,6 +255,7 @@ async fn overdue_payments_and_a_suspended_partner_fail_the_credit_standing() {
     let next = reviewed(&t, &order(&w.partner, "44", vec![line(&w.door, 1, None)])).await;
     assert_eq!(failed(&next), ["credit_standing"]);
     assert_eq!(param(&next, "credit_standing", "overdue"), "300000");
+    assert_eq!(param(&next, "credit_standing", "failing"), "overdue");
     // Paid in part: still overdue by the rest; paid in full: passes.
     add_user(&t, "fin", Role::Finance).await;
     as_user(&t, "fin").await;

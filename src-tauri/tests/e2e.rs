@@ -2156,15 +2156,15 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     // The manager lets it through with a reason; it is confirmed and shipped in part.
     s.click("#sign-out").await;
     s.sign_in("boss", "boss-pass-2026").await;
-    s.find("#home-summary").await;
-    s.click("[data-nav=orders]").await;
-    s.click("#orders-table tbody a").await;
+    // The held order is the manager's own work on home (R4.1.2), and opens from there.
+    s.click("#home-mine [data-kind=order_release_waiting] a").await;
     s.click("#order-override").await;
     s.click("#override-form-submit").await;
     s.wait_text("#override-form .field-error[data-for=override_reason]", "必填").await;
     s.type_into("#override-form #f-override_reason", "客户总部在广州，北京园区项目由华南团队交付").await;
     s.click("#override-form-submit").await;
     s.wait_text("#order-override-note", "李经理").await;
+    s.wait_text("#order-review-summary", "李经理 已说明理由放行").await;
     s.click("#order-confirm").await;
     s.type_into("#confirm-form #f-contract_ref", "HT-2026-0317").await;
     s.click("#confirm-form-submit").await;

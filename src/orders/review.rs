@@ -162,14 +162,20 @@ pub fn evaluate(f: &Facts) -> Vec<RuleResult> {
 }
 
 fn standing(f: &Facts) -> RuleResult {
-    let ok = f.partner_status == "active"
-        && f.suspended_on.is_none()
-        && f.partner_class.as_deref() != Some("C")
-        && f.overdue_minor == 0;
+    // Which part failed, so that the order says it (status, class C, overdue money).
+    let failing: Vec<&str> = [
+        ("status", f.partner_status != "active" || f.suspended_on.is_some()),
+        ("class", f.partner_class.as_deref() == Some("C")),
+        ("overdue", f.overdue_minor != 0),
+    ]
+    .into_iter()
+    .filter_map(|(part, failed)| failed.then_some(part))
+    .collect();
     result(
         "credit_standing",
-        pass_fail(ok),
+        pass_fail(failing.is_empty()),
         &[
+            ("failing", failing.join(",")),
             ("status", f.partner_status.clone()),
             ("class", f.partner_class.clone().unwrap_or_default()),
             ("overdue", f.overdue_minor.to_string()),

@@ -48,7 +48,10 @@ export function ruleLine(r, currency) {
     ? t('order.rule.not_checked')
     : r.rule === 'credit_standing' && p.suspended_on
       ? t('order.rule.credit_standing.suspended', { on: p.suspended_on })
-      : t(`order.rule.${r.rule}.${r.outcome}`, params);
+      : r.rule === 'credit_standing' && r.outcome === 'failed' && p.failing
+        // Only the parts that failed, each saying what it should be.
+        ? p.failing.split(',').map((part) => t(`order.rule.credit_standing.failed.${part}`, params)).join('；')
+        : t(`order.rule.${r.rule}.${r.outcome}`, params);
   return h('li', { class: `rule rule-${r.outcome}`, dataset: { rule: r.rule, outcome: r.outcome } },
     h('span', { class: 'rule-mark', 'aria-hidden': 'true' }, mark),
     h('strong', null, t(`order.rule.${r.rule}`)),
@@ -329,8 +332,10 @@ async function orderView(main, id) {
           h('h2', null, t('order.review_title')),
           o.review.length
             ? [
-                h('p', { class: failed.length ? 'warn-box' : 'ok-box', id: 'order-review-summary' },
-                  failed.length ? t('order.review_failed', { n: failed.filter((r) => r.outcome === 'failed').length }) : t('order.review_passed')),
+                h('p', { class: !failed.length || o.override_reason ? 'ok-box' : 'warn-box', id: 'order-review-summary' },
+                  !failed.length ? t('order.review_passed')
+                    : o.override_reason ? t('order.review_released', { n: failed.filter((r) => r.outcome === 'failed').length, who: o.steps.overridden.by || '' })
+                      : t('order.review_failed', { n: failed.filter((r) => r.outcome === 'failed').length })),
                 h('ul', { class: 'rules', id: 'order-rules' }, ...o.review.map((r) => ruleLine(r, cur))),
               ]
             : h('p', { class: 'muted' }, t('order.not_reviewed')),
