@@ -25,11 +25,14 @@ export const statementHref = (id) => `#/settlement/${encodeURIComponent(id)}`;
 async function issueDialog() {
   const picker = partnerPicker({ label: t('statement.partner') });
   const periods = h('select', { name: 'period', id: 'f-period', dataset: { field: 'period_from' } }, h('option', { value: '' }, t('statement.choose_partner_first')));
+  // Why there is nothing to choose, said under the field rather than only inside the list.
+  const none = h('p', { class: 'warn-box', id: 'statement-no-periods', hidden: true }, t('statement.no_periods'));
   const refresh = async () => {
     const id = picker.id();
     if (!id) return;
     try {
       const list = await api.statementPeriods(id);
+      none.hidden = list.length > 0;
       replace(periods, ...(list.length
         ? list.map((p) => h('option', { value: `${p.from}|${p.to}` }, `${p.from} – ${p.to}${p.statement_number ? ` · ${p.statement_number} (${t(`statement.status.${p.status}`)})` : ''}`))
         : [h('option', { value: '' }, t('statement.no_periods'))]));
@@ -42,7 +45,7 @@ async function issueDialog() {
     id: 'statement-form', wide: true, title: t('statement.issue_title'), intro: t('statement.issue_intro'),
     body: [
       picker.field,
-      h('div', { class: 'field wide' }, h('label', { for: 'f-period' }, t('statement.period')), periods,
+      h('div', { class: 'field wide' }, h('label', { for: 'f-period' }, t('statement.period')), periods, none,
         h('div', { class: 'field-error', dataset: { for: 'period_from' } })),
       formField({ name: 'currency', label: t('order.currency'), value: '', options: [['', t('statement.agreement_currency')], ...CURRENCIES.map((c) => /** @type {[string, string]} */ ([c, c]))] }),
     ],
@@ -237,13 +240,13 @@ async function statementView(main, id) {
       ['opening', f.opening], ['sales', f.sales], ['due', f.due], ['commission', f.commission], ['rebate', f.rebate],
       ['credit', f.credit], ['received', f.received], ['paid_out', f.paid_out], ['closing', f.closing]]);
     replace(main, h('div', { class: 'page', id: 'statement-page', dataset: { status: s.status } },
+      h('nav', { class: 'crumbs' }, h('a', { href: '#/settlement/statements' }, t('settlement.title')), ' / '),
       h('header', { class: 'page-head' },
         h('div', null,
           h('h1', null, `${t('statement.title')} ${s.number} `, h('span', { class: `badge statement-${s.status}`, id: 'statement-status' }, t(`statement.status.${s.status}`))),
           h('p', { class: 'muted' }, h('a', { href: `#/partners/${encodeURIComponent(s.partner_id)}` }, s.partner_name), ' · ',
             `${s.period_from} – ${s.period_to}`, ' · ', h('a', { href: `#/agreements/${encodeURIComponent(s.agreement_id)}` }, s.agreement_number))),
         h('div', { class: 'actions' },
-          h('a', { class: 'button', href: '#/settlement/statements' }, t('settlement.title')),
           !s.changed && h('button', { type: 'button', id: 'statement-print', onClick: () => print(() => api.statementPrint(id)) }, t('statement.print')),
           !s.changed && h('button', { type: 'button', id: 'statement-xlsx', onClick: async () => {
             try {
