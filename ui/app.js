@@ -207,6 +207,9 @@ export async function applySession(info, force = false) {
   session.info = info;
   const state = session.status?.failure ? 'failure' : session.status?.recovery ? 'recovery' : info?.state || 'recovery';
   if (!force && mode !== 'app' && shown === state) return;
+  // Locked already: the lock screen stays as it is (an answer that arrives after the lock,
+  // a view's call refused as locked, must not draw it again under the person typing).
+  if (!force && state === 'locked' && mode === 'app' && el('lock-layer').childElementCount > 0) return;
   shown = state === 'active' || state === 'locked' ? '' : state;
   const app = el('app');
   const gate = el('gate');
