@@ -28,6 +28,219 @@ use sqlx::SqliteConnection;
 use std::collections::HashMap;
 use ts_rs::TS;
 
+/// One kind of record the trail speaks of (`audit_log.entity`) and the SQL expression, over
+/// `entity_id`, that names such a record for people (its number, title or partner), if any.
+pub struct Kind {
+    pub entity: &'static str,
+    name_sql: Option<&'static str>,
+}
+
+const fn kind(entity: &'static str, name_sql: Option<&'static str>) -> Kind {
+    Kind { entity, name_sql }
+}
+
+/// The partner's name of a record with a `partner_id` column in `table`.
+macro_rules! partner_of {
+    ($table:literal) => {
+        Some(concat!(
+            "(SELECT p.name FROM ",
+            $table,
+            " x JOIN partner p ON p.id = x.partner_id WHERE x.id = entity_id)"
+        ))
+    };
+}
+
+/// Every kind of record an entry may be about. The shared tables a merge resolves conflicts
+/// in ([`crate::share::TABLES`]) are kinds too; [`record_many`] refuses (in debug
+/// builds, so every test finds it) a kind missing here, and the UI has a label for each.
+pub const KINDS: &[Kind] = &[
+    kind("partner", Some("(SELECT name FROM partner WHERE id = entity_id)")),
+    kind("user", Some("(SELECT display_name FROM app_user WHERE id = entity_id)")),
+    kind("app_user", Some("(SELECT display_name FROM app_user WHERE id = entity_id)")),
+    kind("session", Some("(SELECT display_name FROM app_user WHERE id = entity_id)")),
+    kind("application", Some("(SELECT company_name FROM application WHERE id = entity_id)")),
+    kind("trade_event", Some("(SELECT name || ' · ' || number FROM trade_event WHERE id = entity_id)")),
+    kind("research_note", Some("(SELECT title FROM research_note WHERE id = entity_id)")),
+    kind(
+        "screening_scheme",
+        Some("(SELECT name || ' v' || version FROM screening_scheme WHERE id = entity_id)"),
+    ),
+    kind("agreement", Some("(SELECT number || ' · ' || title FROM agreement WHERE id = entity_id)")),
+    kind("agreement_template", Some("(SELECT name FROM agreement_template WHERE id = entity_id)")),
+    kind("clause", Some("(SELECT title || ' v' || version FROM clause WHERE id = entity_id)")),
+    kind(
+        "evaluation",
+        Some(
+            "CASE WHEN entity_id LIKE 'round-%' THEN substr(entity_id, 7) ELSE
+             (SELECT p.name || ' · ' || x.period FROM evaluation x JOIN partner p ON p.id = x.partner_id
+              WHERE x.id = entity_id) END",
+        ),
+    ),
+    kind(
+        "evaluation_scheme",
+        Some("(SELECT name || ' v' || version FROM evaluation_scheme WHERE id = entity_id)"),
+    ),
+    kind("sales_order", Some("(SELECT number FROM sales_order WHERE id = entity_id)")),
+    kind("statement", Some("(SELECT number FROM statement WHERE id = entity_id)")),
+    kind(
+        "statement_dispute",
+        Some(
+            "(SELECT s.number FROM statement_dispute x JOIN statement s ON s.id = x.statement_id WHERE x.id = entity_id)",
+        ),
+    ),
+    kind("risk", Some("(SELECT number || ' · ' || title FROM risk WHERE id = entity_id)")),
+    kind("product", Some("(SELECT name FROM product WHERE id = entity_id)")),
+    kind(
+        "price",
+        Some("(SELECT p.name FROM price x JOIN product p ON p.id = x.product_id WHERE x.id = entity_id)"),
+    ),
+    kind("payment", partner_of!("payment")),
+    kind("shipment", partner_of!("shipment")),
+    kind("credit_note", partner_of!("credit_note")),
+    kind("reward", partner_of!("reward")),
+    kind("award", partner_of!("award")),
+    kind("aftersales_case", partner_of!("aftersales_case")),
+    kind("credit_rating", partner_of!("credit_rating")),
+    kind("credit_response", partner_of!("credit_response")),
+    kind("promotion_goal", Some("(SELECT title FROM promotion_goal WHERE id = entity_id)")),
+    kind("promotion_strategy", Some("(SELECT title FROM promotion_strategy WHERE id = entity_id)")),
+    kind("promotion_activity", Some("(SELECT theme FROM promotion_activity WHERE id = entity_id)")),
+    kind(
+        "control_procedure",
+        Some("(SELECT title || ' ' || version FROM control_procedure WHERE id = entity_id)"),
+    ),
+    kind("staff_training", Some("(SELECT title FROM staff_training WHERE id = entity_id)")),
+    kind("credit_scheme", Some("(SELECT 'v' || version FROM credit_scheme WHERE id = entity_id)")),
+    kind("partner_contact", partner_of!("partner_contact")),
+    kind("prospect", partner_of!("prospect")),
+    kind("stage_move", partner_of!("stage_move")),
+    kind("scorecard", partner_of!("scorecard")),
+    kind("inspection", partner_of!("inspection")),
+    kind("negotiation", partner_of!("negotiation")),
+    kind("referral", partner_of!("referral")),
+    kind("class_change", partner_of!("class_change")),
+    kind("contact_log", partner_of!("contact_log")),
+    kind("follow_up", partner_of!("follow_up")),
+    kind("training", partner_of!("training")),
+    kind("support_request", partner_of!("support_request")),
+    kind("attachment", None),
+    kind("agreement_version", None),
+    kind("agreement_review", None),
+    kind("agreement_comment", None),
+    kind("agreement_copy", None),
+    kind("execution_report", None),
+    kind("evaluation_score", None),
+    kind("evaluation_measure", None),
+    kind("order_line", None),
+    kind("shipment_line", None),
+    kind("promotion_log", None),
+    kind("risk_measure", None),
+    kind("risk_review", None),
+    kind("setting", None),
+    kind("device", None),
+    kind("bundle", None),
+    kind("backup", None),
+    kind("vault", None),
+];
+
+/// Every operation an entry may record; the UI has a label for each.
+pub const OPERATIONS: &[&str] = &[
+    "activate",
+    "add_measure",
+    "approve",
+    "approve_paper",
+    "archive",
+    "attach",
+    "breach_notice",
+    "cancel",
+    "change_password",
+    "close",
+    "comment",
+    "confer",
+    "confirm",
+    "conflict_resolved",
+    "contact",
+    "create",
+    "credit_rating",
+    "credit_response",
+    "decide",
+    "delete",
+    "deliver",
+    "detach",
+    "discarded",
+    "dispute",
+    "end",
+    "evaluate",
+    "export",
+    "finish",
+    "follow_up",
+    "handover",
+    "import",
+    "inspection",
+    "issue",
+    "kiosk_exit",
+    "kiosk_start",
+    "lead_again",
+    "log",
+    "measure",
+    "measure_done",
+    "merge",
+    "merge_duplicate",
+    "merged_into",
+    "migrate",
+    "negotiation",
+    "new_version",
+    "nominate",
+    "override",
+    "pair",
+    "pass_over",
+    "pay",
+    "print",
+    "print_copies",
+    "print_recovery_kit",
+    "propose",
+    "quarterly_review",
+    "receive",
+    "referral",
+    "referral_due",
+    "referral_settle",
+    "registered",
+    "reissue",
+    "reject",
+    "renew",
+    "renewal_intent",
+    "report",
+    "resolve",
+    "restore",
+    "restore_staged",
+    "review",
+    "score",
+    "scorecard",
+    "set_class",
+    "settle_dispute",
+    "setup_owner",
+    "standing",
+    "sign",
+    "sign_in",
+    "sign_out",
+    "stage_advance",
+    "stage_back",
+    "stage_enter",
+    "stage_reject",
+    "stage_reopen",
+    "stage_sign",
+    "start_round",
+    "submit",
+    "submit_review",
+    "support",
+    "support_open",
+    "terminate",
+    "terms",
+    "training",
+    "update",
+    "update_report",
+];
+
 /// Field-level difference: `{field: [before, after]}`.
 #[derive(Debug, Default, Clone)]
 pub struct Changes(Map<String, Value>);
@@ -136,6 +349,13 @@ pub async fn record(
 /// Appends many entries `(operation, entity, entity_id, changes)` inside `w`, chained in
 /// order, with multi-row statements (batch creation and imports).
 pub async fn record_many(w: &mut Write, entries: &[(&str, &str, &str, Changes)]) -> Result<()> {
+    for (op, entity, _, _) in entries {
+        debug_assert!(OPERATIONS.contains(op), "audit operation {op:?} is not in audit::OPERATIONS");
+        debug_assert!(
+            KINDS.iter().any(|k| k.entity == *entity),
+            "audit kind {entity:?} is not in audit::KINDS"
+        );
+    }
     let mut prev = last_hash(&mut w.tx).await?;
     for part in entries.chunks(100) {
         let s = &w.stamp;
@@ -658,27 +878,34 @@ pub struct AuditEntry {
     pub label: String,
     /// JSON object `{field: [before, after]}`.
     pub changes: String,
+    /// JSON object `{field: name}` for fields the record's own data names (an evaluation's
+    /// indicators, named by its scheme); `{}` otherwise.
+    pub field_names: String,
 }
 
+/// The names of data-defined fields of the entry's record, as an SQL expression over
+/// `audit_log` (see [`AuditEntry::field_names`]).
+const FIELD_NAMES_SQL: &str = "CASE entity WHEN 'evaluation' THEN coalesce((
+        SELECT json_group_object(json_extract(i.value, '$.key'), json_extract(i.value, '$.label'))
+        FROM evaluation e JOIN evaluation_scheme s ON s.id = e.scheme_id, json_each(s.indicators) i
+        WHERE e.id = entity_id), '{}') ELSE '{}' END AS field_names";
+
 /// The name of the record an entry concerns, as an SQL expression over `audit_log`.
-const LABEL_SQL: &str = "coalesce(CASE entity
-        WHEN 'partner' THEN (SELECT name FROM partner WHERE id = entity_id)
-        WHEN 'user' THEN (SELECT display_name FROM app_user WHERE id = entity_id)
-        WHEN 'session' THEN (SELECT display_name FROM app_user WHERE id = entity_id)
-        WHEN 'application' THEN (SELECT company_name FROM application WHERE id = entity_id)
-        WHEN 'trade_event' THEN (SELECT name || ' · ' || number FROM trade_event WHERE id = entity_id)
-        WHEN 'research_note' THEN (SELECT title FROM research_note WHERE id = entity_id)
-        WHEN 'screening_scheme' THEN (SELECT name || ' v' || version FROM screening_scheme WHERE id = entity_id)
-        WHEN 'agreement' THEN (SELECT number || ' · ' || title FROM agreement WHERE id = entity_id)
-        WHEN 'clause' THEN (SELECT title || ' v' || version FROM clause WHERE id = entity_id)
-    END, '') AS label";
+fn label_sql() -> String {
+    let cases: String = KINDS
+        .iter()
+        .filter_map(|k| k.name_sql.map(|sql| format!(" WHEN '{}' THEN {sql}", k.entity)))
+        .collect();
+    format!("coalesce(CASE entity{cases} END, '') AS label")
+}
 
 /// The history of one partner record, oldest first.
 /// Records merged into this one (R2.1.4 merge tool) bring their history along.
 pub async fn partner_history(desk: &Desk, partner_id: &str) -> Result<Vec<AuditEntry>> {
     desk.require(Action::PartnerRead)?;
     Ok(sqlx::query_as(
-        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, '' AS label, changes
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, '' AS label, changes,
+                '{}' AS field_names
          FROM audit_log WHERE entity = 'partner' AND (entity_id = ?1
             OR entity_id IN (SELECT id FROM partner WHERE merged_into = ?1))
          ORDER BY seq",
@@ -772,7 +999,9 @@ pub async fn list(desk: &Desk, q: &AuditQuery) -> Result<AuditPage> {
     audit_filter(&mut count, q)?;
     let total: i64 = count.build_query_scalar().fetch_one(desk.pool()).await?;
     let mut qb = sqlx::QueryBuilder::new(format!(
-        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, {LABEL_SQL}, changes FROM audit_log"
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, {}, changes, {FIELD_NAMES_SQL}
+         FROM audit_log",
+        label_sql()
     ));
     audit_filter(&mut qb, q)?;
     qb.push(" ORDER BY seq DESC LIMIT ").push_bind(limit as i64).push(" OFFSET ").push_bind(q.offset as i64);
@@ -859,10 +1088,28 @@ async fn write_csv(
 pub async fn agreement_history(desk: &Desk, agreement_id: &str) -> Result<Vec<AuditEntry>> {
     desk.require(Action::PartnerRead)?;
     Ok(sqlx::query_as(
-        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, '' AS label, changes
+        "SELECT id, at, user_id, user_name, role, operation, entity, entity_id, '' AS label, changes,
+                '{}' AS field_names
          FROM audit_log WHERE entity = 'agreement' AND entity_id = ? ORDER BY seq",
     )
     .bind(agreement_id)
     .fetch_all(desk.pool())
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A merge records `conflict_resolved` on any shared table, so each is a kind.
+    #[test]
+    fn every_shared_table_is_a_kind() {
+        for t in crate::share::TABLES.iter().filter(|t| t.name != "audit_log") {
+            assert!(KINDS.iter().any(|k| k.entity == t.name), "{} is not in audit::KINDS", t.name);
+        }
+        let mut seen = std::collections::HashSet::new();
+        assert!(KINDS.iter().all(|k| seen.insert(k.entity)), "a kind twice");
+        let mut seen = std::collections::HashSet::new();
+        assert!(OPERATIONS.iter().all(|o| seen.insert(*o)), "an operation twice");
+    }
 }

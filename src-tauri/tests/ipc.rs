@@ -751,12 +751,8 @@ fn an_unreachable_keychain_is_reported_to_the_window() {
 #[test]
 fn ui_translations_are_complete() {
     let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
-    let load = |lang: &str| -> serde_json::Map<String, Value> {
-        let text = std::fs::read_to_string(ui.join(format!("i18n/{lang}.json"))).expect("read translations");
-        serde_json::from_str::<Value>(&text).expect("json").as_object().expect("object").clone()
-    };
-    let zh = load("zh-CN");
-    let en = load("en");
+    let zh = translations("zh-CN");
+    let en = translations("en");
     let zk: std::collections::BTreeSet<_> = zh.keys().collect();
     let ek: std::collections::BTreeSet<_> = en.keys().collect();
     assert_eq!(zk, ek, "zh-CN and en must have the same keys");
@@ -806,6 +802,121 @@ fn ui_translations_are_complete() {
     }
     assert!(used > 50, "found only {used} translation calls");
     assert!(unfilled.is_empty(), "placeholders left unfilled:\n{}", unfilled.join("\n"));
+}
+
+/// The translations, as in `ui/i18n/<lang>.json`.
+fn translations(lang: &str) -> serde_json::Map<String, Value> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../ui/i18n/{lang}.json"));
+    let text = std::fs::read_to_string(path).expect("read translations");
+    serde_json::from_str::<Value>(&text).expect("json").as_object().expect("object").clone()
+}
+
+/// The translation key `fieldLabel` in `ui/components/errors.js` names a changed field with.
+fn field_label_key(field: &str) -> String {
+    let parts: Vec<&str> = field.split('.').collect();
+    let n = |p: &str| p.chars().all(|c| c.is_ascii_digit());
+    match parts.as_slice() {
+        ["contacts", i, f] if n(i) => format!("field.contact.{f}"),
+        ["variables", v] => format!("agreement.var.{v}"),
+        ["clauses", i, f] if n(i) => format!("clauses.field.{f}"),
+        ["clauses", c] => format!("clause.category.{c}"),
+        ["recipients", i] if n(i) => "copies.recipients".into(),
+        ["lines", i, f] if n(i) => format!("field.line.{f}"),
+        ["tags", i] if n(i) => "field.tags".into(),
+        _ => format!("field.{field}"),
+    }
+}
+
+/// Issue 23: the audit trail speaks in labels — every kind of record and operation the core
+/// may record has a name in both languages, and so has every field a change records: those
+/// written as literals in the core (`ch.set("…")`, `ch.diff("…")`, `note("…")`) and those a
+/// generated register, pipeline, agreements and evaluations recorded (columns and variables).
+#[test]
+fn the_audit_trail_speaks_in_labels() {
+    let (zh, en) = (translations("zh-CN"), translations("en"));
+    let mut missing = std::collections::BTreeSet::new();
+    let mut want = |key: String, what: &str| {
+        if !zh.contains_key(&key) || !en.contains_key(&key) {
+            missing.insert(format!("{key} ({what})"));
+        }
+    };
+    for k in channeldesk::audit::KINDS {
+        want(format!("entity.{}", k.entity), "kind");
+    }
+    for op in channeldesk::audit::OPERATIONS {
+        want(format!("op.{op}"), "operation");
+    }
+    let mut fields = std::collections::BTreeSet::new();
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../src")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let src = std::fs::read_to_string(&p).expect("read source");
+                for call in [".set(\"", ".diff(\"", ".note(\""] {
+                    for (i, _) in src.match_indices(call) {
+                        let rest = &src[i + call.len()..];
+                        let key = &rest[..rest.find('"').unwrap_or(0)];
+                        if !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+                            fields.insert(key.to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let literal = fields.len();
+    let s = shell();
+    tauri::async_runtime::block_on(async {
+        use tauri::Manager;
+        let desk = s._app.state::<Shell>().desk().await.expect("desk");
+        channeldesk::demo::seed(&desk, 300, 20261204).await.expect("demo data");
+        // An evaluation's indicators are named by its scheme, which the trail gives with the
+        // entry (field_names); every other field by the translations.
+        let page = channeldesk::audit::list(
+            &desk,
+            &channeldesk::audit::AuditQuery {
+                entity: Some("evaluation".into()),
+                limit: Some(500),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("evaluation entries");
+        let mut scored = 0;
+        for e in &page.entries {
+            let names: serde_json::Map<String, Value> =
+                serde_json::from_str(&e.field_names).expect("field names");
+            let changes: serde_json::Map<String, Value> = serde_json::from_str(&e.changes).expect("changes");
+            for k in changes.keys() {
+                let key = k.split('.').next().unwrap_or_default();
+                if names.get(key).and_then(Value::as_str).is_some_and(|n| !n.is_empty()) {
+                    scored += 1;
+                } else {
+                    fields.insert(k.clone());
+                }
+            }
+        }
+        assert!(scored > 0, "no indicator named in {} evaluation entries", page.entries.len());
+        let keys: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT j.key FROM audit_log, json_each(audit_log.changes) AS j WHERE entity <> 'evaluation'",
+        )
+        .fetch_all(desk.pool())
+        .await
+        .expect("changed fields");
+        fields.extend(keys);
+    });
+    assert!(literal > 100 && fields.len() > literal, "{literal} literal fields, {} in all", fields.len());
+    for f in &fields {
+        want(field_label_key(f), f);
+    }
+    assert!(
+        missing.is_empty(),
+        "the audit trail would show these untranslated:\n{}",
+        Vec::from_iter(missing).join("\n")
+    );
 }
 
 /// The `{name}` placeholders of a translated text (not a clause variable written `{{name}}`,

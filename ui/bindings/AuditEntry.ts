@@ -11,4 +11,9 @@ label: string,
 /**
  * JSON object `{field: [before, after]}`.
  */
-changes: string, };
+changes: string, 
+/**
+ * JSON object `{field: name}` for fields the record's own data names (an evaluation's
+ * indicators, named by its scheme); `{}` otherwise.
+ */
+field_names: string, };

@@ -26,6 +26,11 @@ export function fieldLabel(field) {
   return tOr(`field.${field}`, field);
 }
 
+/** The name of a kind of record (a table, an audit entry's entity). @param {string} entity */
+export function kindLabel(entity) {
+  return tOr(`entity.${entity}`, entity);
+}
+
 /**
  * The message of one broken rule.
  * @param {import('../api.js').FieldError} f

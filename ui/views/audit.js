@@ -8,9 +8,15 @@ import { h, replace } from '../components/dom.js';
 import { t, tOr, formatTime } from '../i18n.js';
 import * as api from '../api.js';
 import { toast } from '../components/toast.js';
-import { errorText, fieldLabel } from '../components/errors.js';
+import { errorText, fieldLabel, kindLabel } from '../components/errors.js';
 
 const PAGE = 100;
+
+/** The page of a record the trail names, by kind. @type {Record<string, string>} */
+const ROUTES = {
+  partner: 'partners', trade_event: 'events', risk: 'risks', research_note: 'research',
+  agreement: 'agreements', sales_order: 'orders', statement: 'settlement', evaluation: 'evaluations',
+};
 
 /** @param {HTMLElement} main @param {string} [entityId] one record's trail (`#/audit/<id>`) */
 export async function auditView(main, entityId = '') {
@@ -30,7 +36,7 @@ export async function auditView(main, entityId = '') {
         h('option', { value: '' }, t('audit.any')),
         ...options.map(([v, l]) => h('option', { value: v, selected: /** @type {any} */ (query)[name] === v }, l))));
     replace(filters,
-      sel('entity', page.entities.map((e) => [e, tOr(`entity.${e}`, e)])),
+      sel('entity', page.entities.map((e) => [e, kindLabel(e)])),
       h('label', null, t('audit.filter.entity_id'), h('input', { name: 'entity_id', value: query.entity_id || '', class: 'mono', size: '20', onChange: apply })),
       sel('user_id', users.map((u) => [u.id, u.display_name])),
       sel('operation', page.operations.map((o) => [o, tOr(`op.${o}`, o)])),
@@ -51,21 +57,28 @@ export async function auditView(main, entityId = '') {
   function changes(e) {
     /** @type {Record<string, unknown>} */
     let obj = {};
-    try { obj = JSON.parse(e.changes); } catch { /* shown empty */ }
+    /** @type {Record<string, string>} */
+    let names = {};
+    try { obj = JSON.parse(e.changes); names = JSON.parse(e.field_names); } catch { /* shown empty */ }
+    // An evaluation's indicators are named by its scheme (`sales.actual` → 销售额 · 实际).
+    const label = (/** @type {string} */ k) => {
+      const [key, part] = k.split('.');
+      if (!names[key]) return fieldLabel(k);
+      return part ? `${names[key]} · ${tOr(`evaluation.${part}`, part)}` : names[key];
+    };
     const keys = Object.keys(obj);
-    return keys.length ? keys.map((k) => fieldLabel(k)).join('、') : '';
+    return keys.length ? keys.map(label).join('、') : '';
   }
 
   /** @param {api.AuditEntry} e */
   function record(e) {
-    const kind = h('span', { class: 'muted small' }, tOr(`entity.${e.entity}`, e.entity));
+    const kind = h('span', { class: 'muted small' }, kindLabel(e.entity));
     // Ids are time-ordered, so their ends tell records apart.
     const name = e.label || `…${e.entity_id.slice(-8)}`;
-    if (e.entity === 'partner') return [kind, ' ', h('a', { href: `#/partners/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
-    if (e.entity === 'trade_event') return [kind, ' ', h('a', { href: `#/events/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
-    if (e.entity === 'risk') return [kind, ' ', h('a', { href: `#/risks/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
-    if (e.entity === 'research_note') return [kind, ' ', h('a', { href: `#/research/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)];
-    return [kind, ' ', h('span', { title: e.entity_id }, name)];
+    const route = e.label && ROUTES[e.entity];
+    return [kind, ' ', route
+      ? h('a', { href: `#/${route}/${encodeURIComponent(e.entity_id)}`, title: e.entity_id }, name)
+      : h('span', { title: e.entity_id }, name)];
   }
 
   async function load() {
@@ -82,8 +95,8 @@ export async function auditView(main, entityId = '') {
               h('tbody', null, ...page.entries.map((e) => h('tr', { dataset: { op: e.operation } },
                 h('td', { class: 'nowrap' }, formatTime(e.at)),
                 h('td', null, names.get(e.user_id) || e.user_name),
-                h('td', { class: 'small' }, e.role.split(',').filter(Boolean).map((r) => tOr(`role.${r}`, r)).join('、')),
-                h('td', null, tOr(`op.${e.operation}`, e.operation)),
+                h('td', { class: 'small nowrap' }, e.role.split(',').filter(Boolean).map((r) => tOr(`role.${r}`, r)).join('、')),
+                h('td', { class: 'nowrap' }, tOr(`op.${e.operation}`, e.operation)),
                 h('td', null, ...record(e)),
                 h('td', { class: 'small muted' }, changes(e))))))
           : h('div', { class: 'empty' }, h('p', null, t('audit.empty'))),

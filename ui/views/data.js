@@ -9,7 +9,7 @@ import { t, tOr, formatTime } from '../i18n.js';
 import * as api from '../api.js';
 import { can } from '../app.js';
 import { toast } from '../components/toast.js';
-import { errorText, fieldLabel } from '../components/errors.js';
+import { errorText, fieldLabel, kindLabel } from '../components/errors.js';
 import { confirmDialog } from '../components/dialog.js';
 import { partnerPicker } from '../components/form.js';
 
@@ -17,9 +17,6 @@ const TABS = ['export', 'import', 'conflicts', 'sheets', 'backups'];
 
 /** `1234567` → `1.2 MB`. @param {number} n */
 export const bytes = (n) => (n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);
-
-/** A record kind's name. @param {string} table */
-const kindLabel = (table) => tOr(`share.kind.${table}`, table);
 
 /**
  * A progress bar with a cancel button, for one long operation at a time.
@@ -527,7 +524,7 @@ async function sheetsTab(box) {
   /** @param {api.SheetOpened} opened */
   function mappingForm(opened) {
     const fields = opened.fields;
-    const selects = opened.headers.map((_, i) => /** @type {HTMLSelectElement} */ (h('select', { dataset: { column: String(i) } },
+    const selects = opened.headers.map((head, i) => /** @type {HTMLSelectElement} */ (h('select', { dataset: { column: String(i) }, 'aria-label': t('sheet.column_for', { column: head }) },
       h('option', { value: '' }, t('sheet.skip')),
       ...fields.map((f) => h('option', { value: f, selected: opened.mapping[i] === f }, t(`sheet.field.${f}`))))));
     const targetSelect = h('select', { id: 'sheet-target' },
