@@ -15,7 +15,7 @@ import { toast } from '../components/toast.js';
 import { errorText, fieldLabel, showFieldErrors, clearFieldErrors, ruleMessage } from '../components/errors.js';
 import { formDialog, formField, today } from '../components/form.js';
 import { print as printDocument, printedToast } from '../components/print.js';
-import { stateBadge, agreementHref, CATEGORIES, VARIABLES, variableLabel, placeholders, filled } from './agreements.js';
+import { stateBadge, agreementHref, CATEGORIES, VARIABLES, variableLabel, placeholders, filled, toLabels, fromLabels } from './agreements.js';
 
 const DATE_VARIABLES = ['start_on', 'end_on'];
 const CYCLES = ['none', 'monthly', 'quarterly', 'half_yearly'];
@@ -236,8 +236,11 @@ function editorCard(a) {
     for (const el of form.querySelectorAll('[data-var]')) vars[/** @type {HTMLElement} */ (el).dataset.var || ''] = /** @type {HTMLInputElement} */ (el).value;
     clauses.forEach((c, i) => {
       const get = (/** @type {string} */ k) => /** @type {HTMLInputElement | null} */ (form.querySelector(`[data-field="clauses.${i}.${k}"]`));
-      c.title = get('title')?.value ?? c.title;
-      c.body = get('body')?.value ?? c.body;
+      // Staff read and type variables as 【label】; the clause keeps `{{key}}`.
+      const title = get('title')?.value;
+      const body = get('body')?.value;
+      if (title != null) c.title = fromLabels(title);
+      if (body != null) c.body = fromLabels(body);
       c.category = get('category')?.value ?? c.category;
     });
   };
@@ -257,7 +260,7 @@ function editorCard(a) {
   const drawClauses = () => replace(clauseSlot, ...clauses.map((c, i) => h('fieldset', { class: 'clause-edit', dataset: { key: c.key } },
     h('legend', null, clauseNo(i + 1), c.version > 0 && h('span', { class: 'muted small' }, ` · ${t('agreement.from_library', { n: c.version })}`)),
     h('div', { class: 'clause-row' },
-      h('input', { type: 'text', value: c.title, 'aria-label': t('clauses.field.title'), dataset: { field: `clauses.${i}.title` } }),
+      h('input', { type: 'text', value: toLabels(c.title), 'aria-label': t('clauses.field.title'), dataset: { field: `clauses.${i}.title` } }),
       h('select', { 'aria-label': t('clauses.field.category'), dataset: { field: `clauses.${i}.category` } },
         ...CATEGORIES.map((k) => h('option', { value: k, selected: c.category === k }, t(`clause.category.${k}`)))),
       h('span', { class: 'clause-tools' },
@@ -266,7 +269,7 @@ function editorCard(a) {
         h('button', { type: 'button', class: 'small danger', title: t('action.remove'), onClick: () => { collect(); clauses.splice(i, 1); redraw(); } }, '✕'))),
     h('div', { class: 'field-error', dataset: { for: `clauses.${i}.title` } }),
     h('textarea', { rows: String(Math.min(12, Math.max(3, Math.ceil(c.body.length / 60)))), 'aria-label': t('clauses.field.body'), dataset: { field: `clauses.${i}.body` },
-      onChange: () => { collect(); drawVars(); } }, c.body),
+      onChange: () => { collect(); drawVars(); } }, toLabels(c.body)),
     h('div', { class: 'field-error', dataset: { for: `clauses.${i}.body` } }),
     commentsOf(a, c.key))));
   const redraw = () => { drawVars(); drawClauses(); };

@@ -29,6 +29,28 @@ export function placeholders(text) {
   return [...text.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]);
 }
 
+/** Clause text as staff edit it: each `{{key}}` shown as 【label】. @param {string} text */
+export function toLabels(text) {
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k) => `【${variableLabel(k)}】`);
+}
+
+/** The stored form of edited text: each 【label】 of a known variable back to `{{key}}`. @param {string} text */
+export function fromLabels(text) {
+  const byLabel = new Map(VARIABLES.map((k) => [variableLabel(k), k]));
+  return text.replace(/【([^【】]+)】/g, (m, label) => (byLabel.has(label) ? `{{${byLabel.get(label)}}}` : m));
+}
+
+/** Buttons that insert a variable, as 【label】, at the cursor of `area`. @param {HTMLTextAreaElement} area */
+function variableButtons(area) {
+  return h('div', { class: 'var-buttons', role: 'group', 'aria-label': t('clauses.variables') },
+    h('span', { class: 'muted small' }, t('clauses.variables')),
+    ...VARIABLES.map((k) => h('button', { type: 'button', class: 'small', dataset: { var: k }, onClick: () => {
+      const token = `【${variableLabel(k)}】`;
+      area.setRangeText(token, area.selectionStart, area.selectionEnd, 'end');
+      area.focus();
+    } }, variableLabel(k))));
+}
+
 /** Clause text with its variables filled in; an unfilled one is marked. @param {string} text @param {Record<string, string>} vars */
 export function filled(text, vars) {
   const parts = text.split(/\{\{\s*(\w+)\s*\}\}/);
@@ -166,16 +188,18 @@ export async function agreementsView(main) {
 export async function clausesView(main) {
   const clauses = await api.clauseLibrary();
   const edit = async (/** @type {api.LibraryClause | null} */ c) => {
+    const bodyField = formField({ name: 'body', label: t('clauses.field.body'), required: true, rows: 10, value: toLabels(c?.body || '') });
     const ok = await formDialog({
       id: 'clause-form', wide: true, title: c ? t('clauses.edit_title', { title: c.title, n: c.version + 1 }) : t('clauses.new_title'),
       intro: t('clauses.edit_intro'),
       body: [
         formField({ name: 'title', label: t('clauses.field.title'), required: true, value: c?.title }),
         formField({ name: 'category', label: t('clauses.field.category'), value: c?.category || 'other', options: CATEGORIES.map((k) => [k, t(`clause.category.${k}`)]) }),
-        formField({ name: 'body', label: t('clauses.field.body'), required: true, rows: 10, value: c?.body }),
+        bodyField,
+        variableButtons(/** @type {HTMLTextAreaElement} */ (bodyField.querySelector('textarea'))),
       ],
       submitLabel: t('clauses.save_version'),
-      submit: async (v) => { await api.clauseSave({ key: c?.key || '', category: v.category, title: v.title, body: v.body }); },
+      submit: async (v) => { await api.clauseSave({ key: c?.key || '', category: v.category, title: v.title, body: fromLabels(v.body) }); },
     });
     if (ok) { toast(t('clauses.saved')); navigate('#/agreements/clauses'); }
   };
@@ -184,7 +208,7 @@ export async function clausesView(main) {
       const versions = await api.clauseHistory(c.key);
       replace(slot, h('ol', { class: 'history' }, ...versions.map((v) => h('li', null,
         h('div', null, h('strong', null, `v${v.version}`), ' · ', v.updated_by_name || t('clauses.seeded'), ' · ', h('span', { class: 'muted' }, formatTime(v.updated_at))),
-        h('p', { class: 'notes small' }, v.body)))));
+        h('p', { class: 'notes small' }, ...filled(v.body, {}))))));
     } catch (e) { toast(errorText(e), { kind: 'error' }); }
   };
   replace(main, h('div', { class: 'page' },
@@ -202,7 +226,7 @@ export async function clausesView(main) {
           const slot = h('div');
           return h('article', { class: 'clause-lib', dataset: { key: c.key } },
             h('header', null,
-              h('strong', null, c.title), h('span', { class: 'badge mono' }, `v${c.version}`), h('span', { class: 'muted small mono' }, c.key),
+              h('strong', null, c.title), h('span', { class: 'badge mono' }, `v${c.version}`),
               h('span', { class: 'actions' },
                 c.version > 1 && h('button', { type: 'button', class: 'small link', onClick: () => history(c, slot) }, t('clauses.history')),
                 can('clause_manage') && h('button', { type: 'button', class: 'small', onClick: () => edit(c) }, t('action.edit')))),

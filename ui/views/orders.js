@@ -179,7 +179,7 @@ export async function ordersView(main, id) {
         h('a', { class: 'button', href: '#/orders/cases', id: 'orders-cases' }, t('cases.title')),
         can('order_write') && h('button', { type: 'button', class: 'primary', id: 'order-new', onClick: () => newOrderDialog(null) }, t('order.new')))),
     h('div', { class: 'filters' }, search,
-      h('select', { id: 'orders-status', onChange: (/** @type {Event} */ e) => { q.status = /** @type {HTMLSelectElement} */ (e.target).value; load(); } },
+      h('select', { id: 'orders-status', 'aria-label': t('field.status'), onChange: (/** @type {Event} */ e) => { q.status = /** @type {HTMLSelectElement} */ (e.target).value; load(); } },
         h('option', { value: '' }, t('orders.all_statuses')),
         ...STATUSES.map((s) => h('option', { value: s, selected: q.status === s }, t(`order.status.${s}`))))),
     slot));

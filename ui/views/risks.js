@@ -103,15 +103,15 @@ async function registerTab(slot) {
   const load = async () => {
     try { replace(list, riskTable(await api.risks(q))); } catch (e) { replace(list, h('div', { class: 'error-box' }, errorText(e))); }
   };
-  const sel = (/** @type {string} */ id, /** @type {Array<[string, string]>} */ opts, /** @type {(v: string) => void} */ set) =>
-    h('select', { id, onChange: (/** @type {Event} */ e) => { set(/** @type {HTMLSelectElement} */ (e.target).value); load(); } },
+  const sel = (/** @type {string} */ id, /** @type {string} */ label, /** @type {Array<[string, string]>} */ opts, /** @type {(v: string) => void} */ set) =>
+    h('select', { id, 'aria-label': label, onChange: (/** @type {Event} */ e) => { set(/** @type {HTMLSelectElement} */ (e.target).value); load(); } },
       ...opts.map(([v, l]) => h('option', { value: v }, l)));
   const search = /** @type {HTMLInputElement} */ (h('input', { type: 'search', id: 'risk-search', placeholder: t('risk.search'), onInput: () => { q.q = search.value; load(); } }));
   replace(slot,
     h('div', { class: 'filters' }, search,
-      sel('risk-filter-category', [['', t('risk.all_categories')], ...CATEGORIES.map((c) => /** @type {[string, string]} */ ([c, t(`risk.category.${c}`)]))], (v) => { q.category = v; }),
-      sel('risk-filter-grade', [['', t('risk.all_grades')], ...GRADES.map((g) => /** @type {[string, string]} */ ([g, t(`risk.grade.${g}`)]))], (v) => { q.grade = v; }),
-      sel('risk-filter-status', [['open', t('risk.status.open')], ['closed', t('risk.status.closed')], ['all', t('risk.status.all')]], (v) => { q.status = v; })),
+      sel('risk-filter-category', t('risk.col.category'), [['', t('risk.all_categories')], ...CATEGORIES.map((c) => /** @type {[string, string]} */ ([c, t(`risk.category.${c}`)]))], (v) => { q.category = v; }),
+      sel('risk-filter-grade', t('risk.col.grade'), [['', t('risk.all_grades')], ...GRADES.map((g) => /** @type {[string, string]} */ ([g, t(`risk.grade.${g}`)]))], (v) => { q.grade = v; }),
+      sel('risk-filter-status', t('field.status'), [['open', t('risk.status.open')], ['closed', t('risk.status.closed')], ['all', t('risk.status.all')]], (v) => { q.status = v; })),
     list);
   await load();
 }
@@ -134,7 +134,7 @@ async function heatTab(slot) {
             replace(below, h('h3', null, t('risk.heat.cell', { l, i: c.impact })), riskTable(rows));
           } }, String(c.count)) : '')))))));
   };
-  const cat = h('select', { id: 'heat-category', onChange: (/** @type {Event} */ e) => { category = /** @type {HTMLSelectElement} */ (e.target).value; replace(below); load(); } },
+  const cat = h('select', { id: 'heat-category', 'aria-label': t('risk.col.category'), onChange: (/** @type {Event} */ e) => { category = /** @type {HTMLSelectElement} */ (e.target).value; replace(below); load(); } },
     h('option', { value: '' }, t('risk.all_categories')), ...CATEGORIES.map((c) => h('option', { value: c }, t(`risk.category.${c}`))));
   replace(slot, h('div', { class: 'filters' }, cat),
     h('div', { class: 'heat-legend' }, ...GRADES.map((g) => h('span', { class: 'legend-item' }, gradeBadge(g), ' ', t(`risk.grade.${g}.response`)))),

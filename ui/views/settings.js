@@ -13,11 +13,14 @@ import { clearFieldErrors, errorText, showFieldErrors } from '../components/erro
 import { field, value, showError } from './gate.js';
 import { diagnosticsButtons } from '../components/diagnostics.js';
 
+/** The three annual awards the policy names (R2.3.3). */
+const POLICY_AWARDS = ['best_partner', 'outstanding_marketing', 'service_excellence'];
+
 /** @param {HTMLElement} main */
 export async function settingsView(main) {
   const status = session.status;
   const info = session.info;
-  const row = (/** @type {string} */ k, /** @type {string} */ v) => [h('dt', null, t(k)), h('dd', null, v)];
+  const row = (/** @type {string} */ k, /** @type {import('../components/dom.js').Child} */ v) => [h('dt', null, t(k)), h('dd', null, v)];
 
   const idleError = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const idleForm = h('form', { id: 'idle-form', class: 'inline-form', novalidate: true, onSubmit: async (/** @type {Event} */ e) => {
@@ -54,12 +57,15 @@ export async function settingsView(main) {
     e.preventDefault();
     clearFieldErrors(awardForm);
     try {
-      await api.awardCategoriesSet(value(awardForm, 'award_categories').split(/[,，、\n]+/).map((x) => x.trim()).filter(Boolean));
+      // The policy's awards are shown and typed by their names, kept by their keys.
+      const byName = new Map(POLICY_AWARDS.map((k) => [t(`award.name.${k}`), k]));
+      await api.awardCategoriesSet(value(awardForm, 'award_categories').split(/[,，、\n]+/).map((x) => x.trim()).filter(Boolean)
+        .map((x) => byName.get(x) || x));
       toast(t('settings.saved'));
     } catch (err) { showError(awardForm, awardError, err); }
   } },
     awardError,
-    field('award_categories', t('field.award_categories'), { value: awardCategories.join(', ') }),
+    field('award_categories', t('field.award_categories'), { value: awardCategories.map((k) => (POLICY_AWARDS.includes(k) ? t(`award.name.${k}`) : k)).join('、') }),
     h('button', { type: 'submit' }, t('action.save')));
 
   const updateOut = h('div', { id: 'update-result', role: 'status' });
@@ -168,7 +174,7 @@ export async function settingsView(main) {
           ...row('settings.encryption', t('settings.encryption_on')),
           ...row('settings.version', status.version),
           ...row('settings.build_date', status.build_date),
-          ...row('settings.platform', status.platform)))));
+          ...row('settings.platform', h('span', { class: 'mono' }, status.platform))))));
   return {};
 }
 

@@ -40,6 +40,8 @@ const DEBIAN_PACKAGES: &[&str] = &[
 ];
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 const TYPESCRIPT_VERSION: &str = "5.9.3";
+/// axe-core, the accessibility checker the end-to-end tests run over every page they visit.
+const AXE_VERSION: &str = "4.14.1";
 
 type Result<T = ()> = std::result::Result<T, String>;
 
@@ -128,6 +130,7 @@ pub(crate) fn have(cmd: &str, arg: &str) -> bool {
 pub(crate) struct Tools {
     tauri_driver: Option<PathBuf>,
     tsc: Option<PathBuf>,
+    axe: Option<PathBuf>,
 }
 
 /// Installs what is missing. `full` also installs the test tools.
@@ -136,7 +139,7 @@ pub(crate) fn setup(full: bool) -> Result<Tools> {
         install_debian_packages(full)?;
     }
     if !full {
-        return Ok(Tools { tauri_driver: None, tsc: None });
+        return Ok(Tools { tauri_driver: None, tsc: None, axe: None });
     }
     if !have("cargo-nextest", "--version") && !have("cargo", "nextest") {
         let mut c = cargo();
@@ -157,17 +160,21 @@ pub(crate) fn setup(full: bool) -> Result<Tools> {
     }
     let node = cache_dir().join("node");
     let tsc = node.join("node_modules").join(".bin").join(if cfg!(windows) { "tsc.cmd" } else { "tsc" });
-    let installed = std::fs::read_to_string(node.join("node_modules/typescript/package.json"))
-        .is_ok_and(|s| s.contains(&format!("\"version\": \"{TYPESCRIPT_VERSION}\"")));
-    if !installed {
-        std::fs::create_dir_all(&node).map_err(|e| e.to_string())?;
-        let mut c = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
-        c.args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&node)
-            .arg(format!("typescript@{TYPESCRIPT_VERSION}"));
-        status(c, &format!("installing typescript {TYPESCRIPT_VERSION} into {}", node.display()))?;
+    // Test tools from npm, kept out of the repository and of the program.
+    for (package, version) in [("typescript", TYPESCRIPT_VERSION), ("axe-core", AXE_VERSION)] {
+        let installed = std::fs::read_to_string(node.join(format!("node_modules/{package}/package.json")))
+            .is_ok_and(|s| s.contains(&format!("\"version\": \"{version}\"")));
+        if !installed {
+            std::fs::create_dir_all(&node).map_err(|e| e.to_string())?;
+            let mut c = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
+            c.args(["install", "--no-audit", "--no-fund", "--prefix"])
+                .arg(&node)
+                .arg(format!("{package}@{version}"));
+            status(c, &format!("installing {package} {version} into {}", node.display()))?;
+        }
     }
-    Ok(Tools { tauri_driver, tsc: Some(tsc) })
+    let axe = node.join("node_modules/axe-core/axe.min.js");
+    Ok(Tools { tauri_driver, tsc: Some(tsc), axe: Some(axe) })
 }
 
 fn install_debian_packages(full: bool) -> Result {
@@ -297,6 +304,9 @@ pub(crate) fn test_env(c: &mut Command, tools: &Tools, display: &Option<String>)
     }
     if let Some(d) = display {
         c.env("DISPLAY", d);
+    }
+    if let Some(axe) = &tools.axe {
+        c.env("CHANNELDESK_AXE", axe);
     }
 }
 
