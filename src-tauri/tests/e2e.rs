@@ -45,14 +45,25 @@ fn which(name: &str) -> Option<PathBuf> {
 /// The program under test, the driver process and the session.
 struct Session {
     client: Option<Client>,
-    driver: Child,
+    driver: Tree,
     data: tempfile::TempDir,
     data_dir: PathBuf,
 }
 
-impl Drop for Session {
+/// A started tauri-driver, ended with everything below it when dropped: also when the test
+/// fails before its session exists (a WebDriver session that could not be created left
+/// tauri-driver and WebKitWebDriver running).
+struct Tree(Child);
+
+impl Tree {
+    fn id(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Tree {
     fn drop(&mut self) {
-        end_tree(&mut self.driver);
+        end_tree(&mut self.0);
     }
 }
 
@@ -147,13 +158,22 @@ where
 
     let port = free_port();
     let native_port = free_port();
+    // CHANNELDESK_E2E_STDERR=FILE keeps what the driver, the program and its web processes
+    // write to stderr (e.g. the web engine's own logs, JSC_logGC=1), for looking into a run.
+    let stderr = match std::env::var_os("CHANNELDESK_E2E_STDERR") {
+        Some(f) => {
+            Stdio::from(std::fs::OpenOptions::new().create(true).append(true).open(f).expect("stderr file"))
+        }
+        None => Stdio::null(),
+    };
     let driver = Command::new(driver_bin)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .envs(env.iter().copied())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("start tauri-driver");
+    let driver = Tree(driver);
     let deadline = Instant::now() + WAIT;
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
@@ -335,6 +355,7 @@ impl Session {
             .c()
             .execute_async("const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(1)));", vec![])
             .await;
+        self.check_page(name, true).await;
         let png = self.c().screenshot().await.expect("screenshot");
         std::fs::write(artifacts().join(format!("{name}.png")), &png).expect("write screenshot");
         // Only the pictures the documents show are kept in docs/screenshots.
@@ -343,6 +364,34 @@ impl Session {
             std::fs::create_dir_all(&docs).expect("docs dir");
             std::fs::write(docs.join(format!("{name}.png")), &png).expect("write docs screenshot");
         }
+    }
+
+    /// Every page a test looks at speaks to people (see [`WORDING`]) and, with `axe`, has no
+    /// serious or critical accessibility violation (issue 23).
+    /// With CHANNELDESK_PAGE_REPORT=FILE, what is found is appended to FILE instead (to see
+    /// every page's findings in one run while mending them).
+    async fn check_page(&self, name: &str, axe: bool) {
+        let report = |what: &str, found: serde_json::Value| {
+            if found == json!([]) {
+                return;
+            }
+            match std::env::var_os("CHANNELDESK_PAGE_REPORT") {
+                Some(f) => {
+                    use std::io::Write as _;
+                    let mut out =
+                        std::fs::OpenOptions::new().create(true).append(true).open(f).expect("report");
+                    writeln!(out, "{name}: {what}: {found}").expect("write report");
+                }
+                None => panic!("{name}: {what}: {found:#}"),
+            }
+        };
+        report("words not meant for people", self.js(WORDING).await);
+        let Some(path) = std::env::var_os("CHANNELDESK_AXE").filter(|_| axe) else { return };
+        if self.js("return typeof axe").await != json!("object") {
+            let source = std::fs::read_to_string(&path).expect("axe-core");
+            self.c().execute(&source, vec![]).await.expect("load axe-core");
+        }
+        report("accessibility violations", self.c().execute_async(AXE_RUN, vec![]).await.expect("axe run"));
     }
 
     async fn set_language(&self, lang: &str, nav_text: &str) {
@@ -369,7 +418,7 @@ impl Session {
         if let Some(c) = self.client.take() {
             c.close().await.expect("delete session");
         }
-        end_tree(&mut self.driver);
+        end_tree(&mut self.driver.0);
         std::mem::replace(&mut self.data, tempfile::tempdir().expect("temp dir"))
     }
 
@@ -2665,6 +2714,49 @@ const SIDEBAR_REACHABLE: &str = "
     if (root.scrollTop !== 0 || root.scrollHeight > vh + 1) bad.push(`the program scrolls as a whole: ${root.scrollTop}/${root.scrollHeight}`);
     return bad;";
 
+/// What the page shows that is not meant for people (issue 23): a `{placeholder}` or
+/// `{{variable}}` left in a text, an untranslated key (`agreement.state.draft`) or an internal
+/// name (`version_no`, `sales_order`) in the visible text; a checkbox not beside its words.
+/// E-mail addresses, file names and web addresses are not names of the program's.
+const WORDING: &str = r"
+    const bad = [];
+    // The visible text, less what is shown as typed or as code (logins, numbers, versions).
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const parts = [];
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!el || el.closest('.mono, code, kbd, script, style, template, [hidden]') || !el.getClientRects().length) continue;
+      parts.push(n.textContent);
+    }
+    const text = parts.join(' ');
+    for (const m of text.matchAll(/\{\{?\s*[A-Za-z_]+\s*\}?\}/g)) bad.push(`placeholder ${m[0]}`);
+    const files = new Set(['pdf', 'xlsx', 'csv', 'json', 'txt', 'zip', 'log', 'png', 'jpg', 'cdbundle', 'cdbackup', 'exe', 'msi', 'dmg', 'docx', 'com', 'cn', 'org', 'net', 'localhost']);
+    for (const m of text.matchAll(/(?<![\w@.\/\\:-])[a-z][a-z0-9]+(?:[._][a-z0-9]+)+(?![\w@\/\\-])/g)) {
+      const last = m[0].split('.').pop();
+      if (m[0].includes('.') && files.has(last)) continue;
+      bad.push(`internal name ${m[0]}: …${text.slice(Math.max(0, m.index - 20), m.index + m[0].length + 20).replace(/\s+/g, ' ')}…`);
+    }
+    for (const box of document.querySelectorAll('label input[type=checkbox]')) {
+      const label = box.closest('label');
+      const words = [...label.childNodes].find((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!words || !box.getClientRects().length) continue;
+      const range = document.createRange();
+      range.selectNodeContents(words);
+      const w = range.getClientRects()[0], b = box.getBoundingClientRect();
+      if (w && (Math.abs((w.top + w.bottom) / 2 - (b.top + b.bottom) / 2) > 8 || w.left < b.right))
+        bad.push(`checkbox not before its words: ${words.textContent.trim().slice(0, 20)}`);
+    }
+    return [...new Set(bad)];";
+
+/// Runs axe-core (`CHANNELDESK_AXE`, installed by the xtask) over the page: the serious and
+/// critical violations of WCAG 2.1 A/AA, as `rule: target` lines.
+const AXE_RUN: &str = r"
+    const done = arguments[0];
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })
+      .then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .flatMap((v) => v.nodes.slice(0, 3).map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')} — ${(n.failureSummary || '').split('\n').slice(0, 2).join(' ').slice(0, 160)}`))))
+      .catch((e) => done([`axe failed: ${e}`]));";
+
 /// Whether the element `css` is on the first screen: its whole box inside the viewport.
 async fn on_first_screen(s: &Session, css: &str) -> serde_json::Value {
     s.js(&format!(
@@ -2679,12 +2771,17 @@ async fn on_first_screen(s: &Session, css: &str) -> serde_json::Value {
 /// Goes to `route` and waits until it has rendered in `lang`.
 async fn go(s: &Session, route: &str, lang: &str) {
     let area = route.split('/').next().unwrap_or_default();
+    // The render that answers this hash change, not the one before it (a record's page has
+    // the same area as its list).
+    let before = s
+        .js(&format!("return location.hash === '#/{route}' ? '' : (document.body.dataset.rendered || '')"))
+        .await;
     s.js(&format!("location.hash = '#/{route}'")).await;
     let deadline = Instant::now() + WAIT;
     loop {
         let r = s.js("return document.body.dataset.rendered || ''").await;
         let parts: Vec<&str> = r.as_str().unwrap_or_default().split('|').collect();
-        if parts.first() == Some(&area) && parts.get(1) == Some(&lang) {
+        if r != before && parts.first() == Some(&area) && parts.get(1) == Some(&lang) {
             return;
         }
         assert!(Instant::now() < deadline, "{route} never rendered in {lang}: {r}");
@@ -2703,10 +2800,12 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
         let desk = open_desk(&dir).await;
         channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
         channeldesk::demo::seed(&desk, 2_000, 20261127).await.expect("seed");
-        for (login, role) in [("wang.mgr", Role::Manager), ("qian.fin", Role::Finance)] {
+        for (login, name, role) in
+            [("wang.mgr", "王经理", Role::Manager), ("qian.fin", "钱财务", Role::Finance)]
+        {
             let u = channeldesk::users::NewUser {
                 login: login.into(),
-                display_name: login.into(),
+                display_name: name.into(),
                 password: "password-1".into(),
                 roles: vec![role],
             };
@@ -2774,8 +2873,32 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
             let short = if lang == "en" { "en" } else { "zh" };
             for route in walk {
                 go(&s, route, lang).await;
+                // Every area in both languages once through axe-core.
+                s.check_page(&format!("{route} in {lang}"), w == 1366).await;
                 let bad = s.js(SIDEBAR_REACHABLE).await;
                 assert_eq!(bad, json!([]), "{route} at {w}×{h} in {lang}");
+            }
+            if w == 1366 {
+                // A record's page of each kind the generated data has, in both languages.
+                let kinds = [
+                    ("partners", "partners"),
+                    ("pipeline", "partners"),
+                    ("agreements", "agreements"),
+                    ("evaluations", "evaluations"),
+                    ("events", "events"),
+                ];
+                for (area, to) in kinds {
+                    go(&s, area, lang).await;
+                    let href = s
+                        .js(&format!(
+                            "return document.querySelector('#view a[href^=\"#/{to}/\"]:not([href$=\"/new\"]):not([href$=\"/scheme\"]):not([href$=\"/clauses\"])')?.getAttribute('href') || ''"
+                        ))
+                        .await;
+                    let route = href.as_str().unwrap_or_default().trim_start_matches("#/").to_string();
+                    assert!(!route.is_empty(), "no record to open on {area}");
+                    go(&s, &route, lang).await;
+                    s.check_page(&format!("{route} in {lang}"), true).await;
+                }
             }
             go(&s, "home", lang).await;
             s.shot(&format!("laptop-{w}x{h}-home-{short}")).await;
@@ -2905,10 +3028,8 @@ fn program_pss(driver: u32) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// The soak run (`cargo xtask soak [--minutes N]`; not yet inside `cargo xtask test`: its
-/// first runs stopped on the home page drawn under the 合作伙伴 route, an older render
-/// finishing after a newer one, to be fixed in `app.js`'s render before it joins the suite):
-/// the real window driven over every area in random order for `CHANNELDESK_SOAK_MINUTES`
+/// The soak run (`cargo xtask soak [--minutes N]`, and 3 minutes of it in `cargo xtask
+/// test`): the real window driven over every area in random order for `CHANNELDESK_SOAK_MINUTES`
 /// (lists, a record's page, the partner form opened and left, search, language, lock and
 /// unlock) on 2,000 generated partners, with the PSS of every process of the program each
 /// minute, the log's errors, and the processes left afterwards (checked by the xtask).
@@ -2954,23 +3075,42 @@ async fn soak() {
     let mut actions = 0u32;
     let mut samples: Vec<serde_json::Value> = vec![];
     let mut next_sample = 0.0;
+    // CHANNELDESK_SOAK_BY_ACTION=all: after a mixed first minute, one kind of action at a
+    // time for two minutes each (areas 0, records 4, search 6, form 7, language 8, lock 9),
+    // sampled twice a minute, to tell which one the memory grows with; =N: only kind N.
+    let by_action = std::env::var("CHANNELDESK_SOAK_BY_ACTION").ok();
+    let only: Option<u32> = by_action.as_deref().and_then(|k| k.parse().ok());
+    let step = if by_action.is_some() { 0.5 } else { 1.0 };
+    const KINDS: [u32; 6] = [0, 4, 6, 7, 8, 9];
+    let mut kind = None;
     while started.elapsed().as_secs_f64() < minutes * 60.0 {
         let elapsed = started.elapsed().as_secs_f64() / 60.0;
+        if by_action.is_some() && elapsed >= 1.0 {
+            kind = Some(only.unwrap_or(KINDS[((elapsed - 1.0) / 2.0) as usize % KINDS.len()]));
+        }
         if elapsed >= next_sample {
             let pss = program_pss(s.driver.id());
             let total: u64 = pss.iter().map(|(_, k)| k).sum();
-            samples
-                .push(json!({ "minute": (elapsed * 10.0).round() / 10.0, "total_mib": total as f64 / 1024.0,
-                "processes": pss.iter().map(|(n, k)| json!([n, *k as f64 / 1024.0])).collect::<Vec<_>>() }));
-            next_sample += 1.0;
+            let nodes = s.js("return document.getElementsByTagName('*').length").await;
+            samples.push(
+                json!({ "minute": (elapsed * 10.0).round() / 10.0, "total_mib": total as f64 / 1024.0,
+                "kind": kind, "nodes": nodes,
+                "processes": pss.iter().map(|(n, k)| json!([n, *k as f64 / 1024.0])).collect::<Vec<_>>() }),
+            );
+            next_sample += step;
         }
-        match rng.random_range(0..10) {
+        match kind.unwrap_or_else(|| rng.random_range(0..10)) {
             0..=3 => {
                 let area = areas[rng.random_range(0..areas.len())];
                 s.click(&format!("[data-nav={area}]")).await;
                 s.wait_rendered(lang).await;
             }
             4 | 5 => {
+                if kind.is_some() {
+                    let area = areas[rng.random_range(0..areas.len())];
+                    s.click(&format!("[data-nav={area}]")).await;
+                    s.wait_rendered(lang).await;
+                }
                 // A record's page from the list on display.
                 let opened = s
                     .js("const a = document.querySelector('#view table tbody a[href^=\"#/\"]'); if (!a) return false; a.click(); return true;")
@@ -2991,6 +3131,8 @@ async fn soak() {
                 s.js("location.hash = '#/partners/new'").await;
                 s.type_into("#partner-form #f-name", "浸泡测试未保存公司").await;
                 s.js("history.back()").await;
+                // history.back() returns before the route changes.
+                s.wait_js("return location.hash !== '#/partners/new'").await;
                 s.wait_rendered(lang).await;
             }
             8 => {
@@ -3033,4 +3175,75 @@ async fn soak() {
             - at5["total_mib"].as_f64().unwrap_or(0.0);
         assert!(growth < 20.0, "memory grew by {growth:.1} MiB after the fifth minute");
     }
+}
+
+/// Issue 22, reduced: the web process's growth in the soak run is the web engine's, not the
+/// program's. WebKitGTK 2.50 keeps ~3 KB of native memory for every text field ever created
+/// (`<input type=text>`, `<textarea>`; ~7 KB for a date field) shown on the page and then
+/// dropped, and a full garbage collection does not give it back; the same forms made of
+/// spans are freed and their memory reused (measured: forcing full collections with garbage
+/// gives nothing back either). The JS heap stays at ~4 MB after each collection
+/// (JSC_logGC=1) and the page's element count stays flat, so no view, listener or cache of the
+/// program's is kept. Run by hand (`--run-ignored only -E 'test(=text_fields_leak_in_the_web_engine)'`);
+/// when it fails, the engine no longer leaks and the soak's memory aim should be met.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a reproduction of the web engine's leak, run by hand"]
+async fn text_fields_leak_in_the_web_engine() {
+    let prepare = |dir: PathBuf| async move {
+        let desk = open_desk(&dir).await;
+        channeldesk::users::setup_owner(&desk, "王店主", "owner", OWNER_PASSWORD).await.expect("owner");
+        desk.close().await;
+    };
+    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    s.sign_in("owner", OWNER_PASSWORD).await;
+    s.find("#home-summary").await;
+    let web = |s: &Session| -> f64 {
+        program_pss(s.driver.id())
+            .iter()
+            .filter(|(n, _)| n.starts_with("WebKitWeb"))
+            .map(|(_, k)| *k as f64)
+            .sum::<f64>()
+            / 1024.0
+    };
+    // 100 forms of 60 fields each, each shown in place of the one before, then none.
+    let forms = |field: &str| {
+        format!(
+            "const done = arguments[0]; (async () => {{ const view = document.getElementById('view');
+               for (let i = 0; i < 100; i++) {{
+                 const f = document.createElement('form');
+                 f.innerHTML = '<div><label>名称</label>{field}</div>'.repeat(60);
+                 view.replaceChildren(f);
+                 await new Promise((r) => setTimeout(r, 0)); }}
+               view.replaceChildren(); done(1); }})();"
+        )
+    };
+    let (spans, inputs) = (forms("<span>x</span>"), forms("<input type=text>"));
+    // Each measure after a pause. (A full collection forced with garbage changes nothing but
+    // the noise: the fields' memory is not the JS heap's.)
+    let settled = async |s: &Session| -> f64 {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        web(s)
+    };
+    let mut grew = [0.0f64; 2];
+    let mut last = settled(&s).await;
+    for round in 0..4 {
+        for (i, script) in [&spans, &inputs].into_iter().enumerate() {
+            s.c().execute_async(script, vec![]).await.expect("forms");
+            let now = settled(&s).await;
+            if round > 0 {
+                grew[i] += now - last;
+            }
+            last = now;
+        }
+    }
+    let dir = s.data_dir.clone();
+    let _kept = s.close().await;
+    forget_key(&dir);
+    eprintln!("3 rounds of 6,000 fields: spans {:.1} MiB, text fields {:.1} MiB", grew[0], grew[1]);
+    assert!(
+        grew[1] > 20.0 && grew[1] > 4.0 * grew[0].max(1.0),
+        "spans {:.1}, fields {:.1}",
+        grew[0],
+        grew[1]
+    );
 }
