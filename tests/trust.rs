@@ -27,6 +27,7 @@ async fn parallel_password_guessing_is_throttled() {
     assert!(wrong <= users::FREE_ATTEMPTS as usize + 1, "{wrong} passwords checked, {throttled} throttled");
     // The right password waits too until the delay has passed.
     assert!(matches!(users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await, Err(Error::Throttled { .. })));
+    t.desk.close().await;
 }
 
 fn labels() -> Labels {
@@ -64,6 +65,7 @@ async fn csv_exports_carry_no_formulas() {
             assert!(!matches!(c.chars().next(), Some('=' | '+' | '@' | '\t' | '\r')), "formula cell {c:?}");
         }
     }
+    t.desk.close().await;
 }
 
 /// The data folder is the owner's alone (before: 0755, the recovery kit 0644 inside).
@@ -87,6 +89,7 @@ async fn the_data_folder_is_private_to_its_owner() {
     let kit = t.dir.path().join("kit.pdf");
     channeldesk::documents::recovery_kit::save(&t.desk, &t.keychain, &kit).await.unwrap();
     assert_eq!(std::fs::metadata(&kit).unwrap().permissions().mode() & 0o777, 0o600);
+    t.desk.close().await;
 }
 
 /// Finding 5: printed agreements were kept for good, unencrypted, in the data folder's
@@ -113,6 +116,8 @@ async fn printed_copies_are_private_and_do_not_stay() {
     assert_eq!(documents::clear_prints(t.dir.path()), 2);
     assert!(!path.exists() && !t.dir.path().join("prints").exists());
     assert_eq!(documents::clear_prints(t.dir.path()), 0);
+    t.desk.close().await;
+    other.desk.close().await;
 }
 
 /// A bundle whose archive holds two entries of one name is refused (the reader keeps one per
@@ -154,6 +159,7 @@ async fn a_bundle_naming_an_entry_twice_is_refused() {
     assert!(matches!(err, Error::Import { reason: "bad_name", .. }), "{err:?}");
     // The untouched bundle still opens.
     channeldesk::share::open(&ex.bytes, None, &channeldesk::share::Limits::default()).unwrap();
+    t.desk.close().await;
 }
 
 /// `archive` with one more stored entry `name` (local header + data before the central
