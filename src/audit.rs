@@ -214,6 +214,7 @@ pub const OPERATIONS: &[&str] = &[
     "restore",
     "restore_staged",
     "review",
+    "save_copies",
     "score",
     "scorecard",
     "set_class",

@@ -313,7 +313,7 @@ async fn signing_copies_archive_and_verification() {
     let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
     // Copies only of a signed agreement.
     assert_eq!(
-        fields_of(signing::print_copies(&t.desk, &a.row.id, &["业务部".into()]).await.unwrap_err()),
+        fields_of(signing::prepare_copies(&t.desk, &a.row.id, &["业务部".into()]).await.unwrap_err()),
         vec![("status".to_string(), "not_signed".to_string())]
     );
     as_user(&t, "legal").await;
@@ -371,16 +371,43 @@ async fn signing_copies_archive_and_verification() {
     .unwrap();
     assert_eq!(s.archive.scan_sha256.as_deref(), Some(att.sha256.as_str()));
 
-    // Copies numbered on: 1/2 and 2/2, then 3/3.
-    let p = signing::print_copies(&t.desk, &a.row.id, &["业务部（华南大区）".into(), "乙方".into()])
-        .await
-        .unwrap();
+    // Issue 24: copies are logged once they leave the program, numbered on: 1/2 and 2/2
+    // printed, then 3/3 saved; copies made and never printed nor saved leave no trace.
+    let (p, first) =
+        signing::prepare_copies(&t.desk, &a.row.id, &["业务部（华南大区）".into(), "乙方".into()])
+            .await
+            .unwrap();
     assert!(p.bytes.starts_with(b"%PDF-"));
-    signing::print_copies(&t.desk, &a.row.id, &["财务部".into()]).await.unwrap();
+    let (_, dropped) = signing::prepare_copies(&t.desk, &a.row.id, &["无人".into()]).await.unwrap();
+    assert!(agreements::get(&t.desk, &a.row.id).await.unwrap().copies.is_empty(), "made is not printed");
+    let job = channeldesk::documents::printers::Job { printer: "Office".into(), id: "Office-7".into() };
+    signing::log_copies(&t.desk, &first, &signing::Handed::Printed(job.clone())).await.unwrap();
+    assert_eq!(
+        fields_of(signing::log_copies(&t.desk, &first, &signing::Handed::Saved).await.unwrap_err()),
+        vec![("copies".to_string(), "renumbered".to_string())],
+        "the same numbers are not logged twice"
+    );
+    assert_eq!(
+        fields_of(signing::log_copies(&t.desk, &dropped, &signing::Handed::Saved).await.unwrap_err()),
+        vec![("copies".to_string(), "renumbered".to_string())],
+        "a copy made before others were logged would repeat their number"
+    );
+    let (_, third) = signing::prepare_copies(&t.desk, &a.row.id, &["财务部".into()]).await.unwrap();
+    signing::log_copies(&t.desk, &third, &signing::Handed::Saved).await.unwrap();
     let s = agreements::get(&t.desk, &a.row.id).await.unwrap();
-    let log: Vec<(i64, i64, &str)> =
-        s.copies.iter().map(|c| (c.copy_no, c.copies, c.recipient.as_str())).collect();
-    assert_eq!(log, [(1, 2, "业务部（华南大区）"), (2, 2, "乙方"), (3, 3, "财务部")]);
+    let log: Vec<(i64, i64, &str, &str, &str)> = s
+        .copies
+        .iter()
+        .map(|c| (c.copy_no, c.copies, c.recipient.as_str(), c.disposition.as_str(), c.printer.as_str()))
+        .collect();
+    assert_eq!(
+        log,
+        [
+            (1, 2, "业务部（华南大区）", "printed", "Office"),
+            (2, 2, "乙方", "printed", "Office"),
+            (3, 3, "财务部", "saved", "")
+        ]
+    );
 
     // Verify: the copy's PDF, the printed 16 digits, an older version, something unknown.
     let v = signing::verify_pdf(&t.desk, &p.bytes).await.unwrap().expect("known");

@@ -127,6 +127,80 @@ fn keep(path: &Path, name: &str) {
     }
 }
 
+/// Issue 24: the print preview shows the pages of the very PDF: as many as poppler counts,
+/// each the size of the page and, drawn at 72 dpi, like poppler's rendering of the same page
+/// (mean grey difference of 8×8-pixel blocks, which sub-pixel anti-aliasing does not move)
+/// and unlike another page.
+fn preview_matches_poppler(bytes: &[u8], path: &Path, count: usize) {
+    use channeldesk::documents::preview;
+    let sizes = preview::pages(bytes).unwrap();
+    assert_eq!(sizes.len(), count);
+    assert!(
+        (sizes[0].width_mm - 210.0).abs() < 0.5 && (sizes[0].height_mm - 297.0).abs() < 0.5,
+        "A4: {:?}",
+        sizes[0]
+    );
+    let ours = |page: usize| {
+        let png = preview::page_png(bytes, page - 1, 72.0 / 25.4).unwrap();
+        let mut reader = png::Decoder::new(std::io::Cursor::new(png)).read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let channels = info.line_size / info.width as usize;
+        let grey = buf[..info.buffer_size()]
+            .chunks(channels)
+            .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
+            .collect();
+        (info.width as usize, info.height as usize, grey)
+    };
+    let poppler = |page: usize| {
+        let base = path.with_file_name(format!("poppler-{page}"));
+        let n = page.to_string();
+        let pdf = path.to_str().unwrap();
+        tool(
+            "pdftoppm",
+            &["-gray", "-r", "72", "-f", &n, "-l", &n, "-singlefile", pdf, base.to_str().unwrap()],
+        )?;
+        Some(read_pgm(&base.with_extension("pgm")))
+    };
+    let blocks = |a: &(usize, usize, Vec<u8>), b: &(usize, usize, Vec<u8>)| {
+        let (w, h) = (a.0.min(b.0) / 8, a.1.min(b.1) / 8);
+        let mean = |img: &(usize, usize, Vec<u8>), bx: usize, by: usize| {
+            let mut sum = 0u32;
+            for y in by * 8..by * 8 + 8 {
+                for x in bx * 8..bx * 8 + 8 {
+                    sum += img.2[y * img.0 + x] as u32;
+                }
+            }
+            sum as f64 / 64.0
+        };
+        let mut diff = 0.0;
+        for by in 0..h {
+            for bx in 0..w {
+                diff += (mean(a, bx, by) - mean(b, bx, by)).abs();
+            }
+        }
+        diff / (w * h) as f64
+    };
+    let (first, last) = (ours(1), ours(count));
+    let (Some(p_first), Some(p_last)) = (poppler(1), poppler(count)) else { return };
+    for (n, o, p) in [(1, &first, &p_first), (count, &last, &p_last)] {
+        assert!(
+            o.0.abs_diff(p.0) <= 1 && o.1.abs_diff(p.1) <= 1,
+            "page {n}: {}×{} against {}×{}",
+            o.0,
+            o.1,
+            p.0,
+            p.1
+        );
+        let same = blocks(o, p);
+        let other = blocks(o, if n == 1 { &p_last } else { &p_first });
+        assert!(
+            same < 2.5 && other > 4.0 * same,
+            "page {n}: {same:.2} from poppler's, {other:.2} from another page"
+        );
+    }
+}
+
 /// Text of page `n` (1-based) of `pdf`, without spaces (pdftotext drops the ones between
 /// Chinese and digits).
 fn page_text(pdf: &str, n: usize) -> String {
@@ -320,7 +394,8 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
         ..Default::default()
     };
     signing::sign(&t.desk, &a.row.id, &sign).await.unwrap();
-    let copies = signing::print_copies(&t.desk, &a.row.id, &["业务部".into(), "乙方".into()]).await.unwrap();
+    let (copies, _) =
+        signing::prepare_copies(&t.desk, &a.row.id, &["业务部".into(), "乙方".into()]).await.unwrap();
     let path = t.dir.path().join("copies.pdf");
     std::fs::write(&path, &copies.bytes).unwrap();
     keep(&path, "agreement-copies.pdf");
@@ -337,6 +412,7 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
     {
         assert!(text.contains(needle), "{needle} missing");
     }
+    preview_matches_poppler(&copies.bytes, &path, 2 * n);
 
     // An amendment says which clause of the master it changes and which one it adds.
     let s1 = agreements::create_amendment(&t.desk, &a.row.id).await.unwrap();

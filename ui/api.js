@@ -147,6 +147,14 @@
 /** @typedef {import('./bindings/AwardYear').AwardYear} AwardYear */
 /** @typedef {import('./bindings/TimelineItem').TimelineItem} TimelineItem */
 /** Where a printed PDF went (`commands/agreements.rs`). @typedef {{ path: string, opened: boolean }} PrintedFile */
+/** @typedef {import('./bindings/PageSize').PageSize} PageSize */
+/** @typedef {import('./bindings/Printer').Printer} Printer */
+/** @typedef {import('./bindings/PrintOptions').PrintOptions} PrintOptions */
+/** @typedef {import('./bindings/Job').Job} Job */
+/**
+ * A document in the print preview (`printing.rs`).
+ * @typedef {{ token: string, file_name: string, pages: PageSize[], numbered: boolean, can_print: boolean }} DocumentView
+ */
 /**
  * What the window needs at start (`commands/app.rs` AppStatus).
  * @typedef {{ version: string, build_date: string, platform: string, data_dir: string, log_dir: string,
@@ -404,10 +412,24 @@ export const agreementComment = (id, input) => call('agreement_comment', { id, i
 export const agreementSign = (id, input) => call('agreement_sign', { id, input });
 /** @param {string} id @param {ArchiveInput} input @returns {Promise<Agreement>} */
 export const agreementArchive = (id, input) => call('agreement_archive', { id, input });
-/** Writes the PDF into the data folder and opens it in the system viewer. @param {string} id @param {number | null} version @returns {Promise<PrintedFile>} */
+/** The PDF of a version for the print preview. @param {string} id @param {number | null} version @returns {Promise<DocumentView>} */
 export const agreementPrint = (id, version) => call('agreement_print', { id, version });
-/** @param {string} id @param {string[]} recipients @returns {Promise<PrintedFile>} */
+/** @param {string} id @param {string[]} recipients @returns {Promise<DocumentView>} */
 export const agreementCopies = (id, recipients) => call('agreement_copies', { id, recipients });
+/** Page `page` (from 0) of a previewed document as PNG bytes. @param {string} token @param {number} page @param {number} zoom pixels to the millimetre @returns {Promise<ArrayBuffer>} */
+export const documentPage = (token, page, zoom) => call('document_page', { token, page, zoom });
+/** This computer's printers, the default first. @returns {Promise<Printer[]>} */
+export const printersList = () => call('printers_list');
+/** Hands a previewed document to a printer's queue. @param {string} token @param {PrintOptions} options @returns {Promise<Job>} */
+export const documentPrint = (token, options) => call('document_print', { token, options });
+/** Asks where to save a previewed document; the path, or null when cancelled. @param {string} token @returns {Promise<string | null>} */
+export const documentSave = (token) => call('document_save', { token });
+/** Opens the folder a previewed document was saved in. @param {string} token @returns {Promise<PrintedFile>} */
+export const documentShowFolder = (token) => call('document_show_folder', { token });
+/** Opens a previewed document in the system viewer. @param {string} token @returns {Promise<PrintedFile>} */
+export const documentOpen = (token) => call('document_open', { token });
+/** Closes a document's preview. @param {string} token @returns {Promise<void>} */
+export const documentClose = (token) => call('document_close', { token });
 /** Asks where to save the PDF; the path, or null when cancelled. @param {string} id @param {number | null} version @returns {Promise<string | null>} */
 export const agreementSavePdf = (id, version) => call('agreement_save_pdf', { id, version });
 /** @param {string} fingerprint @returns {Promise<Verification | null>} */
@@ -463,11 +485,11 @@ export const evaluationMeasureAdd = (id, input) => call('evaluation_measure_add'
 export const evaluationMeasureDone = (measureId, doneOn) => call('evaluation_measure_done', { measureId, doneOn });
 /** @param {string} partnerId @returns {Promise<PartnerStanding>} */
 export const partnerStanding = (partnerId) => call('partner_standing', { partnerId });
-/** @param {string} id @returns {Promise<PrintedFile>} */
+/** @param {string} id @returns {Promise<DocumentView>} */
 export const evaluationPrint = (id) => call('evaluation_print', { id });
 /** @param {PeriodInput} period @returns {Promise<Portfolio>} */
 export const portfolio = (period) => call('portfolio', { period });
-/** @param {PeriodInput} period @returns {Promise<PrintedFile>} */
+/** @param {PeriodInput} period @returns {Promise<DocumentView>} */
 export const portfolioPrint = (period) => call('portfolio_print', { period });
 /** Asks where to save; the row count, or null when cancelled. @param {PeriodInput} period @param {PortfolioLabels} labels @returns {Promise<number | null>} */
 export const portfolioCsv = (period, labels) => call('portfolio_csv', { period, labels });
@@ -479,7 +501,7 @@ export const relationshipLogs = (partnerId) => call('relationship_logs', { partn
 export const relationshipLog = (partnerId, input) => call('relationship_log', { partnerId, input });
 /** @param {string} id @param {string} doneOn @returns {Promise<LogEntry[]>} */
 export const followUpDone = (id, doneOn) => call('follow_up_done', { id, doneOn });
-/** @param {string} logId @returns {Promise<PrintedFile>} */
+/** @param {string} logId @returns {Promise<DocumentView>} */
 export const minutesPrint = (logId) => call('minutes_print', { logId });
 /** @param {string} partnerId @returns {Promise<Training[]>} */
 export const trainings = (partnerId) => call('trainings', { partnerId });
@@ -503,7 +525,7 @@ export const awards = (year) => call('awards', { year });
 export const awardNominate = (input) => call('award_nominate', { input });
 /** @param {string} id @returns {Promise<AwardYear>} */
 export const awardConfer = (id) => call('award_confer', { id });
-/** @param {string} id @param {string} company @returns {Promise<PrintedFile>} */
+/** @param {string} id @param {string} company @returns {Promise<DocumentView>} */
 export const awardCertificate = (id, company) => call('award_certificate', { id, company });
 /** @param {string} partnerId @param {string[]} kinds @returns {Promise<TimelineItem[]>} */
 export const partnerTimeline = (partnerId, kinds) => call('partner_timeline', { partnerId, kinds });
@@ -632,7 +654,7 @@ export const productUpdate = (id, expectedHlc, input) => call('product_update', 
 export const priceSet = (productId, input) => call('price_set', { productId, input });
 /** @param {string} id @returns {Promise<ProductDetail>} */
 export const priceRemove = (id) => call('price_remove', { id });
-/** @param {PriceListInput} input @returns {Promise<PrintedFile>} */
+/** @param {PriceListInput} input @returns {Promise<DocumentView>} */
 export const priceListPrint = (input) => call('price_list_print', { input });
 /** @param {string} agreementId @returns {Promise<TradeTerms>} */
 export const tradeTerms = (agreementId) => call('trade_terms', { agreementId });
@@ -694,7 +716,7 @@ export const statementConfirm = (id, confirmedOn, confirmedBy) => call('statemen
 export const statementDispute = (id, lineRef, reason) => call('statement_dispute', { id, lineRef, reason });
 /** @param {string} disputeId @param {string} resolution @returns {Promise<Statement>} */
 export const statementResolve = (disputeId, resolution) => call('statement_resolve', { disputeId, resolution });
-/** @param {string} id @returns {Promise<PrintedFile>} */
+/** @param {string} id @returns {Promise<DocumentView>} */
 export const statementPrint = (id) => call('statement_print', { id });
 /** @param {string} id @returns {Promise<PrintedFile>} */
 export const statementXlsx = (id) => call('statement_xlsx', { id });
@@ -728,7 +750,7 @@ export const promotionActivitySave = (id, expectedHlc, input) => call('promotion
 export const promotionLogAdd = (activityId, input) => call('promotion_log_add', { activityId, input });
 /** @param {string} id @param {EffectInput} input @returns {Promise<Activity>} */
 export const promotionEvaluate = (id, input) => call('promotion_evaluate', { id, input });
-/** @param {string} from @param {string} to @returns {Promise<PrintedFile>} */
+/** @param {string} from @param {string} to @returns {Promise<DocumentView>} */
 export const promotionSummaryPrint = (from, to) => call('promotion_summary_print', { from, to });
 
 // Risk management (R6.1.1–R6.2.4)

@@ -20,6 +20,7 @@ pub const USAGE: &str = "usage:
   channeldesk import --user LOGIN FILE [--passphrase-env VAR] [--apply] [--merge-similar] [--pair FINGERPRINT]
   channeldesk backup
   channeldesk verify --user LOGIN [FILE]
+  channeldesk print --user LOGIN --agreement NUMBER [--version-no N | --recipients NAME,NAME…] (--out FILE | --printer NAME [--copies N] [--pages 1-3,5] [--sides one_sided|long_edge|short_edge])
 options for all: --data-dir DIR (also CHANNELDESK_DATA_DIR; default: the program's data folder)
 The password of --user is read from CHANNELDESK_PASSWORD. import without --apply is a dry run.
 verify without FILE checks the data file (integrity, audit chain); with FILE, a bundle.
@@ -28,13 +29,16 @@ the one that laptop shows (Data exchange › Export, or its `verify`), then add 
 (an administrator's task).
 setup creates the data folder, its key in the keychain and the first administrator (refused
 when the folder already has one), and optionally imports a bundle as that administrator.
+print makes an agreement's PDF as the window does (a version, or with --recipients numbered
+copies of the signed version, one per recipient, logged as saved or printed) and saves it to
+--out or hands it to a printer's queue (`lpstat -p` lists them; macOS and Linux).
 channeldesk --version prints the version, build date and the folders the program uses.";
 
 /// Whether `args` (after the program name) ask for a command-line task.
 pub fn wants(args: &[String]) -> bool {
     matches!(
         args.first().map(String::as_str),
-        Some("setup" | "export" | "import" | "backup" | "verify" | "--version" | "-V" | "help")
+        Some("setup" | "export" | "import" | "backup" | "verify" | "print" | "--version" | "-V" | "help")
     )
 }
 
@@ -54,6 +58,13 @@ struct Args {
     language: Option<String>,
     import: Option<PathBuf>,
     pair: Option<String>,
+    agreement: Option<String>,
+    version: Option<i64>,
+    recipients: Vec<String>,
+    printer: Option<String>,
+    copies: Option<u32>,
+    pages: Option<String>,
+    sides: Option<String>,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -77,6 +88,27 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--language" => a.language = Some(value("--language")?),
             "--import" => a.import = Some(value("--import")?.into()),
             "--pair" => a.pair = Some(value("--pair")?),
+            "--agreement" => a.agreement = Some(value("--agreement")?),
+            "--version-no" => {
+                a.version = Some(
+                    value("--version-no")?.parse().map_err(|_| "--version-no needs a number".to_string())?,
+                )
+            }
+            "--recipients" => {
+                a.recipients = value("--recipients")?
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect()
+            }
+            "--printer" => a.printer = Some(value("--printer")?),
+            "--copies" => {
+                a.copies =
+                    Some(value("--copies")?.parse().map_err(|_| "--copies needs a number".to_string())?)
+            }
+            "--pages" => a.pages = Some(value("--pages")?),
+            "--sides" => a.sides = Some(value("--sides")?),
             s if !s.starts_with('-') && a.file.is_none() => a.file = Some(s.into()),
             other => return Err(format!("unknown option: {other}")),
         }
@@ -366,7 +398,67 @@ async fn task(desk: &Desk, a: &Args) -> Result<(), Failure> {
                 }
             }
         }
+        "print" => {
+            sign_in(desk, a).await?;
+            print(desk, a).await?;
+        }
         other => return Err(Failure::Usage(format!("unknown command: {other}"))),
+    }
+    Ok(())
+}
+
+/// `print`: an agreement version or numbered copies, saved to `--out` or printed (issue 24).
+async fn print(desk: &Desk, a: &Args) -> Result<(), Failure> {
+    use channeldesk::agreements::{self, signing};
+    use channeldesk::documents::printers::{self, PrintOptions};
+    let number =
+        a.agreement.as_deref().ok_or_else(|| Failure::Usage("--agreement NUMBER is needed".into()))?;
+    if a.out.is_some() == a.printer.is_some() {
+        return Err(Failure::Usage("--out FILE or --printer NAME (one of them)".into()));
+    }
+    if !a.recipients.is_empty() && a.version.is_some() {
+        return Err(Failure::Usage(
+            "numbered copies are of the signed version: --recipients without --version-no".into(),
+        ));
+    }
+    let id = agreements::id_by_number(desk, number).await?;
+    let (printed, copies) = if a.recipients.is_empty() {
+        (signing::print(desk, &id, a.version).await?, None)
+    } else {
+        let (p, c) = signing::prepare_copies(desk, &id, &a.recipients).await?;
+        (p, Some(c))
+    };
+    let pages = channeldesk::documents::preview::pages(&printed.bytes)?.len();
+    let handed = match (&a.out, &a.printer) {
+        (Some(out), _) => {
+            write_file(out, &printed.bytes)?;
+            println!(
+                "saved {} ({pages} pages, {} bytes) to {}",
+                printed.file_name,
+                printed.bytes.len(),
+                out.display()
+            );
+            signing::Handed::Saved
+        }
+        (None, Some(name)) => {
+            let options = PrintOptions {
+                printer: name.clone(),
+                copies: a.copies.unwrap_or(1),
+                sides: a.sides.clone().unwrap_or_default(),
+                pages: a.pages.clone().unwrap_or_default(),
+            };
+            if let Some(c) = &copies {
+                signing::check_copies(desk, c).await?;
+            }
+            let job = printers::print(desk, &printed, &options).await?;
+            println!("sent {} ({pages} pages) to {} as job {}", printed.file_name, job.printer, job.id);
+            signing::Handed::Printed(job)
+        }
+        (None, None) => unreachable!("checked above"),
+    };
+    if let Some(c) = copies {
+        signing::log_copies(desk, &c, &handed).await?;
+        println!("logged copies for {}", a.recipients.join(", "));
     }
     Ok(())
 }

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod files;
 pub mod logging;
 pub mod paths;
+pub mod printing;
 pub mod state;
 
 use channeldesk::secrets::Keychain;
@@ -183,6 +184,13 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         agreements::agreement_archive,
         agreements::agreement_print,
         agreements::agreement_copies,
+        documents::document_page,
+        documents::printers_list,
+        documents::document_print,
+        documents::document_save,
+        documents::document_show_folder,
+        documents::document_open,
+        documents::document_close,
         agreements::agreement_save_pdf,
         agreements::agreement_verify_text,
         agreements::agreement_verify_file,

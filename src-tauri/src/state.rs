@@ -27,6 +27,8 @@ pub struct Shell {
     pub cancel: Arc<std::sync::atomic::AtomicBool>,
     /// The bundle read and previewed, waiting for the person to apply it.
     pub staged: tokio::sync::Mutex<Option<Arc<channeldesk::share::Incoming>>>,
+    /// Documents waiting in the print preview.
+    pub documents: crate::printing::Documents,
     /// The spreadsheet read for import, waiting for its mapping.
     pub sheet: tokio::sync::Mutex<Option<Arc<channeldesk::sheets::Sheet>>>,
     /// The integrity check run in the background at start.
@@ -57,6 +59,7 @@ impl Shell {
             cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             staged: tokio::sync::Mutex::new(None),
             sheet: tokio::sync::Mutex::new(None),
+            documents: crate::printing::Documents::default(),
             integrity: Arc::new(Mutex::new(None)),
             opened: Mutex::new(None),
             background: Mutex::new(Vec::new()),

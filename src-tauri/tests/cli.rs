@@ -181,3 +181,108 @@ async fn command_line_tasks_and_a_killed_import_that_leaves_nothing_behind() {
     assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
     assert_eq!(std::fs::read_dir(b.join("backups")).unwrap().count(), 1);
 }
+
+mod printer;
+
+/// Issue 24: `channeldesk print` makes an agreement's PDF without a window: saved to a file,
+/// or numbered copies handed to a real print queue (a private CUPS with cups-pdf), each logged
+/// with where it went; usage mistakes exit 2, an unknown agreement 1.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agreement_is_printed_from_the_command_line() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let number: String = {
+        let desk = open(&dir).await;
+        users::setup_owner(&desk, "甲", "owner", PASSWORD).await.unwrap();
+        demo::seed(&desk, 40, 3).await.unwrap();
+        let n = sqlx::query_scalar(
+            "SELECT number FROM agreement WHERE status = 'signed' ORDER BY number LIMIT 1",
+        )
+        .fetch_one(desk.pool())
+        .await
+        .unwrap();
+        desk.close().await;
+        n
+    };
+    let d = dir.to_str().unwrap();
+    let out = root.path().join("copies.pdf");
+    let o = out.to_str().unwrap();
+    let done = cli(&[
+        "print",
+        "--data-dir",
+        d,
+        "--user",
+        "owner",
+        "--agreement",
+        &number,
+        "--recipients",
+        "业务部,乙方",
+        "--out",
+        o,
+    ]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(String::from_utf8_lossy(&done.stdout).contains("logged copies"));
+    let text = Command::new("pdftotext").arg(&out).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+    assert!(text.contains("副本COPY1/2") && text.contains("副本COPY2/2") && text.contains(&number), "{text}");
+
+    assert_eq!(
+        cli(&["print", "--data-dir", d, "--user", "owner", "--agreement", &number]).status.code(),
+        Some(2)
+    );
+    let unknown =
+        cli(&["print", "--data-dir", d, "--user", "owner", "--agreement", "AG-0000-XX-0000", "--out", o]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("not_found"),
+        "{}",
+        String::from_utf8_lossy(&unknown.stderr)
+    );
+
+    if let Some(printer) = printer::TestPrinter::start() {
+        let (key, server) = printer.env();
+        let sent = Command::new(BIN)
+            .args([
+                "print",
+                "--data-dir",
+                d,
+                "--user",
+                "owner",
+                "--agreement",
+                &number,
+                "--recipients",
+                "财务部",
+            ])
+            .args(["--printer", printer::NAME, "--pages", "1"])
+            .env("CHANNELDESK_PASSWORD", PASSWORD)
+            .env(key, server)
+            .output()
+            .unwrap();
+        assert!(sent.status.success(), "{}", String::from_utf8_lossy(&sent.stderr));
+        assert!(String::from_utf8_lossy(&sent.stdout).contains("as job"));
+        let pdf = printer.printed(&format!("{number}-copies-3-3"));
+        let info = Command::new("pdfinfo").arg(&pdf).output().unwrap();
+        assert!(
+            String::from_utf8_lossy(&info.stdout)
+                .lines()
+                .any(|l| l.starts_with("Pages:") && l.ends_with(" 1")),
+            "only page 1"
+        );
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap();
+        assert!(String::from_utf8_lossy(&text.stdout).replace(' ', "").contains("副本COPY3/3"));
+    }
+    let desk = open(&dir).await;
+    let log: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT c.copy_no, c.disposition, c.printer FROM agreement_copy c JOIN agreement a ON a.id = c.agreement_id
+         WHERE a.number = ? ORDER BY c.copy_no",
+    )
+    .bind(&number)
+    .fetch_all(desk.pool())
+    .await
+    .unwrap();
+    desk.close().await;
+    assert_eq!(log[..2], [(1, "saved".to_string(), String::new()), (2, "saved".to_string(), String::new())]);
+    if log.len() > 2 {
+        assert_eq!(log[2], (3, "printed".to_string(), printer::NAME.to_string()));
+    }
+}

@@ -10,6 +10,8 @@
 //! The program keeps its database key in the OS keychain (keyutils here); each session
 //! removes the key it created when it closes.
 
+mod printer;
+
 use channeldesk::access::Role;
 use channeldesk::secrets::Keychain;
 use channeldesk::vault::{self, Unlock};
@@ -347,6 +349,14 @@ impl Session {
 
     async fn js(&self, script: &str) -> serde_json::Value {
         self.c().execute(script, vec![]).await.expect("script")
+    }
+
+    /// In the print preview now showing, opens the document in the system viewer (which
+    /// writes it to the private temporary folder) and closes the preview.
+    async fn open_in_viewer(&self) {
+        self.find("#preview-pages img[src]").await;
+        self.click("#preview-open").await;
+        self.click("#preview-close").await;
     }
 
     async fn shot(&self, name: &str) {
@@ -1390,7 +1400,11 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
         .expect("partner");
         desk.close().await;
     };
-    let Some((s, _)) = start(prepare, "#sign-in-form").await else { return };
+    // Issue 24: the signed copies go to a real print queue (a private CUPS with cups-pdf).
+    let printer = printer::TestPrinter::start();
+    let env: Vec<(&str, String)> = printer.iter().map(|p| p.env()).collect();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let Some((s, _)) = start_with(prepare, "#sign-in-form", &env).await else { return };
     s.sign_in("owner", OWNER_PASSWORD).await;
     s.find("#home-summary").await;
     open_partners(&s).await;
@@ -1488,15 +1502,38 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.wait_text("#agreement-steps .current", "生效").await;
     s.click("#agreement-copies").await;
     s.click("#copies-form-submit").await;
+    // The preview: the pages of the very PDF, counted; closing it would log nothing.
+    s.find("#preview-pages img[src]").await;
+    let count = s.text("#preview-count").await;
+    s.find("#preview-numbered").await;
+    assert!(
+        s.js("return document.querySelector('#preview-open') === null").await == json!(true),
+        "copies are not opened in a viewer"
+    );
+    let Some(printer) = printer else { return };
+    s.wait_text("#preview-print #f-printer", "测试 PDF 打印机").await;
+    s.shot("print-preview-zh").await;
+    s.click("#preview-print-button").await;
+    s.wait_text("#toasts", printer::NAME).await;
     s.wait_text("#copies-log", "2/2").await;
+    s.wait_text("#copies-log", &format!("已送往 {}", printer::NAME)).await;
     s.shot("agreement-signed-zh").await;
     // Reports are owed from the signing date to the end of the term.
     s.wait_text("#agreement-reports", &format!("{}-Q4", year + 1)).await;
     s.js("document.querySelector('#agreement-signing').scrollIntoView(); return 1").await;
     s.shot("agreement-signing-zh").await;
     let number = s.text("#agreement-number").await;
-    let pdf = channeldesk::documents::prints_dir(&s.data_dir).join(format!("{number}-copies-1-2.pdf"));
-    assert!(pdf.is_file(), "{} written", pdf.display());
+    // What the printer printed, read back.
+    let pdf = printer.printed(&format!("{number}-copies-1-2"));
+    let pages = Command::new("pdfinfo").arg(&pdf).output().expect("pdfinfo");
+    let pages = String::from_utf8_lossy(&pages.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()));
+    assert_eq!(
+        count,
+        format!("共 {} 页", pages.expect("page count")),
+        "the preview counted the printed pages"
+    );
     let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
     for needle in [
@@ -1628,6 +1665,7 @@ async fn a_partner_is_evaluated_classified_and_reported() {
     s.click("dialog[open] button[value=ok]").await;
     s.wait_text(".page-head", "已完成").await;
     s.click("#evaluation-print").await;
+    s.open_in_viewer().await;
     s.wait_text("#toasts", "EVAL-").await;
     let prints = channeldesk::documents::prints_dir(&s.data_dir);
     let pdf = std::fs::read_dir(&prints)
@@ -1790,6 +1828,7 @@ async fn relationship_reviews_training_rewards_and_a_certificate() {
     s.click("[data-award=best_partner] .award-list button").await;
     s.type_into("#certificate-form #f-company", "渠道科技股份有限公司").await;
     s.click("#certificate-form-submit").await;
+    s.open_in_viewer().await;
     s.wait_text("#toasts", "AWARD-").await;
     s.shot("awards-zh").await;
     let prints = channeldesk::documents::prints_dir(&s.data_dir);
@@ -2243,6 +2282,7 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     s.wait_text("#statement-balance", "¥1,176.00").await;
     s.shot("statement-zh").await;
     s.click("#statement-print").await;
+    s.open_in_viewer().await;
     s.wait_text(".toast", "prints").await;
     s.click("#statement-xlsx").await;
     s.wait_text(".toast", "Excel").await;

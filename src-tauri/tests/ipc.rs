@@ -272,6 +272,13 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "agreement_history"
         | "agreement_print"
         | "agreement_save_pdf"
+        | "document_page"
+        | "printers_list"
+        | "document_print"
+        | "document_save"
+        | "document_show_folder"
+        | "document_open"
+        | "document_close"
         | "agreement_verify_text"
         | "agreement_verify_file"
         | "agreement_reports"
@@ -530,6 +537,11 @@ fn args(cmd: &str) -> Value {
         | "agreement_notice"
         | "agreement_terminate" => json!({ "id": "no-such-id", "input": {} }),
         "agreement_copies" => json!({ "id": "no-such-id", "recipients": ["乙方"] }),
+        "document_page" => json!({ "token": "no-such-token", "page": 0, "zoom": 4.0 }),
+        "document_print" => json!({ "token": "no-such-token", "options": { "printer": "x", "copies": 1 } }),
+        "document_save" | "document_show_folder" | "document_open" | "document_close" => {
+            json!({ "token": "no-such-token" })
+        }
         "agreement_verify_text" => json!({ "fingerprint": "0123456789abcdef" }),
         "agreement_handover" => json!({ "id": "no-such-id", "item": "customers_handed_on", "doneOn": "" }),
         "agreement_intent" => json!({ "id": "no-such-id", "intent": "renew", "note": "" }),
@@ -1137,4 +1149,96 @@ fn updates_are_refused_unless_signed_by_the_release_key() {
     let err =
         call(&s.main, "update_install", json!({ "fileName": "../channeldesk.sqlite3" })).expect_err("path");
     assert_eq!(err["fields"][0]["field"], "file_name");
+}
+
+mod printer;
+
+/// A command's raw answer (bytes, as `tauri::ipc::Response` sends them).
+fn call_raw(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Vec<u8>, Value> {
+    get_ipc_response(
+        w,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().expect("url"),
+            body: InvokeBody::Json(body),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| match b {
+        InvokeResponseBody::Raw(bytes) => bytes,
+        InvokeResponseBody::Json(s) => s.into_bytes(),
+    })
+}
+
+/// Issue 24: a printed document goes to the preview, not to a file: its pages come back as
+/// pictures, the computer's printers are listed (the default first), options are checked by
+/// field, and printing hands the very PDF to a real CUPS queue (cups-pdf), read back here;
+/// another person never reaches the document.
+#[test]
+fn a_document_is_previewed_then_printed_through_the_system_queue() {
+    let Some(printer) = printer::TestPrinter::start() else { return };
+    let (key, server) = printer.env();
+    // SAFETY: set before the shell starts any thread; nextest runs each test in its own process.
+    unsafe { std::env::set_var(key, server) };
+    let s = shell();
+    let doc =
+        call(&s.main, "portfolio_print", json!({ "period": { "from": "2026-01-01", "to": "2026-12-31" } }))
+            .expect("portfolio for the preview");
+    let token = doc["token"].as_str().expect("token").to_string();
+    assert_eq!(doc["can_print"], true);
+    let pages = doc["pages"].as_array().expect("pages").len();
+    assert!(pages >= 1);
+    assert!((doc["pages"][0]["width_mm"].as_f64().expect("width") - 210.0).abs() < 0.5);
+    let png =
+        call_raw(&s.main, "document_page", json!({ "token": token, "page": 0, "zoom": 2.0 })).expect("page");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    let beyond = call_raw(&s.main, "document_page", json!({ "token": token, "page": pages, "zoom": 2.0 }))
+        .expect_err("no such page");
+    assert_eq!(beyond["fields"][0]["field"], "page");
+
+    let printers = call(&s.main, "printers_list", json!({})).expect("printers");
+    assert_eq!(printers[0]["name"], printer::NAME);
+    assert_eq!(printers[0]["is_default"], true);
+    assert_eq!(printers[0]["description"], "测试 PDF 打印机");
+
+    let bad = call(
+        &s.main,
+        "document_print",
+        json!({ "token": token, "options": { "printer": "无此打印机", "copies": 100, "sides": "long_edge", "pages": "0-1" } }),
+    )
+    .expect_err("refused");
+    let fields: Vec<&str> =
+        bad["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    assert_eq!(fields, ["printer", "copies", "pages"], "{bad}");
+
+    // Another person signed in here does not reach the document.
+    call(&s.main, "users_create", json!({ "input": { "login": "fin", "display_name": "财务", "password": "password-1", "roles": ["finance"] } }))
+        .expect("user");
+    call(&s.main, "session_sign_out", json!({})).expect("sign out");
+    call(&s.main, "session_sign_in", json!({ "login": "fin", "password": "password-1" })).expect("sign in");
+    let theirs = call(&s.main, "document_close", json!({ "token": token }));
+    assert!(theirs.is_ok(), "closing an unknown document is harmless");
+    let gone = call(&s.main, "document_page", json!({ "token": token, "page": 0, "zoom": 2.0 }));
+    assert_eq!(gone.err().map(|e| e["code"].clone()), Some(json!("not_found")));
+
+    let doc =
+        call(&s.main, "portfolio_print", json!({ "period": { "from": "2026-01-01", "to": "2026-12-31" } }))
+            .expect("portfolio");
+    let token = doc["token"].as_str().expect("token");
+    let job = call(
+        &s.main,
+        "document_print",
+        json!({ "token": token, "options": { "printer": printer::NAME, "copies": 1, "sides": "one_sided", "pages": "" } }),
+    )
+    .expect("printed");
+    assert_eq!(job["printer"], printer::NAME);
+    assert!(job["id"].as_str().expect("job id").starts_with(&format!("{}-", printer::NAME)), "{job}");
+    let file_name = doc["file_name"].as_str().expect("file name");
+    let out = printer.printed(file_name.trim_end_matches(".pdf"));
+    let text = std::process::Command::new("pdftotext").arg(&out).arg("-").output().expect("pdftotext");
+    let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+    assert!(text.contains("渠道商评估汇总报告"), "the printed page reads back: {text}");
 }

@@ -408,6 +408,17 @@ struct AgreementDb {
     renewal: lifecycle::RenewalIntent,
 }
 
+/// The id of the agreement numbered `number` (as printed: `AG-2026-SX-0001`), for tasks that
+/// name agreements as people do (the command line's `print`).
+pub async fn id_by_number(desk: &Desk, number: &str) -> Result<String> {
+    desk.require(Action::PartnerRead)?;
+    sqlx::query_scalar("SELECT id FROM agreement WHERE number = ? AND deleted_at IS NULL")
+        .bind(number.trim())
+        .fetch_optional(desk.pool())
+        .await?
+        .ok_or_else(|| Error::NotFound { entity: "agreement", id: number.trim().to_string() })
+}
+
 /// The agreement `id` with its current version, reviews, comments, copies and amendments.
 pub async fn get(desk: &Desk, id: &str) -> Result<Agreement> {
     let me = desk.require(Action::PartnerRead)?;

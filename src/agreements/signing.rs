@@ -58,11 +58,16 @@ pub struct CopyLog {
     pub version_no: i64,
     pub printed_by_name: Option<String>,
     pub created_at: String,
+    /// `printed` (handed to `printer`'s queue as `job`) or `saved` to a file.
+    pub disposition: String,
+    pub printer: String,
+    pub job: String,
 }
 
 pub(crate) async fn copies(conn: &mut SqliteConnection, id: &str) -> Result<Vec<CopyLog>> {
     Ok(sqlx::query_as(
-        "SELECT c.copy_no, c.copies, c.recipient, v.number AS version_no, u.display_name AS printed_by_name, c.created_at
+        "SELECT c.copy_no, c.copies, c.recipient, v.number AS version_no, u.display_name AS printed_by_name, c.created_at,
+            c.disposition, c.printer, c.job
          FROM agreement_copy c JOIN agreement_version v ON v.id = c.version_id
          LEFT JOIN app_user u ON u.id = c.updated_by
          WHERE c.agreement_id = ? AND c.deleted_at IS NULL ORDER BY c.copy_no",
@@ -296,9 +301,26 @@ pub async fn print(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<Pri
     Ok(Printed { bytes, file_name: format!("{}-v{}{suffix}.pdf", h.number, v.number) })
 }
 
-/// Prints numbered copies of the signed version for `recipients` (one copy each, one file),
-/// logging each copy (R3.1.3).
-pub async fn print_copies(desk: &Desk, id: &str, recipients: &[String]) -> Result<Printed> {
+/// Numbered copies of the signed version made for printing or saving, not yet logged: they are
+/// logged by [`log_copies`] once they have left the program (issue 24, R3.1.3).
+#[derive(Debug, Clone)]
+pub struct PreparedCopies {
+    agreement_id: String,
+    version_id: String,
+    /// The number of the first copy; the copies are `first..first + names.len()`.
+    first: i64,
+    total: i64,
+    names: Vec<String>,
+    fingerprint: String,
+}
+
+/// Makes numbered copies of the signed version for `recipients` (one copy each, one file),
+/// numbered on from the copies already logged. Nothing is logged until [`log_copies`].
+pub async fn prepare_copies(
+    desk: &Desk,
+    id: &str,
+    recipients: &[String],
+) -> Result<(Printed, PreparedCopies)> {
     desk.require(Action::AgreementDraft)?;
     let mut c = Checker::new();
     let mut names = Vec::new();
@@ -311,46 +333,102 @@ pub async fn print_copies(desk: &Desk, id: &str, recipients: &[String]) -> Resul
         c.errors.push(FieldError::with_limit("recipients", "too_many", 20));
     }
     c.finish()?;
-    let mut w = desk.write().await?;
-    let h = head(&mut w.tx, id).await?;
+    let mut conn = desk.pool().acquire().await?;
+    let h = head(&mut conn, id).await?;
     require_status(&h, &[AgreementStatus::Signed, AgreementStatus::Ended, AgreementStatus::Closed])?;
-    let (signed_id, already): (String, i64) = sqlx::query_as(
+    let (signed_id, already) = copies_so_far(&mut conn, id).await?;
+    let signed_no: i64 = sqlx::query_scalar("SELECT number FROM agreement_version WHERE id = ?")
+        .bind(&signed_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    drop(conn);
+    let total = already + names.len() as i64;
+    let marks =
+        (0..names.len()).map(|i| Some(format!("副本 COPY {}/{total}", already + 1 + i as i64))).collect();
+    let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks).await?;
+    let printed = Printed { bytes, file_name: format!("{}-copies-{}-{}.pdf", h.number, already + 1, total) };
+    let prepared = PreparedCopies {
+        agreement_id: id.to_string(),
+        version_id: signed_id,
+        first: already + 1,
+        total,
+        names,
+        fingerprint: v.fingerprint,
+    };
+    Ok((printed, prepared))
+}
+
+async fn copies_so_far(conn: &mut SqliteConnection, id: &str) -> Result<(String, i64)> {
+    Ok(sqlx::query_as(
         "SELECT a.signed_version_id, (SELECT COALESCE(max(copy_no), 0) FROM agreement_copy
             WHERE agreement_id = a.id AND deleted_at IS NULL) FROM agreement a WHERE a.id = ?",
     )
     .bind(id)
-    .fetch_one(&mut *w.tx)
-    .await?;
-    let signed_no: i64 = sqlx::query_scalar("SELECT number FROM agreement_version WHERE id = ?")
-        .bind(&signed_id)
-        .fetch_one(&mut *w.tx)
-        .await?;
-    let total = already + names.len() as i64;
-    let mut marks = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let n = already + 1 + i as i64;
-        marks.push(Some(format!("副本 COPY {n}/{total}")));
+    .fetch_one(&mut *conn)
+    .await?)
+}
+
+/// How a document left the program.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Handed {
+    /// A printer's queue accepted it as this job.
+    Printed(crate::documents::printers::Job),
+    /// It was saved to a file the user chose.
+    Saved,
+}
+
+/// Refuses (`copies: changed`) prepared copies whose numbers other copies logged since took.
+pub async fn check_copies(desk: &Desk, prepared: &PreparedCopies) -> Result<()> {
+    let mut conn = desk.pool().acquire().await?;
+    let (_, already) = copies_so_far(&mut conn, &prepared.agreement_id).await?;
+    if already != prepared.first - 1 {
+        return Err(Error::field("copies", "renumbered"));
+    }
+    Ok(())
+}
+
+/// Logs prepared copies as printed (with the printer and the job) or saved, each with its
+/// recipient, in one transaction (R3.1.3). Refused (`copies: changed`) when other copies were
+/// logged since they were made: their numbers would repeat.
+pub async fn log_copies(desk: &Desk, prepared: &PreparedCopies, handed: &Handed) -> Result<()> {
+    desk.require(Action::AgreementDraft)?;
+    let mut w = desk.write().await?;
+    let (_, already) = copies_so_far(&mut w.tx, &prepared.agreement_id).await?;
+    if already != prepared.first - 1 {
+        return Err(Error::field("copies", "renumbered"));
+    }
+    let (disposition, printer, job) = match handed {
+        Handed::Printed(j) => ("printed", j.printer.as_str(), j.id.as_str()),
+        Handed::Saved => ("saved", "", ""),
+    };
+    for (i, name) in prepared.names.iter().enumerate() {
         crate::records::insert(
             &mut w,
             "agreement_copy",
             &[
-                ("agreement_id", id.into()),
-                ("version_id", signed_id.as_str().into()),
-                ("copy_no", n.into()),
-                ("copies", total.into()),
+                ("agreement_id", prepared.agreement_id.as_str().into()),
+                ("version_id", prepared.version_id.as_str().into()),
+                ("copy_no", (prepared.first + i as i64).into()),
+                ("copies", prepared.total.into()),
                 ("recipient", name.as_str().into()),
+                ("disposition", disposition.into()),
+                ("printer", printer.into()),
+                ("job", job.into()),
             ],
         )
         .await?;
     }
-    let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks).await?;
     let mut ch = Changes::new();
-    ch.set("copies", &format!("{}–{}/{total}", already + 1, total));
-    ch.set("recipients", &names.join("、"));
-    ch.set("fingerprint", &v.fingerprint);
-    audit::record(&mut w, "print_copies", "agreement", id, &ch).await?;
-    w.commit().await?;
-    Ok(Printed { bytes, file_name: format!("{}-copies-{}-{}.pdf", h.number, already + 1, total) })
+    ch.set("copies", &format!("{}–{}/{}", prepared.first, prepared.total, prepared.total));
+    ch.set("recipients", &prepared.names.join("、"));
+    ch.set("fingerprint", &prepared.fingerprint);
+    if let Handed::Printed(j) = handed {
+        ch.set("printer", &j.printer);
+        ch.set("job", &j.id);
+    }
+    let op = if disposition == "printed" { "print_copies" } else { "save_copies" };
+    audit::record(&mut w, op, "agreement", &prepared.agreement_id, &ch).await?;
+    w.commit().await
 }
 
 pub use crate::documents::{write_file, write_to_prints};

@@ -10,6 +10,9 @@
 //! earlier versions kept in the data folder) at every start and exit; a copy stays only where
 //! the user saved it on purpose.
 //!
+//! Before a document leaves the program it is shown in the print preview ([`preview`], the
+//! pages of the very PDF) and printed through the system's queue ([`printers`]) or saved.
+//!
 //! Invariants: no font file ships with the program: a CJK font is found on the system (or
 //! named in `CHANNELDESK_FONT`), and without one a clear `document` error is returned; every
 //! font used is embedded as a subset.
@@ -17,6 +20,8 @@
 pub mod fonts;
 pub mod layout;
 pub mod page;
+pub mod preview;
+pub mod printers;
 pub mod recovery_kit;
 
 use crate::desk::Desk;
@@ -48,7 +53,12 @@ pub fn prints_dir(data_dir: &Path) -> PathBuf {
 /// Writes a printed document into [`prints_dir`] (to open in the system viewer for printing);
 /// its path.
 pub fn write_to_prints(desk: &Desk, printed: &Printed) -> Result<PathBuf> {
-    let dir = prints_dir(desk.data_dir());
+    write_private(desk.data_dir(), printed)
+}
+
+/// [`write_to_prints`] for the data folder `data_dir`.
+pub(crate) fn write_private(data_dir: &Path, printed: &Printed) -> Result<PathBuf> {
+    let dir = prints_dir(data_dir);
     let io = |e: std::io::Error| Error::Document(format!("{}: {e}", dir.display()));
     std::fs::create_dir_all(&dir).map_err(io)?;
     crate::vault::make_private(&dir).map_err(|e| Error::Document(e.to_string()))?;

@@ -3,4 +3,8 @@
 /**
  * A printed copy.
  */
-export type CopyLog = { copy_no: number, copies: number, recipient: string, version_no: number, printed_by_name: string | null, created_at: string, };
+export type CopyLog = { copy_no: number, copies: number, recipient: string, version_no: number, printed_by_name: string | null, created_at: string, 
+/**
+ * `printed` (handed to `printer`'s queue as `job`) or `saved` to a file.
+ */
+disposition: string, printer: string, job: string, };

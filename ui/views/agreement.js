@@ -14,7 +14,7 @@ import { can, navigate, isTyping } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText, fieldLabel, showFieldErrors, clearFieldErrors, ruleMessage } from '../components/errors.js';
 import { formDialog, formField, today } from '../components/form.js';
-import { print as printDocument, printedToast } from '../components/print.js';
+import { print as printDocument, preview } from '../components/print.js';
 import { stateBadge, agreementHref, CATEGORIES, VARIABLES, variableLabel, placeholders, filled, toLabels, fromLabels } from './agreements.js';
 
 const DATE_VARIABLES = ['start_on', 'end_on'];
@@ -435,27 +435,28 @@ function signingCard(a, act) {
     h('h3', null, t('copies.heading', { n: a.copies.length })),
     a.copies.length
       ? h('table', { class: 'grid compact', id: 'copies-log' },
-          h('thead', null, h('tr', null, ...['copy', 'recipient', 'version', 'by', 'at'].map((k) => h('th', { scope: 'col' }, t(`copies.col.${k}`))))),
+          h('thead', null, h('tr', null, ...['copy', 'recipient', 'version', 'how', 'by', 'at'].map((k) => h('th', { scope: 'col' }, t(`copies.col.${k}`))))),
           h('tbody', null, ...a.copies.map((c) => h('tr', null,
             h('td', { class: 'mono' }, `${c.copy_no}/${c.copies}`), h('td', null, c.recipient), h('td', null, t('agreement.version_n', { n: c.version_no })),
+            h('td', null, c.disposition === 'saved' ? t('copies.saved') : c.printer ? t('copies.printed_on', { printer: c.printer }) : t('copies.printed')),
             h('td', null, c.printed_by_name || ''), h('td', { class: 'when' }, formatTime(c.created_at))))))
       : h('p', { class: 'muted' }, t('copies.none')));
 }
 
 /** Numbered copies for recipients, one per line (R3.1.3). @param {api.Agreement} a */
 async function copiesDialog(a) {
-  /** @type {api.PrintedFile | null} */
-  let printed = null;
+  /** @type {api.DocumentView | null} */
+  let made = null;
   await formDialog({
     id: 'copies-form', title: t('copies.title'), intro: t('copies.intro'),
     body: [formField({ name: 'recipients', label: t('copies.recipients'), rows: 4, required: true, value: t('copies.default_recipients'), attrs: { dataset: { field: 'recipients' } } })],
     submitLabel: t('copies.print'),
     submit: async (v) => {
       const recipients = String(v.recipients).split('\n').map((x) => x.trim()).filter(Boolean);
-      printed = await api.agreementCopies(a.id, recipients);
+      made = await api.agreementCopies(a.id, recipients);
     },
   });
-  if (printed) { printedToast(printed); navigate(agreementHref(a.id)); }
+  if (made && await preview(made)) navigate(agreementHref(a.id));
 }
 
 /** Recording the signing (R3.1.3). @param {api.Agreement} a */

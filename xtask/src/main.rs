@@ -37,6 +37,11 @@ const DEBIAN_PACKAGES: &[&str] = &[
     "poppler-utils",
     "qpdf",
     "keyutils",
+    // A real print queue for the tests that print (issue 24): a private CUPS scheduler with a
+    // cups-pdf printer, started and ended by the tests themselves.
+    "cups-daemon",
+    "cups-client",
+    "printer-driver-cups-pdf",
 ];
 const TAURI_DRIVER_VERSION: &str = "2.1.0";
 const TYPESCRIPT_VERSION: &str = "5.9.3";
@@ -181,7 +186,19 @@ fn install_debian_packages(full: bool) -> Result {
     let wanted: Vec<&str> = DEBIAN_PACKAGES
         .iter()
         .copied()
-        .filter(|p| full || !matches!(*p, "webkit2gtk-driver" | "poppler-utils" | "qpdf" | "xvfb" | "xauth"))
+        .filter(|p| {
+            full || !matches!(
+                *p,
+                "webkit2gtk-driver"
+                    | "poppler-utils"
+                    | "qpdf"
+                    | "xvfb"
+                    | "xauth"
+                    | "cups-daemon"
+                    | "cups-client"
+                    | "printer-driver-cups-pdf"
+            )
+        })
         .collect();
     install_packages(&wanted)
 }

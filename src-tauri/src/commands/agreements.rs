@@ -2,10 +2,11 @@
 //! differences, reviews, signing, archive, printing and copies, verification, execution
 //! reports, amendments, ending and renewal.
 //!
-//! Printing writes the PDF into the data folder's `prints` folder and opens it in the
-//! system viewer (which prints); saving elsewhere goes through the native save dialog. A PDF
+//! Printing hands the PDF to the print preview (`commands/documents.rs`); saving elsewhere
+//! goes through the native save dialog. A PDF
 //! to verify arrives as the raw request body.
 
+use crate::printing::DocumentView;
 use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::agreements::diff::{self, VersionDiff};
@@ -131,36 +132,35 @@ pub struct PrintedFile {
     pub opened: bool,
 }
 
-/// Writes `printed` into the data folder's `prints/` and opens it in the system viewer.
+/// Writes `printed` into a private temporary folder and opens it in the system viewer.
 pub(crate) fn open_printed(desk: &channeldesk::Desk, printed: &Printed) -> Result<PrintedFile> {
     let path = signing::write_to_prints(desk, printed)?;
     let opened = crate::files::show(&path);
     Ok(PrintedFile { path: path.display().to_string(), opened })
 }
 
-/// Prints version `version` (the current one when absent): the PDF is written to the data
-/// folder's `prints` folder and opened in the system viewer.
+/// Version `version` (the current one when absent) for the print preview.
 #[command]
 pub async fn agreement_print(
     shell: State<'_, Shell>,
     id: String,
     version: Option<i64>,
-) -> Result<PrintedFile> {
+) -> Result<DocumentView> {
     let desk = shell.desk().await?;
-    let printed = signing::print(&desk, &id, version).await?;
-    open_printed(&desk, &printed)
+    shell.documents.hold(&desk, signing::print(&desk, &id, version).await?, None)
 }
 
-/// Numbered copies of the signed version, one per recipient, logged, in one file.
+/// Numbered copies of the signed version, one per recipient, in one file, for the print
+/// preview: logged when printed or saved from there.
 #[command]
 pub async fn agreement_copies(
     shell: State<'_, Shell>,
     id: String,
     recipients: Vec<String>,
-) -> Result<PrintedFile> {
+) -> Result<DocumentView> {
     let desk = shell.desk().await?;
-    let printed = signing::print_copies(&desk, &id, &recipients).await?;
-    open_printed(&desk, &printed)
+    let (printed, copies) = signing::prepare_copies(&desk, &id, &recipients).await?;
+    shell.documents.hold(&desk, printed, Some(copies))
 }
 
 /// Asks where to save the PDF of version `version`; the path, or `None` when cancelled.

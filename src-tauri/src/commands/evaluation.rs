@@ -3,7 +3,6 @@
 //! data folder and opened in the system viewer, or saved through the dialog; the portfolio
 //! also as CSV).
 
-use super::agreements::PrintedFile;
 use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::evaluation::report::{self, PeriodInput, Portfolio, PortfolioLabels};
@@ -87,10 +86,10 @@ pub async fn partner_standing(shell: State<'_, Shell>, partner_id: String) -> Re
 
 /// The evaluation report written into the data folder and opened in the system viewer.
 #[command]
-pub async fn evaluation_print(shell: State<'_, Shell>, id: String) -> Result<PrintedFile> {
+pub async fn evaluation_print(shell: State<'_, Shell>, id: String) -> Result<crate::printing::DocumentView> {
     let desk = shell.desk().await?;
     let printed = report::evaluation_pdf(&desk, &id).await?;
-    super::agreements::open_printed(&desk, &printed)
+    shell.documents.hold(&desk, printed, None)
 }
 
 #[command]
@@ -100,10 +99,13 @@ pub async fn portfolio(shell: State<'_, Shell>, period: PeriodInput) -> Result<P
 
 /// The portfolio report written into the data folder and opened in the system viewer.
 #[command]
-pub async fn portfolio_print(shell: State<'_, Shell>, period: PeriodInput) -> Result<PrintedFile> {
+pub async fn portfolio_print(
+    shell: State<'_, Shell>,
+    period: PeriodInput,
+) -> Result<crate::printing::DocumentView> {
     let desk = shell.desk().await?;
     let printed = report::portfolio_pdf(&desk, &period).await?;
-    super::agreements::open_printed(&desk, &printed)
+    shell.documents.hold(&desk, printed, None)
 }
 
 /// Asks where to save, then writes the portfolio as CSV; the row count, or `None` when

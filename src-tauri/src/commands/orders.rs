@@ -64,10 +64,13 @@ pub async fn price_remove(shell: State<'_, Shell>, id: String) -> Result<Product
 
 /// The price list for a tier, written into the data folder and opened.
 #[command]
-pub async fn price_list_print(shell: State<'_, Shell>, input: PriceListInput) -> Result<PrintedFile> {
+pub async fn price_list_print(
+    shell: State<'_, Shell>,
+    input: PriceListInput,
+) -> Result<crate::printing::DocumentView> {
     let desk = shell.desk().await?;
     let printed = catalogue::price_list_pdf(&desk, &input).await?;
-    open_printed(&desk, &printed)
+    shell.documents.hold(&desk, printed, None)
 }
 
 #[command]
@@ -270,10 +273,10 @@ pub async fn statement_resolve(
 
 /// The statement as a PDF, written into the data folder and opened.
 #[command]
-pub async fn statement_print(shell: State<'_, Shell>, id: String) -> Result<PrintedFile> {
+pub async fn statement_print(shell: State<'_, Shell>, id: String) -> Result<crate::printing::DocumentView> {
     let desk = shell.desk().await?;
     let printed = settlement::pdf(&desk, &id).await?;
-    open_printed(&desk, &printed)
+    shell.documents.hold(&desk, printed, None)
 }
 
 /// The statement as .xlsx, written into the data folder's `prints/` and opened.

@@ -2,7 +2,6 @@
 //! and effect, and the printed summary of a period. Market analysis notes go through the
 //! research note commands.
 
-use super::agreements::{PrintedFile, open_printed};
 use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::promotion::{
@@ -91,8 +90,8 @@ pub async fn promotion_summary_print(
     shell: State<'_, Shell>,
     from: String,
     to: String,
-) -> Result<PrintedFile> {
+) -> Result<crate::printing::DocumentView> {
     let desk = shell.desk().await?;
     let printed = promotion::report::summary_pdf(&desk, &from, &to).await?;
-    open_printed(&desk, &printed)
+    shell.documents.hold(&desk, printed, None)
 }

@@ -2,7 +2,6 @@
 //! minutes, follow-ups, training, support requests, rewards, annual awards and certificates,
 //! and a partner's timeline.
 
-use super::agreements::PrintedFile;
 use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::relationship::incentives::{self, AwardYear, NominationInput, Reward, RewardInput};
@@ -33,10 +32,10 @@ pub async fn follow_up_done(shell: State<'_, Shell>, id: String, done_on: String
 
 /// The minutes of a quarterly review, written into the data folder and opened.
 #[command]
-pub async fn minutes_print(shell: State<'_, Shell>, log_id: String) -> Result<PrintedFile> {
+pub async fn minutes_print(shell: State<'_, Shell>, log_id: String) -> Result<crate::printing::DocumentView> {
     let desk = shell.desk().await?;
     let printed = relationship::minutes_pdf(&desk, &log_id).await?;
-    super::agreements::open_printed(&desk, &printed)
+    shell.documents.hold(&desk, printed, None)
 }
 
 #[command]
@@ -123,10 +122,14 @@ pub async fn award_categories_set(shell: State<'_, Shell>, names: Vec<String>) -
 
 /// The honour certificate, written into the data folder and opened.
 #[command]
-pub async fn award_certificate(shell: State<'_, Shell>, id: String, company: String) -> Result<PrintedFile> {
+pub async fn award_certificate(
+    shell: State<'_, Shell>,
+    id: String,
+    company: String,
+) -> Result<crate::printing::DocumentView> {
     let desk = shell.desk().await?;
     let printed = incentives::certificate_pdf(&desk, &id, &company).await?;
-    super::agreements::open_printed(&desk, &printed)
+    shell.documents.hold(&desk, printed, None)
 }
 
 #[command]

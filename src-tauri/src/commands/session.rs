@@ -27,6 +27,7 @@ pub async fn session_sign_in(
 ) -> Result<SessionInfo> {
     let desk = shell.desk().await?;
     users::sign_in(&desk, &login, &password).await?;
+    shell.documents.clear();
     shell.seed_demo_if_asked(&desk).await?;
     Ok(desk.session_info())
 }
@@ -48,6 +49,7 @@ pub async fn session_touch(shell: State<'_, Shell>) -> Result<SessionInfo> {
 
 #[command]
 pub async fn session_sign_out(shell: State<'_, Shell>) -> Result<SessionInfo> {
+    shell.documents.clear();
     users::sign_out(&*shell.desk().await?).await
 }
 
