@@ -1592,6 +1592,17 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.wait_text("#agreement-steps .current", "In effect").await;
     s.wait_text("#agreement-signing", "Authorised representative").await;
     s.shot("agreement-signed-en").await;
+    // The preview at a laptop's size, in English: the page, the printer and the buttons fit.
+    s.c().set_window_size(1366, 700).await.expect("window size");
+    s.click("#agreement-print").await;
+    s.find("#preview-pages img[src]").await;
+    s.wait_text("#preview-count", "pages").await;
+    s.shot("print-preview-en-1366").await;
+    let fits = s
+        .js("const r = document.querySelector('#preview-close').getBoundingClientRect(); return r.bottom <= window.innerHeight && r.right <= window.innerWidth")
+        .await;
+    assert_eq!(fits, json!(true), "the preview's buttons are within a 1366×700 window");
+    s.click("#preview-close").await;
     let dir = s.close().await;
 
     // The file: version 3 signed, both approvals bound to its fingerprint, copies logged.
