@@ -127,6 +127,30 @@ fn keep(path: &Path, name: &str) {
     }
 }
 
+/// Issue 24: on the signing page each side has its seal line, then at least 45 mm free for the
+/// seal, then the line to sign by hand (its words above it, a rule to write on), the signatory
+/// and a date written by hand; both sides on one page.
+fn signature_block_leaves_room_to_seal_and_sign(pdf: &str, page: usize) {
+    let n = page.to_string();
+    let Some(xml) = tool("pdftotext", &["-bbox", "-f", &n, "-l", &n, pdf, "-"]) else { return };
+    let y_of = |needle: &str| -> Vec<f32> {
+        xml.lines()
+            .filter(|l| l.contains(needle))
+            .filter_map(|l| l.split("yMin=\"").nth(1)?.split('"').next()?.parse().ok())
+            .collect()
+    };
+    let (seal, sign, date) = (y_of("（盖章）："), y_of("（签字）："), y_of("年____月____日"));
+    assert_eq!((seal.len(), sign.len(), date.len()), (2, 2, 2), "both sides on page {page}: {xml}");
+    for side in 0..2 {
+        let free_mm = (sign[side] - seal[side]) * 25.4 / 72.0;
+        assert!(
+            free_mm >= 45.0 + 5.0,
+            "side {side}: {free_mm:.1} mm between the seal line and the signature"
+        );
+        assert!(date[side] > sign[side], "the date comes after the signature");
+    }
+}
+
 /// Issue 24: the print preview shows the pages of the very PDF: as many as poppler counts,
 /// each the size of the page and, drawn at 72 dpi, like poppler's rendering of the same page
 /// (mean grey difference of 8×8-pixel blocks, which sub-pixel anti-aliasing does not move)
@@ -348,10 +372,14 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
         assert!(page.contains(&a.row.number), "page {i} number");
     }
     // The signature block is never split: both parties' lines on the page of its heading.
-    let sig_page = (1..=n).map(|i| page_text(pdf, i)).find(|p| p.contains("盖章：")).unwrap();
-    assert_eq!(sig_page.matches("日期：").count(), 2, "{sig_page}");
-    assert_eq!(sig_page.matches("盖章：").count(), 2, "{sig_page}");
-    assert!(sig_page.contains("签署") && sig_page.contains("甲方：") && sig_page.contains("乙方："));
+    let sig_page = (1..=n).map(|i| page_text(pdf, i)).find(|p| p.contains("（盖章）：")).unwrap();
+    assert_eq!(sig_page.matches("日期：______年____月____日").count(), 2, "{sig_page}");
+    assert_eq!(sig_page.matches("（签字）：").count(), 2, "{sig_page}");
+    assert!(
+        sig_page.contains("签署")
+            && sig_page.contains("甲方（盖章）：")
+            && sig_page.contains("乙方（盖章）：")
+    );
 
     // Approved and signed: no watermark; two numbered copies in one file.
     let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
@@ -413,6 +441,7 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
         assert!(text.contains(needle), "{needle} missing");
     }
     preview_matches_poppler(&copies.bytes, &path, 2 * n);
+    signature_block_leaves_room_to_seal_and_sign(pdf, n);
 
     // An amendment says which clause of the master it changes and which one it adds.
     let s1 = agreements::create_amendment(&t.desk, &a.row.id).await.unwrap();

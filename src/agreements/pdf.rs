@@ -176,16 +176,21 @@ impl Document {
             "authorised" => "授权代表",
             _ => "法定代表人或授权代表",
         };
+        // Issue 24: each side signs by hand on a line and dates by hand, with a free square for
+        // its seal that covers neither; the signatory recorded at signing is printed below.
         let side = |party: &str, name: String, signatory: &str, cap: &str, auth: &str| {
             let mut rows = vec![
-                (party.to_string(), name),
-                ("盖章".to_string(), String::new()),
-                (format!("{}（签字）", capacity(cap)), signatory.to_string()),
+                (format!("{party}（盖章）"), name),
+                (layout::SEAL.to_string(), String::new()),
+                (format!("{}（签字）", capacity(cap)), String::new()),
             ];
+            if !signatory.is_empty() {
+                rows.push(("签字人".into(), signatory.to_string()));
+            }
+            rows.push(("日期".into(), "______年____月____日".into()));
             if !auth.is_empty() {
                 rows.push(("授权文件".into(), auth.to_string()));
             }
-            rows.push(("日期".into(), s.signed_on.clone().unwrap_or_default()));
             rows
         };
         let mut sign = vec![Block::Space(6.0), Block::Heading("签署".into())];

@@ -28,6 +28,14 @@ const LEADING: f32 = 1.6;
 
 const MM_PER_PT: f32 = 25.4 / 72.0;
 
+/// The label of a [`Block::Columns`] pair that leaves [`SEAL_MM`] square free for a company
+/// seal (light corner marks show where), covering no text or line.
+pub const SEAL: &str = "\u{1}seal";
+/// The side of the free space for a seal (round company seals are 40–42 mm across).
+pub const SEAL_MM: f32 = 46.0;
+/// The shortest line left to write on beside a label; a longer label puts it below.
+const WRITE_LINE_MM: f32 = 30.0;
+
 /// A piece of a document, in reading order.
 #[derive(Debug, Clone)]
 pub enum Block {
@@ -54,6 +62,8 @@ pub enum Block {
     /// Blocks kept on one page (signature blocks).
     Keep(Vec<Block>),
     /// Side-by-side columns of label / value pairs (the two parties' signatures), kept together.
+    /// A pair with an empty value is a line to write on (below its label when the label leaves
+    /// too little of the column); a pair labelled [`SEAL`] is the free space for a seal.
     Columns(Vec<Vec<(String, String)>>),
     Space(f32),
     /// Centred display text at `size` points (certificates).
@@ -320,15 +330,44 @@ impl<'a> Composer<'a> {
                 }
             }
             Block::Columns(cols) => {
+                // Row by row, each row as tall as its tallest column, so that the parties'
+                // seal spaces, signature and date lines stand level.
                 let n = cols.len().max(1) as f32;
                 let col_w = self.width / n;
                 let lh = leading(BODY);
                 let mut draws = Vec::new();
-                let mut height: f32 = 0.0;
-                for (c, pairs) in cols.iter().enumerate() {
-                    let x0 = col_w * c as f32;
-                    let mut y = 0.0;
-                    for (label, value) in pairs {
+                let mut y: f32 = 0.0;
+                let rows = cols.iter().map(Vec::len).max().unwrap_or(0);
+                for r in 0..rows {
+                    let mut row_h: f32 = 0.0;
+                    for (c, pairs) in cols.iter().enumerate() {
+                        let Some((label, value)) = pairs.get(r) else { continue };
+                        let x0 = col_w * c as f32;
+                        let mut dy = y;
+                        if label == SEAL {
+                            // Corner marks of the seal's square, 5 mm each way, light grey.
+                            let (x1, y1, x2, y2) =
+                                (x0 + 2.0, dy + 1.0, x0 + 2.0 + SEAL_MM, dy + 1.0 + SEAL_MM);
+                            for (cx, cy, ex, ey) in [
+                                (x1, y1, 5.0, 5.0),
+                                (x2, y1, -5.0, 5.0),
+                                (x1, y2, 5.0, -5.0),
+                                (x2, y2, -5.0, -5.0),
+                            ] {
+                                for (tx, ty) in [(cx + ex, cy), (cx, cy + ey)] {
+                                    draws.push(Draw::Rule {
+                                        x1: cx,
+                                        dy1: cy,
+                                        x2: tx,
+                                        dy2: ty,
+                                        width: 0.3,
+                                        grey: 0.75,
+                                    });
+                                }
+                            }
+                            row_h = row_h.max(SEAL_MM + 3.0);
+                            continue;
+                        }
                         let text = if value.is_empty() {
                             format!("{label}：")
                         } else {
@@ -337,31 +376,35 @@ impl<'a> Composer<'a> {
                         for line in self.lines(&text, col_w - 6.0, BODY) {
                             draws.push(Draw::Text {
                                 x: x0,
-                                dy: y + lh * 0.78,
+                                dy: dy + lh * 0.78,
                                 size: BODY,
                                 grey: 0.05,
                                 text: line,
                                 spacing: 0.0,
                             });
-                            y += lh;
+                            dy += lh;
                         }
                         if value.is_empty() {
-                            // A line to sign or write on.
-                            let label_w = self.face.width_mm(&format!("{label}："), BODY);
+                            // A line to sign or write on: beside the label, or below it.
+                            let mut label_w = self.face.width_mm(&format!("{label}："), BODY);
+                            if col_w - 8.0 - label_w < WRITE_LINE_MM {
+                                label_w = 0.0;
+                                dy += lh * 1.6;
+                            }
                             draws.push(Draw::Rule {
                                 x1: x0 + label_w,
-                                dy1: y - lh * 0.15,
+                                dy1: dy - lh * 0.15,
                                 x2: x0 + col_w - 8.0,
-                                dy2: y - lh * 0.15,
+                                dy2: dy - lh * 0.15,
                                 width: 0.4,
                                 grey: 0.3,
                             });
                         }
-                        y += lh * 0.9;
+                        row_h = row_h.max(dy + lh * 0.9 - y);
                     }
-                    height = height.max(y);
+                    y += row_h;
                 }
-                self.push(height, draws, false);
+                self.push(y, draws, false);
             }
             Block::Space(mm) => self.push(*mm, Vec::new(), false),
             Block::Display { text, size } => {
