@@ -61,6 +61,12 @@ async fn the_recovery_kit_prints_the_key_as_text_and_qr_code() {
     let fonts = tool("pdffonts", &[pdf]).unwrap();
     let face = fonts.lines().nth(2).expect("one font");
     assert!(face.contains("+"), "subset font name: {face}");
+    let info = tool("pdfinfo", &[pdf]).unwrap();
+    for key in ["Author:", "Creator:", "Producer:"] {
+        let value = info.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_default();
+        assert!(!value.trim().is_empty(), "{key} empty: {info}");
+    }
+    assert!(info.contains("2026") && !info.contains("1970") && !info.contains("PDF/X"), "{info}");
     assert!(face.split_whitespace().filter(|w| *w == "yes").count() >= 2, "embedded subset: {face}");
     let size = std::fs::metadata(&out).unwrap().len();
     assert!(size < 400_000, "subset keeps the kit small ({size} bytes)");
@@ -250,8 +256,26 @@ fn read_back(path: &Path) -> Option<String> {
     let fonts = tool("pdffonts", &[pdf]).unwrap();
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
     assert_eq!(rows.len(), 1, "one font: {fonts}");
-    assert!(rows[0].contains('+'), "subset: {fonts}");
-    assert!(rows[0].split_whitespace().filter(|w| *w == "yes").count() >= 2, "embedded subset: {fonts}");
+    // Issue 24: a proper subset tag (six capital letters and +), so readers report it subset
+    // (emb, sub and uni all yes).
+    let name = rows[0].split_whitespace().next().unwrap();
+    let tag = name.split('+').next().unwrap();
+    assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "subset tag: {fonts}");
+    assert_eq!(
+        rows[0].split_whitespace().filter(|w| *w == "yes").count(),
+        3,
+        "embedded, subset, unicode: {fonts}"
+    );
+    // Metadata: title, author, creator and producer set, a creation date from the document, no
+    // empty PDF/X claim.
+    let info = tool("pdfinfo", &[pdf]).unwrap();
+    for key in ["Title:", "Author:", "Creator:", "Producer:"] {
+        let value = info.lines().find_map(|l| l.strip_prefix(key)).unwrap_or_default();
+        assert!(!value.trim().is_empty(), "{key} empty: {info}");
+    }
+    let created = info.lines().find_map(|l| l.strip_prefix("CreationDate:")).unwrap_or_default();
+    assert!(!created.contains("1970") && !created.trim().is_empty(), "creation date: {info}");
+    assert!(!info.contains("PDF subtype") && !info.contains("PDF/X"), "no PDF/X claim: {info}");
     let png = path.with_extension("");
     tool("pdftoppm", &["-png", "-r", "60", pdf, png.to_str().unwrap()]).unwrap();
     let text = tool("pdftotext", &[pdf, "-"]).unwrap();
@@ -508,6 +532,7 @@ fn a_long_table_repeats_its_header_and_the_output_is_deterministic() {
         header: "渠道价目表".into(),
         number: "PL-2026-01".into(),
         fingerprint: "ab".repeat(32),
+        made_on: "2026-01-01".into(),
         ..Default::default()
     };
     let one = layout::render(&face, &frame, &blocks).unwrap();

@@ -763,6 +763,8 @@ async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
             "包装破损折让",
             "李会计",
             mar.number.as_str(),
+            // Issue 24: our company, as the agreement names it, in the signature block.
+            "甲方（盖章）：company_name值",
         ] {
             assert!(text.contains(want), "{want} in {text}");
         }

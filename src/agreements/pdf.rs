@@ -227,6 +227,7 @@ impl Document {
                 keywords: vec![format!("version:{}", self.version.number)],
                 made_on: self.version.created_at.clone(),
                 border: false,
+                author: self.version.variables.get("company_name").cloned().unwrap_or_default(),
             })
             .collect();
         layout::render_copies(face, &frames, &self.blocks())

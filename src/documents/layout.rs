@@ -106,6 +106,9 @@ pub struct Frame {
     /// The date the document's content was made (`YYYY-MM-DD…`), written as its creation date;
     /// never the clock, so the bytes do not change from one print to the next.
     pub made_on: String,
+    /// Who issues the document (our company, 甲方, where the document knows it): the PDF's
+    /// Author. "ChannelDesk" when empty.
+    pub author: String,
 }
 
 /// The marker put in the document information before the full fingerprint, so a file can be
@@ -576,7 +579,7 @@ pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<
     let total = pages.len();
 
     let mut doc = PdfDocument::new(&first.title);
-    let font = FontId("F1".into());
+    let font = FontId(subset_tag(&first.fingerprint));
     doc.resources.fonts.map.insert(font.clone(), printpdf::font::PdfFont::new(face.font.clone()));
     let mut keywords = vec![format!("{FINGERPRINT_MARK}{}", first.fingerprint)];
     keywords.extend(first.keywords.iter().cloned());
@@ -585,18 +588,7 @@ pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<
     // [`fingerprint_in`] without parsing the file.
     doc.metadata.info.identifier = format!("{FINGERPRINT_MARK}{}", first.fingerprint);
     doc.metadata.info.subject = first.number.clone();
-    doc.metadata.info.creator = "ChannelDesk".into();
-    if let Some(t) =
-        chrono::NaiveDate::parse_from_str(first.made_on.get(..10).unwrap_or_default(), "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .and_then(|d| printpdf::OffsetDateTime::from_unix_timestamp(d.and_utc().timestamp()).ok())
-    {
-        doc.metadata.info.creation_date = t;
-        doc.metadata.info.modification_date = t;
-        doc.metadata.info.metadata_date = t;
-    }
-    doc.metadata.info.producer = "ChannelDesk".into();
+    set_info(&mut doc, &first.author, &first.made_on)?;
 
     let mut out = Vec::with_capacity(total * frames.len());
     for frame in frames {
@@ -617,6 +609,41 @@ pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<
         }
     }
     save_deterministic(doc.with_pages(out), &first.fingerprint)
+}
+
+/// Sets the document information every printed document carries (issue 24): Author (our
+/// company, or "ChannelDesk"), Creator and Producer, and the creation date from the
+/// document's own date `made_on` (`YYYY-MM-DD…`; never printpdf's default of 1970).
+pub fn set_info(doc: &mut PdfDocument, author: &str, made_on: &str) -> Result<()> {
+    doc.metadata.info.creator = "ChannelDesk".into();
+    doc.metadata.info.producer = "ChannelDesk".into();
+    doc.metadata.info.author =
+        if author.trim().is_empty() { "ChannelDesk".into() } else { author.trim().to_string() };
+    let t = chrono::NaiveDate::parse_from_str(made_on.get(..10).unwrap_or_default(), "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|d| printpdf::OffsetDateTime::from_unix_timestamp(d.and_utc().timestamp()).ok())
+        .ok_or_else(|| Error::Document(format!("the document has no date: {made_on:?}")))?;
+    doc.metadata.info.creation_date = t;
+    doc.metadata.info.modification_date = t;
+    doc.metadata.info.metadata_date = t;
+    Ok(())
+}
+
+/// Blanks the empty PDF/X version printpdf writes (readers take it as a claim of PDF/X), in
+/// place: same length, so no offset moves.
+pub fn blank_pdfx(bytes: &mut [u8]) {
+    let empty = b"/GTS_PDFXVersion()";
+    while let Some(at) = find(bytes, empty) {
+        bytes[at..at + empty.len()].fill(b' ');
+    }
+}
+
+/// The font's subset tag (six capital letters, as PDF readers expect before `+` in a subset
+/// font's name), derived from the document's fingerprint so that the bytes stay the same.
+fn subset_tag(fingerprint: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(fingerprint.as_bytes()).iter().take(6).map(|b| (b'A' + b % 26) as char).collect()
 }
 
 /// Saves with the trailer's random file identifiers replaced by ones derived from `seed`
@@ -647,6 +674,7 @@ pub fn save_deterministic(doc: &PdfDocument, seed: &str) -> Result<Vec<u8>> {
         }
         k = close + 1;
     }
+    blank_pdfx(&mut bytes);
     Ok(bytes)
 }
 

@@ -39,6 +39,7 @@ pub fn render(recovery_code: &str, details: &KitDetails) -> Result<Vec<u8>> {
     let face = fonts::shared()?;
     let mut doc = PdfDocument::new("渠道商务台 恢复密钥 / ChannelDesk recovery kit");
     let font_id = doc.add_font(&face.font);
+    super::layout::set_info(&mut doc, "", &details.printed_on)?;
     let mut p = Page::new(font_id);
     let (left, width) = (20.0, A4.0 - 40.0);
 
@@ -86,7 +87,9 @@ pub fn render(recovery_code: &str, details: &KitDetails) -> Result<Vec<u8>> {
 
     let page = PdfPage::new(Mm(A4.0), Mm(A4.1), p.ops);
     let mut warnings = Vec::new();
-    Ok(doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut warnings))
+    let mut bytes = doc.with_pages(vec![page]).save(&PdfSaveOptions::default(), &mut warnings);
+    super::layout::blank_pdfx(&mut bytes);
+    Ok(bytes)
 }
 
 /// Draws `text` as a QR code (error correction M) in a square of `size` mm at (`x`, `y`).

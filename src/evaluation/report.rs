@@ -178,6 +178,7 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         keywords: vec![format!("evaluation:{}", e.row.id)],
         made_on: e.row.finished_at.clone().unwrap_or_else(|| e.row.created_at.clone()),
         border: false,
+        author: String::new(),
     };
     let bytes = render(blocks, frame).await?;
     let mut w = desk.write().await?;
@@ -342,6 +343,7 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
         keywords: vec![],
         made_on: p.to.clone(),
         border: false,
+        author: String::new(),
     };
     let bytes = render(blocks, frame).await?;
     Ok(Printed { bytes, file_name: format!("{number}.pdf") })

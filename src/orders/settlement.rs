@@ -847,6 +847,17 @@ pub async fn pdf(desk: &Desk, id: &str) -> Result<Printed> {
         return Err(Error::field("statement", "changed"));
     }
     let cur = s.currency.as_str();
+    // Our company as the agreement names it (甲方), for the signature block and the Author.
+    let company: String = sqlx::query_scalar(
+        "SELECT coalesce(json_extract(v.variables, '$.company_name'), '') FROM agreement a
+         JOIN agreement_version v ON v.id = coalesce(a.signed_version_id,
+            (SELECT id FROM agreement_version WHERE agreement_id = a.id AND number = a.version_no))
+         WHERE a.id = ?",
+    )
+    .bind(&s.agreement_id)
+    .fetch_optional(desk.pool())
+    .await?
+    .unwrap_or_default();
     let mut blocks = vec![Block::Title {
         text: "渠道合作伙伴对账单".into(),
         sub: Some(format!("{} 至 {} · {}", s.period_from, s.period_to, s.number)),
@@ -928,7 +939,7 @@ pub async fn pdf(desk: &Desk, id: &str) -> Result<Printed> {
         Block::Space(6.0),
         Block::Columns(vec![
             vec![
-                ("甲方（盖章）".into(), String::new()),
+                ("甲方（盖章）".into(), company.clone()),
                 ("经办人".into(), s.issued_by.clone().unwrap_or_default()),
                 ("日期".into(), s.issued_at.get(..10).unwrap_or_default().into()),
             ],
@@ -945,6 +956,7 @@ pub async fn pdf(desk: &Desk, id: &str) -> Result<Printed> {
         number: s.number.clone(),
         fingerprint: s.fingerprint.clone(),
         made_on: s.issued_at.clone(),
+        author: company,
         ..Frame::default()
     };
     let bytes = crate::documents::render(blocks, frame).await?;

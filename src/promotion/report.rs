@@ -251,6 +251,7 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
         keywords: vec![],
         made_on: to.clone(),
         border: false,
+        author: String::new(),
     };
     let bytes = render(blocks, frame).await?;
     Ok(Printed { bytes, file_name: format!("{number}.pdf") })
