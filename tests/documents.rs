@@ -460,8 +460,14 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
     assert!(page_text(pdf, n + 1).contains("副本COPY2/2"));
     assert!(page_text(pdf, n + 1).contains(&format!("第1页/共{n}页")));
     let text = squeeze(&text);
-    for needle in ["陈建国", "王海", "授权委托书SZ-2026-003", "签署地点：深圳", "生效日期：2026-03-01"]
-    {
+    for needle in [
+        "陈建国",
+        "王海",
+        "授权委托书SZ-2026-003",
+        "签署地点：深圳",
+        "生效日期：2026年3月1日",
+        "本协议有效期自2026年3月1日起至2027年2月28日止",
+    ] {
         assert!(text.contains(needle), "{needle} missing");
     }
     preview_matches_poppler(&copies.bytes, &path, 2 * n);
@@ -742,4 +748,60 @@ async fn review_minutes_and_the_honour_certificate_read_back() {
         assert!(text.contains(needle), "{needle} missing from the certificate");
     }
     t.desk.close().await;
+}
+
+/// Issue 24: a justified line spreads its extra space between CJK characters and at word
+/// spaces, never inside a Latin word or number: on the printed page `ChannelDesk` and
+/// `SO-2026-0001` are exactly as wide as their letters, while the line still fills the measure.
+#[test]
+fn latin_words_are_never_letter_spaced_when_a_line_is_justified() {
+    let Ok(face) = channeldesk::documents::fonts::shared() else {
+        assert!(std::env::var("CHANNELDESK_E2E").as_deref() != Ok("required"), "a CJK font is required here");
+        return;
+    };
+    let text = "甲方使用 ChannelDesk 渠道商务台管理订单 SO-2026-0001 及其对账，乙方应当在每月五日之前核对上月全部订单与发货记录，如有差异应书面说明理由并附相关凭证。".repeat(3);
+    let blocks = vec![Block::Paragraph(text)];
+    let frame = Frame {
+        title: "排版".into(),
+        header: "排版".into(),
+        number: "T-1".into(),
+        fingerprint: "cd".repeat(32),
+        made_on: "2026-01-01".into(),
+        ..Default::default()
+    };
+    let bytes = layout::render(&face, &frame, &blocks).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("justify.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let Some(xml) = tool("pdftotext", &["-bbox", path.to_str().unwrap(), "-"]) else { return };
+    let words: Vec<(String, f32, f32)> = xml
+        .lines()
+        .filter_map(|l| {
+            let attr = |k: &str| -> Option<f32> {
+                l.split(&format!("{k}=\"")).nth(1)?.split('"').next()?.parse().ok()
+            };
+            let word = l.split('>').nth(1)?.split('<').next()?.to_string();
+            Some((word, attr("xMin")?, attr("xMax")?))
+        })
+        .collect();
+    let measure_right = (layout::PAGE.0 - layout::MARGIN.1) / 25.4 * 72.0;
+    let mut checked = 0;
+    for latin in ["ChannelDesk", "SO-2026-0001"] {
+        let natural = face.width_mm(latin, layout::BODY) / 25.4 * 72.0;
+        for (_, x0, x1) in words.iter().filter(|(w, _, _)| w == latin) {
+            assert!(
+                ((x1 - x0) - natural).abs() < 0.6,
+                "{latin}: {:.2} pt wide, its letters {natural:.2} pt",
+                x1 - x0
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "the Latin words were found on the page: {checked}");
+    // The lines are justified: all but the last end at the right margin.
+    let ends: Vec<f32> = words.iter().map(|w| w.2).filter(|x| *x > measure_right - 20.0).collect();
+    assert!(
+        ends.iter().filter(|x| (**x - measure_right).abs() < 1.5).count() >= 3,
+        "justified lines: {ends:?}"
+    );
 }

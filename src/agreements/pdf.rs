@@ -99,7 +99,13 @@ impl Document {
     /// The blocks of the document.
     pub fn blocks(&self) -> Vec<Block> {
         let v = &self.version;
-        let vars = &v.variables;
+        // Dates read as legal text writes them (2026年3月1日), not as typed (issue 24).
+        let legal: std::collections::BTreeMap<String, String> = v
+            .variables
+            .iter()
+            .map(|(k, x)| (k.clone(), legal_date(x).unwrap_or_else(|| x.clone())))
+            .collect();
+        let vars = &legal;
         let get =
             |k: &str| vars.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()).unwrap_or(BLANK).to_string();
         let kind_name = KIND_NAMES.iter().find(|(k, _)| *k == self.kind).map(|(_, n)| *n).unwrap_or("协议");
@@ -196,11 +202,12 @@ impl Document {
         let mut sign = vec![Block::Space(6.0), Block::Heading("签署".into())];
         if !s.signed_place.is_empty() {
             let mut line = format!("签署地点：{}", s.signed_place);
+            let date = |d: &String| legal_date(d).unwrap_or_else(|| d.clone());
             if let Some(e) = &self.effective_on {
-                line.push_str(&format!("　生效日期：{e}"));
+                line.push_str(&format!("　生效日期：{}", date(e)));
             }
             if let Some(x) = &self.expires_on {
-                line.push_str(&format!("　到期日期：{x}"));
+                line.push_str(&format!("　到期日期：{}", date(x)));
             }
             sign.push(Block::Paragraph(line));
         }
@@ -232,6 +239,13 @@ impl Document {
             .collect();
         layout::render_copies(face, &frames, &self.blocks())
     }
+}
+
+/// `2026-03-01` as legal text writes it, `2026年3月1日`; `None` for anything but such a date.
+pub fn legal_date(text: &str) -> Option<String> {
+    let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
+    use chrono::Datelike;
+    Some(format!("{}年{}月{}日", d.year(), d.month(), d.day()))
 }
 
 /// A document made from given parts (benchmarks and tests of the layout without a database).

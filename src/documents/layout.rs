@@ -128,7 +128,8 @@ pub fn short_fingerprint(hex: &str) -> String {
 
 #[derive(Debug, Clone)]
 enum Draw {
-    /// `spacing`: extra points after each character (justified lines), usually 0.
+    /// `spacing`: extra points at each stretchable gap ([`stretches`]) of a justified line,
+    /// usually 0.
     Text {
         x: f32,
         dy: f32,
@@ -196,11 +197,12 @@ impl<'a> Composer<'a> {
             for (i, line) in lines.into_iter().enumerate() {
                 let keep = (i == 0 && first_keep) || (n >= 3 && (i == 0 || i + 2 == n)) || (n == 2 && i == 0);
                 // Justified: every line but a paragraph's last fills the measure, the extra
-                // space spread between characters (as Chinese text is set).
-                let chars = line.chars().count();
+                // space spread between CJK characters and at word spaces (as Chinese text is
+                // set), never inside a Latin word or number (issue 24).
+                let gaps = stretches(&line).filter(|s| *s).count();
                 let gap = avail - self.face.width_mm(&line, size);
-                let spacing = if i + 1 < n && chars > 1 && gap > 0.0 && gap < avail * 0.12 {
-                    gap / (chars - 1) as f32 / MM_PER_PT
+                let spacing = if i + 1 < n && gaps > 0 && gap > 0.0 && gap < avail * 0.12 {
+                    gap / gaps as f32 / MM_PER_PT
                 } else {
                     0.0
                 };
@@ -639,6 +641,21 @@ pub fn blank_pdfx(bytes: &mut [u8]) {
     }
 }
 
+/// For each character of `line`, whether a justified line may widen the gap after it: between
+/// CJK characters and at spaces, never between two letters, digits or signs of one Latin word
+/// or number (`ChannelDesk`, `SO-2026-0001`, `¥1,760.00`), nor after the last character.
+pub fn stretches(line: &str) -> impl Iterator<Item = bool> + '_ {
+    let latin = |c: char| c.is_ascii_graphic() || matches!(c, '¥' | '€' | '£');
+    let mut chars = line.chars().peekable();
+    std::iter::from_fn(move || {
+        let c = chars.next()?;
+        Some(match chars.peek() {
+            None => false,
+            Some(&next) => c == ' ' || !(latin(c) && latin(next)),
+        })
+    })
+}
+
 /// The font's subset tag (six capital letters, as PDF readers expect before `+` in a subset
 /// font's name), derived from the document's fingerprint so that the bytes stay the same.
 fn subset_tag(fingerprint: &str) -> String {
@@ -715,22 +732,24 @@ impl Pen<'_> {
             Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
             Op::SetTextCursor { pos: at(x, y) },
         ]);
-        if spacing != 0.0 {
-            self.ops.push(Op::SetCharacterSpacing { multiplier: spacing });
-        }
-        self.ops.push(Op::ShowText { items: vec![self.glyphs(text)] });
-        if spacing != 0.0 {
-            self.ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
-        }
+        // Extra space after a glyph, in the thousandths of an em a TJ array counts (negative:
+        // to the right).
+        let offset = -spacing / size * 1000.0;
+        self.ops.push(Op::ShowText { items: vec![self.glyphs(text, offset)] });
         self.ops.push(Op::EndTextSection);
     }
 
     /// `text` as glyph ids from the face's cache, each with its character for the text layer
-    /// (printpdf would otherwise look every character up in the font twice while saving).
-    fn glyphs(&self, text: &str) -> TextItem {
+    /// (printpdf would otherwise look every character up in the font twice while saving), and
+    /// `offset` after each glyph followed by a stretchable gap.
+    fn glyphs(&self, text: &str, offset: f32) -> TextItem {
         TextItem::GlyphIds(
             text.chars()
-                .map(|c| printpdf::Codepoint::with_cid(self.face.glyph(c).0, 0.0, c.to_string()))
+                .zip(stretches(text))
+                .map(|(c, stretch)| {
+                    let after = if stretch { offset } else { 0.0 };
+                    printpdf::Codepoint::with_cid(self.face.glyph(c).0, after, c.to_string())
+                })
                 .collect(),
         )
     }
@@ -793,7 +812,7 @@ impl Pen<'_> {
             Op::SetTextMatrix {
                 matrix: TextMatrix::TranslateRotate(Mm(cx).into_pt(), Mm(cy).into_pt(), angle),
             },
-            Op::ShowText { items: vec![self.glyphs(text)] },
+            Op::ShowText { items: vec![self.glyphs(text, 0.0)] },
             Op::EndTextSection,
         ]);
         self.ops.push(Op::RestoreGraphicsState);
