@@ -157,6 +157,23 @@ fn signature_block_leaves_room_to_seal_and_sign(pdf: &str, page: usize) {
     }
 }
 
+/// Issue 24: titles, headings and clause headings are set bold (filled and stroked: text
+/// rendering mode 2), the body text is not.
+fn headings_are_bold(path: &Path) {
+    let qdf = path.with_extension("qdf.pdf");
+    let Some(_) =
+        tool("qpdf", &["--qdf", "--object-streams=disable", path.to_str().unwrap(), qdf.to_str().unwrap()])
+    else {
+        return;
+    };
+    let raw = std::fs::read(&qdf).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    let bold = text.lines().filter(|l| l.trim() == "2 Tr").count();
+    let texts = text.lines().filter(|l| l.ends_with("Tj") || l.ends_with("TJ")).count();
+    assert!(bold >= 10, "clause headings and titles in bold: {bold}");
+    assert!(texts > 5 * bold, "the body is not bold: {texts} texts, {bold} bold");
+}
+
 /// Issue 24: the print preview shows the pages of the very PDF: as many as poppler counts,
 /// each the size of the page and, drawn at 72 dpi, like poppler's rendering of the same page
 /// (mean grey difference of 8×8-pixel blocks, which sub-pixel anti-aliasing does not move)
@@ -472,6 +489,7 @@ async fn an_agreement_prints_every_clause_party_and_code_and_copies_are_marked()
     }
     preview_matches_poppler(&copies.bytes, &path, 2 * n);
     signature_block_leaves_room_to_seal_and_sign(pdf, n);
+    headings_are_bold(&path);
 
     // An amendment says which clause of the master it changes and which one it adds.
     let s1 = agreements::create_amendment(&t.desk, &a.row.id).await.unwrap();

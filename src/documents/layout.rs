@@ -128,6 +128,16 @@ pub fn short_fingerprint(hex: &str) -> String {
 
 #[derive(Debug, Clone)]
 enum Draw {
+    /// Text in a bold face (titles, headings, clause headings): the CJK face's outlines
+    /// filled and stroked with a hairline of its own colour (a synthetic bold, since the
+    /// system's CJK fonts are found one weight at a time).
+    Bold {
+        x: f32,
+        dy: f32,
+        size: f32,
+        grey: f32,
+        text: String,
+    },
     /// `spacing`: extra points at each stretchable gap ([`stretches`]) of a justified line,
     /// usually 0.
     Text {
@@ -222,14 +232,7 @@ impl<'a> Composer<'a> {
                     let x = (self.width - self.face.width_mm(&line, size)) / 2.0;
                     self.push(
                         leading(size),
-                        vec![Draw::Text {
-                            x,
-                            dy: leading(size) * 0.8,
-                            size,
-                            grey: 0.0,
-                            text: line,
-                            spacing: 0.0,
-                        }],
+                        vec![Draw::Bold { x, dy: leading(size) * 0.8, size, grey: 0.0, text: line }],
                         true,
                     );
                 }
@@ -257,14 +260,7 @@ impl<'a> Composer<'a> {
                 for line in lines {
                     self.push(
                         lh,
-                        vec![Draw::Text {
-                            x: 0.0,
-                            dy: lh * 0.85,
-                            size,
-                            grey: 0.05,
-                            text: line,
-                            spacing: 0.0,
-                        }],
+                        vec![Draw::Bold { x: 0.0, dy: lh * 0.85, size, grey: 0.05, text: line }],
                         true,
                     );
                 }
@@ -281,7 +277,7 @@ impl<'a> Composer<'a> {
                 for line in self.lines(&head, self.width, size) {
                     self.push(
                         lh,
-                        vec![Draw::Text { x: 0.0, dy: lh * 0.85, size, grey: 0.0, text: line, spacing: 0.0 }],
+                        vec![Draw::Bold { x: 0.0, dy: lh * 0.85, size, grey: 0.0, text: line }],
                         true,
                     );
                 }
@@ -739,6 +735,22 @@ impl Pen<'_> {
         self.ops.push(Op::EndTextSection);
     }
 
+    fn bold_text(&mut self, x: f32, y: f32, size: f32, g: f32, text: &str) {
+        use printpdf::TextRenderingMode;
+        self.ops.extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: grey(g) },
+            Op::SetOutlineColor { col: grey(g) },
+            Op::SetOutlineThickness { pt: Pt(size * 0.035) },
+            Op::SetTextRenderingMode { mode: TextRenderingMode::FillStroke },
+            Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
+            Op::SetTextCursor { pos: at(x, y) },
+            Op::ShowText { items: vec![self.glyphs(text, 0.0)] },
+            Op::SetTextRenderingMode { mode: TextRenderingMode::Fill },
+            Op::EndTextSection,
+        ]);
+    }
+
     /// `text` as glyph ids from the face's cache, each with its character for the text layer
     /// (printpdf would otherwise look every character up in the font twice while saving), and
     /// `offset` after each glyph followed by a stretchable gap.
@@ -785,6 +797,7 @@ impl Pen<'_> {
 
     fn draw(&mut self, x0: f32, y0: f32, d: &Draw) {
         match d {
+            Draw::Bold { x, dy, size, grey, text } => self.bold_text(x0 + x, y0 + dy, *size, *grey, text),
             Draw::Text { x, dy, size, grey, text, spacing } => {
                 self.spaced_text(x0 + x, y0 + dy, *size, *grey, text, *spacing)
             }
