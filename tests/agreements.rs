@@ -9,6 +9,7 @@ use channeldesk::access::Role;
 use channeldesk::agreements::lifecycle::{self, NoticeInput, ReportInput, TerminateInput};
 use channeldesk::agreements::signing::{self, ArchiveInput, SignInput};
 use channeldesk::agreements::{self, Agreement, DraftInput, NewAgreement, ReviewInput, diff, library};
+use channeldesk::documents::layout;
 use channeldesk::{Error, attachments, audit, partners, recruitment, reminders};
 use common::{TestDesk, add_user, as_user, contact, desk, fields_of, has, later, partner};
 
@@ -412,6 +413,16 @@ async fn signing_copies_archive_and_verification() {
     // Verify: the copy's PDF, the printed 16 digits, an older version, something unknown.
     let v = signing::verify_pdf(&t.desk, &p.bytes).await.unwrap().expect("known");
     assert_eq!((v.number.as_str(), v.version_no, v.is_signed_version), (s.row.number.as_str(), 2, true));
+    // Issue 24: the content decides. A copy whose page text was edited (one byte of a content
+    // stream; the metadata, fingerprint included, kept) matches nothing printed here.
+    let mut forged = p.bytes.clone();
+    let stream = forged.windows(6).position(|w| w == b"stream").expect("a content stream") + 40;
+    forged[stream] ^= 0x20;
+    assert_eq!(layout::fingerprint_in(&forged), layout::fingerprint_in(&p.bytes), "metadata kept");
+    assert_eq!(
+        fields_of(signing::verify_pdf(&t.desk, &forged).await.unwrap_err()),
+        vec![("file".to_string(), "not_matching".to_string())]
+    );
     let printed: String = s
         .current
         .fingerprint

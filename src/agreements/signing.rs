@@ -298,7 +298,9 @@ pub async fn print(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<Pri
     ch.set("fingerprint", &v.fingerprint);
     audit::record(&mut w, "print", "agreement", id, &ch).await?;
     w.commit().await?;
-    Ok(Printed { bytes, file_name: format!("{}-v{}{suffix}.pdf", h.number, v.number) })
+    let printed = Printed { bytes, file_name: format!("{}-v{}{suffix}.pdf", h.number, v.number) };
+    crate::documents::remember(desk, &printed).await?;
+    Ok(printed)
 }
 
 /// Numbered copies of the signed version made for printing or saving, not yet logged: they are
@@ -347,6 +349,7 @@ pub async fn prepare_copies(
         (0..names.len()).map(|i| Some(format!("副本 COPY {}/{total}", already + 1 + i as i64))).collect();
     let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks).await?;
     let printed = Printed { bytes, file_name: format!("{}-copies-{}-{}.pdf", h.number, already + 1, total) };
+    crate::documents::remember(desk, &printed).await?;
     let prepared = PreparedCopies {
         agreement_id: id.to_string(),
         version_id: signed_id,
@@ -483,14 +486,20 @@ pub async fn verify_fingerprint(desk: &Desk, fingerprint: &str) -> Result<Option
     }
 }
 
-/// Which agreement version a PDF made by ChannelDesk shows (its fingerprint is written in the
-/// file's information); `None` for a version unknown here. A file that carries no
-/// fingerprint is refused (`file: not_ours`).
+/// Which agreement version a PDF made by ChannelDesk shows: the file must be, byte for byte,
+/// one this laptop made for printing or saving (`file: not_matching` otherwise: altered, or
+/// made elsewhere), and its fingerprint names the version; `None` for a version unknown here.
+/// A file that carries no fingerprint is refused (`file: not_ours`).
 pub async fn verify_pdf(desk: &Desk, bytes: &[u8]) -> Result<Option<Verification>> {
     desk.require(Action::PartnerRead)?;
     if !bytes.starts_with(b"%PDF-") {
         return Err(Error::field("file", "file_type"));
     }
     let fp = layout::fingerprint_in(bytes).ok_or_else(|| Error::field("file", "not_ours"))?;
+    // The content decides, not the fingerprint in the metadata (issue 24): a file whose pages
+    // were edited keeps its metadata.
+    if !crate::documents::made_here(desk, bytes).await? {
+        return Err(Error::field("file", "not_matching"));
+    }
     verify_fingerprint(desk, &fp).await
 }

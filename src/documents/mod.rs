@@ -85,6 +85,38 @@ pub fn clear_prints(data_dir: &Path) -> usize {
     removed
 }
 
+/// Remembers `printed` by the SHA-256 of its bytes (table `printed_file`), so that a file can
+/// later be verified by its content ([`made_here`]).
+pub async fn remember(desk: &Desk, printed: &Printed) -> Result<()> {
+    use sha2::Digest;
+    let user = desk.require(crate::access::Action::PartnerRead)?;
+    let sha = hex::encode(sha2::Sha256::digest(&printed.bytes));
+    let fingerprint = layout::fingerprint_in(&printed.bytes).unwrap_or_default();
+    sqlx::query(
+        "INSERT INTO printed_file (sha256, fingerprint, file_name, made_at, made_by) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&sha)
+    .bind(&fingerprint)
+    .bind(&printed.file_name)
+    .bind(crate::desk::rfc3339(desk.now()))
+    .bind(&user.id)
+    .execute(desk.pool())
+    .await?;
+    Ok(())
+}
+
+/// Whether `bytes` are exactly a document this laptop made for printing or saving.
+pub async fn made_here(desk: &Desk, bytes: &[u8]) -> Result<bool> {
+    use sha2::Digest;
+    let sha = hex::encode(sha2::Sha256::digest(bytes));
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM printed_file WHERE sha256 = ?")
+        .bind(&sha)
+        .fetch_optional(desk.pool())
+        .await?;
+    Ok(found.is_some())
+}
+
 /// The fingerprint (SHA-256, hex) printed on a document made from `parts` (ids, clocks,
 /// content): the same parts give the same fingerprint.
 pub fn content_fingerprint(parts: &[&str]) -> String {

@@ -1,6 +1,6 @@
 //! Which tables travel in a bundle, which of their columns, and which rows belong to a
 //! selection. Local tables (device, settings, search indexes, sign-in failures, the conflict
-//! queue, peers) never travel. Local columns: `rid` (a file's own row number),
+//! queue, peers, the files printed here) never travel. Local columns: `rid` (a file's own row number),
 //! `app_user.password_hash`, `roles` and `disabled` (who may sign in here, and as what, is this
 //! laptop's administrator's to decide: a bundle cannot grant a role), the audit
 //! chain's `seq`/`prev_hash`/`hash` (each file seals its own chain) and `attachment.bytes`
