@@ -646,6 +646,12 @@ async fn evaluation_and_portfolio_reports_read_back() {
     std::fs::write(&path, &printed.bytes).unwrap();
     keep(&path, "evaluation-report.pdf");
     let Some(text) = read_back(&path) else { return };
+    // Issue 24: the chart has a scale (its numbers stand alone under the axis), and the
+    // partner's fields left empty are left out.
+    for tick in ["20", "40", "60", "80"] {
+        assert!(text.lines().any(|l| l.trim() == tick), "tick {tick} under the chart");
+    }
+    assert!(!text.lines().any(|l| l.trim() == "住所"), "an empty field is left out");
     let text = squeeze(&text);
     for needle in [
         "渠道商年度评估报告",
@@ -657,9 +663,32 @@ async fn evaluation_and_portfolio_reports_read_back() {
         "年度销售目标完成率",
         "评分依据",
         "评估人（签字）",
+        // Issue 24: the class badge, and the chart's scale and axis.
+        "评定类别A类",
+        "总分98.00/100",
+        "维度得分（满分100分）",
     ] {
         assert!(text.contains(needle), "{needle} missing from the evaluation report");
     }
+    // The badge is filled in the class's colour (deep green for A).
+    let qdf = path.with_extension("qdf.pdf");
+    tool("qpdf", &["--qdf", "--object-streams=disable", path.to_str().unwrap(), qdf.to_str().unwrap()])
+        .unwrap();
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    let (fill, _) = report::class_colours(Some("A"));
+    assert!(
+        raw.lines().any(|l| l.ends_with(" rg")
+            && l.split_whitespace()
+                .take(3)
+                .map(|v| v.parse::<f32>().unwrap_or(-1.0))
+                .zip(fill)
+                .all(|(a, b)| (a - b).abs() < 0.005)),
+        "the A badge's fill colour"
+    );
+    // The three classes stand apart in greyscale too (a report printed in black and white).
+    let luminance = |c: [f32; 3]| 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    let greys: Vec<f32> = ["A", "B", "C"].map(|c| luminance(report::class_colours(Some(c)).0)).to_vec();
+    assert!(greys.windows(2).all(|w| w[1] - w[0] > 0.12), "greys {greys:?}");
     let period = PeriodInput { from: "2026-01-01".into(), to: "2026-12-31".into() };
     let p = report::portfolio(&t.desk, &period).await.unwrap();
     assert_eq!((p.distribution["A"], p.distribution["B"], p.distribution["C"]), (1, 0, 1));
@@ -761,10 +790,17 @@ async fn review_minutes_and_the_honour_certificate_read_back() {
         "2026年度",
         "“年度最佳合作伙伴”称号",
         "颁发单位：渠道科技股份有限公司",
-        "2026年03月01日",
+        "2026年3月1日",
     ] {
         assert!(text.contains(needle), "{needle} missing from the certificate");
     }
+    // Issue 24: a certificate, not a report: one landscape A4 page with no running header or
+    // page count.
+    let info = tool("pdfinfo", &[path.to_str().unwrap()]).unwrap();
+    assert!(info.contains("Pages:           1"), "{info}");
+    assert!(info.contains("841.89 x 595.27") || info.contains("841.89 x 595.28"), "landscape A4: {info}");
+    assert!(!text.contains("第1页") && !text.contains("共1页"), "no page count: {text}");
+    assert!(!text.contains("2026年度·年度最佳合作伙伴"), "no running header: {text}");
     t.desk.close().await;
 }
 
@@ -822,4 +858,94 @@ fn latin_words_are_never_letter_spaced_when_a_line_is_justified() {
         ends.iter().filter(|x| (**x - measure_right).abs() < 1.5).count() >= 3,
         "justified lines: {ends:?}"
     );
+}
+
+/// Words of a page with their boxes (pdftotext -bbox): text, xMin, yMin, xMax.
+fn boxed_words(pdf: &str) -> Option<Vec<(String, f32, f32, f32)>> {
+    let xml = tool("pdftotext", &["-bbox", pdf, "-"])?;
+    Some(
+        xml.lines()
+            .filter_map(|l| {
+                let attr = |k: &str| -> Option<f32> {
+                    l.split(&format!(" {k}=\"")).nth(1)?.split('"').next()?.parse().ok()
+                };
+                let word = l.split('>').nth(1)?.split('<').next()?.to_string();
+                Some((word, attr("xMin")?, attr("yMin")?, attr("xMax")?))
+            })
+            .collect(),
+    )
+}
+
+/// Issue 24: a table's columns are as wide as their content needs: order numbers and amounts
+/// are never split across lines (they were with the statement's fixed widths:
+/// "SO-2026-AQ-000/2", "¥1,760.0/0"), short headers never stand one character per line, and
+/// amounts are right-aligned with thousands separators.
+#[test]
+fn table_columns_fit_their_tokens_and_numbers_line_up() {
+    let Ok(face) = channeldesk::documents::fonts::shared() else {
+        assert!(std::env::var("CHANNELDESK_E2E").as_deref() != Ok("required"), "a CJK font is required here");
+        return;
+    };
+    let money = |minor: i64| channeldesk::orders::money_text(minor, "CNY");
+    let rows: Vec<Vec<String>> = (0..12)
+        .map(|i: i64| {
+            vec![
+                format!("2026-03-{:02}", i + 1),
+                "发货".into(),
+                format!("SO-2026-AQ-{i:03}"),
+                "智能门禁控制器（标准型），含安装支架和说明书，按合同价结算".into(),
+                (i * 37 + 5).to_string(),
+                money(176_000 + i * 1_234_567),
+                money(8_800 + i * 61_728),
+                money(-(176_000 + i * 1_234_567)),
+            ]
+        })
+        .collect();
+    let expected: Vec<String> =
+        rows.iter().flat_map(|r| [r[2].clone(), r[5].clone(), r[7].clone()]).collect();
+    let column: Vec<String> = rows.iter().map(|r| r[5].clone()).collect();
+    let blocks = vec![Block::Table(Table {
+        header: vec![
+            "日期".into(),
+            "类型".into(),
+            "单号/凭证".into(),
+            "摘要".into(),
+            "数量".into(),
+            "金额".into(),
+            "佣金/返利".into(),
+            "余额影响".into(),
+        ],
+        // The statement's hints, under which the numbers used to be split.
+        widths: vec![1.55, 0.7, 2.0, 2.0, 0.6, 1.45, 1.2, 1.45],
+        rows,
+    })];
+    let frame = Frame {
+        title: "对账单".into(),
+        header: "对账单".into(),
+        number: "ST-1".into(),
+        fingerprint: "ef".repeat(32),
+        made_on: "2026-03-31".into(),
+        ..Default::default()
+    };
+    let bytes = layout::render(&face, &frame, &blocks).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("columns.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    keep(&path, "table-columns.pdf");
+    let pdf = path.to_str().unwrap();
+    let Some(words) = boxed_words(pdf) else { return };
+    for token in &expected {
+        assert!(words.iter().any(|w| &w.0 == token), "{token} is one word on the page");
+    }
+    assert!(expected.iter().any(|t| t.contains(',')), "amounts carry thousands separators");
+    for header in ["日期", "类型", "数量", "金额", "余额影响"] {
+        assert!(words.iter().any(|w| w.0 == header), "header {header} on one line");
+    }
+    // Amounts right-aligned: in the 金额 column every right edge is the same.
+    let amounts: Vec<f32> = words.iter().filter(|w| column.contains(&w.0)).map(|w| w.3).collect();
+    let (lo, hi) = amounts.iter().fold((f32::MAX, f32::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
+    assert!(amounts.len() == 12 && hi - lo < 0.6, "right edges {lo}–{hi}: {amounts:?}");
+    let quantity = |q: &str| words.iter().find(|w| w.0 == q).map(|w| w.3);
+    let (q5, q412) = (quantity("5").unwrap(), quantity("412").unwrap());
+    assert!((q5 - q412).abs() < 0.6, "quantities right-aligned: {q5} vs {q412}");
 }

@@ -752,6 +752,14 @@ async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
     let path = t.dir.path().join(&printed.file_name);
     std::fs::write(&path, &printed.bytes).unwrap();
     if let Some(text) = pdftotext(&path) {
+        // Issue 24: no order number or amount is split across lines of its cell.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        for l in &mar.lines {
+            let amount = channeldesk::orders::money_text(l.amount_minor, "CNY");
+            for token in [l.reference.as_str(), amount.as_str()] {
+                assert!(token.is_empty() || words.contains(&token), "{token} whole in {words:?}");
+            }
+        }
         let text: String = text.split_whitespace().collect();
         for want in [
             "渠道合作伙伴对账单",

@@ -103,7 +103,10 @@ impl Document {
         let legal: std::collections::BTreeMap<String, String> = v
             .variables
             .iter()
-            .map(|(k, x)| (k.clone(), legal_date(x).unwrap_or_else(|| x.clone())))
+            .map(|(k, x)| {
+                let x = legal_date(x).unwrap_or_else(|| x.clone());
+                (k.clone(), if AMOUNT_VARIABLES.contains(&k.as_str()) { grouped_amounts(&x) } else { x })
+            })
             .collect();
         let vars = &legal;
         let get =
@@ -233,7 +236,7 @@ impl Document {
                 mark: mark.clone(),
                 keywords: vec![format!("version:{}", self.version.number)],
                 made_on: self.version.created_at.clone(),
-                border: false,
+                certificate: false,
                 author: self.version.variables.get("company_name").cloned().unwrap_or_default(),
             })
             .collect();
@@ -248,6 +251,48 @@ pub fn legal_date(text: &str) -> Option<String> {
     Some(format!("{}年{}月{}日", d.year(), d.month(), d.day()))
 }
 
+/// Variables holding amounts, printed with thousands separators.
+const AMOUNT_VARIABLES: [&str; 1] = ["annual_target"];
+
+/// `text` with every whole number of four or more digits grouped by thousands, as amounts are
+/// written (人民币 5000000 元 → 人民币 5,000,000 元); a year (followed by 年), a fraction's digits
+/// and numbers already grouped are left as they are.
+pub fn grouped_amounts(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            i += 1;
+        }
+        let run: String = chars[start..i].iter().collect();
+        let before = start.checked_sub(1).map(|b| chars[b]);
+        let after = chars.get(i).copied();
+        let after_grouped = after == Some(',') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        if run.len() < 4
+            || matches!(before, Some('.' | ','))
+            || after_grouped
+            || matches!(after, Some('年' | '-' | '/'))
+        {
+            out.push_str(&run);
+            continue;
+        }
+        for (k, c) in run.chars().enumerate() {
+            if k > 0 && (run.len() - k).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A document made from given parts (benchmarks and tests of the layout without a database).
 pub fn sample(number: &str, version: Version, kind: &str) -> Document {
     Document {
@@ -260,5 +305,20 @@ pub fn sample(number: &str, version: Version, kind: &str) -> Document {
         signing: Default::default(),
         effective_on: None,
         expires_on: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_grouped_by_thousands_but_not_years_or_grouped_numbers() {
+        assert_eq!(grouped_amounts("人民币 5000000 元"), "人民币 5,000,000 元");
+        assert_eq!(grouped_amounts("人民币1234.50元"), "人民币1,234.50元");
+        assert_eq!(grouped_amounts("2026年度目标 12000 万元"), "2026年度目标 12,000 万元");
+        assert_eq!(grouped_amounts("人民币 500 万元"), "人民币 500 万元");
+        assert_eq!(grouped_amounts("人民币 5,000,000 元"), "人民币 5,000,000 元");
+        assert_eq!(grouped_amounts("0.12345"), "0.12345");
     }
 }

@@ -11,7 +11,7 @@
 //! no random ids (see [`save_deterministic`]).
 
 use super::fonts::Face;
-use super::page::wrap_with;
+use super::page::{units, wrap_with};
 use crate::error::{Error, Result};
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
@@ -72,14 +72,28 @@ pub enum Block {
         size: f32,
     },
     /// A horizontal bar chart drawn with vector rectangles: label, share of the track (0–1) and
-    /// the value written after the bar; kept on one page.
-    Bars(Vec<(String, f32, String)>),
+    /// the value written after the bar, over a scale of 0–100 with light grid lines and the
+    /// axis's `axis` label below; kept on one page.
+    Bars {
+        rows: Vec<(String, f32, String)>,
+        axis: String,
+    },
+    /// A square badge (the evaluation class) in `fill` with `text` in `ink`, and `caption`
+    /// lines beside it.
+    Badge {
+        text: String,
+        caption: Vec<String>,
+        fill: [f32; 3],
+        ink: [f32; 3],
+    },
 }
 
-/// A table with wrapped cells; `widths` are relative.
+/// A table with wrapped cells, its columns as wide as their content needs (see
+/// `column_widths`); numeric columns are right-aligned.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub header: Vec<String>,
+    /// Relative shares of the room left over once every cell fits on one line.
     pub widths: Vec<f32>,
     pub rows: Vec<Vec<String>>,
 }
@@ -101,8 +115,9 @@ pub struct Frame {
     pub mark: Option<String>,
     /// Extra keywords for the document information.
     pub keywords: Vec<String>,
-    /// A double rule around the page (certificates).
-    pub border: bool,
+    /// A certificate: landscape A4 inside a double rule, with no running header and no page
+    /// count (the number and fingerprint stay, small, at the foot).
+    pub certificate: bool,
     /// The date the document's content was made (`YYYY-MM-DD…`), written as its creation date;
     /// never the clock, so the bytes do not change from one print to the next.
     pub made_on: String,
@@ -162,6 +177,15 @@ enum Draw {
         dy2: f32,
         width: f32,
         grey: f32,
+    },
+    /// A filled square of `side` mm with `text` bold and centred in it.
+    Badge {
+        x: f32,
+        dy: f32,
+        side: f32,
+        fill: [f32; 3],
+        ink: [f32; 3],
+        text: String,
     },
 }
 
@@ -420,12 +444,64 @@ impl<'a> Composer<'a> {
                     );
                 }
             }
-            Block::Bars(rows) => {
+            Block::Bars { rows, axis } => {
                 let label_w = 42.0;
                 let value_w = 22.0;
                 let track = self.width - label_w - value_w;
                 let row_h = 7.5;
+                let top = row_h * rows.len() as f32;
                 let mut draws = Vec::new();
+                for i in 0..rows.len() {
+                    let y = row_h * i as f32;
+                    draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w: track, h: 4.8, grey: 0.94 });
+                }
+                // The scale: grid lines at every 20, ticks and their numbers under the axis.
+                for k in 0..=5 {
+                    let x = label_w + track * k as f32 / 5.0;
+                    draws.push(Draw::Rule {
+                        x1: x,
+                        dy1: 0.5,
+                        x2: x,
+                        dy2: top + 0.5,
+                        width: 0.25,
+                        grey: 0.75,
+                    });
+                    draws.push(Draw::Rule {
+                        x1: x,
+                        dy1: top + 0.5,
+                        x2: x,
+                        dy2: top + 1.8,
+                        width: 0.4,
+                        grey: 0.3,
+                    });
+                    let n = (k * 20).to_string();
+                    let w = self.face.width_mm(&n, 7.5);
+                    draws.push(Draw::Text {
+                        x: x - w / 2.0,
+                        dy: top + 5.0,
+                        size: 7.5,
+                        grey: 0.3,
+                        text: n,
+                        spacing: 0.0,
+                    });
+                }
+                draws.push(Draw::Rule {
+                    x1: label_w,
+                    dy1: top + 0.5,
+                    x2: label_w + track,
+                    dy2: top + 0.5,
+                    width: 0.4,
+                    grey: 0.3,
+                });
+                let w = self.face.width_mm(axis, 8.0);
+                draws.push(Draw::Text {
+                    x: label_w + (track - w) / 2.0,
+                    dy: top + 9.5,
+                    size: 8.0,
+                    grey: 0.3,
+                    text: axis.clone(),
+                    spacing: 0.0,
+                });
                 for (i, (label, share, value)) in rows.iter().enumerate() {
                     let y = row_h * i as f32;
                     draws.push(Draw::Text {
@@ -436,7 +512,6 @@ impl<'a> Composer<'a> {
                         text: label.clone(),
                         spacing: 0.0,
                     });
-                    draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w: track, h: 4.8, grey: 0.92 });
                     let w = track * share.clamp(0.0, 1.0);
                     if w > 0.0 {
                         draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w, h: 4.8, grey: 0.35 });
@@ -450,17 +525,41 @@ impl<'a> Composer<'a> {
                         spacing: 0.0,
                     });
                 }
-                self.push(row_h * rows.len() as f32 + 3.0, draws, false);
+                self.push(top + 13.0, draws, false);
+            }
+            Block::Badge { text, caption, fill, ink } => {
+                let side = 20.0;
+                let mut draws =
+                    vec![Draw::Badge { x: 0.0, dy: 0.0, side, fill: *fill, ink: *ink, text: text.clone() }];
+                let size = 11.0;
+                let lh = leading(size);
+                let y0 = (side - lh * caption.len() as f32) / 2.0;
+                for (i, line) in caption.iter().enumerate() {
+                    let dy = y0 + lh * (i as f32 + 0.78);
+                    draws.push(if i == 0 {
+                        Draw::Bold { x: side + 6.0, dy, size, grey: 0.05, text: line.clone() }
+                    } else {
+                        Draw::Text {
+                            x: side + 6.0,
+                            dy,
+                            size: size - 1.0,
+                            grey: 0.25,
+                            text: line.clone(),
+                            spacing: 0.0,
+                        }
+                    });
+                }
+                self.push(side + 4.0, draws, false);
             }
         }
     }
 
     fn table(&mut self, t: &Table) {
-        let total: f32 = t.widths.iter().sum::<f32>().max(f32::EPSILON);
-        let widths: Vec<f32> = t.widths.iter().map(|w| w / total * self.width).collect();
         let size = 9.5;
         let lh = leading(size);
         let pad = 1.6;
+        let widths = column_widths(t, self.width, 2.0 * pad, |s| self.face.width_mm(s, size));
+        let right: Vec<bool> = (0..t.header.len()).map(|j| is_numeric_column(&t.rows, j)).collect();
         let row = |c: &Composer, cells: &[String], header: bool| -> Piece {
             let wrapped: Vec<Vec<String>> =
                 cells.iter().zip(&widths).map(|(text, w)| c.lines(text, w - 2.0 * pad, size)).collect();
@@ -471,10 +570,16 @@ impl<'a> Composer<'a> {
                 draws.push(Draw::Fill { x: 0.0, dy: 0.0, w: c.width, h, grey: 0.9 });
             }
             let mut x = 0.0;
-            for (lines, w) in wrapped.into_iter().zip(&widths) {
+            for (j, (lines, w)) in wrapped.into_iter().zip(&widths).enumerate() {
                 for (i, l) in lines.into_iter().enumerate() {
+                    // Numbers stand right-aligned so that their digits line up (issue 24).
+                    let at = if right.get(j).copied().unwrap_or(false) {
+                        x + w - pad - c.face.width_mm(&l, size)
+                    } else {
+                        x + pad
+                    };
                     draws.push(Draw::Text {
-                        x: x + pad,
+                        x: at,
                         dy: pad + lh * (i as f32 + 0.78),
                         size,
                         grey: if header { 0.0 } else { 0.08 },
@@ -510,6 +615,74 @@ impl<'a> Composer<'a> {
             last.height += 3.0;
         }
     }
+}
+
+/// The widest piece of `text` that may not be broken ([`units`]), as measured.
+fn widest_unit(text: &str, measure: &impl Fn(&str) -> f32) -> f32 {
+    text.split('\n').flat_map(units).map(|u| measure(u.trim())).fold(0.0, f32::max)
+}
+
+/// Column widths (mm, summing to `width`) from the cells' content, as a browser lays out an
+/// automatic table: a column is never narrower than its widest unbreakable piece (an order
+/// number, an amount, a Latin word) nor than its header when the header is short, so no
+/// such token is split; the rest of the width goes first to the columns whose text would
+/// wrap, and when every cell fits on one line, the space left over is shared by the table's
+/// relative `widths`. Only when even the unbreakable pieces do not fit are they shared out
+/// (and cut).
+fn column_widths(t: &Table, width: f32, padding: f32, measure: impl Fn(&str) -> f32) -> Vec<f32> {
+    let n = t.header.len().max(1);
+    let mut min = vec![padding; n];
+    let mut max = vec![padding; n];
+    let cells = std::iter::once(&t.header).chain(&t.rows);
+    for (r, row) in cells.enumerate() {
+        for (j, text) in row.iter().enumerate().take(n) {
+            // A header of up to six characters is one piece: never 项/目 stacked.
+            let piece =
+                if r == 0 && text.chars().count() <= 6 { measure(text) } else { widest_unit(text, &measure) };
+            let line = text.split('\n').map(&measure).fold(0.0, f32::max);
+            min[j] = min[j].max(piece.min(width * 0.5) + padding);
+            max[j] = max[j].max(line + padding);
+        }
+    }
+    for j in 0..n {
+        max[j] = max[j].max(min[j]);
+    }
+    let (sum_min, sum_max) = (min.iter().sum::<f32>(), max.iter().sum::<f32>());
+    if sum_max <= width {
+        let hints: Vec<f32> = (0..n).map(|j| t.widths.get(j).copied().unwrap_or(1.0).max(0.0)).collect();
+        let total = hints.iter().sum::<f32>().max(f32::EPSILON);
+        return (0..n).map(|j| max[j] + (width - sum_max) * hints[j] / total).collect();
+    }
+    if sum_min <= width {
+        let wrap = (sum_max - sum_min).max(f32::EPSILON);
+        return (0..n).map(|j| min[j] + (width - sum_min) * (max[j] - min[j]) / wrap).collect();
+    }
+    min.iter().map(|m| width * m / sum_min).collect()
+}
+
+/// Whether every filled body cell of column `j` is a number or an amount (digits with
+/// separators, a sign, a currency symbol or a percent sign): such a column is right-aligned.
+fn is_numeric_column(rows: &[Vec<String>], j: usize) -> bool {
+    let mut any = false;
+    for row in rows {
+        let cell = row.get(j).map(|c| c.trim()).unwrap_or_default();
+        if cell.is_empty() || cell == "—" || cell == "-" {
+            continue;
+        }
+        let core = cell
+            .trim_start_matches(['-', '+', '−'])
+            .trim_start_matches("US$")
+            .trim_start_matches(['¥', '€', '$'])
+            .trim_end_matches('%');
+        if core.is_empty()
+            || !core.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || !core.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// Breaks `pieces` into pages of absolute draws (y from the top of the body area).
@@ -563,8 +736,9 @@ pub fn render(face: &Face, frame: &Frame, blocks: &[Block]) -> Result<Vec<u8>> {
 /// with its own mark and its own page count). The document information is the first frame's.
 pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<Vec<u8>> {
     let first = frames.first().ok_or_else(|| Error::Document("nothing to print".into()))?;
-    let width = PAGE.0 - MARGIN.1 - MARGIN.3;
-    let body_height = PAGE.1 - MARGIN.0 - MARGIN.2;
+    let page = if first.certificate { (PAGE.1, PAGE.0) } else { PAGE };
+    let width = page.0 - MARGIN.1 - MARGIN.3;
+    let body_height = page.1 - MARGIN.0 - MARGIN.2;
     let mut c = Composer { face, width, pieces: Vec::new() };
     for b in blocks {
         c.block(b);
@@ -592,18 +766,18 @@ pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<
     for frame in frames {
         for (n, draws) in pages.iter().enumerate() {
             let mut ops = Vec::new();
-            let mut pen = Pen { ops: &mut ops, font: &font, face };
+            let mut pen = Pen { ops: &mut ops, font: &font, face, page };
             if let Some(w) = &frame.watermark {
                 pen.watermark(face, w);
             }
-            if frame.border {
+            if frame.certificate {
                 pen.border();
             }
             pen.frame(face, frame, n + 1, total);
             for (y, d) in draws {
                 pen.draw(MARGIN.3, MARGIN.0 + y, d);
             }
-            out.push(PdfPage::new(Mm(PAGE.0), Mm(PAGE.1), ops));
+            out.push(PdfPage::new(Mm(page.0), Mm(page.1), ops));
         }
     }
     save_deterministic(doc.with_pages(out), &first.fingerprint)
@@ -706,17 +880,19 @@ struct Pen<'o> {
     ops: &'o mut Vec<Op>,
     font: &'o FontId,
     face: &'o Face,
+    /// The page's width and height (mm).
+    page: (f32, f32),
 }
 
 fn grey(g: f32) -> Color {
     Color::Rgb(Rgb { r: g, g, b: g, icc_profile: None })
 }
 
-fn at(x: f32, y_from_top: f32) -> Point {
-    Point { x: Mm(x).into_pt(), y: Mm(PAGE.1 - y_from_top).into_pt() }
-}
-
 impl Pen<'_> {
+    fn at(&self, x: f32, y_from_top: f32) -> Point {
+        Point { x: Mm(x).into_pt(), y: Mm(self.page.1 - y_from_top).into_pt() }
+    }
+
     fn text(&mut self, x: f32, y: f32, size: f32, g: f32, text: &str) {
         self.spaced_text(x, y, size, g, text, 0.0);
     }
@@ -726,7 +902,7 @@ impl Pen<'_> {
             Op::StartTextSection,
             Op::SetFillColor { col: grey(g) },
             Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
-            Op::SetTextCursor { pos: at(x, y) },
+            Op::SetTextCursor { pos: self.at(x, y) },
         ]);
         // Extra space after a glyph, in the thousandths of an em a TJ array counts (negative:
         // to the right).
@@ -736,15 +912,19 @@ impl Pen<'_> {
     }
 
     fn bold_text(&mut self, x: f32, y: f32, size: f32, g: f32, text: &str) {
+        self.bold_coloured(x, y, size, grey(g), text);
+    }
+
+    fn bold_coloured(&mut self, x: f32, y: f32, size: f32, col: Color, text: &str) {
         use printpdf::TextRenderingMode;
         self.ops.extend([
             Op::StartTextSection,
-            Op::SetFillColor { col: grey(g) },
-            Op::SetOutlineColor { col: grey(g) },
+            Op::SetFillColor { col: col.clone() },
+            Op::SetOutlineColor { col },
             Op::SetOutlineThickness { pt: Pt(size * 0.035) },
             Op::SetTextRenderingMode { mode: TextRenderingMode::FillStroke },
             Op::SetFont { font: PdfFontHandle::External(self.font.clone()), size: Pt(size) },
-            Op::SetTextCursor { pos: at(x, y) },
+            Op::SetTextCursor { pos: self.at(x, y) },
             Op::ShowText { items: vec![self.glyphs(text, 0.0)] },
             Op::SetTextRenderingMode { mode: TextRenderingMode::Fill },
             Op::EndTextSection,
@@ -772,16 +952,37 @@ impl Pen<'_> {
         self.ops.push(Op::DrawLine {
             line: Line {
                 points: vec![
-                    LinePoint { p: at(x1, y1), bezier: false },
-                    LinePoint { p: at(x2, y2), bezier: false },
+                    LinePoint { p: self.at(x1, y1), bezier: false },
+                    LinePoint { p: self.at(x2, y2), bezier: false },
                 ],
                 is_closed: false,
             },
         });
     }
 
+    fn badge(&mut self, x: f32, y: f32, side: f32, fill: [f32; 3], ink: [f32; 3], text: &str) {
+        let rgb = |c: [f32; 3]| Color::Rgb(printpdf::Rgb { r: c[0], g: c[1], b: c[2], icc_profile: None });
+        let bl = self.at(x, y + side);
+        self.ops.push(Op::SetFillColor { col: rgb(fill) });
+        self.ops.push(Op::DrawRectangle {
+            rectangle: printpdf::Rect {
+                x: bl.x,
+                y: bl.y,
+                width: Mm(side).into_pt(),
+                height: Mm(side).into_pt(),
+                mode: Some(printpdf::PaintMode::Fill),
+                winding_order: None,
+            },
+        });
+        let size = side / MM_PER_PT * 0.62;
+        let w = self.face.width_mm(text, size);
+        // The letter's cap height is about 0.7 em: its baseline sits that far below the middle.
+        let baseline = y + side / 2.0 + size * MM_PER_PT * 0.35;
+        self.bold_coloured(x + (side - w) / 2.0, baseline, size, rgb(ink), text);
+    }
+
     fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, g: f32) {
-        let bl = at(x, y + h);
+        let bl = self.at(x, y + h);
         self.ops.push(Op::SetFillColor { col: grey(g) });
         self.ops.push(Op::DrawRectangle {
             rectangle: printpdf::Rect {
@@ -805,6 +1006,9 @@ impl Pen<'_> {
             Draw::Rule { x1, dy1, x2, dy2, width, grey } => {
                 self.rule(x0 + x1, y0 + dy1, x0 + x2, y0 + dy2, *width, *grey)
             }
+            Draw::Badge { x, dy, side, fill, ink, text } => {
+                self.badge(x0 + x, y0 + dy, *side, *fill, *ink, text)
+            }
         }
     }
 
@@ -815,8 +1019,8 @@ impl Pen<'_> {
         let angle: f32 = 35.0;
         let (s, c) = angle.to_radians().sin_cos();
         // Centre of the text at the centre of the page.
-        let cx = PAGE.0 / 2.0 - (w / 2.0) * c;
-        let cy = PAGE.1 / 2.0 - (w / 2.0) * s;
+        let cx = self.page.0 / 2.0 - (w / 2.0) * c;
+        let cy = self.page.1 / 2.0 - (w / 2.0) * s;
         self.ops.push(Op::SaveGraphicsState);
         self.ops.extend([
             Op::StartTextSection,
@@ -834,7 +1038,7 @@ impl Pen<'_> {
     /// Two rules around the page inside the margins.
     fn border(&mut self) {
         for (inset, width, g) in [(6.0, 2.0, 0.35), (8.5, 0.6, 0.5)] {
-            let (x0, y0, x1, y1) = (inset, inset, PAGE.0 - inset, PAGE.1 - inset);
+            let (x0, y0, x1, y1) = (inset, inset, self.page.0 - inset, self.page.1 - inset);
             for (a, b, c, d) in [(x0, y0, x1, y0), (x1, y0, x1, y1), (x1, y1, x0, y1), (x0, y1, x0, y0)] {
                 self.rule(a, b, c, d, width, g);
             }
@@ -844,7 +1048,15 @@ impl Pen<'_> {
     /// Running header, copy mark and footer.
     fn frame(&mut self, face: &Face, f: &Frame, page: usize, total: usize) {
         let (top, right, bottom, left) = MARGIN;
-        let width = PAGE.0 - left - right;
+        let width = self.page.0 - left - right;
+        if f.certificate {
+            // Nothing runs across a certificate: its number and fingerprint, small, at the foot.
+            let fy = self.page.1 - 13.0;
+            let foot = format!("{} · 指纹 SHA-256 {}", f.number, short_fingerprint(&f.fingerprint));
+            let w = face.width_mm(&foot, 7.0);
+            self.text(left + (width - w) / 2.0, fy, 7.0, 0.5, &foot);
+            return;
+        }
         let hy = top - 9.0;
         self.text(left, hy, 8.5, 0.4, &f.header);
         if let Some(mark) = &f.mark {
@@ -853,7 +1065,7 @@ impl Pen<'_> {
             let x = left + width - w;
             self.ops.push(Op::SetOutlineColor { col: grey(0.1) });
             self.ops.push(Op::SetOutlineThickness { pt: Pt(1.0) });
-            let bl = at(x, hy + 2.2);
+            let bl = self.at(x, hy + 2.2);
             self.ops.push(Op::DrawRectangle {
                 rectangle: printpdf::Rect {
                     x: bl.x,
@@ -871,7 +1083,7 @@ impl Pen<'_> {
         }
         self.rule(left, hy + 3.5, left + width, hy + 3.5, 0.4, 0.6);
 
-        let fy = PAGE.1 - bottom + 10.0;
+        let fy = self.page.1 - bottom + 10.0;
         self.rule(left, fy - 5.0, left + width, fy - 5.0, 0.4, 0.6);
         self.text(left, fy, 8.0, 0.4, &f.number);
         let pages = format!("第 {page} 页 / 共 {total} 页");

@@ -37,22 +37,7 @@ pub fn wrap_with(text: &str, width_mm: f32, measure: impl Fn(&str) -> f32) -> Ve
     let mut lines = Vec::new();
     for para in text.split('\n') {
         let mut line = String::new();
-        // Units that must stay together: a run of non-wide, non-space characters, or one
-        // wide character with any closing punctuation after it and opening punctuation
-        // before it.
-        let mut units: Vec<String> = Vec::new();
-        for c in para.chars() {
-            let glue = NO_LINE_START.contains(c)
-                || units.last().and_then(|u| u.chars().last()).is_some_and(|l| NO_LINE_END.contains(l))
-                || (!is_wide(c)
-                    && c != ' '
-                    && units.last().is_some_and(|u| u.chars().all(|x| !is_wide(x) && x != ' ')));
-            match units.last_mut() {
-                Some(u) if glue => u.push(c),
-                _ => units.push(c.to_string()),
-            }
-        }
-        for u in units {
+        for u in units(para) {
             let candidate = format!("{line}{u}");
             if measure(candidate.trim_end()) <= width_mm
                 || line.trim().is_empty() && measure(u.trim()) <= width_mm
@@ -81,6 +66,26 @@ pub fn wrap_with(text: &str, width_mm: f32, measure: impl Fn(&str) -> f32) -> Ve
         lines.push(line.trim_end().to_string());
     }
     lines
+}
+
+/// The pieces of one line of text that must stay together: a run of non-wide, non-space
+/// characters (a Latin word, a number, an order number such as `SO-2026-AQ-000/2`, an amount such
+/// as `¥1,760.00`), or one wide character with any closing punctuation after it and opening
+/// punctuation before it; a space is a piece of its own. Concatenated they give the line back.
+pub fn units(para: &str) -> Vec<String> {
+    let mut units: Vec<String> = Vec::new();
+    for c in para.chars() {
+        let glue = NO_LINE_START.contains(c)
+            || units.last().and_then(|u| u.chars().last()).is_some_and(|l| NO_LINE_END.contains(l))
+            || (!is_wide(c)
+                && c != ' '
+                && units.last().is_some_and(|u| u.chars().all(|x| !is_wide(x) && x != ' ')));
+        match units.last_mut() {
+            Some(u) if glue => u.push(c),
+            _ => units.push(c.to_string()),
+        }
+    }
+    units
 }
 
 /// The operations of one page.

@@ -53,14 +53,16 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         None => format!("{} 年度 · 评估方案第 {} 版", e.row.period, e.scheme.version),
     };
     let mut blocks = vec![Block::Title { text: title.into(), sub: Some(sub) }];
-    blocks.push(Block::Fields(vec![
+    let fields: Vec<(String, String)> = vec![
         ("合作伙伴".into(), e.row.partner_name.clone()),
         ("统一社会信用代码".into(), credit_code.unwrap_or_default()),
         ("住所".into(), address),
         ("渠道对接人".into(), contact.unwrap_or_default()),
         ("评估方案".into(), format!("{}（第 {} 版）", e.scheme.name, e.scheme.version)),
         ("评估人".into(), r.evaluators.join("、")),
-    ]));
+    ];
+    // Issue 24: what the record does not say is left out rather than printed as a bare label.
+    blocks.push(Block::Fields(fields.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect()));
     if !e.reason.is_empty() {
         blocks.push(Block::Paragraph(format!("评估原因：{}", e.reason)));
     }
@@ -83,10 +85,19 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
     if e.row.status != "finished" {
         outcome.push_str("（评估尚未完成，以下为当前记录的评分。）");
     }
+    // Issue 24: the class stands out as a badge whose colour also reads in greyscale.
+    let (fill, ink) = class_colours(r.class.as_deref());
+    blocks.push(Block::Badge {
+        text: class.clone(),
+        caption: vec![format!("评定类别 {class} 类"), format!("总分 {} / 100", points(r.total_x100))],
+        fill,
+        ink,
+    });
     blocks.push(Block::Paragraph(outcome));
     blocks.push(Block::Heading("各维度得分".into()));
-    blocks.push(Block::Bars(
-        r.dimensions
+    blocks.push(Block::Bars {
+        rows: r
+            .dimensions
             .iter()
             .map(|d| {
                 (
@@ -96,7 +107,8 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
                 )
             })
             .collect(),
-    ));
+        axis: "维度得分（满分 100 分）".into(),
+    });
     blocks.push(Block::Heading("指标评分".into()));
     blocks.push(Block::Table(Table {
         header: vec!["维度".into(), "指标".into(), "权重".into(), "得分".into(), "加权得分".into()],
@@ -104,6 +116,7 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         rows: r
             .indicators
             .iter()
+            .filter(|i| i.score_x100.is_some())
             .map(|i| {
                 let s = i.score_x100.unwrap_or(0);
                 vec![
@@ -116,6 +129,11 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
             })
             .collect(),
     }));
+    let unscored: Vec<&str> =
+        r.indicators.iter().filter(|i| i.score_x100.is_none()).map(|i| i.label.as_str()).collect();
+    if !unscored.is_empty() {
+        blocks.push(Block::Note(format!("尚未评分的指标（计 0 分）：{}。", unscored.join("、"))));
+    }
     let mut evidence = Vec::new();
     for s in &e.scores {
         let label =
@@ -177,7 +195,7 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         mark: None,
         keywords: vec![format!("evaluation:{}", e.row.id)],
         made_on: e.row.finished_at.clone().unwrap_or_else(|| e.row.created_at.clone()),
-        border: false,
+        certificate: false,
         author: String::new(),
     };
     let bytes = render(blocks, frame).await?;
@@ -187,6 +205,18 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
     crate::audit::record(&mut w, "print", "evaluation", id, &ch).await?;
     w.commit().await?;
     Ok(Printed { bytes, file_name: format!("{number}.pdf") })
+}
+
+/// The badge colours (fill, letter) of a class: A deep green, B amber, C pale red with a dark
+/// red letter, chosen so that in greyscale too they stand apart (luminance about 0.34, 0.68
+/// and 0.85); no class, light grey.
+pub fn class_colours(class: Option<&str>) -> ([f32; 3], [f32; 3]) {
+    match class {
+        Some("A") => ([0.10, 0.42, 0.22], [1.0, 1.0, 1.0]),
+        Some("B") => ([0.93, 0.66, 0.16], [0.0, 0.0, 0.0]),
+        Some("C") => ([0.97, 0.82, 0.80], [0.55, 0.08, 0.08]),
+        _ => ([0.9, 0.9, 0.9], [0.3, 0.3, 0.3]),
+    }
 }
 
 /// A partner whose class changed within the period.
@@ -276,8 +306,8 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
         sub: Some(format!("{} 至 {} · 共 {} 家合作伙伴完成评估", p.from, p.to, total)),
     }];
     blocks.push(Block::Heading("分类分布".into()));
-    blocks.push(Block::Bars(
-        ["A", "B", "C"]
+    blocks.push(Block::Bars {
+        rows: ["A", "B", "C"]
             .iter()
             .map(|c| {
                 let n = p.distribution.get(*c).copied().unwrap_or(0);
@@ -285,7 +315,8 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
                 (format!("{c} 类"), share, format!("{n} 家（{:.0}%）", share * 100.0))
             })
             .collect(),
-    ));
+        axis: "占完成评估的合作伙伴（%）".into(),
+    });
     blocks.push(Block::Heading(format!("类别变化（{} 家）", p.movers.len())));
     if p.movers.is_empty() {
         blocks.push(Block::Paragraph("本期没有合作伙伴的类别发生变化。".into()));
@@ -342,7 +373,7 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
         mark: None,
         keywords: vec![],
         made_on: p.to.clone(),
-        border: false,
+        certificate: false,
         author: String::new(),
     };
     let bytes = render(blocks, frame).await?;

@@ -145,8 +145,8 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
     if activities.is_empty() {
         blocks.push(Block::Paragraph("本期没有推广活动。".into()));
     } else {
-        blocks.push(Block::Bars(
-            activities
+        blocks.push(Block::Bars {
+            rows: activities
                 .iter()
                 .map(|a| {
                     let used = a.effect.budget_used_bp.unwrap_or(0);
@@ -157,7 +157,8 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
                     (label, (used as f32 / 10_000.0).clamp(0.0, 1.0), percent(used))
                 })
                 .collect(),
-        ));
+            axis: "实际支出占预算（%）".into(),
+        });
         blocks.push(Block::Note(
             "条形长度为实际支出占预算的比例，数字为支出 ÷ 预算（超出预算按满格显示）。".into(),
         ));
@@ -250,7 +251,7 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
         mark: None,
         keywords: vec![],
         made_on: to.clone(),
-        border: false,
+        certificate: false,
         author: String::new(),
     };
     let bytes = render(blocks, frame).await?;

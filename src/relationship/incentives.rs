@@ -434,26 +434,23 @@ pub async fn certificate_pdf(desk: &Desk, id: &str, company: &str) -> Result<Pri
     let company = c.text("company", company, true, 100, false);
     c.finish()?;
     let on = decided_at.clone().unwrap_or_default();
-    let date = on.get(..10).unwrap_or_default().to_string();
-    let (y, m, d) =
-        (date.get(..4).unwrap_or(""), date.get(5..7).unwrap_or(""), date.get(8..10).unwrap_or(""));
+    let date = on.get(..10).unwrap_or_default();
+    let date = crate::agreements::pdf::legal_date(date).unwrap_or_else(|| date.to_string());
     let title = award_name(&category);
+    // Issue 24: set as a certificate (landscape, centred, nothing running across the page).
     let blocks = vec![
-        Block::Space(28.0),
+        Block::Space(10.0),
         Block::Display { text: "荣 誉 证 书".into(), size: 40.0 },
         Block::Display { text: "Certificate of Honour".into(), size: 12.0 },
-        Block::Space(24.0),
+        Block::Space(12.0),
         Block::Heading(format!("{partner}：")),
         Block::Paragraph(format!(
-            "　　贵公司在 {year} 年度的渠道合作中表现突出，经评审，荣获“{title}”称号。\n　　特发此证，以资鼓励。"
+            "　　贵公司在 {year} 年度的渠道合作中表现突出，经评审，荣获“{title}”称号。特发此证，以资鼓励。"
         )),
-        Block::Space(12.0),
-        Block::Display { text: title.clone(), size: 24.0 },
-        Block::Space(36.0),
-        Block::Columns(vec![
-            vec![],
-            vec![("颁发单位".into(), company.clone()), ("日期".into(), format!("{y} 年 {m} 月 {d} 日"))],
-        ]),
+        Block::Space(6.0),
+        Block::Display { text: title.clone(), size: 26.0 },
+        Block::Space(14.0),
+        Block::Columns(vec![vec![], vec![("颁发单位".into(), company.clone()), ("日期".into(), date)]]),
     ];
     let fingerprint = crate::documents::content_fingerprint(&[id, &hlc, &company]);
     let number = format!("AWARD-{year}-{}", &id[id.len() - 6..]);
@@ -463,7 +460,7 @@ pub async fn certificate_pdf(desk: &Desk, id: &str, company: &str) -> Result<Pri
         number: number.clone(),
         fingerprint,
         made_on: on,
-        border: true,
+        certificate: true,
         ..Default::default()
     };
     let bytes = crate::documents::render(blocks, frame).await?;
