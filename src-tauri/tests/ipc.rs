@@ -1051,8 +1051,9 @@ fn an_attachment_travels_as_raw_bytes_both_ways() {
     );
 }
 
-/// A PDF to verify travels as the raw request body: not a PDF, a PDF made elsewhere, and one
-/// carrying a draft's fingerprint (R3.1.3).
+/// A PDF to verify travels as the raw request body: not a PDF, a PDF made elsewhere, one that
+/// only carries a draft's fingerprint (not matching: the content decides, issue 24), and the
+/// draft's PDF as printed here (R3.1.3).
 #[test]
 fn a_pdf_to_verify_travels_as_raw_bytes() {
     let s = shell();
@@ -1088,8 +1089,15 @@ fn a_pdf_to_verify_travels_as_raw_bytes() {
     let rule = |r: Result<Value, Value>| r.expect_err("refused")["fields"][0]["rule"].clone();
     assert_eq!(rule(verify(b"GIF89a".to_vec())), json!("file_type"));
     assert_eq!(rule(verify(b"%PDF-1.7\n%%EOF".to_vec())), json!("not_ours"));
-    let ours = format!("%PDF-1.3\n<< /Identifier (channeldesk-fingerprint:{fingerprint}) >>\n%%EOF");
-    let found = verify(ours.into_bytes()).expect("verified");
+    let forged = format!("%PDF-1.3\n<< /Identifier (channeldesk-fingerprint:{fingerprint}) >>\n%%EOF");
+    assert_eq!(rule(verify(forged.into_bytes())), json!("not_matching"));
+    let printed = tauri::async_runtime::block_on(async {
+        use tauri::Manager;
+        let desk = s._app.state::<Shell>().desk().await.expect("desk");
+        let id = a["id"].as_str().expect("id");
+        channeldesk::agreements::signing::print(&desk, id, None).await.expect("printed")
+    });
+    let found = verify(printed.bytes).expect("verified");
     assert_eq!(found["number"], a["number"]);
     assert_eq!((found["version_no"].as_i64(), found["is_signed_version"].as_bool()), (Some(1), Some(false)));
 }

@@ -622,16 +622,22 @@ fn widest_unit(text: &str, measure: &impl Fn(&str) -> f32) -> f32 {
     text.split('\n').flat_map(units).map(|u| measure(u.trim())).fold(0.0, f32::max)
 }
 
+/// A cell line at most this wide (mm; about six CJK characters in a table) is kept on one line
+/// when the table has the room.
+const SHORT_LINE_MM: f32 = 21.0;
+
 /// Column widths (mm, summing to `width`) from the cells' content, as a browser lays out an
 /// automatic table: a column is never narrower than its widest unbreakable piece (an order
 /// number, an amount, a Latin word) nor than its header when the header is short, so no
-/// such token is split; the rest of the width goes first to the columns whose text would
-/// wrap, and when every cell fits on one line, the space left over is shared by the table's
-/// relative `widths`. Only when even the unbreakable pieces do not fit are they shared out
-/// (and cut).
+/// such token is split; where the table allows, short cell lines (up to [`SHORT_LINE_MM`]:
+/// 线下活动, 已达成) stay whole too; the rest of the width goes first to the columns whose
+/// text would wrap, and when every cell fits on one line, the space left over is shared by the
+/// table's relative `widths`. Only when even the unbreakable pieces do not fit are they shared
+/// out (and cut).
 fn column_widths(t: &Table, width: f32, padding: f32, measure: impl Fn(&str) -> f32) -> Vec<f32> {
     let n = t.header.len().max(1);
-    let mut min = vec![padding; n];
+    let mut hard = vec![padding; n];
+    let mut soft = vec![padding; n];
     let mut max = vec![padding; n];
     let cells = std::iter::once(&t.header).chain(&t.rows);
     for (r, row) in cells.enumerate() {
@@ -639,13 +645,18 @@ fn column_widths(t: &Table, width: f32, padding: f32, measure: impl Fn(&str) -> 
             // A header of up to six characters is one piece: never 项/目 stacked.
             let piece =
                 if r == 0 && text.chars().count() <= 6 { measure(text) } else { widest_unit(text, &measure) };
-            let line = text.split('\n').map(&measure).fold(0.0, f32::max);
-            min[j] = min[j].max(piece.min(width * 0.5) + padding);
+            let lines: Vec<f32> = text.split('\n').map(&measure).collect();
+            let line = lines.iter().copied().fold(0.0, f32::max);
+            let short = lines.iter().copied().filter(|w| *w <= SHORT_LINE_MM).fold(0.0, f32::max);
+            hard[j] = hard[j].max(piece.min(width * 0.5) + padding);
+            soft[j] = soft[j].max(hard[j]).max(short + padding);
             max[j] = max[j].max(line + padding);
         }
     }
+    let mut min = if soft.iter().sum::<f32>() <= width { soft } else { hard };
     for j in 0..n {
         max[j] = max[j].max(min[j]);
+        min[j] = min[j].min(max[j]);
     }
     let (sum_min, sum_max) = (min.iter().sum::<f32>(), max.iter().sum::<f32>());
     if sum_max <= width {
