@@ -323,6 +323,27 @@ async fn signing_copies_archive_and_verification() {
     agreements::review(&t.desk, &a.row.id, &review("business", "approve", "", &a)).await.unwrap();
     as_user(&t, "chan").await;
 
+    // Issue 24 (R3.1.3): the originals for signing, as many as the library's counterparts clause
+    // states (一式肆份，甲方执叁份，乙方执壹份), each with its holder; logged once saved.
+    let (o, originals) = signing::prepare_originals(&t.desk, &a.row.id).await.unwrap();
+    assert!(o.file_name.ends_with("-originals-4.pdf"), "{}", o.file_name);
+    let one = signing::print(&t.desk, &a.row.id, None).await.unwrap();
+    let pages = |b: &[u8]| channeldesk::documents::preview::pages(b).unwrap().len();
+    assert_eq!(pages(&o.bytes), 4 * pages(&one.bytes), "four originals of the whole agreement");
+    signing::log_copies(&t.desk, &originals, &signing::Handed::Saved).await.unwrap();
+    let logged: Vec<(String, i64, i64, String)> = agreements::get(&t.desk, &a.row.id)
+        .await
+        .unwrap()
+        .copies
+        .into_iter()
+        .map(|c| (c.kind, c.copy_no, c.copies, c.recipient))
+        .collect();
+    let want: Vec<(String, i64, i64, String)> = [(1, "甲方"), (2, "甲方"), (3, "甲方"), (4, "乙方")]
+        .into_iter()
+        .map(|(n, h)| ("original".to_string(), n, 4, h.to_string()))
+        .collect();
+    assert_eq!(logged, want);
+
     // R3.1.3: each side's signatory and capacity; an authorised representative needs the
     // authorisation; the date is not in the future.
     let mut bad = signing("2026-03-02");
@@ -380,7 +401,8 @@ async fn signing_copies_archive_and_verification() {
             .unwrap();
     assert!(p.bytes.starts_with(b"%PDF-"));
     let (_, dropped) = signing::prepare_copies(&t.desk, &a.row.id, &["无人".into()]).await.unwrap();
-    assert!(agreements::get(&t.desk, &a.row.id).await.unwrap().copies.is_empty(), "made is not printed");
+    let copies = agreements::get(&t.desk, &a.row.id).await.unwrap().copies;
+    assert!(copies.iter().all(|c| c.kind == "original"), "made is not printed");
     let job = channeldesk::documents::printers::Job { printer: "Office".into(), id: "Office-7".into() };
     signing::log_copies(&t.desk, &first, &signing::Handed::Printed(job.clone())).await.unwrap();
     assert_eq!(
@@ -396,9 +418,11 @@ async fn signing_copies_archive_and_verification() {
     let (_, third) = signing::prepare_copies(&t.desk, &a.row.id, &["财务部".into()]).await.unwrap();
     signing::log_copies(&t.desk, &third, &signing::Handed::Saved).await.unwrap();
     let s = agreements::get(&t.desk, &a.row.id).await.unwrap();
+    // The copies are numbered from 1: the originals have numbers of their own.
     let log: Vec<(i64, i64, &str, &str, &str)> = s
         .copies
         .iter()
+        .filter(|c| c.kind == "copy")
         .map(|c| (c.copy_no, c.copies, c.recipient.as_str(), c.disposition.as_str(), c.printer.as_str()))
         .collect();
     assert_eq!(
@@ -992,5 +1016,99 @@ async fn the_partner_follows_its_last_agreement() {
     assert!(ops.contains(&"end".to_string()), "{ops:?}");
     common::signed_agreement(&t, &pid).await;
     assert_eq!(partners::get(&t.desk, &pid).await.unwrap().status, "active", "a new signing reactivates");
+    t.desk.close().await;
+}
+
+/// Issue 24 (R3.1.3): the originals printed for signing are as many as the agreement's own
+/// clause states; a clause whose shares do not add up is refused with the reason before
+/// anything is printed, and once corrected (a new version, reviewed again) they print.
+#[tokio::test]
+async fn originals_follow_the_counterparts_clause() {
+    let t = desk().await;
+    staff(&t).await;
+    let pid = active_partner(&t).await;
+    as_user(&t, "chan").await;
+    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
+    let a = agreements::create(
+        &t.desk,
+        &NewAgreement { partner_id: pid.clone(), template_id: tpl.id, title: "华东区分销协议".into() },
+    )
+    .await
+    .unwrap();
+    let approve = |a: Agreement| {
+        let t = &t;
+        async move {
+            let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
+            as_user(t, "legal").await;
+            agreements::review(&t.desk, &a.row.id, &review("legal", "approve", "", &a)).await.unwrap();
+            as_user(t, "biz").await;
+            agreements::review(&t.desk, &a.row.id, &review("business", "approve", "", &a)).await.unwrap();
+            as_user(t, "chan").await;
+        }
+    };
+    let with_clause = |a: &Agreement, text: &str| {
+        let mut input = filled(a, "2026-04-01", "2027-03-31");
+        let effect = input
+            .clauses
+            .iter_mut()
+            .find(|c| c.body.contains("本协议一式"))
+            .expect("the counterparts clause");
+        let from = effect.body.find("本协议一式").unwrap();
+        let to = from + effect.body[from..].find('。').unwrap() + '。'.len_utf8();
+        effect.body.replace_range(from..to, text);
+        input
+    };
+    // Not before approval.
+    assert_eq!(
+        fields_of(signing::prepare_originals(&t.desk, &a.row.id).await.unwrap_err()),
+        vec![("status".to_string(), "not_approved".to_string())]
+    );
+    let a = agreements::save_draft(
+        &t.desk,
+        &a.row.id,
+        1,
+        &with_clause(&a, "本协议一式肆份，甲方执叁份，乙方执贰份。"),
+    )
+    .await
+    .unwrap();
+    approve(a.clone()).await;
+    let e = signing::prepare_originals(&t.desk, &a.row.id).await.unwrap_err();
+    match &e {
+        Error::Validation(f) => {
+            assert_eq!(
+                (f[0].field.as_str(), f[0].rule.as_str(), f[0].limit),
+                ("counterparts", "counterparts_not_adding_up", Some(4))
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+    let a = agreements::get(&t.desk, &a.row.id).await.unwrap();
+    let a = agreements::save_draft(
+        &t.desk,
+        &a.row.id,
+        a.row.version_no,
+        &with_clause(&a, "本协议一式两份，双方各执一份。"),
+    )
+    .await
+    .unwrap();
+    approve(a.clone()).await;
+    let (o, originals) = signing::prepare_originals(&t.desk, &a.row.id).await.unwrap();
+    assert!(o.file_name.ends_with("-originals-2.pdf"), "{}", o.file_name);
+    let job = channeldesk::documents::printers::Job { printer: "Office".into(), id: "Office-9".into() };
+    signing::log_copies(&t.desk, &originals, &signing::Handed::Printed(job)).await.unwrap();
+    let a = agreements::get(&t.desk, &a.row.id).await.unwrap();
+    let log: Vec<(&str, &str, &str)> =
+        a.copies.iter().map(|c| (c.kind.as_str(), c.recipient.as_str(), c.printer.as_str())).collect();
+    assert_eq!(log, [("original", "甲方", "Office"), ("original", "乙方", "Office")]);
+    // The marks are on the pages: 正本 ORIGINAL n/m with the holder.
+    let path = t.dir.path().join(&o.file_name);
+    std::fs::write(&path, &o.bytes).unwrap();
+    if let Some(keep) = std::env::var_os("CHANNELDESK_KEEP_DOCS") {
+        std::fs::copy(&path, std::path::Path::new(&keep).join("agreement-originals.pdf")).unwrap();
+    }
+    if let Ok(out) = std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
+        let text: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
+        assert!(text.contains("正本ORIGINAL1/2·甲方执") && text.contains("正本ORIGINAL2/2·乙方执"), "{text}");
+    }
     t.desk.close().await;
 }

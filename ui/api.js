@@ -416,6 +416,8 @@ export const agreementArchive = (id, input) => call('agreement_archive', { id, i
 export const agreementPrint = (id, version) => call('agreement_print', { id, version });
 /** @param {string} id @param {string[]} recipients @returns {Promise<DocumentView>} */
 export const agreementCopies = (id, recipients) => call('agreement_copies', { id, recipients });
+/** The originals for signing, as the counterparts clause states. @param {string} id @returns {Promise<DocumentView>} */
+export const agreementOriginals = (id) => call('agreement_originals', { id });
 /** Page `page` (from 0) of a previewed document as PNG bytes. @param {string} token @param {number} page @param {number} zoom pixels to the millimetre @returns {Promise<ArrayBuffer>} */
 export const documentPage = (token, page, zoom) => call('document_page', { token, page, zoom });
 /** This computer's printers, the default first. @returns {Promise<Printer[]>} */

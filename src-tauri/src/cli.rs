@@ -20,7 +20,7 @@ pub const USAGE: &str = "usage:
   channeldesk import --user LOGIN FILE [--passphrase-env VAR] [--apply] [--merge-similar] [--pair FINGERPRINT]
   channeldesk backup
   channeldesk verify --user LOGIN [FILE]
-  channeldesk print --user LOGIN --agreement NUMBER [--version-no N | --recipients NAME,NAME…] (--out FILE | --printer NAME [--copies N] [--pages 1-3,5] [--sides one_sided|long_edge|short_edge])
+  channeldesk print --user LOGIN --agreement NUMBER [--version-no N | --recipients NAME,NAME… | --originals] (--out FILE | --printer NAME [--copies N] [--pages 1-3,5] [--sides one_sided|long_edge|short_edge])
 options for all: --data-dir DIR (also CHANNELDESK_DATA_DIR; default: the program's data folder)
 The password of --user is read from CHANNELDESK_PASSWORD. import without --apply is a dry run.
 verify without FILE checks the data file (integrity, audit chain); with FILE, a bundle.
@@ -29,8 +29,10 @@ the one that laptop shows (Data exchange › Export, or its `verify`), then add 
 (an administrator's task).
 setup creates the data folder, its key in the keychain and the first administrator (refused
 when the folder already has one), and optionally imports a bundle as that administrator.
-print makes an agreement's PDF as the window does (a version, or with --recipients numbered
-copies of the signed version, one per recipient, logged as saved or printed) and saves it to
+print makes an agreement's PDF as the window does (a version; with --recipients numbered
+copies of the signed version, one per recipient; with --originals the originals for signing of
+the approved version, as many as its counterparts clause states; copies and originals are logged
+as saved or printed) and saves it to
 --out or hands it to a printer's queue (`lpstat -p` lists them; macOS and Linux).
 channeldesk --version prints the version, build date and the folders the program uses.";
 
@@ -61,6 +63,7 @@ struct Args {
     agreement: Option<String>,
     version: Option<i64>,
     recipients: Vec<String>,
+    originals: bool,
     printer: Option<String>,
     copies: Option<u32>,
     pages: Option<String>,
@@ -102,6 +105,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
                     .map(String::from)
                     .collect()
             }
+            "--originals" => a.originals = true,
             "--printer" => a.printer = Some(value("--printer")?),
             "--copies" => {
                 a.copies =
@@ -416,13 +420,14 @@ async fn print(desk: &Desk, a: &Args) -> Result<(), Failure> {
     if a.out.is_some() == a.printer.is_some() {
         return Err(Failure::Usage("--out FILE or --printer NAME (one of them)".into()));
     }
-    if !a.recipients.is_empty() && a.version.is_some() {
-        return Err(Failure::Usage(
-            "numbered copies are of the signed version: --recipients without --version-no".into(),
-        ));
+    if [!a.recipients.is_empty(), a.version.is_some(), a.originals].iter().filter(|x| **x).count() > 1 {
+        return Err(Failure::Usage("one of --version-no, --recipients and --originals".into()));
     }
     let id = agreements::id_by_number(desk, number).await?;
-    let (printed, copies) = if a.recipients.is_empty() {
+    let (printed, copies) = if a.originals {
+        let (p, c) = signing::prepare_originals(desk, &id).await?;
+        (p, Some(c))
+    } else if a.recipients.is_empty() {
         (signing::print(desk, &id, a.version).await?, None)
     } else {
         let (p, c) = signing::prepare_copies(desk, &id, &a.recipients).await?;
@@ -458,7 +463,11 @@ async fn print(desk: &Desk, a: &Args) -> Result<(), Failure> {
     };
     if let Some(c) = copies {
         signing::log_copies(desk, &c, &handed).await?;
-        println!("logged copies for {}", a.recipients.join(", "));
+        if a.originals {
+            println!("logged the originals for signing");
+        } else {
+            println!("logged copies for {}", a.recipients.join(", "));
+        }
     }
     Ok(())
 }

@@ -97,6 +97,7 @@ pub const COMMANDS: &[&str] = &[
     "agreement_archive",
     "agreement_print",
     "agreement_copies",
+    "agreement_originals",
     "document_page",
     "printers_list",
     "document_print",

@@ -184,6 +184,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         agreements::agreement_archive,
         agreements::agreement_print,
         agreements::agreement_copies,
+        agreements::agreement_originals,
         documents::document_page,
         documents::printers_list,
         documents::document_print,

@@ -230,6 +230,17 @@ async fn an_agreement_is_printed_from_the_command_line() {
         cli(&["print", "--data-dir", d, "--user", "owner", "--agreement", &number]).status.code(),
         Some(2)
     );
+    // Originals are for signing an approved agreement: not with copies, not once signed.
+    let both = ["--originals", "--recipients", "乙方", "--out", o];
+    let base = ["print", "--data-dir", d, "--user", "owner", "--agreement", number.as_str()];
+    assert_eq!(cli(&[&base[..], &both[..]].concat()).status.code(), Some(2));
+    let signed = cli(&[&base[..], &["--originals", "--out", o][..]].concat());
+    assert_eq!(signed.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&signed.stderr).contains("not_approved"),
+        "{}",
+        String::from_utf8_lossy(&signed.stderr)
+    );
     let unknown =
         cli(&["print", "--data-dir", d, "--user", "owner", "--agreement", "AG-0000-XX-0000", "--out", o]);
     assert_eq!(unknown.status.code(), Some(1));

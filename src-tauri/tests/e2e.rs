@@ -1489,6 +1489,26 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.find("#home-summary").await;
     s.click("[data-nav=agreements]").await;
     s.click("#agreements-table .partner-link").await;
+    // Issue 24 (R3.1.3): the originals for signing, as many as the agreement's own clause
+    // states (一式肆份，甲方执叁份，乙方执壹份), printed from the preview and logged with holders.
+    if let Some(printer) = &printer {
+        s.click("#agreement-originals").await;
+        s.find("#preview-pages img[src]").await;
+        s.wait_text("#preview-print #f-printer", "测试 PDF 打印机").await;
+        s.click("#preview-print-button").await;
+        s.wait_text("#agreement-originals-log", "正本 4/4").await;
+        s.wait_text("#agreement-originals-log", "乙方").await;
+        s.js("document.querySelector('#agreement-originals-log').scrollIntoView(); return 1").await;
+        s.shot("agreement-originals-zh").await;
+        let number = s.text("#agreement-number").await;
+        let pdf = printer.printed(&format!("{number}-v"));
+        let text = Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext");
+        let text = String::from_utf8_lossy(&text.stdout).replace(' ', "");
+        for needle in ["正本ORIGINAL1/4·甲方执", "正本ORIGINAL3/4·甲方执", "正本ORIGINAL4/4·乙方执"]
+        {
+            assert!(text.contains(needle), "{needle} missing from the printed originals");
+        }
+    }
     s.click("#agreement-sign").await;
     s.type_into("#sign-form #f-signed_place", "深圳").await;
     s.type_into("#sign-form #f-our_signatory", "陈建国").await;
@@ -1605,7 +1625,8 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.click("#preview-close").await;
     let dir = s.close().await;
 
-    // The file: version 3 signed, both approvals bound to its fingerprint, copies logged.
+    // The file: version 3 signed, both approvals bound to its fingerprint, the four originals
+    // and two copies logged.
     let desk = open_desk(&dir.path().join("data")).await;
     channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("sign in");
     let list = channeldesk::agreements::list(&desk, &Default::default()).await.expect("list");
@@ -1613,7 +1634,9 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     let amendment = list.iter().find(|a| a.kind == "amendment").expect("the amendment");
     assert_eq!((amendment.master_id.as_deref(), amendment.version_no), (Some(master.id.as_str()), 2));
     let a = channeldesk::agreements::get(&desk, &master.id).await.expect("agreement");
-    assert_eq!((a.row.status.as_str(), a.signed_version_no, a.copies.len()), ("signed", Some(3), 2));
+    let kinds: Vec<&str> = a.copies.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!((a.row.status.as_str(), a.signed_version_no), ("signed", Some(3)));
+    assert_eq!(kinds, ["original", "original", "original", "original", "copy", "copy"]);
     assert_eq!(a.current.variables["payment_days"], "45");
     assert!(
         a.reviews.iter().filter(|r| r.decision == "approve").all(|r| r.fingerprint == a.current.fingerprint)

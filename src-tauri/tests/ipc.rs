@@ -373,6 +373,7 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "agreement_sign"
         | "agreement_archive"
         | "agreement_copies"
+        | "agreement_originals"
         | "agreement_report_save"
         | "agreement_handover"
         | "agreement_close"
@@ -478,7 +479,8 @@ fn args(cmd: &str) -> Value {
         | "partners_restore"
         | "partners_history"
         | "applications_get"
-        | "applications_discard" => json!({ "id": "no-such-id" }),
+        | "applications_discard"
+        | "agreement_originals" => json!({ "id": "no-such-id" }),
         "partners_create" => json!({ "input": p, "confirmSimilar": false }),
         "partners_update" => {
             json!({ "id": "no-such-id", "expectedHlc": "x", "input": p, "confirmSimilar": false })

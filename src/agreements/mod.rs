@@ -14,6 +14,7 @@
 //!   new version sends it back to drafting (the approvals of the old version no longer count).
 //! - Only the legal role reviews for legal, only the business role for the business side.
 
+pub mod counterparts;
 pub mod diff;
 pub mod library;
 pub mod lifecycle;

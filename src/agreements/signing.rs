@@ -62,15 +62,17 @@ pub struct CopyLog {
     pub disposition: String,
     pub printer: String,
     pub job: String,
+    /// `original` (正本, a counterpart for signing) or `copy` (副本, for reference).
+    pub kind: String,
 }
 
 pub(crate) async fn copies(conn: &mut SqliteConnection, id: &str) -> Result<Vec<CopyLog>> {
     Ok(sqlx::query_as(
         "SELECT c.copy_no, c.copies, c.recipient, v.number AS version_no, u.display_name AS printed_by_name, c.created_at,
-            c.disposition, c.printer, c.job
+            c.disposition, c.printer, c.job, c.kind
          FROM agreement_copy c JOIN agreement_version v ON v.id = c.version_id
          LEFT JOIN app_user u ON u.id = c.updated_by
-         WHERE c.agreement_id = ? AND c.deleted_at IS NULL ORDER BY c.copy_no",
+         WHERE c.agreement_id = ? AND c.deleted_at IS NULL ORDER BY c.kind DESC, c.created_at, c.copy_no",
     )
     .bind(id)
     .fetch_all(&mut *conn)
@@ -309,6 +311,8 @@ pub async fn print(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<Pri
 pub struct PreparedCopies {
     agreement_id: String,
     version_id: String,
+    /// Originals (正本) for signing, or copies (副本) of the signed version.
+    original: bool,
     /// The number of the first copy; the copies are `first..first + names.len()`.
     first: i64,
     total: i64,
@@ -353,6 +357,7 @@ pub async fn prepare_copies(
     let prepared = PreparedCopies {
         agreement_id: id.to_string(),
         version_id: signed_id,
+        original: false,
         first: already + 1,
         total,
         names,
@@ -361,10 +366,47 @@ pub async fn prepare_copies(
     Ok((printed, prepared))
 }
 
+/// The originals (正本) of the approved version for signing, as many as its counterparts clause
+/// states, each marked 正本 ORIGINAL n/m with its holder (R3.1.3, issue 24); refused with the
+/// reason (field `counterparts`) when the clause is missing or does not add up. Nothing is
+/// logged until [`log_copies`]; printing them again (a spoiled sheet) logs them again.
+pub async fn prepare_originals(desk: &Desk, id: &str) -> Result<(Printed, PreparedCopies)> {
+    desk.require(Action::AgreementDraft)?;
+    let mut conn = desk.pool().acquire().await?;
+    let h = head(&mut conn, id).await?;
+    require_status(&h, &[AgreementStatus::Approved])?;
+    let v = version(&mut conn, id, h.version_no).await?;
+    drop(conn);
+    let plan = super::counterparts::of_version(&v.clauses, &v.variables)?;
+    let sheets = plan.sheets();
+    let total = plan.total;
+    let marks = sheets
+        .iter()
+        .enumerate()
+        .map(|(i, holder)| Some(format!("正本 ORIGINAL {}/{total} · {holder}执", i + 1)))
+        .collect();
+    let (bytes, v, approved) = render_version(desk, &h, id, h.version_no, marks).await?;
+    if !approved {
+        return Err(Error::field("status", "not_approved"));
+    }
+    let printed = Printed { bytes, file_name: format!("{}-v{}-originals-{total}.pdf", h.number, v.number) };
+    crate::documents::remember(desk, &printed).await?;
+    let prepared = PreparedCopies {
+        agreement_id: id.to_string(),
+        version_id: v.id.clone(),
+        original: true,
+        first: 1,
+        total,
+        names: sheets,
+        fingerprint: v.fingerprint,
+    };
+    Ok((printed, prepared))
+}
+
 async fn copies_so_far(conn: &mut SqliteConnection, id: &str) -> Result<(String, i64)> {
     Ok(sqlx::query_as(
         "SELECT a.signed_version_id, (SELECT COALESCE(max(copy_no), 0) FROM agreement_copy
-            WHERE agreement_id = a.id AND deleted_at IS NULL) FROM agreement a WHERE a.id = ?",
+            WHERE agreement_id = a.id AND kind = 'copy' AND deleted_at IS NULL) FROM agreement a WHERE a.id = ?",
     )
     .bind(id)
     .fetch_one(&mut *conn)
@@ -382,6 +424,9 @@ pub enum Handed {
 
 /// Refuses (`copies: changed`) prepared copies whose numbers other copies logged since took.
 pub async fn check_copies(desk: &Desk, prepared: &PreparedCopies) -> Result<()> {
+    if prepared.original {
+        return Ok(());
+    }
     let mut conn = desk.pool().acquire().await?;
     let (_, already) = copies_so_far(&mut conn, &prepared.agreement_id).await?;
     if already != prepared.first - 1 {
@@ -397,7 +442,7 @@ pub async fn log_copies(desk: &Desk, prepared: &PreparedCopies, handed: &Handed)
     desk.require(Action::AgreementDraft)?;
     let mut w = desk.write().await?;
     let (_, already) = copies_so_far(&mut w.tx, &prepared.agreement_id).await?;
-    if already != prepared.first - 1 {
+    if !prepared.original && already != prepared.first - 1 {
         return Err(Error::field("copies", "renumbered"));
     }
     let (disposition, printer, job) = match handed {
@@ -417,6 +462,7 @@ pub async fn log_copies(desk: &Desk, prepared: &PreparedCopies, handed: &Handed)
                 ("disposition", disposition.into()),
                 ("printer", printer.into()),
                 ("job", job.into()),
+                ("kind", if prepared.original { "original" } else { "copy" }.into()),
             ],
         )
         .await?;
@@ -429,7 +475,12 @@ pub async fn log_copies(desk: &Desk, prepared: &PreparedCopies, handed: &Handed)
         ch.set("printer", &j.printer);
         ch.set("job", &j.id);
     }
-    let op = if disposition == "printed" { "print_copies" } else { "save_copies" };
+    let op = match (prepared.original, disposition) {
+        (true, "printed") => "print_originals",
+        (true, _) => "save_originals",
+        (false, "printed") => "print_copies",
+        (false, _) => "save_copies",
+    };
     audit::record(&mut w, op, "agreement", &prepared.agreement_id, &ch).await?;
     w.commit().await
 }

@@ -7,4 +7,8 @@ export type CopyLog = { copy_no: number, copies: number, recipient: string, vers
 /**
  * `printed` (handed to `printer`'s queue as `job`) or `saved` to a file.
  */
-disposition: string, printer: string, job: string, };
+disposition: string, printer: string, job: string, 
+/**
+ * `original` (正本, a counterpart for signing) or `copy` (副本, for reference).
+ */
+kind: string, };

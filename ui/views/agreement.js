@@ -55,6 +55,10 @@ export async function agreementView(main, id) {
   const savePdf = async () => {
     try { const p = await api.agreementSavePdf(id, null); if (p) toast(t('agreement.saved_pdf', { path: p })); } catch (e) { toast(errorText(e), { kind: 'error' }); }
   };
+  // The originals for signing, as many as the agreement's counterparts clause states (R3.1.3).
+  const originals = async () => {
+    if (await printDocument(() => api.agreementOriginals(id))) reload();
+  };
   const approvedOrSigned = status === 'approved' || signedLike;
   const actions = h('div', { class: 'actions' },
     h('button', { type: 'button', id: 'agreement-print', onClick: () => print(null) }, approvedOrSigned ? t('agreement.print') : t('agreement.print_draft'), h('kbd', null, 'Ctrl+P')),
@@ -62,6 +66,7 @@ export async function agreementView(main, id) {
     a.actions.includes('submit') && h('button', { type: 'button', class: 'primary', id: 'agreement-submit',
       onClick: () => act(() => api.agreementSubmit(id), t('agreement.submitted')) }, t('agreement.submit')),
     a.actions.includes('approve_paper') && h('button', { type: 'button', id: 'agreement-paper', onClick: () => paperDialog(a, act) }, t('paper.approve')),
+    status === 'approved' && can('agreement_draft') && h('button', { type: 'button', id: 'agreement-originals', title: t('agreement.print_originals_hint'), onClick: originals }, t('agreement.print_originals')),
     a.actions.includes('sign') && h('button', { type: 'button', class: 'primary', id: 'agreement-sign', onClick: () => signDialog(a) }, t('agreement.sign')),
     signedLike && can('agreement_draft') && h('button', { type: 'button', class: 'primary', id: 'agreement-copies', onClick: () => copiesDialog(a) }, t('agreement.print_copies')));
 
@@ -94,6 +99,8 @@ export async function agreementView(main, id) {
     h('section', { class: 'card' }, facts),
     missingBox,
     reviewCard(a, act),
+    status === 'approved' && a.copies.length > 0 && h('section', { class: 'card', id: 'agreement-originals-log' },
+      h('h2', null, t('copies.originals_heading', { n: a.copies.length })), copiesTable(a)),
     editable ? editorCard(a) : textCard(a, canComment, act),
     versionsCard(a, versions, print),
     !isAmendment && status !== 'closed' && h('div', { id: 'terms-slot' }),
@@ -433,14 +440,18 @@ function signingCard(a, act) {
         : h('span', { class: 'muted' }, t('archive.none')),
         can('agreement_draft') && h('button', { type: 'button', class: 'small', id: 'archive-edit', onClick: archive }, ar.archive_no ? t('action.edit') : t('archive.record')))),
     h('h3', null, t('copies.heading', { n: a.copies.length })),
-    a.copies.length
-      ? h('table', { class: 'grid compact', id: 'copies-log' },
-          h('thead', null, h('tr', null, ...['copy', 'recipient', 'version', 'how', 'by', 'at'].map((k) => h('th', { scope: 'col' }, t(`copies.col.${k}`))))),
-          h('tbody', null, ...a.copies.map((c) => h('tr', null,
-            h('td', { class: 'mono' }, `${c.copy_no}/${c.copies}`), h('td', null, c.recipient), h('td', null, t('agreement.version_n', { n: c.version_no })),
-            h('td', null, c.disposition === 'saved' ? t('copies.saved') : c.printer ? t('copies.printed_on', { printer: c.printer }) : t('copies.printed')),
-            h('td', null, c.printed_by_name || ''), h('td', { class: 'when' }, formatTime(c.created_at))))))
-      : h('p', { class: 'muted' }, t('copies.none')));
+    a.copies.length ? copiesTable(a) : h('p', { class: 'muted' }, t('copies.none')));
+}
+
+/** The log of printed originals (正本) and copies (副本), each with where it went. @param {api.Agreement} a */
+function copiesTable(a) {
+  return h('table', { class: 'grid compact', id: 'copies-log' },
+    h('thead', null, h('tr', null, ...['copy', 'recipient', 'version', 'how', 'by', 'at'].map((k) => h('th', { scope: 'col' }, t(`copies.col.${k}`))))),
+    h('tbody', null, ...a.copies.map((c) => h('tr', { dataset: { kind: c.kind } },
+      h('td', null, c.kind === 'original' ? t('copies.original') : t('copies.copy'), ' ', h('span', { class: 'mono' }, `${c.copy_no}/${c.copies}`)),
+      h('td', null, c.recipient), h('td', null, t('agreement.version_n', { n: c.version_no })),
+      h('td', null, c.disposition === 'saved' ? t('copies.saved') : c.printer ? t('copies.printed_on', { printer: c.printer }) : t('copies.printed')),
+      h('td', null, c.printed_by_name || ''), h('td', { class: 'when' }, formatTime(c.created_at))))));
 }
 
 /** Numbered copies for recipients, one per line (R3.1.3). @param {api.Agreement} a */

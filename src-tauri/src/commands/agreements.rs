@@ -163,6 +163,15 @@ pub async fn agreement_copies(
     shell.documents.hold(&desk, printed, Some(copies))
 }
 
+/// The originals (正本) of the approved version for signing, as many as its counterparts clause
+/// states, for the print preview: logged when printed or saved from there (R3.1.3).
+#[command]
+pub async fn agreement_originals(shell: State<'_, Shell>, id: String) -> Result<DocumentView> {
+    let desk = shell.desk().await?;
+    let (printed, originals) = signing::prepare_originals(&desk, &id).await?;
+    shell.documents.hold(&desk, printed, Some(originals))
+}
+
 /// Asks where to save the PDF of version `version`; the path, or `None` when cancelled.
 #[command]
 pub async fn agreement_save_pdf<R: Runtime>(
