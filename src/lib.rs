@@ -41,6 +41,7 @@ pub mod updates;
 pub mod users;
 pub mod validate;
 pub mod vault;
+pub mod verify;
 
 pub use desk::{Actor, Desk, SessionInfo, SessionState, SessionUser};
 pub use error::{Error, Result};

@@ -10,7 +10,7 @@ use channeldesk::agreements::lifecycle::{self, NoticeInput, ReportInput, Termina
 use channeldesk::agreements::signing::{self, ArchiveInput, SignInput};
 use channeldesk::agreements::{self, Agreement, DraftInput, NewAgreement, ReviewInput, diff, library};
 use channeldesk::documents::layout;
-use channeldesk::{Error, attachments, audit, partners, recruitment, reminders};
+use channeldesk::{Error, attachments, audit, partners, recruitment, reminders, verify};
 use common::{TestDesk, add_user, as_user, contact, desk, fields_of, has, later, partner};
 
 /// Channel, legal, business and manager users besides the owner.
@@ -435,8 +435,10 @@ async fn signing_copies_archive_and_verification() {
     );
 
     // Verify: the copy's PDF, the printed 16 digits, an older version, something unknown.
-    let v = signing::verify_pdf(&t.desk, &p.bytes).await.unwrap().expect("known");
+    let found = verify::by_file(&t.desk, &p.bytes).await.unwrap().expect("known");
+    let (v, file) = (found.agreement.expect("an agreement"), found.document.expect("made here"));
     assert_eq!((v.number.as_str(), v.version_no, v.is_signed_version), (s.row.number.as_str(), 2, true));
+    assert_eq!((file.kind.as_str(), file.file_name.as_str()), ("agreement", p.file_name.as_str()));
     // Issue 24: the content decides. A copy whose page text was edited (one byte of a content
     // stream; the metadata, fingerprint included, kept) matches nothing printed here.
     let mut forged = p.bytes.clone();
@@ -444,7 +446,7 @@ async fn signing_copies_archive_and_verification() {
     forged[stream] ^= 0x20;
     assert_eq!(layout::fingerprint_in(&forged), layout::fingerprint_in(&p.bytes), "metadata kept");
     assert_eq!(
-        fields_of(signing::verify_pdf(&t.desk, &forged).await.unwrap_err()),
+        fields_of(verify::by_file(&t.desk, &forged).await.unwrap_err()),
         vec![("file".to_string(), "not_matching".to_string())]
     );
     let printed: String = s
@@ -467,11 +469,11 @@ async fn signing_copies_archive_and_verification() {
         vec![("fingerprint".to_string(), "format".to_string())]
     );
     assert_eq!(
-        fields_of(signing::verify_pdf(&t.desk, &scan).await.unwrap_err()),
+        fields_of(verify::by_file(&t.desk, &scan).await.unwrap_err()),
         vec![("file".to_string(), "not_ours".to_string())]
     );
     assert_eq!(
-        fields_of(signing::verify_pdf(&t.desk, b"hello").await.unwrap_err()),
+        fields_of(verify::by_file(&t.desk, b"hello").await.unwrap_err()),
         vec![("file".to_string(), "file_type".to_string())]
     );
     t.desk.close().await;

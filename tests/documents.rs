@@ -642,6 +642,21 @@ async fn evaluation_and_portfolio_reports_read_back() {
     let printed = report::evaluation_pdf(&t.desk, &first.id).await.unwrap();
     let again = report::evaluation_pdf(&t.desk, &first.id).await.unwrap();
     assert!(printed.bytes == again.bytes, "same evaluation, same bytes");
+    // Issue 24: every kind of printed document verifies, by its file (content) and by the
+    // fingerprint in its footer; an edited page does not.
+    let found = channeldesk::verify::by_file(&t.desk, &printed.bytes).await.unwrap().expect("made here");
+    let doc = found.document.expect("the document");
+    assert!(found.agreement.is_none());
+    assert_eq!((doc.kind.as_str(), doc.file_name.as_str()), ("evaluation", printed.file_name.as_str()));
+    assert!(doc.title.contains("宁波云辰电子有限公司") && doc.made_by_name.is_some(), "{doc:?}");
+    let footer: String = doc.fingerprint.chars().take(16).collect();
+    let by_footer = channeldesk::verify::by_fingerprint(&t.desk, &footer).await.unwrap().expect("found");
+    assert_eq!(by_footer.document.map(|d| d.number), Some(doc.number.clone()));
+    let mut edited = printed.bytes.clone();
+    let at = edited.windows(6).position(|w| w == b"stream").unwrap() + 40;
+    edited[at] ^= 0x20;
+    let refused = channeldesk::verify::by_file(&t.desk, &edited).await.unwrap_err();
+    assert!(format!("{refused:?}").contains("not_matching"), "{refused:?}");
     let path = t.dir.path().join("evaluation.pdf");
     std::fs::write(&path, &printed.bytes).unwrap();
     keep(&path, "evaluation-report.pdf");

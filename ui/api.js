@@ -104,6 +104,8 @@
 /** @typedef {import('./bindings/TerminateInput').TerminateInput} TerminateInput */
 /** @typedef {import('./bindings/VariableDiff').VariableDiff} VariableDiff */
 /** @typedef {import('./bindings/Verification').Verification} Verification */
+/** @typedef {import('./bindings/Verified').Verified} Verified */
+/** @typedef {import('./bindings/MadeDocument').MadeDocument} MadeDocument */
 /** @typedef {import('./bindings/Version').Version} Version */
 /** @typedef {import('./bindings/VersionDiff').VersionDiff} VersionDiff */
 /** @typedef {import('./bindings/Band').Band} Band */
@@ -434,9 +436,9 @@ export const documentOpen = (token) => call('document_open', { token });
 export const documentClose = (token) => call('document_close', { token });
 /** Asks where to save the PDF; the path, or null when cancelled. @param {string} id @param {number | null} version @returns {Promise<string | null>} */
 export const agreementSavePdf = (id, version) => call('agreement_save_pdf', { id, version });
-/** @param {string} fingerprint @returns {Promise<Verification | null>} */
+/** Any printed document by its footer's fingerprint. @param {string} fingerprint @returns {Promise<Verified | null>} */
 export const agreementVerifyText = (fingerprint) => call('agreement_verify_text', { fingerprint });
-/** @param {Uint8Array} bytes @returns {Promise<Verification | null>} */
+/** Any printed document by its PDF file, checked by content. @param {Uint8Array} bytes @returns {Promise<Verified | null>} */
 export const agreementVerifyFile = (bytes) => call('agreement_verify_file', bytes);
 /** @param {string} id @returns {Promise<ReportPeriod[]>} */
 export const agreementReports = (id) => call('agreement_reports', { id });

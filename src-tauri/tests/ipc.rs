@@ -1100,6 +1100,8 @@ fn a_pdf_to_verify_travels_as_raw_bytes() {
         channeldesk::agreements::signing::print(&desk, id, None).await.expect("printed")
     });
     let found = verify(printed.bytes).expect("verified");
+    assert_eq!(found["document"]["kind"], "agreement");
+    let found = &found["agreement"];
     assert_eq!(found["number"], a["number"]);
     assert_eq!((found["version_no"].as_i64(), found["is_signed_version"].as_bool()), (Some(1), Some(false)));
 }

@@ -11,7 +11,6 @@ use super::{AgreementStatus, Head, head, require_status, version};
 use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::Desk;
-use crate::documents::layout;
 use crate::error::{Error, FieldError, Result};
 use crate::machines::AGREEMENT;
 use crate::validate::Checker;
@@ -301,8 +300,7 @@ pub async fn print(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<Pri
     audit::record(&mut w, "print", "agreement", id, &ch).await?;
     w.commit().await?;
     let printed = Printed { bytes, file_name: format!("{}-v{}{suffix}.pdf", h.number, v.number) };
-    crate::documents::remember(desk, &printed).await?;
-    Ok(printed)
+    crate::documents::register(desk, "agreement", &h.title, &h.number, printed).await
 }
 
 /// Numbered copies of the signed version made for printing or saving, not yet logged: they are
@@ -353,7 +351,7 @@ pub async fn prepare_copies(
         (0..names.len()).map(|i| Some(format!("副本 COPY {}/{total}", already + 1 + i as i64))).collect();
     let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks).await?;
     let printed = Printed { bytes, file_name: format!("{}-copies-{}-{}.pdf", h.number, already + 1, total) };
-    crate::documents::remember(desk, &printed).await?;
+    let printed = crate::documents::register(desk, "agreement", &h.title, &h.number, printed).await?;
     let prepared = PreparedCopies {
         agreement_id: id.to_string(),
         version_id: signed_id,
@@ -390,7 +388,7 @@ pub async fn prepare_originals(desk: &Desk, id: &str) -> Result<(Printed, Prepar
         return Err(Error::field("status", "not_approved"));
     }
     let printed = Printed { bytes, file_name: format!("{}-v{}-originals-{total}.pdf", h.number, v.number) };
-    crate::documents::remember(desk, &printed).await?;
+    let printed = crate::documents::register(desk, "agreement", &h.title, &h.number, printed).await?;
     let prepared = PreparedCopies {
         agreement_id: id.to_string(),
         version_id: v.id.clone(),
@@ -535,22 +533,4 @@ pub async fn verify_fingerprint(desk: &Desk, fingerprint: &str) -> Result<Option
         1 => Ok(rows.into_iter().next()),
         _ => Err(Error::field("fingerprint", "ambiguous")),
     }
-}
-
-/// Which agreement version a PDF made by ChannelDesk shows: the file must be, byte for byte,
-/// one this laptop made for printing or saving (`file: not_matching` otherwise: altered, or
-/// made elsewhere), and its fingerprint names the version; `None` for a version unknown here.
-/// A file that carries no fingerprint is refused (`file: not_ours`).
-pub async fn verify_pdf(desk: &Desk, bytes: &[u8]) -> Result<Option<Verification>> {
-    desk.require(Action::PartnerRead)?;
-    if !bytes.starts_with(b"%PDF-") {
-        return Err(Error::field("file", "file_type"));
-    }
-    let fp = layout::fingerprint_in(bytes).ok_or_else(|| Error::field("file", "not_ours"))?;
-    // The content decides, not the fingerprint in the metadata (issue 24): a file whose pages
-    // were edited keeps its metadata.
-    if !crate::documents::made_here(desk, bytes).await? {
-        return Err(Error::field("file", "not_matching"));
-    }
-    verify_fingerprint(desk, &fp).await
 }

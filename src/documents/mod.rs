@@ -85,36 +85,75 @@ pub fn clear_prints(data_dir: &Path) -> usize {
     removed
 }
 
-/// Remembers `printed` by the SHA-256 of its bytes (table `printed_file`), so that a file can
-/// later be verified by its content ([`made_here`]).
-pub async fn remember(desk: &Desk, printed: &Printed) -> Result<()> {
+/// Remembers `printed` by the SHA-256 of its bytes (table `printed_file`) with its `kind`
+/// (`agreement`, `evaluation`, `statement`…), title and number, so that a file can later be
+/// verified by its content ([`made_here`], `crate::verify`); returns it.
+pub async fn register(
+    desk: &Desk,
+    kind: &str,
+    title: &str,
+    number: &str,
+    printed: Printed,
+) -> Result<Printed> {
     use sha2::Digest;
     let user = desk.require(crate::access::Action::PartnerRead)?;
     let sha = hex::encode(sha2::Sha256::digest(&printed.bytes));
     let fingerprint = layout::fingerprint_in(&printed.bytes).unwrap_or_default();
     sqlx::query(
-        "INSERT INTO printed_file (sha256, fingerprint, file_name, made_at, made_by) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (sha256) DO NOTHING",
+        "INSERT INTO printed_file (sha256, fingerprint, kind, title, number, file_name, made_at, made_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
     )
     .bind(&sha)
     .bind(&fingerprint)
+    .bind(kind)
+    .bind(title)
+    .bind(number)
     .bind(&printed.file_name)
     .bind(crate::desk::rfc3339(desk.now()))
     .bind(&user.id)
     .execute(desk.pool())
     .await?;
-    Ok(())
+    Ok(printed)
 }
 
-/// Whether `bytes` are exactly a document this laptop made for printing or saving.
-pub async fn made_here(desk: &Desk, bytes: &[u8]) -> Result<bool> {
+/// A document this laptop made for printing or saving.
+#[derive(Debug, Clone, serde::Serialize, sqlx::FromRow, ts_rs::TS)]
+#[ts(export)]
+pub struct MadeDocument {
+    /// `agreement`, `evaluation`, `portfolio`, `minutes`, `certificate`, `price_list`,
+    /// `statement` or `promotion`.
+    pub kind: String,
+    pub title: String,
+    pub number: String,
+    pub file_name: String,
+    pub fingerprint: String,
+    pub made_at: String,
+    pub made_by_name: Option<String>,
+}
+
+const PRINTED_FILE: &str = "SELECT f.kind, f.title, f.number, f.file_name, f.fingerprint, f.made_at,
+        u.display_name AS made_by_name
+     FROM printed_file f LEFT JOIN app_user u ON u.id = f.made_by";
+
+/// The document whose bytes are exactly `bytes`, if this laptop made it.
+pub async fn made_here(desk: &Desk, bytes: &[u8]) -> Result<Option<MadeDocument>> {
     use sha2::Digest;
     let sha = hex::encode(sha2::Sha256::digest(bytes));
-    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM printed_file WHERE sha256 = ?")
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("{PRINTED_FILE} WHERE f.sha256 = ?")))
         .bind(&sha)
         .fetch_optional(desk.pool())
-        .await?;
-    Ok(found.is_some())
+        .await?)
+}
+
+/// The latest document made here whose fingerprint starts with `prefix` (lower-case hex).
+pub async fn printed_with(desk: &Desk, prefix: &str) -> Result<Option<MadeDocument>> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PRINTED_FILE} WHERE substr(f.fingerprint, 1, ?) = ? ORDER BY f.made_at DESC LIMIT 1"
+    )))
+    .bind(prefix.len() as i64)
+    .bind(prefix)
+    .fetch_optional(desk.pool())
+    .await?)
 }
 
 /// The fingerprint (SHA-256, hex) printed on a document made from `parts` (ids, clocks,

@@ -198,13 +198,21 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         certificate: false,
         author: String::new(),
     };
+    let registered = frame.title.clone();
     let bytes = render(blocks, frame).await?;
     let mut w = desk.write().await?;
     let mut ch = crate::audit::Changes::new();
     ch.set("report", &number);
     crate::audit::record(&mut w, "print", "evaluation", id, &ch).await?;
     w.commit().await?;
-    Ok(Printed { bytes, file_name: format!("{number}.pdf") })
+    crate::documents::register(
+        desk,
+        "evaluation",
+        &registered,
+        &number,
+        Printed { bytes, file_name: format!("{number}.pdf") },
+    )
+    .await
 }
 
 /// The badge colours (fill, letter) of a class: A deep green, B amber, C pale red with a dark
@@ -376,8 +384,16 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
         certificate: false,
         author: String::new(),
     };
+    let registered = frame.title.clone();
     let bytes = render(blocks, frame).await?;
-    Ok(Printed { bytes, file_name: format!("{number}.pdf") })
+    crate::documents::register(
+        desk,
+        "portfolio",
+        &registered,
+        &number,
+        Printed { bytes, file_name: format!("{number}.pdf") },
+    )
+    .await
 }
 
 /// The words of the portfolio CSV in the user's language.

@@ -254,6 +254,14 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
         certificate: false,
         author: String::new(),
     };
+    let registered = frame.title.clone();
     let bytes = render(blocks, frame).await?;
-    Ok(Printed { bytes, file_name: format!("{number}.pdf") })
+    crate::documents::register(
+        desk,
+        "promotion",
+        &registered,
+        &number,
+        Printed { bytes, file_name: format!("{number}.pdf") },
+    )
+    .await
 }

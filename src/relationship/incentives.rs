@@ -463,6 +463,14 @@ pub async fn certificate_pdf(desk: &Desk, id: &str, company: &str) -> Result<Pri
         certificate: true,
         ..Default::default()
     };
+    let registered = frame.title.clone();
     let bytes = crate::documents::render(blocks, frame).await?;
-    Ok(Printed { bytes, file_name: format!("{number}.pdf") })
+    crate::documents::register(
+        desk,
+        "certificate",
+        &registered,
+        &number,
+        Printed { bytes, file_name: format!("{number}.pdf") },
+    )
+    .await
 }

@@ -95,10 +95,27 @@ export async function newAgreementDialog(partner) {
   if (made) navigate(agreementHref(/** @type {api.Agreement} */ (made).id));
 }
 
-/** What a verification found, as a box. @param {api.Verification | null} v */
-export function verificationBox(v) {
-  if (!v) return h('div', { class: 'error-box', id: 'verify-result', dataset: { found: 'no' } }, t('verify.unknown'));
-  return h('div', { class: v.is_signed_version ? 'ok-box' : 'warn-box', id: 'verify-result', dataset: { found: 'yes', signed: String(v.is_signed_version) } },
+/** What a verification found, as a box. @param {api.Verified | null} found */
+export function verificationBox(found) {
+  if (!found) return h('div', { class: 'error-box', id: 'verify-result', dataset: { found: 'no' } }, t('verify.unknown'));
+  const v = found.agreement;
+  const d = found.document;
+  /** @type {HTMLElement[]} */
+  const made = [];
+  if (d) made.push(h('dt', null, t('verify.made')), h('dd', null, t('verify.made_by', { at: formatTime(d.made_at), by: d.made_by_name || '' }), ' · ', h('span', { class: 'mono small' }, d.file_name)));
+  if (d && found.content_checked) made.push(h('dt', null, t('verify.content')), h('dd', null, t('verify.content_same')));
+  if (!v) {
+    const doc = /** @type {api.MadeDocument} */ (d);
+    return h('div', { class: 'ok-box', id: 'verify-result', dataset: { found: 'yes', kind: doc.kind } },
+      h('strong', null, t('verify.document_found')),
+      h('dl', { class: 'facts' },
+        h('dt', null, t('verify.kind')), h('dd', null, t(`verify.kind.${doc.kind}`)),
+        h('dt', null, t('verify.doc_title')), h('dd', null, doc.title),
+        h('dt', null, t('verify.number')), h('dd', { class: 'mono' }, doc.number),
+        ...made,
+        h('dt', null, t('verify.fingerprint')), h('dd', { class: 'mono small' }, doc.fingerprint)));
+  }
+  return h('div', { class: v.is_signed_version ? 'ok-box' : 'warn-box', id: 'verify-result', dataset: { found: 'yes', kind: 'agreement', signed: String(v.is_signed_version) } },
     h('strong', null, v.is_signed_version ? t('verify.signed_version') : t('verify.other_version')),
     h('dl', { class: 'facts' },
       h('dt', null, t('agreement.number')), h('dd', null, h('a', { href: agreementHref(v.agreement_id) }, v.number)),
@@ -106,6 +123,7 @@ export function verificationBox(v) {
       h('dt', null, t('agreement.title_field')), h('dd', null, v.title),
       h('dt', null, t('verify.version')), h('dd', null, t('verify.version_of', { n: v.version_no, current: v.current_version_no })),
       h('dt', null, t('verify.signed')), h('dd', null, v.signed_version_no ? t('verify.signed_as', { n: v.signed_version_no, on: v.signed_on || '' }) : t('verify.not_signed')),
+      ...made,
       h('dt', null, t('verify.fingerprint')), h('dd', { class: 'mono small' }, v.fingerprint)));
 }
 

@@ -15,12 +15,13 @@ use channeldesk::agreements::lifecycle::{
     self, CurrentClause, NoticeInput, ReportInput, ReportPeriod, TerminateInput,
 };
 use channeldesk::agreements::paper::{self, PaperApproval};
-use channeldesk::agreements::signing::{self, ArchiveInput, Printed, SignInput, Verification};
+use channeldesk::agreements::signing::{self, ArchiveInput, Printed, SignInput};
 use channeldesk::agreements::{
     self, Agreement, AgreementQuery, AgreementRow, CommentInput, DraftInput, NewAgreement, ReviewInput,
     Version,
 };
 use channeldesk::audit::{self, AuditEntry};
+use channeldesk::verify::{self, Verified};
 use channeldesk_macros::command;
 use serde::Serialize;
 use tauri::ipc::{InvokeBody, Request};
@@ -189,25 +190,24 @@ pub async fn agreement_save_pdf<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
+/// The document (an agreement version or any other printed document) whose footer shows
+/// `fingerprint`.
 #[command]
-pub async fn agreement_verify_text(
-    shell: State<'_, Shell>,
-    fingerprint: String,
-) -> Result<Option<Verification>> {
-    signing::verify_fingerprint(&*shell.desk().await?, &fingerprint).await
+pub async fn agreement_verify_text(shell: State<'_, Shell>, fingerprint: String) -> Result<Option<Verified>> {
+    verify::by_fingerprint(&*shell.desk().await?, &fingerprint).await
 }
 
-/// A PDF in the raw body: which agreement version it shows.
+/// A PDF in the raw body: which document it is, checked by its content.
 #[command]
 pub async fn agreement_verify_file(
     shell: State<'_, Shell>,
     request: Request<'_>,
-) -> Result<Option<Verification>> {
+) -> Result<Option<Verified>> {
     let bytes: &[u8] = match request.body() {
         InvokeBody::Raw(bytes) => bytes,
         InvokeBody::Json(_) => &[],
     };
-    signing::verify_pdf(&*shell.desk().await?, bytes).await
+    verify::by_file(&*shell.desk().await?, bytes).await
 }
 
 #[command]
