@@ -1111,6 +1111,26 @@ async fn originals_follow_the_counterparts_clause() {
     if let Ok(out) = std::process::Command::new("pdftotext").arg(&path).arg("-").output() {
         let text: String = String::from_utf8_lossy(&out.stdout).split_whitespace().collect();
         assert!(text.contains("正本ORIGINAL1/2·甲方执") && text.contains("正本ORIGINAL2/2·乙方执"), "{text}");
+        // The seam-seal guide on every page, in the right margin (the template asks for it).
+        let seams = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).unwrap();
+            let out =
+                std::process::Command::new("pdftotext").arg("-bbox").arg(&path).arg("-").output().unwrap();
+            let xml = String::from_utf8_lossy(&out.stdout).into_owned();
+            let right_margin = (210.0 - 20.0) / 25.4 * 72.0;
+            xml.lines()
+                .filter(|l| l.contains(">骑缝章<"))
+                .filter_map(|l| l.split("xMin=\"").nth(1)?.split('"').next()?.parse::<f32>().ok())
+                .filter(|x| *x > right_margin)
+                .count()
+        };
+        let pages = channeldesk::documents::preview::pages(&o.bytes).unwrap().len();
+        assert_eq!(seams(&o.bytes), pages, "one guide per page");
+        let copy = signing::print(&t.desk, &a.row.id, None).await.unwrap();
+        assert_eq!(seams(&copy.bytes), 0, "only originals carry it");
+        sqlx::query("UPDATE agreement_template SET seam_mark = 0").execute(t.desk.pool()).await.unwrap();
+        let (without, _) = signing::prepare_originals(&t.desk, &a.row.id).await.unwrap();
+        assert_eq!(seams(&without.bytes), 0, "a template that does not ask for it");
     }
     t.desk.close().await;
 }

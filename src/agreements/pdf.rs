@@ -24,6 +24,8 @@ pub struct Document {
     signing: super::signing::Signing,
     effective_on: Option<String>,
     expires_on: Option<String>,
+    /// The originals carry the seam-seal guide (骑缝章): the template's `seam_mark`.
+    seam_mark: bool,
 }
 
 const KIND_NAMES: [(&str, &str); 5] = [
@@ -56,6 +58,15 @@ impl Document {
                 .bind(id)
                 .fetch_one(&mut *conn)
                 .await?;
+        // An amendment has no template of its own: its master's decides.
+        let seam_mark: bool = sqlx::query_scalar(
+            "SELECT COALESCE((SELECT t.seam_mark FROM agreement_template t
+                 WHERE t.id = COALESCE(a.template_id, (SELECT m.template_id FROM agreement m WHERE m.id = a.master_id))), 1)
+             FROM agreement a WHERE a.id = ?",
+        )
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
         let master = match &h.master_id {
             Some(m) => Some(
                 sqlx::query_as::<_, (String, Option<String>)>(
@@ -93,6 +104,7 @@ impl Document {
             signing: if is_signed { signing } else { Default::default() },
             effective_on: if is_signed { effective_on } else { None },
             expires_on: if is_signed { expires_on } else { None },
+            seam_mark,
         })
     }
 
@@ -225,6 +237,22 @@ impl Document {
     /// The PDF: with the draft watermark when `draft`, once per entry of `marks` (a copy
     /// mark, or none).
     pub fn render(&self, face: &Face, draft: bool, marks: &[Option<String>]) -> Result<Vec<u8>> {
+        self.render_frames(face, draft, marks, false)
+    }
+
+    /// The originals for signing (one per mark), with the seam-seal guide on every page where the
+    /// template asks for it.
+    pub fn render_originals(&self, face: &Face, marks: &[Option<String>]) -> Result<Vec<u8>> {
+        self.render_frames(face, false, marks, self.seam_mark)
+    }
+
+    fn render_frames(
+        &self,
+        face: &Face,
+        draft: bool,
+        marks: &[Option<String>],
+        seam: bool,
+    ) -> Result<Vec<u8>> {
         let frames: Vec<Frame> = marks
             .iter()
             .map(|mark| Frame {
@@ -237,6 +265,7 @@ impl Document {
                 keywords: vec![format!("version:{}", self.version.number)],
                 made_on: self.version.created_at.clone(),
                 certificate: false,
+                seam,
                 author: self.version.variables.get("company_name").cloned().unwrap_or_default(),
             })
             .collect();
@@ -305,6 +334,7 @@ pub fn sample(number: &str, version: Version, kind: &str) -> Document {
         signing: Default::default(),
         effective_on: None,
         expires_on: None,
+        seam_mark: true,
     }
 }
 

@@ -262,6 +262,7 @@ async fn render_version(
     id: &str,
     version_no: i64,
     marks: Vec<Option<String>>,
+    originals: bool,
 ) -> Result<(Vec<u8>, super::Version, bool)> {
     let mut conn = desk.pool().acquire().await?;
     let v = version(&mut conn, id, version_no).await?;
@@ -276,7 +277,7 @@ async fn render_version(
     drop(conn);
     let bytes = tokio::task::spawn_blocking(move || {
         let face = crate::documents::fonts::shared()?;
-        doc.render(&face, !approved, &marks)
+        if originals { doc.render_originals(&face, &marks) } else { doc.render(&face, !approved, &marks) }
     })
     .await
     .map_err(|e| Error::Document(e.to_string()))??;
@@ -291,7 +292,7 @@ pub async fn print(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<Pri
     let h = head(&mut conn, id).await?;
     drop(conn);
     let n = version_no.unwrap_or(h.version_no);
-    let (bytes, v, approved) = render_version(desk, &h, id, n, vec![None]).await?;
+    let (bytes, v, approved) = render_version(desk, &h, id, n, vec![None], false).await?;
     let suffix = if approved { "" } else { "-draft" };
     let mut w = desk.write().await?;
     let mut ch = Changes::new();
@@ -349,7 +350,7 @@ pub async fn prepare_copies(
     let total = already + names.len() as i64;
     let marks =
         (0..names.len()).map(|i| Some(format!("副本 COPY {}/{total}", already + 1 + i as i64))).collect();
-    let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks).await?;
+    let (bytes, v, _) = render_version(desk, &h, id, signed_no, marks, false).await?;
     let printed = Printed { bytes, file_name: format!("{}-copies-{}-{}.pdf", h.number, already + 1, total) };
     let printed = crate::documents::register(desk, "agreement", &h.title, &h.number, printed).await?;
     let prepared = PreparedCopies {
@@ -383,7 +384,7 @@ pub async fn prepare_originals(desk: &Desk, id: &str) -> Result<(Printed, Prepar
         .enumerate()
         .map(|(i, holder)| Some(format!("正本 ORIGINAL {}/{total} · {holder}执", i + 1)))
         .collect();
-    let (bytes, v, approved) = render_version(desk, &h, id, h.version_no, marks).await?;
+    let (bytes, v, approved) = render_version(desk, &h, id, h.version_no, marks, true).await?;
     if !approved {
         return Err(Error::field("status", "not_approved"));
     }

@@ -118,6 +118,9 @@ pub struct Frame {
     /// A certificate: landscape A4 inside a double rule, with no running header and no page
     /// count (the number and fingerprint stay, small, at the foot).
     pub certificate: bool,
+    /// The seam-seal guide (骑缝章) on the right edge of every page: a dashed half circle in the
+    /// margin where one stamp across the fanned-out originals lands on no text.
+    pub seam: bool,
     /// The date the document's content was made (`YYYY-MM-DD…`), written as its creation date;
     /// never the clock, so the bytes do not change from one print to the next.
     pub made_on: String,
@@ -785,6 +788,9 @@ pub fn render_copies(face: &Face, frames: &[Frame], blocks: &[Block]) -> Result<
                 pen.border();
             }
             pen.frame(face, frame, n + 1, total);
+            if frame.seam {
+                pen.seam(face);
+            }
             for (y, d) in draws {
                 pen.draw(MARGIN.3, MARGIN.0 + y, d);
             }
@@ -1044,6 +1050,23 @@ impl Pen<'_> {
             Op::EndTextSection,
         ]);
         self.ops.push(Op::RestoreGraphicsState);
+    }
+
+    /// The seam-seal guide: a dashed half circle of the seal's size (40 mm) centred on the right
+    /// edge at mid-height, inside the right margin, labelled 骑缝章.
+    fn seam(&mut self, face: &Face) {
+        let (cx, cy, r) = (self.page.0, self.page.1 / 2.0, MARGIN.1);
+        let steps = 36;
+        for k in (0..steps).step_by(2) {
+            let a0 = std::f32::consts::FRAC_PI_2 + std::f32::consts::PI * k as f32 / steps as f32;
+            let a1 = std::f32::consts::FRAC_PI_2 + std::f32::consts::PI * (k + 1) as f32 / steps as f32;
+            let (x0, y0) = (cx + r * a0.cos(), cy - r * a0.sin());
+            let (x1, y1) = (cx + r * a1.cos(), cy - r * a1.sin());
+            self.rule(x0, y0, x1, y1, 0.5, 0.55);
+        }
+        let label = "骑缝章";
+        let w = face.width_mm(label, 7.0);
+        self.text(cx - r / 2.0 - w / 2.0, cy + 1.2, 7.0, 0.55, label);
     }
 
     /// Two rules around the page inside the margins.

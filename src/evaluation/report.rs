@@ -196,6 +196,7 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         keywords: vec![format!("evaluation:{}", e.row.id)],
         made_on: e.row.finished_at.clone().unwrap_or_else(|| e.row.created_at.clone()),
         certificate: false,
+        seam: false,
         author: String::new(),
     };
     let registered = frame.title.clone();
@@ -382,6 +383,7 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
         keywords: vec![],
         made_on: p.to.clone(),
         certificate: false,
+        seam: false,
         author: String::new(),
     };
     let registered = frame.title.clone();

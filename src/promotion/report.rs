@@ -252,6 +252,7 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
         keywords: vec![],
         made_on: to.clone(),
         certificate: false,
+        seam: false,
         author: String::new(),
     };
     let registered = frame.title.clone();
