@@ -55,6 +55,13 @@ fn filled(a: &Agreement, start: &str, end: &str) -> DraftInput {
     }
 }
 
+/// A new draft from the first template for `partner_id`.
+async fn new_draft(t: &TestDesk, partner_id: &str, title: &str) -> Agreement {
+    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
+    let input = NewAgreement { partner_id: partner_id.to_string(), template_id: tpl.id, title: title.into() };
+    agreements::create(&t.desk, &input).await.unwrap()
+}
+
 fn review(side: &str, decision: &str, comment: &str, a: &Agreement) -> ReviewInput {
     ReviewInput {
         side: side.into(),
@@ -301,13 +308,7 @@ async fn signing_copies_archive_and_verification() {
     staff(&t).await;
     let pid = active_partner(&t).await;
     as_user(&t, "chan").await;
-    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
-    let a = agreements::create(
-        &t.desk,
-        &NewAgreement { partner_id: pid.clone(), template_id: tpl.id, title: "华南区分销协议".into() },
-    )
-    .await
-    .unwrap();
+    let a = new_draft(&t, &pid, "华南区分销协议").await;
     let draft_fp = a.current.fingerprint.clone();
     let a =
         agreements::save_draft(&t.desk, &a.row.id, 1, &filled(&a, "2026-03-01", "2027-02-28")).await.unwrap();
@@ -490,13 +491,7 @@ async fn signing_completes_a_prospect_only_at_the_signing_stage() {
     p.address = "佛山市禅城区季华路 8 号".into();
     let pid = partners::create(&t.desk, &p, false).await.unwrap().id;
     as_user(&t, "chan").await;
-    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
-    let a = agreements::create(
-        &t.desk,
-        &NewAgreement { partner_id: pid.clone(), template_id: tpl.id, title: String::new() },
-    )
-    .await
-    .unwrap();
+    let a = new_draft(&t, &pid, "").await;
     let a =
         agreements::save_draft(&t.desk, &a.row.id, 1, &filled(&a, "2026-03-01", "2027-02-28")).await.unwrap();
     let a = agreements::submit(&t.desk, &a.row.id).await.unwrap();
@@ -574,13 +569,7 @@ async fn an_amendment_goes_through_review_and_signing_and_the_current_terms_cons
     let pid = active_partner(&t).await;
     as_user(&t, "chan").await;
     // Not for an unsigned master.
-    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
-    let draft = agreements::create(
-        &t.desk,
-        &NewAgreement { partner_id: pid.clone(), template_id: tpl.id, title: String::new() },
-    )
-    .await
-    .unwrap();
+    let draft = new_draft(&t, &pid, "").await;
     assert_eq!(
         fields_of(agreements::create_amendment(&t.desk, &draft.row.id).await.unwrap_err()),
         vec![("status".to_string(), "not_signed".to_string())]
@@ -1030,13 +1019,7 @@ async fn originals_follow_the_counterparts_clause() {
     staff(&t).await;
     let pid = active_partner(&t).await;
     as_user(&t, "chan").await;
-    let tpl = library::templates(&t.desk).await.unwrap().remove(0);
-    let a = agreements::create(
-        &t.desk,
-        &NewAgreement { partner_id: pid.clone(), template_id: tpl.id, title: "华东区分销协议".into() },
-    )
-    .await
-    .unwrap();
+    let a = new_draft(&t, &pid, "华东区分销协议").await;
     let approve = |a: Agreement| {
         let t = &t;
         async move {

@@ -48,7 +48,18 @@ fn shell() -> TestShell {
     TestShell { _app: app, main, other, _dir: dir }
 }
 
-fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+/// A command invoked as the window invokes it, with `body` (JSON arguments or raw bytes).
+fn invoke(w: &WebviewWindow<MockRuntime>, cmd: &str, body: InvokeBody) -> Result<InvokeResponseBody, Value> {
+    invoke_with(w, cmd, body, Default::default())
+}
+
+/// [`invoke`] with request headers (a raw upload's name and owner).
+fn invoke_with(
+    w: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: InvokeBody,
+    headers: tauri::http::HeaderMap,
+) -> Result<InvokeResponseBody, Value> {
     get_ipc_response(
         w,
         InvokeRequest {
@@ -56,12 +67,15 @@ fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value,
             callback: CallbackFn(0),
             error: CallbackFn(1),
             url: "tauri://localhost".parse().expect("url"),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
+            body,
+            headers,
             invoke_key: INVOKE_KEY.to_string(),
         },
     )
-    .map(|b| b.deserialize::<Value>().expect("json response"))
+}
+
+fn call(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    invoke(w, cmd, InvokeBody::Json(body)).map(|b| b.deserialize::<Value>().expect("json response"))
 }
 
 fn partner(name: &str) -> Value {
@@ -1012,34 +1026,12 @@ fn an_attachment_travels_as_raw_bytes_both_ways() {
     headers.insert("x-owner-kind", "partner".parse().unwrap());
     headers.insert("x-owner-id", p["id"].as_str().unwrap().parse().unwrap());
     headers.insert("x-name", "%E5%90%8D%E7%89%87.png".parse().unwrap());
-    let added = get_ipc_response(
-        &s.main,
-        InvokeRequest {
-            cmd: "attachment_add".into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: InvokeBody::Raw(png.clone()),
-            headers,
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| b.deserialize::<Value>().expect("json"))
-    .expect("attached");
+    let added = invoke_with(&s.main, "attachment_add", InvokeBody::Raw(png.clone()), headers)
+        .map(|b| b.deserialize::<Value>().expect("json"))
+        .expect("attached");
     assert_eq!((added["name"].as_str(), added["media_type"].as_str()), (Some("名片.png"), Some("image/png")));
-    let back = get_ipc_response(
-        &s.main,
-        InvokeRequest {
-            cmd: "attachment_bytes".into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: InvokeBody::Json(json!({ "id": added["id"] })),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .expect("bytes");
+    let back =
+        invoke(&s.main, "attachment_bytes", InvokeBody::Json(json!({ "id": added["id"] }))).expect("bytes");
     match back {
         InvokeResponseBody::Raw(bytes) => assert_eq!(bytes, png),
         other => panic!("expected raw bytes, got {other:?}"),
@@ -1074,19 +1066,8 @@ fn a_pdf_to_verify_travels_as_raw_bytes() {
     .expect("draft");
     let fingerprint = a["current"]["fingerprint"].as_str().expect("fingerprint").to_string();
     let verify = |bytes: Vec<u8>| {
-        get_ipc_response(
-            &s.main,
-            InvokeRequest {
-                cmd: "agreement_verify_file".into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                url: "tauri://localhost".parse().expect("url"),
-                body: InvokeBody::Raw(bytes),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().expect("json"))
+        invoke(&s.main, "agreement_verify_file", InvokeBody::Raw(bytes))
+            .map(|b| b.deserialize::<Value>().expect("json"))
     };
     let rule = |r: Result<Value, Value>| r.expect_err("refused")["fields"][0]["rule"].clone();
     assert_eq!(rule(verify(b"GIF89a".to_vec())), json!("file_type"));
@@ -1167,19 +1148,7 @@ mod printer;
 
 /// A command's raw answer (bytes, as `tauri::ipc::Response` sends them).
 fn call_raw(w: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Vec<u8>, Value> {
-    get_ipc_response(
-        w,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().expect("url"),
-            body: InvokeBody::Json(body),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|b| match b {
+    invoke(w, cmd, InvokeBody::Json(body)).map(|b| match b {
         InvokeResponseBody::Raw(bytes) => bytes,
         InvokeResponseBody::Json(s) => s.into_bytes(),
     })
