@@ -551,6 +551,7 @@ async fn the_catalogue_keeps_dated_prices_and_prints_a_price_list() {
     // Kept beside the build, to be rendered and looked at when the page changes.
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(&printed.file_name);
     std::fs::write(&path, &printed.bytes).unwrap();
+    common::pdf::check(&path);
     if let Some(text) = pdftotext(&path) {
         let text: String = text.split_whitespace().collect();
         for want in [
@@ -751,6 +752,7 @@ async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
     let printed = settlement::pdf(&t.desk, &mar.id).await.unwrap();
     let path = t.dir.path().join(&printed.file_name);
     std::fs::write(&path, &printed.bytes).unwrap();
+    common::pdf::check(&path);
     if let Some(text) = pdftotext(&path) {
         // Issue 24: no order number or amount is split across lines of its cell.
         let words: Vec<&str> = text.split_whitespace().collect();

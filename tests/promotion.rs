@@ -320,6 +320,7 @@ async fn a_campaign_is_planned_run_evaluated_and_summarised() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(&pdf.file_name);
     std::fs::write(&path, &pdf.bytes).unwrap();
+    common::pdf::check(&path);
     if let Some(d) = std::env::var_os("CHANNELDESK_KEEP_DOCS") {
         std::fs::copy(&path, std::path::Path::new(&d).join("promotion-summary.pdf")).unwrap();
     }

@@ -2,6 +2,8 @@
 //! keychain of its own (the keyring mock store) and a signed-in owner.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use channeldesk::hlc::ManualClock;
 use channeldesk::partners::{ContactInput, PartnerInput};
 use channeldesk::secrets::Keychain;
