@@ -231,6 +231,23 @@ fn preview_matches_poppler(bytes: &[u8], path: &Path, count: usize) {
 
 /// Text of page `n` (1-based) of `pdf`, without spaces (pdftotext drops the ones between
 /// Chinese and digits).
+/// Whether the PDF at `path` fills something with colour `rgb` (its content streams read
+/// uncompressed through `qpdf --qdf`).
+fn fills_with(path: &Path, rgb: [f32; 3]) -> bool {
+    let qdf = path.with_extension("qdf.pdf");
+    tool("qpdf", &["--qdf", "--object-streams=disable", path.to_str().unwrap(), qdf.to_str().unwrap()])
+        .unwrap();
+    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
+    raw.lines().any(|l| {
+        l.ends_with(" rg")
+            && l.split_whitespace()
+                .take(3)
+                .map(|v| v.parse::<f32>().unwrap_or(-1.0))
+                .zip(rgb)
+                .all(|(a, b)| (a - b).abs() < 0.005)
+    })
+}
+
 fn page_text(pdf: &str, n: usize) -> String {
     let text = tool("pdftotext", &["-f", &n.to_string(), "-l", &n.to_string(), "-layout", pdf, "-"]).unwrap();
     text.chars().filter(|c| *c != ' ').collect()
@@ -634,20 +651,7 @@ async fn evaluation_and_portfolio_reports_read_back() {
         assert!(text.contains(needle), "{needle} missing from the evaluation report");
     }
     // The badge is filled in the class's colour (deep green for A).
-    let qdf = path.with_extension("qdf.pdf");
-    tool("qpdf", &["--qdf", "--object-streams=disable", path.to_str().unwrap(), qdf.to_str().unwrap()])
-        .unwrap();
-    let raw = String::from_utf8_lossy(&std::fs::read(&qdf).unwrap()).into_owned();
-    let (fill, _) = report::class_colours(Some("A"));
-    assert!(
-        raw.lines().any(|l| l.ends_with(" rg")
-            && l.split_whitespace()
-                .take(3)
-                .map(|v| v.parse::<f32>().unwrap_or(-1.0))
-                .zip(fill)
-                .all(|(a, b)| (a - b).abs() < 0.005)),
-        "the A badge's fill colour"
-    );
+    assert!(fills_with(&path, report::class_colours(Some("A")).0), "the A badge's fill colour");
     // The three classes stand apart in greyscale too (a report printed in black and white).
     let luminance = |c: [f32; 3]| 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
     let greys: Vec<f32> = ["A", "B", "C"].map(|c| luminance(report::class_colours(Some(c)).0)).to_vec();
@@ -658,6 +662,13 @@ async fn evaluation_and_portfolio_reports_read_back() {
     let printed = report::portfolio_pdf(&t.desk, &period).await.unwrap();
     let path = t.dir.path().join("portfolio.pdf");
     std::fs::write(&path, &printed.bytes).unwrap();
+    // Each class's bar in its colour, and the colours stand apart in greyscale.
+    for class in ["A", "C"] {
+        assert!(fills_with(&path, report::class_bar(class)), "the {class} bar's colour");
+    }
+    let mut bars: Vec<f32> = ["A", "B", "C"].map(|c| luminance(report::class_bar(c))).to_vec();
+    bars.sort_by(f32::total_cmp);
+    assert!(bars.windows(2).all(|w| w[1] - w[0] > 0.12), "bar greys {bars:?}");
     keep(&path, "evaluation-portfolio.pdf");
     let text = squeeze(&read_back(&path).unwrap());
     for needle in [

@@ -73,10 +73,12 @@ pub enum Block {
     },
     /// A horizontal bar chart drawn with vector rectangles: label, share of the track (0–1) and
     /// the value written after the bar, over a scale of 0–100 with light grid lines and the
-    /// axis's `axis` label below; kept on one page.
+    /// axis's `axis` label below; kept on one page. A row's bar is filled with its colour in
+    /// `fills` (dark grey where there is none).
     Bars {
         rows: Vec<(String, f32, String)>,
         axis: String,
+        fills: Vec<[f32; 3]>,
     },
     /// A square badge (the evaluation class) in `fill` with `text` in `ink`, and `caption`
     /// lines beside it.
@@ -180,6 +182,14 @@ enum Draw {
         dy2: f32,
         width: f32,
         grey: f32,
+    },
+    /// A rectangle filled with a colour.
+    Tint {
+        x: f32,
+        dy: f32,
+        w: f32,
+        h: f32,
+        rgb: [f32; 3],
     },
     /// A filled square of `side` mm with `text` bold and centred in it.
     Badge {
@@ -447,7 +457,7 @@ impl<'a> Composer<'a> {
                     );
                 }
             }
-            Block::Bars { rows, axis } => {
+            Block::Bars { rows, axis, fills } => {
                 let label_w = 42.0;
                 let value_w = 22.0;
                 let track = self.width - label_w - value_w;
@@ -517,7 +527,8 @@ impl<'a> Composer<'a> {
                     });
                     let w = track * share.clamp(0.0, 1.0);
                     if w > 0.0 {
-                        draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w, h: 4.8, grey: 0.35 });
+                        let rgb = fills.get(i).copied().unwrap_or([0.35; 3]);
+                        draws.push(Draw::Tint { x: label_w, dy: y + 1.2, w, h: 4.8, rgb });
                     }
                     draws.push(Draw::Text {
                         x: label_w + track + 3.0,
@@ -901,6 +912,10 @@ struct Pen<'o> {
     page: (f32, f32),
 }
 
+fn rgb(c: [f32; 3]) -> Color {
+    Color::Rgb(Rgb { r: c[0], g: c[1], b: c[2], icc_profile: None })
+}
+
 fn grey(g: f32) -> Color {
     Color::Rgb(Rgb { r: g, g, b: g, icc_profile: None })
 }
@@ -977,20 +992,23 @@ impl Pen<'_> {
         });
     }
 
-    fn badge(&mut self, x: f32, y: f32, side: f32, fill: [f32; 3], ink: [f32; 3], text: &str) {
-        let rgb = |c: [f32; 3]| Color::Rgb(printpdf::Rgb { r: c[0], g: c[1], b: c[2], icc_profile: None });
-        let bl = self.at(x, y + side);
-        self.ops.push(Op::SetFillColor { col: rgb(fill) });
+    fn tint(&mut self, x: f32, y: f32, w: f32, h: f32, c: [f32; 3]) {
+        let bl = self.at(x, y + h);
+        self.ops.push(Op::SetFillColor { col: rgb(c) });
         self.ops.push(Op::DrawRectangle {
             rectangle: printpdf::Rect {
                 x: bl.x,
                 y: bl.y,
-                width: Mm(side).into_pt(),
-                height: Mm(side).into_pt(),
+                width: Mm(w).into_pt(),
+                height: Mm(h).into_pt(),
                 mode: Some(printpdf::PaintMode::Fill),
                 winding_order: None,
             },
         });
+    }
+
+    fn badge(&mut self, x: f32, y: f32, side: f32, fill: [f32; 3], ink: [f32; 3], text: &str) {
+        self.tint(x, y, side, side, fill);
         let size = side / MM_PER_PT * 0.62;
         let w = self.face.width_mm(text, size);
         // The letter's cap height is about 0.7 em: its baseline sits that far below the middle.
@@ -1023,6 +1041,7 @@ impl Pen<'_> {
             Draw::Rule { x1, dy1, x2, dy2, width, grey } => {
                 self.rule(x0 + x1, y0 + dy1, x0 + x2, y0 + dy2, *width, *grey)
             }
+            Draw::Tint { x, dy, w, h, rgb } => self.tint(x0 + x, y0 + dy, *w, *h, *rgb),
             Draw::Badge { x, dy, side, fill, ink, text } => {
                 self.badge(x0 + x, y0 + dy, *side, *fill, *ink, text)
             }

@@ -108,6 +108,7 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
             })
             .collect(),
         axis: "维度得分（满分 100 分）".into(),
+        fills: Vec::new(),
     });
     blocks.push(Block::Heading("指标评分".into()));
     blocks.push(Block::Table(Table {
@@ -228,6 +229,13 @@ pub fn class_colours(class: Option<&str>) -> ([f32; 3], [f32; 3]) {
     }
 }
 
+/// The bar colour of a class in a chart: the badge's fill, but C's dark red letter colour (its
+/// pale fill would hardly stand out from the chart's track); greys 0.34, 0.68 and 0.18.
+pub fn class_bar(class: &str) -> [f32; 3] {
+    let (fill, ink) = class_colours(Some(class));
+    if class == "C" { ink } else { fill }
+}
+
 /// A partner whose class changed within the period.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
 #[ts(export)]
@@ -325,6 +333,8 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
             })
             .collect(),
         axis: "占完成评估的合作伙伴（%）".into(),
+        // Each class in its colour (issue 24).
+        fills: ["A", "B", "C"].iter().map(|c| class_bar(c)).collect(),
     });
     blocks.push(Block::Heading(format!("类别变化（{} 家）", p.movers.len())));
     if p.movers.is_empty() {

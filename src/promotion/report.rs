@@ -158,6 +158,7 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
                 })
                 .collect(),
             axis: "实际支出占预算（%）".into(),
+            fills: Vec::new(),
         });
         blocks.push(Block::Note(
             "条形长度为实际支出占预算的比例，数字为支出 ÷ 预算（超出预算按满格显示）。".into(),
