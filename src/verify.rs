@@ -30,9 +30,7 @@ pub struct Verified {
 /// `None` when it is none of this laptop's (`fingerprint: format` for anything else).
 pub async fn by_fingerprint(desk: &Desk, fingerprint: &str) -> Result<Option<Verified>> {
     let agreement = signing::verify_fingerprint(desk, fingerprint).await?;
-    let prefix: String =
-        fingerprint.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-    let document = documents::printed_with(desk, &prefix).await?;
+    let document = documents::printed_with(desk, &signing::fingerprint_prefix(fingerprint)?).await?;
     Ok((agreement.is_some() || document.is_some()).then_some(Verified {
         agreement,
         document,

@@ -801,17 +801,8 @@ fn latin_words_are_never_letter_spaced_when_a_line_is_justified() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("justify.pdf");
     std::fs::write(&path, &bytes).unwrap();
-    let Some(xml) = tool("pdftotext", &["-bbox", path.to_str().unwrap(), "-"]) else { return };
-    let words: Vec<(String, f32, f32)> = xml
-        .lines()
-        .filter_map(|l| {
-            let attr = |k: &str| -> Option<f32> {
-                l.split(&format!("{k}=\"")).nth(1)?.split('"').next()?.parse().ok()
-            };
-            let word = l.split('>').nth(1)?.split('<').next()?.to_string();
-            Some((word, attr("xMin")?, attr("xMax")?))
-        })
-        .collect();
+    let Some(boxed) = boxed_words(path.to_str().unwrap()) else { return };
+    let words: Vec<(String, f32, f32)> = boxed.into_iter().map(|(w, x0, _, x1)| (w, x0, x1)).collect();
     let measure_right = (layout::PAGE.0 - layout::MARGIN.1) / 25.4 * 72.0;
     let mut checked = 0;
     for latin in ["ChannelDesk", "SO-2026-0001"] {

@@ -507,15 +507,21 @@ pub struct Verification {
     pub signed_on: Option<String>,
 }
 
+/// A fingerprint as typed (at least the 16 digits printed on every page, spaces and capitals
+/// allowed) as the lower-case hex prefix it stands for; `fingerprint: format` otherwise.
+pub fn fingerprint_prefix(typed: &str) -> Result<String> {
+    let fp: String = typed.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    if fp.len() < 16 || fp.len() > 64 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::field("fingerprint", "format"));
+    }
+    Ok(fp)
+}
+
 /// Which agreement version `fingerprint` (the 64 digits, or at least the 16 printed on every
 /// page, spaces allowed) belongs to; `None` when it is none of this laptop's.
 pub async fn verify_fingerprint(desk: &Desk, fingerprint: &str) -> Result<Option<Verification>> {
     desk.require(Action::PartnerRead)?;
-    let fp: String =
-        fingerprint.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
-    if fp.len() < 16 || fp.len() > 64 || !fp.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(Error::field("fingerprint", "format"));
-    }
+    let fp = fingerprint_prefix(fingerprint)?;
     let rows: Vec<Verification> = sqlx::query_as(
         "SELECT v.fingerprint, a.id AS agreement_id, a.number, a.title, p.name AS partner_name,
             v.number AS version_no, a.version_no AS current_version_no,

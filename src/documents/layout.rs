@@ -1017,18 +1017,7 @@ impl Pen<'_> {
     }
 
     fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, g: f32) {
-        let bl = self.at(x, y + h);
-        self.ops.push(Op::SetFillColor { col: grey(g) });
-        self.ops.push(Op::DrawRectangle {
-            rectangle: printpdf::Rect {
-                x: bl.x,
-                y: bl.y,
-                width: Mm(w).into_pt(),
-                height: Mm(h).into_pt(),
-                mode: Some(printpdf::PaintMode::Fill),
-                winding_order: None,
-            },
-        });
+        self.tint(x, y, w, h, [g; 3]);
     }
 
     fn draw(&mut self, x0: f32, y0: f32, d: &Draw) {

@@ -163,8 +163,21 @@ pub fn content_fingerprint(parts: &[&str]) -> String {
     hex::encode(sha2::Sha256::digest(parts.join("\u{1f}").as_bytes()))
 }
 
+/// Lays out `blocks` in `frame` and registers the PDF as a document of `kind` made here
+/// ([`register`], titled and numbered as the frame is), named `<number>.pdf`.
+pub async fn issue(
+    desk: &Desk,
+    kind: &str,
+    blocks: Vec<layout::Block>,
+    frame: layout::Frame,
+) -> Result<Printed> {
+    let (title, number) = (frame.title.clone(), frame.number.clone());
+    let bytes = render(blocks, frame).await?;
+    register(desk, kind, &title, &number, Printed { bytes, file_name: format!("{number}.pdf") }).await
+}
+
 /// Lays out `blocks` in `frame` with the shared CJK face, off the async runtime; the PDF.
-pub async fn render(blocks: Vec<layout::Block>, frame: layout::Frame) -> Result<Vec<u8>> {
+async fn render(blocks: Vec<layout::Block>, frame: layout::Frame) -> Result<Vec<u8>> {
     tokio::task::spawn_blocking(move || {
         let face = fonts::shared()?;
         layout::render(&face, &frame, &blocks)

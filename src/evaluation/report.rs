@@ -9,8 +9,8 @@
 use super::{EvalResult, EvaluationRow, points};
 use crate::access::Action;
 use crate::desk::Desk;
+use crate::documents::Printed;
 use crate::documents::layout::{Block, Frame, Table};
-use crate::documents::{Printed, render};
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -200,21 +200,13 @@ pub async fn evaluation_pdf(desk: &Desk, id: &str) -> Result<Printed> {
         seam: false,
         author: String::new(),
     };
-    let registered = frame.title.clone();
-    let bytes = render(blocks, frame).await?;
+    let printed = crate::documents::issue(desk, "evaluation", blocks, frame).await?;
     let mut w = desk.write().await?;
     let mut ch = crate::audit::Changes::new();
     ch.set("report", &number);
     crate::audit::record(&mut w, "print", "evaluation", id, &ch).await?;
     w.commit().await?;
-    crate::documents::register(
-        desk,
-        "evaluation",
-        &registered,
-        &number,
-        Printed { bytes, file_name: format!("{number}.pdf") },
-    )
-    .await
+    Ok(printed)
 }
 
 /// The badge colours (fill, letter) of a class: A deep green, B amber, C pale red with a dark
@@ -396,16 +388,7 @@ pub async fn portfolio_pdf(desk: &Desk, period: &PeriodInput) -> Result<Printed>
         seam: false,
         author: String::new(),
     };
-    let registered = frame.title.clone();
-    let bytes = render(blocks, frame).await?;
-    crate::documents::register(
-        desk,
-        "portfolio",
-        &registered,
-        &number,
-        Printed { bytes, file_name: format!("{number}.pdf") },
-    )
-    .await
+    crate::documents::issue(desk, "portfolio", blocks, frame).await
 }
 
 /// The words of the portfolio CSV in the user's language.

@@ -506,14 +506,5 @@ pub async fn price_list_pdf(desk: &Desk, input: &PriceListInput) -> Result<Print
         made_on: on,
         ..Frame::default()
     };
-    let registered = frame.title.clone();
-    let bytes = crate::documents::render(blocks, frame).await?;
-    crate::documents::register(
-        desk,
-        "price_list",
-        &registered,
-        &number,
-        Printed { bytes, file_name: format!("{number}.pdf") },
-    )
-    .await
+    crate::documents::issue(desk, "price_list", blocks, frame).await
 }

@@ -959,16 +959,7 @@ pub async fn pdf(desk: &Desk, id: &str) -> Result<Printed> {
         author: company,
         ..Frame::default()
     };
-    let registered = frame.title.clone();
-    let bytes = crate::documents::render(blocks, frame).await?;
-    crate::documents::register(
-        desk,
-        "statement",
-        &registered,
-        &s.number,
-        Printed { bytes, file_name: format!("{}.pdf", s.number) },
-    )
-    .await
+    crate::documents::issue(desk, "statement", blocks, frame).await
 }
 
 /// How a disputed line is named in print: its date, type and reference.

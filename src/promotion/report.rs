@@ -9,8 +9,8 @@
 use super::{ActivityQuery, GOAL_KINDS};
 use crate::access::Action;
 use crate::desk::Desk;
+use crate::documents::Printed;
 use crate::documents::layout::{Block, Frame, Table};
-use crate::documents::{Printed, render};
 use crate::error::Result;
 use crate::orders::money_text;
 use crate::validate::Checker;
@@ -256,14 +256,5 @@ pub async fn summary_pdf(desk: &Desk, from: &str, to: &str) -> Result<Printed> {
         seam: false,
         author: String::new(),
     };
-    let registered = frame.title.clone();
-    let bytes = render(blocks, frame).await?;
-    crate::documents::register(
-        desk,
-        "promotion",
-        &registered,
-        &number,
-        Printed { bytes, file_name: format!("{number}.pdf") },
-    )
-    .await
+    crate::documents::issue(desk, "promotion", blocks, frame).await
 }

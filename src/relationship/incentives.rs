@@ -463,14 +463,5 @@ pub async fn certificate_pdf(desk: &Desk, id: &str, company: &str) -> Result<Pri
         certificate: true,
         ..Default::default()
     };
-    let registered = frame.title.clone();
-    let bytes = crate::documents::render(blocks, frame).await?;
-    crate::documents::register(
-        desk,
-        "certificate",
-        &registered,
-        &number,
-        Printed { bytes, file_name: format!("{number}.pdf") },
-    )
-    .await
+    crate::documents::issue(desk, "certificate", blocks, frame).await
 }

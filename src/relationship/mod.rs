@@ -358,16 +358,7 @@ pub async fn minutes_pdf(desk: &Desk, log_id: &str) -> Result<Printed> {
         made_on: e.held_on.clone(),
         ..Default::default()
     };
-    let registered = frame.title.clone();
-    let bytes = crate::documents::render(blocks, frame).await?;
-    crate::documents::register(
-        desk,
-        "minutes",
-        &registered,
-        &number,
-        Printed { bytes, file_name: format!("{number}.pdf") },
-    )
-    .await
+    crate::documents::issue(desk, "minutes", blocks, frame).await
 }
 
 #[cfg(test)]
