@@ -33,7 +33,7 @@ print makes an agreement's PDF as the window does (a version; with --recipients 
 copies of the signed version, one per recipient; with --originals the originals for signing of
 the approved version, as many as its counterparts clause states; copies and originals are logged
 as saved or printed) and saves it to
---out or hands it to a printer's queue (`lpstat -p` lists them; macOS and Linux).
+--out or hands it to one of the computer's printers (as the system's printer settings name it).
 channeldesk --version prints the version, build date and the folders the program uses.";
 
 /// Whether `args` (after the program name) ask for a command-line task.

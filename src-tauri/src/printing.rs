@@ -40,7 +40,8 @@ pub struct DocumentView {
     pub pages: Vec<PageSize>,
     /// Numbered copies: logged when printed or saved, never opened in a viewer.
     pub numbered: bool,
-    /// Whether this computer can print from the program (CUPS on macOS and Linux).
+    /// Whether this computer can print from the program (CUPS on macOS and Linux, the spooler on
+    /// Windows).
     pub can_print: bool,
 }
 

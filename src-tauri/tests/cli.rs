@@ -297,3 +297,161 @@ async fn an_agreement_is_printed_from_the_command_line() {
         assert_eq!(log[2], (3, "printed".to_string(), printer::NAME.to_string()));
     }
 }
+
+/// Runs wine in the prefix `cargo xtask test` prepared, and ends that prefix's wine server
+/// (and every program of it) when dropped, also when the test fails.
+struct Wine {
+    prefix: String,
+}
+
+impl Wine {
+    fn command(&self, program: &str) -> Command {
+        let mut c = Command::new("wine");
+        c.arg(program).env("WINEPREFIX", &self.prefix).env("WINEDEBUG", "-all");
+        c
+    }
+}
+
+impl Drop for Wine {
+    fn drop(&mut self) {
+        let _ = Command::new("wineserver").arg("-k").env("WINEPREFIX", &self.prefix).status();
+    }
+}
+
+/// Page `page` of `pdf` in grey at 36 dpi (poppler): width, height, pixels.
+fn grey_page(pdf: &Path, page: usize) -> (usize, usize, Vec<u8>) {
+    let base = pdf.with_file_name(format!("{}-grey-{page}", pdf.file_stem().unwrap().to_str().unwrap()));
+    let n = page.to_string();
+    let done = Command::new("pdftoppm")
+        .args(["-gray", "-r", "36", "-f", &n, "-l", &n, "-singlefile"])
+        .arg(pdf)
+        .arg(&base)
+        .status()
+        .expect("pdftoppm");
+    assert!(done.success(), "pdftoppm {}", pdf.display());
+    let raw = std::fs::read(base.with_extension("pgm")).unwrap();
+    // P5, width, height, maxval, then one byte a pixel.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while raw[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !raw[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&raw[start..at]).into_owned());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, raw[at + 1..at + 1 + w * h].to_vec())
+}
+
+/// Mean difference of the 8×8-pixel blocks' grey of two pictures (anti-aliasing and a
+/// driver's halftoning do not move it; other content does).
+fn block_difference(a: &(usize, usize, Vec<u8>), b: &(usize, usize, Vec<u8>)) -> f64 {
+    let (w, h) = (a.0.min(b.0) / 8, a.1.min(b.1) / 8);
+    let mean = |img: &(usize, usize, Vec<u8>), bx: usize, by: usize| {
+        let sum: u32 = (by * 8..by * 8 + 8)
+            .flat_map(|y| (bx * 8..bx * 8 + 8).map(move |x| (x, y)))
+            .map(|(x, y)| img.2[y * img.0 + x] as u32)
+            .sum();
+        sum as f64 / 64.0
+    };
+    let total: f64 = (0..h)
+        .flat_map(|by| (0..w).map(move |bx| (bx, by)))
+        .map(|(bx, by)| (mean(a, bx, by) - mean(b, bx, by)).abs())
+        .sum();
+    total / (w * h) as f64
+}
+
+/// Issue 24 (R3.1.3): the Windows print path. The Windows build of `examples/print_file.rs`
+/// (the core's printers module: the spooler's printer list, the options checked, the pages
+/// drawn through GDI), run under wine, finds the private CUPS printer through wine's spooler
+/// and prints page 2 of a numbered copy that `channeldesk print --out` made; the printer's
+/// file has one A4 page that looks like page 2 and not like page 1. An unknown printer is
+/// refused by field before anything is sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_copy_prints_through_the_windows_spooler_under_wine() {
+    let required = std::env::var("CHANNELDESK_E2E").as_deref() == Ok("required");
+    let (Ok(exe), Ok(prefix)) =
+        (std::env::var("CHANNELDESK_WINDOWS_PRINT_FILE"), std::env::var("CHANNELDESK_WINEPREFIX"))
+    else {
+        assert!(!required, "cargo xtask test builds the Windows print check and its wine prefix");
+        eprintln!("skipping: CHANNELDESK_WINDOWS_PRINT_FILE / CHANNELDESK_WINEPREFIX not set");
+        return;
+    };
+    let Some(printer) = printer::TestPrinter::start() else { return };
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    let number: String = {
+        let desk = open(&dir).await;
+        users::setup_owner(&desk, "甲", "owner", PASSWORD).await.unwrap();
+        demo::seed(&desk, 40, 3).await.unwrap();
+        let n = sqlx::query_scalar(
+            "SELECT number FROM agreement WHERE status = 'signed' ORDER BY number LIMIT 1",
+        )
+        .fetch_one(desk.pool())
+        .await
+        .unwrap();
+        desk.close().await;
+        n
+    };
+    let copy = root.path().join("wine-copy.pdf");
+    let made = cli(&[
+        "print",
+        "--data-dir",
+        dir.to_str().unwrap(),
+        "--user",
+        "owner",
+        "--agreement",
+        &number,
+        "--recipients",
+        "业务部",
+        "--out",
+        copy.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+
+    let wine = Wine { prefix };
+    let (key, server) = printer.env();
+    let run = |args: &[&str]| {
+        let out = wine.command(&exe).args(args).env(key, &server).output().expect("wine");
+        let said =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.code(), said)
+    };
+    let copy_arg = copy.to_str().unwrap();
+    let (code, said) = run(&[copy_arg, "Nowhere", "2"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.contains("printer") && said.contains("unknown"), "{said}");
+    assert!(
+        said.contains(&format!("printer {} ready", printer::NAME)),
+        "the spooler lists the CUPS printer: {said}"
+    );
+
+    let (code, said) = run(&[copy_arg, printer::NAME, "2"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        said.lines().any(|l| l.starts_with("job ") && l.ends_with(&format!("on {}", printer::NAME))),
+        "{said}"
+    );
+    let printed = printer.printed("wine-copy");
+    if let Some(keep) = std::env::var_os("CHANNELDESK_KEEP_DOCS") {
+        let _ = std::fs::copy(&printed, Path::new(&keep).join("printed-under-wine.pdf"));
+        let _ = std::fs::copy(&copy, Path::new(&keep).join("printed-under-wine-source.pdf"));
+    }
+    let info = Command::new("pdfinfo").arg(&printed).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 1")), "one page: {info}");
+    assert!(info.contains("595") && info.contains("841") || info.contains("(A4)"), "A4 paper: {info}");
+    let out = grey_page(&printed, 1);
+    let (ours_2, ours_1) = (grey_page(&copy, 2), grey_page(&copy, 1));
+    let (same, other) = (block_difference(&out, &ours_2), block_difference(&out, &ours_1));
+    // The printed page is a 300 dpi picture of ours, rasterised again by the PostScript path
+    // (measured: 5.0 from page 2, 13.6 from page 1).
+    assert!(
+        same < 7.0 && other > 2.0 * same,
+        "page 2 printed: {same:.2} from page 2, {other:.2} from page 1"
+    );
+}

@@ -17,12 +17,16 @@
 //! named in `CHANNELDESK_FONT`), and without one a clear `document` error is returned; every
 //! font used is embedded as a subset.
 
+#[cfg(not(windows))]
+mod cups;
 pub mod fonts;
 pub mod layout;
 pub mod page;
 pub mod preview;
 pub mod printers;
 pub mod recovery_kit;
+#[cfg(windows)]
+mod winprint;
 
 use crate::desk::Desk;
 use crate::error::{Error, Result};

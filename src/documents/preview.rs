@@ -45,6 +45,21 @@ pub fn pages(bytes: &[u8]) -> Result<Vec<PageSize>> {
 /// Page `index` (from 0) of `bytes` as a PNG, `pixels_per_mm` pixels to a millimetre (4 is
 /// about 100 dpi), on white.
 pub fn page_png(bytes: &[u8], index: usize, pixels_per_mm: f32) -> Result<Vec<u8>> {
+    render(bytes, index, pixels_per_mm)?
+        .0
+        .into_png()
+        .map_err(|e| Error::Document(format!("the page picture cannot be made: {e}")))
+}
+
+/// Page `index` (from 0) of `bytes` drawn as [`page_png`] draws it: its width and height in
+/// pixels, its pixels (red, green, blue, alpha; opaque) and the page's size.
+pub fn page_pixels(bytes: &[u8], index: usize, pixels_per_mm: f32) -> Result<(u32, u32, Vec<u8>, PageSize)> {
+    let (pixmap, size) = render(bytes, index, pixels_per_mm)?;
+    let (w, h) = (u32::from(pixmap.width()), u32::from(pixmap.height()));
+    Ok((w, h, pixmap.data_as_u8_slice().to_vec(), size))
+}
+
+fn render(bytes: &[u8], index: usize, pixels_per_mm: f32) -> Result<(hayro::vello_cpu::Pixmap, PageSize)> {
     let pdf = open(bytes)?;
     let pages = pdf.pages();
     let page = pages.get(index).ok_or_else(|| Error::field("page", "unknown"))?;
@@ -64,7 +79,7 @@ pub fn page_png(bytes: &[u8], index: usize, pixels_per_mm: f32) -> Result<Vec<u8
         &hayro::RenderSettings::default(),
         &settings,
     );
-    pixmap.into_png().map_err(|e| Error::Document(format!("the page picture cannot be made: {e}")))
+    Ok((pixmap, PageSize { width_mm: w * MM_PER_PT, height_mm: h * MM_PER_PT }))
 }
 
 #[cfg(test)]

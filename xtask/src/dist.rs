@@ -25,7 +25,7 @@ use std::process::Command;
 
 const WINDOWS_TARGET: &str = "x86_64-pc-windows-gnu";
 const DIST_PACKAGES: &[&str] = &["nsis", "gcc-mingw-w64-x86-64", "dpkg-dev"];
-const CHECK_PACKAGES: &[&str] = &["wine", "wine64"];
+pub(crate) const CHECK_PACKAGES: &[&str] = &["wine", "wine64"];
 
 pub fn dist(args: &[String]) -> Result {
     let check = args.iter().any(|a| a == "--check");
@@ -464,7 +464,7 @@ fn check_deb(deb: &Path) -> Result {
 
 /// A stand-in `bcryptprimitives.dll` for wine 8, which lacks `ProcessPrng` (imported by every
 /// Rust ≥ 1.78 program): it forwards to `BCryptGenRandom`. Test only, never shipped.
-fn wine_prng_shim(dir: &Path) -> Result<PathBuf> {
+pub(crate) fn wine_prng_shim(dir: &Path) -> Result<PathBuf> {
     let src = dir.join("bcryptprimitives.c");
     write(
         &src,

@@ -336,11 +336,13 @@ fn test() -> Result {
     c.args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]);
     status(c, "cargo clippy -D warnings")?;
     windows_check()?;
+    let windows_print = windows_print_check()?;
 
     let (_display, display) = virtual_display()?;
     let mut c = cargo_with_keyring();
     c.args(["nextest", "run", "--workspace", "--no-fail-fast", "--retries", "0"]);
     test_env(&mut c, &tools, &display);
+    c.envs(windows_print);
     run_tests(c, "core, shell (IPC) and end-to-end tests")?;
     soak_run(&tools, &display, 3.0)?;
 
@@ -386,10 +388,51 @@ fn windows_check() -> Result {
     status(c, "cargo clippy --target x86_64-pc-windows-gnu (the Windows program compiles)")
 }
 
+/// The Windows print path under wine (issue 24): builds the Windows `print_file` example of the
+/// core (the spooler and GDI code the Windows program prints with) beside wine 8's missing
+/// `ProcessPrng` stand-in, and a wine prefix made once; the environment that tells
+/// `src-tauri/tests/cli.rs` where they are (empty off Linux, where there is no wine).
+fn windows_print_check() -> Result<Vec<(&'static str, PathBuf)>> {
+    if !cfg!(target_os = "linux") {
+        return Ok(vec![]);
+    }
+    install_packages(dist::CHECK_PACKAGES)?;
+    let target = "x86_64-pc-windows-gnu";
+    let mut c = cargo();
+    c.args(["build", "-p", "channeldesk", "--example", "print_file", "--target", target]);
+    status(c, "cargo build --example print_file --target x86_64-pc-windows-gnu")?;
+    let examples = target_dir().join(target).join("debug/examples");
+    dist::wine_prng_shim(&examples)?;
+    let prefix = target_dir().join("wine-test-prefix");
+    if !prefix.join("system.reg").is_file() {
+        std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
+        let mut c = Command::new("wineboot");
+        c.arg("--init")
+            .env("WINEPREFIX", &prefix)
+            .env("WINEDEBUG", "-all")
+            .env("WINEDLLOVERRIDES", "mscoree,mshtml=");
+        status(c, "wineboot --init (the prefix the Windows print check runs in)")?;
+        let mut c = Command::new("wineserver");
+        c.arg("-w").env("WINEPREFIX", &prefix);
+        status(c, "wineserver -w")?;
+    }
+    Ok(vec![
+        ("CHANNELDESK_WINDOWS_PRINT_FILE", examples.join("print_file.exe")),
+        ("CHANNELDESK_WINEPREFIX", prefix),
+    ])
+}
+
 /// Processes the tests start (directly or through the programs they drive) that must all be
 /// gone when the run ends.
-const TEST_PROCESSES: &[&str] =
-    &["tauri-driver", "WebKitWebDriver", "channeldesk", "WebKitWebProces", "WebKitNetworkPr", "dbus-daemon"];
+const TEST_PROCESSES: &[&str] = &[
+    "tauri-driver",
+    "WebKitWebDriver",
+    "channeldesk",
+    "WebKitWebProces",
+    "WebKitNetworkPr",
+    "dbus-daemon",
+    "wineserver",
+];
 
 /// The processes of [`TEST_PROCESSES`] running now: pid and name (Linux; empty elsewhere).
 fn test_processes() -> Vec<(u32, String)> {
