@@ -184,6 +184,21 @@ async fn command_line_tasks_and_a_killed_import_that_leaves_nothing_behind() {
 
 mod printer;
 
+/// A data folder at `dir` with the owner (`owner`) and demo data; the number of its first
+/// signed agreement.
+async fn demo_with_a_signed_agreement(dir: &Path) -> String {
+    let desk = open(dir).await;
+    users::setup_owner(&desk, "甲", "owner", PASSWORD).await.unwrap();
+    demo::seed(&desk, 40, 3).await.unwrap();
+    let n =
+        sqlx::query_scalar("SELECT number FROM agreement WHERE status = 'signed' ORDER BY number LIMIT 1")
+            .fetch_one(desk.pool())
+            .await
+            .unwrap();
+    desk.close().await;
+    n
+}
+
 /// Issue 24: `channeldesk print` makes an agreement's PDF without a window: saved to a file,
 /// or numbered copies handed to a real print queue (a private CUPS with cups-pdf), each logged
 /// with where it went; usage mistakes exit 2, an unknown agreement 1.
@@ -191,19 +206,7 @@ mod printer;
 async fn an_agreement_is_printed_from_the_command_line() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("data");
-    let number: String = {
-        let desk = open(&dir).await;
-        users::setup_owner(&desk, "甲", "owner", PASSWORD).await.unwrap();
-        demo::seed(&desk, 40, 3).await.unwrap();
-        let n = sqlx::query_scalar(
-            "SELECT number FROM agreement WHERE status = 'signed' ORDER BY number LIMIT 1",
-        )
-        .fetch_one(desk.pool())
-        .await
-        .unwrap();
-        desk.close().await;
-        n
-    };
+    let number = demo_with_a_signed_agreement(&dir).await;
     let d = dir.to_str().unwrap();
     let out = root.path().join("copies.pdf");
     let o = out.to_str().unwrap();
@@ -384,19 +387,7 @@ async fn a_copy_prints_through_the_windows_spooler_under_wine() {
     let Some(printer) = printer::TestPrinter::start() else { return };
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("data");
-    let number: String = {
-        let desk = open(&dir).await;
-        users::setup_owner(&desk, "甲", "owner", PASSWORD).await.unwrap();
-        demo::seed(&desk, 40, 3).await.unwrap();
-        let n = sqlx::query_scalar(
-            "SELECT number FROM agreement WHERE status = 'signed' ORDER BY number LIMIT 1",
-        )
-        .fetch_one(desk.pool())
-        .await
-        .unwrap();
-        desk.close().await;
-        n
-    };
+    let number = demo_with_a_signed_agreement(&dir).await;
     let copy = root.path().join("wine-copy.pdf");
     let made = cli(&[
         "print",
