@@ -70,12 +70,37 @@ pub fn show(path: &Path) -> bool {
 mod tests {
     use super::*;
 
+    /// On Linux the opener tries `xdg-open`, `gio` and the KDE and GNOME launchers found on
+    /// PATH; this test puts only stand-ins there, so what it sees does not depend on the
+    /// programs of the machine. The three answers a laptop gives: no launcher at all, a
+    /// launcher that finds no program for the type (exit 3), a launcher that shows it.
+    #[cfg(target_os = "linux")]
     #[test]
-    fn a_file_no_program_opens_is_reported_not_failed() {
+    fn what_the_system_says_about_showing_a_file_is_reported() {
+        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("x.channeldesk-no-such-type");
-        std::fs::write(&path, b"x").expect("file");
-        assert!(!show(&path));
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).expect("bin");
+        let file = dir.path().join("statement.xlsx");
+        std::fs::write(&file, b"x").expect("file");
+        // SAFETY: nextest (what `cargo xtask test` runs) gives every test its own process.
+        unsafe { std::env::set_var("PATH", &bin) };
+
+        assert!(!show(&file), "no launcher on PATH");
+
+        let launcher = |body: &str| {
+            let path = bin.join("xdg-open");
+            std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("launcher");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("mode");
+        };
+        launcher("exit 3");
+        assert!(!show(&file), "the launcher found no program for the type");
+
+        let record = dir.path().join("opened");
+        launcher(&format!("printf '%s' \"$1\" > '{}'", record.display()));
+        assert!(show(&file), "the launcher showed the file");
+        assert_eq!(std::fs::read_to_string(&record).expect("recorded"), file.display().to_string());
+
         assert!(!show(&dir.path().join("missing.pdf")), "a missing file is not shown");
     }
 }

@@ -44,6 +44,25 @@ fn which(name: &str) -> Option<PathBuf> {
     std::env::split_paths(&path).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
+/// The launchers a Linux program opens a file with (those the `open` crate tries), in a
+/// folder `viewer` of `dir` put first on the PATH the program gets: each writes the file it
+/// was given to `viewer/opened` and says no program could show it (exit 3, as `xdg-open`
+/// does on a laptop without a PDF viewer or spreadsheet program). What a test sees does not
+/// depend on the programs of the machine it runs on, and nothing is started beside the test.
+fn viewer_path(dir: &Path) -> std::ffi::OsString {
+    use std::os::unix::fs::PermissionsExt;
+    let viewer = dir.join("viewer");
+    std::fs::create_dir_all(&viewer).expect("viewer dir");
+    for name in ["xdg-open", "gio", "gnome-open", "kde-open6", "kde-open5", "kde-open", "wslview"] {
+        let script = viewer.join(name);
+        let text = "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = open ] || printf '%s\\n' \"$a\" >> \"$(dirname \"$0\")/opened\"; done\nexit 3\n";
+        std::fs::write(&script, text).expect("viewer script");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("viewer mode");
+    }
+    let rest = std::env::var_os("PATH").unwrap_or_default();
+    std::env::join_paths(std::iter::once(viewer).chain(std::env::split_paths(&rest))).expect("PATH")
+}
+
 /// The program under test, the driver process and the session.
 struct Session {
     client: Option<Client>,
@@ -157,6 +176,7 @@ where
     let data = tempfile::tempdir().expect("temp data dir");
     let data_dir = data.path().join("data");
     prepare(data_dir.clone()).await;
+    let path = viewer_path(data.path());
 
     let port = free_port();
     let native_port = free_port();
@@ -170,6 +190,7 @@ where
     };
     let driver = Command::new(driver_bin)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("PATH", path)
         .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(stderr)
@@ -355,8 +376,39 @@ impl Session {
     /// writes it to the private temporary folder) and closes the preview.
     async fn open_in_viewer(&self) {
         self.find("#preview-pages img[src]").await;
+        let before = self.opened().len();
         self.click("#preview-open").await;
+        self.wait_opened(before, ".pdf").await;
         self.click("#preview-close").await;
+    }
+
+    /// The files handed to the system viewer so far (see [`viewer_path`]), oldest first.
+    fn opened(&self) -> Vec<PathBuf> {
+        let list = std::fs::read_to_string(self.data.path().join("viewer/opened")).unwrap_or_default();
+        list.lines().map(PathBuf::from).collect()
+    }
+
+    /// Waits until one more file than `before` was handed to the viewer, ending in `suffix`
+    /// and written in full (the viewer is given a finished file).
+    async fn wait_opened(&self, before: usize, suffix: &str) -> PathBuf {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let opened = self.opened();
+            if opened.len() > before {
+                let last = opened.last().expect("one").clone();
+                assert!(
+                    last.to_string_lossy().ends_with(suffix),
+                    "the viewer was given {last:?}, not a {suffix}"
+                );
+                assert!(
+                    last.metadata().map(|m| m.len() > 0).unwrap_or(false),
+                    "{last:?} is empty or missing"
+                );
+                return last;
+            }
+            assert!(Instant::now() < deadline, "no file was handed to the system viewer");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn shot(&self, name: &str) {
@@ -2318,8 +2370,10 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     s.click("#statement-print").await;
     s.open_in_viewer().await;
     s.wait_text(".toast", "prints").await;
+    let before = s.opened().len();
     s.click("#statement-xlsx").await;
     s.wait_text(".toast", "Excel").await;
+    s.wait_opened(before, ".xlsx").await;
     s.set_language("en", "Partners").await;
     s.wait_text("#statement-figures", "Closing balance").await;
     s.shot("statement-en").await;
