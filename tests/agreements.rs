@@ -1111,7 +1111,37 @@ async fn originals_follow_the_counterparts_clause() {
         assert_eq!(seams(&o.bytes), pages, "one guide per page");
         let copy = signing::print(&t.desk, &a.row.id, None).await.unwrap();
         assert_eq!(seams(&copy.bytes), 0, "only originals carry it");
-        sqlx::query("UPDATE agreement_template SET seam_mark = 0").execute(t.desk.pool()).await.unwrap();
+        // Those who keep the clause library turn it off for the template; the channel cannot.
+        let template: String = sqlx::query_scalar("SELECT template_id FROM agreement WHERE id = ?")
+            .bind(&a.row.id)
+            .fetch_one(t.desk.pool())
+            .await
+            .unwrap();
+        as_user(&t, "owner").await;
+        add_user(&t, "seam-chan", Role::Channel).await;
+        add_user(&t, "seam-legal", Role::Legal).await;
+        as_user(&t, "seam-chan").await;
+        assert!(matches!(library::set_seam_mark(&t.desk, &template, false).await, Err(Error::Forbidden(_))));
+        as_user(&t, "seam-legal").await;
+        assert!(has(
+            &fields_of(library::set_seam_mark(&t.desk, "nope", false).await.unwrap_err()),
+            "template_id",
+            "unknown"
+        ));
+        let off = library::set_seam_mark(&t.desk, &template, false).await.unwrap();
+        assert!(!off.seam_mark);
+        library::set_seam_mark(&t.desk, &template, false).await.unwrap();
+        let entries: Vec<String> = sqlx::query_scalar(
+            "SELECT changes FROM audit_log WHERE entity = 'agreement_template' AND entity_id = ? AND operation = 'update'",
+        )
+        .bind(&template)
+        .fetch_all(t.desk.pool())
+        .await
+        .unwrap();
+        assert_eq!(entries.len(), 1, "setting what is set writes nothing: {entries:?}");
+        assert!(entries[0].contains("seam_mark"), "{entries:?}");
+        assert!(library::templates(&t.desk).await.unwrap().iter().any(|x| x.id == template && !x.seam_mark));
+        as_user(&t, "owner").await;
         let (without, _) = signing::prepare_originals(&t.desk, &a.row.id).await.unwrap();
         assert_eq!(seams(&without.bytes), 0, "a template that does not ask for it");
     }

@@ -388,6 +388,8 @@ export const clauseLibrary = () => call('clause_library');
 export const clauseHistory = (key) => call('clause_history', { key });
 /** @param {ClauseInput} input @returns {Promise<LibraryClause>} */
 export const clauseSave = (input) => call('clause_save', { input });
+/** @param {string} id @param {boolean} on @returns {Promise<Template>} */
+export const agreementTemplateSeamMark = (id, on) => call('agreement_template_seam_mark', { id, on });
 /** @param {Partial<AgreementQuery>} query @returns {Promise<AgreementRow[]>} */
 export const agreementList = (query) => call('agreement_list', { query });
 /** @param {string} id @returns {Promise<Agreement>} */

@@ -82,6 +82,7 @@ pub const COMMANDS: &[&str] = &[
     "clause_library",
     "clause_history",
     "clause_save",
+    "agreement_template_seam_mark",
     "agreement_list",
     "agreement_get",
     "agreement_versions",

@@ -169,6 +169,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         agreements::clause_library,
         agreements::clause_history,
         agreements::clause_save,
+        agreements::agreement_template_seam_mark,
         agreements::agreement_list,
         agreements::agreement_get,
         agreements::agreement_versions,

@@ -762,6 +762,21 @@ async fn filled_register_timings_and_screenshots() {
     s.click("#agreement-clauses").await;
     s.find(".clause-lib").await;
     s.shot("clauses-zh").await;
+    // The seam-seal mark is set per template there (R3.1.3), and the core keeps it.
+    let seam = "#templates li[data-template] input[type=checkbox]";
+    let was = s.js(&format!("return document.querySelector('{seam}').checked")).await;
+    s.click(seam).await;
+    s.wait_text(".toast", if was == json!(true) { "不再印骑缝章标记" } else { "将印骑缝章标记" }).await;
+    let kept = s
+        .c()
+        .execute_async(
+            "const [css, done] = arguments; const id = document.querySelector(css).closest('li').dataset.template;
+             window.__TAURI__.core.invoke('agreement_templates').then((ts) => done(ts.find((t) => t.id === id).seam_mark));",
+            vec![json!(seam)],
+        )
+        .await
+        .expect("templates");
+    assert_eq!(kept, json!(was != json!(true)), "the template keeps what was ticked");
     s.click("[data-nav=evaluations]").await;
     s.choose("#evaluations-status", "finished").await;
     s.wait_text("#evaluations-count", "12").await;
@@ -2982,6 +2997,7 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
         "events",
         "evaluations",
         "agreements",
+        "agreements/clauses",
         "orders",
         "settlement",
         "promotion",
@@ -3005,6 +3021,9 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
                 s.check_page(&format!("{route} in {lang}"), w == 1366).await;
                 let bad = s.js(SIDEBAR_REACHABLE).await;
                 assert_eq!(bad, json!([]), "{route} at {w}×{h} in {lang}");
+                if w == 1366 && route == "agreements/clauses" {
+                    s.shot(&format!("laptop-{w}x{h}-clauses-{short}")).await;
+                }
             }
             if w == 1366 {
                 // A record's page of each kind the generated data has, in both languages.

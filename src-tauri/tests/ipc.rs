@@ -397,7 +397,7 @@ fn guard(cmd: &str) -> Option<&'static str> {
         "agreement_review" => "agreement_review_legal",
         "agreement_comment" => "agreement_comment",
         "agreement_notice" | "agreement_terminate" => "agreement_terminate",
-        "clause_save" => "clause_manage",
+        "clause_save" | "agreement_template_seam_mark" => "clause_manage",
         "renewal_days_set" => "settings_manage",
         "partners_create"
         | "partners_update"
@@ -535,6 +535,7 @@ fn args(cmd: &str) -> Value {
         "agreement_list" => json!({ "query": {} }),
         "clause_history" => json!({ "key": "confidentiality" }),
         "clause_save" | "agreement_create" => json!({ "input": {} }),
+        "agreement_template_seam_mark" => json!({ "id": "nope", "on": false }),
         "agreement_amend" => json!({ "masterId": "no-such-id" }),
         "agreement_get" | "agreement_versions" | "agreement_history" | "agreement_submit"
         | "agreement_reports" | "agreement_close" | "agreement_renew" | "agreement_terms" => {

@@ -22,36 +22,63 @@ pub struct Template {
     pub kind: String,
     pub name: String,
     pub clause_keys: Vec<String>,
+    /// Whether the originals (正本) of its agreements carry the seam-seal guide (骑缝章) on
+    /// every page (R3.1.3; an amendment follows its master's template).
+    pub seam_mark: bool,
+}
+
+const TEMPLATES: &str =
+    "SELECT id, kind, name, clause_keys, seam_mark FROM agreement_template WHERE deleted_at IS NULL";
+
+type TemplateRow = (String, String, String, String, i64);
+
+fn template(row: TemplateRow) -> Template {
+    let (id, kind, name, keys, seam_mark) = row;
+    Template {
+        id,
+        kind,
+        name,
+        clause_keys: serde_json::from_str(&keys).unwrap_or_default(),
+        seam_mark: seam_mark != 0,
+    }
 }
 
 pub(crate) async fn template_in(conn: &mut SqliteConnection, id: &str) -> Result<Template> {
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "SELECT id, kind, name, clause_keys FROM agreement_template WHERE id = ? AND deleted_at IS NULL",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let (id, kind, name, keys) = row.ok_or_else(|| Error::field("template_id", "unknown"))?;
-    Ok(Template { id, kind, name, clause_keys: serde_json::from_str(&keys).unwrap_or_default() })
+    let row: Option<TemplateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{TEMPLATES} AND id = ?")))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(template).ok_or_else(|| Error::field("template_id", "unknown"))
 }
 
 /// Every template.
 pub async fn templates(desk: &Desk) -> Result<Vec<Template>> {
     desk.require(Action::PartnerRead)?;
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT id, kind, name, clause_keys FROM agreement_template WHERE deleted_at IS NULL ORDER BY id",
-    )
-    .fetch_all(desk.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, kind, name, keys)| Template {
-            id,
-            kind,
-            name,
-            clause_keys: serde_json::from_str(&keys).unwrap_or_default(),
-        })
-        .collect())
+    let rows: Vec<TemplateRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{TEMPLATES} ORDER BY id")))
+        .fetch_all(desk.pool())
+        .await?;
+    Ok(rows.into_iter().map(template).collect())
+}
+
+/// Sets whether the originals of agreements made from template `id` carry the seam-seal guide
+/// (骑缝章, R3.1.3): those who keep the clause library decide it per template (some companies
+/// seal across the pages, some bind and seal the binding). Originals printed afterwards follow
+/// it; nothing already printed changes. Setting what is already set writes nothing.
+pub async fn set_seam_mark(desk: &Desk, id: &str, on: bool) -> Result<Template> {
+    desk.require(Action::ClauseManage)?;
+    let mut w = desk.write().await?;
+    let before = template_in(&mut w.tx, id).await?;
+    if before.seam_mark == on {
+        w.tx.rollback().await?;
+        return Ok(before);
+    }
+    crate::records::set_values(&mut w, "agreement_template", id, &[("seam_mark", i64::from(on).into())])
+        .await?;
+    let mut ch = Changes::new();
+    ch.diff("seam_mark", &before.seam_mark, &on);
+    audit::record(&mut w, "update", "agreement_template", id, &ch).await?;
+    w.commit().await?;
+    Ok(Template { seam_mark: on, ..before })
 }
 
 /// A clause of the library (its latest version, with how many versions it has).

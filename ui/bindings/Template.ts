@@ -3,4 +3,9 @@
 /**
  * A template: an agreement type and its clauses in order.
  */
-export type Template = { id: string, kind: string, name: string, clause_keys: Array<string>, };
+export type Template = { id: string, kind: string, name: string, clause_keys: Array<string>, 
+/**
+ * Whether the originals (正本) of its agreements carry the seam-seal guide (骑缝章) on
+ * every page (R3.1.3; an amendment follows its master's template).
+ */
+seam_mark: boolean, };

@@ -204,7 +204,7 @@ export async function agreementsView(main) {
 
 /** The clause library (R3.1.1): latest versions by category; legal edits write a new version. @param {HTMLElement} main */
 export async function clausesView(main) {
-  const clauses = await api.clauseLibrary();
+  const [clauses, templates] = await Promise.all([api.clauseLibrary(), api.agreementTemplates()]);
   const edit = async (/** @type {api.LibraryClause | null} */ c) => {
     const bodyField = formField({ name: 'body', label: t('clauses.field.body'), required: true, rows: 10, value: toLabels(c?.body || '') });
     const ok = await formDialog({
@@ -235,6 +235,22 @@ export async function clausesView(main) {
       h('h1', null, t('clauses.title')),
       h('div', { class: 'actions' }, can('clause_manage') && h('button', { type: 'button', class: 'primary', id: 'clause-new', onClick: () => edit(null) }, t('clauses.new')))),
     h('p', { class: 'muted' }, t('clauses.intro')),
+    h('section', { class: 'card', id: 'templates' },
+      h('h2', null, t('clauses.templates')),
+      h('p', { class: 'muted small' }, t('clauses.seam_intro')),
+      h('ul', { class: 'checklist' }, ...templates.map((tpl) => h('li', { dataset: { template: tpl.id } },
+        h('strong', null, tpl.name), ' ',
+        h('span', { class: 'muted small' }, t('clauses.template_clauses', { n: tpl.clause_keys.length })), ' ',
+        h('label', { class: 'check' },
+          h('input', { type: 'checkbox', checked: tpl.seam_mark, disabled: !can('clause_manage'),
+            onChange: async (/** @type {Event} */ e) => {
+              const box = /** @type {HTMLInputElement} */ (e.target);
+              try {
+                const saved = await api.agreementTemplateSeamMark(tpl.id, box.checked);
+                toast(t(saved.seam_mark ? 'clauses.seam_on' : 'clauses.seam_off', { name: saved.name }));
+              } catch (err) { box.checked = !box.checked; toast(errorText(err), { kind: 'error' }); }
+            } }),
+          t('clauses.seam_mark')))))),
     ...CATEGORIES.map((cat) => {
       const mine = clauses.filter((c) => c.category === cat);
       if (!mine.length) return null;

@@ -33,6 +33,11 @@ pub async fn agreement_templates(shell: State<'_, Shell>) -> Result<Vec<Template
 }
 
 #[command]
+pub async fn agreement_template_seam_mark(shell: State<'_, Shell>, id: String, on: bool) -> Result<Template> {
+    library::set_seam_mark(&*shell.desk().await?, &id, on).await
+}
+
+#[command]
 pub async fn clause_library(shell: State<'_, Shell>) -> Result<Vec<LibraryClause>> {
     library::clauses(&*shell.desk().await?).await
 }
