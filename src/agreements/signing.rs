@@ -284,6 +284,17 @@ async fn render_version(
     Ok((bytes, v, approved))
 }
 
+/// The document of version `version_no` (the current one when `None`), as its PDF is laid out:
+/// for whatever needs the agreement's text in the order and words it is printed in (the
+/// whole-process printing benchmark writes it as a .docx for LibreOffice).
+pub async fn document(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<super::pdf::Document> {
+    desk.require(Action::PartnerRead)?;
+    let mut conn = desk.pool().acquire().await?;
+    let h = head(&mut conn, id).await?;
+    let v = version(&mut conn, id, version_no.unwrap_or(h.version_no)).await?;
+    super::pdf::Document::load(&mut conn, id, &v, &h).await
+}
+
 /// The PDF of version `version_no` (the current one when `None`): a draft watermark unless it
 /// is approved or signed.
 pub async fn print(desk: &Desk, id: &str, version_no: Option<i64>) -> Result<Printed> {

@@ -388,6 +388,23 @@ fn windows_check() -> Result {
     status(c, "cargo clippy --target x86_64-pc-windows-gnu (the Windows program compiles)")
 }
 
+/// The whole-process printing benchmark (issue 24): the shipped (release) command line against
+/// LibreOffice, which is installed for it on Linux as the reference (Debian's
+/// `libreoffice-writer-nogui`).
+fn print_process_bench() -> Result {
+    if cfg!(target_os = "linux") {
+        install_packages(&["libreoffice-writer-nogui"])?;
+    }
+    let mut c = cargo();
+    c.args(["build", "--release", "-p", "channeldesk-app", "--bin", "channeldesk"]);
+    status(c, "cargo build --release (the command line the printing benchmark runs)")?;
+    let cli =
+        target_dir().join("release").join(if cfg!(windows) { "channeldesk.exe" } else { "channeldesk" });
+    let mut c = cargo_with_keyring();
+    c.args(["bench", "-p", "channeldesk", "--bench", "print_process"]).env("CHANNELDESK_CLI", cli);
+    status(c, "printing benchmark (channeldesk print against soffice --convert-to pdf, whole processes)")
+}
+
 /// The Windows print path under wine (issue 24): builds the Windows `print_file` example of the
 /// core (the spooler and GDI code the Windows program prints with) beside wine 8's missing
 /// `ProcessPrng` stand-in, and a wine prefix made once; the environment that tells
@@ -698,6 +715,7 @@ fn bench(report_only: bool) -> Result {
         let mut c = cargo();
         c.args(["bench", "-p", "channeldesk", "--bench", "orders"]);
         status(c, "order and settlement benchmark (release build, 10,000 order lines)")?;
+        print_process_bench()?;
     }
     let target = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
     let mut figures = std::fs::read_to_string(target.join("channeldesk-bench.md"))
@@ -717,6 +735,10 @@ fn bench(report_only: bool) -> Result {
     figures.push_str(
         &std::fs::read_to_string(target.join("channeldesk-bench-orders.md"))
             .map_err(|e| format!("order benchmark figures missing: {e}"))?,
+    );
+    figures.push_str(
+        &std::fs::read_to_string(target.join("channeldesk-bench-print.md"))
+            .map_err(|e| format!("printing benchmark figures missing: {e}"))?,
     );
     let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
     let leads = std::fs::read_to_string(target.join("tmp/e2e/lead-save-ms.json")).ok();
