@@ -12,6 +12,10 @@
 //! of its own. Without LibreOffice its rows say so.
 
 mod common;
+/// The checks the document tests make; here for their characters no line may start with.
+#[allow(dead_code)]
+#[path = "../tests/common/pdf.rs"]
+mod pdf;
 
 use channeldesk::agreements::{self, signing};
 use channeldesk::documents::layout::{BODY, Block, MARGIN, PAGE, SEAL, SEAL_MM};
@@ -27,8 +31,6 @@ use std::time::Instant;
 const PASSWORD: &str = "bench-password-1";
 const CLI_RUNS: usize = 10;
 const OFFICE_RUNS: usize = 5;
-/// What no line may start with in Chinese typesetting (GB/T 15834, JIS X 4051 kinsoku).
-const NO_LINE_START: &str = "，。、；：？！）》」』】〕”’…";
 /// What no line may end with.
 const NO_LINE_END: &str = "（《「『【〔“‘";
 
@@ -197,10 +199,11 @@ fn docx(blocks: &[Block], font: &str, path: &Path) {
 /// punctuation, lines ending with opening punctuation, `……` split across lines; and the page
 /// count.
 fn breaking(path: &Path) -> (usize, usize, usize, usize) {
-    let text = Command::new("pdftotext").arg(path).arg("-").output().expect("pdftotext (poppler-utils)");
-    let text = String::from_utf8_lossy(&text.stdout);
+    let path = path.to_str().expect("a UTF-8 path");
+    let text = pdf::tool("pdftotext", &[path, "-"]).expect("pdftotext (poppler-utils)");
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let starts = lines.iter().filter(|l| l.chars().next().is_some_and(|c| NO_LINE_START.contains(c))).count();
+    let starts =
+        lines.iter().filter(|l| l.chars().next().is_some_and(|c| pdf::NO_LINE_START.contains(c))).count();
     let ends = lines.iter().filter(|l| l.chars().last().is_some_and(|c| NO_LINE_END.contains(c))).count();
     let split = lines
         .windows(2)
@@ -210,12 +213,9 @@ fn breaking(path: &Path) -> (usize, usize, usize, usize) {
             tail > 0 && head > 0 && (tail + head) % 2 == 0 && tail % 2 == 1
         })
         .count();
-    let info = Command::new("pdfinfo").arg(path).output().expect("pdfinfo");
-    let pages = String::from_utf8_lossy(&info.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|p| p.trim().parse().ok())
-        .unwrap_or(0);
+    let info = pdf::tool("pdfinfo", &[path]).expect("pdfinfo");
+    let pages =
+        info.lines().find_map(|l| l.strip_prefix("Pages:")).and_then(|p| p.trim().parse().ok()).unwrap_or(0);
     (starts, ends, split, pages)
 }
 

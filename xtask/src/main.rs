@@ -717,7 +717,7 @@ fn bench(report_only: bool) -> Result {
         status(c, "order and settlement benchmark (release build, 10,000 order lines)")?;
         print_process_bench()?;
     }
-    let target = env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"));
+    let target = target_dir();
     let mut figures = std::fs::read_to_string(target.join("channeldesk-bench.md"))
         .map_err(|e| format!("benchmark figures missing: {e}"))?;
     figures.push_str(
