@@ -384,6 +384,45 @@ fn import_reason(b: &common::TestDesk, bytes: &[u8]) -> String {
 /// import on B approved it. Now it is refused whichever way it is made (the old signature, an
 /// unpaired key, a paired laptop that re-signs it, the clock of a real entry borrowed), and
 /// B's agreement stays in review.
+/// An annual evaluation round opens every active partner's evaluation with one signed entry
+/// about the round: a bundle of all partners, or of some, carries that entry and imports on a
+/// paired laptop (before, the open evaluations were refused as `state` uncovered and nothing
+/// could be shared once a round had started).
+#[tokio::test(flavor = "multi_thread")]
+async fn evaluations_opened_by_a_round_travel_in_bundles() {
+    use channeldesk::share::{self, ExportScope, Progress};
+    let a = desk().await;
+    let b = desk().await;
+    let c = desk().await;
+    common::pair(&[&a, &b, &c]).await;
+    let mut ids = Vec::new();
+    for (name, code) in
+        [("评估轮次甲有限公司", "91440300M000400Y7"), ("评估轮次乙有限公司", "91440300M000500Y8")]
+    {
+        let mut p = partner(name);
+        p.credit_code = format!("{code}{}", channeldesk::validate::credit_code_check_char(code).unwrap());
+        ids.push(common::migrated(&a, p).await);
+    }
+    let round = channeldesk::evaluation::start_round(&a.desk, 2026).await.unwrap();
+    assert_eq!(round.created, 2);
+    let open = |t: &common::TestDesk| {
+        let pool = t.desk.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM evaluation WHERE status = 'open'")
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let all = share::export(&a.desk, &ExportScope::All, None, &Progress::silent()).await.unwrap().bytes;
+    assert_eq!(import_reason(&b, &all), "applied");
+    assert_eq!(open(&b).await, 2);
+    let some = ExportScope::Partners { ids: vec![ids[0].clone()] };
+    let one = share::export(&a.desk, &some, None, &Progress::silent()).await.unwrap().bytes;
+    assert_eq!(import_reason(&c, &one), "applied");
+    assert_eq!(open(&c).await, 1);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hand_edited_bundle_cannot_forge_an_approval() {
     use channeldesk::access::Role;

@@ -27,7 +27,8 @@ pub enum Pick {
     ResearchNote,
     /// Files of a chosen partner or of its inspections.
     Attachment,
-    /// Audit entries about a chosen partner, its agreements or its evaluations.
+    /// Audit entries about a chosen partner, its agreements or its evaluations (with the
+    /// opening of the rounds they belong to).
     Audit,
 }
 
@@ -173,6 +174,8 @@ pub fn condition(s: &Shared) -> Option<String> {
         Pick::Audit => format!(
             "(entity_id IN {SEL} OR entity_id IN (SELECT id FROM agreement WHERE partner_id IN {SEL})
               OR entity_id IN (SELECT id FROM evaluation WHERE partner_id IN {SEL})
+              OR entity_id IN (SELECT 'round-' || period FROM evaluation
+                                WHERE kind = 'periodic' AND partner_id IN {SEL})
               OR entity_id IN (SELECT id FROM sales_order WHERE partner_id IN {SEL})
               OR entity_id IN (SELECT id FROM shipment WHERE partner_id IN {SEL})
               OR entity_id IN (SELECT id FROM aftersales_case WHERE partner_id IN {SEL})

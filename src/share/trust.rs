@@ -292,8 +292,12 @@ pub(crate) fn claims_of(
         };
         clocks.get(key).or_else(|| clocks.get("*")).cloned().unwrap_or_else(|| hlc.clone())
     };
-    let parents: Vec<String> =
+    let mut parents: Vec<String> =
         row.iter().filter(|(k, v)| k.ends_with("_id") && v.is_string()).map(|(_, v)| text(Some(v))).collect();
+    // A periodic evaluation is opened by its round's one entry (`round-<period>`, R2.2.1).
+    if table == "evaluation" && text(row.get("kind")) == "periodic" {
+        parents.push(format!("round-{}", text(row.get("period"))));
+    }
     let mut seen: HashSet<String> = HashSet::new();
     let mut push = |clock: String, state: Option<(&'static str, &'static str)>| {
         if state.is_none() && (clock.is_empty() || clock == stamp_hlc) {
