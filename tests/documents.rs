@@ -7,28 +7,8 @@ mod common;
 use channeldesk::documents::recovery_kit::{self, KitDetails};
 use channeldesk::vault;
 use common::desk;
-use common::pdf::tool;
+use common::pdf::{block_difference, grey_page, read_pgm, tool};
 use std::path::Path;
-
-/// Reads a binary PGM (P5) as written by `pdftoppm -gray`.
-fn read_pgm(path: &Path) -> (usize, usize, Vec<u8>) {
-    let bytes = std::fs::read(path).unwrap();
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while fields.len() < 4 {
-        while bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        while !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
-    }
-    assert_eq!(fields[0], "P5");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, bytes[i + 1..].to_vec())
-}
 
 #[tokio::test]
 async fn the_recovery_kit_prints_the_key_as_text_and_qr_code() {
@@ -180,35 +160,7 @@ fn preview_matches_poppler(bytes: &[u8], path: &Path, count: usize) {
             .collect();
         (info.width as usize, info.height as usize, grey)
     };
-    let poppler = |page: usize| {
-        let base = path.with_file_name(format!("poppler-{page}"));
-        let n = page.to_string();
-        let pdf = path.to_str().unwrap();
-        tool(
-            "pdftoppm",
-            &["-gray", "-r", "72", "-f", &n, "-l", &n, "-singlefile", pdf, base.to_str().unwrap()],
-        )?;
-        Some(read_pgm(&base.with_extension("pgm")))
-    };
-    let blocks = |a: &(usize, usize, Vec<u8>), b: &(usize, usize, Vec<u8>)| {
-        let (w, h) = (a.0.min(b.0) / 8, a.1.min(b.1) / 8);
-        let mean = |img: &(usize, usize, Vec<u8>), bx: usize, by: usize| {
-            let mut sum = 0u32;
-            for y in by * 8..by * 8 + 8 {
-                for x in bx * 8..bx * 8 + 8 {
-                    sum += img.2[y * img.0 + x] as u32;
-                }
-            }
-            sum as f64 / 64.0
-        };
-        let mut diff = 0.0;
-        for by in 0..h {
-            for bx in 0..w {
-                diff += (mean(a, bx, by) - mean(b, bx, by)).abs();
-            }
-        }
-        diff / (w * h) as f64
-    };
+    let poppler = |page: usize| grey_page(path, page, 72);
     let (first, last) = (ours(1), ours(count));
     let (Some(p_first), Some(p_last)) = (poppler(1), poppler(count)) else { return };
     for (n, o, p) in [(1, &first, &p_first), (count, &last, &p_last)] {
@@ -220,8 +172,8 @@ fn preview_matches_poppler(bytes: &[u8], path: &Path, count: usize) {
             p.0,
             p.1
         );
-        let same = blocks(o, p);
-        let other = blocks(o, if n == 1 { &p_last } else { &p_first });
+        let same = block_difference(o, p);
+        let other = block_difference(o, if n == 1 { &p_last } else { &p_first });
         assert!(
             same < 2.5 && other > 4.0 * same,
             "page {n}: {same:.2} from poppler's, {other:.2} from another page"

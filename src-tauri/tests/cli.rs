@@ -182,6 +182,10 @@ async fn command_line_tasks_and_a_killed_import_that_leaves_nothing_behind() {
     assert_eq!(std::fs::read_dir(b.join("backups")).unwrap().count(), 1);
 }
 
+/// The document tests' checks; here for reading printed pages in grey.
+#[allow(dead_code)]
+#[path = "../../tests/common/pdf.rs"]
+mod pdf;
 mod printer;
 
 /// A data folder at `dir` with the owner (`owner`) and demo data; the number of its first
@@ -321,53 +325,6 @@ impl Drop for Wine {
     }
 }
 
-/// Page `page` of `pdf` in grey at 36 dpi (poppler): width, height, pixels.
-fn grey_page(pdf: &Path, page: usize) -> (usize, usize, Vec<u8>) {
-    let base = pdf.with_file_name(format!("{}-grey-{page}", pdf.file_stem().unwrap().to_str().unwrap()));
-    let n = page.to_string();
-    let done = Command::new("pdftoppm")
-        .args(["-gray", "-r", "36", "-f", &n, "-l", &n, "-singlefile"])
-        .arg(pdf)
-        .arg(&base)
-        .status()
-        .expect("pdftoppm");
-    assert!(done.success(), "pdftoppm {}", pdf.display());
-    let raw = std::fs::read(base.with_extension("pgm")).unwrap();
-    // P5, width, height, maxval, then one byte a pixel.
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while raw[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !raw[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&raw[start..at]).into_owned());
-    }
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, raw[at + 1..at + 1 + w * h].to_vec())
-}
-
-/// Mean difference of the 8×8-pixel blocks' grey of two pictures (anti-aliasing and a
-/// driver's halftoning do not move it; other content does).
-fn block_difference(a: &(usize, usize, Vec<u8>), b: &(usize, usize, Vec<u8>)) -> f64 {
-    let (w, h) = (a.0.min(b.0) / 8, a.1.min(b.1) / 8);
-    let mean = |img: &(usize, usize, Vec<u8>), bx: usize, by: usize| {
-        let sum: u32 = (by * 8..by * 8 + 8)
-            .flat_map(|y| (bx * 8..bx * 8 + 8).map(move |x| (x, y)))
-            .map(|(x, y)| img.2[y * img.0 + x] as u32)
-            .sum();
-        sum as f64 / 64.0
-    };
-    let total: f64 = (0..h)
-        .flat_map(|by| (0..w).map(move |bx| (bx, by)))
-        .map(|(bx, by)| (mean(a, bx, by) - mean(b, bx, by)).abs())
-        .sum();
-    total / (w * h) as f64
-}
-
 /// Issue 24 (R3.1.3): the Windows print path. The Windows build of `examples/print_file.rs`
 /// (the core's printers module: the spooler's printer list, the options checked, the pages
 /// drawn through GDI), run under wine, finds the private CUPS printer through wine's spooler
@@ -436,9 +393,10 @@ async fn a_copy_prints_through_the_windows_spooler_under_wine() {
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 1")), "one page: {info}");
     assert!(info.contains("595") && info.contains("841") || info.contains("(A4)"), "A4 paper: {info}");
-    let out = grey_page(&printed, 1);
-    let (ours_2, ours_1) = (grey_page(&copy, 2), grey_page(&copy, 1));
-    let (same, other) = (block_difference(&out, &ours_2), block_difference(&out, &ours_1));
+    let grey = |pdf: &Path, page| pdf::grey_page(pdf, page, 36).expect("poppler");
+    let out = grey(&printed, 1);
+    let (ours_2, ours_1) = (grey(&copy, 2), grey(&copy, 1));
+    let (same, other) = (pdf::block_difference(&out, &ours_2), pdf::block_difference(&out, &ours_1));
     // The printed page is a 300 dpi picture of ours, rasterised again by the PostScript path
     // (measured: 5.0 from page 2, 13.6 from page 1).
     assert!(

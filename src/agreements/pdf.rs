@@ -159,7 +159,7 @@ impl Document {
             blocks.push(Block::Clause {
                 number: format!("第{}条", chinese_number(i as u32 + 1)),
                 title,
-                body: fill(&c.body, vars, BLANK),
+                body: grouped_money(&fill(&c.body, vars, BLANK)),
             });
         }
         // The commercial terms at a glance: every variable the clauses use, in catalogue order.
@@ -322,6 +322,43 @@ pub fn grouped_amounts(text: &str) -> String {
     out
 }
 
+/// `text` (clause text as legal staff typed it) with the amounts of money in it grouped by
+/// thousands: a whole number of four or more digits written as money (before 元, 万元 or 亿元,
+/// or after 人民币, ¥, ￥ or RMB), as [`grouped_amounts`] groups it; other numbers (article and
+/// telephone numbers, years, codes) stay as typed.
+pub fn grouped_money(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() {
+            out.push(chars[i]);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == ',') {
+            i += 1;
+        }
+        // A trailing full stop or comma belongs to the sentence, not to the number.
+        while i > start && matches!(chars[i - 1], '.' | ',') {
+            i -= 1;
+        }
+        let number: String = chars[start..i].iter().collect();
+        let before: String = chars[..start].iter().rev().skip_while(|c| c.is_whitespace()).take(3).collect();
+        let before: String = before.chars().rev().collect();
+        let mut rest = chars[i..].iter().skip_while(|c| c.is_whitespace()).peekable();
+        if matches!(rest.peek(), Some('万' | '亿')) {
+            rest.next();
+        }
+        let money =
+            rest.next() == Some(&'元') || ["人民币", "¥", "￥", "RMB"].iter().any(|m| before.ends_with(m));
+        let glued = start > 0 && (chars[start - 1].is_ascii_alphanumeric() || chars[start - 1] == '-');
+        out.push_str(&if money && !glued { grouped_amounts(&number) } else { number });
+    }
+    out
+}
+
 /// A document made from given parts (benchmarks and tests of the layout without a database).
 pub fn sample(number: &str, version: Version, kind: &str) -> Document {
     Document {
@@ -350,5 +387,21 @@ mod tests {
         assert_eq!(grouped_amounts("人民币 500 万元"), "人民币 500 万元");
         assert_eq!(grouped_amounts("人民币 5,000,000 元"), "人民币 5,000,000 元");
         assert_eq!(grouped_amounts("0.12345"), "0.12345");
+    }
+
+    #[test]
+    fn money_typed_into_clauses_is_grouped_and_other_numbers_are_not() {
+        assert_eq!(grouped_money("保证金人民币50000元。"), "保证金人民币50,000元。");
+        assert_eq!(grouped_money("年度目标 12000 万元，"), "年度目标 12,000 万元，");
+        assert_eq!(grouped_money("授信额度为¥1500000.50，"), "授信额度为¥1,500,000.50，");
+        assert_eq!(grouped_money("RMB 2500000 per year"), "RMB 2,500,000 per year");
+        assert_eq!(grouped_money("人民币 5,000,000 元"), "人民币 5,000,000 元");
+        assert_eq!(grouped_money("人民币800元"), "人民币800元");
+        assert_eq!(
+            grouped_money("违约金为合同金额的 10%，按 2026 年标准；服务热线 4008001234。"),
+            "违约金为合同金额的 10%，按 2026 年标准；服务热线 4008001234。"
+        );
+        assert_eq!(grouped_money("订单 SO-20261234 元"), "订单 SO-20261234 元");
+        assert_eq!(grouped_money("共计10000元."), "共计10,000元.");
     }
 }

@@ -64,3 +64,56 @@ pub fn check(path: &Path) -> Option<String> {
     }
     Some(text)
 }
+
+/// A page in grey: width, height and one byte a pixel.
+pub type Grey = (usize, usize, Vec<u8>);
+
+/// Reads a binary PGM (P5) as written by `pdftoppm -gray`.
+pub fn read_pgm(path: &Path) -> Grey {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    // P5, width, height, maxval, then one byte a pixel.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P5", "{}", path.display());
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, bytes[i + 1..i + 1 + w * h].to_vec())
+}
+
+/// Page `page` of `pdf` rendered by poppler in grey at `dpi`, beside the PDF; `None` when
+/// poppler is not installed (see [`tool`]).
+pub fn grey_page(pdf: &Path, page: usize, dpi: u32) -> Option<Grey> {
+    let stem = pdf.file_stem().and_then(|s| s.to_str()).unwrap_or("page");
+    let base = pdf.with_file_name(format!("{stem}-grey-{page}-{dpi}"));
+    let (n, r) = (page.to_string(), dpi.to_string());
+    let (pdf_s, base_s) = (pdf.to_str().expect("UTF-8 path"), base.to_str().expect("UTF-8 path"));
+    tool("pdftoppm", &["-gray", "-r", &r, "-f", &n, "-l", &n, "-singlefile", pdf_s, base_s])?;
+    Some(read_pgm(&base.with_extension("pgm")))
+}
+
+/// Mean difference of the 8×8-pixel blocks' grey of two pictures: anti-aliasing and a
+/// printer driver's halftoning do not move it; other content does.
+pub fn block_difference(a: &Grey, b: &Grey) -> f64 {
+    let (w, h) = (a.0.min(b.0) / 8, a.1.min(b.1) / 8);
+    let mean = |img: &Grey, bx: usize, by: usize| {
+        let sum: u32 = (by * 8..by * 8 + 8)
+            .flat_map(|y| (bx * 8..bx * 8 + 8).map(move |x| (x, y)))
+            .map(|(x, y)| img.2[y * img.0 + x] as u32)
+            .sum();
+        sum as f64 / 64.0
+    };
+    let total: f64 = (0..h)
+        .flat_map(|by| (0..w).map(move |bx| (bx, by)))
+        .map(|(bx, by)| (mean(a, bx, by) - mean(b, bx, by)).abs())
+        .sum();
+    total / (w * h) as f64
+}
