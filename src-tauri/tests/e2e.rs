@@ -180,14 +180,15 @@ where
 
     let port = free_port();
     let native_port = free_port();
-    // CHANNELDESK_E2E_STDERR=FILE keeps what the driver, the program and its web processes
-    // write to stderr (e.g. the web engine's own logs, JSC_logGC=1), for looking into a run.
-    let stderr = match std::env::var_os("CHANNELDESK_E2E_STDERR") {
-        Some(f) => {
-            Stdio::from(std::fs::OpenOptions::new().create(true).append(true).open(f).expect("stderr file"))
-        }
-        None => Stdio::null(),
-    };
+    // What the driver, the program and its web processes write to stderr goes to a file of
+    // the session (its end is shown when the session cannot start), or to
+    // CHANNELDESK_E2E_STDERR=FILE to keep it (e.g. the web engine's own logs, JSC_logGC=1).
+    let stderr_file = std::env::var_os("CHANNELDESK_E2E_STDERR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| data.path().join("stderr.log"));
+    let stderr = Stdio::from(
+        std::fs::OpenOptions::new().create(true).append(true).open(&stderr_file).expect("stderr file"),
+    );
     let driver = Command::new(driver_bin)
         .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
         .env("PATH", path)
@@ -213,11 +214,28 @@ where
     );
     caps.insert("browserName".into(), json!("wry"));
     let started = Instant::now();
-    let client = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("WebDriver session");
+    // A session that never answers fails here, with what the processes said, instead of
+    // waiting for the test runner's timeout.
+    let url = format!("http://127.0.0.1:{port}");
+    let mut builder = ClientBuilder::native();
+    builder.capabilities(caps);
+    let client = match tokio::time::timeout(2 * WAIT, builder.connect(&url)).await {
+        Ok(Ok(client)) => client,
+        failed => {
+            let said = std::fs::read_to_string(&stderr_file).unwrap_or_default();
+            let tail: Vec<&str> = said.lines().rev().take(40).collect();
+            let tree = process_tree(driver.id());
+            panic!(
+                "WebDriver session not created within {:?} ({}); processes: {tree:?}; their stderr ends:\n{}",
+                2 * WAIT,
+                match failed {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => "no answer".to_string(),
+                },
+                tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+            )
+        }
+    };
     let session = Session { client: Some(client), driver, data, data_dir };
     session.find(first).await;
     Some((session, started.elapsed()))
@@ -3045,6 +3063,9 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
                     assert!(!route.is_empty(), "no record to open on {area}");
                     go(&s, &route, lang).await;
                     s.check_page(&format!("{route} in {lang}"), true).await;
+                    if area == "agreements" {
+                        s.shot(&format!("laptop-{w}x{h}-agreement-{short}")).await;
+                    }
                 }
             }
             go(&s, "home", lang).await;
