@@ -609,6 +609,30 @@ async fn shipped(
     delivery::ship(&t.desk, &o.row.id, &ship(on, &[(&l, qty)])).await.unwrap()
 }
 
+/// Issue 23: before a partner's signed agreement takes effect there is no period to settle,
+/// and the answer names that agreement and its first day, so the screen can say why.
+#[tokio::test]
+async fn statements_wait_for_an_agreement_that_takes_effect_later() {
+    use chrono::TimeZone as _;
+    let t = desk().await;
+    let w = world(&t).await;
+    let number: String = sqlx::query_scalar("SELECT number FROM agreement WHERE id = ?")
+        .bind(&w.agreement)
+        .fetch_one(t.desk.pool())
+        .await
+        .unwrap();
+    t.clock.set(chrono::Utc.with_ymd_and_hms(2025, 12, 15, 9, 0, 0).unwrap());
+    let before = settlement::periods(&t.desk, &w.partner).await.unwrap();
+    assert!(before.periods.is_empty(), "{:?}", before.periods);
+    let waits = before.starts_later.expect("the agreement statements wait for");
+    assert_eq!((waits.number.as_str(), waits.effective_on.as_str()), (number.as_str(), "2026-01-01"));
+    t.clock.set(chrono::Utc.with_ymd_and_hms(2026, 1, 5, 9, 0, 0).unwrap());
+    later(&t, 0).await; // signed in again after the idle lock
+    let after = settlement::periods(&t.desk, &w.partner).await.unwrap();
+    assert_eq!(after.periods.len(), 1);
+    assert!(after.starts_later.is_none());
+}
+
 #[tokio::test]
 async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
     let t = desk().await;
@@ -653,7 +677,7 @@ async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
     .await
     .unwrap();
     as_user(&t, "owner").await;
-    let periods = settlement::periods(&t.desk, &w.partner).await.unwrap();
+    let periods = settlement::periods(&t.desk, &w.partner).await.unwrap().periods;
     assert_eq!(periods[0].from, "2026-04-01");
     assert_eq!(periods.last().map(|p| p.from.as_str()), Some("2026-01-01"));
     // Not a period of the monthly cycle.

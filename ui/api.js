@@ -644,7 +644,7 @@ export const sheetImport = (mapping, target, dryRun) => call('sheet_import', { m
 /** @typedef {import('./bindings/CreditNoteInput').CreditNoteInput} CreditNoteInput */
 /** @typedef {import('./bindings/Statement').Statement} Statement */
 /** @typedef {import('./bindings/StatementRow').StatementRow} StatementRow */
-/** @typedef {import('./bindings/Period').Period} Period */
+/** @typedef {import('./bindings/Periods').Periods} Periods */
 /** @typedef {import('./bindings/IssueInput').IssueInput} IssueInput */
 /** @param {ProductQuery} query @returns {Promise<Product[]>} */
 export const products = (query) => call('products', { query });
@@ -710,7 +710,7 @@ export const creditNotes = (partnerId) => call('credit_notes', { partnerId });
 export const creditNoteIssue = (input) => call('credit_note_issue', { input });
 /** @param {string} partnerId @returns {Promise<StatementRow[]>} */
 export const statements = (partnerId) => call('statements', { partnerId });
-/** @param {string} partnerId @returns {Promise<Period[]>} */
+/** @param {string} partnerId @returns {Promise<Periods>} */
 export const statementPeriods = (partnerId) => call('statement_periods', { partnerId });
 /** @param {string} id @returns {Promise<Statement>} */
 export const statement = (id) => call('statement', { id });

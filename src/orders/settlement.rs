@@ -289,6 +289,25 @@ pub struct Period {
     pub status: Option<String>,
 }
 
+/// The periods a statement can be issued for ([`periods`]), and why there are none.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Periods {
+    /// The latest first.
+    pub periods: Vec<Period>,
+    /// When no agreement is in effect yet: the partner's signed agreement that takes effect
+    /// later (its number and first day), which statements wait for.
+    pub starts_later: Option<LaterAgreement>,
+}
+
+/// A signed agreement whose first day has not come.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
+#[ts(export)]
+pub struct LaterAgreement {
+    pub number: String,
+    pub effective_on: String,
+}
+
 /// The calendar period of `cycle` holding `day`.
 pub fn period_of(cycle: &str, day: NaiveDate) -> (NaiveDate, NaiveDate) {
     let months = match cycle {
@@ -313,8 +332,9 @@ fn date(s: &str) -> Option<NaiveDate> {
 }
 
 /// The settlement periods of a partner's agreement up to today's, the latest first (at most
-/// 36), with the statements issued for them in `currency` (the agreement's when empty).
-pub async fn periods(desk: &Desk, partner_id: &str) -> Result<Vec<Period>> {
+/// 36), with the statements issued for them in `currency` (the agreement's when empty); with
+/// none in effect yet, the signed agreement that statements wait for (issue 23).
+pub async fn periods(desk: &Desk, partner_id: &str) -> Result<Periods> {
     desk.require(Action::PartnerRead)?;
     let today = desk.today();
     let mut conn = desk.pool().acquire().await?;
@@ -327,7 +347,18 @@ pub async fn periods(desk: &Desk, partner_id: &str) -> Result<Vec<Period>> {
     .bind(&today)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((cycle, currency, Some(effective), expires)) = a else { return Ok(Vec::new()) };
+    let Some((cycle, currency, Some(effective), expires)) = a else {
+        let starts_later = sqlx::query_as(
+            "SELECT number, effective_on FROM agreement WHERE partner_id = ? AND deleted_at IS NULL
+                AND kind <> 'amendment' AND status = 'signed' AND effective_on > ?
+             ORDER BY effective_on LIMIT 1",
+        )
+        .bind(partner_id)
+        .bind(&today)
+        .fetch_optional(&mut *conn)
+        .await?;
+        return Ok(Periods { periods: Vec::new(), starts_later });
+    };
     let issued: Vec<(String, String, String, String)> = sqlx::query_as(
         "SELECT period_from, id, number, status FROM statement WHERE partner_id = ? AND currency = ? AND deleted_at IS NULL",
     )
@@ -335,7 +366,9 @@ pub async fn periods(desk: &Desk, partner_id: &str) -> Result<Vec<Period>> {
     .bind(&currency)
     .fetch_all(&mut *conn)
     .await?;
-    let (Some(start), Some(now)) = (date(&effective), date(&today)) else { return Ok(Vec::new()) };
+    let (Some(start), Some(now)) = (date(&effective), date(&today)) else {
+        return Ok(Periods { periods: Vec::new(), starts_later: None });
+    };
     let end = expires.as_deref().and_then(date).map_or(now, |x| x.min(now));
     let mut out = Vec::new();
     let mut day = period_of(&cycle, end).0;
@@ -356,7 +389,7 @@ pub async fn periods(desk: &Desk, partner_id: &str) -> Result<Vec<Period>> {
         let Some(prev) = from.pred_opt() else { break };
         day = prev;
     }
-    Ok(out)
+    Ok(Periods { periods: out, starts_later: None })
 }
 
 /// A dispute of one line.

@@ -31,11 +31,15 @@ async function issueDialog() {
     const id = picker.id();
     if (!id) return;
     try {
-      const list = await api.statementPeriods(id);
+      const { periods: list, starts_later: later } = await api.statementPeriods(id);
       none.hidden = list.length > 0;
+      // A signed agreement not yet in effect: say which, and from when statements can be issued.
+      none.textContent = later
+        ? t('statement.starts_later', { number: later.number, date: later.effective_on })
+        : t('statement.no_periods');
       replace(periods, ...(list.length
         ? list.map((p) => h('option', { value: `${p.from}|${p.to}` }, `${p.from} – ${p.to}${p.statement_number ? ` · ${p.statement_number} (${t(`statement.status.${p.status}`)})` : ''}`))
-        : [h('option', { value: '' }, t('statement.no_periods'))]));
+        : [h('option', { value: '' }, none.textContent)]));
     } catch (e) { toast(errorText(e), { kind: 'error' }); }
   };
   picker.field.querySelector('input')?.addEventListener('change', refresh);

@@ -12,7 +12,7 @@ use channeldesk::orders::delivery::{self, Case, CaseInput, CaseUpdate, ShipmentI
 use channeldesk::orders::finance::{
     self, CreditNote, CreditNoteInput, Payment, PaymentQuery, PayoutInput, ReceiptInput,
 };
-use channeldesk::orders::settlement::{self, IssueInput, Period, Statement, StatementRow};
+use channeldesk::orders::settlement::{self, IssueInput, Periods, Statement, StatementRow};
 use channeldesk::orders::terms::{self, TermsInput, TradeTerms};
 use channeldesk::orders::{self, Order, OrderInput, OrderQuery, OrderRow};
 use channeldesk_macros::command;
@@ -228,7 +228,7 @@ pub async fn statements(shell: State<'_, Shell>, partner_id: String) -> Result<V
 }
 
 #[command]
-pub async fn statement_periods(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<Period>> {
+pub async fn statement_periods(shell: State<'_, Shell>, partner_id: String) -> Result<Periods> {
     settlement::periods(&*shell.desk().await?, &partner_id).await
 }
 
