@@ -43,6 +43,7 @@ fn agreement(clauses: usize) -> Version {
     Version {
         id: "bench".into(),
         number: 3,
+        shown: channeldesk::agreements::pdf::shown_variables(&variables),
         variables,
         clauses,
         fingerprint: "ab".repeat(32),

@@ -34,7 +34,8 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let desk: Desk = rt.block_on(Desk::open(dir.path(), &DatabaseKey::generate())).expect("open");
     rt.block_on(users::setup_owner(&desk, "基准", "bench", "bench-password")).expect("owner");
-    // Demo data signs agreements through the real review; take one in effect today.
+    // Demo data signs agreements through the real review; take one in effect today whose text
+    // settles yearly (its statement covers the year), with the territory its text states.
     rt.block_on(demo::seed(&desk, 300, 9)).expect("demo");
     let today = desk.today();
     let year = &today[..4];
@@ -42,7 +43,7 @@ fn main() {
         .block_on(
             sqlx::query_as(
                 "SELECT id, partner_id FROM agreement WHERE status = 'signed' AND kind <> 'amendment'
-                   AND effective_on <= ?1 AND expires_on >= ?1 LIMIT 1",
+                   AND settle_cycle = 'yearly' AND effective_on <= ?1 AND expires_on >= ?1 LIMIT 1",
             )
             .bind(&today)
             .fetch_one(desk.pool()),
@@ -50,11 +51,11 @@ fn main() {
         .expect("an agreement in effect");
     let now = rt.block_on(terms::terms(&desk, &agreement)).expect("terms");
     let input = TermsInput {
-        territory: vec!["44".into()],
+        territory: now.terms.territory.clone(),
         price_basis: "class".into(),
         settle_method: "purchase".into(),
         settle_cycle: "yearly".into(),
-        payment_days: 30,
+        payment_days: now.terms.payment_days,
         currency: "CNY".into(),
         credit_limit_minor: Some(100_000_000_000),
         rebate_bp: 250,

@@ -481,7 +481,9 @@ async fn seed_agreements(desk: &Desk, rng: &mut StdRng) -> Result<()> {
     let templates = library::templates(desk).await?;
     let today = chrono::NaiveDate::parse_from_str(&desk.today(), "%Y-%m-%d").unwrap_or_default();
     let day = |offset: i64| (today + chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
-    let territories = ["广东省", "华东区（上海、江苏、浙江）", "四川省成都市", "湖北省武汉市", "北京市"];
+    // Territories as the agreement form writes them (GB/T 2260 codes): a province, three
+    // provinces, cities of one province, a city, a municipality's districts.
+    let territories = ["44", "31,32,33", "4401,4406", "4201", "110105,110108"];
     for (i, (pid,)) in partners.iter().enumerate() {
         let tpl = &templates[i % templates.len()];
         let new = NewAgreement { partner_id: pid.clone(), template_id: tpl.id.clone(), title: String::new() };
@@ -504,7 +506,7 @@ async fn seed_agreements(desk: &Desk, rng: &mut StdRng) -> Result<()> {
             ("start_on", start.clone()),
             ("end_on", end),
             ("price_terms", "按甲方《渠道价目表》B 类价格执行".to_string()),
-            ("settlement_cycle", "月度".to_string()),
+            ("settlement_cycle", ["monthly", "monthly", "quarterly", "yearly"][i % 4].to_string()),
             ("payment_days", "30".to_string()),
             ("annual_target", format!("人民币 {} 万元", 100 * (2 + i))),
         ] {

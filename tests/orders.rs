@@ -88,6 +88,7 @@ fn order(partner_id: &str, province: &str, lines: Vec<LineInput>) -> OrderInput 
         partner_id: partner_id.into(),
         customer_name: "深圳湾科技园物业管理有限公司".into(),
         customer_province: province.into(),
+        customer_area: String::new(),
         customer_city: "深圳".into(),
         customer_contact: "王经理 13800138000".into(),
         currency: "CNY".into(),
@@ -141,6 +142,107 @@ async fn world(t: &TestDesk) -> World {
     set_class(t, &partner, "B").await;
     let agreement = signed_agreement(t, &partner).await;
     World { partner, agreement, door, intercom }
+}
+
+/// Issue 23 (R4.1.2): territory, settlement cycle and payment days are typed once, in the
+/// agreement: the draft holds places as GB/T 2260 codes (refused when unknown), the text reads
+/// them in words, signing makes them the trade terms, and the terms form cannot change them.
+/// Orders are judged down to the customer's city or district.
+#[tokio::test]
+async fn the_agreement_states_the_terms_down_to_cities_and_orders_are_judged_by_them() {
+    use channeldesk::agreements::{self, DraftInput, pdf::shown_value};
+    use channeldesk::documents::layout::Block;
+    let t = desk().await;
+    let w = world(&t).await;
+    let partner = active_partner(&t, "佛山市顺德区美居智能科技有限公司", "91440606M000200Y2P").await;
+    set_class(&t, &partner, "B").await;
+
+    // An unknown place is refused by field, and nothing is saved.
+    let other_partner = active_partner(&t, "深圳市前海云联科技有限公司", "91440300M000300Y6M").await;
+    let draft = common::submitted_agreement(&t, &other_partner).await;
+    let mut vars = draft.current.variables.clone();
+    vars.insert("territory".into(), "4401,4499".into());
+    let input = DraftInput {
+        title: draft.row.title.clone(),
+        variables: vars,
+        clauses: draft.current.clauses.clone(),
+        note: String::new(),
+        report_cycle: "none".into(),
+    };
+    let e = agreements::save_draft(&t.desk, &draft.row.id, draft.row.version_no, &input).await.unwrap_err();
+    assert!(has(&fields_of(e), "variables.territory", "unknown"));
+    assert_eq!(agreements::get(&t.desk, &draft.row.id).await.unwrap().row.version_no, draft.row.version_no);
+
+    let id = common::signed_agreement_with(
+        &t,
+        &partner,
+        &[("territory", "4406,4401,440106"), ("settlement_cycle", "quarterly"), ("payment_days", "45")],
+    )
+    .await;
+    let a = agreements::get(&t.desk, &id).await.unwrap();
+    // Kept in code order, the district inside Guangzhou dropped; read in words.
+    assert_eq!(a.current.variables["territory"], "4401,4406");
+    assert_eq!(a.current.shown["territory"], "广东省广州市、佛山市");
+    assert_eq!(shown_value("settlement_cycle", "quarterly"), "季度");
+    let doc = channeldesk::agreements::signing::document(&t.desk, &id, None).await.unwrap();
+    let text: String = doc
+        .blocks()
+        .iter()
+        .filter_map(|b| match b {
+            Block::Clause { body, .. } => Some(body.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(text.contains("广东省广州市、佛山市范围内"), "{text}");
+    assert!(text.contains("双方按季度对账结算") && text.contains("收到发票后45日内"), "{text}");
+
+    let tt = terms::terms(&t.desk, &id).await.unwrap();
+    assert_eq!(tt.terms.territory, ["4401", "4406"]);
+    assert_eq!((tt.terms.settle_cycle.as_str(), tt.terms.payment_days), ("quarterly", 45));
+    assert_eq!(tt.from_agreement, ["territory", "settle_cycle", "payment_days"]);
+    assert_eq!(tt.territory_text, "广东省广州市、佛山市");
+    // What the text states is not typed again: a different territory is refused by field.
+    let mut other = TermsInput { territory: vec!["44".into()], ..tt.terms.clone() };
+    other.price_basis = "class".into();
+    let e = terms::set_terms(&t.desk, &id, &tt.hlc, &other).await.unwrap_err();
+    assert!(has(&fields_of(e), "territory", "from_agreement"));
+    let recorded = terms::set_terms(
+        &t.desk,
+        &id,
+        &tt.hlc,
+        &TermsInput {
+            categories: vec!["门禁".into()],
+            price_basis: "class".into(),
+            settle_method: "purchase".into(),
+            currency: "CNY".into(),
+            credit_limit_minor: Some(10_000_000),
+            ..tt.terms.clone()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(recorded.terms_on.is_some());
+
+    // Orders: a district of Guangzhou is inside; Shenzhen is not; Guangdong alone cannot tell.
+    let mut inside = order(&partner, "44", vec![line(&w.door, 1, None)]);
+    inside.customer_area = "440106".into();
+    let o = reviewed(&t, &inside).await;
+    assert_eq!(o.row.status, "approved", "{:?}", o.review);
+    assert_eq!(o.customer_place, "广东省广州市天河区");
+    assert_eq!(param(&o, "territory", "place"), "广东省广州市天河区");
+    let mut shenzhen = order(&partner, "44", vec![line(&w.door, 1, None)]);
+    shenzhen.customer_area = "4403".into();
+    let o = reviewed(&t, &shenzhen).await;
+    assert_eq!(failed(&o), ["territory"]);
+    assert_eq!(param(&o, "territory", "territory_text"), "广东省广州市、佛山市");
+    let o = reviewed(&t, &order(&partner, "44", vec![line(&w.door, 1, None)])).await;
+    assert_eq!(failed(&o), ["territory"]);
+    assert_eq!(param(&o, "territory", "needs_area"), "1");
+    // A place outside the customer's province is refused by field.
+    let mut wrong = order(&partner, "44", vec![line(&w.door, 1, None)]);
+    wrong.customer_area = "3501".into();
+    let e = orders::create(&t.desk, &wrong).await.unwrap_err();
+    assert!(has(&fields_of(e), "customer_area", "unknown"));
 }
 
 #[tokio::test]

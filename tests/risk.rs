@@ -381,6 +381,7 @@ fn order_input(partner_id: &str, product_id: &str, on: &str) -> OrderInput {
         partner_id: partner_id.into(),
         customer_name: "广州天河物业".into(),
         customer_province: "44".into(),
+        customer_area: String::new(),
         customer_city: "广州".into(),
         customer_contact: String::new(),
         currency: "CNY".into(),

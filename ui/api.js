@@ -19,6 +19,7 @@
 /** @typedef {import('./bindings/PartnerInput').PartnerInput} PartnerInput */
 /** @typedef {import('./bindings/PartnerRow').PartnerRow} PartnerRow */
 /** @typedef {import('./bindings/ReferenceData').ReferenceData} ReferenceData */
+/** @typedef {import('./bindings/Division').Division} Division */
 /** @typedef {import('./bindings/ReminderGroup').ReminderGroup} ReminderGroup */
 /** @typedef {import('./bindings/ReminderItem').ReminderItem} ReminderItem */
 /** @typedef {import('./bindings/Settings').Settings} Settings */
@@ -213,6 +214,8 @@ export const vaultRetry = () => call('vault_retry');
 export const vaultRecover = (recoveryKey) => call('vault_recover', { recoveryKey });
 /** @returns {Promise<ReferenceData>} */
 export const referenceData = () => call('reference_data');
+/** The divisions one level below `code` ('' for the provinces). @param {string} code @returns {Promise<Division[]>} */
+export const referenceDivisions = (code) => call('reference_divisions', { code });
 /** @param {string} language @returns {Promise<Settings>} */
 export const settingsSetLanguage = (language) => call('settings_set_language', { language });
 /** @param {number} minutes @returns {Promise<Settings>} */

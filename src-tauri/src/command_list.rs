@@ -6,6 +6,7 @@ pub const COMMANDS: &[&str] = &[
     "vault_recover",
     "vault_retry",
     "reference_data",
+    "reference_divisions",
     "settings_set_language",
     "settings_set_idle_minutes",
     "reminders_due",

@@ -93,6 +93,7 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         app::vault_recover,
         app::vault_retry,
         app::reference_data,
+        app::reference_divisions,
         app::settings_set_language,
         app::settings_set_idle_minutes,
         app::reminders_due,

@@ -1506,15 +1506,21 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     for (var, value) in [
         ("company_name", "渠道科技股份有限公司"),
         ("company_credit_code", "91110000100000000X"),
-        ("territory", "广东省深圳市、东莞市"),
         ("products", "智能门禁系统及配套软件"),
         ("price_terms", "按甲方渠道价目表 B 类价格执行"),
-        ("settlement_cycle", "月度"),
         ("payment_days", "30"),
         ("annual_target", "人民币 500 万元"),
     ] {
         s.type_into(&format!("#var-{var}"), value).await;
     }
+    // Issue 23: the territory is chosen place by place (GB/T 2260), the cycle from a list.
+    add_place(&s, "agreement-territory", "44", "4403").await;
+    add_place(&s, "agreement-territory", "44", "4419").await;
+    s.wait_text("#agreement-territory-chosen", "广东省深圳市").await;
+    s.wait_text("#agreement-territory-chosen", "广东省东莞市").await;
+    s.choose("#var-settlement_cycle", "monthly").await;
+    s.js("document.getElementById('agreement-territory').scrollIntoView({block: 'center'}); return 1").await;
+    s.shot("agreement-territory-zh").await;
     // A two-year term around today, so that the agreement is in effect whenever this runs.
     let year = s.js("return new Date().getFullYear()").await.as_i64().expect("year");
     for (var, date) in [("start_on", format!("{year}-01-01")), ("end_on", format!("{}-12-31", year + 1))] {
@@ -1623,6 +1629,9 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     s.wait_text("#copies-log", "2/2").await;
     s.wait_text("#copies-log", &format!("已送往 {}", printer::NAME)).await;
     s.shot("agreement-signed-zh").await;
+    // The terms the signed text states are the trade terms, shown as the agreement's.
+    s.wait_text("#terms-territory-value", "广东省深圳市、东莞市").await;
+    s.wait_text("#terms-territory-value", "按协议条款").await;
     // Reports are owed from the signing date to the end of the term.
     s.wait_text("#agreement-reports", &format!("{}-Q4", year + 1)).await;
     s.js("document.querySelector('#agreement-signing').scrollIntoView(); return 1").await;
@@ -2812,15 +2821,15 @@ async fn a_prospect_at_the_signing_stage_signs_through_its_agreement() {
     for (var, value) in [
         ("company_name", "渠道科技股份有限公司"),
         ("company_credit_code", "91110000100000000X"),
-        ("territory", "广东省东莞市"),
         ("products", "智能门禁系统"),
         ("price_terms", "按渠道价目表 B 类价格执行"),
-        ("settlement_cycle", "月度"),
         ("payment_days", "30"),
         ("annual_target", "人民币 300 万元"),
     ] {
         s.type_into(&format!("#var-{var}"), value).await;
     }
+    add_place(&s, "agreement-territory", "44", "4419").await;
+    s.choose("#var-settlement_cycle", "monthly").await;
     let year = s.js("return new Date().getFullYear()").await.as_i64().expect("year");
     for (var, date) in [("start_on", format!("{year}-01-01")), ("end_on", format!("{}-12-31", year + 1))] {
         s.js(&format!("const i = document.querySelector('#var-{var}'); i.value = '{date}'; i.dispatchEvent(new Event('change')); return 1")).await;
@@ -2930,6 +2939,25 @@ async fn on_first_screen(s: &Session, css: &str) -> serde_json::Value {
 }
 
 /// Goes to `route` and waits until it has rendered in `lang`.
+/// Adds city `city` of province `province` to the territory picker `id` (issue 23): the
+/// city list fills once the province is chosen.
+async fn add_place(s: &Session, id: &str, province: &str, city: &str) {
+    s.choose(&format!("#{id}-place-province"), province).await;
+    s.wait_js(&format!(
+        "return !!document.querySelector(\"#{id}-place-city option[value='{city}']\") || (() => {{
+           // WebKitWebDriver leaves out the change event when it selects an option the script
+           // deselected (the picker resets itself after each place): send it as the browser would.
+           const p = document.getElementById('{id}-place-province');
+           p.value = '{province}';
+           p.dispatchEvent(new Event('change', {{ bubbles: true }}));
+           return false; }})()"
+    ))
+    .await;
+    s.choose(&format!("#{id}-place-city"), city).await;
+    s.click(&format!("#{id}-add")).await;
+    s.find(&format!("#{id}-chosen li[data-code='{city}']")).await;
+}
+
 async fn go(s: &Session, route: &str, lang: &str) {
     let area = route.split('/').next().unwrap_or_default();
     // The render that answers this hash change, not the one before it (a record's page has

@@ -236,6 +236,12 @@ fn app_status_and_reference_data() {
     let r = call(&s.main, "reference_data", json!({})).expect("reference");
     assert_eq!(r["provinces"].as_array().map(Vec::len), Some(34));
     assert_eq!(r["statuses"], json!(["prospect", "active", "suspended", "terminated"]));
+    // Issue 23: the cities of a province, for territories and customers below it.
+    let gd = call(&s.main, "reference_divisions", json!({ "code": "44" })).expect("divisions");
+    assert!(
+        gd.as_array().is_some_and(|d| d.iter().any(|d| d["code"] == "4406" && d["name"] == "佛山市")),
+        "{gd}"
+    );
 }
 
 /// The guard each command answers to, written out from the policy (not read from the core):
@@ -246,6 +252,7 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "vault_recover"
         | "vault_retry"
         | "reference_data"
+        | "reference_divisions"
         | "settings_set_language"
         | "session_setup_owner"
         | "session_sign_in"
@@ -486,6 +493,7 @@ fn args(cmd: &str) -> Value {
     let p = json!({ "name": "角色测试公司", "source_kind": "online", "status": "prospect" });
     match cmd {
         "partners_list" => json!({ "query": {} }),
+        "reference_divisions" => json!({ "code": "44" }),
         "update_source_set" => json!({ "source": "" }),
         "update_install" => json!({ "fileName": "none.exe" }),
         "partners_get"

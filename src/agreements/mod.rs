@@ -72,6 +72,50 @@ pub const VARIABLES: [(&str, &str); 13] = [
 /// Variables holding dates (`YYYY-MM-DD`).
 pub const DATE_VARIABLES: [&str; 2] = ["start_on", "end_on"];
 
+/// Settlement cycles, as the `settlement_cycle` variable and the trade terms hold them.
+pub const CYCLE_CODES: [&str; 4] = ["monthly", "quarterly", "half_yearly", "yearly"];
+/// The words the settlement clause reads each of [`CYCLE_CODES`] with (双方按月度对账结算).
+pub const CYCLE_WORDS: [&str; 4] = ["月度", "季度", "半年度", "年度"];
+
+/// The territory variable's value for the whole country.
+pub const WHOLE_COUNTRY: &str = "全国";
+
+/// The trade terms an agreement's own variables state (issue 23: typed once, in the
+/// agreement, and taken over by the terms orders are reviewed and statements made by): the
+/// territory as division codes (`crate::reference`; empty for [`WHOLE_COUNTRY`]), the
+/// settlement cycle, the payment days. Each is `None` where its variable is empty or free text
+/// (as agreements drafted before held them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatedTerms {
+    pub territory: Option<Vec<String>>,
+    pub settle_cycle: Option<String>,
+    pub payment_days: Option<i64>,
+}
+
+/// The codes of a territory variable written as division codes (`4401,4406`); `None` for
+/// anything else.
+pub fn territory_codes(value: &str) -> Option<Vec<String>> {
+    let codes: Vec<String> = value.split(',').map(|c| c.trim().to_string()).collect();
+    let coded = !value.trim().is_empty()
+        && codes.iter().all(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()));
+    coded.then_some(codes)
+}
+
+/// What `variables` state of the trade terms.
+pub fn stated_terms(variables: &BTreeMap<String, String>) -> StatedTerms {
+    let get = |k: &str| variables.get(k).map(|v| v.trim()).unwrap_or("");
+    let territory = match get("territory") {
+        WHOLE_COUNTRY => Some(Vec::new()),
+        t => territory_codes(t).and_then(|codes| crate::reference::territory(&codes).ok()),
+    };
+    let cycle = get("settlement_cycle");
+    StatedTerms {
+        territory,
+        settle_cycle: CYCLE_CODES.contains(&cycle).then(|| cycle.to_string()),
+        payment_days: get("payment_days").parse::<i64>().ok().filter(|d| (0..=365).contains(d)),
+    }
+}
+
 /// The printed label of variable `key`.
 pub fn variable_label(key: &str) -> &str {
     VARIABLES.iter().find(|(k, _)| *k == key).map(|(_, l)| *l).unwrap_or(key)
@@ -152,6 +196,9 @@ pub struct Version {
     #[ts(type = "number")]
     pub number: i64,
     pub variables: BTreeMap<String, String>,
+    /// The variables as the agreement's text reads them (`pdf::shown_value`): dates, places
+    /// and cycles in words.
+    pub shown: BTreeMap<String, String>,
     pub clauses: Vec<ClauseText>,
     pub fingerprint: String,
     pub note: String,
@@ -173,10 +220,12 @@ struct VersionDb {
 
 impl VersionDb {
     fn into_version(self) -> Version {
+        let variables = serde_json::from_str(&self.variables).unwrap_or_default();
         Version {
             id: self.id,
             number: self.number,
-            variables: serde_json::from_str(&self.variables).unwrap_or_default(),
+            shown: pdf::shown_variables(&variables),
+            variables,
             clauses: serde_json::from_str(&self.clauses).unwrap_or_default(),
             fingerprint: self.fingerprint,
             note: self.note,
@@ -758,11 +807,42 @@ fn check_draft(input: &DraftInput) -> Result<CleanDraft> {
             continue;
         }
         let field = format!("variables.{key}");
-        let value = if DATE_VARIABLES.contains(&key) {
+        let mut value = if DATE_VARIABLES.contains(&key) {
             c.date(&field, v, false)
         } else {
             c.text(&field, v, false, 500, true)
         };
+        // The variables the trade terms are read from (issue 23): a territory written as
+        // division codes must name known places (kept in code order), a cycle written as a
+        // code must be one, days written as a number must be 0–365.
+        match key {
+            "territory" => {
+                if let Some(codes) = territory_codes(&value) {
+                    match crate::reference::territory(&codes) {
+                        Ok(clean) => value = clean.join(","),
+                        Err(_) => c.push(&field, "unknown"),
+                    }
+                }
+            }
+            "settlement_cycle"
+                if value.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                    && !value.is_empty()
+                    && !CYCLE_CODES.contains(&value.as_str()) =>
+            {
+                c.push(&field, "unknown")
+            }
+            "payment_days"
+                if value.bytes().all(|b| b.is_ascii_digit())
+                    && !value.is_empty()
+                    && value.parse::<i64>().is_ok_and(|d| d > 365) =>
+            {
+                c.push(&field, "range")
+            }
+            "payment_days" if value.len() > 3 && value.bytes().all(|b| b.is_ascii_digit()) => {
+                c.push(&field, "range")
+            }
+            _ => {}
+        }
         variables.insert(key.to_string(), value);
     }
     if let (Some(s), Some(e)) = (variables.get("start_on"), variables.get("end_on"))

@@ -111,16 +111,9 @@ impl Document {
     /// The blocks of the document.
     pub fn blocks(&self) -> Vec<Block> {
         let v = &self.version;
-        // Dates read as legal text writes them (2026年3月1日), not as typed (issue 24).
-        let legal: std::collections::BTreeMap<String, String> = v
-            .variables
-            .iter()
-            .map(|(k, x)| {
-                let x = legal_date(x).unwrap_or_else(|| x.clone());
-                (k.clone(), if AMOUNT_VARIABLES.contains(&k.as_str()) { grouped_amounts(&x) } else { x })
-            })
-            .collect();
-        let vars = &legal;
+        // Dates, amounts, places and cycles read as legal text writes them, not as typed.
+        let shown = shown_variables(&v.variables);
+        let vars = &shown;
         let get =
             |k: &str| vars.get(k).map(|s| s.trim()).filter(|s| !s.is_empty()).unwrap_or(BLANK).to_string();
         let kind_name = KIND_NAMES.iter().find(|(k, _)| *k == self.kind).map(|(_, n)| *n).unwrap_or("协议");
@@ -278,6 +271,33 @@ pub fn legal_date(text: &str) -> Option<String> {
     let d = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").ok()?;
     use chrono::Datelike;
     Some(format!("{}年{}月{}日", d.year(), d.month(), d.day()))
+}
+
+/// The value of variable `key` as the agreement's text reads it: dates as legal text writes
+/// them (2026年3月1日, issue 24), the annual target grouped by thousands, a territory of division
+/// codes by its places (广东省广州市、佛山市) and a settlement cycle in words (issue 23); anything
+/// else as typed.
+pub fn shown_value(key: &str, value: &str) -> String {
+    let value = legal_date(value).unwrap_or_else(|| value.to_string());
+    match key {
+        "territory" => super::territory_codes(&value)
+            .and_then(|codes| crate::reference::territory_text(&codes))
+            .unwrap_or(value),
+        "settlement_cycle" => super::CYCLE_CODES
+            .iter()
+            .position(|c| *c == value.trim())
+            .map(|i| super::CYCLE_WORDS[i].to_string())
+            .unwrap_or(value),
+        k if AMOUNT_VARIABLES.contains(&k) => grouped_amounts(&value),
+        _ => value,
+    }
+}
+
+/// Every variable as [`shown_value`] shows it.
+pub fn shown_variables(
+    variables: &std::collections::BTreeMap<String, String>,
+) -> std::collections::BTreeMap<String, String> {
+    variables.iter().map(|(k, v)| (k.clone(), shown_value(k, v))).collect()
 }
 
 /// Variables holding amounts, printed with thousands separators.

@@ -167,7 +167,7 @@ pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agr
             PartnerStatus::Active | PartnerStatus::Suspended => {}
         }
     }
-    let sets: Vec<(&str, Option<String>)> = vec![
+    let mut sets: Vec<(&str, Option<String>)> = vec![
         ("signed_version_id", Some(v.id.clone())),
         ("signed_on", Some(signed_on.clone())),
         ("signed_place", Some(place)),
@@ -180,12 +180,57 @@ pub async fn sign(desk: &Desk, id: &str, input: &SignInput) -> Result<super::Agr
         ("their_capacity", Some(theirs.1)),
         ("their_authorisation", Some(theirs.2)),
     ];
+    // The trade terms the signed text states are the terms from now on (issue 23): a master
+    // agreement's own, an amendment's those of the agreement it amends.
+    let stated = stated_term_columns(&super::stated_terms(&v.variables));
+    match &h.master_id {
+        None => sets.extend(stated),
+        Some(master) if !stated.is_empty() => {
+            // Only what the amendment changes (it starts from the master's variables).
+            let now: (String, String, String) = sqlx::query_as(
+                "SELECT territory, settle_cycle, CAST(payment_days AS TEXT) FROM agreement WHERE id = ?",
+            )
+            .bind(master)
+            .fetch_one(&mut *w.tx)
+            .await?;
+            let changed: Vec<(&str, Option<String>)> = stated
+                .into_iter()
+                .filter(|(col, v)| {
+                    let was = match *col {
+                        "territory" => &now.0,
+                        "settle_cycle" => &now.1,
+                        _ => &now.2,
+                    };
+                    v.as_deref() != Some(was.as_str())
+                })
+                .collect();
+            if !changed.is_empty() {
+                super::write_fields(&mut w, master, "terms", &changed, Changes::new()).await?;
+            }
+        }
+        Some(_) => {}
+    }
     let mut ch = Changes::new();
     AGREEMENT.take(&mut w, id, "sign", None).await?.note("status", &mut ch);
     ch.set("fingerprint", &v.fingerprint);
     super::write_fields(&mut w, id, "sign", &sets, ch).await?;
     w.commit().await?;
     super::get(desk, id).await
+}
+
+/// The agreement columns of the trade terms `stated` gives.
+fn stated_term_columns(stated: &super::StatedTerms) -> Vec<(&'static str, Option<String>)> {
+    let mut out = Vec::new();
+    if let Some(t) = &stated.territory {
+        out.push(("territory", Some(serde_json::to_string(t).unwrap_or_else(|_| "[]".into()))));
+    }
+    if let Some(c) = &stated.settle_cycle {
+        out.push(("settle_cycle", Some(c.clone())));
+    }
+    if let Some(d) = stated.payment_days {
+        out.push(("payment_days", Some(d.to_string())));
+    }
+    out
 }
 
 pub(crate) async fn current_approvals(

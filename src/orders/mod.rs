@@ -90,6 +90,9 @@ pub struct OrderInput {
     pub customer_name: String,
     /// Province code of the customer (the territory rule).
     pub customer_province: String,
+    /// The customer's city or district in that province (GB/T 2260, 4 or 6 digits; may be
+    /// empty): judged against territories naming cities or districts.
+    pub customer_area: String,
     pub customer_city: String,
     pub customer_contact: String,
     pub currency: String,
@@ -170,6 +173,9 @@ pub struct Order {
     pub agreement_id: Option<String>,
     pub agreement_number: Option<String>,
     pub customer_province: String,
+    pub customer_area: String,
+    /// The customer's place in words (广东省佛山市南海区).
+    pub customer_place: String,
     pub customer_city: String,
     pub customer_contact: String,
     pub note: String,
@@ -247,6 +253,7 @@ struct Head {
     agreement_id: Option<String>,
     agreement_number: Option<String>,
     customer_province: String,
+    customer_area: String,
     customer_city: String,
     customer_contact: String,
     note: String,
@@ -277,7 +284,7 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Order> {
     .await?
     .ok_or_else(|| Error::NotFound { entity: "sales_order", id: id.into() })?;
     let head: Head = sqlx::query_as(
-        "SELECT o.agreement_id, a.number AS agreement_number, o.customer_province, o.customer_city,
+        "SELECT o.agreement_id, a.number AS agreement_number, o.customer_province, o.customer_area, o.customer_city,
             o.customer_contact, o.note, o.review, r.display_name AS reviewed_by, o.reviewed_at, o.override_reason,
             v.display_name AS overridden_by, o.overridden_at, o.contract_ref, c.display_name AS confirmed_by,
             o.confirmed_at, o.cancel_reason,
@@ -301,7 +308,15 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Order> {
         row,
         agreement_id: head.agreement_id,
         agreement_number: head.agreement_number,
+        customer_place: crate::reference::division(if head.customer_area.is_empty() {
+            &head.customer_province
+        } else {
+            &head.customer_area
+        })
+        .map(|d| d.full_name)
+        .unwrap_or_default(),
         customer_province: head.customer_province,
+        customer_area: head.customer_area,
         customer_city: head.customer_city,
         customer_contact: head.customer_contact,
         note: head.note,
@@ -446,6 +461,14 @@ fn check(input: &OrderInput) -> Result<Checked> {
     } else if crate::reference::province(&input.customer_province).is_none() {
         c.push("customer_province", "unknown");
     }
+    let area = input.customer_area.trim();
+    if !area.is_empty()
+        && (!matches!(area.len(), 4 | 6)
+            || !area.starts_with(input.customer_province.as_str())
+            || crate::reference::division(area).is_none())
+    {
+        c.push("customer_area", "unknown");
+    }
     let customer_city = c.text("customer_city", &input.customer_city, false, 60, false);
     let customer_contact = c.text("customer_contact", &input.customer_contact, false, 200, false);
     c.one_of("currency", &input.currency, &CURRENCIES);
@@ -570,6 +593,7 @@ pub async fn create(desk: &Desk, input: &OrderInput) -> Result<Order> {
             ("partner_id", input.partner_id.as_str().into()),
             ("customer_name", c.customer_name.clone().into()),
             ("customer_province", input.customer_province.as_str().into()),
+            ("customer_area", input.customer_area.trim().into()),
             ("customer_city", c.customer_city.clone().into()),
             ("customer_contact", c.customer_contact.clone().into()),
             ("currency", input.currency.as_str().into()),
@@ -591,6 +615,9 @@ pub async fn create(desk: &Desk, input: &OrderInput) -> Result<Order> {
     ch.set("partner_id", &input.partner_id);
     ch.set("customer_name", &c.customer_name);
     ch.set("customer_province", &input.customer_province);
+    if !input.customer_area.trim().is_empty() {
+        ch.set("customer_area", &input.customer_area.trim());
+    }
     ch.set("currency", &input.currency);
     ch.set("ordered_on", &c.ordered_on);
     ch.set("requested_on", &c.requested_on);
@@ -635,6 +662,7 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &OrderInpu
         &[
             "customer_name",
             "customer_province",
+            "customer_area",
             "customer_city",
             "customer_contact",
             "currency",
@@ -645,6 +673,7 @@ pub async fn update(desk: &Desk, id: &str, expected_hlc: &str, input: &OrderInpu
         &[
             c.customer_name,
             input.customer_province.clone(),
+            input.customer_area.trim().to_string(),
             c.customer_city,
             c.customer_contact,
             input.currency.clone(),
@@ -693,8 +722,8 @@ pub async fn facts(
     id: &str,
     today: &str,
 ) -> Result<(Facts, Option<String>)> {
-    let (partner_id, currency, province, ordered_on, total): (String, String, String, String, i64) = sqlx::query_as(
-        "SELECT partner_id, currency, customer_province, ordered_on, total_minor FROM sales_order WHERE id = ?",
+    let (partner_id, currency, province, area, ordered_on, total): (String, String, String, String, String, i64) = sqlx::query_as(
+        "SELECT partner_id, currency, customer_province, customer_area, ordered_on, total_minor FROM sales_order WHERE id = ?",
     )
     .bind(id)
     .fetch_one(&mut *conn)
@@ -753,6 +782,7 @@ pub async fn facts(
     let facts = Facts {
         currency,
         customer_province: province,
+        customer_area: area,
         agreement: agreement.map(|a| AgreementFacts {
             number: a.number,
             terms_recorded: a.terms_on.is_some(),

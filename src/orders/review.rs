@@ -3,7 +3,7 @@
 //!
 //! Rules, in order: `agreement_in_effect` (a signed master agreement of the partner in effect
 //! on the order day), `trade_terms` (its terms recorded), `currency` (the order's currency is
-//! the terms'), `territory` (the customer's province inside the territory), `products` (every
+//! the terms'), `territory` (the customer's province, city or district inside the territory), `products` (every
 //! line's product active and of a product line the agreement covers), `prices` (no line
 //! below the partner's price under the terms on the order day), `credit_limit` (what the
 //! partner owes plus this order within the limit), `credit_standing` (the partner active, not
@@ -13,6 +13,7 @@
 //! rule, `not_checked` when the facts for it are missing (no agreement); an order passes only
 //! when every rule passed.
 
+use crate::reference::{covers, division, territory_text};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -69,6 +70,8 @@ pub struct LineFacts {
 pub struct Facts {
     pub currency: String,
     pub customer_province: String,
+    /// The customer's city or district (4 or 6 digits), or empty.
+    pub customer_area: String,
     pub agreement: Option<AgreementFacts>,
     pub lines: Vec<LineFacts>,
     pub total_minor: i64,
@@ -116,12 +119,22 @@ pub fn evaluate(f: &Facts) -> Vec<RuleResult> {
         pass_fail(f.currency == a.currency),
         &[("order", f.currency.clone()), ("terms", a.currency.clone())],
     ));
-    let in_territory = a.territory.is_empty() || a.territory.contains(&f.customer_province);
-    out.push(result(
-        "territory",
-        pass_fail(in_territory),
-        &[("province", f.customer_province.clone()), ("territory", a.territory.join(","))],
-    ));
+    // The customer's most exact place against the territory's entries (provinces, cities,
+    // districts): an entry covers every place under it.
+    let place = if f.customer_area.is_empty() { &f.customer_province } else { &f.customer_area };
+    let in_territory = a.territory.is_empty() || a.territory.iter().any(|e| covers(e, place));
+    // Places of the territory inside the customer's: only the customer's city or district tells.
+    let needs_area = !in_territory && a.territory.iter().any(|e| covers(place, e));
+    let mut params = vec![
+        ("province", f.customer_province.clone()),
+        ("place", division(place).map(|d| d.full_name).unwrap_or_else(|| place.clone())),
+        ("territory", a.territory.join(",")),
+        ("territory_text", territory_text(&a.territory).unwrap_or_default()),
+    ];
+    if needs_area {
+        params.push(("needs_area", "1".into()));
+    }
+    out.push(result("territory", pass_fail(in_territory), &params));
     let outside: Vec<i64> = f
         .lines
         .iter()

@@ -1,11 +1,16 @@
 //! The trade terms of an agreement (R4.1.2, R4.3.1): the structured reading of its scope,
 //! prices and settlement clauses that orders are reviewed and statements made by — territory
-//! (provinces), product lines, price basis, settlement method and cycle, payment days,
+//! (provinces, cities, districts), product lines, price basis, settlement method and cycle, payment days,
 //! currency, credit limit, commission and rebate rates.
+//!
+//! The territory, settlement cycle and payment days are typed once, in the agreement's
+//! variables (issue 23): signing takes them over (an amendment's signing, into the agreement it
+//! amends), and here they are shown as stated and cannot be changed.
 //!
 //! Invariants: terms belong to a master agreement (not an amendment) that is not closed;
 //! until they are recorded (`terms_on`) the order review reports them missing; every change
-//! is audited with its before and after.
+//! is audited with its before and after; a term the signed text states is never changed here
+//! (`<field>: from_agreement`).
 
 use crate::access::Action;
 use crate::audit::{self, Changes};
@@ -17,14 +22,15 @@ use ts_rs::TS;
 
 pub const PRICE_BASES: [&str; 5] = ["class", "A", "B", "C", "discount"];
 pub const METHODS: [&str; 2] = ["purchase", "commission"];
-pub const CYCLES: [&str; 4] = ["monthly", "quarterly", "half_yearly", "yearly"];
+pub use crate::agreements::CYCLE_CODES as CYCLES;
 
 /// The terms as entered. Rates are basis points (1 % = 100).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, TS)]
 #[ts(export)]
 #[serde(default)]
 pub struct TermsInput {
-    /// Province codes; empty for the whole country.
+    /// Division codes (provinces, cities, districts: `crate::reference`); empty for the whole
+    /// country.
     pub territory: Vec<String>,
     /// Product lines; empty for every line.
     pub categories: Vec<String>,
@@ -57,6 +63,11 @@ pub struct TradeTerms {
     #[ts(flatten)]
     pub terms: TermsInput,
     pub hlc: String,
+    /// The terms the signed agreement states in its own text (`territory`, `settle_cycle`,
+    /// `payment_days`): taken from it, not typed here (issue 23).
+    pub from_agreement: Vec<String>,
+    /// The territory in words (广东省广州市、佛山市); empty for the whole country.
+    pub territory_text: String,
 }
 
 /// An agreement's terms as stored.
@@ -89,13 +100,17 @@ pub(crate) const TERMS_SELECT: &str =
 
 impl TermsRow {
     pub fn into_terms(self) -> TradeTerms {
+        let territory: Vec<String> = serde_json::from_str(&self.territory).unwrap_or_default();
         TradeTerms {
+            territory_text: crate::reference::territory_text(&territory)
+                .unwrap_or_else(|| territory.join("、")),
+            from_agreement: Vec::new(),
             agreement_id: self.id,
             number: self.number,
             partner_id: self.partner_id,
             terms_on: self.terms_on,
             terms: TermsInput {
-                territory: serde_json::from_str(&self.territory).unwrap_or_default(),
+                territory,
                 categories: serde_json::from_str(&self.categories).unwrap_or_default(),
                 price_basis: self.price_basis,
                 discount_bp: self.discount_bp,
@@ -124,21 +139,47 @@ pub(crate) async fn load(conn: &mut sqlx::SqliteConnection, agreement_id: &str) 
 pub async fn terms(desk: &Desk, agreement_id: &str) -> Result<TradeTerms> {
     desk.require(Action::PartnerRead)?;
     let mut conn = desk.pool().acquire().await?;
-    Ok(load(&mut conn, agreement_id).await?.into_terms())
+    let t = load(&mut conn, agreement_id).await?.into_terms();
+    with_stated(&mut conn, t).await
+}
+
+/// `t` with [`TradeTerms::from_agreement`]: the terms the agreement's signed text (or a signed
+/// amendment of it) states, where they are the terms recorded (an agreement signed before its
+/// variables were read may state free text, or other days than those typed here: those stay
+/// editable).
+async fn with_stated(conn: &mut sqlx::SqliteConnection, mut t: TradeTerms) -> Result<TradeTerms> {
+    let texts: Vec<String> = sqlx::query_scalar(
+        "SELECT v.variables FROM agreement a JOIN agreement_version v ON v.id = a.signed_version_id
+          WHERE (a.id = ? OR a.master_id = ?) AND a.deleted_at IS NULL
+            AND a.status IN ('signed', 'ended', 'closed')",
+    )
+    .bind(&t.agreement_id)
+    .bind(&t.agreement_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for text in texts {
+        let stated = crate::agreements::stated_terms(&serde_json::from_str(&text).unwrap_or_default());
+        let fields = [
+            ("territory", stated.territory.is_some_and(|x| x == t.terms.territory)),
+            ("settle_cycle", stated.settle_cycle.is_some_and(|x| x == t.terms.settle_cycle)),
+            ("payment_days", stated.payment_days.is_some_and(|x| x == t.terms.payment_days)),
+        ];
+        for (field, same) in fields {
+            if same && !t.from_agreement.iter().any(|f| f == field) {
+                t.from_agreement.push(field.to_string());
+            }
+        }
+    }
+    Ok(t)
 }
 
 /// Checks terms; the cleaned copy.
 pub fn check(input: &TermsInput) -> Result<TermsInput> {
     let mut c = Checker::new();
-    let mut territory: Vec<String> = Vec::new();
-    for code in &input.territory {
-        if crate::reference::province(code).is_none() {
-            c.push("territory", "unknown");
-        } else if !territory.contains(code) {
-            territory.push(code.clone());
-        }
-    }
-    territory.sort();
+    let territory = crate::reference::territory(&input.territory).unwrap_or_else(|_| {
+        c.push("territory", "unknown");
+        Vec::new()
+    });
     let mut categories: Vec<String> = Vec::new();
     for (i, cat) in input.categories.iter().enumerate() {
         let v = c.text(&format!("categories.{i}"), cat, true, 60, false);
@@ -196,7 +237,20 @@ pub async fn set_terms(
     if before.hlc != expected_hlc {
         return Err(Error::stale(agreement_id, before.number.clone()));
     }
-    let old = before.into_terms();
+    let old = with_stated(&mut w.tx, before.into_terms()).await?;
+    // What the signed text states changes only by an amendment (issue 23).
+    let mut c = Checker::new();
+    for field in &old.from_agreement {
+        let same = match field.as_str() {
+            "territory" => t.territory == old.terms.territory,
+            "settle_cycle" => t.settle_cycle == old.terms.settle_cycle,
+            _ => t.payment_days == old.terms.payment_days,
+        };
+        if !same {
+            c.push(field.as_str(), "from_agreement");
+        }
+    }
+    c.finish()?;
     let mut ch = Changes::new();
     let mut sets: Vec<(&str, Option<String>)> = Vec::new();
     let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());

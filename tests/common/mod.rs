@@ -107,7 +107,16 @@ pub fn contact(name: &str, mobile: &str, email: &str) -> ContactInput {
 /// An agreement for `partner_id` from the first template, every variable filled, in effect
 /// 2026-01-01 to 2026-12-31, submitted for review by whoever is signed in.
 pub async fn submitted_agreement(t: &TestDesk, partner_id: &str) -> channeldesk::agreements::Agreement {
-    use channeldesk::agreements::{self, NewAgreement, library};
+    submitted_agreement_with(t, partner_id, &[]).await
+}
+
+/// [`submitted_agreement`] with `variables` set as staff would type them.
+pub async fn submitted_agreement_with(
+    t: &TestDesk,
+    partner_id: &str,
+    variables: &[(&str, &str)],
+) -> channeldesk::agreements::Agreement {
+    use channeldesk::agreements::{self, DraftInput, NewAgreement, library};
     let tpl = library::templates(&t.desk).await.unwrap().remove(0);
     let a = agreements::create(
         &t.desk,
@@ -115,15 +124,31 @@ pub async fn submitted_agreement(t: &TestDesk, partner_id: &str) -> channeldesk:
     )
     .await
     .unwrap();
-    let a = fill_draft(&t.desk, &a.row.id, "2026-01-01", "2026-12-31").await.unwrap();
+    let mut a = fill_draft(&t.desk, &a.row.id, "2026-01-01", "2026-12-31").await.unwrap();
+    if !variables.is_empty() {
+        let mut vars = a.current.variables.clone();
+        vars.extend(variables.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let input = DraftInput {
+            title: a.row.title.clone(),
+            variables: vars,
+            clauses: a.current.clauses.clone(),
+            note: String::new(),
+            report_cycle: "none".into(),
+        };
+        a = agreements::save_draft(&t.desk, &a.row.id, a.row.version_no, &input).await.unwrap();
+    }
     agreements::submit(&t.desk, &a.row.id).await.unwrap()
 }
 
 /// An agreement for `partner_id` drafted, approved by a legal and a business reviewer (made
 /// here) and signed by the owner, who is signed in afterwards; its id.
 pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
+    signed_agreement_with(t, partner_id, &[]).await
+}
+
+/// [`signed_agreement`] with `variables` set in the draft as staff would type them.
+pub async fn signed_agreement_with(t: &TestDesk, partner_id: &str, variables: &[(&str, &str)]) -> String {
     use channeldesk::access::Role;
-    use channeldesk::agreements::{self, ReviewInput, signing};
     users::sign_out(&t.desk).await.unwrap();
     users::sign_in(&t.desk, "owner", OWNER_PASSWORD).await.unwrap();
     for (login, role) in [("rev-legal", Role::Legal), ("rev-biz", Role::Business)] {
@@ -138,7 +163,14 @@ pub async fn signed_agreement(t: &TestDesk, partner_id: &str) -> String {
             users::create(&t.desk, &u).await.unwrap();
         }
     }
-    let a = submitted_agreement(t, partner_id).await;
+    let a = submitted_agreement_with(t, partner_id, variables).await;
+    approve_and_sign(t, &a).await
+}
+
+/// Submitted agreement `a` approved by the legal and business reviewers that
+/// [`signed_agreement`] makes and signed by the owner, who is signed in afterwards; its id.
+pub async fn approve_and_sign(t: &TestDesk, a: &channeldesk::agreements::Agreement) -> String {
+    use channeldesk::agreements::{self, ReviewInput, signing};
     for (login, side) in [("rev-legal", "legal"), ("rev-biz", "business")] {
         users::sign_out(&t.desk).await.unwrap();
         users::sign_in(&t.desk, login, "password-1").await.unwrap();

@@ -10,7 +10,11 @@ import type { Steps } from "./Steps";
 /**
  * An order with everything that followed it.
  */
-export type Order = { agreement_id: string | null, agreement_number: string | null, customer_province: string, customer_city: string, customer_contact: string, note: string, lines: Array<OrderLine>, review: Array<RuleResult>, steps: Steps, override_reason: string, contract_ref: string, cancel_reason: string, shipments: Array<Shipment>, cases: Array<Case>, payments: Array<Payment>, 
+export type Order = { agreement_id: string | null, agreement_number: string | null, customer_province: string, customer_area: string, 
+/**
+ * The customer's place in words (广东省佛山市南海区).
+ */
+customer_place: string, customer_city: string, customer_contact: string, note: string, lines: Array<OrderLine>, review: Array<RuleResult>, steps: Steps, override_reason: string, contract_ref: string, cancel_reason: string, shipments: Array<Shipment>, cases: Array<Case>, payments: Array<Payment>, 
 /**
  * The steps of its life cycle the signed-in person may take now (`edit`, `pass`, `hold`,
  * `override`, `confirm`, `cancel`).

@@ -8,4 +8,9 @@ export type OrderInput = { partner_id: string, customer_name: string,
 /**
  * Province code of the customer (the territory rule).
  */
-customer_province: string, customer_city: string, customer_contact: string, currency: string, ordered_on: string, requested_on: string, note: string, lines: Array<LineInput>, };
+customer_province: string, 
+/**
+ * The customer's city or district in that province (GB/T 2260, 4 or 6 digits; may be
+ * empty): judged against territories naming cities or districts.
+ */
+customer_area: string, customer_city: string, customer_contact: string, currency: string, ordered_on: string, requested_on: string, note: string, lines: Array<LineInput>, };

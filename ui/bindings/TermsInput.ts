@@ -5,7 +5,8 @@
  */
 export type TermsInput = { 
 /**
- * Province codes; empty for the whole country.
+ * Division codes (provinces, cities, districts: `crate::reference`); empty for the whole
+ * country.
  */
 territory: Array<string>, 
 /**

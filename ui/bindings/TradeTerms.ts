@@ -9,7 +9,17 @@ export type TradeTerms = { agreement_id: string, number: string, partner_id: str
  */
 terms_on: string | null, hlc: string, 
 /**
- * Province codes; empty for the whole country.
+ * The terms the signed agreement states in its own text (`territory`, `settle_cycle`,
+ * `payment_days`): taken from it, not typed here (issue 23).
+ */
+from_agreement: Array<string>, 
+/**
+ * The territory in words (广东省广州市、佛山市); empty for the whole country.
+ */
+territory_text: string, 
+/**
+ * Division codes (provinces, cities, districts: `crate::reference`); empty for the whole
+ * country.
  */
 territory: Array<string>, 
 /**

@@ -4,4 +4,9 @@ import type { ClauseText } from "./ClauseText";
 /**
  * A stored version.
  */
-export type Version = { id: string, number: number, variables: { [key in string]: string }, clauses: Array<ClauseText>, fingerprint: string, note: string, created_at: string, created_by_name: string, };
+export type Version = { id: string, number: number, variables: { [key in string]: string }, 
+/**
+ * The variables as the agreement's text reads them (`pdf::shown_value`): dates, places
+ * and cycles in words.
+ */
+shown: { [key in string]: string }, clauses: Array<ClauseText>, fingerprint: string, note: string, created_at: string, created_by_name: string, };

@@ -15,10 +15,15 @@ import { toast } from '../components/toast.js';
 import { errorText, fieldLabel, showFieldErrors, clearFieldErrors, ruleMessage } from '../components/errors.js';
 import { formDialog, formField, today } from '../components/form.js';
 import { print as printDocument, preview } from '../components/print.js';
+import { territoryPicker } from '../components/places.js';
 import { stateBadge, agreementHref, CATEGORIES, VARIABLES, variableLabel, placeholders, filled, toLabels, fromLabels } from './agreements.js';
 
 const DATE_VARIABLES = ['start_on', 'end_on'];
 const CYCLES = ['none', 'monthly', 'quarterly', 'half_yearly'];
+/** The settlement cycles the `settlement_cycle` variable holds (the core's CYCLE_CODES). */
+const SETTLE_CYCLES = ['monthly', 'quarterly', 'half_yearly', 'yearly'];
+/** The territory variable's value for the whole country (the core's WHOLE_COUNTRY). */
+const WHOLE_COUNTRY = '全国';
 const STEPS = ['drafting', 'in_review', 'approved', 'signed', 'active', 'closed'];
 
 
@@ -217,9 +222,9 @@ function textCard(a, canComment, act) {
   return h('section', { class: 'card', id: 'agreement-text' },
     h('h2', null, t('agreement.text'), a.signed_version_no && h('span', { class: 'muted small' }, ` ${t('agreement.signed_version', { n: a.signed_version_no })}`)),
     ...a.current.clauses.map((c, i) => h('article', { class: 'clause', dataset: { key: c.key } },
-      h('h3', null, `${clauseNo(i + 1)} `, ...filled(c.title, a.current.variables),
+      h('h3', null, `${clauseNo(i + 1)} `, ...filled(c.title, a.current.shown),
         canComment && h('button', { type: 'button', class: 'small link', onClick: () => comment(c), dataset: { comment: c.key } }, t('comment.add'))),
-      h('p', { class: 'notes' }, ...filled(c.body, a.current.variables)),
+      h('p', { class: 'notes' }, ...filled(c.body, a.current.shown)),
       commentsOf(a, c.key))));
 }
 
@@ -259,11 +264,35 @@ function editorCard(a) {
     varsHead.hidden = used().length === 0;
     drawVarFields();
   };
-  const drawVarFields = () => replace(varsSlot, ...used().map((k) => h('div', { class: `field${['price_terms', 'products', 'territory', 'partner_address'].includes(k) ? ' wide' : ''}` },
+  const drawVarFields = () => replace(varsSlot, ...used().map((k) => k === 'territory' ? territoryVar() : h('div', { class: `field${['price_terms', 'products', 'partner_address'].includes(k) ? ' wide' : ''}` },
     h('label', { for: `var-${k}` }, variableLabel(k)),
-    h('input', { id: `var-${k}`, type: DATE_VARIABLES.includes(k) ? 'date' : 'text', value: vars[k] || '', autocomplete: 'off',
-      dataset: { var: k, field: `variables.${k}` }, onChange: () => { collect(); } }),
+    k === 'settlement_cycle'
+      // The terms orders and statements follow are read from these (issue 23): chosen, not typed.
+      ? h('select', { id: `var-${k}`, dataset: { var: k, field: `variables.${k}` }, onChange: () => { collect(); } },
+        h('option', { value: '' }, t('agreement.choose_cycle')),
+        ...SETTLE_CYCLES.map((c) => h('option', { value: c, selected: vars[k] === c }, t(`terms.cycle.${c}`))),
+        vars[k] && !SETTLE_CYCLES.includes(vars[k]) && h('option', { value: vars[k], selected: true }, vars[k]))
+      : h('input', { id: `var-${k}`, type: DATE_VARIABLES.includes(k) ? 'date' : 'text', value: vars[k] || '', autocomplete: 'off',
+        ...(k === 'payment_days' ? { inputmode: 'numeric' } : {}),
+        dataset: { var: k, field: `variables.${k}` }, onChange: () => { collect(); } }),
     h('div', { class: 'field-error', dataset: { for: `variables.${k}` } }))));
+  /** The territory: places chosen from GB/T 2260, kept in a hidden variable input as codes (or 全国). */
+  const territoryVar = () => {
+    const value = vars.territory || '';
+    const coded = /^\d+(,\d+)*$/.test(value);
+    const hidden = /** @type {HTMLInputElement} */ (h('input', { type: 'hidden', id: 'var-territory', value, dataset: { var: 'territory' } }));
+    const picker = territoryPicker({
+      id: 'agreement-territory', label: variableLabel('territory'), field: 'variables.territory',
+      codes: value === WHOLE_COUNTRY ? null : coded ? value.split(',') : [],
+      onChange: () => {
+        const codes = picker.codes();
+        hidden.value = codes === null ? WHOLE_COUNTRY : codes.join(',');
+        collect();
+      },
+    });
+    return h('div', { class: 'field wide' }, picker.field, hidden,
+      value && !coded && value !== WHOLE_COUNTRY && h('p', { class: 'muted small', id: 'territory-typed' }, t('agreement.territory_typed', { text: value })));
+  };
   const drawClauses = () => replace(clauseSlot, ...clauses.map((c, i) => h('fieldset', { class: 'clause-edit', dataset: { key: c.key } },
     h('legend', null, clauseNo(i + 1), c.version > 0 && h('span', { class: 'muted small' }, ` · ${t('agreement.from_library', { n: c.version })}`)),
     h('div', { class: 'clause-row' },

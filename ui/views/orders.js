@@ -14,6 +14,7 @@ import { toast } from '../components/toast.js';
 import { errorText } from '../components/errors.js';
 import { formDialog, formField, partnerPicker, today } from '../components/form.js';
 import { money, moneyInput, parseMoney, CURRENCIES } from '../components/money.js';
+import { placeSelects } from '../components/places.js';
 
 export const STATUSES = ['entered', 'held', 'approved', 'confirmed', 'cancelled'];
 const CASE_KINDS = ['installation', 'training', 'maintenance', 'troubleshooting'];
@@ -27,6 +28,9 @@ export function provinceName(code) {
   return p ? (document.documentElement.lang === 'en' ? p.en : p.zh) : code;
 }
 
+/** The Chinese name of a province code. @param {string} code */
+const provinceZh = (code) => session.ref?.provinces.find((x) => x.code === code)?.zh || code;
+
 /** @param {string} status */
 export const statusBadge = (status) => h('span', { class: `badge order-${status}`, dataset: { status } }, t(`order.status.${status}`));
 
@@ -36,7 +40,14 @@ export function ruleLine(r, currency) {
   /** @type {Record<string, string>} */
   const params = { ...p };
   if (p.province) params.province = provinceName(p.province);
-  if (r.rule === 'territory') params.territory = p.territory ? p.territory.split(',').map(provinceName).join('、') : t('order.territory_all');
+  if (r.rule === 'territory') {
+    const codes = p.territory ? p.territory.split(',') : [];
+    // Provinces in the page's language; cities and districts as the standard writes them.
+    params.territory = !codes.length ? t('order.territory_all')
+      : codes.every((c) => c.length === 2) ? codes.map(provinceName).join('、') : p.territory_text || p.territory;
+    // Reviews from before places below a province only name the province.
+    params.place = !p.place || p.place === provinceZh(p.province || '') ? provinceName(p.province || '') : p.place;
+  }
   for (const k of ['limit', 'exposure', 'total', 'overdue']) if (p[k]) params[k] = money(Number(p[k]), p.currency || currency);
   if (r.rule === 'credit_limit' && !p.limit) params.limit = t('order.no_limit');
   if (r.rule === 'credit_standing') {
@@ -51,7 +62,9 @@ export function ruleLine(r, currency) {
       : r.rule === 'credit_standing' && r.outcome === 'failed' && p.failing
         // Only the parts that failed, each saying what it should be.
         ? p.failing.split(',').map((part) => t(`order.rule.credit_standing.failed.${part}`, params)).join('；')
-        : t(`order.rule.${r.rule}.${r.outcome}`, params);
+        : r.rule === 'territory' && p.needs_area
+          ? t('order.rule.territory.needs_area', params)
+          : t(`order.rule.${r.rule}.${r.outcome}`, params);
   return h('li', { class: `rule rule-${r.outcome}`, dataset: { rule: r.rule, outcome: r.outcome } },
     h('span', { class: 'rule-mark', 'aria-hidden': 'true' }, mark),
     h('strong', null, t(`order.rule.${r.rule}`)),
@@ -113,7 +126,7 @@ export async function newOrderDialog(partner) {
       return price === null ? t('order.no_price') : money(price, product.currency);
     } catch { return ''; }
   });
-  const provinces = /** @type {Array<[string, string]>} */ ([['', t('order.choose_province')], ...(session.ref?.provinces || []).map((p) => [p.code, provinceName(p.code)])]);
+  const place = placeSelects({ id: 'order-place', provinceId: 'f-customer_province', provinceField: 'customer_province', areaField: 'customer_area' });
   /** @type {api.Order | null} */
   let made = null;
   await formDialog({
@@ -121,8 +134,12 @@ export async function newOrderDialog(partner) {
     body: [
       picker.field,
       formField({ name: 'customer_name', label: t('order.customer_name'), required: true, wide: true }),
-      formField({ name: 'customer_province', label: t('order.customer_province'), required: true, options: provinces }),
-      formField({ name: 'customer_city', label: t('order.customer_city') }),
+      // Province, then city and district as GB/T 2260 names them: territories may name either.
+      h('div', { class: 'field wide' },
+        h('label', { for: 'f-customer_province' }, t('order.customer_place'), h('span', { class: 'req' }, ' *')),
+        h('div', { class: 'place-row' }, ...place.selects),
+        h('div', { class: 'field-error', dataset: { for: 'customer_province' }, 'aria-live': 'polite' }),
+        h('div', { class: 'field-error', dataset: { for: 'customer_area' }, 'aria-live': 'polite' })),
       formField({ name: 'customer_contact', label: t('order.customer_contact'), wide: true }),
       formField({ name: 'currency', label: t('order.currency'), value: 'CNY', options: CURRENCIES.map((c) => [c, c]) }),
       formField({ name: 'ordered_on', label: t('order.ordered_on'), type: 'date', required: true, value: today() }),
@@ -133,7 +150,7 @@ export async function newOrderDialog(partner) {
     submitLabel: t('order.create'),
     submit: async (v) => {
       made = await api.orderCreate({
-        partner_id: picker.id(), customer_name: v.customer_name, customer_province: v.customer_province, customer_city: v.customer_city,
+        partner_id: picker.id(), customer_name: v.customer_name, customer_province: place.province(), customer_area: place.area(), customer_city: place.areaName(),
         customer_contact: v.customer_contact, currency: v.currency, ordered_on: v.ordered_on, requested_on: v.requested_on, note: v.note,
         lines: lines.read(v),
       });

@@ -75,6 +75,11 @@ pub async fn reference_data() -> Result<ReferenceData> {
 }
 
 #[command]
+pub async fn reference_divisions(code: String) -> Result<Vec<reference::Division>> {
+    Ok(reference::divisions_under(&code))
+}
+
+#[command]
 pub async fn settings_set_language(shell: State<'_, Shell>, language: String) -> Result<Settings> {
     settings::set_language(&*shell.desk().await?, &language).await
 }
