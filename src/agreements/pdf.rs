@@ -303,10 +303,10 @@ pub fn shown_variables(
 /// Variables holding amounts, printed with thousands separators.
 const AMOUNT_VARIABLES: [&str; 1] = ["annual_target"];
 
-/// `text` with every whole number of four or more digits grouped by thousands, as amounts are
-/// written (人民币 5000000 元 → 人民币 5,000,000 元); a year (followed by 年), a fraction's digits
-/// and numbers already grouped are left as they are.
-pub fn grouped_amounts(text: &str) -> String {
+/// `text` with each number in it replaced by `f(chars, start, end)`: a run of digits, with the
+/// characters of `inner` between digits (a trailing one belongs to the sentence, not to the
+/// number); everything else copied as it is.
+fn rewrite_numbers(text: &str, inner: &[char], f: impl Fn(&[char], usize, usize) -> String) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
@@ -317,29 +317,42 @@ pub fn grouped_amounts(text: &str) -> String {
             continue;
         }
         let start = i;
-        while i < chars.len() && chars[i].is_ascii_digit() {
+        while i < chars.len() && (chars[i].is_ascii_digit() || inner.contains(&chars[i])) {
             i += 1;
         }
-        let run: String = chars[start..i].iter().collect();
+        while !chars[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        out.push_str(&f(&chars, start, i));
+    }
+    out
+}
+
+/// `text` with every whole number of four or more digits grouped by thousands, as amounts are
+/// written (人民币 5000000 元 → 人民币 5,000,000 元); a year (followed by 年), a fraction's digits
+/// and numbers already grouped are left as they are.
+pub fn grouped_amounts(text: &str) -> String {
+    rewrite_numbers(text, &[], |chars, start, end| {
+        let run: String = chars[start..end].iter().collect();
         let before = start.checked_sub(1).map(|b| chars[b]);
-        let after = chars.get(i).copied();
-        let after_grouped = after == Some(',') && chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+        let after = chars.get(end).copied();
+        let after_grouped = after == Some(',') && chars.get(end + 1).is_some_and(|c| c.is_ascii_digit());
         if run.len() < 4
             || matches!(before, Some('.' | ','))
             || after_grouped
             || matches!(after, Some('年' | '-' | '/'))
         {
-            out.push_str(&run);
-            continue;
+            return run;
         }
+        let mut out = String::with_capacity(run.len() + run.len() / 3);
         for (k, c) in run.chars().enumerate() {
             if k > 0 && (run.len() - k).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
         }
-    }
-    out
+        out
+    })
 }
 
 /// `text` (clause text as legal staff typed it) with the amounts of money in it grouped by
@@ -347,36 +360,19 @@ pub fn grouped_amounts(text: &str) -> String {
 /// or after 人民币, ¥, ￥ or RMB), as [`grouped_amounts`] groups it; other numbers (article and
 /// telephone numbers, years, codes) stay as typed.
 pub fn grouped_money(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut i = 0;
-    while i < chars.len() {
-        if !chars[i].is_ascii_digit() {
-            out.push(chars[i]);
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == ',') {
-            i += 1;
-        }
-        // A trailing full stop or comma belongs to the sentence, not to the number.
-        while i > start && matches!(chars[i - 1], '.' | ',') {
-            i -= 1;
-        }
-        let number: String = chars[start..i].iter().collect();
+    rewrite_numbers(text, &['.', ','], |chars, start, end| {
+        let number: String = chars[start..end].iter().collect();
         let before: String = chars[..start].iter().rev().skip_while(|c| c.is_whitespace()).take(3).collect();
         let before: String = before.chars().rev().collect();
-        let mut rest = chars[i..].iter().skip_while(|c| c.is_whitespace()).peekable();
+        let mut rest = chars[end..].iter().skip_while(|c| c.is_whitespace()).peekable();
         if matches!(rest.peek(), Some('万' | '亿')) {
             rest.next();
         }
         let money =
             rest.next() == Some(&'元') || ["人民币", "¥", "￥", "RMB"].iter().any(|m| before.ends_with(m));
         let glued = start > 0 && (chars[start - 1].is_ascii_alphanumeric() || chars[start - 1] == '-');
-        out.push_str(&if money && !glued { grouped_amounts(&number) } else { number });
-    }
-    out
+        if money && !glued { grouped_amounts(&number) } else { number }
+    })
 }
 
 /// A document made from given parts (benchmarks and tests of the layout without a database).

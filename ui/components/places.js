@@ -24,23 +24,23 @@ function under(code) {
   return list;
 }
 
-/** The name of a province code in the page's language. @param {string} code */
-function provinceLabel(code) {
+/** The name of a province code in the page's language (the code itself when unknown). @param {string} code */
+export function provinceName(code) {
   const p = session.ref?.provinces.find((x) => x.code === code);
   return p ? (document.documentElement.lang === 'en' ? p.en : p.zh) : code;
 }
 
 /** The name of a place code: the province in the page's language, the rest as the standard writes it. @param {string} code */
 export async function placeName(code) {
-  if (code.length <= 2) return provinceLabel(code);
+  if (code.length <= 2) return provinceName(code);
   const province = code.slice(0, 2);
   const cities = await under(province);
   const direct = cities.find((d) => d.code === code);
   const sep = document.documentElement.lang === 'en' ? ' ' : '';
-  if (direct) return `${provinceLabel(province)}${sep}${direct.name}`;
+  if (direct) return `${provinceName(province)}${sep}${direct.name}`;
   const city = cities.find((d) => d.code === code.slice(0, 4));
   const district = (await under(code.slice(0, 4))).find((d) => d.code === code);
-  return district ? `${provinceLabel(province)}${sep}${city ? city.name : ''}${district.name}` : code;
+  return district ? `${provinceName(province)}${sep}${city ? city.name : ''}${district.name}` : code;
 }
 
 /**
@@ -52,7 +52,7 @@ export async function placeName(code) {
 export function placeSelects(o) {
   const province = /** @type {HTMLSelectElement} */ (h('select', { id: o.provinceId || `${o.id}-province`, name: o.provinceField, 'aria-label': t('place.province'), dataset: { field: o.provinceField || `${o.id}.province` } },
     h('option', { value: '' }, t('place.choose_province')),
-    ...(session.ref?.provinces || []).map((p) => h('option', { value: p.code }, provinceLabel(p.code)))));
+    ...(session.ref?.provinces || []).map((p) => h('option', { value: p.code }, provinceName(p.code)))));
   const city = /** @type {HTMLSelectElement} */ (h('select', { id: `${o.id}-city`, 'aria-label': t('place.city'), disabled: true, dataset: o.areaField ? { field: o.areaField } : {} }));
   const district = /** @type {HTMLSelectElement} */ (h('select', { id: `${o.id}-district`, 'aria-label': t('place.district'), disabled: true }));
   /** Fills `select` with the divisions under `code`, choosing `chosen`. @param {HTMLSelectElement} select @param {string} code @param {string} empty @param {string} chosen */

@@ -14,7 +14,7 @@ import { toast } from '../components/toast.js';
 import { errorText } from '../components/errors.js';
 import { formDialog, formField, partnerPicker, today } from '../components/form.js';
 import { money, moneyInput, parseMoney, CURRENCIES } from '../components/money.js';
-import { placeSelects } from '../components/places.js';
+import { placeSelects, provinceName } from '../components/places.js';
 
 export const STATUSES = ['entered', 'held', 'approved', 'confirmed', 'cancelled'];
 const CASE_KINDS = ['installation', 'training', 'maintenance', 'troubleshooting'];
@@ -22,11 +22,7 @@ const CASE_KINDS = ['installation', 'training', 'maintenance', 'troubleshooting'
 /** @param {string} id */
 export const orderHref = (id) => `#/orders/${encodeURIComponent(id)}`;
 
-/** The name of a province code. @param {string} code */
-export function provinceName(code) {
-  const p = session.ref?.provinces.find((x) => x.code === code);
-  return p ? (document.documentElement.lang === 'en' ? p.en : p.zh) : code;
-}
+export { provinceName };
 
 /** The Chinese name of a province code. @param {string} code */
 const provinceZh = (code) => session.ref?.provinces.find((x) => x.code === code)?.zh || code;
