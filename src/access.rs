@@ -280,6 +280,12 @@ pub fn any_allows(roles: &[Role], action: Action) -> bool {
     roles.iter().any(|&r| allows(r, action))
 }
 
+/// Whether `roles` hold the tasks of `role`; an administrator holds the manager's tasks as well
+/// as their rights (the owner of a small company is both).
+pub fn holds(roles: &[Role], role: Role) -> bool {
+    roles.contains(&role) || (role == Role::Manager && roles.contains(&Role::Admin))
+}
+
 /// The actions `roles` may do, for the UI to show or hide controls.
 pub fn permitted(roles: &[Role]) -> Vec<Action> {
     Action::ALL.into_iter().filter(|&a| any_allows(roles, a)).collect()

@@ -69,6 +69,9 @@ pub(crate) enum Owner<'a> {
     Column(&'a str, bool),
 }
 
+/// The owner column of groups about partners (`partner p`): their channel contact (R2.3.1).
+pub(crate) const CONTACT: &str = "p.channel_contact_id";
+
 /// The groups being gathered for one user.
 pub(crate) struct Gather<'a> {
     pub desk: &'a Desk,
@@ -77,10 +80,9 @@ pub(crate) struct Gather<'a> {
 }
 
 impl Gather<'_> {
-    /// Whether the user holds `role`; an administrator has the manager's rights in the access
-    /// table and the manager's tasks here (the owner of a small company is both).
+    /// Whether the user holds the tasks of `role` ([`crate::access::holds`]).
     pub fn has(&self, role: Role) -> bool {
-        self.me.roles.contains(&role) || (role == Role::Manager && self.me.roles.contains(&Role::Admin))
+        crate::access::holds(&self.me.roles, role)
     }
 
     /// Whether the user may do `action`.
@@ -154,7 +156,7 @@ pub const STALLED_DAYS: i64 = 30;
 pub async fn due(desk: &Desk) -> Result<Vec<ReminderGroup>> {
     let me = desk.require(Action::PartnerRead)?;
     let mut g = Gather { desk, me, groups: Vec::new() };
-    let contact = |role: bool| Owner::Column("p.channel_contact_id", role);
+    let contact = |role: bool| Owner::Column(CONTACT, role);
     if g.may(Action::ApplicationReview) {
         let new = "FROM application WHERE status = 'new' AND deleted_at IS NULL";
         let items = format!(
@@ -288,7 +290,7 @@ async fn order_groups(g: &mut Gather<'_>) -> Result<()> {
 /// requests (R2.3.2), rewards waiting for a manager (R2.3.3).
 async fn relationship_groups(g: &mut Gather<'_>) -> Result<()> {
     let today = g.desk.today();
-    let contact = Owner::Column("p.channel_contact_id", false);
+    let contact = Owner::Column(CONTACT, false);
     if let Some((due, overdue)) = crate::relationship::review_due_sql(&today) {
         let items = |from: &str| {
             format!(
@@ -333,7 +335,7 @@ async fn relationship_groups(g: &mut Gather<'_>) -> Result<()> {
 /// The agreement reminders (R3.1.2, R3.2.1, R3.3.1, R3.3.2).
 async fn agreement_groups(g: &mut Gather<'_>) -> Result<()> {
     let today = g.desk.today();
-    let contact = Owner::Column("p.channel_contact_id", false);
+    let contact = Owner::Column(CONTACT, false);
     for (side, action) in
         [("legal", Action::AgreementReviewLegal), ("business", Action::AgreementReviewBusiness)]
     {

@@ -462,6 +462,8 @@ async fn every_warning_sign_raises_an_alert_and_responses_are_kept() {
     assert_eq!((cd.params["from"].as_str(), cd.params["to"].as_str()), ("good", "poor"));
     assert!(signs_of(&alerts, &fine).is_empty());
     assert!(!alerts.iter().any(|a| a.partner_id == fine));
+    // R6.2.2: the warnings are the administrator's own work (they hold the manager's tasks).
+    assert!(alerts.iter().all(|a| a.mine));
     // The legal risk is also a legal early warning on the home page.
     let groups = reminders::due(&t.desk).await.unwrap();
     let g = groups.iter().find(|g| g.kind == "legal_risk_partner").expect("legal risk partner warned of");
@@ -492,6 +494,13 @@ async fn every_warning_sign_raises_an_alert_and_responses_are_kept() {
     let alerts = credit::alerts(&t.desk).await.unwrap();
     let a = alerts.iter().find(|a| a.partner_id == late).unwrap();
     assert_eq!(a.last_response.as_ref().map(|r| r.kind.as_str()), Some("intensify_collection"));
+    assert!(a.mine, "finance answers credit warnings");
+    as_user(&t, "owner").await;
+    add_user(&t, "chan", Role::Channel).await;
+    as_user(&t, "chan").await;
+    let seen = credit::alerts(&t.desk).await.unwrap();
+    assert!(!seen.is_empty() && seen.iter().all(|a| !a.mine), "channel staff see them under all");
+    as_user(&t, "fin").await;
 
     // Paying clears the overdue sign.
     channeldesk::orders::finance::record_receipt(

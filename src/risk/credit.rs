@@ -10,7 +10,7 @@
 //! transaction as the response, so the order review's credit standing refuses its new
 //! orders and a manager cannot let them through (R6.2.2); only a `resume` response ends it.
 
-use crate::access::Action;
+use crate::access::{Action, Role, holds};
 use crate::audit::{self, Changes};
 use crate::desk::Desk;
 use crate::error::{Error, FieldError, Result};
@@ -290,6 +290,14 @@ pub struct Alert {
     pub signs: Vec<Sign>,
     pub level: Option<String>,
     pub last_response: Option<Response>,
+    /// The signed-in user's own work: credit warnings are answered by finance and managers
+    /// (R6.2.2), so home puts them among their own items.
+    pub mine: bool,
+}
+
+/// Whether credit warnings are the work of someone holding `roles` (R6.2.2).
+fn warnings_are_mine(roles: &[Role]) -> bool {
+    holds(roles, Role::Finance) || holds(roles, Role::Manager)
 }
 
 /// A partner whose periodic rating is due.
@@ -458,7 +466,7 @@ pub async fn partner_credit(desk: &Desk, partner_id: &str) -> Result<PartnerCred
     .fetch_all(desk.pool())
     .await?;
     let responses = responses_of(desk, partner_id).await?;
-    let mut alerts = compute_alerts(desk, Some(partner_id)).await?;
+    let mut alerts = compute_alerts(desk, Some(partner_id), false).await?;
     let signs = alerts.pop().map(|a| a.signs).unwrap_or_default();
     let mut conn = desk.pool().acquire().await?;
     let suspended = suspended_on(&mut conn, partner_id).await?.is_some();
@@ -487,8 +495,8 @@ async fn responses_of(desk: &Desk, partner_id: &str) -> Result<Vec<Response>> {
 
 /// Partners with warning signs now (R6.2.2), the most signs first.
 pub async fn alerts(desk: &Desk) -> Result<Vec<Alert>> {
-    desk.require(Action::PartnerRead)?;
-    compute_alerts(desk, None).await
+    let me = desk.require(Action::PartnerRead)?;
+    compute_alerts(desk, None, warnings_are_mine(&me.roles)).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -504,7 +512,7 @@ struct SignRow {
 /// The signs of every partner not ended (or of `only`), read set-based: overdue amounts
 /// under the agreement in effect (its currency and payment days), class C, open legal risks,
 /// the latest rating at watch or poor, or lower than the one before.
-async fn compute_alerts(desk: &Desk, only: Option<&str>) -> Result<Vec<Alert>> {
+async fn compute_alerts(desk: &Desk, only: Option<&str>, mine: bool) -> Result<Vec<Alert>> {
     let today = desk.today();
     let rows: Vec<SignRow> = sqlx::query_as(
         "WITH live AS (SELECT id, name, status, class FROM partner
@@ -556,6 +564,7 @@ async fn compute_alerts(desk: &Desk, only: Option<&str>) -> Result<Vec<Alert>> {
             signs: Vec::new(),
             level: None,
             last_response: None,
+            mine,
         });
         let params: BTreeMap<String, String> = match r.kind.as_str() {
             "overdue" => [("amount".into(), r.a), ("currency".into(), r.b)].into(),

@@ -5,4 +5,9 @@ import type { Sign } from "./Sign";
 /**
  * A partner with warning signs, for the alert list and the home page.
  */
-export type Alert = { partner_id: string, partner_name: string, status: string, signs: Array<Sign>, level: string | null, last_response: Response | null, };
+export type Alert = { partner_id: string, partner_name: string, status: string, signs: Array<Sign>, level: string | null, last_response: Response | null, 
+/**
+ * The signed-in user's own work: credit warnings are answered by finance and managers
+ * (R6.2.2), so home puts them among their own items.
+ */
+mine: boolean, };

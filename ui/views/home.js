@@ -3,7 +3,7 @@
 import { h, replace } from '../components/dom.js';
 import { t, formatTime } from '../i18n.js';
 import * as api from '../api.js';
-import { can, session } from '../app.js';
+import { can } from '../app.js';
 import { today } from '../components/form.js';
 import { signText } from './risks.js';
 
@@ -62,10 +62,8 @@ export async function homeView(main) {
   const total = counts.reduce((n, c) => n + c.count, 0);
   /** Opens the list filtered by one status. @param {string} status */
   const byStatus = (status) => sessionStorage.setItem('partners-query', JSON.stringify({ status, q: '', offset: 0 }));
-  // Credit warnings are finance's and the manager's work (R6.2.2; an administrator acts as
-  // the manager); everyone else finds them under All.
-  const roles = session.info?.user?.roles || [];
-  const creditMine = roles.some((r) => r === 'finance' || r === 'manager' || r === 'admin');
+  // Whose credit warnings are is the core's to say (R6.2.2); everyone else finds them under All.
+  const creditMine = alerts.some((a) => a.mine);
   const credit = alerts.length > 0 && h('section', { class: 'card reminder credit-alerts', id: 'home-credit-alerts' },
     h('header', null, h('h2', { title: 'R6.2.2' }, t('home.credit_alerts')), h('span', { class: 'badge warn' }, String(alerts.length))),
     h('p', { class: 'muted' }, t('home.credit_alerts.hint')),
