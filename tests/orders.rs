@@ -243,6 +243,36 @@ async fn the_agreement_states_the_terms_down_to_cities_and_orders_are_judged_by_
     wrong.customer_area = "3501".into();
     let e = orders::create(&t.desk, &wrong).await.unwrap_err();
     assert!(has(&fields_of(e), "customer_area", "unknown"));
+
+    // A signed amendment that widens the territory to the whole province changes that term
+    // of its master and no other (R3.2.2): the cycle and the days stay as the master states.
+    let s1 = agreements::create_amendment(&t.desk, &id).await.unwrap();
+    let mut vars = s1.current.variables.clone();
+    vars.insert("territory".into(), "44".into());
+    let clause = agreements::ClauseText {
+        key: "custom.territory".into(),
+        version: 0,
+        category: "other".into(),
+        title: "授权区域调整".into(),
+        body: "自本补充协议生效之日起，授权区域调整为{{territory}}。".into(),
+    };
+    let input = DraftInput {
+        title: s1.row.title.clone(),
+        variables: vars,
+        clauses: vec![clause],
+        note: String::new(),
+        report_cycle: "none".into(),
+    };
+    let s1 = agreements::save_draft(&t.desk, &s1.row.id, s1.row.version_no, &input).await.unwrap();
+    assert_eq!(s1.current.shown["territory"], "广东省");
+    let s1 = agreements::submit(&t.desk, &s1.row.id).await.unwrap();
+    common::approve_and_sign_on(&t, &s1, "2026-01-01").await;
+    let tt = terms::terms(&t.desk, &id).await.unwrap();
+    assert_eq!(tt.terms.territory, ["44"]);
+    assert_eq!((tt.terms.settle_cycle.as_str(), tt.terms.payment_days), ("quarterly", 45));
+    assert_eq!(tt.territory_text, "广东省");
+    let o = reviewed(&t, &shenzhen).await;
+    assert!(failed(&o).is_empty(), "Shenzhen is inside the amended territory: {:?}", o.review);
 }
 
 #[tokio::test]

@@ -170,6 +170,15 @@ pub async fn signed_agreement_with(t: &TestDesk, partner_id: &str, variables: &[
 /// Submitted agreement `a` approved by the legal and business reviewers that
 /// [`signed_agreement`] makes and signed by the owner, who is signed in afterwards; its id.
 pub async fn approve_and_sign(t: &TestDesk, a: &channeldesk::agreements::Agreement) -> String {
+    approve_and_sign_on(t, a, "").await
+}
+
+/// [`approve_and_sign`] with the date it takes effect (an amendment's must be given).
+pub async fn approve_and_sign_on(
+    t: &TestDesk,
+    a: &channeldesk::agreements::Agreement,
+    effective_on: &str,
+) -> String {
     use channeldesk::agreements::{self, ReviewInput, signing};
     for (login, side) in [("rev-legal", "legal"), ("rev-biz", "business")] {
         users::sign_out(&t.desk).await.unwrap();
@@ -191,6 +200,7 @@ pub async fn approve_and_sign(t: &TestDesk, a: &channeldesk::agreements::Agreeme
         our_capacity: "legal_rep".into(),
         their_signatory: "乙".into(),
         their_capacity: "legal_rep".into(),
+        effective_on: effective_on.into(),
         ..Default::default()
     };
     signing::sign(&t.desk, &a.row.id, &sign).await.unwrap().row.id
