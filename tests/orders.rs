@@ -348,7 +348,7 @@ async fn every_review_rule_names_what_it_found() {
     assert_eq!(o.lines[0].unit_price_minor, 120_000);
 
     // Bad input is refused by field and writes nothing.
-    let before = orders::list(&t.desk, &OrderQuery::default()).await.unwrap().len();
+    let before = orders::list(&t.desk, &OrderQuery::default()).await.unwrap().total;
     let mut bad = order(&w.partner, "99", vec![line(&w.door, 0, Some(-1))]);
     bad.customer_name = " ".into();
     bad.requested_on = "2026-01-01".into();
@@ -366,7 +366,16 @@ async fn every_review_rule_names_what_it_found() {
         orders::create(&t.desk, &order(&w.partner, "44", vec![line(&usd, 1, None)])).await.unwrap_err(),
     );
     assert!(has(&e, "lines.0.product_id", "other_currency"), "{e:?}");
-    assert_eq!(orders::list(&t.desk, &OrderQuery::default()).await.unwrap().len(), before);
+    assert_eq!(orders::list(&t.desk, &OrderQuery::default()).await.unwrap().total, before);
+
+    // Issue 23: the list reaches every order a page at a time, with the count of all.
+    let all = orders::list(&t.desk, &OrderQuery::default()).await.unwrap();
+    assert!(all.total >= 2 && all.rows.len() as i64 == all.total && all.size == 100);
+    let page = |offset| OrderQuery { limit: 1, offset, ..Default::default() };
+    let second = orders::list(&t.desk, &page(1)).await.unwrap();
+    assert_eq!((second.total, second.size, second.rows.len()), (all.total, 1, 1));
+    assert_eq!(second.rows[0].id, all.rows[1].id);
+    assert!(orders::list(&t.desk, &page(all.total)).await.unwrap().rows.is_empty());
     t.desk.close().await;
 }
 

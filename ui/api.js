@@ -634,6 +634,7 @@ export const sheetImport = (mapping, target, dryRun) => call('sheet_import', { m
 /** @typedef {import('./bindings/OrderRow').OrderRow} OrderRow */
 /** @typedef {import('./bindings/OrderInput').OrderInput} OrderInput */
 /** @typedef {import('./bindings/OrderQuery').OrderQuery} OrderQuery */
+/** @typedef {import('./bindings/OrderPage').OrderPage} OrderPage */
 /** @typedef {import('./bindings/RuleResult').RuleResult} RuleResult */
 /** @typedef {import('./bindings/ShipmentInput').ShipmentInput} ShipmentInput */
 /** @typedef {import('./bindings/Case').Case} Case */
@@ -669,7 +670,7 @@ export const priceListPrint = (input) => call('price_list_print', { input });
 export const tradeTerms = (agreementId) => call('trade_terms', { agreementId });
 /** @param {string} agreementId @param {string} expectedHlc @param {TermsInput} input @returns {Promise<TradeTerms>} */
 export const tradeTermsSet = (agreementId, expectedHlc, input) => call('trade_terms_set', { agreementId, expectedHlc, input });
-/** @param {OrderQuery} query @returns {Promise<OrderRow[]>} */
+/** @param {OrderQuery} query @returns {Promise<OrderPage>} */
 export const orders = (query) => call('orders', { query });
 /** @param {string} id @returns {Promise<Order>} */
 export const order = (id) => call('order', { id });

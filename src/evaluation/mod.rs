@@ -286,12 +286,18 @@ pub struct EvaluationQuery {
     pub offset: u32,
 }
 
-/// A page of evaluations (200) and how many match.
+/// Evaluations per page of the list.
+pub const EVALUATION_PAGE: i64 = 200;
+
+/// A page of evaluations and how many match.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct EvaluationPage {
     #[ts(type = "number")]
     pub total: i64,
+    /// Rows per page ([`EVALUATION_PAGE`]), for the pager.
+    #[ts(type = "number")]
+    pub size: i64,
     pub rows: Vec<EvaluationRow>,
 }
 
@@ -320,9 +326,15 @@ pub async fn list(desk: &Desk, q: &EvaluationQuery) -> Result<EvaluationPage> {
     let total: i64 = count.build_query_scalar().fetch_one(desk.pool()).await?;
     let mut qb = sqlx::QueryBuilder::new(ROW_SELECT);
     filter(&mut qb);
-    qb.push(" ORDER BY e.status = 'finished', COALESCE(e.finished_at, e.created_at) DESC, p.name LIMIT 200 OFFSET ")
+    qb.push(" ORDER BY e.status = 'finished', COALESCE(e.finished_at, e.created_at) DESC, p.name LIMIT ")
+        .push_bind(EVALUATION_PAGE)
+        .push(" OFFSET ")
         .push_bind(i64::from(q.offset));
-    Ok(EvaluationPage { total, rows: qb.build_query_as().fetch_all(desk.pool()).await? })
+    Ok(EvaluationPage {
+        total,
+        size: EVALUATION_PAGE,
+        rows: qb.build_query_as().fetch_all(desk.pool()).await?,
+    })
 }
 
 /// What an annual round did.

@@ -205,8 +205,24 @@ pub struct OrderQuery {
     pub text: String,
     pub status: String,
     pub partner_id: String,
+    /// Rows per page: 100 unless given, at most 500.
     #[ts(type = "number")]
     pub limit: i64,
+    /// How many rows to skip.
+    #[ts(type = "number")]
+    pub offset: i64,
+}
+
+/// A page of the order list and how many orders match.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct OrderPage {
+    #[ts(type = "number")]
+    pub total: i64,
+    /// The page size used, for the pager.
+    #[ts(type = "number")]
+    pub size: i64,
+    pub rows: Vec<OrderRow>,
 }
 
 const DELIVERY_SQL: &str = "CASE
@@ -225,27 +241,39 @@ fn row_select() -> String {
             (SELECT COALESCE(sum(amount_minor), 0) FROM payment y WHERE y.order_id = o.id AND y.direction = 'in'
                 AND y.deleted_at IS NULL) AS received_minor,
             o.ordered_on, o.requested_on, o.overridden_by IS NOT NULL AS overridden
-         FROM sales_order o JOIN partner p ON p.id = o.partner_id"
+         {ORDER_FROM}"
     )
 }
 
-/// Orders, the latest first (200 unless a limit is given).
-pub async fn list(desk: &Desk, q: &OrderQuery) -> Result<Vec<OrderRow>> {
+/// The rows an order row is read from.
+const ORDER_FROM: &str = "FROM sales_order o JOIN partner p ON p.id = o.partner_id";
+
+/// Orders, the latest first, a page of them from `offset` with the count of all that match.
+pub async fn list(desk: &Desk, q: &OrderQuery) -> Result<OrderPage> {
     desk.require(Action::PartnerRead)?;
     let like = format!("%{}%", q.text.trim().replace('%', "\\%").replace('_', "\\_"));
-    let limit = if q.limit <= 0 { 200 } else { q.limit.min(2000) };
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{} WHERE o.deleted_at IS NULL AND (?1 = '' OR o.status = ?1) AND (?2 = '' OR o.partner_id = ?2)
-            AND (o.number LIKE ?3 ESCAPE '\\' OR p.name LIKE ?3 ESCAPE '\\' OR o.customer_name LIKE ?3 ESCAPE '\\')
-         ORDER BY o.ordered_on DESC, o.number DESC LIMIT ?4",
+    let size = if q.limit <= 0 { 100 } else { q.limit.min(500) };
+    let filter = "WHERE o.deleted_at IS NULL AND (?1 = '' OR o.status = ?1) AND (?2 = '' OR o.partner_id = ?2)
+          AND (o.number LIKE ?3 ESCAPE '\\' OR p.name LIKE ?3 ESCAPE '\\' OR o.customer_name LIKE ?3 ESCAPE '\\')";
+    let total: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) {ORDER_FROM} {filter}")))
+            .bind(&q.status)
+            .bind(&q.partner_id)
+            .bind(&like)
+            .fetch_one(desk.pool())
+            .await?;
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{} {filter} ORDER BY o.ordered_on DESC, o.number DESC LIMIT ?4 OFFSET ?5",
         row_select()
     )))
     .bind(&q.status)
     .bind(&q.partner_id)
     .bind(like)
-    .bind(limit)
+    .bind(size)
+    .bind(q.offset.max(0))
     .fetch_all(desk.pool())
-    .await?)
+    .await?;
+    Ok(OrderPage { total, size, rows })
 }
 
 #[derive(sqlx::FromRow)]

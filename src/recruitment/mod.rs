@@ -449,6 +449,9 @@ pub struct BoardQuery {
 pub struct ProspectPage {
     #[ts(type = "number")]
     pub total: i64,
+    /// Rows per page ([`LIST_PAGE`]), for the pager.
+    #[ts(type = "number")]
+    pub size: i64,
     pub rows: Vec<ProspectCard>,
 }
 
@@ -607,7 +610,7 @@ pub async fn prospects(desk: &Desk, q: &BoardQuery) -> Result<ProspectPage> {
     }
     let total: i64 = count.fetch_one(desk.pool()).await?;
     let rows = cards(desk, outcome, &narrow, LIST_PAGE, i64::from(q.offset.unwrap_or(0))).await?;
-    Ok(ProspectPage { total, rows })
+    Ok(ProspectPage { total, size: LIST_PAGE, rows })
 }
 
 /// The board: one column per stage with counts, ages and conversion.

@@ -2,6 +2,10 @@
 import type { EvaluationRow } from "./EvaluationRow";
 
 /**
- * A page of evaluations (200) and how many match.
+ * A page of evaluations and how many match.
  */
-export type EvaluationPage = { total: number, rows: Array<EvaluationRow>, };
+export type EvaluationPage = { total: number, 
+/**
+ * Rows per page ([`EVALUATION_PAGE`]), for the pager.
+ */
+size: number, rows: Array<EvaluationRow>, };

@@ -3,4 +3,12 @@
 /**
  * The order list: text matches number, partner or customer.
  */
-export type OrderQuery = { text: string, status: string, partner_id: string, limit: number, };
+export type OrderQuery = { text: string, status: string, partner_id: string, 
+/**
+ * Rows per page: 100 unless given, at most 500.
+ */
+limit: number, 
+/**
+ * How many rows to skip.
+ */
+offset: number, };

@@ -4,4 +4,8 @@ import type { ProspectCard } from "./ProspectCard";
 /**
  * One page of the pipeline list, and how many prospects match in all.
  */
-export type ProspectPage = { total: number, rows: Array<ProspectCard>, };
+export type ProspectPage = { total: number, 
+/**
+ * Rows per page ([`LIST_PAGE`]), for the pager.
+ */
+size: number, rows: Array<ProspectCard>, };

@@ -18,8 +18,6 @@ import { pager } from '../components/pager.js';
 
 export const DIMENSIONS = ['results', 'marketing', 'service', 'compliance', 'stability'];
 const TRIGGERS = ['major_problem', 'breach', 'market_change'];
-/** Rows per page of the list (the core's page, `evaluation::list`). */
-const EVALUATION_PAGE = 200;
 
 /** `8550` → `85.50`. @param {number | null | undefined} x100 */
 export const points = (x100) => (x100 === null || x100 === undefined ? '—' : (x100 / 100).toFixed(2));
@@ -99,7 +97,7 @@ export async function evaluationsView(main) {
               h('td', null, r.class ? classBadge(r.class) : ''),
               h('td', { class: 'when' }, r.finished_at ? formatTime(r.finished_at) : '')))))
         : h('div', { class: 'empty card' }, h('p', null, t('evaluations.none'))),
-      page.total > 0 && pager({ total: page.total, offset: q.offset || 0, size: EVALUATION_PAGE, shown: page.rows.length, id: 'evaluations-pager',
+      page.total > 0 && pager({ total: page.total, offset: q.offset || 0, size: page.size, shown: page.rows.length, id: 'evaluations-pager',
         onGo: (offset) => { q.offset = offset; load(); } }));
   };
   const select = (/** @type {'status' | 'kind'} */ key, /** @type {string[]} */ values) => h('select', { id: `evaluations-${key}`, 'aria-label': t(`evaluation.col.${key === 'kind' ? 'evaluation' : key}`),

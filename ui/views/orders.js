@@ -15,6 +15,7 @@ import { errorText } from '../components/errors.js';
 import { formDialog, formField, partnerPicker, today } from '../components/form.js';
 import { money, moneyInput, parseMoney, CURRENCIES } from '../components/money.js';
 import { placeSelects, provinceName } from '../components/places.js';
+import { pager } from '../components/pager.js';
 
 export const STATUSES = ['entered', 'held', 'approved', 'confirmed', 'cancelled'];
 const CASE_KINDS = ['installation', 'training', 'maintenance', 'troubleshooting'];
@@ -161,14 +162,15 @@ export async function ordersView(main, id) {
   if (id) return orderView(main, id);
   const saved = JSON.parse(sessionStorage.getItem('orders-query') || '{}');
   /** @type {api.OrderQuery} */
-  const q = { text: saved.text || '', status: saved.status || '', partner_id: '', limit: 200 };
+  const q = { text: saved.text || '', status: saved.status || '', partner_id: '', limit: 0, offset: saved.offset || 0 };
   const slot = h('div', { id: 'orders-slot' });
   const load = async () => {
     sessionStorage.setItem('orders-query', JSON.stringify(q));
     try {
-      const rows = await api.orders(q);
+      const page = await api.orders(q);
+      const rows = page.rows;
       replace(slot, rows.length
-        ? h('table', { class: 'grid', id: 'orders-table' },
+        ? h('div', null, h('table', { class: 'grid', id: 'orders-table' },
             h('thead', null, h('tr', null, ...['number', 'partner', 'customer', 'total', 'status', 'delivery', 'received', 'ordered_on'].map((k) => h('th', { scope: 'col' }, t(`order.col.${k}`))))),
             h('tbody', null, ...rows.map((o) => h('tr', { tabindex: '0', dataset: { id: o.id }, onClick: () => navigate(orderHref(o.id)),
               onKeydown: (/** @type {KeyboardEvent} */ k) => { if (k.key === 'Enter') navigate(orderHref(o.id)); } },
@@ -179,12 +181,14 @@ export async function ordersView(main, id) {
               h('td', null, statusBadge(o.status), o.overridden ? h('span', { class: 'badge override', title: t('order.overridden') }, t('order.overridden_short')) : null),
               h('td', null, t(`order.delivery.${o.delivery}`)),
               h('td', { class: 'num nowrap' }, money(o.received_minor, o.currency)),
-              h('td', { class: 'nowrap' }, o.ordered_on)))))
+              h('td', { class: 'nowrap' }, o.ordered_on))))),
+          pager({ total: page.total, offset: q.offset, size: page.size, shown: rows.length, id: 'orders-pager',
+            onGo: (offset) => { q.offset = offset; load(); } }))
         : h('div', { class: 'empty card' }, h('p', null, t('orders.none'))));
     } catch (e) { replace(slot, h('div', { class: 'error-box' }, errorText(e))); }
   };
   const search = /** @type {HTMLInputElement} */ (h('input', { type: 'search', id: 'orders-search', value: q.text, placeholder: t('orders.search'),
-    onInput: () => { q.text = search.value; load(); } }));
+    onInput: () => { q.text = search.value; q.offset = 0; load(); } }));
   replace(main, h('div', { class: 'page' },
     h('header', { class: 'page-head' },
       h('h1', null, t('orders.title')),
@@ -192,7 +196,7 @@ export async function ordersView(main, id) {
         h('a', { class: 'button', href: '#/orders/cases', id: 'orders-cases' }, t('cases.title')),
         can('order_write') && h('button', { type: 'button', class: 'primary', id: 'order-new', onClick: () => newOrderDialog(null) }, t('order.new')))),
     h('div', { class: 'filters' }, search,
-      h('select', { id: 'orders-status', 'aria-label': t('field.status'), onChange: (/** @type {Event} */ e) => { q.status = /** @type {HTMLSelectElement} */ (e.target).value; load(); } },
+      h('select', { id: 'orders-status', 'aria-label': t('field.status'), onChange: (/** @type {Event} */ e) => { q.status = /** @type {HTMLSelectElement} */ (e.target).value; q.offset = 0; load(); } },
         h('option', { value: '' }, t('orders.all_statuses')),
         ...STATUSES.map((s) => h('option', { value: s, selected: q.status === s }, t(`order.status.${s}`))))),
     slot));
@@ -314,6 +318,7 @@ async function orderView(main, id) {
     const cur = o.currency;
     const s = o.status;
     const failed = o.review.filter((r) => r.outcome !== 'passed');
+    const refused = failed.filter((r) => r.outcome === 'failed').length;
     replace(main, h('div', { class: 'page', id: 'order-page', dataset: { status: s } },
       h('header', { class: 'page-head' },
         h('div', null,
@@ -347,8 +352,8 @@ async function orderView(main, id) {
             ? [
                 h('p', { class: !failed.length || o.override_reason ? 'ok-box' : 'warn-box', id: 'order-review-summary' },
                   !failed.length ? t('order.review_passed')
-                    : o.override_reason ? t('order.review_released', { n: failed.filter((r) => r.outcome === 'failed').length, who: o.steps.overridden.by || '' })
-                      : t('order.review_failed', { n: failed.filter((r) => r.outcome === 'failed').length })),
+                    : o.override_reason ? t('order.review_released', { n: refused, who: o.steps.overridden.by || '' })
+                      : t('order.review_failed', { n: refused })),
                 h('ul', { class: 'rules', id: 'order-rules' }, ...o.review.map((r) => ruleLine(r, cur))),
               ]
             : h('p', { class: 'muted' }, t('order.not_reviewed')),

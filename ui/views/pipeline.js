@@ -26,8 +26,6 @@ export const points = (x100) => (x100 === null || x100 === undefined ? '—' : (
 const percent = (pct) => (pct === null ? '—' : `${pct}%`);
 
 const QUERY_KEY = 'pipeline-query';
-/** Prospects per page of the list (the core's `LIST_PAGE`). */
-const LIST_PAGE = 200;
 
 /** @returns {{ outcome: string, event_id: string, source_kind: string, stage: string, offset: number }} */
 function savedQuery() {
@@ -94,7 +92,7 @@ export async function pipelineView(main, sub) {
   const query = { outcome: q.outcome, event_id: q.event_id || undefined, source_kind: q.source_kind || undefined };
   const [board, page] = await Promise.all([
     api.pipelineBoard(query),
-    asList ? api.pipelineList({ ...query, stage: q.stage || undefined, offset: q.offset }) : Promise.resolve(/** @type {api.ProspectPage} */ ({ total: 0, rows: [] })),
+    asList ? api.pipelineList({ ...query, stage: q.stage || undefined, offset: q.offset }) : Promise.resolve(/** @type {api.ProspectPage} */ ({ total: 0, size: 1, rows: [] })),
   ]);
   const cards = page.rows;
   const movable = q.outcome === 'open' && can('partner_write');
@@ -201,7 +199,7 @@ export async function pipelineView(main, sub) {
         t('pipeline.summary', { signed: board.signed, rejected: board.rejected, pct: percent(board.overall_pct) }))),
     movable && !asList && h('p', { class: 'muted small' }, t('pipeline.keys')),
     asList ? listEl : boardEl,
-    asList && page.total > 0 && pager({ total: page.total, offset: q.offset, size: LIST_PAGE, shown: cards.length, id: 'pipeline-pager',
+    asList && page.total > 0 && pager({ total: page.total, offset: q.offset, size: page.size, shown: cards.length, id: 'pipeline-pager',
       onGo: (offset) => setQuery({ stage: q.stage, offset }) })));
 
   const focusCard = (/** @type {string | null} */ id) => {

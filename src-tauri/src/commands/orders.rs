@@ -14,7 +14,7 @@ use channeldesk::orders::finance::{
 };
 use channeldesk::orders::settlement::{self, IssueInput, Periods, Statement, StatementRow};
 use channeldesk::orders::terms::{self, TermsInput, TradeTerms};
-use channeldesk::orders::{self, Order, OrderInput, OrderQuery, OrderRow};
+use channeldesk::orders::{self, Order, OrderInput, OrderPage, OrderQuery};
 use channeldesk_macros::command;
 use tauri::State;
 
@@ -89,7 +89,7 @@ pub async fn trade_terms_set(
 }
 
 #[command]
-pub async fn orders(shell: State<'_, Shell>, query: OrderQuery) -> Result<Vec<OrderRow>> {
+pub async fn orders(shell: State<'_, Shell>, query: OrderQuery) -> Result<OrderPage> {
     orders::list(&*shell.desk().await?, &query).await
 }
 
