@@ -451,20 +451,7 @@ impl Session {
     /// With CHANNELDESK_PAGE_REPORT=FILE, what is found is appended to FILE instead (to see
     /// every page's findings in one run while mending them).
     async fn check_page(&self, name: &str, axe: bool) {
-        let report = |what: &str, found: serde_json::Value| {
-            if found == json!([]) {
-                return;
-            }
-            match std::env::var_os("CHANNELDESK_PAGE_REPORT") {
-                Some(f) => {
-                    use std::io::Write as _;
-                    let mut out =
-                        std::fs::OpenOptions::new().create(true).append(true).open(f).expect("report");
-                    writeln!(out, "{name}: {what}: {found}").expect("write report");
-                }
-                None => panic!("{name}: {what}: {found:#}"),
-            }
-        };
+        let report = |what: &str, found: serde_json::Value| page_report(name, what, found);
         report("words not meant for people", self.js(WORDING).await);
         let Some(path) = std::env::var_os("CHANNELDESK_AXE").filter(|_| axe) else { return };
         if self.js("return typeof axe").await != json!("object") {
@@ -472,6 +459,30 @@ impl Session {
             self.c().execute(&source, vec![]).await.expect("load axe-core");
         }
         report("accessibility violations", self.c().execute_async(AXE_RUN, vec![]).await.expect("axe run"));
+    }
+
+    /// Tabs through the whole page with the real keyboard (issue 23): every control is
+    /// reached, each shows where focus is, and nothing that looks clickable is out of the
+    /// keyboard's reach. Reported as [`Self::check_page`] does.
+    async fn keyboard_walk(&self, name: &str) {
+        let n = self.js(KEYBOARD_START).await.as_u64().expect("count of controls");
+        if n == 0 {
+            return;
+        }
+        // A control may take more than one press (a date field's year, month and day), and a
+        // scrolling list is a stop of its own: press on until every control was reached or
+        // four presses a control did not reach them.
+        let (mut left, mut pressed) = (n, 0);
+        while left > 0 && pressed < 4 * n + 20 {
+            let tabs = "\u{E004}".repeat(left as usize + 2);
+            self.active().await.send_keys(&tabs).await.expect("tab through the page");
+            pressed += left + 2;
+            left = self.js("return window.__keyboard.missed().length").await.as_u64().expect("count");
+        }
+        let found = self.js(KEYBOARD_END).await;
+        for what in ["missed", "unringed", "clickable"] {
+            page_report(name, &format!("keyboard: {what}"), found[what].clone());
+        }
     }
 
     async fn set_language(&self, lang: &str, nav_text: &str) {
@@ -2918,6 +2929,57 @@ const WORDING: &str = r"
     }
     return [...new Set(bad)];";
 
+/// The keyboard walk's start (issue 23): lists every control a person could use on the page
+/// (shown, enabled, in the tab order; not inside a closed `<details>`), focuses the first and
+/// records from then on each element focus reaches and whether a focus ring is drawn around
+/// it. Returns the count.
+const KEYBOARD_START: &str = r#"
+    const shown = (e) => {
+      if (e.closest('[inert], [aria-hidden="true"], [hidden]')) return false;
+      const closed = e.closest('details:not([open])');
+      if (closed && !closed.querySelector(':scope > summary')?.contains(e)) return false;
+      const r = e.getBoundingClientRect(), cs = getComputedStyle(e);
+      return r.width > 0 && r.height > 0 && cs.visibility === 'visible' && cs.opacity !== '0';
+    };
+    const name = (e) => e.id ? `#${e.id}` : `${e.tagName.toLowerCase()}${e.getAttribute('href') ? `[href="${e.getAttribute('href')}"]` : ''}`
+      + ` "${(e.getAttribute('aria-label') || e.textContent || e.name || '').trim().replace(/\s+/g, ' ').slice(0, 30)}"`;
+    const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex], [contenteditable]';
+    const controls = [...document.querySelectorAll(focusable)].filter((e) => !e.disabled && e.tabIndex >= 0 && shown(e));
+    const kb = { controls, seen: new Set(), unringed: [], name, shown, focusable };
+    kb.missed = () => {
+      const groups = new Set([...kb.seen].filter((e) => e.type === 'radio').map((e) => e.name));
+      return kb.controls.filter((e) => e.isConnected && !kb.seen.has(e) && !(e.type === 'radio' && groups.has(e.name)));
+    };
+    window.__keyboard = kb;
+    if (!controls.length) return 0;
+    controls[0].focus();
+    kb.seen.add(controls[0]);
+    // Where each press of Tab has put focus (a date field's parts take focus without a
+    // focusin the document sees, so the element is read after the key).
+    kb.listener = () => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return;
+      kb.seen.add(e);
+      const cs = getComputedStyle(e);
+      const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0) || (cs.boxShadow && cs.boxShadow !== 'none');
+      if (!ring) kb.unringed.push(name(e));
+    };
+    document.addEventListener('keyup', kb.listener, true);
+    return controls.length;"#;
+
+/// The keyboard walk's end: the controls Tab never reached (a radio group counts as one), the
+/// ones focused without a visible ring, and what looks clickable (a pointer cursor) but no key
+/// can reach (neither focusable nor inside or labelling something focusable).
+const KEYBOARD_END: &str = r#"
+    const kb = window.__keyboard;
+    document.removeEventListener('keyup', kb.listener, true);
+    const missed = kb.missed().map(kb.name);
+    const clickable = [...document.querySelectorAll('#app *')].filter((e) => getComputedStyle(e).cursor === 'pointer'
+      && !e.closest(kb.focusable) && !e.closest('label') && !e.querySelector(kb.focusable) && kb.shown(e)).map(kb.name);
+    delete window.__keyboard;
+    document.activeElement?.blur();
+    return { missed, unringed: [...new Set(kb.unringed)], clickable: [...new Set(clickable)] };"#;
+
 /// Runs axe-core (`CHANNELDESK_AXE`, installed by the xtask) over the page: the serious and
 /// critical violations of WCAG 2.1 A/AA, as `rule: target` lines.
 const AXE_RUN: &str = r"
@@ -2938,7 +3000,6 @@ async fn on_first_screen(s: &Session, css: &str) -> serde_json::Value {
     .await
 }
 
-/// Goes to `route` and waits until it has rendered in `lang`.
 /// Adds city `city` of province `province` to the territory picker `id` (issue 23): the
 /// city list fills once the province is chosen.
 async fn add_place(s: &Session, id: &str, province: &str, city: &str) {
@@ -2958,6 +3019,23 @@ async fn add_place(s: &Session, id: &str, province: &str, city: &str) {
     s.find(&format!("#{id}-chosen li[data-code='{city}']")).await;
 }
 
+/// Fails the test with what a page check found, or with `CHANNELDESK_PAGE_REPORT=FILE`
+/// appends it to FILE and goes on (to list every finding of a walk at once).
+fn page_report(name: &str, what: &str, found: serde_json::Value) {
+    if found == json!([]) {
+        return;
+    }
+    match std::env::var_os("CHANNELDESK_PAGE_REPORT") {
+        Some(f) => {
+            use std::io::Write as _;
+            let mut out = std::fs::OpenOptions::new().create(true).append(true).open(f).expect("report");
+            writeln!(out, "{name}: {what}: {found}").expect("write report");
+        }
+        None => panic!("{name}: {what}: {found:#}"),
+    }
+}
+
+/// Goes to `route` and waits until it has rendered in `lang`.
 async fn go(s: &Session, route: &str, lang: &str) {
     let area = route.split('/').next().unwrap_or_default();
     // The render that answers this hash change, not the one before it (a record's page has
@@ -3045,15 +3123,18 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
         "agreements",
         "agreements/clauses",
         "orders",
+        "products",
         "settlement",
         "promotion",
         "risks",
         "market",
         "research",
+        "awards",
         "data",
         "audit",
         "users",
         "settings",
+        "partners/new",
     ];
     for (w, h) in [(1366u32, 700u32), (1280, 720)] {
         s.c().set_window_size(w, h).await.expect("window size");
@@ -3065,10 +3146,13 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
                 go(&s, route, lang).await;
                 // Every area in both languages once through axe-core.
                 s.check_page(&format!("{route} in {lang}"), w == 1366).await;
+                if w == 1366 && lang == "zh-CN" {
+                    s.keyboard_walk(route).await;
+                }
                 let bad = s.js(SIDEBAR_REACHABLE).await;
                 assert_eq!(bad, json!([]), "{route} at {w}×{h} in {lang}");
-                if w == 1366 && route == "agreements/clauses" {
-                    s.shot(&format!("laptop-{w}x{h}-clauses-{short}")).await;
+                if w == 1366 && matches!(route, "agreements/clauses" | "orders") {
+                    s.shot(&format!("laptop-{w}x{h}-{}-{short}", route.replace("agreements/", ""))).await;
                 }
             }
             if w == 1366 {
@@ -3091,6 +3175,9 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
                     assert!(!route.is_empty(), "no record to open on {area}");
                     go(&s, &route, lang).await;
                     s.check_page(&format!("{route} in {lang}"), true).await;
+                    if lang == "zh-CN" {
+                        s.keyboard_walk(&route).await;
+                    }
                     if area == "agreements" {
                         s.shot(&format!("laptop-{w}x{h}-agreement-{short}")).await;
                     }
@@ -3099,6 +3186,9 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
             go(&s, "home", lang).await;
             s.shot(&format!("laptop-{w}x{h}-home-{short}")).await;
             go(&s, &format!("events/{event}/capture"), lang).await;
+            if w == 1366 && lang == "zh-CN" {
+                s.keyboard_walk("lead capture").await;
+            }
             s.type_into("#lead-form #f-company_name", &known).await;
             s.wait_js("return !document.getElementById('lead-dup-hint').hidden").await;
             for css in ["#lead-dup-hint", "#lead-save"] {
