@@ -344,7 +344,7 @@ fn test() -> Result {
     test_env(&mut c, &tools, &display);
     c.envs(windows_print);
     run_tests(c, "core, shell (IPC) and end-to-end tests")?;
-    soak_run(&tools, &display, 3.0)?;
+    soak_run(&tools, &display, 3.0).map_err(|(e, _)| e)?;
 
     // The test run regenerates ui/bindings from the Rust types; they must be committed as is.
     let out = Command::new("git")
@@ -543,7 +543,13 @@ fn session_bus() -> Option<(Child, String)> {
 }
 
 /// Runs the soak test for `minutes` (see `soak` in `src-tauri/tests/e2e.rs`); its report.
-fn soak_run(tools: &Tools, display: &Option<String>, minutes: f64) -> Result<serde_json::Value> {
+/// The soak run's report; `Err` when the run failed (an error in the log, a crash, memory
+/// growth past the aim), with the report it wrote before failing, if any.
+fn soak_run(
+    tools: &Tools,
+    display: &Option<String>,
+    minutes: f64,
+) -> std::result::Result<serde_json::Value, (String, Option<serde_json::Value>)> {
     let mut c = cargo_with_keyring();
     c.args([
         "nextest",
@@ -560,10 +566,17 @@ fn soak_run(tools: &Tools, display: &Option<String>, minutes: f64) -> Result<ser
     .args(["-E", "test(=soak)"])
     .env("CHANNELDESK_SOAK_MINUTES", minutes.to_string());
     test_env(&mut c, tools, display);
-    run_tests(c, &format!("soak run, {minutes} minutes"))?;
-    let text = std::fs::read_to_string(target_dir().join("channeldesk-soak.json"))
-        .map_err(|e| format!("soak report missing: {e}"))?;
-    serde_json::from_str(&text).map_err(|e| format!("soak report: {e}"))
+    let path = target_dir().join("channeldesk-soak.json");
+    let _ = std::fs::remove_file(&path);
+    let ran = run_tests(c, &format!("soak run, {minutes} minutes"));
+    let report = std::fs::read_to_string(&path)
+        .map_err(|e| format!("soak report missing: {e}"))
+        .and_then(|text| serde_json::from_str(&text).map_err(|e| format!("soak report: {e}")));
+    match (ran, report) {
+        (Ok(()), Ok(r)) => Ok(r),
+        (Ok(()), Err(e)) => Err((e, None)),
+        (Err(e), r) => Err((e, r.ok())),
+    }
 }
 
 fn target_dir() -> PathBuf {
@@ -582,7 +595,12 @@ fn soak(args: &[String]) -> Result {
     };
     let tools = setup(true)?;
     let (_display, display) = virtual_display()?;
-    let report = soak_run(&tools, &display, minutes)?;
+    // A run that misses its aim is recorded too, then reported as failed.
+    let (report, failed) = match soak_run(&tools, &display, minutes) {
+        Ok(r) => (r, None),
+        Err((e, Some(r))) => (r, Some(e)),
+        Err((e, None)) => return Err(e),
+    };
     let samples: Vec<(f64, f64)> = report["samples"]
         .as_array()
         .map(|a| {
@@ -604,7 +622,7 @@ fn soak(args: &[String]) -> Result {
     }
     std::fs::write(&path, doc).map_err(|e| e.to_string())?;
     eprintln!("xtask: wrote docs/soak-memory.svg and the soak section of docs/benchmarks.md");
-    Ok(())
+    failed.map_or(Ok(()), Err)
 }
 
 pub(crate) const SOAK_BEGIN: &str = "<!-- soak: cargo xtask soak -->";
