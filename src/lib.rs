@@ -23,6 +23,7 @@ pub mod files;
 pub mod hlc;
 pub mod machines;
 pub mod orders;
+pub mod paging;
 pub mod partners;
 pub mod promotion;
 mod records;

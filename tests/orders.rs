@@ -868,6 +868,12 @@ async fn a_statement_settles_by_the_agreement_and_is_confirmed_or_disputed() {
         settlement::issue(&t.desk, &issue("2026-03-01", "2026-03-31")).await.unwrap().number,
         mar.number
     );
+    // The list: the latest period first, the count of all, and past the end nothing.
+    let listed = settlement::list(&t.desk, "", 0).await.unwrap();
+    assert_eq!(listed.total, 3);
+    assert_eq!(listed.rows.iter().map(|r| r.number.as_str()).filter(|n| *n == feb.number).count(), 1);
+    assert_eq!(listed.rows.last().map(|r| r.number.as_str()), Some(feb.number.as_str()));
+    assert!(settlement::list(&t.desk, "", 3).await.unwrap().rows.is_empty());
 
     // The partner disputes a line; confirmation waits until it is settled.
     let key = mar.lines[0].key.clone();
@@ -1066,7 +1072,7 @@ async fn commissions_accrue_to_the_partner_and_payments_to_it_need_a_finance_app
     .await
     .unwrap();
     assert_eq!((q2.figures.opening, q2.figures.paid_out, q2.figures.closing), (-16_000, 16_000, 0));
-    assert_eq!(finance::payments(&t.desk, &Default::default()).await.unwrap().len(), 2);
+    assert_eq!(finance::payments(&t.desk, &Default::default()).await.unwrap().total, 2);
     common::travels(&t).await;
     t.desk.close().await;
 }

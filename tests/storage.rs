@@ -143,7 +143,18 @@ async fn generated_demo_data_goes_through_the_rules() {
         .unwrap();
     assert!(classed > 50, "{classed}");
     // Agreements in every state, through the real review and signing.
-    let agreements = channeldesk::agreements::list(&t.desk, &Default::default()).await.unwrap();
+    let all = channeldesk::agreements::AgreementQuery { limit: 500, ..Default::default() };
+    let page = channeldesk::agreements::list(&t.desk, &all).await.unwrap();
+    assert_eq!(page.total, page.rows.len() as i64, "every agreement on one page of 500");
+    // A page of two from the second is the second and third (issue 23: lists page through).
+    let two = channeldesk::agreements::AgreementQuery { limit: 2, offset: 1, ..Default::default() };
+    let ids = |rows: &[channeldesk::agreements::AgreementRow]| {
+        rows.iter().map(|a| a.id.clone()).collect::<Vec<_>>()
+    };
+    let second = channeldesk::agreements::list(&t.desk, &two).await.unwrap();
+    assert_eq!((second.total, second.size), (page.total, 2));
+    assert_eq!(ids(&second.rows), ids(&page.rows[1..3]));
+    let agreements = page.rows;
     let states: std::collections::BTreeSet<&str> = agreements.iter().map(|a| a.state.as_str()).collect();
     for s in ["drafting", "in_review", "approved", "active", "ended"] {
         assert!(states.contains(s), "{s} in {states:?}");

@@ -78,6 +78,10 @@
 /** @typedef {import('./bindings/Agreement').Agreement} Agreement */
 /** @typedef {import('./bindings/AgreementQuery').AgreementQuery} AgreementQuery */
 /** @typedef {import('./bindings/AgreementRow').AgreementRow} AgreementRow */
+/**
+ * A page of a long list and the count of all its rows.
+ * @template T @typedef {import('./bindings/Page').Page<T>} Page
+ */
 /** @typedef {import('./bindings/Archive').Archive} Archive */
 /** @typedef {import('./bindings/ArchiveInput').ArchiveInput} ArchiveInput */
 /** @typedef {import('./bindings/ClauseComment').ClauseComment} ClauseComment */
@@ -393,7 +397,7 @@ export const clauseHistory = (key) => call('clause_history', { key });
 export const clauseSave = (input) => call('clause_save', { input });
 /** @param {string} id @param {boolean} on @returns {Promise<Template>} */
 export const agreementTemplateSeamMark = (id, on) => call('agreement_template_seam_mark', { id, on });
-/** @param {Partial<AgreementQuery>} query @returns {Promise<AgreementRow[]>} */
+/** @param {Partial<AgreementQuery>} query @returns {Promise<Page<AgreementRow>>} */
 export const agreementList = (query) => call('agreement_list', { query });
 /** @param {string} id @returns {Promise<Agreement>} */
 export const agreementGet = (id) => call('agreement_get', { id });
@@ -634,7 +638,6 @@ export const sheetImport = (mapping, target, dryRun) => call('sheet_import', { m
 /** @typedef {import('./bindings/OrderRow').OrderRow} OrderRow */
 /** @typedef {import('./bindings/OrderInput').OrderInput} OrderInput */
 /** @typedef {import('./bindings/OrderQuery').OrderQuery} OrderQuery */
-/** @typedef {import('./bindings/OrderPage').OrderPage} OrderPage */
 /** @typedef {import('./bindings/RuleResult').RuleResult} RuleResult */
 /** @typedef {import('./bindings/ShipmentInput').ShipmentInput} ShipmentInput */
 /** @typedef {import('./bindings/Case').Case} Case */
@@ -670,7 +673,7 @@ export const priceListPrint = (input) => call('price_list_print', { input });
 export const tradeTerms = (agreementId) => call('trade_terms', { agreementId });
 /** @param {string} agreementId @param {string} expectedHlc @param {TermsInput} input @returns {Promise<TradeTerms>} */
 export const tradeTermsSet = (agreementId, expectedHlc, input) => call('trade_terms_set', { agreementId, expectedHlc, input });
-/** @param {OrderQuery} query @returns {Promise<OrderPage>} */
+/** @param {OrderQuery} query @returns {Promise<Page<OrderRow>>} */
 export const orders = (query) => call('orders', { query });
 /** @param {string} id @returns {Promise<Order>} */
 export const order = (id) => call('order', { id });
@@ -698,7 +701,7 @@ export const aftersalesCases = (openOnly) => call('aftersales_cases', { openOnly
 export const aftersalesOpen = (orderId, input) => call('aftersales_open', { orderId, input });
 /** @param {string} id @param {string} expectedHlc @param {CaseUpdate} input @returns {Promise<Order>} */
 export const aftersalesUpdate = (id, expectedHlc, input) => call('aftersales_update', { id, expectedHlc, input });
-/** @param {PaymentQuery} query @returns {Promise<Payment[]>} */
+/** @param {PaymentQuery} query @returns {Promise<Page<Payment>>} */
 export const payments = (query) => call('payments', { query });
 /** @param {ReceiptInput} input @returns {Promise<Payment>} */
 export const paymentReceive = (input) => call('payment_receive', { input });
@@ -712,8 +715,8 @@ export const payoutPaid = (id, paidOn, reference) => call('payout_paid', { id, p
 export const creditNotes = (partnerId) => call('credit_notes', { partnerId });
 /** @param {CreditNoteInput} input @returns {Promise<CreditNote>} */
 export const creditNoteIssue = (input) => call('credit_note_issue', { input });
-/** @param {string} partnerId @returns {Promise<StatementRow[]>} */
-export const statements = (partnerId) => call('statements', { partnerId });
+/** @param {string} partnerId @param {number} [offset] @returns {Promise<Page<StatementRow>>} */
+export const statements = (partnerId, offset = 0) => call('statements', { partnerId, offset });
 /** @param {string} partnerId @returns {Promise<Periods>} */
 export const statementPeriods = (partnerId) => call('statement_periods', { partnerId });
 /** @param {string} id @returns {Promise<Statement>} */

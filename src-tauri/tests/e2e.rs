@@ -1734,7 +1734,7 @@ async fn an_agreement_is_drafted_reviewed_signed_and_printed() {
     // and two copies logged.
     let desk = open_desk(&dir.path().join("data")).await;
     channeldesk::users::sign_in(&desk, "owner", OWNER_PASSWORD).await.expect("sign in");
-    let list = channeldesk::agreements::list(&desk, &Default::default()).await.expect("list");
+    let list = channeldesk::agreements::list(&desk, &Default::default()).await.expect("list").rows;
     let master = list.iter().find(|a| a.kind != "amendment").expect("the master agreement");
     let amendment = list.iter().find(|a| a.kind == "amendment").expect("the amendment");
     assert_eq!((amendment.master_id.as_deref(), amendment.version_no), (Some(master.id.as_str()), 2));

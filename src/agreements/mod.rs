@@ -28,6 +28,7 @@ use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{Error, FieldError, Result};
 use crate::machines::AGREEMENT;
 pub use crate::machines::AgreementStatus;
+use crate::paging::Page;
 use crate::records::insert as insert_row;
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -405,34 +406,49 @@ pub struct AgreementQuery {
     pub kind: String,
     /// Part of the number, title or partner name.
     pub text: String,
+    /// How many to skip, and rows per page ([`crate::paging::size`]).
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
 }
 
-/// Agreements matching `q`, most recently changed first (at most 500).
-pub async fn list(desk: &Desk, q: &AgreementQuery) -> Result<Vec<AgreementRow>> {
+/// Agreements matching `q`, most recently changed first: a page from `offset` with the count
+/// of all.
+pub async fn list(desk: &Desk, q: &AgreementQuery) -> Result<Page<AgreementRow>> {
     desk.require(Action::PartnerRead)?;
     let today = desk.today();
-    let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
-        "SELECT * FROM ({} WHERE a.deleted_at IS NULL) WHERE 1 = 1",
-        row_select(&today)
-    ));
-    if !q.partner_id.is_empty() {
-        qb.push(" AND partner_id = ").push_bind(q.partner_id.clone());
-    }
-    if !q.state.is_empty() {
-        qb.push(" AND state = ").push_bind(q.state.clone());
-    }
-    if !q.kind.is_empty() {
-        qb.push(" AND kind = ").push_bind(q.kind.clone());
-    }
-    let text = q.text.trim();
-    if !text.is_empty() {
-        let like = format!("%{}%", text.replace('%', ""));
-        qb.push(" AND (number LIKE ").push_bind(like.clone());
-        qb.push(" OR title LIKE ").push_bind(like.clone());
-        qb.push(" OR partner_name LIKE ").push_bind(like).push(")");
-    }
-    qb.push(" ORDER BY updated_at DESC LIMIT 500");
-    Ok(qb.build_query_as().fetch_all(desk.pool()).await?)
+    let filtered = |select: &str| {
+        let mut qb = sqlx::QueryBuilder::<sqlx::Sqlite>::new(format!(
+            "SELECT {select} FROM ({} WHERE a.deleted_at IS NULL) WHERE 1 = 1",
+            row_select(&today)
+        ));
+        if !q.partner_id.is_empty() {
+            qb.push(" AND partner_id = ").push_bind(q.partner_id.clone());
+        }
+        if !q.state.is_empty() {
+            qb.push(" AND state = ").push_bind(q.state.clone());
+        }
+        if !q.kind.is_empty() {
+            qb.push(" AND kind = ").push_bind(q.kind.clone());
+        }
+        let text = q.text.trim();
+        if !text.is_empty() {
+            let like = format!("%{}%", text.replace('%', ""));
+            qb.push(" AND (number LIKE ").push_bind(like.clone());
+            qb.push(" OR title LIKE ").push_bind(like.clone());
+            qb.push(" OR partner_name LIKE ").push_bind(like).push(")");
+        }
+        qb
+    };
+    let total: i64 = filtered("count(*)").build_query_scalar().fetch_one(desk.pool()).await?;
+    let size = crate::paging::size(q.limit);
+    let mut qb = filtered("*");
+    qb.push(" ORDER BY updated_at DESC, number LIMIT ")
+        .push_bind(size)
+        .push(" OFFSET ")
+        .push_bind(q.offset.max(0));
+    Ok(Page { total, size, rows: qb.build_query_as().fetch_all(desk.pool()).await? })
 }
 
 #[derive(sqlx::FromRow)]

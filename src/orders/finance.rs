@@ -10,6 +10,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::Desk;
 use crate::error::{Error, Result};
+use crate::paging::Page;
 use crate::records::{Val, insert};
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -120,22 +121,37 @@ pub struct PaymentQuery {
     /// `in`, `out` or empty for both.
     pub direction: String,
     pub status: String,
+    /// How many to skip, and rows per page ([`crate::paging::size`]).
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
 }
 
-/// Payments, the latest first (at most 500).
-pub async fn payments(desk: &Desk, q: &PaymentQuery) -> Result<Vec<Payment>> {
+/// Payments, the latest first: a page from `offset` with the count of all that match.
+pub async fn payments(desk: &Desk, q: &PaymentQuery) -> Result<Page<Payment>> {
     desk.require(Action::PartnerRead)?;
+    let filter = "y.deleted_at IS NULL AND (?1 = '' OR y.partner_id = ?1)
+            AND (?2 = '' OR y.direction = ?2) AND (?3 = '' OR y.status = ?3)";
+    let total: i64 =
+        sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT count(*) FROM payment y WHERE {filter}")))
+            .bind(&q.partner_id)
+            .bind(&q.direction)
+            .bind(&q.status)
+            .fetch_one(desk.pool())
+            .await?;
+    let size = crate::paging::size(q.limit);
     let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{PAYMENT_SELECT} WHERE y.deleted_at IS NULL AND (?1 = '' OR y.partner_id = ?1)
-            AND (?2 = '' OR y.direction = ?2) AND (?3 = '' OR y.status = ?3)
-         ORDER BY y.created_at DESC LIMIT 500"
+        "{PAYMENT_SELECT} WHERE {filter} ORDER BY y.created_at DESC, y.id LIMIT ?4 OFFSET ?5"
     )))
     .bind(&q.partner_id)
     .bind(&q.direction)
     .bind(&q.status)
+    .bind(size)
+    .bind(q.offset.max(0))
     .fetch_all(desk.pool())
     .await?;
-    Ok(with_actions(desk, rows))
+    Ok(Page { total, size, rows: with_actions(desk, rows) })
 }
 
 /// The payments with what the signed-in person may do to each now.

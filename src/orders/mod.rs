@@ -24,6 +24,7 @@ use crate::desk::{Desk, Write};
 use crate::error::{Error, Result};
 use crate::machines::ORDER;
 pub use crate::machines::OrderStatus;
+use crate::paging::Page;
 use crate::records::insert;
 use crate::validate::Checker;
 use review::{AgreementFacts, Facts, LineFacts, RuleResult};
@@ -205,24 +206,12 @@ pub struct OrderQuery {
     pub text: String,
     pub status: String,
     pub partner_id: String,
-    /// Rows per page: 100 unless given, at most 500.
+    /// Rows per page ([`crate::paging::size`]).
     #[ts(type = "number")]
     pub limit: i64,
     /// How many rows to skip.
     #[ts(type = "number")]
     pub offset: i64,
-}
-
-/// A page of the order list and how many orders match.
-#[derive(Debug, Clone, Serialize, TS)]
-#[ts(export)]
-pub struct OrderPage {
-    #[ts(type = "number")]
-    pub total: i64,
-    /// The page size used, for the pager.
-    #[ts(type = "number")]
-    pub size: i64,
-    pub rows: Vec<OrderRow>,
 }
 
 const DELIVERY_SQL: &str = "CASE
@@ -249,10 +238,10 @@ fn row_select() -> String {
 const ORDER_FROM: &str = "FROM sales_order o JOIN partner p ON p.id = o.partner_id";
 
 /// Orders, the latest first, a page of them from `offset` with the count of all that match.
-pub async fn list(desk: &Desk, q: &OrderQuery) -> Result<OrderPage> {
+pub async fn list(desk: &Desk, q: &OrderQuery) -> Result<Page<OrderRow>> {
     desk.require(Action::PartnerRead)?;
     let like = format!("%{}%", q.text.trim().replace('%', "\\%").replace('_', "\\_"));
-    let size = if q.limit <= 0 { 100 } else { q.limit.min(500) };
+    let size = crate::paging::size(q.limit);
     let filter = "WHERE o.deleted_at IS NULL AND (?1 = '' OR o.status = ?1) AND (?2 = '' OR o.partner_id = ?2)
           AND (o.number LIKE ?3 ESCAPE '\\' OR p.name LIKE ?3 ESCAPE '\\' OR o.customer_name LIKE ?3 ESCAPE '\\')";
     let total: i64 =
@@ -273,7 +262,7 @@ pub async fn list(desk: &Desk, q: &OrderQuery) -> Result<OrderPage> {
     .bind(q.offset.max(0))
     .fetch_all(desk.pool())
     .await?;
-    Ok(OrderPage { total, size, rows })
+    Ok(Page { total, size, rows })
 }
 
 #[derive(sqlx::FromRow)]

@@ -23,6 +23,7 @@ use crate::documents::Printed;
 use crate::documents::layout::{Block, Frame, Table};
 use crate::error::{Error, Result};
 use crate::machines::{DISPUTE, DisputeStatus, STATEMENT};
+use crate::paging::{PAGE, Page};
 use crate::records::insert;
 use crate::validate::Checker;
 use chrono::{Datelike, NaiveDate};
@@ -462,19 +463,29 @@ pub struct StatementRow {
     pub updated_at: String,
 }
 
-/// Statements, the latest period first (a partner's, or all when empty).
-pub async fn list(desk: &Desk, partner_id: &str) -> Result<Vec<StatementRow>> {
+/// Statements, the latest period first (a partner's, or all when empty): a page of
+/// [`crate::paging::PAGE`] from `offset` with the count of all.
+pub async fn list(desk: &Desk, partner_id: &str, offset: i64) -> Result<Page<StatementRow>> {
     desk.require(Action::PartnerRead)?;
-    Ok(sqlx::query_as(
+    let total: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM statement WHERE deleted_at IS NULL AND (?1 = '' OR partner_id = ?1)",
+    )
+    .bind(partner_id)
+    .fetch_one(desk.pool())
+    .await?;
+    let rows = sqlx::query_as(
         "SELECT s.id, s.number, s.partner_id, p.name AS partner_name, s.currency, s.period_from, s.period_to,
             s.closing_minor, s.status, s.updated_at
          FROM statement s JOIN partner p ON p.id = s.partner_id
          WHERE s.deleted_at IS NULL AND (?1 = '' OR s.partner_id = ?1)
-         ORDER BY s.period_from DESC, p.name LIMIT 500",
+         ORDER BY s.period_from DESC, p.name, s.number LIMIT ?2 OFFSET ?3",
     )
     .bind(partner_id)
+    .bind(PAGE)
+    .bind(offset.max(0))
     .fetch_all(desk.pool())
-    .await?)
+    .await?;
+    Ok(Page { total, size: PAGE, rows })
 }
 
 #[derive(sqlx::FromRow)]

@@ -11,4 +11,8 @@ state: string, kind: string,
 /**
  * Part of the number, title or partner name.
  */
-text: string, };
+text: string, 
+/**
+ * How many to skip, and rows per page ([`crate::paging::size`]).
+ */
+offset: number, limit: number, };

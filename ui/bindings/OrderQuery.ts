@@ -5,7 +5,7 @@
  */
 export type OrderQuery = { text: string, status: string, partner_id: string, 
 /**
- * Rows per page: 100 unless given, at most 500.
+ * Rows per page ([`crate::paging::size`]).
  */
 limit: number, 
 /**

@@ -7,4 +7,8 @@ export type PaymentQuery = { partner_id: string,
 /**
  * `in`, `out` or empty for both.
  */
-direction: string, status: string, };
+direction: string, status: string, 
+/**
+ * How many to skip, and rows per page ([`crate::paging::size`]).
+ */
+offset: number, limit: number, };

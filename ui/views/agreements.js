@@ -10,6 +10,7 @@ import { can, navigate, isTyping } from '../app.js';
 import { toast } from '../components/toast.js';
 import { errorText } from '../components/errors.js';
 import { formDialog, formField, partnerPicker } from '../components/form.js';
+import { pager } from '../components/pager.js';
 
 export const KINDS = ['distribution', 'agency', 'reseller', 'service'];
 export const STATES = ['drafting', 'in_review', 'approved', 'signed', 'active', 'expired', 'ended', 'closed'];
@@ -155,13 +156,14 @@ export async function verifyDialog() {
 export async function agreementsView(main) {
   const saved = JSON.parse(sessionStorage.getItem('agreements-query') || '{}');
   /** @type {api.AgreementQuery} */
-  const q = { partner_id: '', state: saved.state || '', kind: saved.kind || '', text: saved.text || '' };
+  const q = { partner_id: '', state: saved.state || '', kind: saved.kind || '', text: saved.text || '', offset: saved.offset || 0, limit: 0 };
   const tableSlot = h('div', { id: 'agreements-slot' });
   const load = async () => {
     sessionStorage.setItem('agreements-query', JSON.stringify(q));
-    const rows = await api.agreementList(q);
+    const page = await api.agreementList(q);
+    const rows = page.rows;
     replace(tableSlot, rows.length
-      ? h('table', { class: 'grid', id: 'agreements-table' },
+      ? h('div', null, h('table', { class: 'grid', id: 'agreements-table' },
           h('thead', null, h('tr', null, ...['number', 'title', 'partner', 'kind', 'state', 'version', 'term'].map((k) => h('th', { scope: 'col' }, t(`agreement.col.${k}`))))),
           h('tbody', null, ...rows.map((r) => h('tr', { tabindex: '0', dataset: { id: r.id }, onClick: () => navigate(agreementHref(r.id)),
             onKeydown: (/** @type {KeyboardEvent} */ k) => { if (k.key === 'Enter') navigate(agreementHref(r.id)); } },
@@ -171,11 +173,13 @@ export async function agreementsView(main) {
             h('td', null, t(`agreement.kind.${r.kind}`)),
             h('td', null, stateBadge(r.state)),
             h('td', { class: 'num' }, `v${r.version_no}`),
-            h('td', { class: 'nowrap' }, r.effective_on ? `${r.effective_on} – ${r.expires_on || ''}` : '')))))
+            h('td', { class: 'nowrap' }, r.effective_on ? `${r.effective_on} – ${r.expires_on || ''}` : ''))))),
+        pager({ total: page.total, offset: q.offset, size: page.size, shown: rows.length, id: 'agreements-pager',
+          onGo: (offset) => { q.offset = offset; load(); } }))
       : h('div', { class: 'empty card' }, h('p', null, t('agreements.none'))));
   };
   const select = (/** @type {'state' | 'kind'} */ key, /** @type {string[]} */ values) => h('select', { id: `agreements-${key}`, 'aria-label': t(`agreement.col.${key}`),
-    onChange: (/** @type {Event} */ e) => { q[key] = /** @type {HTMLSelectElement} */ (e.target).value; load(); } },
+    onChange: (/** @type {Event} */ e) => { q[key] = /** @type {HTMLSelectElement} */ (e.target).value; q.offset = 0; load(); } },
     h('option', { value: '' }, t(`agreements.any_${key}`)),
     ...values.map((v) => h('option', { value: v, selected: q[key] === v }, t(`agreement.${key}.${v}`))));
   let timer = 0;
@@ -188,7 +192,7 @@ export async function agreementsView(main) {
         can('agreement_draft') && h('button', { type: 'button', class: 'primary', id: 'agreement-new', onClick: () => newAgreementDialog(null) }, t('agreement.new'), h('kbd', null, 'Ctrl+N')))),
     h('div', { class: 'toolbar' },
       h('input', { type: 'search', class: 'search', id: 'agreements-search', value: q.text, placeholder: t('agreements.search'),
-        onInput: (/** @type {Event} */ e) => { q.text = /** @type {HTMLInputElement} */ (e.target).value; clearTimeout(timer); timer = window.setTimeout(load, 200); } }),
+        onInput: (/** @type {Event} */ e) => { q.text = /** @type {HTMLInputElement} */ (e.target).value; q.offset = 0; clearTimeout(timer); timer = window.setTimeout(load, 200); } }),
       h('div', { class: 'filters' }, select('state', STATES), select('kind', [...KINDS, 'amendment']))),
     tableSlot));
   await load();

@@ -103,8 +103,9 @@ function changeList(e, userNames) {
  * @param {string} id
  */
 export async function partnerView(main, id) {
-  const [p, history, users, file, agreements] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList(), api.prospectFile(id).catch(() => null),
-    api.agreementList({ partner_id: id })]);
+  const [p, history, users, file, agreementPage] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList(), api.prospectFile(id).catch(() => null),
+    api.agreementList({ partner_id: id, limit: 500 })]);
+  const agreements = agreementPage.rows;
   const standing = await api.partnerStanding(id);
   const userNames = new Map(users.map((u) => [u.id, u.display_name]));
   const field = (/** @type {string} */ key, /** @type {import('../components/dom.js').Child | import('../components/dom.js').Child[]} */ value) =>
@@ -134,7 +135,7 @@ export async function partnerView(main, id) {
       !deleted && relationshipSection(p, users),
       (agreements.length > 0 || (!deleted && can('agreement_draft'))) && h('section', { class: 'card', id: 'partner-agreements' },
         h('header', { class: 'card-head' },
-          h('h2', null, t('partner.agreements', { n: agreements.length })),
+          h('h2', null, t('partner.agreements', { n: agreementPage.total })),
           !deleted && can('agreement_draft') && h('button', { type: 'button', class: 'small', id: 'partner-new-agreement',
             onClick: () => newAgreementDialog({ id: p.id, name: p.name }) }, t('agreement.new'))),
         agreements.length

@@ -14,6 +14,7 @@ import { errorText } from '../components/errors.js';
 import { formDialog, formField, partnerPicker, today } from '../components/form.js';
 import { money, parseMoney, percent, CURRENCIES } from '../components/money.js';
 import { print } from '../components/print.js';
+import { pager } from '../components/pager.js';
 
 const TABS = ['statements', 'payments', 'credits'];
 const PAYOUT_KINDS = ['commission', 'rebate', 'reward', 'refund'];
@@ -129,10 +130,14 @@ export async function settlementView(main, id) {
   const body = h('div', { id: 'settlement-body' });
   const reload = () => settlementView(main, tab);
   const guard = (/** @type {() => Promise<unknown>} */ fn) => async () => { try { await fn(); await reload(); } catch (e) { toast(errorText(e), { kind: 'error' }); } };
+  // Where each tab's list was left (page numbers under long lists, issue 23).
+  const offsets = JSON.parse(sessionStorage.getItem('settlement-offsets') || '{}');
+  const go = (/** @type {number} */ offset) => { sessionStorage.setItem('settlement-offsets', JSON.stringify({ ...offsets, [tab]: offset })); reload(); };
   if (tab === 'statements') {
-    const rows = await api.statements('');
+    const page = await api.statements('', offsets.statements || 0);
+    const rows = page.rows;
     replace(body, rows.length
-      ? h('table', { class: 'grid', id: 'statements-table' },
+      ? h('div', null, h('table', { class: 'grid', id: 'statements-table' },
           h('thead', null, h('tr', null, ...['number', 'partner', 'period', 'closing', 'status'].map((k) => h('th', null, t(`statement.col.${k}`))))),
           h('tbody', null, ...rows.map((s) => h('tr', { tabindex: '0', dataset: { id: s.id }, onClick: () => navigate(statementHref(s.id)),
             onKeydown: (/** @type {KeyboardEvent} */ k) => { if (k.key === 'Enter') navigate(statementHref(s.id)); } },
@@ -140,10 +145,12 @@ export async function settlementView(main, id) {
             h('td', null, s.partner_name),
             h('td', { class: 'nowrap' }, `${s.period_from} – ${s.period_to}`),
             h('td', { class: 'num' }, money(s.closing_minor, s.currency)),
-            h('td', null, h('span', { class: `badge statement-${s.status}` }, t(`statement.status.${s.status}`)))))))
+            h('td', null, h('span', { class: `badge statement-${s.status}` }, t(`statement.status.${s.status}`))))))),
+        pager({ total: page.total, offset: offsets.statements || 0, size: page.size, shown: rows.length, id: 'statements-pager', onGo: go }))
       : h('div', { class: 'empty card' }, h('p', null, t('statement.none'))));
   } else if (tab === 'payments') {
-    const rows = await api.payments({ partner_id: '', direction: '', status: '' });
+    const page = await api.payments({ partner_id: '', direction: '', status: '', offset: offsets.payments || 0, limit: 0 });
+    const rows = page.rows;
     const decide = (/** @type {api.Payment} */ p, /** @type {boolean} */ approve) => async () => {
       if (await formDialog({ id: 'decide-form', title: t(approve ? 'payout.approve_title' : 'payout.reject_title'),
         intro: `${p.partner_name} · ${t(`payout.kind.${p.kind}`)} · ${money(p.amount_minor, p.currency)}`,
@@ -159,7 +166,7 @@ export async function settlementView(main, id) {
         submit: async (v) => { await api.payoutPaid(p.id, v.paid_on, v.reference); } })) await reload();
     };
     replace(body, rows.length
-      ? h('table', { class: 'grid', id: 'payments-table' },
+      ? h('div', null, h('table', { class: 'grid', id: 'payments-table' },
           h('thead', null, h('tr', null, ...['created', 'partner', 'direction', 'amount', 'status', 'who', 'reference'].map((k) => h('th', null, t(`payment.col.${k}`))), h('th', null, ''))),
           h('tbody', null, ...rows.map((p) => h('tr', { dataset: { id: p.id, status: p.status } },
             h('td', { class: 'nowrap' }, formatTime(p.created_at)),
@@ -173,7 +180,8 @@ export async function settlementView(main, id) {
               p.actions.includes('approve') && [
                 h('button', { type: 'button', class: 'small primary payout-approve', onClick: decide(p, true) }, t('payout.approve')),
                 h('button', { type: 'button', class: 'small payout-reject', onClick: decide(p, false) }, t('payout.reject'))],
-              p.actions.includes('pay') && h('button', { type: 'button', class: 'small payout-paid', onClick: paid(p) }, t('payout.mark_paid')))))))
+              p.actions.includes('pay') && h('button', { type: 'button', class: 'small payout-paid', onClick: paid(p) }, t('payout.mark_paid'))))))),
+        pager({ total: page.total, offset: offsets.payments || 0, size: page.size, shown: rows.length, id: 'payments-pager', onGo: go }))
       : h('div', { class: 'empty card' }, h('p', null, t('payment.none'))));
   } else {
     const rows = await api.creditNotes('');

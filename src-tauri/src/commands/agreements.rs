@@ -21,6 +21,7 @@ use channeldesk::agreements::{
     Version,
 };
 use channeldesk::audit::{self, AuditEntry};
+use channeldesk::paging::Page;
 use channeldesk::verify::{self, Verified};
 use channeldesk_macros::command;
 use serde::Serialize;
@@ -53,7 +54,7 @@ pub async fn clause_save(shell: State<'_, Shell>, input: ClauseInput) -> Result<
 }
 
 #[command]
-pub async fn agreement_list(shell: State<'_, Shell>, query: AgreementQuery) -> Result<Vec<AgreementRow>> {
+pub async fn agreement_list(shell: State<'_, Shell>, query: AgreementQuery) -> Result<Page<AgreementRow>> {
     agreements::list(&*shell.desk().await?, &query).await
 }
 

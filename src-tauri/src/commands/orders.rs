@@ -14,7 +14,8 @@ use channeldesk::orders::finance::{
 };
 use channeldesk::orders::settlement::{self, IssueInput, Periods, Statement, StatementRow};
 use channeldesk::orders::terms::{self, TermsInput, TradeTerms};
-use channeldesk::orders::{self, Order, OrderInput, OrderPage, OrderQuery};
+use channeldesk::orders::{self, Order, OrderInput, OrderQuery, OrderRow};
+use channeldesk::paging::Page;
 use channeldesk_macros::command;
 use tauri::State;
 
@@ -89,7 +90,7 @@ pub async fn trade_terms_set(
 }
 
 #[command]
-pub async fn orders(shell: State<'_, Shell>, query: OrderQuery) -> Result<OrderPage> {
+pub async fn orders(shell: State<'_, Shell>, query: OrderQuery) -> Result<Page<OrderRow>> {
     orders::list(&*shell.desk().await?, &query).await
 }
 
@@ -178,7 +179,7 @@ pub async fn aftersales_update(
 }
 
 #[command]
-pub async fn payments(shell: State<'_, Shell>, query: PaymentQuery) -> Result<Vec<Payment>> {
+pub async fn payments(shell: State<'_, Shell>, query: PaymentQuery) -> Result<Page<Payment>> {
     finance::payments(&*shell.desk().await?, &query).await
 }
 
@@ -223,8 +224,12 @@ pub async fn credit_note_issue(shell: State<'_, Shell>, input: CreditNoteInput) 
 }
 
 #[command]
-pub async fn statements(shell: State<'_, Shell>, partner_id: String) -> Result<Vec<StatementRow>> {
-    settlement::list(&*shell.desk().await?, &partner_id).await
+pub async fn statements(
+    shell: State<'_, Shell>,
+    partner_id: String,
+    offset: Option<i64>,
+) -> Result<Page<StatementRow>> {
+    settlement::list(&*shell.desk().await?, &partner_id, offset.unwrap_or(0)).await
 }
 
 #[command]
