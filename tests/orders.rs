@@ -551,7 +551,9 @@ async fn a_manager_overrides_then_the_order_is_confirmed_shipped_in_parts_and_se
     .unwrap();
     let case = o.cases[0].clone();
     assert_eq!((case.status.as_str(), case.owner_name.as_deref()), ("open", Some("chan")));
-    assert_eq!(delivery::cases(&t.desk, true).await.unwrap().len(), 1);
+    let open = delivery::cases(&t.desk, true, 0).await.unwrap();
+    assert_eq!((open.total, open.rows.len()), (1, 1));
+    assert!(delivery::cases(&t.desk, true, 1).await.unwrap().rows.is_empty());
     let done = CaseUpdate {
         status: "resolved".into(),
         owner_id: chan_id,
@@ -565,7 +567,7 @@ async fn a_manager_overrides_then_the_order_is_confirmed_shipped_in_parts_and_se
     let done = CaseUpdate { resolution: "已安装并完成联调".into(), satisfaction: Some(5), ..done };
     let o = delivery::update_case(&t.desk, &case.id, &case.hlc, &done).await.unwrap();
     assert_eq!((o.cases[0].status.as_str(), o.cases[0].satisfaction), ("resolved", Some(5)));
-    assert!(delivery::cases(&t.desk, true).await.unwrap().is_empty());
+    assert_eq!(delivery::cases(&t.desk, true, 0).await.unwrap().total, 0);
     // A stale update is refused.
     assert!(matches!(
         delivery::update_case(&t.desk, &case.id, &case.hlc, &done).await,

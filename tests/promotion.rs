@@ -31,10 +31,11 @@ async fn market_analysis_notes_are_searched_apart_from_research() {
     let market =
         research::list(&t.desk, &NoteQuery { q: "响应速度".into(), market: true, ..Default::default() })
             .await
-            .unwrap();
+            .unwrap()
+            .rows;
     assert_eq!(market.iter().map(|n| n.title.as_str()).collect::<Vec<_>>(), ["物业客户需求调研"]);
     assert!(market[0].excerpt.contains("响应速度"));
-    let research_only = research::list(&t.desk, &NoteQuery::default()).await.unwrap();
+    let research_only = research::list(&t.desk, &NoteQuery::default()).await.unwrap().rows;
     assert_eq!(research_only.iter().map(|n| n.title.as_str()).collect::<Vec<_>>(), ["安防行业趋势"]);
     // A business user plans promotion: market notes yes, research notes no.
     add_user(&t, "biz", Role::Business).await;

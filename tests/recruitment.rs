@@ -4,6 +4,7 @@
 mod common;
 
 use channeldesk::access::Role;
+use channeldesk::paging::Page;
 use channeldesk::recruitment::events::{self, EventInput};
 use channeldesk::recruitment::leads::{self, LeadInput};
 use channeldesk::recruitment::referrals::{self, ReferralInput};
@@ -803,25 +804,32 @@ async fn research_notes_are_searchable_and_linked() {
     .await
     .unwrap();
     let q = |q: &str| NoteQuery { q: q.into(), ..Default::default() };
-    let titles = |rows: Vec<research::NoteRow>| rows.into_iter().map(|r| r.title).collect::<Vec<_>>();
+    let titles = |page: Page<research::NoteRow>| page.rows.into_iter().map(|r| r.title).collect::<Vec<_>>();
     assert_eq!(titles(research::list(&t.desk, &q("云端迁移")).await.unwrap()), ["安防行业趋势"]);
     assert_eq!(titles(research::list(&t.desk, &q("返点")).await.unwrap()), ["竞品渠道政策"]);
-    assert_eq!(research::list(&t.desk, &q("25% 经销")).await.unwrap().len(), 1);
+    assert_eq!(research::list(&t.desk, &q("25% 经销")).await.unwrap().total, 1);
     assert_eq!(
         research::list(&t.desk, &NoteQuery { topic: "industry".into(), ..Default::default() })
             .await
             .unwrap()
-            .len(),
+            .total,
         1
     );
-    let hit = &research::list(&t.desk, &q("一级经销商")).await.unwrap()[0];
+    let hit = &research::list(&t.desk, &q("一级经销商")).await.unwrap().rows[0];
     assert!(hit.excerpt.contains("一级经销商"));
     let file = recruitment::prospect_file(&t.desk, &id).await.unwrap().unwrap();
     assert_eq!(file.research.len(), 1);
     let e = research::create(&t.desk, &mk("", "weather", "", &[], vec!["missing".into()])).await.unwrap_err();
     assert_eq!(fields_of(e), pairs(&[("topic", "unknown"), ("title", "required")]));
+    // Issue 23: the notes page through; the second of all is the first of the second page.
+    let all = research::list(&t.desk, &NoteQuery::default()).await.unwrap();
+    let second =
+        research::list(&t.desk, &NoteQuery { limit: 1, offset: 1, ..Default::default() }).await.unwrap();
+    assert!(all.total >= 2);
+    assert_eq!((second.total, second.size, second.rows.len()), (all.total, 1, 1));
+    assert_eq!(second.rows[0].id, all.rows[1].id);
     research::delete(&t.desk, &n2.id).await.unwrap();
-    assert!(research::list(&t.desk, &q("返点")).await.unwrap().is_empty());
+    assert_eq!(research::list(&t.desk, &q("返点")).await.unwrap().total, 0);
     t.desk.close().await;
 }
 

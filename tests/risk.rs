@@ -101,7 +101,7 @@ async fn a_risk_is_graded_mapped_reviewed_and_swept() {
     high.measures = vec![measure("nobody", "调整华南区价格策略", "2026-03-10")];
     let e = fields_of(risk::create(&t.desk, &high).await.unwrap_err());
     assert!(has(&e, "measures.0.owner_id", "unknown"), "{e:?}");
-    assert!(risk::list(&t.desk, &RiskQuery::default()).await.unwrap().is_empty());
+    assert_eq!(risk::list(&t.desk, &RiskQuery::default()).await.unwrap().total, 0);
 
     // Recorded: the grade, the default review date (60 days for high), the partner.
     high.measures = vec![measure(&me, "与渠道商共同调整华南区价格策略", "2026-03-10")];
@@ -131,7 +131,13 @@ async fn a_risk_is_graded_mapped_reviewed_and_swept() {
         risk::list(&t.desk, &RiskQuery { likelihood: Some(4), impact: Some(4), ..Default::default() })
             .await
             .unwrap();
-    assert_eq!(in_cell.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [r.row.id.as_str()]);
+    assert_eq!(in_cell.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), [r.row.id.as_str()]);
+    // Issue 23: the register pages; the highest grade comes first and the count is of all.
+    let first = risk::list(&t.desk, &RiskQuery { limit: 1, ..Default::default() }).await.unwrap();
+    assert_eq!((first.total, first.size, first.rows.len()), (2, 1, 1));
+    assert_eq!(first.rows[0].id, r.row.id);
+    let second = risk::list(&t.desk, &RiskQuery { limit: 1, offset: 1, ..Default::default() }).await.unwrap();
+    assert_eq!(second.rows[0].id, low.row.id);
 
     // Raising the low one to high without a measure is refused; a stale edit too.
     let mut up = RiskInput { category: "operational".into(), ..risk_input(&me, 4, 5) };
@@ -163,7 +169,7 @@ async fn a_risk_is_graded_mapped_reviewed_and_swept() {
     let groups = reminders::due(&t.desk).await.unwrap();
     let g = groups.iter().find(|g| g.kind == "risk_review_due").expect("review due on the home page");
     assert_eq!(g.items[0].id, r.row.id);
-    assert!(risk::list(&t.desk, &RiskQuery { due: true, ..Default::default() }).await.unwrap().len() == 1);
+    assert_eq!(risk::list(&t.desk, &RiskQuery { due: true, ..Default::default() }).await.unwrap().total, 1);
 
     // The measure done, the review lowers it to medium (3 × 2): next review 90 days on.
     let r2 = risk::measure_done(&t.desk, &r.measures[0].id, "2026-04-30").await.unwrap();

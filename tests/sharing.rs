@@ -143,7 +143,7 @@ async fn a_bundle_moves_everything_and_a_second_import_changes_nothing() {
     // So does the research note, found by the other laptop's search.
     let found =
         research::list(&b.desk, &NoteQuery { q: "云存储".into(), ..Default::default() }).await.unwrap();
-    assert_eq!(found.len(), 1);
+    assert_eq!(found.total, 1);
     // Found by the search of the importing laptop.
     let found = partners::list(&b.desk, &partners::ListQuery { q: "智联".into(), ..Default::default() })
         .await

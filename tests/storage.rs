@@ -134,7 +134,7 @@ async fn generated_demo_data_goes_through_the_rules() {
     assert!(now_at.iter().all(|n| *n > 0), "every stage has leads: {now_at:?}");
     assert!(summary.rejected > 0 && summary.scored > 0);
     assert_eq!(
-        channeldesk::recruitment::research::list(&t.desk, &Default::default()).await.unwrap().len(),
+        channeldesk::recruitment::research::list(&t.desk, &Default::default()).await.unwrap().total,
         3
     );
     let classed: i64 = sqlx::query_scalar("SELECT count(*) FROM partner WHERE class IS NOT NULL")

@@ -356,7 +356,7 @@ export const eventSummaryCsv = (id, labels) => call('event_summary_csv', { id, l
 export const leadCheck = (input) => call('lead_check', { input });
 /** @param {LeadInput} input @param {boolean} confirmSimilar @param {string | null} mergeInto @returns {Promise<LeadSaved>} */
 export const leadCapture = (input, confirmSimilar, mergeInto) => call('lead_capture', { input, confirmSimilar, mergeInto });
-/** @param {Partial<NoteQuery>} query @returns {Promise<NoteRow[]>} */
+/** @param {Partial<NoteQuery>} query @returns {Promise<Page<NoteRow>>} */
 export const notesList = (query) => call('notes_list', { query });
 /** @param {string} id @returns {Promise<Note>} */
 export const noteGet = (id) => call('note_get', { id });
@@ -695,8 +695,8 @@ export const orderCancel = (id, reason) => call('order_cancel', { id, reason });
 export const shipmentRecord = (orderId, input) => call('shipment_record', { orderId, input });
 /** @param {string} id @param {string} deliveredOn @returns {Promise<Order>} */
 export const shipmentDelivered = (id, deliveredOn) => call('shipment_delivered', { id, deliveredOn });
-/** @param {boolean} openOnly @returns {Promise<Case[]>} */
-export const aftersalesCases = (openOnly) => call('aftersales_cases', { openOnly });
+/** @param {boolean} openOnly @param {number} [offset] @returns {Promise<Page<Case>>} */
+export const aftersalesCases = (openOnly, offset = 0) => call('aftersales_cases', { openOnly, offset });
 /** @param {string} orderId @param {CaseInput} input @returns {Promise<Order>} */
 export const aftersalesOpen = (orderId, input) => call('aftersales_open', { orderId, input });
 /** @param {string} id @param {string} expectedHlc @param {CaseUpdate} input @returns {Promise<Order>} */
@@ -786,7 +786,7 @@ export const promotionSummaryPrint = (from, to) => call('promotion_summary_print
 /** @typedef {import('./bindings/ProcedureInput').ProcedureInput} ProcedureInput */
 /** @typedef {import('./bindings/StaffTraining').StaffTraining} StaffTraining */
 /** @typedef {import('./bindings/StaffTrainingInput').StaffTrainingInput} StaffTrainingInput */
-/** @param {RiskQuery} query @returns {Promise<RiskRow[]>} */
+/** @param {RiskQuery} query @returns {Promise<Page<RiskRow>>} */
 export const risks = (query) => call('risks', { query });
 /** @param {string} id @returns {Promise<Risk>} */
 export const risk = (id) => call('risk', { id });

@@ -14,6 +14,7 @@ use crate::audit::{self, Changes};
 use crate::desk::Desk;
 use crate::error::{Error, FieldError, Result};
 use crate::machines::SHIPMENT;
+use crate::paging::{PAGE, Page};
 use crate::records::{Val, insert};
 use crate::validate::Checker;
 use serde::{Deserialize, Serialize};
@@ -319,16 +320,26 @@ pub(crate) async fn cases_of(desk: &Desk, order_id: &str) -> Result<Vec<Case>> {
     Ok(cases)
 }
 
-/// After-sales cases across orders: the open ones (open and in progress) or all, the latest first.
-pub async fn cases(desk: &Desk, open_only: bool) -> Result<Vec<Case>> {
+/// After-sales cases across orders: the open ones (open and in progress) or all, the latest
+/// first; a page of [`PAGE`] from `offset` with the count of all.
+pub async fn cases(desk: &Desk, open_only: bool, offset: i64) -> Result<Page<Case>> {
     desk.require(Action::PartnerRead)?;
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{CASE_SELECT} WHERE c.deleted_at IS NULL AND (?1 = 0 OR c.status IN ('open', 'in_progress'))
-         ORDER BY c.opened_on DESC, c.created_at DESC LIMIT 500"
+    let filter = "c.deleted_at IS NULL AND (?1 = 0 OR c.status IN ('open', 'in_progress'))";
+    let total: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT count(*) FROM aftersales_case c WHERE {filter}"
     )))
     .bind(open_only)
+    .fetch_one(desk.pool())
+    .await?;
+    let rows = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{CASE_SELECT} WHERE {filter} ORDER BY c.opened_on DESC, c.created_at DESC, c.id LIMIT ?2 OFFSET ?3"
+    )))
+    .bind(open_only)
+    .bind(PAGE)
+    .bind(offset.max(0))
     .fetch_all(desk.pool())
-    .await?)
+    .await?;
+    Ok(Page { total, size: PAGE, rows })
 }
 
 /// Opens an after-sales case on an order (R4.2.2).

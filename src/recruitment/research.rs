@@ -11,6 +11,7 @@ use crate::access::Action;
 use crate::audit::{self, Changes};
 use crate::desk::{BindStamp, Desk, Write, new_id};
 use crate::error::{Error, Result};
+use crate::paging::Page;
 use crate::validate::{self, Checker};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
@@ -89,6 +90,11 @@ pub struct NoteQuery {
     pub tag: String,
     /// Only the market analysis topics (R5.1.1); otherwise only the research topics.
     pub market: bool,
+    /// How many to skip, and rows per page ([`crate::paging::size`]).
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
 }
 
 struct CleanNote {
@@ -302,44 +308,59 @@ struct NoteDb {
     partners: String,
 }
 
-/// Notes matching `q` (every term, anywhere in title, body or tags), newest first.
-pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Vec<NoteRow>> {
+/// Notes matching `q` (every term, anywhere in title, body or tags), newest first: a page
+/// from `q.offset` with the count of all that match.
+pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Page<NoteRow>> {
     desk.require(Action::PartnerRead)?;
+    if !q.topic.is_empty() && !TOPICS.contains(&q.topic.as_str()) {
+        return Err(Error::field("topic", "unknown"));
+    }
     let terms = crate::search::folded_terms(&q.q);
+    let filter = |qb: &mut QueryBuilder<Sqlite>| {
+        if !q.topic.is_empty() {
+            qb.push(" AND n.topic = ").push_bind(q.topic.clone());
+        }
+        qb.push(if q.market { " AND n.topic IN " } else { " AND n.topic NOT IN " });
+        qb.push("('market_trend', 'competitor_promotion', 'customer_needs')");
+        if !q.tag.trim().is_empty() {
+            qb.push(" AND EXISTS (SELECT 1 FROM json_each(n.tags) WHERE value = ")
+                .push_bind(q.tag.trim().to_string());
+            qb.push(")");
+        }
+        let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
+        if !long.is_empty() {
+            let m = long
+                .iter()
+                .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            qb.push(" AND n.rid IN (SELECT rowid FROM research_fts WHERE research_fts MATCH ")
+                .push_bind(m)
+                .push(")");
+        }
+        for t in terms.iter().filter(|t| t.chars().count() < 3) {
+            let like = crate::search::like_contains(t);
+            qb.push(" AND (lower(n.title) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
+            qb.push(" OR lower(n.body) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
+            qb.push(" OR lower(n.tags) LIKE ").push_bind(like).push(" ESCAPE '\\')");
+        }
+    };
+    let mut count: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT count(*) FROM research_note n WHERE n.deleted_at IS NULL");
+    filter(&mut count);
+    let total: i64 = count.build_query_scalar().fetch_one(desk.pool()).await?;
     // When searching, the whole text comes back so the excerpt can be cut around the match.
     let text = if terms.is_empty() { "substr(n.body, 1, 400)" } else { "n.body" };
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
         "SELECT n.id, n.noted_on, n.topic, n.title, n.tags, {text} AS excerpt
          FROM research_note n WHERE n.deleted_at IS NULL"
     ));
-    if !q.topic.is_empty() {
-        if !TOPICS.contains(&q.topic.as_str()) {
-            return Err(Error::field("topic", "unknown"));
-        }
-        qb.push(" AND n.topic = ").push_bind(q.topic.clone());
-    }
-    qb.push(if q.market { " AND n.topic IN " } else { " AND n.topic NOT IN " });
-    qb.push("('market_trend', 'competitor_promotion', 'customer_needs')");
-    if !q.tag.trim().is_empty() {
-        qb.push(" AND EXISTS (SELECT 1 FROM json_each(n.tags) WHERE value = ")
-            .push_bind(q.tag.trim().to_string());
-        qb.push(")");
-    }
-    let long: Vec<&String> = terms.iter().filter(|t| t.chars().count() >= 3).collect();
-    if !long.is_empty() {
-        let m =
-            long.iter().map(|t| format!("\"{}\"", t.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND ");
-        qb.push(" AND n.rid IN (SELECT rowid FROM research_fts WHERE research_fts MATCH ")
-            .push_bind(m)
-            .push(")");
-    }
-    for t in terms.iter().filter(|t| t.chars().count() < 3) {
-        let like = crate::search::like_contains(t);
-        qb.push(" AND (lower(n.title) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR lower(n.body) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
-        qb.push(" OR lower(n.tags) LIKE ").push_bind(like).push(" ESCAPE '\\')");
-    }
-    qb.push(" ORDER BY n.noted_on DESC, n.id DESC LIMIT 500");
+    filter(&mut qb);
+    let size = crate::paging::size(q.limit);
+    qb.push(" ORDER BY n.noted_on DESC, n.id DESC LIMIT ")
+        .push_bind(size)
+        .push(" OFFSET ")
+        .push_bind(q.offset.max(0));
     let mut rows: Vec<NoteRow> = qb.build_query_as().fetch_all(desk.pool()).await?;
     if !terms.is_empty() {
         for r in &mut rows {
@@ -347,7 +368,7 @@ pub async fn list(desk: &Desk, q: &NoteQuery) -> Result<Vec<NoteRow>> {
                 .unwrap_or_else(|| r.excerpt.chars().take(400).collect());
         }
     }
-    Ok(rows)
+    Ok(Page { total, size, rows })
 }
 
 /// Notes linked to partner `partner_id`, newest first.

@@ -18,6 +18,7 @@ use crate::audit::{self, Changes};
 use crate::desk::{Desk, Write};
 use crate::error::{Error, FieldError, Result};
 use crate::machines::RISK_MEASURE;
+use crate::paging::Page;
 use crate::records::{Val, insert, require_live, set_columns, set_values};
 use crate::validate::Checker;
 use chrono::NaiveDate;
@@ -195,6 +196,11 @@ pub struct RiskQuery {
     pub impact: Option<i64>,
     /// Only risks due for review by `today`.
     pub due: bool,
+    /// How many to skip, and rows per page ([`crate::paging::size`]).
+    #[ts(type = "number")]
+    pub offset: i64,
+    #[ts(type = "number")]
+    pub limit: i64,
 }
 
 /// One cell of the heat map: open risks with this likelihood and impact.
@@ -702,11 +708,29 @@ async fn read(conn: &mut sqlx::SqliteConnection, today: &str, id: &str) -> Resul
     })
 }
 
-/// The register, highest grade first, filtered by `q`.
-pub async fn list(desk: &Desk, q: &RiskQuery) -> Result<Vec<RiskRow>> {
+/// The register, highest grade first, filtered by `q`: a page from `q.offset` with the count
+/// of all that match.
+pub async fn list(desk: &Desk, q: &RiskQuery) -> Result<Page<RiskRow>> {
     desk.require(Action::PartnerRead)?;
     let today = desk.today();
+    let mut count: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT count(*) FROM risk r LEFT JOIN partner p ON p.id = r.partner_id WHERE r.deleted_at IS NULL",
+    );
+    filter(&mut count, q, &today)?;
+    let total: i64 = count.build_query_scalar().fetch_one(desk.pool()).await?;
+    let size = crate::paging::size(q.limit);
     let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(row_sql(&today));
+    filter(&mut qb, q, &today)?;
+    qb.push(" ORDER BY r.likelihood * r.impact DESC, r.review_on, r.number LIMIT ")
+        .push_bind(size)
+        .push(" OFFSET ")
+        .push_bind(q.offset.max(0));
+    Ok(Page { total, size, rows: qb.build_query_as().fetch_all(desk.pool()).await? })
+}
+
+/// The conditions of `q` on `risk r` joined with `partner p`; an unknown value is refused by
+/// field.
+fn filter(qb: &mut QueryBuilder<Sqlite>, q: &RiskQuery, today: &str) -> Result<()> {
     match q.status.as_str() {
         "" | "open" => {
             qb.push(" AND r.status = 'open'");
@@ -740,7 +764,7 @@ pub async fn list(desk: &Desk, q: &RiskQuery) -> Result<Vec<RiskRow>> {
         qb.push(" AND r.likelihood = ").push_bind(l).push(" AND r.impact = ").push_bind(i);
     }
     if q.due {
-        qb.push(" AND r.review_on <= ").push_bind(today.clone());
+        qb.push(" AND r.review_on <= ").push_bind(today.to_string());
     }
     for t in crate::search::folded_terms(&q.q) {
         let like = crate::search::like_contains(&t);
@@ -749,8 +773,7 @@ pub async fn list(desk: &Desk, q: &RiskQuery) -> Result<Vec<RiskRow>> {
         qb.push(" OR lower(r.number) LIKE ").push_bind(like.clone()).push(" ESCAPE '\\'");
         qb.push(" OR lower(COALESCE(p.name, '')) LIKE ").push_bind(like).push(" ESCAPE '\\')");
     }
-    qb.push(" ORDER BY r.likelihood * r.impact DESC, r.review_on, r.number LIMIT 1000");
-    Ok(qb.build_query_as().fetch_all(desk.pool()).await?)
+    Ok(())
 }
 
 /// The heat map of open risks (R6.1.2): all 25 cells, likelihood 5 → 1 by impact 1 → 5,

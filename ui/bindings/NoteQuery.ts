@@ -7,4 +7,8 @@ export type NoteQuery = { q: string, topic: string, tag: string,
 /**
  * Only the market analysis topics (R5.1.1); otherwise only the research topics.
  */
-market: boolean, };
+market: boolean, 
+/**
+ * How many to skip, and rows per page ([`crate::paging::size`]).
+ */
+offset: number, limit: number, };

@@ -15,4 +15,8 @@ likelihood: number | null, impact: number | null,
 /**
  * Only risks due for review by `today`.
  */
-due: boolean, };
+due: boolean, 
+/**
+ * How many to skip, and rows per page ([`crate::paging::size`]).
+ */
+offset: number, limit: number, };

@@ -433,10 +433,14 @@ function casesTable(cases, edit) {
 /** After-sales cases across orders (R4.2.2). @param {HTMLElement} main */
 async function casesView(main) {
   let openOnly = sessionStorage.getItem('cases-open') !== 'all';
+  let offset = 0;
   const slot = h('div', { id: 'cases-slot' });
   const load = async () => {
-    const cases = await api.aftersalesCases(openOnly);
-    replace(slot, cases.length ? casesTable(cases, null) : h('div', { class: 'empty card' }, h('p', null, t('case.none'))));
+    const page = await api.aftersalesCases(openOnly, offset);
+    replace(slot, page.rows.length
+      ? h('div', null, casesTable(page.rows, null),
+          pager({ total: page.total, offset, size: page.size, shown: page.rows.length, id: 'cases-pager', onGo: (o) => { offset = o; load(); } }))
+      : h('div', { class: 'empty card' }, h('p', null, t('case.none'))));
   };
   replace(main, h('div', { class: 'page' },
     h('header', { class: 'page-head' },
@@ -444,7 +448,7 @@ async function casesView(main) {
       h('div', { class: 'actions' }, h('a', { class: 'button', href: '#/orders' }, t('orders.title')))),
     h('div', { class: 'filters' },
       h('label', { class: 'check' }, h('input', { type: 'checkbox', id: 'cases-open', checked: openOnly,
-        onChange: (/** @type {Event} */ e) => { openOnly = /** @type {HTMLInputElement} */ (e.target).checked; sessionStorage.setItem('cases-open', openOnly ? 'open' : 'all'); load(); } }),
+        onChange: (/** @type {Event} */ e) => { openOnly = /** @type {HTMLInputElement} */ (e.target).checked; sessionStorage.setItem('cases-open', openOnly ? 'open' : 'all'); offset = 0; load(); } }),
       t('cases.open_only'))),
     slot));
   await load();

@@ -12,6 +12,7 @@ import { toast } from '../components/toast.js';
 import { confirmDialog } from '../components/dialog.js';
 import { errorText } from '../components/errors.js';
 import { formField, readForm, showFormError, today } from '../components/form.js';
+import { pager } from '../components/pager.js';
 
 const TOPICS = ['industry', 'competitor', 'potential_partner'];
 /** Market analysis (R5.1.1): the same notes under their own topics, kept by promotion planners. */
@@ -32,14 +33,16 @@ export async function researchView(main, market = false) {
     h('option', { value: '' }, t('research.all_topics')), ...m.topics.map((x) => h('option', { value: x }, t(`topic.${x}`))));
   const list = h('div', { id: 'research-list' });
   let seq = 0;
+  let offset = 0;
   const load = async () => {
     const mine = ++seq;
     sessionStorage.setItem('research-q', search.value);
     try {
-      const rows = await api.notesList({ q: search.value, topic: topic.value, tag: '', market });
+      const page = await api.notesList({ q: search.value, topic: topic.value, tag: '', market, offset });
       if (mine !== seq) return;
+      const rows = page.rows;
       replace(list, rows.length
-        ? h('ul', { class: 'note-list' }, ...rows.map((r) => {
+        ? [h('ul', { class: 'note-list' }, ...rows.map((r) => {
             /** @type {string[]} */
             const tags = JSON.parse(r.tags || '[]');
             return h('li', { tabindex: '0', dataset: { id: r.id }, onClick: () => navigate(`${m.base}/${encodeURIComponent(r.id)}`),
@@ -48,7 +51,8 @@ export async function researchView(main, market = false) {
                 h('span', { class: 'badge' }, t(`topic.${r.topic}`)), ' ', h('span', { class: 'muted small' }, r.noted_on)),
               h('div', { class: 'muted small excerpt' }, ...highlight(r.excerpt, search.value)),
               tags.length > 0 && h('div', null, ...tags.map((x) => h('span', { class: 'tag' }, x))));
-          }))
+          })),
+          pager({ total: page.total, offset, size: page.size, shown: rows.length, id: 'research-pager', onGo: (o) => { offset = o; load(); } })]
         : h('div', { class: 'empty card' }, h('p', null, t(search.value ? 'research.no_match' : 'research.none'))));
     } catch (e) {
       replace(list, h('p', { class: 'error-box' }, errorText(e)));
@@ -56,8 +60,8 @@ export async function researchView(main, market = false) {
   };
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
-  search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 120); });
-  topic.addEventListener('change', load);
+  search.addEventListener('input', () => { offset = 0; clearTimeout(timer); timer = setTimeout(load, 120); });
+  topic.addEventListener('change', () => { offset = 0; load(); });
   replace(main, h('div', { class: 'page narrow' },
     h('header', { class: 'page-head' },
       h('h1', null, m.title),

@@ -13,6 +13,7 @@ import { toast } from '../components/toast.js';
 import { errorText } from '../components/errors.js';
 import { formDialog, formField, partnerPicker, today } from '../components/form.js';
 import { money } from '../components/money.js';
+import { pager } from '../components/pager.js';
 
 const TABS = ['register', 'heat', 'sweep', 'credit', 'controls'];
 const CATEGORIES = ['market', 'credit', 'legal', 'operational', 'competition'];
@@ -98,15 +99,19 @@ function riskTable(rows) {
 /** @param {HTMLElement} slot */
 async function registerTab(slot) {
   /** @type {api.RiskQuery} */
-  const q = { q: '', category: '', grade: '', status: 'open', partner_id: '', likelihood: null, impact: null, due: false };
+  const q = { q: '', category: '', grade: '', status: 'open', partner_id: '', likelihood: null, impact: null, due: false, offset: 0, limit: 0 };
   const list = h('div', { id: 'risk-list' });
   const load = async () => {
-    try { replace(list, riskTable(await api.risks(q))); } catch (e) { replace(list, h('div', { class: 'error-box' }, errorText(e))); }
+    try {
+      const page = await api.risks(q);
+      replace(list, riskTable(page.rows), page.rows.length > 0 && pager({ total: page.total, offset: q.offset, size: page.size, shown: page.rows.length, id: 'risk-pager',
+        onGo: (offset) => { q.offset = offset; load(); } }));
+    } catch (e) { replace(list, h('div', { class: 'error-box' }, errorText(e))); }
   };
   const sel = (/** @type {string} */ id, /** @type {string} */ label, /** @type {Array<[string, string]>} */ opts, /** @type {(v: string) => void} */ set) =>
-    h('select', { id, 'aria-label': label, onChange: (/** @type {Event} */ e) => { set(/** @type {HTMLSelectElement} */ (e.target).value); load(); } },
+    h('select', { id, 'aria-label': label, onChange: (/** @type {Event} */ e) => { set(/** @type {HTMLSelectElement} */ (e.target).value); q.offset = 0; load(); } },
       ...opts.map(([v, l]) => h('option', { value: v }, l)));
-  const search = /** @type {HTMLInputElement} */ (h('input', { type: 'search', id: 'risk-search', placeholder: t('risk.search'), onInput: () => { q.q = search.value; load(); } }));
+  const search = /** @type {HTMLInputElement} */ (h('input', { type: 'search', id: 'risk-search', placeholder: t('risk.search'), onInput: () => { q.q = search.value; q.offset = 0; load(); } }));
   replace(slot,
     h('div', { class: 'filters' }, search,
       sel('risk-filter-category', t('risk.col.category'), [['', t('risk.all_categories')], ...CATEGORIES.map((c) => /** @type {[string, string]} */ ([c, t(`risk.category.${c}`)]))], (v) => { q.category = v; }),
@@ -130,8 +135,8 @@ async function heatTab(slot) {
         h('th', { scope: 'row' }, `${l} · ${t(`risk.likelihood.${l}`)}`),
         ...cells.filter((c) => c.likelihood === l).map((c) => h('td', { class: `heat-cell grade-${c.grade}${c.count ? ' has' : ''}`, dataset: { l: String(l), i: String(c.impact) }, title: t(`risk.grade.${c.grade}`) },
           c.count ? h('button', { type: 'button', class: 'link', onClick: async () => {
-            const rows = await api.risks({ q: '', category, grade: '', status: 'open', partner_id: '', likelihood: l, impact: c.impact, due: false });
-            replace(below, h('h3', null, t('risk.heat.cell', { l, i: c.impact })), riskTable(rows));
+            const page = await api.risks({ q: '', category, grade: '', status: 'open', partner_id: '', likelihood: l, impact: c.impact, due: false, offset: 0, limit: 500 });
+            replace(below, h('h3', null, t('risk.heat.cell', { l, i: c.impact })), riskTable(page.rows));
           } }, String(c.count)) : '')))))));
   };
   const cat = h('select', { id: 'heat-category', 'aria-label': t('risk.col.category'), onChange: (/** @type {Event} */ e) => { category = /** @type {HTMLSelectElement} */ (e.target).value; replace(below); load(); } },

@@ -159,8 +159,12 @@ pub async fn shipment_delivered(shell: State<'_, Shell>, id: String, delivered_o
 }
 
 #[command]
-pub async fn aftersales_cases(shell: State<'_, Shell>, open_only: bool) -> Result<Vec<Case>> {
-    delivery::cases(&*shell.desk().await?, open_only).await
+pub async fn aftersales_cases(
+    shell: State<'_, Shell>,
+    open_only: bool,
+    offset: Option<i64>,
+) -> Result<Page<Case>> {
+    delivery::cases(&*shell.desk().await?, open_only, offset.unwrap_or(0)).await
 }
 
 #[command]

@@ -9,6 +9,7 @@ use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::attachments::{self, AttachmentInfo};
 use channeldesk::cards::{self, CardContact};
+use channeldesk::paging::Page;
 use channeldesk::partners::{DuplicateReport, Partner};
 use channeldesk::recruitment::events::{self, CsvLabels, EventInput, EventSummary, TradeEvent};
 use channeldesk::recruitment::leads::{self, LeadInput, LeadSaved};
@@ -195,7 +196,7 @@ pub async fn lead_capture(
 }
 
 #[command]
-pub async fn notes_list(shell: State<'_, Shell>, query: NoteQuery) -> Result<Vec<NoteRow>> {
+pub async fn notes_list(shell: State<'_, Shell>, query: NoteQuery) -> Result<Page<NoteRow>> {
     research::list(&*shell.desk().await?, &query).await
 }
 

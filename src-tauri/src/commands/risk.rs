@@ -3,6 +3,7 @@
 
 use crate::state::Shell;
 use channeldesk::Result;
+use channeldesk::paging::Page;
 use channeldesk::risk::controls::{self, Procedure, ProcedureInput, StaffTraining, StaffTrainingInput};
 use channeldesk::risk::credit::{
     self, Alert, CreditScheme, PartnerCredit, RatingInput, ResponseInput, SchemeInput,
@@ -14,7 +15,7 @@ use channeldesk_macros::command;
 use tauri::State;
 
 #[command]
-pub async fn risks(shell: State<'_, Shell>, query: RiskQuery) -> Result<Vec<RiskRow>> {
+pub async fn risks(shell: State<'_, Shell>, query: RiskQuery) -> Result<Page<RiskRow>> {
     risk::list(&*shell.desk().await?, &query).await
 }
 
