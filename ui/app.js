@@ -85,6 +85,8 @@ let shown = '';
 /** @type {View | null} */
 let currentView = null;
 let renderSeq = 0;
+/** The area of the view on display, to say so again when the lock is lifted. */
+let shownArea = '';
 
 /** @param {string} hash */
 export function navigate(hash) {
@@ -184,6 +186,7 @@ async function render() {
   }
   if (seq !== renderSeq) { view.unmount?.(); return; }
   currentView = view;
+  shownArea = area;
   markRendered(area);
 }
 
@@ -232,6 +235,9 @@ export async function applySession(info, force = false) {
       await render();
     } else {
       renderChrome();
+      // Unlocked: the page under the lock is on display again, as it was left (not drawn
+      // again, so nothing half-typed is lost).
+      if (document.body.dataset.rendered?.startsWith('lock|') && shownArea) markRendered(shownArea);
     }
     return;
   }
