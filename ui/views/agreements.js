@@ -161,6 +161,8 @@ export async function agreementsView(main) {
   const load = async () => {
     sessionStorage.setItem('agreements-query', JSON.stringify(q));
     const page = await api.agreementList(q);
+    // A page left behind that no longer exists: back to the first.
+    if (!page.rows.length && q.offset > 0) { q.offset = 0; return load(); }
     const rows = page.rows;
     replace(tableSlot, rows.length
       ? h('div', null, h('table', { class: 'grid', id: 'agreements-table' },

@@ -168,6 +168,8 @@ export async function ordersView(main, id) {
     sessionStorage.setItem('orders-query', JSON.stringify(q));
     try {
       const page = await api.orders(q);
+      // A page left behind that no longer exists (orders deleted since): back to the first.
+      if (!page.rows.length && q.offset > 0) { q.offset = 0; return load(); }
       const rows = page.rows;
       replace(slot, rows.length
         ? h('div', null, h('table', { class: 'grid', id: 'orders-table' },
