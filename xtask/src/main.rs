@@ -2,8 +2,9 @@
 //!
 //! - `run [--demo [N]] [--release]`: build and open ChannelDesk on the per-user data folder.
 //! - `test`: every check: fmt, clippy, core + shell + end-to-end tests, UI type check.
-//! - `bench [--report-only]`: criterion benchmarks on generated data; writes
-//!   `docs/benchmarks.md` (with `--report-only`, from the last run's figures).
+//! - `bench [--report-only | --print]`: criterion benchmarks on generated data; writes
+//!   `docs/benchmarks.md` (with `--report-only`, from the last run's figures; with `--print`,
+//!   only the whole-process printing comparison and its section).
 //! - `screenshots`: the end-to-end run, writing its screenshots into `docs/screenshots/`.
 //! - `soak [--minutes N]`: drives the window over every area for N minutes (default 60),
 //!   recording memory each minute; writes the soak section of `docs/benchmarks.md` and
@@ -55,13 +56,14 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
+        Some("bench") if args.iter().any(|a| a == "--print") => print_bench_section(true),
         Some("bench") => bench(args.iter().any(|a| a == "--report-only")),
         Some("screenshots") => screenshots(),
         Some("soak") => soak(&args[1..]),
         Some("setup") => setup(true).map(|_| ()),
         Some("dist") => dist::dist(&args[1..]),
         _ => Err(
-            "usage: cargo xtask run [--demo [N]] [--release] | test | bench | screenshots | soak [--minutes N] | setup | dist [--windows] [--linux] [--check]"
+            "usage: cargo xtask run [--demo [N]] [--release] | test | bench [--report-only | --print] | screenshots | soak [--minutes N] | setup | dist [--windows] [--linux] [--check]"
                 .into(),
         ),
     };
@@ -613,13 +615,7 @@ fn soak(args: &[String]) -> Result {
     let section = soak_section(&report, &samples);
     let path = root().join("docs/benchmarks.md");
     let mut doc = std::fs::read_to_string(&path).unwrap_or_default();
-    if let (Some(a), Some(b)) = (doc.find(SOAK_BEGIN), doc.find(SOAK_END)) {
-        doc.replace_range(a..b + SOAK_END.len(), &section);
-    } else {
-        doc.push('\n');
-        doc.push_str(&section);
-        doc.push('\n');
-    }
+    splice(&mut doc, SOAK_BEGIN, SOAK_END, &section);
     std::fs::write(&path, doc).map_err(|e| e.to_string())?;
     eprintln!("xtask: wrote docs/soak-memory.svg and the soak section of docs/benchmarks.md");
     failed.map_or(Ok(()), Err)
@@ -754,17 +750,15 @@ fn bench(report_only: bool) -> Result {
         &std::fs::read_to_string(target.join("channeldesk-bench-orders.md"))
             .map_err(|e| format!("order benchmark figures missing: {e}"))?,
     );
-    figures.push_str(
-        &std::fs::read_to_string(target.join("channeldesk-bench-print.md"))
-            .map_err(|e| format!("printing benchmark figures missing: {e}"))?,
-    );
     let e2e = std::fs::read_to_string(target.join("tmp/e2e/timings.json")).ok();
     let leads = std::fs::read_to_string(target.join("tmp/e2e/lead-save-ms.json")).ok();
     let mut doc = render_benchmarks(&figures, &criterion_medians(&target), e2e.as_deref(), leads.as_deref());
     // The installer sizes (`cargo xtask dist`) and the soak run (`cargo xtask soak`) are
     // measured elsewhere: kept as they are.
     let old = std::fs::read_to_string(root().join("docs/benchmarks.md")).unwrap_or_default();
-    for (begin, end) in [(dist::SIZES_BEGIN, dist::SIZES_END), (SOAK_BEGIN, SOAK_END)] {
+    for (begin, end) in
+        [(PRINT_BEGIN, PRINT_END), (dist::SIZES_BEGIN, dist::SIZES_END), (SOAK_BEGIN, SOAK_END)]
+    {
         if let (Some(a), Some(b)) = (old.find(begin), old.find(end)) {
             doc.push('\n');
             doc.push_str(&old[a..b + end.len()]);
@@ -773,7 +767,44 @@ fn bench(report_only: bool) -> Result {
     }
     std::fs::write(root().join("docs/benchmarks.md"), doc).map_err(|e| e.to_string())?;
     eprintln!("xtask: wrote docs/benchmarks.md");
+    if !report_only {
+        print_bench_section(false)?;
+    }
     Ok(())
+}
+
+/// Start and end of the printing section of docs/benchmarks.md: whole processes measured on
+/// their own (`cargo xtask bench --print`, a fat-LTO release build of the program), so kept
+/// when the other figures are written again.
+const PRINT_BEGIN: &str = "<!-- print: cargo xtask bench --print -->";
+const PRINT_END: &str = "<!-- /print -->";
+
+/// Writes the printing section of docs/benchmarks.md from the last printing benchmark, running
+/// it first when `run`.
+fn print_bench_section(run: bool) -> Result {
+    if run {
+        print_process_bench()?;
+    }
+    let figures = std::fs::read_to_string(target_dir().join("channeldesk-bench-print.md"))
+        .map_err(|e| format!("printing benchmark figures missing: {e}"))?;
+    let section = format!("{PRINT_BEGIN}\n{}\n{PRINT_END}", figures.trim());
+    let path = root().join("docs/benchmarks.md");
+    let mut doc = std::fs::read_to_string(&path).unwrap_or_default();
+    splice(&mut doc, PRINT_BEGIN, PRINT_END, &section);
+    std::fs::write(&path, doc).map_err(|e| e.to_string())?;
+    eprintln!("xtask: wrote the printing section of docs/benchmarks.md");
+    Ok(())
+}
+
+/// Replaces the marked section of `doc` by `section`, or appends it where there is none.
+fn splice(doc: &mut String, begin: &str, end: &str, section: &str) {
+    if let (Some(a), Some(b)) = (doc.find(begin), doc.find(end)) {
+        doc.replace_range(a..b + end.len(), section);
+    } else {
+        doc.push('\n');
+        doc.push_str(section);
+        doc.push('\n');
+    }
 }
 
 fn machine() -> String {
