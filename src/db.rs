@@ -3,6 +3,7 @@
 //!
 //! Invariants: the file is SQLCipher-encrypted: every connection sends the raw key first;
 //! a key that does not open the file is reported as `key_rejected` and nothing is written;
+//! the derived search entries are at [`crate::search::INDEX_VERSION`] once the file is open;
 //! every pooled connection runs with WAL, `synchronous=NORMAL`, `foreign_keys=ON`
 //! and a busy timeout; the schema is at the newest migration before any operation runs; a
 //! database created by a newer program (an unknown migration) is refused, never altered.
@@ -85,6 +86,8 @@ async fn migrate(pool: &SqlitePool) -> Result<()> {
         }
         other => Error::from(other),
     })?;
+    // Search entries made by an earlier version are made again, once.
+    crate::partners::upgrade_index(pool).await?;
     // Keep the planner's statistics current (cheap: bounded by analysis_limit).
     sqlx::query("PRAGMA analysis_limit = 1000").execute(pool).await?;
     sqlx::query("PRAGMA optimize = 0x10002").execute(pool).await?;

@@ -477,7 +477,7 @@ async fn checkpointer(pool: SqlitePool, commits: Arc<AtomicU64>) {
 const MERGE_PER_TICK: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The search indexes merged by FTS5 in the background (see [`checkpointer`]).
-const SEARCH_INDEXES: [&str; 2] = ["partner_fts", "research_fts"];
+const SEARCH_INDEXES: [&str; 3] = ["partner_fts", "research_fts", "find_fts"];
 
 /// One step of FTS5's segment merging in each search index; whether work is left.
 async fn merge_search_indexes(pool: &SqlitePool) -> Result<bool> {

@@ -20,6 +20,7 @@ pub mod documents;
 pub mod error;
 pub mod evaluation;
 pub mod files;
+pub mod find;
 pub mod hlc;
 pub mod machines;
 pub mod orders;

@@ -1207,6 +1207,29 @@ pub(crate) async fn refresh_local(
     write_index(conn, &entries, true).await
 }
 
+/// Re-indexes every partner, in one transaction, when the file's entries are older than
+/// [`search::INDEX_VERSION`] (a file made by an earlier version of the program); then records
+/// the version in `PRAGMA user_version`, so this runs once per file.
+pub(crate) async fn upgrade_index(pool: &sqlx::SqlitePool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version").fetch_one(&mut *conn).await?;
+    if version >= search::INDEX_VERSION {
+        return Ok(());
+    }
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    sqlx::query("INSERT INTO partner_fts (partner_fts) VALUES ('delete-all')").execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM partner_gram").execute(&mut *tx).await?;
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM partner WHERE deleted_at IS NULL").fetch_all(&mut *tx).await?;
+    let fresh: HashSet<String> = ids.iter().cloned().collect();
+    refresh_local(&mut tx, &ids, &fresh).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA user_version = {}", search::INDEX_VERSION)))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 async fn unindex(conn: &mut SqliteConnection, rid: i64, id: &str) -> Result<()> {
     delete_index(conn, rid).await?;
     sqlx::query("DELETE FROM partner_tag WHERE partner_id = ?").bind(id).execute(&mut *conn).await?;
@@ -1312,7 +1335,8 @@ impl IndexSource {
     }
 }
 
-/// A partner's search entries: the folded FTS body and the two-character grams of its names.
+/// A partner's search entries: the folded FTS body and the two-character grams of its names,
+/// each with its pinyin.
 fn index_entry<'a>(
     r: &IndexSource,
     contacts: impl Iterator<Item = ContactText<'a>>,
@@ -1341,11 +1365,24 @@ fn index_entry<'a>(
     ] {
         body.push(part.to_string());
     }
+    // Pinyin of the names (issue 25): full readings in the body (3+ letters), the initials of
+    // the company's names also as grams, so "gz" finds 广州… as "广州" does.
+    for name in [&r.name, &r.short_name, &r.legal_rep] {
+        let (full, initials) = search::pinyin_keys(name);
+        body.push(full);
+        body.push(initials.clone());
+        if name != &r.legal_rep {
+            gram_src.push(initials);
+        }
+    }
     for k in contacts {
         body.extend(
             [k.name, k.title, k.mobile, &validate::phone_digits(k.mobile), k.email, k.wechat]
                 .map(String::from),
         );
+        let (full, initials) = search::pinyin_keys(k.name);
+        body.push(full);
+        body.push(initials);
         gram_src.push(k.name.to_string());
     }
     (validate::fold(&body.join("\n")), search::grams(gram_src.iter().map(String::as_str)))

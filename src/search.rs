@@ -5,11 +5,41 @@
 //! match shorter strings. Text and queries are folded the same way ([`crate::validate::fold`]:
 //! NFKC + lower case), so full-width and half-width forms match each other.
 //!
+//! Names are also indexed by their pinyin ([`pinyin_keys`]): the full toneless reading and the
+//! initials, so 广州穗安 is found by "suian", "guangzhou" and "gzsa" (issue 25). A character
+//! with several readings is indexed by its most common one.
+//!
 //! Invariants: the indexes are derived data, rewritten in the same transaction as the row they
-//! describe; they are never exported.
+//! describe; they are never exported. [`INDEX_VERSION`] names what the entries are made of: a
+//! file whose entries are older is re-indexed when it is opened.
 
 use crate::validate::fold;
+use pinyin::ToPinyin;
 use std::collections::BTreeSet;
+
+/// What the partner index entries are made of; kept in the file's `PRAGMA user_version`.
+/// 1: pinyin of names (issue 25).
+pub const INDEX_VERSION: i64 = 1;
+
+/// The pinyin of `text`, as (full reading, initials), both lower case without spaces: Chinese
+/// characters by their toneless reading, Latin letters and digits as they are, anything else
+/// left out. Empty when `text` has no Chinese character (nothing to add to its own letters).
+pub fn pinyin_keys(text: &str) -> (String, String) {
+    let mut full = String::new();
+    let mut initials = String::new();
+    let mut chinese = false;
+    for (c, p) in text.chars().zip(text.to_pinyin()) {
+        if let Some(p) = p {
+            chinese = true;
+            full.push_str(p.plain());
+            initials.push_str(p.first_letter());
+        } else if c.is_ascii_alphanumeric() {
+            full.push(c.to_ascii_lowercase());
+            initials.push(c.to_ascii_lowercase());
+        }
+    }
+    if chinese { (full, initials) } else { (String::new(), String::new()) }
+}
 
 /// End-of-text marker so that a text's last character also starts a gram.
 const GRAM_END: char = '\u{1}';
@@ -139,6 +169,15 @@ mod tests {
         assert!(matches!(&t[0], Term::GramRange(lo, _) if lo == "深"));
         assert_eq!(t[1], Term::Gram("华为".into()));
         assert_eq!(t[2], Term::Trigram("\"abc\"\"x\"".into()));
+    }
+
+    #[test]
+    fn pinyin_of_a_company_name() {
+        let (full, initials) = pinyin_keys("广州穗安科技有限公司");
+        assert_eq!(full, "guangzhousuiankejiyouxiangongsi");
+        assert_eq!(initials, "gzsakjyxgs");
+        assert_eq!(pinyin_keys("ABC 数码"), ("abcshuma".into(), "abcsm".into()));
+        assert_eq!(pinyin_keys("Acme Ltd"), (String::new(), String::new()));
     }
 
     #[test]

@@ -144,6 +144,26 @@ async fn world(t: &TestDesk) -> World {
     World { partner, agreement, door, intercom }
 }
 
+/// Issue 25: an order is found by its number and its customer from the search of everything,
+/// and opens the order.
+#[tokio::test]
+async fn orders_are_found_by_number_and_customer() {
+    use channeldesk::find::{self, FindKind};
+    let t = desk().await;
+    let w = world(&t).await;
+    let o = orders::create(&t.desk, &order(&w.partner, "44", vec![line(&w.door, 2, None)])).await.unwrap();
+    let tail: String = o.row.number.chars().skip(3).collect();
+    for q in [tail.as_str(), "深圳湾科技园"] {
+        let found = find::everything(&t.desk, q).await.unwrap();
+        let g = found.groups.iter().find(|g| g.kind == FindKind::Order).expect(q);
+        assert_eq!(
+            (g.total, g.hits[0].area.as_str(), g.hits[0].open.as_str()),
+            (1, "orders", o.row.id.as_str())
+        );
+        assert!(g.hits[0].detail.contains("广州市南方智联科技有限公司"), "{:?}", g.hits[0]);
+    }
+}
+
 /// Issue 23 (R4.1.2): territory, settlement cycle and payment days are typed once, in the
 /// agreement: the draft holds places as GB/T 2260 codes (refused when unknown), the text reads
 /// them in words, signing makes them the trade terms, and the terms form cannot change them.
