@@ -26,6 +26,7 @@ pub mod machines;
 pub mod orders;
 pub mod paging;
 pub mod partners;
+pub mod picture;
 pub mod promotion;
 mod records;
 pub mod recruitment;

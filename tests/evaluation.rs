@@ -123,6 +123,7 @@ fn totals_and_classes_at_the_band_edges() {
         actual: None,
         target: None,
         evidence: String::new(),
+        source: "typed".into(),
     };
     let cases: [(&[i64], u32, &str); 7] = [
         (&[0], 0, "C"),

@@ -117,6 +117,15 @@ async fn every_kind_is_found_by_its_words_and_deleted_records_are_not() {
     .await
     .unwrap();
 
+    // The same partner's page lists its open risk with its grade and its open request, and
+    // when its next quarterly review is due (issue 25).
+    let p = channeldesk::picture::picture(&t.desk, &partner_id).await.unwrap();
+    assert_eq!(p.risks.iter().map(|r| r.state.as_str()).collect::<Vec<_>>(), ["medium"]);
+    assert_eq!(p.requests.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(), ["门禁控制器固件升级"]);
+    let review = p.review.expect("an active partner has reviews");
+    assert_eq!((review.due_by.as_str(), review.overdue), ("2026-03-31", false));
+    assert!(p.in_force.is_none() && p.orders.is_empty() && p.money.is_empty());
+
     // An agreement by its number, its title and words of its current version's clauses.
     let number = agreement.row.number.clone();
     for q in [number.as_str(), "前海云联", "深圳市"] {

@@ -417,6 +417,21 @@ async fn overdue_payments_and_a_suspended_partner_fail_the_credit_standing() {
     assert_eq!(failed(&next), ["credit_standing"]);
     assert_eq!(param(&next, "credit_standing", "overdue"), "300000");
     assert_eq!(param(&next, "credit_standing", "failing"), "overdue");
+    // Issue 25: the partner's page shows the same figures the review weighed.
+    let p = channeldesk::picture::picture(&t.desk, &w.partner).await.unwrap();
+    let agreement = p.in_force.as_ref().expect("the agreement in effect");
+    assert_eq!(
+        (agreement.id.as_str(), agreement.payment_days, agreement.credit_limit_minor),
+        (w.agreement.as_str(), 30, Some(10_000_000))
+    );
+    let cny = p.money.iter().find(|m| m.currency == "CNY").expect("CNY");
+    assert_eq!(
+        (cny.limit_minor, cny.exposure_minor, cny.overdue_minor, cny.receivable_minor),
+        (Some(10_000_000), 300_000, 300_000, 300_000)
+    );
+    assert_eq!((p.orders_total, p.orders_open), (2, 1));
+    let shipped = p.orders.iter().find(|x| x.id == o.row.id).expect("the shipped order");
+    assert_eq!((shipped.total_minor, shipped.shipped_minor, shipped.in_transit), (300_000, 300_000, 1));
     // Paid in part: still overdue by the rest; paid in full: passes.
     add_user(&t, "fin", Role::Finance).await;
     as_user(&t, "fin").await;
@@ -433,6 +448,28 @@ async fn overdue_payments_and_a_suspended_partner_fail_the_credit_standing() {
     as_user(&t, "owner").await;
     let again = orders::review(&t.desk, &next.row.id).await.unwrap();
     assert_eq!(param(&again, "credit_standing", "overdue"), "200000");
+    let p = channeldesk::picture::picture(&t.desk, &w.partner).await.unwrap();
+    let cny = p.money.iter().find(|m| m.currency == "CNY").expect("CNY");
+    assert_eq!((cny.exposure_minor, cny.overdue_minor, cny.receivable_minor), (200_000, 200_000, 200_000));
+    // The partner's timeline holds its orders and the money received (issue 25).
+    let items = channeldesk::relationship::timeline::timeline(
+        &t.desk,
+        &w.partner,
+        &["order".into(), "payment".into()],
+    )
+    .await
+    .unwrap();
+    assert!(
+        items.iter().any(|i| i.kind == "order" && i.link.as_deref() == Some(&format!("order:{}", o.row.id))),
+        "{items:?}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|i| i.kind == "payment" && i.what == "collection" && i.text == "CNY 1,000.00 · BANK-1"),
+        "{items:?}"
+    );
+    assert!(items.iter().all(|i| i.kind == "order" || i.kind == "payment"));
     as_user(&t, "fin").await;
     finance::record_receipt(&t.desk, &receipt(200_000)).await.unwrap();
     as_user(&t, "owner").await;
@@ -1209,4 +1246,95 @@ proptest! {
             t.desk.close().await;
         });
     }
+}
+
+/// R1.4 (issue 25): an evaluation reads its sales actual and target from the confirmed orders
+/// of its year and the agreement's annual target, and customer satisfaction from the
+/// after-sales ratings; a score saved as the records say is marked so, a typed one as typed.
+#[tokio::test]
+async fn an_evaluation_reads_sales_and_satisfaction_from_the_records() {
+    use channeldesk::evaluation::{self, EvaluationQuery, ScoreInput};
+    let t = desk().await;
+    let door =
+        priced(&t, product("DR-100", "智能门禁控制器", "门禁", "CNY"), &[("list", 120_000), ("B", 100_000)])
+            .await;
+    let partner = active_partner(&t, "广州市南方智联科技有限公司", "91350100M000100Y43").await;
+    set_class(&t, &partner, "B").await;
+    let agreement = signed_agreement_with(&t, &partner, &[("annual_target", "人民币 300 万元")]).await;
+    with_terms(&t, &agreement, &standard_terms()).await;
+    // Two confirmed orders (¥1,000 × 3 and ¥1,000 × 1) and one left unconfirmed.
+    let mut confirmed = Vec::new();
+    for qty in [3, 1, 2] {
+        let o = reviewed(&t, &order(&partner, "44", vec![line(&door, qty, None)])).await;
+        confirmed.push(o);
+    }
+    for o in &confirmed[..2] {
+        orders::confirm(&t.desk, &o.row.id, "HT-2026").await.unwrap();
+    }
+    let o = &confirmed[0];
+    let l = o.lines[0].id.clone();
+    delivery::ship(&t.desk, &o.row.id, &ship("2026-02-21", &[(&l, 3)])).await.unwrap();
+    let owner = t.desk.session_info().user.unwrap().id;
+    for (subject, stars) in [("安装调试", 5), ("设备更换", 4)] {
+        let o = delivery::open_case(
+            &t.desk,
+            &o.row.id,
+            &CaseInput {
+                kind: "installation".into(),
+                subject: subject.into(),
+                detail: String::new(),
+                owner_id: owner.clone(),
+                opened_on: "2026-03-01".into(),
+            },
+        )
+        .await
+        .unwrap();
+        let case = o.cases.iter().find(|c| c.subject == subject).unwrap().clone();
+        let done = CaseUpdate {
+            status: "resolved".into(),
+            owner_id: owner.clone(),
+            resolution: "已处理".into(),
+            resolved_on: "2026-03-01".into(),
+            feedback: String::new(),
+            satisfaction: Some(stars),
+        };
+        delivery::update_case(&t.desk, &case.id, &case.hlc, &done).await.unwrap();
+    }
+
+    evaluation::start_round(&t.desk, 2026).await.unwrap();
+    let q = EvaluationQuery { partner_id: partner.clone(), ..Default::default() };
+    let id = evaluation::list(&t.desk, &q).await.unwrap().rows[0].id.clone();
+    let e = evaluation::get(&t.desk, &id).await.unwrap();
+    let sales = e.figures.iter().find(|f| f.indicator == "target").expect("sales from the orders");
+    assert_eq!((sales.actual, sales.target), (Some(4_000), Some(3_000_000)), "{sales:?}");
+    assert!(
+        sales.evidence.contains("已确认订单 2 笔") && sales.evidence.contains("3,000,000"),
+        "{}",
+        sales.evidence
+    );
+    let satisfaction = e.figures.iter().find(|f| f.indicator == "satisfaction").expect("satisfaction");
+    // (5 + 4) / 10 = 90 %: the band "满意度 90% 以上".
+    assert_eq!(satisfaction.score, Some(100), "{satisfaction:?}");
+
+    // Saved as the records say: marked so; a typed target: marked typed.
+    let as_recorded = ScoreInput {
+        indicator: "target".into(),
+        actual: sales.actual,
+        target: sales.target,
+        evidence: sales.evidence.clone(),
+        ..Default::default()
+    };
+    let typed = ScoreInput {
+        indicator: "satisfaction".into(),
+        score: Some(80),
+        evidence: "客户回访".into(),
+        ..Default::default()
+    };
+    let e = evaluation::score(&t.desk, &id, &[as_recorded.clone(), typed]).await.unwrap();
+    let source = |k: &str| e.scores.iter().find(|s| s.indicator == k).unwrap().source.clone();
+    assert_eq!((source("target").as_str(), source("satisfaction").as_str()), ("records", "typed"));
+    let changed = ScoreInput { target: Some(2_000_000), ..as_recorded };
+    let e = evaluation::score(&t.desk, &id, &[changed]).await.unwrap();
+    assert_eq!(e.scores.iter().find(|s| s.indicator == "target").unwrap().source, "typed");
+    t.desk.close().await;
 }

@@ -10,6 +10,7 @@
 //! change with its reason in the same transaction. One periodic evaluation per partner and
 //! year; a special evaluation finishes only with at least one measure.
 
+pub mod figures;
 pub mod report;
 pub mod scheme;
 
@@ -112,6 +113,8 @@ pub struct ScoreRow {
     #[ts(type = "number | null")]
     pub target: Option<i64>,
     pub evidence: String,
+    /// `records` when the score is what the records say ([`figures`], R1.4), `typed` otherwise.
+    pub source: String,
 }
 
 /// A measure after a special evaluation.
@@ -144,6 +147,8 @@ pub struct Evaluation {
     pub measures: Vec<Measure>,
     /// The partner's previous finished evaluation, for the change since.
     pub previous: Option<EvaluationRow>,
+    /// What the records say for the indicators that read them, while it is open (R1.4).
+    pub figures: Vec<figures::Figure>,
     pub hlc: String,
 }
 
@@ -211,7 +216,8 @@ pub fn compute(
 
 async fn scores_of(conn: &mut SqliteConnection, id: &str) -> Result<Vec<ScoreRow>> {
     Ok(sqlx::query_as(
-        "SELECT s.evaluator_id, u.display_name AS evaluator_name, s.indicator, s.score, s.actual, s.target, s.evidence
+        "SELECT s.evaluator_id, u.display_name AS evaluator_name, s.indicator, s.score, s.actual, s.target, s.evidence,
+                s.source
          FROM evaluation_score s LEFT JOIN app_user u ON u.id = s.evaluator_id
          WHERE s.evaluation_id = ? AND s.deleted_at IS NULL ORDER BY s.created_at, s.id",
     )
@@ -268,7 +274,12 @@ pub async fn get(desk: &Desk, id: &str) -> Result<Evaluation> {
     .bind(&r.finished_at)
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(Evaluation { row: r, reason, scheme, scores, result, measures, previous, hlc })
+    let figures = if r.status == "open" {
+        figures::figures(&mut conn, &r.partner_id, &r.period, &scheme.indicators).await?
+    } else {
+        vec![]
+    };
+    Ok(Evaluation { row: r, reason, scheme, scores, result, measures, previous, figures, hlc })
 }
 
 /// Filters of the evaluation list.
@@ -485,7 +496,8 @@ async fn open_with_scheme(
 pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evaluation> {
     let me = desk.require(Action::EvaluationRun)?;
     let mut w = desk.write().await?;
-    let (_, scheme) = open_with_scheme(&mut w.tx, id).await?;
+    let (r, scheme) = open_with_scheme(&mut w.tx, id).await?;
+    let found = figures::figures(&mut w.tx, &r.partner_id, &r.period, &scheme.indicators).await?;
     let mut c = Checker::new();
     let mut clean = Vec::new();
     for (i, s) in inputs.iter().enumerate() {
@@ -524,21 +536,28 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
         };
         if let Some(score) = score {
             let ratio = ind.kind == "ratio";
+            let (actual, target) = if ratio { (s.actual, s.target) } else { (None, None) };
+            // From the records when it is what they say (R1.4); typed otherwise.
+            let from_records = found.iter().any(|f| {
+                f.indicator == ind.key
+                    && if ratio { (f.actual, f.target) == (actual, target) } else { f.score == Some(score) }
+            });
             clean.push((
                 ind.key.clone(),
                 score,
-                if ratio { s.actual } else { None },
-                if ratio { s.target } else { None },
+                actual,
+                target,
                 evidence,
+                if from_records { "records" } else { "typed" },
             ));
         }
     }
     c.finish()?;
     let mut ch = Changes::new();
-    for (key, score, actual, target, evidence) in &clean {
-        type Kept = (String, i64, Option<i64>, Option<i64>, String);
+    for (key, score, actual, target, evidence, source) in &clean {
+        type Kept = (String, i64, Option<i64>, Option<i64>, String, String);
         let existing: Option<Kept> = sqlx::query_as(
-            "SELECT id, score, actual, target, evidence FROM evaluation_score
+            "SELECT id, score, actual, target, evidence, source FROM evaluation_score
              WHERE evaluation_id = ? AND evaluator_id = ? AND indicator = ? AND deleted_at IS NULL",
         )
         .bind(id)
@@ -549,7 +568,7 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
         match existing {
             // Only what changed is written, and all of it is in the audit entry (R1.1): a
             // score saved again unchanged writes nothing.
-            Some((sid, before, b_actual, b_target, b_evidence)) => {
+            Some((sid, before, b_actual, b_target, b_evidence, b_source)) => {
                 let mut sets: Vec<(&str, Option<String>)> = Vec::new();
                 if ch.diff(key, &before, &i64::from(*score)) {
                     sets.push(("score", Some(score.to_string())));
@@ -562,6 +581,9 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
                 }
                 if ch.diff(&format!("{key}.evidence"), &b_evidence, evidence) {
                     sets.push(("evidence", Some(evidence.clone())));
+                }
+                if ch.diff(&format!("{key}.source"), &b_source.as_str(), source) {
+                    sets.push(("source", Some(source.to_string())));
                 }
                 if !sets.is_empty() {
                     crate::records::set_columns(&mut w, "evaluation_score", &sid, &sets).await?;
@@ -579,10 +601,12 @@ pub async fn score(desk: &Desk, id: &str, inputs: &[ScoreInput]) -> Result<Evalu
                         ("actual", (*actual).into()),
                         ("target", (*target).into()),
                         ("evidence", evidence.as_str().into()),
+                        ("source", (*source).into()),
                     ],
                 )
                 .await?;
                 ch.set(key, &i64::from(*score));
+                ch.set(&format!("{key}.source"), source);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! One partner's timeline: everything about it across the areas, newest first, filterable by
 //! kind — the record and its changes (audit), pipeline moves, communication, training,
-//! support, rewards, awards, evaluations and agreements.
+//! support, rewards, awards, evaluations, agreements, and the money side: orders, payments
+//! and risks (issue 25).
 //!
 //! Invariant: read from the areas' own tables in one query; nothing is copied into a
 //! timeline table, so it can never disagree with them.
@@ -12,8 +13,20 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// The kinds of timeline items.
-pub const KINDS: [&str; 9] =
-    ["record", "pipeline", "contact", "training", "support", "reward", "award", "evaluation", "agreement"];
+pub const KINDS: [&str; 12] = [
+    "record",
+    "pipeline",
+    "contact",
+    "training",
+    "support",
+    "reward",
+    "award",
+    "evaluation",
+    "agreement",
+    "order",
+    "payment",
+    "risk",
+];
 
 /// One item of the timeline.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, TS)]
@@ -28,7 +41,8 @@ pub struct TimelineItem {
     /// Where it stands, a stable word (`approved`, `certified`, `resolved`, `awarded` …).
     pub state: Option<String>,
     pub by_name: Option<String>,
-    /// The record to open, when it has a page (`agreement:<id>`, `evaluation:<id>`).
+    /// The record to open, when it has a page (`agreement:<id>`, `evaluation:<id>`,
+    /// `order:<id>`, `risk:<id>`).
     pub link: Option<String>,
 }
 
@@ -57,7 +71,18 @@ pub async fn timeline(desk: &Desk, partner_id: &str, kinds: &[String]) -> Result
         UNION ALL SELECT 'agreement', COALESCE(g.signed_on, g.created_at), g.status, g.number || ' · ' || g.title,
             NULL, u.display_name, 'agreement:' || g.id
             FROM agreement g LEFT JOIN app_user u ON u.id = g.updated_by WHERE g.partner_id = ?1 AND g.deleted_at IS NULL
-    ) ORDER BY at DESC LIMIT 500";
-    let items: Vec<TimelineItem> = sqlx::query_as(sql).bind(partner_id).fetch_all(desk.pool()).await?;
-    Ok(items.into_iter().filter(|i| kinds.is_empty() || kinds.contains(&i.kind)).collect())
+        UNION ALL SELECT 'order', o.ordered_on, 'order', o.number || ' · ' || o.customer_name || ' · ' || o.currency || ' '
+            || printf('%,d.%02d', o.total_minor / 100, o.total_minor % 100), o.status, u.display_name, 'order:' || o.id
+            FROM sales_order o LEFT JOIN app_user u ON u.id = o.updated_by WHERE o.partner_id = ?1 AND o.deleted_at IS NULL
+        UNION ALL SELECT 'payment', COALESCE(y.paid_on, y.created_at), y.kind,
+            y.currency || ' ' || printf('%,d.%02d', y.amount_minor / 100, y.amount_minor % 100) || CASE WHEN y.reference <> '' THEN ' · ' || y.reference ELSE '' END,
+            y.status, u.display_name, NULL
+            FROM payment y LEFT JOIN app_user u ON u.id = y.updated_by WHERE y.partner_id = ?1 AND y.deleted_at IS NULL
+        UNION ALL SELECT 'risk', r.identified_on, r.category, r.number || ' · ' || r.title, r.status, u.display_name, 'risk:' || r.id
+            FROM risk r LEFT JOIN app_user u ON u.id = r.owner_id WHERE r.partner_id = ?1 AND r.deleted_at IS NULL
+    ) WHERE ?2 = '[]' OR kind IN (SELECT value FROM json_each(?2)) ORDER BY at DESC LIMIT 500";
+    // The kinds asked for are chosen before the 500 newest are taken, so a rare kind is not
+    // crowded out by a frequent one.
+    let kinds = serde_json::to_string(kinds).unwrap_or_else(|_| "[]".into());
+    Ok(sqlx::query_as(sql).bind(partner_id).bind(kinds).fetch_all(desk.pool()).await?)
 }

@@ -2,6 +2,7 @@
 import type { EvalResult } from "./EvalResult";
 import type { EvaluationRow } from "./EvaluationRow";
 import type { EvaluationScheme } from "./EvaluationScheme";
+import type { Figure } from "./Figure";
 import type { Measure } from "./Measure";
 import type { ScoreRow } from "./ScoreRow";
 
@@ -16,7 +17,11 @@ result: EvalResult, measures: Array<Measure>,
 /**
  * The partner's previous finished evaluation, for the change since.
  */
-previous: EvaluationRow | null, hlc: string, id: string, partner_id: string, partner_name: string, kind: string, period: string, trigger: string | null, status: string, 
+previous: EvaluationRow | null, 
+/**
+ * What the records say for the indicators that read them, while it is open (R1.4).
+ */
+figures: Array<Figure>, hlc: string, id: string, partner_id: string, partner_name: string, kind: string, period: string, trigger: string | null, status: string, 
 /**
  * The steps of its life cycle the signed-in person may take now (src/machines).
  */

@@ -3,4 +3,8 @@
 /**
  * One evaluator's score of one indicator.
  */
-export type ScoreRow = { evaluator_id: string, evaluator_name: string | null, indicator: string, score: number, actual: number | null, target: number | null, evidence: string, };
+export type ScoreRow = { evaluator_id: string, evaluator_name: string | null, indicator: string, score: number, actual: number | null, target: number | null, evidence: string, 
+/**
+ * `records` when the score is what the records say ([`figures`], R1.4), `typed` otherwise.
+ */
+source: string, };

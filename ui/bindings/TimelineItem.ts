@@ -17,6 +17,7 @@ what: string, text: string,
  */
 state: string | null, by_name: string | null, 
 /**
- * The record to open, when it has a page (`agreement:<id>`, `evaluation:<id>`).
+ * The record to open, when it has a page (`agreement:<id>`, `evaluation:<id>`,
+ * `order:<id>`, `risk:<id>`).
  */
 link: string | null, };
