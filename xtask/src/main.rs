@@ -4,7 +4,8 @@
 //! - `test`: every check: fmt, clippy, core + shell + end-to-end tests, UI type check.
 //! - `bench [--report-only | --print]`: criterion benchmarks on generated data; writes
 //!   `docs/benchmarks.md` (with `--report-only`, from the last run's figures; with `--print`,
-//!   only the whole-process printing comparison and its section).
+//!   only the whole-process printing comparison and its section, `--print --report-only` from
+//!   its last figures).
 //! - `screenshots`: the end-to-end run, writing its screenshots into `docs/screenshots/`.
 //! - `soak [--minutes N]`: drives the window over every area for N minutes (default 60),
 //!   recording memory each minute; writes the soak section of `docs/benchmarks.md` and
@@ -56,7 +57,9 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        Some("bench") if args.iter().any(|a| a == "--print") => print_bench_section(true),
+        Some("bench") if args.iter().any(|a| a == "--print") => {
+            print_bench_section(!args.iter().any(|a| a == "--report-only"))
+        }
         Some("bench") => bench(args.iter().any(|a| a == "--report-only")),
         Some("screenshots") => screenshots(),
         Some("soak") => soak(&args[1..]),
