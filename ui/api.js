@@ -14,6 +14,11 @@
 /** @typedef {import('./bindings/ErrorPayload').ErrorPayload} ErrorPayload */
 /** @typedef {import('./bindings/FieldError').FieldError} FieldError */
 /** @typedef {import('./bindings/ListPage').ListPage} ListPage */
+/** @typedef {import('./bindings/Found').Found} Found */
+/** @typedef {import('./bindings/Hit').Hit} Hit */
+/** @typedef {import('./bindings/FindKind').FindKind} FindKind */
+/** @typedef {import('./bindings/Picture').Picture} Picture */
+/** @typedef {import('./bindings/OpenItem').OpenItem} PictureOpen */
 /** @typedef {import('./bindings/ListQuery').ListQuery} ListQuery */
 /** @typedef {import('./bindings/Partner').Partner} Partner */
 /** @typedef {import('./bindings/PartnerInput').PartnerInput} PartnerInput */
@@ -279,6 +284,10 @@ export const usersList = () => call('users_list');
 
 /** @param {Partial<ListQuery>} query @returns {Promise<ListPage>} */
 export const partnersList = (query) => call('partners_list', { query });
+/** A partner's whole picture. @param {string} partnerId @returns {Promise<Picture>} */
+export const partnerPicture = (partnerId) => call('partner_picture', { partnerId });
+/** Search everything (Ctrl+K). @param {string} q @returns {Promise<Found>} */
+export const findEverything = (q) => call('find_everything', { q });
 /** @param {string} id @returns {Promise<Partner>} */
 export const partnersGet = (id) => call('partners_get', { id });
 /** @param {PartnerInput} input @param {boolean} confirmSimilar @returns {Promise<Partner>} */

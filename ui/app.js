@@ -15,6 +15,7 @@ import { t, setLanguage, language, onLanguageChange } from './i18n.js';
 import * as api from './api.js';
 import { runToastAction, toast, dismiss } from './components/toast.js';
 import { errorText } from './components/errors.js';
+import { openFind, closeFind } from './components/find.js';
 import { homeView } from './views/home.js';
 import { dataView } from './views/data.js';
 import { partnersView } from './views/partners.js';
@@ -113,6 +114,9 @@ function renderChrome() {
     }, h('span', { class: 'icon', 'aria-hidden': 'true' }, n.icon), h('span', { class: 'label' }, t(n.key))))));
   // In a short window the list scrolls: the current area stays in sight.
   el('nav').querySelector('a.active')?.scrollIntoView({ block: 'nearest' });
+  replace(el('find-slot'), h('button', { type: 'button', id: 'find-open', class: 'find-open', title: `${t('find.title')} (Ctrl+K)`,
+    onClick: () => openFind(navigate) },
+  h('span', { class: 'icon', 'aria-hidden': 'true' }, '⌕'), h('span', { class: 'label' }, t('find.button')), h('kbd', { class: 'label' }, 'Ctrl K')));
   replace(el('brand-name'), t('app.name'));
   replace(el('lang-label'), t('settings.language'));
   const u = session.info?.user;
@@ -225,6 +229,7 @@ export async function applySession(info, force = false) {
     gate.replaceChildren();
     app.hidden = false;
     if (state === 'locked') {
+      closeFind();
       app.inert = true;
       lockOverlay(el('lock-layer'), /** @type {api.SessionInfo} */ (info));
       markRendered('lock');
@@ -249,6 +254,7 @@ export async function applySession(info, force = false) {
   el('nav').replaceChildren();
   el('whoami').replaceChildren();
   el('session-actions').replaceChildren();
+  el('find-slot').replaceChildren();
   if (state === 'kiosk') {
     mode = 'kiosk';
     document.body.dataset.mode = 'kiosk';
@@ -296,17 +302,19 @@ function onKey(e) {
     return;
   }
   if (mod && e.key.toLowerCase() === 'l') { e.preventDefault(); lockNow(); return; }
+  // Search everything: Ctrl+K or "/" from any page; while it is open, its own keys only.
+  if ((mod && e.key.toLowerCase() === 'k') || (e.key === '/' && !isTyping(e))) { e.preventDefault(); openFind(navigate); return; }
+  if (document.getElementById('find')) return;
   if (mod && e.key.toLowerCase() === 'z' && !isTyping(e)) {
     if (runToastAction()) { e.preventDefault(); return; }
   }
   if (currentView?.onKey?.(e)) { e.preventDefault(); return; }
   if (mod && e.key.toLowerCase() === 'n' && can('partner_write')) { e.preventDefault(); navigate('#/partners/new'); return; }
-  if ((mod && e.key.toLowerCase() === 'f') || (e.key === '/' && !isTyping(e))) {
+  // Ctrl+F: the page's own search field where it has one, otherwise search everything.
+  if (mod && e.key.toLowerCase() === 'f') {
     e.preventDefault();
-    sessionStorage.setItem('focus-search', '1');
-    if (parseRoute()[0] === 'partners' && parseRoute().length === 1) {
-      /** @type {HTMLInputElement | null} */ (document.getElementById('partner-search'))?.focus();
-    } else navigate('#/partners');
+    const own = /** @type {HTMLInputElement | null} */ (el('view').querySelector('input[type=search]'));
+    if (own) { own.focus(); own.select(); } else openFind(navigate);
   }
 }
 

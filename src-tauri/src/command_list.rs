@@ -34,6 +34,8 @@ pub const COMMANDS: &[&str] = &[
     "applications_register",
     "applications_discard",
     "partners_list",
+    "find_everything",
+    "partner_picture",
     "partners_get",
     "partners_create",
     "partners_update",

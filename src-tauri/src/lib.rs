@@ -121,6 +121,8 @@ pub fn with_commands<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R
         applications::applications_register,
         applications::applications_discard,
         partners::partners_list,
+        partners::find_everything,
+        partners::partner_picture,
         partners::partners_get,
         partners::partners_create,
         partners::partners_update,

@@ -2434,6 +2434,36 @@ async fn an_order_is_held_overridden_shipped_and_settled() {
     s.click("#orders-table tbody a").await;
     s.wait_text("[data-rule=territory]", "outside the territory").await;
     s.shot("orders-order-en").await;
+    // Issue 25: the partner's page shows its whole picture: the agreement in effect, money
+    // with the statement just issued, the order with what has shipped.
+    let number =
+        s.js("return document.querySelector('#order-page h1').textContent.match(/SO-[\\w-]+/)[0]").await;
+    let number = number.as_str().expect("the order's number").to_string();
+    s.click("#order-page .page-head a[href^='#/partners/']").await;
+    s.wait_text("#picture-orders", &number).await;
+    s.wait_text("#picture-orders", "in transit").await;
+    s.wait_text("#picture-agreement", "Agreement").await;
+    s.wait_text("#picture-money [data-picture=receivable]", "¥").await;
+    s.wait_text("#picture-money", "ST-").await;
+    s.check_page("partner picture in en", true).await;
+    s.shot("partner-picture-en").await;
+    s.set_language("zh-CN", "合作伙伴").await;
+    s.wait_text("#picture-money", "应收余额").await;
+    s.shot("partner-picture-zh").await;
+    // R1.4: this year's evaluation fills in the sales actual from the confirmed order and says
+    // where it came from.
+    s.click("[data-nav=evaluations]").await;
+    s.click("#evaluation-round").await;
+    s.click("#round-form-submit").await;
+    s.click("#evaluations-table .partner-link").await;
+    s.wait_text("[data-figure=target]", "已确认订单 1 笔").await;
+    assert_eq!(
+        s.js("return document.querySelector(\"[data-field='scores.0.actual']\").value").await,
+        json!("2400")
+    );
+    s.js("document.querySelector('[data-figure=target]').scrollIntoView({block: 'center'}); return 1").await;
+    s.shot("evaluation-figures-zh").await;
+    s.set_language("en", "Partners").await;
     // Printed copies live in a private temporary folder while the program runs (removed at exit).
     let prints = channeldesk::documents::prints_dir(&s.data_dir);
     let pdf = std::fs::read_dir(&prints)
@@ -3232,6 +3262,7 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
     s.click("#pipeline-pager [data-page='2']").await;
     s.wait_text("#pipeline-pager", "第 201–").await;
     s.shot("pipeline-list-page-2-zh").await;
+    search_everything(&s, &known).await;
     // Each person's own work first: the first card of "my work" is on the first screen and
     // is theirs; the legal and business reviewers' reviews lead.
     let legal: &[&str] = &[
@@ -3295,6 +3326,69 @@ async fn fits_a_laptop_screen_and_opens_on_each_persons_own_work() {
     let opened_at = s.js("return [innerWidth, innerHeight]").await;
     assert_eq!(opened_at, left_at, "reopened as left ({state})");
     s.close().await;
+}
+
+/// Issue 25: Ctrl+K from any page searches everything. A partner is found by the initials of
+/// its name's pinyin and opened with ↓ and Enter; "/" opens the search again and an
+/// agreement's number opens the agreement; Esc closes it. At 1366×700 in both languages.
+async fn search_everything(s: &Session, known: &str) {
+    let initials = channeldesk::search::pinyin_keys(known).1;
+    assert!(initials.len() >= 4, "{known} has a Chinese name");
+    go(s, "orders", "zh-CN").await;
+    s.find("body").await.send_keys(&(Key::Control + "k")).await.expect("ctrl+k");
+    s.wait_js("return document.activeElement?.id === 'find-input'").await;
+    s.wait_text("#find-status", "首字母").await;
+    s.active().await.send_keys(&initials).await.expect("type");
+    s.wait_text("#find-results [data-kind=partner]", known).await;
+    s.check_page("search everything in zh-CN", true).await;
+    s.shot("find-pinyin-zh").await;
+    let at = s
+        .js(&format!(
+            "return [...document.querySelectorAll('#find-results [role=option]')].findIndex((o) => o.querySelector('.find-title').firstChild.textContent === {})",
+            json!(known)
+        ))
+        .await
+        .as_i64()
+        .expect("index");
+    assert!(at >= 0, "{known} among the hits");
+    let keys = format!("{}{}", Key::Down.to_string().repeat(at as usize), Key::Enter);
+    s.active().await.send_keys(&keys).await.expect("choose");
+    s.wait_text("#partner-title", known).await;
+    assert_eq!(s.js("return document.getElementById('find')").await, json!(null));
+
+    let number = s
+        .c()
+        .execute_async(
+            "const done = arguments[0];
+             window.__TAURI__.core.invoke('agreement_list', { query: { limit: 1 } }).then((p) => done(p.rows[0].number));",
+            vec![],
+        )
+        .await
+        .expect("an agreement");
+    let number = number.as_str().expect("a number").to_string();
+    s.find("#view").await.send_keys("/").await.expect("slash");
+    s.wait_js("return document.activeElement?.id === 'find-input'").await;
+    s.active().await.send_keys(&number).await.expect("type");
+    s.wait_text("#find-results [data-kind=agreement]", &number).await;
+    s.active().await.send_keys(&Key::Enter.to_string()).await.expect("enter");
+    s.wait_text("#agreement-title", "").await;
+    s.wait_text("#view", &number).await;
+    assert!(s.js("return location.hash").await.as_str().unwrap_or_default().starts_with("#/agreements/"));
+
+    // Esc closes it, and the page under it keeps its keys.
+    s.click("#find-open").await;
+    s.wait_js("return document.activeElement?.id === 'find-input'").await;
+    s.active().await.send_keys(&Key::Escape.to_string()).await.expect("esc");
+    s.wait_js("return document.getElementById('find') === null").await;
+
+    s.set_language("en", "Partners").await;
+    s.click("#find-open").await;
+    s.active().await.send_keys(&initials).await.expect("type");
+    s.wait_text("#find-results [data-kind=partner] .find-group-head", "Partners and prospects").await;
+    s.check_page("search everything in en", true).await;
+    s.shot("find-pinyin-en").await;
+    s.active().await.send_keys(&Key::Escape.to_string()).await.expect("esc");
+    s.set_language("zh-CN", "合作伙伴").await;
 }
 
 /// PSS (KiB) of each of the program's processes (the program and its web processes, below

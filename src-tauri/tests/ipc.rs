@@ -266,6 +266,8 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "users_list"
         | "reminders_due"
         | "partners_list"
+        | "find_everything"
+        | "partner_picture"
         | "partners_get"
         | "partners_tags"
         | "partners_status_counts"
@@ -493,6 +495,8 @@ fn args(cmd: &str) -> Value {
     let p = json!({ "name": "角色测试公司", "source_kind": "online", "status": "prospect" });
     match cmd {
         "partners_list" => json!({ "query": {} }),
+        "find_everything" => json!({ "q": "广州" }),
+        "partner_picture" => json!({ "partnerId": "no-such-id" }),
         "reference_divisions" => json!({ "code": "44" }),
         "update_source_set" => json!({ "source": "" }),
         "update_install" => json!({ "fileName": "none.exe" }),

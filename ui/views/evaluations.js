@@ -154,30 +154,35 @@ export async function evaluationView(main, id) {
   const box = h('div', { class: 'error-box', role: 'alert', hidden: true });
   const rows = e.scheme.indicators.map((ind, i) => {
     const my = mine.get(ind.key);
+    // What the records say (R1.4): filled in until the evaluator has scored it themselves.
+    const fig = e.figures.find((f) => f.indicator === ind.key);
+    const fill = my ? null : fig;
     const others = e.scores.filter((s) => s.indicator === ind.key && s.evaluator_id !== me?.id);
     const res = r.indicators.find((x) => x.key === ind.key);
     const input = ind.kind === 'ratio'
       ? h('div', { class: 'ratio' },
-          h('input', { type: 'number', min: '0', step: '1', name: `actual.${i}`, value: my?.actual ?? '', placeholder: t('evaluation.actual'), 'aria-label': t('evaluation.actual'), dataset: { field: `scores.${i}.actual` } }),
+          h('input', { type: 'number', min: '0', step: '1', name: `actual.${i}`, value: my?.actual ?? fill?.actual ?? '', placeholder: t('evaluation.actual'), 'aria-label': t('evaluation.actual'), dataset: { field: `scores.${i}.actual` } }),
           ' / ',
-          h('input', { type: 'number', min: '1', step: '1', name: `target.${i}`, value: my?.target ?? '', placeholder: t('evaluation.target'), 'aria-label': t('evaluation.target'), dataset: { field: `scores.${i}.target` } }))
+          h('input', { type: 'number', min: '1', step: '1', name: `target.${i}`, value: my?.target ?? fill?.target ?? '', placeholder: t('evaluation.target'), 'aria-label': t('evaluation.target'), dataset: { field: `scores.${i}.target` } }))
       : h('select', { name: `score.${i}`, 'aria-label': ind.label, dataset: { field: `scores.${i}.score` } },
           h('option', { value: '' }, '—'),
-          ...ind.bands.map((b) => h('option', { value: String(b.score), selected: my?.score === b.score }, `${b.score} · ${b.label}`)));
+          ...ind.bands.map((b) => h('option', { value: String(b.score), selected: (my ? my.score : fill?.score) === b.score }, `${b.score} · ${b.label}`)));
     return h('tr', { dataset: { indicator: ind.key } },
       h('td', null, t(`dimension.eval.${ind.dimension}`)),
       h('td', null, h('strong', null, ind.label), h('div', { class: 'muted small' }, t(ind.kind === 'ratio' ? 'evaluation.kind.ratio' : 'evaluation.kind.bands'))),
       h('td', { class: 'num' }, String(ind.weight)),
       mayScore
         ? h('td', { class: 'score-cell' }, input,
+            fig && h('div', { class: 'figure-hint small', dataset: { figure: ind.key } }, h('span', { class: 'badge source-records' }, t('evaluation.source.records')), ' ', fig.evidence),
             h('div', { class: 'field-error', dataset: { for: `scores.${i}.score` } }),
             h('div', { class: 'field-error', dataset: { for: `scores.${i}.actual` } }),
             h('div', { class: 'field-error', dataset: { for: `scores.${i}.target` } }),
-            h('textarea', { rows: '2', name: `evidence.${i}`, placeholder: t('evaluation.evidence'), 'aria-label': t('evaluation.evidence'), dataset: { field: `scores.${i}.evidence` } }, my?.evidence || ''),
+            h('textarea', { rows: '2', name: `evidence.${i}`, placeholder: t('evaluation.evidence'), 'aria-label': t('evaluation.evidence'), dataset: { field: `scores.${i}.evidence` } }, my?.evidence || fill?.evidence || ''),
             h('div', { class: 'field-error', dataset: { for: `scores.${i}.evidence` } }))
         : null,
       h('td', { class: 'small' }, ...(mayScore ? others : e.scores.filter((s) => s.indicator === ind.key)).map((s) =>
-        h('div', null, h('strong', null, `${s.score}`), ` ${s.evaluator_name || ''}`, s.actual !== null ? ` (${s.actual}/${s.target})` : '', h('div', { class: 'muted' }, s.evidence)))),
+        h('div', null, h('strong', null, `${s.score}`), ` ${s.evaluator_name || ''}`, s.actual !== null ? ` (${s.actual}/${s.target})` : '',
+          ' ', h('span', { class: `badge source-${s.source}`, dataset: { source: s.source } }, t(`evaluation.source.${s.source}`)), h('div', { class: 'muted' }, s.evidence)))),
       h('td', { class: 'num' }, points(res?.score_x100)));
   });
   form.addEventListener('submit', async (ev) => {

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * One partner: its details, contacts, tags and notes, its recruitment while it is (or was) a
- * prospect (R2.1.4), its agreements (R3.1), and its history from the audit trail (R1.1). Edit (E or Ctrl/Cmd+E), delete with undo (Delete), back to the list (Esc).
+ * prospect (R2.1.4), its whole picture (issue 25: agreement and terms, credit and money, orders,
+ * open items), its agreements (R3.1), and its history from the audit trail (R1.1). Edit (E or Ctrl/Cmd+E), delete with undo (Delete), back to the list (Esc).
  */
 import { h, replace } from '../components/dom.js';
 import { t, formatTime } from '../i18n.js';
@@ -17,6 +18,7 @@ import { prospectSection } from './prospect.js';
 import { stateBadge, agreementHref, newAgreementDialog } from './agreements.js';
 import { standingSection } from './evaluations.js';
 import { relationshipSection } from './relationship.js';
+import { pictureSection } from './picture.js';
 
 /**
  * Brings a deleted partner back (Undo, or Restore on its page) and shows it.
@@ -106,7 +108,7 @@ export async function partnerView(main, id) {
   const [p, history, users, file, agreementPage] = await Promise.all([api.partnersGet(id), api.partnersHistory(id), api.usersList(), api.prospectFile(id).catch(() => null),
     api.agreementList({ partner_id: id, limit: 500 })]);
   const agreements = agreementPage.rows;
-  const standing = await api.partnerStanding(id);
+  const [standing, picture] = await Promise.all([api.partnerStanding(id), p.deleted_at ? null : api.partnerPicture(id)]);
   const userNames = new Map(users.map((u) => [u.id, u.display_name]));
   const field = (/** @type {string} */ key, /** @type {import('../components/dom.js').Child | import('../components/dom.js').Child[]} */ value) =>
     [h('dt', null, fieldLabel(key)), h('dd', { dataset: { field: key } }, value || h('span', { class: 'muted' }, '—'))];
@@ -130,6 +132,7 @@ export async function partnerView(main, id) {
               ])),
       deleted && h('div', { class: 'error-box' }, t('partner.is_deleted', { time: formatTime(p.deleted_at || '') })),
       !p.channel_contact_id && !deleted && can('partner_write') && assignBox(p, users),
+      picture && p.status !== 'prospect' && pictureSection(picture),
       file && !deleted && prospectSection(p, file, users),
       !deleted && (standing.history.length > 0 || standing.evaluations.length > 0 || p.status === 'active') && standingSection({ id: p.id, name: p.name }, standing),
       !deleted && relationshipSection(p, users),

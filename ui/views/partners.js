@@ -196,10 +196,7 @@ export async function partnersView(main) {
       h('div', { class: 'toolbar' }, search, filters),
       errorBox, listArea, pagerSlot));
   await load();
-  if (sessionStorage.getItem('focus-search') || query.q) {
-    sessionStorage.removeItem('focus-search');
-    search.focus();
-  }
+  if (query.q) search.focus();
 
   return {
     onKey: (/** @type {KeyboardEvent} */ e) => {

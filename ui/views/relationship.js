@@ -20,7 +20,7 @@ const TRAINING_KINDS = ['product', 'sales', 'marketing', 'service'];
 const OUTCOMES = ['attended', 'completed', 'certified'];
 const SUPPORT_KINDS = ['technical', 'marketing', 'presales', 'aftersales'];
 const REWARD_KINDS = ['cash', 'goods', 'certificate', 'commission', 'marketing_support', 'priority_supply'];
-const TIMELINE_KINDS = ['record', 'pipeline', 'contact', 'training', 'support', 'reward', 'award', 'evaluation', 'agreement'];
+const TIMELINE_KINDS = ['record', 'pipeline', 'contact', 'training', 'support', 'reward', 'award', 'evaluation', 'agreement', 'order', 'payment', 'risk'];
 
 /** `5000000` fen → `50,000.00`. @param {number | null} minor */
 const money = (minor) => (minor === null ? '' : (minor / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 }));
@@ -222,7 +222,8 @@ export function relationshipSection(p, users) {
     const href = (/** @type {string | null} */ link) => {
       if (!link) return null;
       const [kind, id] = link.split(':');
-      return `#/${kind === 'agreement' ? 'agreements' : 'evaluations'}/${encodeURIComponent(id)}`;
+      const area = /** @type {Record<string, string>} */ ({ agreement: 'agreements', evaluation: 'evaluations', order: 'orders', risk: 'risks' })[kind];
+      return area ? `#/${area}/${encodeURIComponent(id)}` : null;
     };
     return [
       h('div', { class: 'filters', id: 'timeline-kinds' }, ...TIMELINE_KINDS.map((k) => h('label', { class: 'check small' },
@@ -307,7 +308,8 @@ export async function awardsView(main, yearParam) {
 
 /** A timeline item's state in words. @param {string} kind @param {string} state */
 function stateText(kind, state) {
-  const table = /** @type {Record<string, string>} */ ({ reward: 'reward.status', training: 'training.outcome', support: 'support.status', award: 'award.status', evaluation: 'evaluation.status', pipeline: 'stage' });
+  const table = /** @type {Record<string, string>} */ ({ reward: 'reward.status', training: 'training.outcome', support: 'support.status', award: 'award.status', evaluation: 'evaluation.status', pipeline: 'stage',
+    order: 'order.status', payment: 'payment.status', risk: 'risk.status' });
   return table[kind] ? tOr(`${table[kind]}.${state}`, state) : state;
 }
 

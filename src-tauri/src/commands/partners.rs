@@ -3,15 +3,29 @@
 use crate::state::Shell;
 use channeldesk::Result;
 use channeldesk::audit::{self, AuditEntry};
+use channeldesk::find::{self, Found};
 use channeldesk::partners::{
     self, DuplicateReport, ListPage, ListQuery, MigrationRow, Partner, PartnerInput, StatusCount,
 };
+use channeldesk::picture::{self, Picture};
 use channeldesk_macros::command;
 use tauri::State;
 
 #[command]
 pub async fn partners_list(shell: State<'_, Shell>, query: ListQuery) -> Result<ListPage> {
     partners::list(&*shell.desk().await?, &query).await
+}
+
+/// A partner's whole picture on its page (issue 25).
+#[command]
+pub async fn partner_picture(shell: State<'_, Shell>, partner_id: String) -> Result<Picture> {
+    picture::picture(&*shell.desk().await?, &partner_id).await
+}
+
+/// Search everything (issue 25, Ctrl+K).
+#[command]
+pub async fn find_everything(shell: State<'_, Shell>, q: String) -> Result<Found> {
+    find::everything(&*shell.desk().await?, &q).await
 }
 
 #[command]
