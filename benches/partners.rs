@@ -1,5 +1,5 @@
-//! Partner register and recruitment benchmarks on 100,000 generated partners (one real,
-//! encrypted SQLite file).
+//! Partner register, recruitment and search-everything benchmarks on 100,000 generated
+//! partners and 200,000 orders (one real, encrypted SQLite file).
 //!
 //! Criterion measures the steady-state figures; a separate pass times single calls to report
 //! p50/p95 latencies, which criterion does not. The figures are written as a Markdown section
@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 const PARTNERS: usize = 100_000;
 const BATCH: usize = 1_000;
 const SAMPLES: usize = 300;
+/// Orders generated for the search over every kind (issue 25).
+const ORDERS: i64 = 200_000;
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -53,6 +55,10 @@ fn queries(inputs: &[PartnerInput], rng: &mut StdRng, kind: &str) -> Vec<String>
                 "zh2" => take(name, 2, rng),
                 "zh3" => take(name, 3, rng),
                 "zh6" => take(name, 6, rng),
+                // Typed as people type a name's pinyin: its initials, or the full reading of
+                // its first two characters.
+                "initials" => channeldesk::search::pinyin_keys(name).1,
+                "pinyin" => channeldesk::search::pinyin_keys(&take(name, 2, rng)).0,
                 _ => take(&p.contacts[0].mobile[3..], 5, rng),
             }
         })
@@ -195,6 +201,17 @@ fn main() {
         .collect();
     record(&mut out, "list page, tag + class filter", tagged);
 
+    for (kind, label) in [
+        ("initials", "search, pinyin initials of a name (gzsakj…)"),
+        ("pinyin", "search, full pinyin of two characters (guangzhou)"),
+    ] {
+        let qs = queries(&inputs, &mut rng, kind)
+            .into_iter()
+            .map(|q| ListQuery { q, ..Default::default() })
+            .collect();
+        record(&mut out, label, qs);
+    }
+
     // Recruitment at the booth (R2.1.3, R2.1.4): a new lead checked against every partner and
     // prospect on the laptop, saved, and the pipeline board over all prospects.
     let prospects: i64 = rt
@@ -238,6 +255,60 @@ fn main() {
         .map(|_| timed(|| rt.block_on(recruitment::board(&desk, &by_event)).expect("board")))
         .collect();
     row(&mut out, "pipeline board, one event's leads", boards);
+
+    // Search everything (issue 25): the same register plus 200,000 orders, generated in SQL
+    // (the search index's triggers fill it as the forms' writes do), then one query over
+    // partners and every other kind.
+    let t = Instant::now();
+    rt.block_on(
+        sqlx::query(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
+             INSERT INTO sales_order (id, number, partner_id, customer_name, customer_province, currency,
+                    ordered_on, requested_on, status, created_at, updated_at, updated_by, hlc)
+             SELECT lower(hex(randomblob(16))), printf('SO-2026-BM-%06d', i),
+                    (SELECT id FROM partner WHERE rid = 1 + (i % ?2)),
+                    (SELECT name FROM partner WHERE rid = 1 + ((i * 7919) % ?2)) || '项目部', '44', 'CNY',
+                    '2026-06-01', '2026-06-30', 'confirmed', '2026-06-01T00:00:00Z', '2026-06-01T00:00:00Z', '', ''
+             FROM n",
+        )
+        .bind(ORDERS)
+        .bind(PARTNERS as i64)
+        .execute(desk.pool()),
+    )
+    .expect("orders");
+    let orders_s = t.elapsed().as_secs_f64();
+    let _ = writeln!(
+        out,
+        "
+## Search everything, the same {PARTNERS} partners and {ORDERS} orders
+
+         {ORDERS} orders generated in one statement with their search entries (the index's triggers): {orders_s:.1} s.
+
+         | operation | p50 ms | p95 ms | max ms | calls |\n|---|---:|---:|---:|---:|"
+    );
+    let find_row = |out: &mut String, label: &str, qs: Vec<String>| {
+        let times = qs
+            .iter()
+            .map(|q| timed(|| rt.block_on(channeldesk::find::everything(&desk, q)).expect("find")))
+            .collect();
+        row(out, label, times);
+    };
+    for (kind, label) in [
+        ("zh3", "search everything, 3 Chinese characters"),
+        ("zh6", "search everything, 6 Chinese characters"),
+        ("initials", "search everything, pinyin initials of a name"),
+        ("phone", "search everything, 5-digit phone fragment"),
+    ] {
+        let qs = queries(&inputs, &mut rng, kind);
+        find_row(&mut out, label, qs);
+    }
+    let numbers = (0..SAMPLES).map(|_| format!("BM-{:06}", rng.random_range(1..=ORDERS))).collect();
+    find_row(&mut out, "search everything, an order number (BM-012345)", numbers);
+    find_row(
+        &mut out,
+        "search everything, broad 3 characters (有限公: every partner and order)",
+        vec!["有限公".into(); 60],
+    );
 
     std::fs::write(common::target_dir().join("channeldesk-bench.md"), &out).expect("write figures");
     println!("{out}");

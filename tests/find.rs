@@ -23,6 +23,19 @@ fn titles(found: &Found, kind: FindKind) -> Vec<String> {
         .collect()
 }
 
+/// A three-day trade show in March.
+fn show(name: &str, city: &str, venue: &str) -> EventInput {
+    EventInput {
+        name: name.into(),
+        city: city.into(),
+        venue: venue.into(),
+        starts_on: "2026-03-01".into(),
+        ends_on: "2026-03-03".into(),
+        booth: "9B21".into(),
+        ..Default::default()
+    }
+}
+
 async fn find(t: &TestDesk, q: &str) -> Found {
     find::everything(&t.desk, q).await.unwrap()
 }
@@ -60,21 +73,7 @@ async fn every_kind_is_found_by_its_words_and_deleted_records_are_not() {
     let partner_id = common::migrated(&t, partner("深圳市前海云联科技有限公司")).await;
     let agreement = common::submitted_agreement_with(&t, &partner_id, &[("territory", "4403")]).await;
     let owner = t.desk.session_info().user.unwrap().id;
-    let ev = events::create(
-        &t.desk,
-        &EventInput {
-            name: "2026 深圳安博会".into(),
-            city: "深圳".into(),
-            venue: "会展中心".into(),
-            starts_on: "2026-03-01".into(),
-            ends_on: "2026-03-03".into(),
-            booth: "9B21".into(),
-            staff: vec![],
-            notes: String::new(),
-        },
-    )
-    .await
-    .unwrap();
+    let ev = events::create(&t.desk, &show("2026 深圳安博会", "深圳", "会展中心")).await.unwrap();
     let note = research::create(
         &t.desk,
         &NoteInput {
@@ -170,23 +169,7 @@ async fn every_kind_is_found_by_its_words_and_deleted_records_are_not() {
     // A deleted note is no longer found; a changed title is found by its new words only.
     research::delete(&t.desk, &note.id).await.unwrap();
     assert!(titles(&find(&t, "竞品门禁").await, FindKind::Note).is_empty());
-    let e = events::update(
-        &t.desk,
-        &ev.id,
-        &ev.hlc,
-        &EventInput {
-            name: "2026 广州建博会".into(),
-            city: "广州".into(),
-            venue: "琶洲".into(),
-            starts_on: "2026-03-01".into(),
-            ends_on: "2026-03-03".into(),
-            booth: "9B21".into(),
-            staff: vec![],
-            notes: String::new(),
-        },
-    )
-    .await
-    .unwrap();
+    let e = events::update(&t.desk, &ev.id, &ev.hlc, &show("2026 广州建博会", "广州", "琶洲")).await.unwrap();
     assert_eq!(e.name, "2026 广州建博会");
     assert!(titles(&find(&t, "安博会").await, FindKind::Event).is_empty());
     assert_eq!(titles(&find(&t, "建博会").await, FindKind::Event), ["2026 广州建博会"]);
