@@ -55,7 +55,9 @@ fn viewer_path(dir: &Path) -> std::ffi::OsString {
     std::fs::create_dir_all(&viewer).expect("viewer dir");
     for name in ["xdg-open", "gio", "gnome-open", "kde-open6", "kde-open5", "kde-open", "wslview"] {
         let script = viewer.join(name);
-        let text = "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = open ] || printf '%s\\n' \"$a\" >> \"$(dirname \"$0\")/opened\"; done\nexit 3\n";
+        // Only the file is recorded, in one write: launchers pass words and options too
+        // (`gio open -- FILE`), and a line of its own for `--` was once read as what was opened.
+        let text = "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in open|-*) ;; *) printf '%s\\n' \"$a\" >> \"$(dirname \"$0\")/opened\";; esac; done\nexit 3\n";
         std::fs::write(&script, text).expect("viewer script");
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("viewer mode");
     }
