@@ -279,12 +279,9 @@ fn main() {
     let orders_s = t.elapsed().as_secs_f64();
     let _ = writeln!(
         out,
-        "
-## Search everything, the same {PARTNERS} partners and {ORDERS} orders
-
-         {ORDERS} orders generated in one statement with their search entries (the index's triggers): {orders_s:.1} s.
-
-         | operation | p50 ms | p95 ms | max ms | calls |\n|---|---:|---:|---:|---:|"
+        "\n## Search everything, the same {PARTNERS} partners and {ORDERS} orders\n\n\
+         {ORDERS} orders generated in one statement with their search entries (the index's triggers): \
+         {orders_s:.1} s.\n\n| operation | p50 ms | p95 ms | max ms | calls |\n|---|---:|---:|---:|---:|"
     );
     let find_row = |out: &mut String, label: &str, qs: Vec<String>| {
         let times = qs
