@@ -157,6 +157,8 @@ fn main() {
         ("zh3", "search, 3 Chinese characters (FTS5 trigram)"),
         ("zh6", "search, 6 Chinese characters (FTS5 trigram)"),
         ("phone", "search, 5-digit phone fragment"),
+        ("initials", "search, pinyin initials of a name (gzsakj…)"),
+        ("pinyin", "search, full pinyin of two characters (guangzhou)"),
     ] {
         let qs = queries(&inputs, &mut rng, kind)
             .into_iter()
@@ -200,17 +202,6 @@ fn main() {
         })
         .collect();
     record(&mut out, "list page, tag + class filter", tagged);
-
-    for (kind, label) in [
-        ("initials", "search, pinyin initials of a name (gzsakj…)"),
-        ("pinyin", "search, full pinyin of two characters (guangzhou)"),
-    ] {
-        let qs = queries(&inputs, &mut rng, kind)
-            .into_iter()
-            .map(|q| ListQuery { q, ..Default::default() })
-            .collect();
-        record(&mut out, label, qs);
-    }
 
     // Recruitment at the booth (R2.1.3, R2.1.4): a new lead checked against every partner and
     // prospect on the laptop, saved, and the pipeline board over all prospects.
