@@ -11,7 +11,7 @@
 use crate::access::Action;
 use crate::desk::Desk;
 use crate::error::{Error, Result};
-use crate::orders::{self, finance, terms};
+use crate::orders::{self, finance};
 use crate::relationship::{previous_quarter, quarter_bounds, quarter_of};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -163,7 +163,7 @@ pub async fn picture(desk: &Desk, partner_id: &str) -> Result<Picture> {
     let row = orders::agreement_in_effect(&mut conn, partner_id, &today).await?;
     let in_force = match &row {
         Some(r) => {
-            let t = terms::terms(desk, &r.id).await?;
+            let t = r.clone().into_terms();
             let (title, effective_on, expires_on): (String, Option<String>, Option<String>) =
                 sqlx::query_as("SELECT title, effective_on, expires_on FROM agreement WHERE id = ?")
                     .bind(&r.id)
@@ -210,26 +210,9 @@ pub async fn picture(desk: &Desk, partner_id: &str) -> Result<Picture> {
     }
     let mut money = Vec::new();
     for currency in currencies {
-        let exposure: i64 = sqlx::query_scalar(
-            "SELECT COALESCE((SELECT sum(total_minor) FROM sales_order WHERE partner_id = ?1 AND currency = ?2
-                    AND status IN ('approved', 'confirmed') AND deleted_at IS NULL), 0)
-                  - COALESCE((SELECT sum(amount_minor) FROM payment WHERE partner_id = ?1 AND currency = ?2
-                    AND direction = 'in' AND deleted_at IS NULL), 0)
-                  - COALESCE((SELECT sum(amount_minor) FROM credit_note WHERE partner_id = ?1 AND currency = ?2
-                    AND deleted_at IS NULL), 0)",
-        )
-        .bind(partner_id)
-        .bind(&currency)
-        .fetch_one(&mut *conn)
-        .await?;
-        let purchase = row.as_ref().is_none_or(|a| a.settle_method == "purchase");
-        let days = row.as_ref().map(|a| a.payment_days).unwrap_or(30);
-        let overdue = if purchase {
-            finance::overdue(&mut conn, partner_id, &currency, &today, days).await?
-        } else {
-            0
-        };
-        let receivable = finance::overdue(&mut conn, partner_id, &currency, "9999-12-31", 0).await?;
+        let (exposure, overdue) =
+            orders::credit_standing(&mut conn, partner_id, &currency, &today, row.as_ref(), None).await?;
+        let receivable = finance::owed(&mut conn, partner_id, &currency, None).await?;
         let last_statement: Option<StatementBrief> = sqlx::query_as(
             "SELECT id, number, period_from, period_to, closing_minor, status FROM statement
              WHERE partner_id = ? AND currency = ? AND deleted_at IS NULL ORDER BY period_to DESC, created_at DESC LIMIT 1",
@@ -242,7 +225,7 @@ pub async fn picture(desk: &Desk, partner_id: &str) -> Result<Picture> {
         money.push(PictureMoney {
             currency,
             limit_minor,
-            exposure_minor: exposure.max(0),
+            exposure_minor: exposure,
             overdue_minor: overdue,
             receivable_minor: receivable,
             last_statement,

@@ -436,9 +436,21 @@ pub(crate) async fn overdue(
     let cutoff = chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d")
         .map(|d| (d - chrono::Duration::days(payment_days)).format("%Y-%m-%d").to_string())
         .unwrap_or_else(|_| today.to_string());
+    owed(conn, partner_id, currency, Some(&cutoff)).await
+}
+
+/// What partner `partner_id` owes in `currency` on shipments made before `shipped_before`
+/// (all of them when `None`), after all money received and credit notes (never below zero).
+pub(crate) async fn owed(
+    conn: &mut sqlx::SqliteConnection,
+    partner_id: &str,
+    currency: &str,
+    shipped_before: Option<&str>,
+) -> Result<i64> {
     let owed: i64 = sqlx::query_scalar(
         "SELECT COALESCE((SELECT sum(s.amount_minor) FROM shipment s JOIN sales_order o ON o.id = s.order_id
-                WHERE s.partner_id = ?1 AND o.currency = ?2 AND s.shipped_on < ?3 AND s.deleted_at IS NULL), 0)
+                WHERE s.partner_id = ?1 AND o.currency = ?2 AND (?3 IS NULL OR s.shipped_on < ?3)
+                AND s.deleted_at IS NULL), 0)
               - COALESCE((SELECT sum(amount_minor) FROM payment WHERE partner_id = ?1 AND currency = ?2
                 AND direction = 'in' AND deleted_at IS NULL), 0)
               - COALESCE((SELECT sum(amount_minor) FROM credit_note WHERE partner_id = ?1 AND currency = ?2
@@ -446,7 +458,7 @@ pub(crate) async fn overdue(
     )
     .bind(partner_id)
     .bind(currency)
-    .bind(&cutoff)
+    .bind(shipped_before)
     .fetch_one(&mut *conn)
     .await?;
     Ok(owed.max(0))

@@ -369,6 +369,41 @@ async fn lines_of<'e, E: sqlx::SqliteExecutor<'e>>(conn: E, order_id: &str) -> R
     .await?)
 }
 
+/// What a partner's credit stands at in `currency` on `today`, as an order's review weighs it
+/// (R4.1.2, R6.2.2): the exposure (approved and confirmed orders, but `except_order`, less
+/// money received and credit notes; never below zero) and the amount overdue under the
+/// agreement's payment days (30 without one; nothing for commission settlement).
+pub(crate) async fn credit_standing(
+    conn: &mut sqlx::SqliteConnection,
+    partner_id: &str,
+    currency: &str,
+    today: &str,
+    agreement: Option<&terms::TermsRow>,
+    except_order: Option<&str>,
+) -> Result<(i64, i64)> {
+    let exposure: i64 = sqlx::query_scalar(
+        "SELECT COALESCE((SELECT sum(total_minor) FROM sales_order WHERE partner_id = ?1 AND currency = ?2
+                AND status IN ('approved', 'confirmed') AND id IS NOT ?3 AND deleted_at IS NULL), 0)
+              - COALESCE((SELECT sum(amount_minor) FROM payment WHERE partner_id = ?1 AND currency = ?2
+                AND direction = 'in' AND deleted_at IS NULL), 0)
+              - COALESCE((SELECT sum(amount_minor) FROM credit_note WHERE partner_id = ?1 AND currency = ?2
+                AND deleted_at IS NULL), 0)",
+    )
+    .bind(partner_id)
+    .bind(currency)
+    .bind(except_order)
+    .fetch_one(&mut *conn)
+    .await?;
+    let purchase = agreement.is_none_or(|a| a.settle_method == "purchase");
+    let overdue = if purchase {
+        let days = agreement.map(|a| a.payment_days).unwrap_or(30);
+        finance::overdue(conn, partner_id, currency, today, days).await?
+    } else {
+        0
+    };
+    Ok((exposure.max(0), overdue))
+}
+
 /// The partner's agreement in effect on `on` (signed master, between its effective and
 /// expiry days), if any.
 pub(crate) async fn agreement_in_effect(
@@ -775,26 +810,8 @@ pub async fn facts(
             floor_minor: rule.apply(list),
         })
         .collect();
-    let exposure: i64 = sqlx::query_scalar(
-        "SELECT COALESCE((SELECT sum(total_minor) FROM sales_order WHERE partner_id = ?1 AND currency = ?2
-                AND status IN ('approved', 'confirmed') AND id <> ?3 AND deleted_at IS NULL), 0)
-              - COALESCE((SELECT sum(amount_minor) FROM payment WHERE partner_id = ?1 AND currency = ?2
-                AND direction = 'in' AND deleted_at IS NULL), 0)
-              - COALESCE((SELECT sum(amount_minor) FROM credit_note WHERE partner_id = ?1 AND currency = ?2
-                AND deleted_at IS NULL), 0)",
-    )
-    .bind(&partner_id)
-    .bind(&currency)
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
-    let purchase = agreement.as_ref().is_none_or(|a| a.settle_method == "purchase");
-    let overdue = if purchase {
-        let days = agreement.as_ref().map(|a| a.payment_days).unwrap_or(30);
-        finance::overdue(conn, &partner_id, &currency, today, days).await?
-    } else {
-        0
-    };
+    let (exposure, overdue) =
+        credit_standing(conn, &partner_id, &currency, today, agreement.as_ref(), Some(id)).await?;
     let agreement_id = agreement.as_ref().map(|a| a.id.clone());
     let facts = Facts {
         currency,
@@ -810,7 +827,7 @@ pub async fn facts(
         }),
         lines,
         total_minor: total,
-        exposure_minor: exposure.max(0),
+        exposure_minor: exposure,
         overdue_minor: overdue,
         partner_status,
         partner_class,
