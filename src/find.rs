@@ -9,8 +9,8 @@
 //! entry ids put each kind in a rowid range of its own, so each group is read newest first and
 //! bounded, whatever the other kinds hold.
 //!
-//! Invariants: only kinds the signed-in person may read are searched ([`KINDS`]: one read
-//! action per kind); deleted records never appear; each group holds at most [`GROUP_SIZE`] hits
+//! Invariants: only kinds the signed-in person may read are searched
+//! ([`FindKind::read_action`]); deleted records never appear; each group holds at most [`GROUP_SIZE`] hits
 //! and counts matches up to [`COUNT_CAP`]; a query whose terms are all shorter than three
 //! characters searches partners only (a trigram needs three), and says so (`partners_only`).
 
@@ -25,8 +25,8 @@ use ts_rs::TS;
 
 /// Hits shown per kind.
 pub const GROUP_SIZE: i64 = 5;
-/// Matches are counted up to this number per kind ("1,000+" beyond).
-pub const COUNT_CAP: i64 = 1000;
+/// Matches are counted up to this number per kind ("1,000+" beyond), as the partner list counts.
+pub const COUNT_CAP: i64 = partners::SEARCH_COUNT_CAP;
 /// Longest query accepted, in characters.
 pub const MAX_QUERY: usize = 200;
 
@@ -46,33 +46,32 @@ pub enum FindKind {
     Case,
 }
 
-/// One kind in the shared index: its code (rowid range), the action that reads it, and the SQL
-/// that names a hit (`title`, `detail`, the window area and record it opens) from its row `x`.
+/// One kind in the shared index: its code (rowid range) and the SQL that names a hit (`title`, `detail`, the window area and record it opens) from its row `x`.
 struct Indexed {
     kind: FindKind,
     code: i64,
-    read: Action,
     /// FROM/JOIN clauses after `find_doc d` (the row is `x`, its partner `p`).
     from: &'static str,
     /// `title, detail, area, open` columns.
     select: &'static str,
 }
 
-/// Every kind and the action its records are read with (the same as their own lists').
-pub const KINDS: [(FindKind, Action); 9] = [
-    (FindKind::Partner, Action::PartnerRead),
-    (FindKind::Agreement, Action::PartnerRead),
-    (FindKind::Order, Action::PartnerRead),
-    (FindKind::Statement, Action::PartnerRead),
-    (FindKind::Event, Action::PartnerRead),
-    (FindKind::Note, Action::PartnerRead),
-    (FindKind::Risk, Action::PartnerRead),
-    (FindKind::Support, Action::PartnerRead),
-    (FindKind::Case, Action::PartnerRead),
-];
-
-fn read_action(kind: FindKind) -> Action {
-    KINDS.iter().find(|(k, _)| *k == kind).map(|(_, a)| *a).unwrap_or(Action::AuditRead)
+impl FindKind {
+    /// The action its records are read with (the same as their own lists'): the one place
+    /// search decides who sees which kind.
+    pub fn read_action(self) -> Action {
+        match self {
+            FindKind::Partner
+            | FindKind::Agreement
+            | FindKind::Order
+            | FindKind::Statement
+            | FindKind::Event
+            | FindKind::Note
+            | FindKind::Risk
+            | FindKind::Support
+            | FindKind::Case => Action::PartnerRead,
+        }
+    }
 }
 
 /// The kinds of the shared index; codes as in the migration (rowid = code · 2^40 + sequence).
@@ -80,35 +79,30 @@ const INDEXED: [Indexed; 8] = [
     Indexed {
         kind: FindKind::Agreement,
         code: 1,
-        read: Action::PartnerRead,
         from: "JOIN agreement x ON x.id = d.ref_id LEFT JOIN partner p ON p.id = x.partner_id",
         select: "x.number || ' ' || x.title, coalesce(p.name, ''), 'agreements', x.id",
     },
     Indexed {
         kind: FindKind::Order,
         code: 2,
-        read: Action::PartnerRead,
         from: "JOIN sales_order x ON x.id = d.ref_id LEFT JOIN partner p ON p.id = x.partner_id",
         select: "x.number, coalesce(p.name, '') || ' · ' || x.customer_name, 'orders', x.id",
     },
     Indexed {
         kind: FindKind::Statement,
         code: 3,
-        read: Action::PartnerRead,
         from: "JOIN statement x ON x.id = d.ref_id LEFT JOIN partner p ON p.id = x.partner_id",
         select: "x.number, coalesce(p.name, '') || ' · ' || x.period_from || ' – ' || x.period_to, 'settlement', x.id",
     },
     Indexed {
         kind: FindKind::Event,
         code: 4,
-        read: Action::PartnerRead,
         from: "JOIN trade_event x ON x.id = d.ref_id",
         select: "x.name, x.number || ' · ' || x.city || ' · ' || x.starts_on, 'events', x.id",
     },
     Indexed {
         kind: FindKind::Note,
         code: 5,
-        read: Action::PartnerRead,
         from: "JOIN research_note x ON x.id = d.ref_id",
         select: "x.title, x.noted_on,
                  CASE WHEN x.topic IN ('market_trend', 'competitor_promotion', 'customer_needs')
@@ -117,21 +111,18 @@ const INDEXED: [Indexed; 8] = [
     Indexed {
         kind: FindKind::Risk,
         code: 6,
-        read: Action::PartnerRead,
         from: "JOIN risk x ON x.id = d.ref_id LEFT JOIN partner p ON p.id = x.partner_id",
         select: "x.number || ' ' || x.title, coalesce(p.name, ''), 'risks', x.id",
     },
     Indexed {
         kind: FindKind::Support,
         code: 7,
-        read: Action::PartnerRead,
         from: "JOIN support_request x ON x.id = d.ref_id LEFT JOIN partner p ON p.id = x.partner_id",
         select: "x.subject, coalesce(p.name, ''), 'partners', x.partner_id",
     },
     Indexed {
         kind: FindKind::Case,
         code: 8,
-        read: Action::PartnerRead,
         from: "JOIN aftersales_case x ON x.id = d.ref_id LEFT JOIN partner p ON p.id = x.partner_id
                LEFT JOIN sales_order o ON o.id = x.order_id",
         select: "x.subject, coalesce(p.name, '') || ' · ' || coalesce(o.number, ''), 'orders', x.order_id",
@@ -195,7 +186,7 @@ pub async fn everything(desk: &Desk, q: &str) -> Result<Found> {
     if terms.is_empty() {
         return Ok(Found { groups, partners_only: false });
     }
-    if access::any_allows(&me.roles, read_action(FindKind::Partner)) {
+    if access::any_allows(&me.roles, FindKind::Partner.read_action()) {
         let page = partners::list(
             desk,
             &ListQuery { q: q.to_string(), limit: GROUP_SIZE as u32, ..Default::default() },
@@ -248,7 +239,7 @@ pub async fn everything(desk: &Desk, q: &str) -> Result<Found> {
         .collect();
     let folded = search::folded_terms(q);
     let mut conn = desk.pool().acquire().await?;
-    for k in INDEXED.iter().filter(|k| access::any_allows(&me.roles, k.read)) {
+    for k in INDEXED.iter().filter(|k| access::any_allows(&me.roles, k.kind.read_action())) {
         let (lo, hi) = (k.code << 40, ((k.code + 1) << 40) - 1);
         let matches = |qb: &mut QueryBuilder<Sqlite>| {
             qb.push(" FROM find_fts f JOIN find_doc d ON d.rid = f.rowid ").push(k.from);
