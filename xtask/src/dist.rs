@@ -692,17 +692,12 @@ pub const SIZES_END: &str = "<!-- /package sizes -->";
 /// Writes the sizes of a full `dist` run into docs/benchmarks.md.
 fn record_sizes(table: &str) -> Result {
     let path = root().join("docs/benchmarks.md");
-    let doc = std::fs::read_to_string(&path).unwrap_or_default();
+    let mut doc = std::fs::read_to_string(&path).unwrap_or_default();
     let block = format!(
         "{SIZES_BEGIN}\n## Installers (`cargo xtask dist`, release profile: strip, fat LTO, one codegen unit)\n\n\
-         Measured {}. Aim: Windows installer ≤ 15 MB.\n\n{table}{SIZES_END}\n",
+         Measured {}. Aim: Windows installer ≤ 15 MB.\n\n{table}{SIZES_END}",
         crate::today()
     );
-    let doc = match (doc.find(SIZES_BEGIN), doc.find(SIZES_END)) {
-        (Some(a), Some(b)) if b > a => {
-            format!("{}{block}{}", &doc[..a], doc[b + SIZES_END.len()..].trim_start_matches('\n'))
-        }
-        _ => format!("{}\n{block}", doc.trim_end()),
-    };
+    crate::splice(&mut doc, SIZES_BEGIN, SIZES_END, &block);
     write(&path, &doc)
 }

@@ -800,7 +800,7 @@ fn print_bench_section(run: bool) -> Result {
 }
 
 /// Replaces the marked section of `doc` by `section`, or appends it where there is none.
-fn splice(doc: &mut String, begin: &str, end: &str, section: &str) {
+pub(crate) fn splice(doc: &mut String, begin: &str, end: &str, section: &str) {
     if let (Some(a), Some(b)) = (doc.find(begin), doc.find(end)) {
         doc.replace_range(a..b + end.len(), section);
     } else {
