@@ -16,9 +16,14 @@ const DEBOUNCE_MS = 60;
 /** @type {HTMLDialogElement | null} */
 let open = null;
 
+/** The route of record `id` in window area `area` (as the core names them). @param {string} area @param {string} id */
+export function recordHref(area, id) {
+  return `#/${area}/${encodeURIComponent(id)}`;
+}
+
 /** The route that opens `hit`. @param {api.Hit} hit */
 export function hitHref(hit) {
-  return `#/${hit.area}/${encodeURIComponent(hit.open)}`;
+  return recordHref(hit.area, hit.open);
 }
 
 /**

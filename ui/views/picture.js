@@ -9,9 +9,7 @@
 import { h } from '../components/dom.js';
 import { t, tOr } from '../i18n.js';
 import { money } from '../components/money.js';
-
-/** @param {string} area @param {string} id */
-const href = (area, id) => `#/${area}/${encodeURIComponent(id)}`;
+import { recordHref as href } from '../components/find.js';
 
 /** @param {string} label @param {import('../components/dom.js').Child | import('../components/dom.js').Child[]} value @param {string} [key] */
 const fact = (label, value, key) => [h('dt', null, label), h('dd', key ? { dataset: { picture: key } } : null, value === '' || value === null || value === undefined ? h('span', { class: 'muted' }, '—') : value)];

@@ -14,6 +14,7 @@ import { errorText } from '../components/errors.js';
 import { formDialog, formField, partnerPicker, today } from '../components/form.js';
 import { print } from '../components/print.js';
 import { points } from './evaluations.js';
+import { recordHref } from '../components/find.js';
 
 const LOG_KINDS = ['meeting', 'visit', 'call', 'email', 'message'];
 const TRAINING_KINDS = ['product', 'sales', 'marketing', 'service'];
@@ -223,7 +224,7 @@ export function relationshipSection(p, users) {
       if (!link) return null;
       const [kind, id] = link.split(':');
       const area = /** @type {Record<string, string>} */ ({ agreement: 'agreements', evaluation: 'evaluations', order: 'orders', risk: 'risks' })[kind];
-      return area ? `#/${area}/${encodeURIComponent(id)}` : null;
+      return area ? recordHref(area, id) : null;
     };
     return [
       h('div', { class: 'filters', id: 'timeline-kinds' }, ...TIMELINE_KINDS.map((k) => h('label', { class: 'check small' },
