@@ -153,7 +153,7 @@ fn paragraphs(blocks: &[Block], font: &str, out: &mut String) {
             Block::Display { text, size } => {
                 out.push_str(&para("center", false, run(text, (*size * 2.0) as u32, true)))
             }
-            Block::Bars { .. } | Block::Badge { .. } => {}
+            Block::Bars { .. } | Block::Chart(_) | Block::Badge { .. } => {}
         }
     }
 }

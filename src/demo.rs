@@ -367,7 +367,164 @@ pub async fn seed(desk: &Desk, n: usize, seed: u64) -> Result<usize> {
     seed_recruitment(desk, &staff, &mut rng).await?;
     seed_agreements(desk, &mut rng).await?;
     seed_evaluations(desk, &mut rng).await?;
+    seed_business(desk, &staff, &mut rng).await?;
     Ok(n)
+}
+
+/// A catalogue of three products, eight months of orders from the partners whose agreements
+/// are signed (reviewed, let through where the review holds them, confirmed and shipped), most
+/// of them paid, and three promotion activities (one evaluated), so that the dashboard and a
+/// partner's picture have something to show.
+async fn seed_business(desk: &Desk, staff: &[String], rng: &mut StdRng) -> Result<()> {
+    use crate::orders::catalogue::{self, PriceInput, ProductInput};
+    use crate::orders::delivery::{self, ShipLine, ShipmentInput};
+    use crate::orders::finance::{self, ReceiptInput};
+    use crate::orders::{self, LineInput, OrderInput};
+    use crate::promotion::{self, ActivityInput, EffectInput};
+    let today = chrono::NaiveDate::parse_from_str(&desk.today(), "%Y-%m-%d").unwrap_or_default();
+    let day = |offset: i64| (today - chrono::Duration::days(offset)).format("%Y-%m-%d").to_string();
+    let mut products = Vec::new();
+    for (code, name, category, list) in [
+        ("DR-100", "智能门禁控制器", "门禁", 120_000),
+        ("IC-200", "可视对讲室内机", "对讲", 50_000),
+        ("SW-300", "社区管理软件（年度授权）", "软件", 800_000),
+    ] {
+        let input = ProductInput {
+            code: code.into(),
+            name: name.into(),
+            category: category.into(),
+            kind: "product".into(),
+            unit: "套".into(),
+            currency: "CNY".into(),
+            description: String::new(),
+            after_sales: "整机保修一年".into(),
+            active: true,
+        };
+        let id = catalogue::create_product(desk, &input).await?.product.id;
+        for (tier, share) in [("list", 100), ("A", 80), ("B", 85), ("C", 92)] {
+            let price =
+                PriceInput { tier: tier.into(), price_minor: Some(list * share / 100), valid_from: day(400) };
+            catalogue::set_price(desk, &id, &price).await?;
+        }
+        products.push(id);
+    }
+    let partners: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT p.id, p.province FROM partner p JOIN agreement a ON a.partner_id = p.id
+         WHERE a.status = 'signed' AND p.status = 'active' AND p.deleted_at IS NULL ORDER BY p.id",
+    )
+    .fetch_all(desk.pool())
+    .await?;
+    for (pid, province) in &partners {
+        let mut shipped = 0i64;
+        for _ in 0..rng.random_range(4..10) {
+            let on = day(rng.random_range(5..240));
+            let mut lines = Vec::new();
+            for id in &products {
+                if rng.random_bool(0.6) {
+                    let quantity = rng.random_range(20..300);
+                    lines.push(LineInput { product_id: id.clone(), quantity, unit_price_minor: None });
+                }
+            }
+            if lines.is_empty() {
+                continue;
+            }
+            let input = OrderInput {
+                partner_id: pid.clone(),
+                customer_name: format!(
+                    "{}物业管理有限公司",
+                    ["华景", "星河", "万科", "保利", "招商"][rng.random_range(0..5)]
+                ),
+                customer_province: province.clone(),
+                customer_area: String::new(),
+                customer_city: String::new(),
+                customer_contact: String::new(),
+                currency: "CNY".into(),
+                ordered_on: on.clone(),
+                requested_on: on.clone(),
+                note: String::new(),
+                lines,
+            };
+            let o = orders::create(desk, &input).await?;
+            let o = orders::review(desk, &o.row.id).await?;
+            let o = if o.row.status == "held" {
+                orders::override_review(desk, &o.row.id, "演示数据：经理放行").await?
+            } else {
+                o
+            };
+            let o = orders::confirm(desk, &o.row.id, &format!("HT-{}", o.row.number)).await?;
+            let ship = ShipmentInput {
+                shipped_on: on.clone(),
+                carrier: "顺丰速运".into(),
+                tracking_no: format!("SF{}", rng.random_range(1_000_000_000u64..9_999_999_999)),
+                expected_on: on.clone(),
+                note: String::new(),
+                lines: o
+                    .lines
+                    .iter()
+                    .map(|l| ShipLine { order_line_id: l.id.clone(), quantity: l.quantity })
+                    .collect(),
+            };
+            delivery::ship(desk, &o.row.id, &ship).await?;
+            shipped += o.row.total_minor;
+        }
+        // Most of it paid, some partners late.
+        let share = [100, 90, 70, 40][rng.random_range(0..4)];
+        let paid = shipped * share / 100;
+        if paid > 0 {
+            let receipt = ReceiptInput {
+                partner_id: pid.clone(),
+                order_id: String::new(),
+                amount_minor: Some(paid),
+                currency: "CNY".into(),
+                paid_on: day(3),
+                reference: format!("BANK-{}", rng.random_range(10_000..99_999)),
+                note: String::new(),
+            };
+            finance::record_receipt(desk, &receipt).await?;
+        }
+    }
+    let ids: Vec<String> = partners.iter().map(|p| p.0.clone()).take(4).collect();
+    for (i, (theme, form, start, budget, spent)) in [
+        ("智慧社区门禁新品交流会（广州站）", "seminar", 100, 8_000_000, 7_200_000),
+        ("华东渠道伙伴大会展台", "exhibition", -30, 15_000_000, 0),
+        ("线上直播：可视对讲安装实操", "online", 45, 2_000_000, 1_650_000),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let input = ActivityInput {
+            strategy_id: String::new(),
+            theme: theme.into(),
+            form: form.into(),
+            content: String::new(),
+            starts_on: day(start),
+            ends_on: day(start - 1),
+            place: String::new(),
+            channels: Vec::new(),
+            partner_ids: ids.clone(),
+            staff_ids: staff.iter().take(2).cloned().collect(),
+            currency: "CNY".into(),
+            budget_minor: Some(budget),
+            spent_minor: Some(spent),
+            status: if start > 0 { "running".into() } else { "planned".into() },
+        };
+        let a = promotion::save_activity(desk, None, &input).await?;
+        if i == 0 {
+            let effect = EffectInput {
+                evaluated_on: day(start - 5),
+                participants: Some(120),
+                results: Some(8),
+                result_label: "意向客户".into(),
+                awareness_before_bp: Some(3_150),
+                awareness_after_bp: Some(3_770),
+                satisfaction_x10: Some(46),
+                spent_minor: Some(spent),
+                lessons: "提前两周邀约，现场签约率更高。".into(),
+            };
+            promotion::evaluate(desk, &a.row.id, &effect).await?;
+        }
+    }
+    Ok(())
 }
 
 /// This year's round opened for every active partner, twelve of them scored and finished

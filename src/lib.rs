@@ -12,6 +12,7 @@ pub mod audit;
 pub mod backup;
 pub mod cards;
 mod csvfile;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod desk;

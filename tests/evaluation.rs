@@ -444,3 +444,95 @@ async fn scores_saved_again_write_only_what_changed_and_audit_all_of_it() {
     common::travels(&t).await;
     t.desk.close().await;
 }
+
+/// Issue 25: the dashboard's classes card counts active partners by class today, each finished
+/// annual round's classes and, in the latest round, who went up, down, stayed or was classed
+/// for the first time — the same figures the evaluation list gives.
+#[tokio::test]
+async fn the_dashboard_counts_classes_per_round_and_their_change() {
+    use channeldesk::dashboard::{self, Card, CardKind, Filter};
+    let t = desk().await;
+    staff(&t).await;
+    let names = ["深圳市华信科技有限公司", "广州市南方智联科技有限公司", "福州海峡安防工程有限公司"];
+    for n in names {
+        active(&t, n).await;
+    }
+    as_user(&t, "chan").await;
+    let chan = users::list(&t.desk).await.unwrap().into_iter().find(|u| u.login == "chan").unwrap().id;
+    // 2025: every band at its top (A); 2026: the second partner two bands lower, the third
+    // one band lower.
+    for (year, lower) in [(2025, [0usize, 0, 0]), (2026, [0, 3, 1])] {
+        evaluation::start_round(&t.desk, year).await.unwrap();
+        let page = evaluation::list(
+            &t.desk,
+            &EvaluationQuery { status: "open".into(), period: year.to_string(), ..Default::default() },
+        )
+        .await
+        .unwrap();
+        for r in &page.rows {
+            let i = names.iter().position(|n| *n == r.partner_name).unwrap();
+            let e = evaluation::get(&t.desk, &r.id).await.unwrap();
+            let actual = if lower[i] == 0 { 5_000_000 } else { 2_000_000 };
+            evaluation::score(&t.desk, &r.id, &all_scores(&e.scheme, lower[i], actual)).await.unwrap();
+            if lower[i] > 1 {
+                // Class C needs an improvement plan (R2.2.3).
+                let plan = MeasureInput {
+                    action: "每月经营辅导".into(),
+                    owner_id: chan.clone(),
+                    due_on: "2026-06-30".into(),
+                };
+                evaluation::add_measure(&t.desk, &r.id, &plan).await.unwrap();
+            }
+            evaluation::finish(&t.desk, &r.id).await.unwrap();
+        }
+    }
+    let rows =
+        evaluation::list(&t.desk, &EvaluationQuery { status: "finished".into(), ..Default::default() })
+            .await
+            .unwrap()
+            .rows;
+    let count = |period: &str, class: &str| {
+        rows.iter().filter(|r| r.period == period && r.class.as_deref() == Some(class)).count() as i64
+    };
+    let f = Filter {
+        from: "2026-01-01".into(),
+        to: "2026-12-31".into(),
+        class: "C".into(),
+        ..Default::default()
+    };
+    let Card::Classes(k) = dashboard::card(&t.desk, CardKind::Classes, &f).await.unwrap() else { panic!() };
+    assert_eq!(k.rounds.iter().map(|r| r.period.as_str()).collect::<Vec<_>>(), ["2025", "2026"]);
+    for r in &k.rounds {
+        for p in &r.classes {
+            assert_eq!(p.value, count(&r.period, &p.key), "{} {}", r.period, p.key);
+        }
+    }
+    assert_eq!(count("2025", "A"), 3);
+    let latest: Vec<_> = rows.iter().filter(|r| r.period == "2026").collect();
+    let moved = |k: &str| {
+        latest
+            .iter()
+            .filter(|r| {
+                let (b, a) = (r.previous_class.as_deref(), r.class.as_deref());
+                match k {
+                    "up" => b.is_some() && a < b,
+                    "down" => b.is_some() && a > b,
+                    "same" => b.is_some() && a == b,
+                    _ => b.is_none(),
+                }
+            })
+            .count() as i64
+    };
+    for p in &k.moves {
+        assert_eq!(p.value, moved(&p.key), "{}", p.key);
+    }
+    assert!(moved("down") >= 1, "a partner scored lower in 2026 lost its class");
+    // Today's classes are the partners' own, every active partner counted once.
+    let now: i64 = k.now.iter().map(|p| p.value).sum();
+    assert_eq!(now, 3);
+    for p in &k.now {
+        let want = latest.iter().filter(|r| r.class.as_deref().unwrap_or("none") == p.key).count() as i64;
+        assert_eq!(p.value, want, "now {}", p.key);
+    }
+    t.desk.close().await;
+}

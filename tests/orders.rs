@@ -16,6 +16,7 @@ use channeldesk::orders::terms::{self, TermsInput};
 use channeldesk::orders::{self, LineInput, Order, OrderInput, OrderQuery};
 use common::*;
 use proptest::prelude::*;
+use std::collections::BTreeMap;
 use std::process::Command;
 
 fn product(code: &str, name: &str, category: &str, currency: &str) -> ProductInput {
@@ -1336,5 +1337,310 @@ async fn an_evaluation_reads_sales_and_satisfaction_from_the_records() {
     let changed = ScoreInput { target: Some(2_000_000), ..as_recorded };
     let e = evaluation::score(&t.desk, &id, &[changed]).await.unwrap();
     assert_eq!(e.scores.iter().find(|s| s.indicator == "target").unwrap().source, "typed");
+    t.desk.close().await;
+}
+
+/// One shipped order of the generated histories the dashboard is checked on.
+#[derive(Debug, Clone)]
+struct Sale {
+    partner: usize,
+    month: u32,
+    day: u32,
+    intercom: bool,
+    qty: i64,
+    price: i64,
+}
+
+fn sales_history() -> impl Strategy<Value = (Vec<Sale>, Vec<(usize, u32, i64)>)> {
+    let sale = (0usize..3, 1u32..=8, 1u32..=28, prop::bool::ANY, 1i64..=6, 1i64..=300_000).prop_map(
+        |(partner, month, day, intercom, qty, price)| Sale { partner, month, day, intercom, qty, price },
+    );
+    let receipt = (0usize..3, 1u32..=8, 1i64..=1_500_000);
+    (prop::collection::vec(sale, 1..10), prop::collection::vec(receipt, 0..5))
+}
+
+/// Sales by month, by province and by product code, and the ageing buckets.
+struct Expected {
+    months: BTreeMap<String, i64>,
+    regions: BTreeMap<String, i64>,
+    products: BTreeMap<String, i64>,
+    ageing: [i64; 4],
+}
+
+/// Which of the three partners a filter keeps.
+type Keeps<'a> = &'a dyn Fn(usize) -> bool;
+
+/// What the dashboard must say about a history, computed here without its queries: sales per
+/// month, province and product code, and each partner's shipments paid oldest first, what is
+/// left aged by the days since it shipped.
+fn expected_dashboard(
+    sales: &[Sale],
+    receipts: &[(usize, u32, i64)],
+    provinces: &[&str],
+    today: chrono::NaiveDate,
+    only: Keeps,
+) -> Expected {
+    let (mut months, mut regions, mut products) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let mut ageing = [0i64; 4];
+    for (p, province) in provinces.iter().enumerate() {
+        if !only(p) {
+            continue;
+        }
+        let mut mine: Vec<&Sale> = sales.iter().filter(|s| s.partner == p).collect();
+        mine.sort_by_key(|s| (s.month, s.day));
+        for s in &mine {
+            let amount = s.qty * s.price;
+            *months.entry(format!("2026-{:02}", s.month)).or_insert(0) += amount;
+            *regions.entry(province.to_string()).or_insert(0) += amount;
+            *products.entry(if s.intercom { "IC-200" } else { "DR-100" }.to_string()).or_insert(0) += amount;
+        }
+        let mut paid: i64 = receipts.iter().filter(|r| r.0 == p).map(|r| r.2).sum();
+        for s in &mine {
+            let amount = s.qty * s.price;
+            let settled = paid.min(amount);
+            paid -= settled;
+            let shipped = chrono::NaiveDate::from_ymd_opt(2026, s.month, s.day).unwrap();
+            let days = (today - shipped).num_days();
+            let bucket = match days {
+                ..=30 => 0,
+                31..=60 => 1,
+                61..=90 => 2,
+                _ => 3,
+            };
+            ageing[bucket] += amount - settled;
+        }
+    }
+    Expected { months, regions, products, ageing }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Issue 25: for any history of orders shipped by three partners in two provinces and of
+    /// money received, the dashboard's sales by month, region and product and its receivables
+    /// ageing equal an independent computation, whole and filtered by region, class and
+    /// channel contact; the monthly targets are the agreement's annual target over twelve in
+    /// the months it is in force.
+    #[test]
+    fn dashboard_figures_match_an_independent_computation((sales, receipts) in sales_history()) {
+        use channeldesk::dashboard::{self, Card, CardKind, Filter};
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        rt.block_on(async {
+            let t = desk().await;
+            let w = world(&t).await; // partner 0: Guangdong, class B, signed agreement
+            let fujian = active_partner(&t, "福州海峡安防工程有限公司", "91110000600037341L").await;
+            let shenzhen = active_partner(&t, "深圳市前海物联有限公司", "91440300708461136T").await;
+            set_class(&t, &fujian, "A").await;
+            let partners = [w.partner.clone(), fujian, shenzhen];
+            let provinces = ["44", "35", "44"];
+            for (id, prov) in partners.iter().zip(provinces) {
+                sqlx::query("UPDATE partner SET province = ? WHERE id = ?").bind(prov).bind(id)
+                    .execute(t.desk.pool()).await.unwrap();
+            }
+            let owner: String = sqlx::query_scalar("SELECT id FROM app_user WHERE login = 'owner'")
+                .fetch_one(t.desk.pool()).await.unwrap();
+            for (i, id) in partners.iter().enumerate() {
+                sqlx::query("UPDATE partner SET channel_contact_id = ? WHERE id = ?")
+                    .bind((i == 2).then_some(&owner)).bind(id)
+                    .execute(t.desk.pool()).await.unwrap();
+            }
+            later(&t, 200).await; // 2026-09-17
+            add_user(&t, "fin", Role::Finance).await;
+            for s in &sales {
+                as_user(&t, "owner").await;
+                let on = format!("2026-{:02}-{:02}", s.month, s.day);
+                let product = if s.intercom { &w.intercom } else { &w.door };
+                let one = World { partner: partners[s.partner].clone(), agreement: String::new(), door: String::new(), intercom: String::new() };
+                shipped(&t, &one, product, "CNY", s.qty, s.price, &on).await;
+            }
+            for (p, month, amount) in &receipts {
+                as_user(&t, "fin").await;
+                finance::record_receipt(&t.desk, &ReceiptInput {
+                    partner_id: partners[*p].clone(), order_id: String::new(), amount_minor: Some(*amount),
+                    currency: "CNY".into(), paid_on: format!("2026-{month:02}-15"), reference: "R".into(), note: String::new(),
+                }).await.unwrap();
+            }
+            as_user(&t, "owner").await;
+            let today = chrono::NaiveDate::from_ymd_opt(2026, 9, 17).unwrap();
+            let (eff, exp): (String, Option<String>) = sqlx::query_as("SELECT effective_on, expires_on FROM agreement WHERE id = ?")
+                .bind(&w.agreement).fetch_one(t.desk.pool()).await.unwrap();
+            let cases: [(&str, &str, bool, Keeps); 4] = [
+                ("", "", false, &|_| true),
+                ("35", "", false, &|p| p == 1),
+                ("", "B", false, &|p| p == 0),
+                ("", "", true, &|p| p == 2),
+            ];
+            for (region, class, mine, only) in cases {
+                let filter = Filter { from: "2026-01-01".into(), to: "2026-08-31".into(), region: region.into(),
+                    class: class.into(), mine, currency: String::new() };
+                let Expected { months, regions, products, ageing } = expected_dashboard(&sales, &receipts, &provinces, today, only);
+                let Card::Sales(s) = dashboard::card(&t.desk, CardKind::Sales, &filter).await.unwrap() else { panic!() };
+                assert_eq!(s.months.len(), 8, "every month of the period");
+                for m in &s.months {
+                    assert_eq!(m.value, months.get(&m.key).copied().unwrap_or(0), "{region}{class}{mine} month {}", m.key);
+                    // Partner 0's annual target (none was typed: the template's default or none).
+                    if only(0) && m.target > 0 {
+                        let first = format!("{}-01", m.key);
+                        assert!(eff.as_str() <= format!("{}-31", m.key).as_str() && exp.as_deref().is_none_or(|e| e >= first.as_str()));
+                    }
+                    if !only(0) {
+                        assert_eq!(m.target, 0, "a filtered-out partner's target is not counted");
+                    }
+                }
+                assert_eq!(s.total_minor, months.values().sum::<i64>());
+                let got: BTreeMap<String, i64> = s.regions.iter().filter(|p| p.value > 0).map(|p| (p.key.clone(), p.value)).collect();
+                if region.is_empty() {
+                    assert_eq!(got, regions, "by province");
+                } else {
+                    // One province chosen: by city, all of them the same city here.
+                    assert_eq!(got.values().sum::<i64>(), regions.values().sum::<i64>());
+                }
+                let got: BTreeMap<String, i64> = s.products.iter().map(|p| (p.key.clone(), p.value)).collect();
+                assert_eq!(got, products, "by product");
+                let Card::Receivables(r) = dashboard::card(&t.desk, CardKind::Receivables, &filter).await.unwrap() else { panic!() };
+                let got: Vec<i64> = r.buckets.iter().map(|b| b.value).collect();
+                assert_eq!(got, ageing.to_vec(), "ageing {region}{class}{mine}");
+                assert_eq!(r.total_minor, ageing.iter().sum::<i64>());
+                // Overdue (payment days 30 for partner 0, 30 without an agreement) is what the
+                // picture of the partner says.
+                for a in &r.alerts {
+                    let pic = channeldesk::picture::picture(&t.desk, &a.partner_id).await.unwrap();
+                    let cny = pic.money.iter().find(|m| m.currency == "CNY").unwrap();
+                    assert_eq!(a.overdue_minor, cny.overdue_minor, "{}", a.name);
+                    assert_eq!(a.exposure_minor, cny.exposure_minor, "{}", a.name);
+                }
+            }
+            t.desk.close().await;
+        });
+    }
+}
+
+/// Issue 25: the agreement's annual target is spread over the months it is in force, and a bad
+/// filter is refused field by field before anything is read.
+#[tokio::test]
+async fn dashboard_targets_come_from_the_agreement_and_bad_filters_are_named() {
+    use channeldesk::dashboard::{self, Card, CardKind, Filter};
+    let t = desk().await;
+    let p = active_partner(&t, "广州市南方智联科技有限公司", "91350100M000100Y43").await;
+    let a = signed_agreement_with(&t, &p, &[("annual_target", "人民币 120 万元")]).await;
+    let (eff,): (String,) = sqlx::query_as("SELECT effective_on FROM agreement WHERE id = ?")
+        .bind(&a)
+        .fetch_one(t.desk.pool())
+        .await
+        .unwrap();
+    let filter = Filter { from: "2026-01-01".into(), to: "2026-12-31".into(), ..Default::default() };
+    let Card::Sales(s) = dashboard::card(&t.desk, CardKind::Sales, &filter).await.unwrap() else { panic!() };
+    let in_force = s.months.iter().filter(|m| m.key.as_str() >= &eff[..7]).count() as i64;
+    assert!(in_force > 0);
+    for m in &s.months {
+        let want = if m.key.as_str() >= &eff[..7] { 10_000_000 } else { 0 };
+        assert_eq!(m.target, want, "{}: ¥1,200,000 a year is ¥100,000 a month", m.key);
+    }
+    assert_eq!(s.target_minor, 10_000_000 * in_force);
+
+    let bad = Filter {
+        from: "2026-13-01".into(),
+        to: "2026-01-01".into(),
+        region: "99".into(),
+        class: "D".into(),
+        mine: false,
+        currency: "yuan".into(),
+    };
+    let fields: Vec<String> = fields_of(dashboard::card(&t.desk, CardKind::Sales, &bad).await.unwrap_err())
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(fields, ["from", "region", "class", "currency"]);
+    let reversed = Filter { from: "2026-06-01".into(), to: "2026-01-01".into(), ..Default::default() };
+    assert!(has(
+        &fields_of(dashboard::card(&t.desk, CardKind::Sales, &reversed).await.unwrap_err()),
+        "to",
+        "before_start"
+    ));
+    let long = Filter { from: "2010-01-01".into(), to: "2026-01-01".into(), ..Default::default() };
+    assert!(has(
+        &fields_of(dashboard::card(&t.desk, CardKind::Funnel, &long).await.unwrap_err()),
+        "to",
+        "period_too_long"
+    ));
+
+    // Signed out, nothing is read.
+    channeldesk::users::sign_out(&t.desk).await.unwrap();
+    assert!(matches!(dashboard::card(&t.desk, CardKind::Sales, &filter).await, Err(Error::Locked)));
+    t.desk.close().await;
+}
+
+/// Issue 25: agreements ending within 30/60/90 days are counted and listed soonest first with
+/// whether a renewal was drafted; a card printed as a PDF and saved as .xlsx reads back with
+/// the same figures (text through pdftotext, amounts as numbers through calamine).
+#[tokio::test]
+async fn expiring_agreements_and_a_card_on_paper_and_in_a_workbook() {
+    use channeldesk::dashboard::{self, Card, CardKind, Filter, print};
+    let t = desk().await;
+    let w = world(&t).await;
+    let other = active_partner(&t, "福州海峡安防工程有限公司", "91110000600037341L").await;
+    let second = signed_agreement(&t, &other).await;
+    // Today is 2026-03-01: one ends in 20 days, the other in 75.
+    for (id, on) in [(&w.agreement, "2026-03-21"), (&second, "2026-05-15")] {
+        sqlx::query("UPDATE agreement SET expires_on = ? WHERE id = ?")
+            .bind(on)
+            .bind(id)
+            .execute(t.desk.pool())
+            .await
+            .unwrap();
+    }
+    let f = Filter { from: "2026-01-01".into(), to: "2026-03-31".into(), ..Default::default() };
+    let Card::Expiring(e) = dashboard::card(&t.desk, CardKind::Expiring, &f).await.unwrap() else { panic!() };
+    assert_eq!(e.buckets.iter().map(|b| b.value).collect::<Vec<_>>(), [1, 0, 1]);
+    assert_eq!(e.agreements.iter().map(|a| a.days_left).collect::<Vec<_>>(), [20, 75]);
+    assert_eq!(e.agreements[0].partner_id, w.partner);
+    assert!(!e.agreements[0].renewing);
+    let b_only = Filter { class: "B".into(), ..f.clone() };
+    let Card::Expiring(e) = dashboard::card(&t.desk, CardKind::Expiring, &b_only).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(e.agreements.len(), 1, "the class filter leaves the class-B partner's agreement");
+
+    shipped(&t, &w, &w.door, "CNY", 3, 123_456, "2026-02-10").await;
+    sqlx::query("UPDATE partner SET province = '44' WHERE id = ?")
+        .bind(&w.partner)
+        .execute(t.desk.pool())
+        .await
+        .unwrap();
+    let printed = print::pdf(&t.desk, CardKind::Sales, &f).await.unwrap();
+    let pdf = t.dir.path().join(&printed.file_name);
+    std::fs::write(&pdf, &printed.bytes).unwrap();
+    if let Some(text) = pdftotext(&pdf) {
+        for want in [
+            "渠道经营看板 · 销售业绩",
+            "2026-01-01 至 2026-03-31",
+            "2026-02",
+            "¥3,703.68",
+            "广东省",
+            "智能门禁控制器",
+        ] {
+            assert!(text.contains(want), "{want} in {text}");
+        }
+    }
+    // The same content prints the same bytes.
+    assert_eq!(print::pdf(&t.desk, CardKind::Sales, &f).await.unwrap().bytes, printed.bytes);
+    let book = print::xlsx(&t.desk, CardKind::Sales, &f).await.unwrap();
+    let path = t.dir.path().join(&book.file_name);
+    std::fs::write(&path, &book.bytes).unwrap();
+    {
+        use calamine::Reader as _;
+        let mut wb = calamine::open_workbook_auto(&path).unwrap();
+        let months = wb.worksheet_range("按月").unwrap();
+        let feb = months.rows().find(|r| r[0] == "2026-02").unwrap();
+        assert_eq!(feb[2], calamine::Data::Float(3_703.68), "an amount is a number");
+        assert_eq!(feb[1], calamine::Data::Float(1.0));
+        assert!(wb.worksheet_range("按产品").is_ok() && wb.worksheet_range("按地区").is_ok());
+    }
+    // Every card prints, also with nothing to show.
+    for kind in CardKind::ALL {
+        let p = print::pdf(&t.desk, kind, &f).await.unwrap();
+        assert!(p.bytes.starts_with(b"%PDF"), "{kind:?}");
+        print::xlsx(&t.desk, kind, &f).await.unwrap();
+    }
     t.desk.close().await;
 }

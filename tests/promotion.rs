@@ -298,6 +298,34 @@ async fn a_campaign_is_planned_run_evaluated_and_summarised() {
     assert_eq!(promotion::growth_bp(3, 4), Some(3_333));
     assert_eq!(promotion::growth_bp(3, 2), Some(-3_333));
 
+    // Issue 25: the dashboard's promotion card reads the same activity: budget, spend,
+    // participants and results; a period it does not touch reads nothing.
+    {
+        use channeldesk::dashboard::{self, Card, CardKind, Filter};
+        let q1 = Filter { from: "2026-01-01".into(), to: "2026-03-31".into(), ..Default::default() };
+        let Card::Promotion(d) = dashboard::card(&t.desk, CardKind::Promotion, &q1).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            (d.budget_minor, d.spent_minor, d.participants, d.results),
+            (8_000_000, 7_200_000, 120, 8)
+        );
+        assert_eq!(
+            (d.activities.len(), d.activities[0].label.as_str()),
+            (1, "智慧社区门禁新品交流会（广州站）")
+        );
+        let q2 = Filter { from: "2026-04-01".into(), to: "2026-06-30".into(), ..Default::default() };
+        let Card::Promotion(d) = dashboard::card(&t.desk, CardKind::Promotion, &q2).await.unwrap() else {
+            panic!()
+        };
+        assert!(d.activities.is_empty() && d.spent_minor == 0);
+        let mine = Filter { mine: true, ..q1 };
+        let Card::Promotion(d) = dashboard::card(&t.desk, CardKind::Promotion, &mine).await.unwrap() else {
+            panic!()
+        };
+        assert!(d.activities.is_empty(), "the owner is not on the activity's staff");
+    }
+
     // The calendar's month and the list's filters.
     let march = ActivityQuery { from: "2026-03-01".into(), to: "2026-03-31".into(), ..Default::default() };
     assert_eq!(promotion::activities(&t.desk, &march).await.unwrap().len(), 1);

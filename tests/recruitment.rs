@@ -1013,3 +1013,68 @@ async fn the_pipeline_list_pages_through_a_whole_stage() {
     assert_eq!(fields_of(e), pairs(&[("stage", "unknown")]));
     t.desk.close().await;
 }
+
+/// Issue 25: the dashboard's funnel counts the prospects recorded in the period by the stage
+/// they reached, the share of the previous stage, the median days before moving on, by source
+/// and by region; the class filter does not narrow it (prospects have no class).
+#[tokio::test]
+async fn the_dashboard_funnel_counts_stages_conversion_and_days() {
+    use channeldesk::dashboard::{self, Card, CardKind, Filter};
+    let t = desk().await;
+    let mut ids = Vec::new();
+    let codes = ["91350100M000100Y43", "91110000600037341L", "91440300708461136T", "9144030071526726XG"];
+    for (i, name) in
+        ["甲方科技有限公司", "乙方贸易有限公司", "丙方电子有限公司", "丁方系统有限公司"].iter().enumerate()
+    {
+        let mut input = partner(name);
+        input.business_scope = "销售".into();
+        input.credit_code = codes[i].into();
+        input.province = if i < 2 { "44".into() } else { "35".into() };
+        input.source_kind = if i == 3 { "referral".into() } else { "online".into() };
+        input.contacts = vec![contact("联系人", &format!("1380013800{i}"), "")];
+        ids.push(partners::create(&t.desk, &input, true).await.unwrap().id);
+    }
+    later(&t, chrono::Duration::days(3)).await;
+    recruitment::move_to(&t.desk, &ids[0], Stage::Screening, "").await.unwrap();
+    later(&t, chrono::Duration::days(4)).await;
+    recruitment::move_to(&t.desk, &ids[1], Stage::Screening, "").await.unwrap();
+    recruitment::move_to(&t.desk, &ids[3], Stage::Screening, "").await.unwrap();
+    recruitment::reject(&t.desk, &ids[1], "不合适").await.unwrap();
+
+    let read = |region: &str, class: &str| {
+        let f = Filter {
+            from: "2026-01-01".into(),
+            to: "2026-12-31".into(),
+            region: region.into(),
+            class: class.into(),
+            ..Default::default()
+        };
+        let desk = &t.desk;
+        async move {
+            match dashboard::card(desk, CardKind::Funnel, &f).await.unwrap() {
+                Card::Funnel(f) => f,
+                _ => unreachable!(),
+            }
+        }
+    };
+    let f = read("", "A").await;
+    let reached: Vec<i64> = f.stages.iter().map(|s| s.value).collect();
+    assert_eq!(reached, [4, 3, 0, 0, 0, 0]);
+    assert_eq!(f.stages[1].target, 7_500, "3 of 4 reached screening");
+    // Days in application before screening: 3, 7, 7 → median 7; nobody left screening yet.
+    assert_eq!((f.stages[0].count, f.stages[1].count), (7, -1));
+    assert_eq!((f.open, f.rejected), (3, 1));
+    let online = f.sources.iter().find(|s| s.key == "online").unwrap();
+    let referral = f.sources.iter().find(|s| s.key == "referral").unwrap();
+    assert_eq!((online.value, referral.value, online.count), (3, 1, 0));
+
+    let guangdong = read("44", "").await;
+    assert_eq!(guangdong.stages.iter().map(|s| s.value).collect::<Vec<_>>(), [2, 2, 0, 0, 0, 0]);
+    assert_eq!(guangdong.stages[0].count, 3, "3 and 7 days: the lower of the two middle values");
+    let before = Filter { from: "2025-01-01".into(), to: "2025-12-31".into(), ..Default::default() };
+    let Card::Funnel(none) = dashboard::card(&t.desk, CardKind::Funnel, &before).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(none.stages[0].value, 0, "recorded in 2026, not in 2025");
+    t.desk.close().await;
+}

@@ -173,6 +173,24 @@ async fn generated_demo_data_goes_through_the_rules() {
     let changes: i64 =
         sqlx::query_scalar("SELECT count(*) FROM class_change").fetch_one(t.desk.pool()).await.unwrap();
     assert_eq!(changes, 12);
+    // Issue 25: orders shipped and partly paid, promotions: every dashboard card has figures.
+    {
+        use channeldesk::dashboard::{self, Card, CardKind, Filter};
+        let f = Filter { from: "2025-06-01".into(), to: "2026-03-31".into(), ..Default::default() };
+        for kind in CardKind::ALL {
+            let shown = match dashboard::card(&t.desk, kind, &f).await.unwrap() {
+                Card::Sales(s) => s.total_minor > 0 && s.target_minor > 0 && s.products.len() == 3,
+                Card::Funnel(f) => f.stages[0].value > 0 && !f.events.is_empty(),
+                Card::Classes(c) => {
+                    c.rounds.len() == 1 && c.now.iter().all(|p| p.key == "none" || p.value > 0)
+                }
+                Card::Receivables(r) => r.total_minor > 0 && r.alert_count > 0,
+                Card::Expiring(e) => e.buckets.iter().map(|b| b.value).sum::<i64>() >= 2,
+                Card::Promotion(p) => p.activities.len() == 3 && p.spent_minor > 0,
+            };
+            assert!(shown, "{kind:?} has figures from the demo data");
+        }
+    }
     let special = channeldesk::evaluation::list(
         &t.desk,
         &channeldesk::evaluation::EvaluationQuery { kind: "special".into(), ..Default::default() },

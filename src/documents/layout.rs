@@ -80,6 +80,11 @@ pub enum Block {
         axis: String,
         fills: Vec<[f32; 3]>,
     },
+    /// A horizontal bar chart on a scale of its own (the dashboard's cards): each row's bar, a
+    /// black mark at its target where it has one, and its figure in words at the right;
+    /// `ticks` are the scale's marks (share of the track, label). Legible in greyscale: the
+    /// bars are grey, the targets black lines, every figure written out.
+    Chart(BarChart),
     /// A square badge (the evaluation class) in `fill` with `text` in `ink`, and `caption`
     /// lines beside it.
     Badge {
@@ -98,6 +103,24 @@ pub struct Table {
     /// Relative shares of the room left over once every cell fits on one line.
     pub widths: Vec<f32>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// A row of a [`Block::Chart`]: its label, value and target as shares of the scale (0–1),
+/// and its figure in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarRow {
+    pub label: String,
+    pub value: f32,
+    pub target: Option<f32>,
+    pub text: String,
+}
+
+/// See [`Block::Chart`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarChart {
+    pub rows: Vec<BarRow>,
+    pub ticks: Vec<(f32, String)>,
+    pub axis: String,
 }
 
 /// What every page carries besides the body.
@@ -540,6 +563,103 @@ impl<'a> Composer<'a> {
                     });
                 }
                 self.push(top + 13.0, draws, false);
+            }
+            Block::Chart(c) => {
+                let size = 8.5;
+                let label_w = c
+                    .rows
+                    .iter()
+                    .map(|r| self.face.width_mm(&r.label, size))
+                    .fold(14.0f32, f32::max)
+                    .min(44.0)
+                    + 3.0;
+                let value_w = c
+                    .rows
+                    .iter()
+                    .map(|r| self.face.width_mm(&r.text, size))
+                    .fold(16.0f32, f32::max)
+                    .min(70.0)
+                    + 3.0;
+                let track = self.width - label_w - value_w;
+                let row_h = 6.5;
+                let top = row_h * c.rows.len() as f32;
+                let mut draws = Vec::new();
+                for (share, label) in &c.ticks {
+                    let x = label_w + track * share;
+                    draws.push(Draw::Rule { x1: x, dy1: 0.5, x2: x, dy2: top + 0.5, width: 0.25, grey: 0.8 });
+                    draws.push(Draw::Rule {
+                        x1: x,
+                        dy1: top + 0.5,
+                        x2: x,
+                        dy2: top + 1.8,
+                        width: 0.4,
+                        grey: 0.3,
+                    });
+                    let w = self.face.width_mm(label, 7.0);
+                    draws.push(Draw::Text {
+                        x: (x - w / 2.0).min(label_w + track - w + 4.0),
+                        dy: top + 4.8,
+                        size: 7.0,
+                        grey: 0.3,
+                        text: label.clone(),
+                        spacing: 0.0,
+                    });
+                }
+                draws.push(Draw::Rule {
+                    x1: label_w,
+                    dy1: top + 0.5,
+                    x2: label_w + track,
+                    dy2: top + 0.5,
+                    width: 0.4,
+                    grey: 0.3,
+                });
+                let w = self.face.width_mm(&c.axis, 8.0);
+                draws.push(Draw::Text {
+                    x: label_w + (track - w) / 2.0,
+                    dy: top + 9.0,
+                    size: 8.0,
+                    grey: 0.3,
+                    text: c.axis.clone(),
+                    spacing: 0.0,
+                });
+                for (i, r) in c.rows.iter().enumerate() {
+                    let y = row_h * i as f32;
+                    let label =
+                        self.lines(&r.label, label_w - 3.0, size).into_iter().next().unwrap_or_default();
+                    draws.push(Draw::Text {
+                        x: 0.0,
+                        dy: y + 4.3,
+                        size,
+                        grey: 0.15,
+                        text: label,
+                        spacing: 0.0,
+                    });
+                    let w = track * r.value.clamp(0.0, 1.0);
+                    if w > 0.0 {
+                        draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w, h: 4.2, grey: 0.55 });
+                    }
+                    if let Some(t) = r.target {
+                        let x = label_w + track * t.clamp(0.0, 1.0);
+                        draws.push(Draw::Rule {
+                            x1: x,
+                            dy1: y + 0.4,
+                            x2: x,
+                            dy2: y + 6.2,
+                            width: 0.9,
+                            grey: 0.0,
+                        });
+                    }
+                    let tw = self.face.width_mm(&r.text, size);
+                    draws.push(Draw::Text {
+                        x: self.width - tw,
+                        dy: y + 4.3,
+                        size,
+                        grey: 0.1,
+                        text: r.text.clone(),
+                        spacing: 0.0,
+                    });
+                }
+                self.push(top + 12.0, draws, false);
             }
             Block::Badge { text, caption, fill, ink } => {
                 let side = 20.0;
