@@ -6,6 +6,10 @@
  */
 
 /** @typedef {import('./bindings/Actor').Actor} Actor */
+/** @typedef {import('./bindings/DashboardCard').DashboardCard} DashboardCard */
+/** @typedef {import('./bindings/DashboardCardKind').DashboardCardKind} DashboardCardKind */
+/** @typedef {import('./bindings/DashboardFilter').DashboardFilter} DashboardFilter */
+/** @typedef {import('./bindings/DashboardPoint').DashboardPoint} DashboardPoint */
 /** @typedef {import('./bindings/AuditEntry').AuditEntry} AuditEntry */
 /** @typedef {import('./bindings/ConflictRef').ConflictRef} ConflictRef */
 /** @typedef {import('./bindings/ContactInput').ContactInput} ContactInput */
@@ -288,6 +292,12 @@ export const partnersList = (query) => call('partners_list', { query });
 export const partnerPicture = (partnerId) => call('partner_picture', { partnerId });
 /** Search everything (Ctrl+K). @param {string} q @returns {Promise<Found>} */
 export const findEverything = (q) => call('find_everything', { q });
+/** A dashboard card's figures. @param {DashboardCardKind} kind @param {DashboardFilter} filter @returns {Promise<DashboardCard>} */
+export const dashboardCard = (kind, filter) => call('dashboard_card', { kind, filter });
+/** A dashboard card in the print preview. @param {DashboardCardKind} kind @param {DashboardFilter} filter @returns {Promise<DocumentView>} */
+export const dashboardPrint = (kind, filter) => call('dashboard_print', { kind, filter });
+/** A dashboard card as .xlsx, opened. @param {DashboardCardKind} kind @param {DashboardFilter} filter @returns {Promise<PrintedFile>} */
+export const dashboardXlsx = (kind, filter) => call('dashboard_xlsx', { kind, filter });
 /** @param {string} id @returns {Promise<Partner>} */
 export const partnersGet = (id) => call('partners_get', { id });
 /** @param {PartnerInput} input @param {boolean} confirmSimilar @returns {Promise<Partner>} */

@@ -17,6 +17,7 @@ import { runToastAction, toast, dismiss } from './components/toast.js';
 import { errorText } from './components/errors.js';
 import { openFind, closeFind } from './components/find.js';
 import { homeView } from './views/home.js';
+import { dashboardView } from './views/dashboard.js';
 import { dataView } from './views/data.js';
 import { partnersView } from './views/partners.js';
 import { partnerView } from './views/partner.js';
@@ -61,6 +62,7 @@ export function can(action) {
 /** @type {Array<{ route: string, key: string, icon: string, action: api.Action | null }>} */
 const NAV = [
   { route: 'home', key: 'nav.home', icon: '⌂', action: 'partner_read' },
+  { route: 'dashboard', key: 'nav.dashboard', icon: '◔', action: 'partner_read' },
   { route: 'partners', key: 'nav.partners', icon: '◧', action: 'partner_read' },
   { route: 'pipeline', key: 'nav.pipeline', icon: '▤', action: 'partner_read' },
   { route: 'agreements', key: 'nav.agreements', icon: '✍', action: 'partner_read' },
@@ -183,6 +185,7 @@ async function render() {
     else if (area === 'audit') view = await auditView(main, id);
     else if (area === 'users') view = await usersView(main);
     else if (area === 'settings') view = await settingsView(main);
+    else if (area === 'dashboard') view = await dashboardView(main);
     else view = await homeView(main);
   } catch (e) {
     replace(main, h('div', { class: 'empty' }, h('p', null, errorText(e)), h('a', { href: '#/home' }, t('nav.home'))));

@@ -268,6 +268,9 @@ fn guard(cmd: &str) -> Option<&'static str> {
         | "partners_list"
         | "find_everything"
         | "partner_picture"
+        | "dashboard_card"
+        | "dashboard_print"
+        | "dashboard_xlsx"
         | "partners_get"
         | "partners_tags"
         | "partners_status_counts"
@@ -497,6 +500,9 @@ fn args(cmd: &str) -> Value {
         "partners_list" => json!({ "query": {} }),
         "find_everything" => json!({ "q": "广州" }),
         "partner_picture" => json!({ "partnerId": "no-such-id" }),
+        "dashboard_card" | "dashboard_print" | "dashboard_xlsx" => {
+            json!({ "kind": "sales", "filter": { "from": "2026-03-31", "to": "2026-01-01" } })
+        }
         "reference_divisions" => json!({ "code": "44" }),
         "update_source_set" => json!({ "source": "" }),
         "update_install" => json!({ "fileName": "none.exe" }),

@@ -5,6 +5,7 @@ pub mod agreements;
 pub mod app;
 pub mod applications;
 pub mod audit;
+pub mod dashboard;
 pub mod documents;
 pub mod evaluation;
 pub mod orders;
