@@ -123,6 +123,19 @@ pub struct BarChart {
     pub axis: String,
 }
 
+/// Where a bar chart's scale is drawn: the label column's width, the track's length, the
+/// height of the bars above the axis; the grid's grey, the ticks' type size and the offsets
+/// below the axis of the tick labels and of the axis label.
+struct Scale {
+    label_w: f32,
+    track: f32,
+    top: f32,
+    grid: f32,
+    size: f32,
+    tick_dy: f32,
+    axis_dy: f32,
+}
+
 /// What every page carries besides the body.
 #[derive(Debug, Clone, Default)]
 pub struct Frame {
@@ -492,52 +505,10 @@ impl<'a> Composer<'a> {
                     draws.push(Draw::Fill { x: label_w, dy: y + 1.2, w: track, h: 4.8, grey: 0.94 });
                 }
                 // The scale: grid lines at every 20, ticks and their numbers under the axis.
-                for k in 0..=5 {
-                    let x = label_w + track * k as f32 / 5.0;
-                    draws.push(Draw::Rule {
-                        x1: x,
-                        dy1: 0.5,
-                        x2: x,
-                        dy2: top + 0.5,
-                        width: 0.25,
-                        grey: 0.75,
-                    });
-                    draws.push(Draw::Rule {
-                        x1: x,
-                        dy1: top + 0.5,
-                        x2: x,
-                        dy2: top + 1.8,
-                        width: 0.4,
-                        grey: 0.3,
-                    });
-                    let n = (k * 20).to_string();
-                    let w = self.face.width_mm(&n, 7.5);
-                    draws.push(Draw::Text {
-                        x: x - w / 2.0,
-                        dy: top + 5.0,
-                        size: 7.5,
-                        grey: 0.3,
-                        text: n,
-                        spacing: 0.0,
-                    });
-                }
-                draws.push(Draw::Rule {
-                    x1: label_w,
-                    dy1: top + 0.5,
-                    x2: label_w + track,
-                    dy2: top + 0.5,
-                    width: 0.4,
-                    grey: 0.3,
-                });
-                let w = self.face.width_mm(axis, 8.0);
-                draws.push(Draw::Text {
-                    x: label_w + (track - w) / 2.0,
-                    dy: top + 9.5,
-                    size: 8.0,
-                    grey: 0.3,
-                    text: axis.clone(),
-                    spacing: 0.0,
-                });
+                let ticks: Vec<(f32, String)> =
+                    (0..=5).map(|k| (k as f32 / 5.0, (k * 20).to_string())).collect();
+                let scale = Scale { label_w, track, top, grid: 0.75, size: 7.5, tick_dy: 5.0, axis_dy: 9.5 };
+                self.scale(&mut draws, &scale, &ticks, axis);
                 for (i, (label, share, value)) in rows.iter().enumerate() {
                     let y = row_h * i as f32;
                     draws.push(Draw::Text {
@@ -584,44 +555,8 @@ impl<'a> Composer<'a> {
                 let row_h = 6.5;
                 let top = row_h * c.rows.len() as f32;
                 let mut draws = Vec::new();
-                for (share, label) in &c.ticks {
-                    let x = label_w + track * share;
-                    draws.push(Draw::Rule { x1: x, dy1: 0.5, x2: x, dy2: top + 0.5, width: 0.25, grey: 0.8 });
-                    draws.push(Draw::Rule {
-                        x1: x,
-                        dy1: top + 0.5,
-                        x2: x,
-                        dy2: top + 1.8,
-                        width: 0.4,
-                        grey: 0.3,
-                    });
-                    let w = self.face.width_mm(label, 7.0);
-                    draws.push(Draw::Text {
-                        x: (x - w / 2.0).min(label_w + track - w + 4.0),
-                        dy: top + 4.8,
-                        size: 7.0,
-                        grey: 0.3,
-                        text: label.clone(),
-                        spacing: 0.0,
-                    });
-                }
-                draws.push(Draw::Rule {
-                    x1: label_w,
-                    dy1: top + 0.5,
-                    x2: label_w + track,
-                    dy2: top + 0.5,
-                    width: 0.4,
-                    grey: 0.3,
-                });
-                let w = self.face.width_mm(&c.axis, 8.0);
-                draws.push(Draw::Text {
-                    x: label_w + (track - w) / 2.0,
-                    dy: top + 9.0,
-                    size: 8.0,
-                    grey: 0.3,
-                    text: c.axis.clone(),
-                    spacing: 0.0,
-                });
+                let scale = Scale { label_w, track, top, grid: 0.8, size: 7.0, tick_dy: 4.8, axis_dy: 9.0 };
+                self.scale(&mut draws, &scale, &c.ticks, &c.axis);
                 for (i, r) in c.rows.iter().enumerate() {
                     let y = row_h * i as f32;
                     let label =
@@ -686,6 +621,43 @@ impl<'a> Composer<'a> {
                 self.push(side + 4.0, draws, false);
             }
         }
+    }
+
+    /// A bar chart's scale: a grid line and a tick at each of `ticks` (share of the track,
+    /// label), the axis line, and the axis's label centred below.
+    fn scale(&self, draws: &mut Vec<Draw>, s: &Scale, ticks: &[(f32, String)], axis: &str) {
+        let (label_w, track, top) = (s.label_w, s.track, s.top);
+        for (share, label) in ticks {
+            let x = label_w + track * share;
+            draws.push(Draw::Rule { x1: x, dy1: 0.5, x2: x, dy2: top + 0.5, width: 0.25, grey: s.grid });
+            draws.push(Draw::Rule { x1: x, dy1: top + 0.5, x2: x, dy2: top + 1.8, width: 0.4, grey: 0.3 });
+            let w = self.face.width_mm(label, s.size);
+            draws.push(Draw::Text {
+                x: (x - w / 2.0).min(label_w + track - w + 4.0),
+                dy: top + s.tick_dy,
+                size: s.size,
+                grey: 0.3,
+                text: label.clone(),
+                spacing: 0.0,
+            });
+        }
+        draws.push(Draw::Rule {
+            x1: label_w,
+            dy1: top + 0.5,
+            x2: label_w + track,
+            dy2: top + 0.5,
+            width: 0.4,
+            grey: 0.3,
+        });
+        let w = self.face.width_mm(axis, 8.0);
+        draws.push(Draw::Text {
+            x: label_w + (track - w) / 2.0,
+            dy: top + s.axis_dy,
+            size: 8.0,
+            grey: 0.3,
+            text: axis.to_string(),
+            spacing: 0.0,
+        });
     }
 
     fn table(&mut self, t: &Table) {
