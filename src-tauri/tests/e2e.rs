@@ -3449,6 +3449,36 @@ async fn search_everything(s: &Session, known: &str) {
     s.wait_text("#view", &number).await;
     assert!(s.js("return location.hash").await.as_str().unwrap_or_default().starts_with("#/agreements/"));
 
+    // A phrase of a clause's text finds the agreements whose current version says it, with
+    // the words around it shown; Enter opens one.
+    let phrase = s
+        .c()
+        .execute_async(
+            "const done = arguments[0];
+             window.__TAURI__.core.invoke('agreement_list', { query: { limit: 1 } })
+               .then((p) => window.__TAURI__.core.invoke('agreement_get', { id: p.rows[0].id }))
+               .then((a) => {
+                 for (const c of a.current.clauses) {
+                   const m = c.body.match(/[\\u4e00-\\u9fa5]{10}/);
+                   if (m) return done(m[0].slice(1, 9));
+                 }
+                 done('');
+               });",
+            vec![],
+        )
+        .await
+        .expect("a clause");
+    let phrase = phrase.as_str().filter(|p| !p.is_empty()).expect("a clause phrase").to_string();
+    s.click("#find-open").await;
+    s.wait_js("return document.activeElement?.id === 'find-input'").await;
+    s.active().await.send_keys(&phrase).await.expect("type");
+    s.wait_text("#find-results [data-kind=agreement] .find-excerpt", &phrase).await;
+    s.wait_js("return document.querySelector('#find-results li.active')?.closest('[data-kind]')?.dataset.kind === 'agreement'").await;
+    s.active().await.send_keys(&Key::Enter.to_string()).await.expect("enter");
+    s.wait_js("return location.hash.startsWith('#/agreements/') && document.getElementById('find') === null")
+        .await;
+    s.wait_text("#agreement-title", "").await;
+
     // Esc closes it, and the page under it keeps its keys.
     s.click("#find-open").await;
     s.wait_js("return document.activeElement?.id === 'find-input'").await;
