@@ -22,3 +22,15 @@ CREATE INDEX printed_file_by_fingerprint ON printed_file(fingerprint);
 -- read every shipment with its order's currency.
 CREATE INDEX sales_order_confirmed ON sales_order(ordered_on, currency, partner_id, total_minor)
     WHERE status = 'confirmed' AND deleted_at IS NULL;
+
+-- The dashboard reads wide tables through narrow covering indexes (measured in
+-- docs/benchmarks.md): a partner's region, class and channel contact by its id; the partners
+-- recorded in a period with what the funnel counts; a prospect's stage reached and outcome;
+-- shipments by partner and day with their amount; an order line's product and amount.
+CREATE INDEX partner_dash ON partner(id, province, class, channel_contact_id) WHERE deleted_at IS NULL;
+CREATE INDEX partner_recorded ON partner(created_at, id, source_kind, status, province, channel_contact_id)
+    WHERE deleted_at IS NULL;
+CREATE INDEX prospect_funnel ON prospect(partner_id, reached, outcome, event_id) WHERE deleted_at IS NULL;
+CREATE INDEX shipment_ageing ON shipment(partner_id, shipped_on, amount_minor, order_id) WHERE deleted_at IS NULL;
+CREATE INDEX order_line_dash ON order_line(order_id, product_id, amount_minor, quantity) WHERE deleted_at IS NULL;
+CREATE INDEX sales_order_currency ON sales_order(id, currency);

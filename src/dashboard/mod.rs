@@ -389,9 +389,10 @@ async fn sales(conn: &mut sqlx::SqliteConnection, f: &Checked) -> Result<Sales> 
     let place = if by_city { "p.city" } else { "p.province" };
     let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT substr(o.ordered_on, 1, 7), {place}, sum(o.total_minor), count(*)
-         FROM sales_order o JOIN partner p ON p.id = o.partner_id
+         FROM sales_order o INDEXED BY sales_order_confirmed
+         JOIN partner p INDEXED BY partner_dash ON p.id = o.partner_id
          WHERE o.status = 'confirmed' AND o.deleted_at IS NULL AND o.currency = ?4
-           AND o.ordered_on BETWEEN ?5 AND ?6 AND {PARTNER_FILTER}
+           AND o.ordered_on BETWEEN ?5 AND ?6 AND p.deleted_at IS NULL AND {PARTNER_FILTER}
          GROUP BY 1, 2"
     )))
     .bind(&f.region)
@@ -445,11 +446,12 @@ async fn sales(conn: &mut sqlx::SqliteConnection, f: &Checked) -> Result<Sales> 
 
     let products: Vec<(String, String, i64, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT pr.code, pr.name, sum(l.amount_minor), sum(l.quantity)
-         FROM sales_order o JOIN partner p ON p.id = o.partner_id
-         JOIN order_line l ON l.order_id = o.id AND l.deleted_at IS NULL
+         FROM sales_order o INDEXED BY sales_order_confirmed
+         JOIN partner p INDEXED BY partner_dash ON p.id = o.partner_id
+         JOIN order_line l INDEXED BY order_line_dash ON l.order_id = o.id AND l.deleted_at IS NULL
          JOIN product pr ON pr.id = l.product_id
          WHERE o.status = 'confirmed' AND o.deleted_at IS NULL AND o.currency = ?4
-           AND o.ordered_on BETWEEN ?5 AND ?6 AND {PARTNER_FILTER}
+           AND o.ordered_on BETWEEN ?5 AND ?6 AND p.deleted_at IS NULL AND {PARTNER_FILTER}
          GROUP BY pr.id"
     )))
     .bind(&f.region)
@@ -491,119 +493,117 @@ pub fn in_force_during(month: &str, effective_on: &str, expires_on: Option<&str>
     effective_on <= last.as_str() && expires_on.is_none_or(|e| e >= first.as_str())
 }
 
-/// A prospect as the funnel counts it.
+/// Prospects of one kind as the funnel counts them: the stage reached, the outcome, the
+/// source and the trade show, how many, and how many of them are active partners now.
 #[derive(sqlx::FromRow)]
-struct Lead {
-    id: String,
+struct LeadGroup {
     reached: i64,
     outcome: String,
+    source: String,
     event_id: Option<String>,
     event_name: Option<String>,
-    source: String,
-    status: String,
-    created_at: String,
+    active: i64,
+    n: i64,
 }
 
 /// The partners' sources, in the order the partner form offers them.
 const SOURCES: [&str; 4] = ["online", "offline_event", "referral", "other"];
 
+/// The prospects first recorded in the period, narrowed by region and "mine" (?1–?4: region,
+/// mine, the first day, the day after the last), read through the covering indexes.
+const RECORDED: &str = "FROM partner p INDEXED BY partner_recorded
+    JOIN prospect r INDEXED BY prospect_funnel ON r.partner_id = p.id
+    LEFT JOIN trade_event e ON e.id = r.event_id
+    WHERE p.deleted_at IS NULL AND r.deleted_at IS NULL AND p.created_at >= ?3 AND p.created_at < ?4
+      AND (?1 = '' OR p.province = ?1) AND (?2 IS NULL OR p.channel_contact_id = ?2)";
+
 async fn funnel(conn: &mut sqlx::SqliteConnection, f: &Checked) -> Result<Funnel> {
     use crate::recruitment::Stage;
     // The class filter does not apply: prospects have no class yet.
-    let rows: Vec<Lead> =
-        sqlx::query_as(
-            "SELECT p.id, r.reached, r.outcome, r.event_id, e.name AS event_name, p.source_kind AS source, p.status,
-                p.created_at
-             FROM prospect r JOIN partner p ON p.id = r.partner_id
-             LEFT JOIN trade_event e ON e.id = r.event_id
-             WHERE r.deleted_at IS NULL AND p.deleted_at IS NULL
-               AND substr(p.created_at, 1, 10) BETWEEN ?3 AND ?4
-               AND (?1 = '' OR p.province = ?1) AND (?2 IS NULL OR p.channel_contact_id = ?2)",
-        )
-        .bind(&f.region)
-        .bind(&f.mine)
-        .bind(&f.from)
-        .bind(&f.to)
-        .fetch_all(&mut *conn)
-        .await?;
+    let after = NaiveDate::parse_from_str(&f.to, "%Y-%m-%d")
+        .map(|d| (d + Duration::days(1)).format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|_| f.to.clone());
+    let groups: Vec<LeadGroup> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT r.reached, r.outcome, p.source_kind AS source, r.event_id, e.name AS event_name,
+            sum(p.status = 'active') AS active, count(*) AS n
+         {RECORDED}
+         GROUP BY r.reached, r.outcome, p.source_kind, r.event_id"
+    )))
+    .bind(&f.region)
+    .bind(&f.mine)
+    .bind(&f.from)
+    .bind(&after)
+    .fetch_all(&mut *conn)
+    .await?;
     let stages = Stage::ALL;
     let mut reached = vec![0i64; stages.len()];
     let (mut open, mut rejected) = (0, 0);
     let mut sources: Vec<Point> = SOURCES.iter().map(|s| point(*s, 0)).collect();
     let mut events: BTreeMap<String, Point> = BTreeMap::new();
-    let mut created: BTreeMap<String, String> = BTreeMap::new();
-    for Lead { id, reached: r, outcome, event_id, event_name, source, status, created_at } in &rows {
+    for g in &groups {
         for (i, n) in reached.iter_mut().enumerate() {
-            if *r >= i as i64 {
-                *n += 1;
+            if g.reached >= i as i64 {
+                *n += g.n;
             }
         }
-        match outcome.as_str() {
-            "open" => open += 1,
-            "rejected" => rejected += 1,
+        match g.outcome.as_str() {
+            "open" => open += g.n,
+            "rejected" => rejected += g.n,
             _ => {}
         }
-        let signed = outcome == "signed";
-        let active = signed && status == "active";
-        let i = SOURCES.iter().position(|k| k == source).unwrap_or(SOURCES.len() - 1);
-        let s = &mut sources[i];
-        s.value += 1;
-        s.count += signed as i64;
-        s.target += active as i64;
-        if let Some(e) = event_id {
+        let signed = if g.outcome == "signed" { g.n } else { 0 };
+        let active = if g.outcome == "signed" { g.active } else { 0 };
+        let i = SOURCES.iter().position(|k| *k == g.source).unwrap_or(SOURCES.len() - 1);
+        sources[i].value += g.n;
+        sources[i].count += signed;
+        sources[i].target += active;
+        if let Some(e) = &g.event_id {
             let p = events.entry(e.clone()).or_insert_with(|| Point {
                 key: e.clone(),
-                label: event_name.clone().unwrap_or_default(),
+                label: g.event_name.clone().unwrap_or_default(),
                 ..point(e.clone(), 0)
             });
-            p.value += 1;
-            p.count += signed as i64;
-            p.target += active as i64;
+            p.value += g.n;
+            p.count += signed;
+            p.target += active;
         }
-        created.insert(id.clone(), created_at.clone());
     }
 
     // Time per stage: from entering a stage (being recorded, for the first) to first entering
-    // the next one.
-    let moves: Vec<(String, String, String)> = if created.is_empty() {
-        Vec::new()
-    } else {
-        sqlx::query_as(
-            "SELECT m.partner_id, m.to_stage, min(m.at)
-             FROM stage_move m JOIN prospect r ON r.partner_id = m.partner_id JOIN partner p ON p.id = m.partner_id
-             WHERE m.deleted_at IS NULL AND r.deleted_at IS NULL AND p.deleted_at IS NULL
-               AND substr(p.created_at, 1, 10) BETWEEN ?3 AND ?4
-               AND (?1 = '' OR p.province = ?1) AND (?2 IS NULL OR p.channel_contact_id = ?2)
-             GROUP BY m.partner_id, m.to_stage",
-        )
+    // the next one, in whole days, for every prospect that has moved on.
+    let mut days: Vec<Vec<i64>> = vec![Vec::new(); stages.len()];
+    if reached[1] > 0 {
+        let previous = stages
+            .windows(2)
+            .map(|w| format!("WHEN '{}' THEN '{}'", w[1].as_str(), w[0].as_str()))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let spans: Vec<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "WITH f AS (SELECT p.id, p.created_at {RECORDED}),
+             m AS (SELECT m.partner_id AS pid, m.to_stage AS stage, min(m.at) AS at
+                   FROM stage_move m JOIN f ON f.id = m.partner_id
+                   WHERE m.deleted_at IS NULL GROUP BY m.partner_id, m.to_stage)
+             SELECT m.stage, CAST(julianday(substr(m.at, 1, 10)) - julianday(substr(
+                    CASE WHEN m.stage = '{second}' THEN f.created_at ELSE prev.at END, 1, 10)) AS INTEGER)
+             FROM m JOIN f ON f.id = m.pid
+             LEFT JOIN m AS prev ON m.stage <> '{second}' AND prev.pid = m.pid
+                AND prev.stage = CASE m.stage {previous} END
+             WHERE m.stage <> '{first}' AND (m.stage = '{second}' OR prev.at IS NOT NULL)",
+            first = stages[0].as_str(),
+            second = stages[1].as_str(),
+        )))
         .bind(&f.region)
         .bind(&f.mine)
         .bind(&f.from)
-        .bind(&f.to)
+        .bind(&after)
         .fetch_all(&mut *conn)
-        .await?
-    };
-    let mut entered: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
-    for (id, at) in &created {
-        let mut v = vec![None; stages.len()];
-        v[0] = Some(at.clone());
-        entered.insert(id.as_str(), v);
-    }
-    for (id, stage, at) in &moves {
-        if let (Some(v), Some(s)) = (entered.get_mut(id.as_str()), Stage::parse(stage)) {
-            let i = s.index() as usize;
-            if i > 0 {
-                v[i] = Some(at.clone());
-            }
-        }
-    }
-    let mut days: Vec<Vec<i64>> = vec![Vec::new(); stages.len()];
-    for v in entered.values() {
-        for i in 0..stages.len() - 1 {
-            if let (Some(a), Some(b)) = (&v[i], &v[i + 1])
-                && let (Some(a), Some(b)) = (day_of(a), day_of(b))
-            {
-                days[i].push((b - a).num_days().max(0));
+        .await?;
+        for (stage, d) in spans {
+            if let Some(s) = Stage::parse(&stage) {
+                let i = s.index() as usize;
+                if i > 0 {
+                    days[i - 1].push(d.max(0));
+                }
             }
         }
     }
@@ -622,10 +622,6 @@ async fn funnel(conn: &mut sqlx::SqliteConnection, f: &Checked) -> Result<Funnel
     events.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
     events.truncate(TOP);
     Ok(Funnel { stages: stage_points, open, rejected, sources, events })
-}
-
-fn day_of(stamp: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(stamp.get(..10)?, "%Y-%m-%d").ok()
 }
 
 /// `part` of `whole` in basis points (0 when `whole` is 0).
@@ -762,22 +758,14 @@ async fn receivables(conn: &mut sqlx::SqliteConnection, f: &Checked) -> Result<R
     // orders, the latest credit level.
     let rows: Vec<Owing> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "WITH t AS (
-                SELECT partner_id AS pid, credit_limit_minor, settle_method, currency,
-                    date(?5, '-' || payment_days || ' days') AS cutoff
-                FROM (SELECT *, row_number() OVER (PARTITION BY partner_id ORDER BY effective_on DESC) AS n
-                      FROM agreement WHERE deleted_at IS NULL AND kind <> 'amendment' AND status = 'signed'
-                        AND effective_on <= ?5 AND (expires_on IS NULL OR expires_on >= ?5))
-                WHERE n = 1),
-             s AS (
+            "WITH s AS (
                 SELECT sh.partner_id AS pid,
                     sum(CASE WHEN sh.shipped_on >= ?6 THEN sh.amount_minor ELSE 0 END) AS b0,
                     sum(CASE WHEN sh.shipped_on < ?6 AND sh.shipped_on >= ?7 THEN sh.amount_minor ELSE 0 END) AS b1,
                     sum(CASE WHEN sh.shipped_on < ?7 AND sh.shipped_on >= ?8 THEN sh.amount_minor ELSE 0 END) AS b2,
-                    sum(CASE WHEN sh.shipped_on < ?8 THEN sh.amount_minor ELSE 0 END) AS b3,
-                    sum(CASE WHEN sh.shipped_on < COALESCE(t.cutoff, ?6) THEN sh.amount_minor ELSE 0 END) AS due
-                FROM shipment sh JOIN sales_order o ON o.id = sh.order_id
-                LEFT JOIN t ON t.pid = sh.partner_id
+                    sum(CASE WHEN sh.shipped_on < ?8 THEN sh.amount_minor ELSE 0 END) AS b3
+                FROM shipment sh INDEXED BY shipment_ageing
+                JOIN sales_order o INDEXED BY sales_order_currency ON o.id = sh.order_id
                 WHERE sh.deleted_at IS NULL AND o.currency = ?4
                 GROUP BY sh.partner_id),
              paid AS (
@@ -787,15 +775,23 @@ async fn receivables(conn: &mut sqlx::SqliteConnection, f: &Checked) -> Result<R
                     UNION ALL
                     SELECT partner_id, amount_minor FROM credit_note WHERE currency = ?4 AND deleted_at IS NULL)
                 GROUP BY pid)
-             SELECT p.id, p.name, s.b0, s.b1, s.b2, s.b3, s.due, COALESCE(paid.amount, 0) AS paid,
+             SELECT p.id, p.name, s.b0, s.b1, s.b2, s.b3,
+                CASE WHEN a.id IS NULL OR a.payment_days = 30 THEN s.b1 + s.b2 + s.b3
+                ELSE (SELECT COALESCE(sum(x.amount_minor), 0) FROM shipment x INDEXED BY shipment_ageing
+                      JOIN sales_order xo ON xo.id = x.order_id
+                      WHERE x.partner_id = p.id AND x.deleted_at IS NULL AND xo.currency = ?4
+                        AND x.shipped_on < date(?5, '-' || a.payment_days || ' days')) END AS due,
+                COALESCE(paid.amount, 0) AS paid,
                 COALESCE((SELECT sum(total_minor) FROM sales_order WHERE partner_id = p.id AND currency = ?4
                     AND status IN ('approved', 'confirmed') AND deleted_at IS NULL), 0) AS ordered,
-                t.credit_limit_minor AS credit_limit, t.settle_method AS settle, COALESCE(t.currency, '') AS terms_currency,
+                a.credit_limit_minor AS credit_limit, a.settle_method AS settle, COALESCE(a.currency, '') AS terms_currency,
                 (SELECT level FROM credit_rating WHERE partner_id = p.id AND deleted_at IS NULL
                     ORDER BY rated_on DESC, created_at DESC LIMIT 1) AS level
              FROM s JOIN partner p ON p.id = s.pid
              LEFT JOIN paid ON paid.pid = s.pid
-             LEFT JOIN t ON t.pid = s.pid
+             LEFT JOIN agreement a ON a.id = (SELECT id FROM agreement WHERE partner_id = p.id AND deleted_at IS NULL
+                    AND kind <> 'amendment' AND status = 'signed' AND effective_on <= ?5
+                    AND (expires_on IS NULL OR expires_on >= ?5) ORDER BY effective_on DESC LIMIT 1)
              WHERE p.deleted_at IS NULL AND {PARTNER_FILTER}"
         )))
         .bind(&f.region)
