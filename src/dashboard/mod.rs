@@ -352,12 +352,18 @@ pub enum Card {
 
 /// Card `kind` read for `filter`.
 pub async fn card(desk: &Desk, kind: CardKind, filter: &Filter) -> Result<Card> {
-    let f = check(desk, filter)?;
-    let mut conn = desk.pool().acquire().await?;
-    read(&mut conn, kind, &f).await
+    Ok(checked_card(desk, kind, filter).await?.1)
 }
 
-pub(crate) async fn read(conn: &mut sqlx::SqliteConnection, kind: CardKind, f: &Checked) -> Result<Card> {
+/// Card `kind` read for `filter`, with the filter as checked (the printed card names it).
+pub(crate) async fn checked_card(desk: &Desk, kind: CardKind, filter: &Filter) -> Result<(Checked, Card)> {
+    let f = check(desk, filter)?;
+    let mut conn = desk.pool().acquire().await?;
+    let card = read(&mut conn, kind, &f).await?;
+    Ok((f, card))
+}
+
+async fn read(conn: &mut sqlx::SqliteConnection, kind: CardKind, f: &Checked) -> Result<Card> {
     Ok(match kind {
         CardKind::Sales => Card::Sales(sales(conn, f).await?),
         CardKind::Funnel => Card::Funnel(funnel(conn, f).await?),

@@ -5,7 +5,7 @@
 //! Invariant: the PDF and the workbook are made from one [`Card`] read once, so the two never
 //! disagree; amounts go into the workbook as numbers (yuan, two decimals), not as text.
 
-use super::{Card, CardKind, Checked, Filter, Point, check, read};
+use super::{Card, CardKind, Checked, Filter, Point, checked_card};
 use crate::desk::Desk;
 use crate::documents::Printed;
 use crate::documents::layout::{BarChart, BarRow, Block, Frame, Table};
@@ -569,11 +569,7 @@ fn number_of(kind: CardKind, f: &Checked) -> String {
 
 /// Card `kind` for `filter` as a PDF.
 pub async fn pdf(desk: &Desk, kind: CardKind, filter: &Filter) -> Result<Printed> {
-    let f = check(desk, filter)?;
-    let card = {
-        let mut conn = desk.pool().acquire().await?;
-        read(&mut conn, kind, &f).await?
-    };
+    let (f, card) = checked_card(desk, kind, filter).await?;
     let (sections, currency) = sections(&card);
     let title = format!("渠道经营看板 · {}", title_of(kind));
     let sub = filters_zh(kind, &f);
@@ -620,11 +616,7 @@ pub async fn pdf(desk: &Desk, kind: CardKind, filter: &Filter) -> Result<Printed
 
 /// Card `kind` for `filter` as an .xlsx workbook: a sheet per section, amounts as numbers.
 pub async fn xlsx(desk: &Desk, kind: CardKind, filter: &Filter) -> Result<Printed> {
-    let f = check(desk, filter)?;
-    let card = {
-        let mut conn = desk.pool().acquire().await?;
-        read(&mut conn, kind, &f).await?
-    };
+    let (f, card) = checked_card(desk, kind, filter).await?;
     let (sections, _) = sections(&card);
     let err = |e: rust_xlsxwriter::XlsxError| Error::Storage(format!("xlsx: {e}"));
     let mut book = rust_xlsxwriter::Workbook::new();
